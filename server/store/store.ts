@@ -1,0 +1,86 @@
+/**
+ * The storage interface between the server's domain and the disk.
+ *
+ * The domain keeps the live state in memory and describes each change as a StoreOp.
+ * A store makes ops durable: `commit` resolves only once they are on disk (fsync'd), and
+ * ops committed in the same tick share one write (group commit). Every op is an idempotent
+ * upsert, so replaying a journal twice gives the same state.
+ */
+
+/** An account. */
+export interface UserRecord {
+  name: string;
+  /** Bun.password (argon2id) hash. */
+  passwordHash: string;
+  created: string;
+  /** Notices for a user who was offline (join decisions), delivered on next connect. */
+  notices: { type: "join_decision"; room: string; approved: boolean }[];
+}
+
+/** A login session; only the SHA-256 of the token is ever stored. */
+export interface SessionRecord {
+  tokenHash: string;
+  user: string;
+  created: string;
+}
+
+/** A room with all its settings, members and pending requests. */
+export interface RoomRecord {
+  name: string;
+  admin: string;
+  open: boolean;
+  visible: boolean;
+  topic: string;
+  members: string[];
+  pending: string[];
+  shutDown: boolean;
+  created: string;
+}
+
+/** A stored message: a room message (`room`) or a DM (`to`). */
+export interface StoredMessage {
+  id: string;
+  from: string;
+  text: string;
+  ts: string;
+  room?: string;
+  to?: string;
+  /** The sender's idempotency key, when the request carried one. */
+  clientId?: string;
+}
+
+/** The whole persisted state. History keys: `room:<name>` or `dm:<a>:<b>` (names sorted). */
+export interface Snapshot {
+  users: UserRecord[];
+  sessions: SessionRecord[];
+  rooms: RoomRecord[];
+  history: Record<string, StoredMessage[]>;
+}
+
+/** One durable change. */
+export type StoreOp =
+  | { op: "user"; user: UserRecord }
+  | { op: "session"; session: SessionRecord }
+  | { op: "session_del"; tokenHash: string }
+  | { op: "room"; room: RoomRecord }
+  | { op: "msg"; key: string; message: StoredMessage };
+
+/** Where the domain's state lives between restarts. */
+export interface Store {
+  /** Read the whole state (snapshot files plus replayed journal). Throws, naming the file, on unreadable data. */
+  load(): Promise<Snapshot>;
+  /** Make ops durable. Resolves once fsync'd; rejects (and stores nothing of them) when the disk refuses. */
+  commit(ops: StoreOp[]): Promise<void>;
+  /** Flush everything, compact into the snapshot files, release the files. */
+  close(): Promise<void>;
+}
+
+/** The history key of a room. */
+export function roomKey(room: string): string {
+  return `room:${room}`;
+}
+
+/** The history key of the DM conversation between two users (order does not matter). */
+export function dmKey(a: string, b: string): string {
+  return a < b ? `dm:${a}:${b}` : `dm:${b}:${a}`;
+}

@@ -1,0 +1,50 @@
+import { describe, expect, test } from "bun:test";
+import {
+  normalizeRoomName,
+  normalizeUserName,
+  parseClientMessage,
+  ProtocolError,
+  sanitizeText,
+} from "../../shared/protocol.ts";
+
+describe("Names", () => {
+  test("user names are lower-cased and checked", () => {
+    expect(normalizeUserName("Alice")).toBe("alice");
+    expect(normalizeUserName("_alice")).toBeNull();
+    expect(normalizeUserName("a".repeat(33))).toBeNull();
+    expect(normalizeUserName("../x")).toBeNull();
+  });
+
+  test("a leading # on a room name is dropped", () => {
+    expect(normalizeRoomName("#Lobby")).toBe("lobby");
+    expect(normalizeRoomName("##lobby")).toBeNull();
+  });
+});
+
+describe("Sanitising text", () => {
+  test("CSI, OSC, BEL, backspace and bidi overrides are removed; newline and tab stay", () => {
+    const hostile = "a\x1b[31mred\x1b[0m\x1b]52;c;aGk=\x07b\x08\x07\u202e\tc\nd\x9b2J";
+    expect(sanitizeText(hostile)).toBe("aredb\tc\nd");
+  });
+
+  test("an OSC title change terminated by ST is removed whole", () => {
+    expect(sanitizeText("x\x1b]0;pwned\x1b\\y")).toBe("xy");
+  });
+});
+
+describe("Parsing client frames", () => {
+  test("a send frame keeps its known fields only", () => {
+    const msg = parseClientMessage(
+      JSON.stringify({ type: "send", id: "1", room: "lobby", text: "hi", extra: 1 }),
+    );
+    expect(msg).toEqual({ type: "send", id: "1", room: "lobby", text: "hi" });
+  });
+
+  test("malformed frames are rejected with a reason", () => {
+    expect(() => parseClientMessage("{")).toThrow(ProtocolError);
+    expect(() => parseClientMessage("[]")).toThrow("JSON object");
+    expect(() => parseClientMessage('{"type":"nope"}')).toThrow("unknown message type");
+    expect(() => parseClientMessage('{"type":"send","room":"x"}')).toThrow("'text'");
+    expect(() => parseClientMessage('{"type":"history"}')).toThrow("exactly one");
+  });
+});
