@@ -1,0 +1,186 @@
+import type { FileHandle } from "node:fs/promises";
+import { open } from "node:fs/promises";
+import { basename, dirname } from "node:path";
+import { FILE_MODE, writeFileAtomic } from "./files.ts";
+import type { StoreOp } from "./store.ts";
+import { isStoreOp } from "./validate.ts";
+
+/**
+ * The append-only journal: a header line `{"journal":"<gen>"}` naming this generation of the
+ * file, then one JSON StoreOp per line. Compaction replaces the file with a new generation
+ * holding only the ops the snapshot files do not contain yet.
+ */
+
+/** One op read back from the journal, with the byte offset where its line starts. */
+export interface JournalEntry {
+  offset: number;
+  op: StoreOp;
+}
+
+/** What a journal file held when it was read. */
+export interface JournalContents {
+  gen: string | null;
+  entries: JournalEntry[];
+  /** Bytes up to the end of the last complete, valid line. */
+  validBytes: number;
+  totalBytes: number;
+}
+
+const NEWLINE = 0x0a;
+
+/**
+ * Parse journal bytes. A last line that is incomplete or invalid was never acknowledged (the
+ * write or the fsync did not finish) and is left out; an invalid line before it is corruption.
+ */
+export function parseJournal(path: string, buf: Buffer): JournalContents {
+  const out: JournalContents = { gen: null, entries: [], validBytes: 0, totalBytes: buf.length };
+  let pos = 0;
+  for (let lineNo = 1; pos < buf.length; lineNo++) {
+    const nl = buf.indexOf(NEWLINE, pos);
+    if (nl < 0) break; // no newline: a torn last line
+    const text = buf.toString("utf8", pos, nl);
+    const parsed = text === "" ? undefined : parseLine(text, lineNo === 1);
+    if (parsed === null) {
+      if (nl + 1 === buf.length) break;
+      throw new Error(`${path}: line ${lineNo} is not a valid journal entry`);
+    }
+    if (typeof parsed === "string") out.gen = parsed;
+    else if (parsed) out.entries.push({ offset: pos, op: parsed });
+    pos = nl + 1;
+    out.validBytes = pos;
+  }
+  return out;
+}
+
+/** A StoreOp, a generation (header), or null when the line is not valid. */
+function parseLine(text: string, isFirst: boolean): StoreOp | string | null {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  if (isStoreOp(value)) return value;
+  if (isFirst && typeof value === "object" && value !== null && "journal" in value) {
+    return typeof value.journal === "string" ? value.journal : null;
+  }
+  return null;
+}
+
+function headerLine(gen: string): string {
+  return `${JSON.stringify({ journal: gen })}\n`;
+}
+
+/** The open journal file; one append or rotation at a time (the caller serialises them). */
+export class Journal {
+  /** The generation written in the header line. */
+  gen: string;
+  /** Bytes known to be complete and fsync'd. */
+  size: number;
+  /** Size of the header line: a journal of this size holds no ops. */
+  headerBytes = 0;
+  readonly #path: string;
+  #fh: FileHandle | null = null;
+  /** A failed append may have left bytes past `size`; cut them before the next append. */
+  #dirty = false;
+
+  private constructor(path: string, gen: string, size: number) {
+    this.#path = path;
+    this.gen = gen;
+    this.size = size;
+  }
+
+  /** Open the journal that was read as `contents`, cutting off a torn last line. */
+  static async open(path: string, contents: JournalContents): Promise<Journal> {
+    if (contents.gen === null) {
+      // A new (or headerless) journal: start a generation, keeping any valid lines.
+      const journal = new Journal(path, "", 0);
+      const old = contents.validBytes > 0 ? await readRange(path, 0, contents.validBytes) : null;
+      await journal.#replace(old ?? new Uint8Array(0));
+      return journal;
+    }
+    const journal = new Journal(path, contents.gen, contents.validBytes);
+    journal.headerBytes = Buffer.byteLength(headerLine(contents.gen));
+    const fh = await journal.#handle();
+    if (contents.validBytes < contents.totalBytes) {
+      await fh.truncate(contents.validBytes);
+      await fh.sync();
+    }
+    return journal;
+  }
+
+  /** Append bytes (whole lines) and fsync. On failure nothing of them remains in the file. */
+  async append(bytes: Uint8Array): Promise<void> {
+    const fh = await this.#handle();
+    if (this.#dirty) await this.#cut(fh);
+    try {
+      let done = 0;
+      while (done < bytes.length) done += (await fh.write(bytes, done)).bytesWritten;
+      await fh.sync();
+    } catch (err) {
+      this.#dirty = true;
+      // Best effort now; if the disk refuses even this, the next append retries first.
+      await this.#cut(fh).catch(() => {});
+      throw err;
+    }
+    this.size += bytes.length;
+  }
+
+  /** Start a new generation holding only the bytes from `from` on (what a snapshot lacks). */
+  async rotate(from: number): Promise<void> {
+    const tail =
+      from < this.size ? await readRange(this.#path, from, this.size) : new Uint8Array(0);
+    await this.#replace(tail);
+  }
+
+  /** Release the file. */
+  async close(): Promise<void> {
+    const fh = this.#fh;
+    this.#fh = null;
+    await fh?.close();
+  }
+
+  async #replace(body: Uint8Array): Promise<void> {
+    const gen = crypto.randomUUID();
+    const header = headerLine(gen);
+    await writeFileAtomic(dirname(this.#path), basename(this.#path), [header, body]);
+    this.gen = gen;
+    this.headerBytes = Buffer.byteLength(header);
+    this.size = this.headerBytes + body.length;
+    this.#dirty = false;
+    const old = this.#fh;
+    this.#fh = null;
+    await old?.close();
+  }
+
+  async #handle(): Promise<FileHandle> {
+    if (!this.#fh) {
+      const fh = await open(this.#path, "a", FILE_MODE);
+      await fh.chmod(FILE_MODE);
+      this.#fh = fh;
+    }
+    return this.#fh;
+  }
+
+  async #cut(fh: FileHandle): Promise<void> {
+    await fh.truncate(this.size);
+    await fh.sync();
+    this.#dirty = false;
+  }
+}
+
+async function readRange(path: string, start: number, end: number): Promise<Uint8Array> {
+  const fh = await open(path, "r");
+  try {
+    const buf = Buffer.alloc(end - start);
+    let done = 0;
+    while (done < buf.length) {
+      const { bytesRead } = await fh.read(buf, done, buf.length - done, start + done);
+      if (bytesRead === 0) throw new Error(`${path}: shorter than expected`);
+      done += bytesRead;
+    }
+    return buf;
+  } finally {
+    await fh.close();
+  }
+}

@@ -1,0 +1,301 @@
+import { mkdir, unlink } from "node:fs/promises";
+import { join } from "node:path";
+import { applyOp } from "./apply.ts";
+import { readIfExists, writeFileAtomic } from "./files.ts";
+import { Journal, parseJournal } from "./journal.ts";
+import type { Snapshot, StoredMessage, Store, StoreOp } from "./store.ts";
+import type { JournalMark } from "./validate.ts";
+import { checkHistoryFile, checkRoomsFile, checkUsersFile } from "./validate.ts";
+
+const USERS = "users.json";
+const ROOMS = "rooms.json";
+const HISTORY = "history.json";
+const JOURNAL = "journal.jsonl";
+const DEFAULT_COMPACT_BYTES = 8 * 1024 * 1024;
+/** history.json is written in pieces of about this size, letting commits run in between. */
+const CHUNK_BYTES = 1024 * 1024;
+
+/** Options of the JSON file store. */
+export interface JsonFileStoreOptions {
+  /** Messages kept per history key. */
+  historyLimit: number;
+  /** Compact once the journal passes this size (or the snapshot's size, if larger). */
+  compactBytes?: number;
+  /** Told when a background compaction fails (the journal still holds everything). */
+  onCompactError?: (err: Error) => void;
+}
+
+interface Pending {
+  bytes: Buffer;
+  ops: StoreOp[];
+  resolve: () => void;
+  reject: (err: Error) => void;
+}
+
+/**
+ * The state in users.json, rooms.json and history.json, plus journal.jsonl for what changed
+ * since they were written. A commit appends its ops to the journal (one write and one fsync
+ * for everything committed in the same tick) and resolves after the fsync. The store keeps its
+ * own copy of the state, so once the journal outgrows the snapshot it rewrites the three files
+ * atomically in the background and starts a new, short journal. Each snapshot file records the
+ * journal generation and offset it contains, so replay at startup never applies an op twice.
+ * Committed messages are kept by reference: treat them as immutable.
+ */
+export class JsonFileStore implements Store {
+  readonly #dir: string;
+  readonly #historyLimit: number;
+  readonly #compactBytes: number;
+  readonly #onCompactError: (err: Error) => void;
+  #state: Snapshot | null = null;
+  #journal: Journal | null = null;
+  #opening: Promise<void> | null = null;
+  #queue: Pending[] = [];
+  #scheduled = false;
+  #writing: Promise<void> | null = null;
+  /** Serialises journal appends, state changes and rotations. */
+  #lock: Promise<unknown> = Promise.resolve();
+  #compacting: Promise<void> | null = null;
+  #snapshotBytes = 0;
+  /** After a failed compaction, wait for this journal size before trying again. */
+  #retryCompactAt = 0;
+  #closing: Promise<void> | null = null;
+
+  /** A store in folder `dir` (created on load when missing). */
+  constructor(dir: string, opts: JsonFileStoreOptions) {
+    this.#dir = dir;
+    this.#historyLimit = opts.historyLimit;
+    this.#compactBytes = opts.compactBytes ?? DEFAULT_COMPACT_BYTES;
+    this.#onCompactError =
+      opts.onCompactError ?? ((err) => console.error(`storage compaction failed: ${err.message}`));
+  }
+
+  /** Read the snapshot files and replay the journal. Throws, naming the file, on bad data. */
+  async load(): Promise<Snapshot> {
+    await this.#open();
+    return copyOut(this.#state!);
+  }
+
+  /** Append the ops to the journal; resolves once they are fsync'd. */
+  async commit(ops: StoreOp[]): Promise<void> {
+    if (this.#closing) throw new Error("the store is closed");
+    if (ops.length === 0) return;
+    // Serialise now: the caller may change its objects after this call.
+    const bytes = Buffer.from(ops.map((op) => `${JSON.stringify(op)}\n`).join(""));
+    const kept = ops.map((op) => (op.op === "msg" ? op : structuredClone(op)));
+    if (!this.#state) await this.#open();
+    if (this.#closing) throw new Error("the store is closed");
+    return new Promise((resolve, reject) => {
+      this.#queue.push({ bytes, ops: kept, resolve, reject });
+      this.#schedule();
+    });
+  }
+
+  /** Wait for pending writes, compact into the three files, release the journal. */
+  close(): Promise<void> {
+    this.#closing ??= this.#shutDown();
+    return this.#closing;
+  }
+
+  async #shutDown(): Promise<void> {
+    if (this.#opening) await this.#opening.catch(() => {}); // nothing to flush if it failed
+    if (!this.#journal) return;
+    this.#flush();
+    while (this.#writing) await this.#writing;
+    await this.#compacting;
+    try {
+      if (this.#journal.size > this.#journal.headerBytes) await this.#compact();
+    } finally {
+      await this.#journal.close();
+    }
+  }
+
+  #open(): Promise<void> {
+    this.#opening ??= this.#read().catch((err) => {
+      this.#opening = null;
+      throw err;
+    });
+    return this.#opening;
+  }
+
+  async #read(): Promise<void> {
+    await mkdir(this.#dir, { recursive: true, mode: 0o700 });
+    const users = await this.#readJson(USERS, checkUsersFile);
+    const rooms = await this.#readJson(ROOMS, checkRoomsFile);
+    const history = await this.#readJson(HISTORY, checkHistoryFile);
+    const journalPath = join(this.#dir, JOURNAL);
+    const contents = parseJournal(
+      journalPath,
+      (await readIfExists(journalPath)) ?? Buffer.alloc(0),
+    );
+    // Everything is read and valid: only now may files be touched.
+    const state: Snapshot = {
+      users: users?.value.users ?? [],
+      sessions: users?.value.sessions ?? [],
+      rooms: rooms?.value.rooms ?? [],
+      history: history?.value.history ?? {},
+    };
+    for (const list of Object.values(state.history)) {
+      if (list.length > this.#historyLimit) list.splice(0, list.length - this.#historyLimit);
+    }
+    const marks: Record<StoreOp["op"], JournalMark | null | undefined> = {
+      user: users?.value.journal,
+      session: users?.value.journal,
+      session_del: users?.value.journal,
+      room: rooms?.value.journal,
+      msg: history?.value.journal,
+    };
+    for (const { offset, op } of contents.entries) {
+      const mark = marks[op.op];
+      if (mark && mark.gen === contents.gen && offset < mark.offset) continue;
+      applyOp(state, op, this.#historyLimit);
+    }
+    this.#journal = await Journal.open(journalPath, contents);
+    for (const name of [USERS, ROOMS, HISTORY, JOURNAL]) {
+      await unlink(join(this.#dir, `${name}.tmp`)).catch(() => {}); // leftovers of a crash, if any
+    }
+    this.#snapshotBytes = (users?.bytes ?? 0) + (rooms?.bytes ?? 0) + (history?.bytes ?? 0);
+    this.#state = state;
+  }
+
+  async #readJson<T>(
+    name: string,
+    check: (data: unknown) => T,
+  ): Promise<{ value: T; bytes: number } | null> {
+    const path = join(this.#dir, name);
+    const buf = await readIfExists(path);
+    if (!buf) return null;
+    let data: unknown;
+    try {
+      data = JSON.parse(buf.toString("utf8"));
+    } catch (err) {
+      throw new Error(`${path} is not valid JSON (${(err as Error).message})`, { cause: err });
+    }
+    try {
+      return { value: check(data), bytes: buf.length };
+    } catch (err) {
+      throw new Error(`${path} is malformed: ${(err as Error).message}`, { cause: err });
+    }
+  }
+
+  #exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.#lock.then(fn);
+    this.#lock = run.catch(() => {}); // the caller of `run` handles its failure
+    return run;
+  }
+
+  /** Let every commit of this tick join the batch, then write it. */
+  #schedule(): void {
+    if (this.#scheduled || this.#writing) return;
+    this.#scheduled = true;
+    setImmediate(() => {
+      this.#scheduled = false;
+      this.#flush();
+    });
+  }
+
+  /** Write the queued commits as one batch; commits arriving meanwhile form the next one. */
+  #flush(): void {
+    if (this.#writing || this.#queue.length === 0) return;
+    const batch = this.#queue;
+    this.#queue = [];
+    this.#writing = this.#writeBatch(batch).finally(() => {
+      this.#writing = null;
+      this.#flush();
+    });
+  }
+
+  async #writeBatch(batch: Pending[]): Promise<void> {
+    const journal = this.#journal!;
+    const bytes = batch.length === 1 ? batch[0]!.bytes : Buffer.concat(batch.map((p) => p.bytes));
+    try {
+      await this.#exclusive(async () => {
+        await journal.append(bytes);
+        for (const pending of batch) {
+          for (const op of pending.ops) applyOp(this.#state!, op, this.#historyLimit);
+        }
+      });
+    } catch (err) {
+      const error = new Error(
+        `cannot write ${join(this.#dir, JOURNAL)}: ${(err as Error).message}`,
+        {
+          cause: err,
+        },
+      );
+      for (const pending of batch) pending.reject(error);
+      return;
+    }
+    for (const pending of batch) pending.resolve();
+    this.#maybeCompact();
+  }
+
+  #maybeCompact(): void {
+    const journal = this.#journal!;
+    if (this.#compacting || this.#closing) return;
+    const limit = Math.max(this.#compactBytes, this.#snapshotBytes, this.#retryCompactAt);
+    if (journal.size <= limit) return;
+    this.#compacting = this.#compact()
+      .catch((err: Error) => {
+        this.#retryCompactAt = journal.size + this.#compactBytes;
+        this.#onCompactError(err);
+      })
+      .finally(() => {
+        this.#compacting = null;
+      });
+  }
+
+  /** Write the three files from the state as of now, then drop what they hold from the journal. */
+  async #compact(): Promise<void> {
+    const journal = this.#journal!;
+    // Shallow copies taken under the lock match the journal offset exactly; records and
+    // messages are never changed in place, so sharing them is safe.
+    const snap = await this.#exclusive(async () => {
+      const s = this.#state!;
+      return {
+        mark: { gen: journal.gen, offset: journal.size },
+        users: s.users.slice(),
+        sessions: s.sessions.slice(),
+        rooms: s.rooms.slice(),
+        history: Object.entries(s.history).map(([k, v]) => [k, v.slice()] as const),
+      };
+    });
+    const { mark } = snap;
+    let bytes = await writeFileAtomic(this.#dir, USERS, [
+      JSON.stringify({ users: snap.users, sessions: snap.sessions, journal: mark }, null, 2),
+    ]);
+    bytes += await writeFileAtomic(this.#dir, ROOMS, [
+      JSON.stringify({ rooms: snap.rooms, journal: mark }, null, 2),
+    ]);
+    bytes += await writeFileAtomic(this.#dir, HISTORY, historyChunks(snap.history, mark));
+    await this.#exclusive(() => journal.rotate(mark.offset));
+    this.#snapshotBytes = bytes;
+    this.#retryCompactAt = 0;
+  }
+}
+
+/** history.json, one message per line, in pieces so that the event loop is not held long. */
+function* historyChunks(
+  history: (readonly [string, StoredMessage[]])[],
+  mark: JournalMark,
+): Generator<string> {
+  let chunk = `{"journal":${JSON.stringify(mark)},"history":{`;
+  for (const [i, [key, messages]] of history.entries()) {
+    chunk += `${i ? "," : ""}\n${JSON.stringify(key)}:[`;
+    chunk += messages.map((m) => `\n${JSON.stringify(m)}`).join(",");
+    chunk += "]";
+    if (chunk.length > CHUNK_BYTES) {
+      yield chunk;
+      chunk = "";
+    }
+  }
+  yield `${chunk}\n}}\n`;
+}
+
+/** A copy the caller may change freely; messages are shared (they are never changed). */
+function copyOut(state: Snapshot): Snapshot {
+  return {
+    users: structuredClone(state.users),
+    sessions: structuredClone(state.sessions),
+    rooms: structuredClone(state.rooms),
+    history: Object.fromEntries(Object.entries(state.history).map(([k, v]) => [k, v.slice()])),
+  };
+}
