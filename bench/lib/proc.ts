@@ -1,0 +1,125 @@
+/**
+ * Process helpers for the benchmark: starting servers and load generators pinned to a core,
+ * reading CPU time and RSS from /proc, and killing every child on exit or Ctrl-C.
+ */
+import type { Subprocess } from "bun";
+import { readFileSync } from "node:fs";
+
+const children = new Set<Subprocess>();
+
+/** True when `taskset` exists: processes are then pinned to separate cores. */
+export const HAS_TASKSET = Bun.which("taskset") !== null;
+
+/** Clock ticks per second for /proc/<pid>/stat (USER_HZ; 100 on Linux). */
+const CLK_TCK = 100;
+
+/** The command prefix that pins a process to one core (empty when taskset is missing). */
+export function pin(core: number | null): string[] {
+  return core === null || !HAS_TASKSET ? [] : ["taskset", "-c", String(core)];
+}
+
+/** Spawn a child that is killed when the benchmark exits. */
+export function spawnTracked(
+  cmd: string[],
+  opts: { env?: Record<string, string>; stdout?: "pipe" | "ignore"; cwd?: string } = {},
+): Subprocess<"ignore", "pipe", "pipe"> {
+  const proc = Bun.spawn(cmd, {
+    cwd: opts.cwd,
+    env: { ...process.env, ...opts.env },
+    stdin: "ignore",
+    stdout: "pipe",
+    stderr: "pipe",
+  });
+  children.add(proc);
+  void proc.exited.then(() => children.delete(proc));
+  return proc;
+}
+
+/** Kill every child still running (SIGKILL) and wait for them. */
+export async function killAll(): Promise<void> {
+  const all = [...children];
+  for (const p of all) p.kill("SIGKILL");
+  await Promise.all(all.map((p) => p.exited));
+}
+
+let handlersInstalled = false;
+
+/** Kill children on SIGINT/SIGTERM and on uncaught errors. */
+export function installExitHandlers(): void {
+  if (handlersInstalled) return;
+  handlersInstalled = true;
+  for (const sig of ["SIGINT", "SIGTERM"] as const) {
+    process.on(sig, () => {
+      process.stderr.write(`\n${sig}: stopping benchmark processes\n`);
+      void killAll().then(() => process.exit(130));
+    });
+  }
+  process.on("exit", () => {
+    for (const p of children) p.kill("SIGKILL");
+  });
+}
+
+/** CPU seconds (user + system) used so far by a process, or NaN when it is gone. */
+export function cpuSeconds(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    // After the command name: state is field 3; utime and stime are fields 14 and 15.
+    return (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
+  } catch {
+    return NaN;
+  }
+}
+
+/** Resident set size of a process in bytes, or NaN when it is gone. */
+export function rssBytes(pid: number): number {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, "utf8");
+    const m = /VmRSS:\s+(\d+) kB/.exec(status);
+    return m ? Number(m[1]) * 1024 : NaN;
+  } catch {
+    return NaN;
+  }
+}
+
+/**
+ * Wait for the first line matching `re` on a child's stdout (null if the stream ends first),
+ * then keep draining the stream so that the child never blocks on a full pipe.
+ */
+export async function waitForLine(
+  stream: ReadableStream<Uint8Array>,
+  re: RegExp,
+): Promise<string | null> {
+  const reader = stream.getReader();
+  const decoder = new TextDecoder();
+  let buf = "";
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) return null;
+    buf += decoder.decode(value, { stream: true });
+    let nl: number;
+    while ((nl = buf.indexOf("\n")) >= 0) {
+      const line = buf.slice(0, nl);
+      buf = buf.slice(nl + 1);
+      if (re.test(line)) {
+        void (async () => {
+          while (!(await reader.read()).done);
+        })().catch(() => undefined);
+        return line;
+      }
+    }
+  }
+}
+
+/** Collect a stream's text (for stderr on failure). */
+export function collect(stream: ReadableStream<Uint8Array>): { text: () => string } {
+  let text = "";
+  void (async () => {
+    const decoder = new TextDecoder();
+    for await (const chunk of stream) {
+      text += decoder.decode(chunk, { stream: true });
+      if (text.length > 20_000) text = text.slice(-20_000);
+    }
+  })();
+  return { text: () => text };
+}

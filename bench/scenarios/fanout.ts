@@ -1,0 +1,93 @@
+/**
+ * Fan-out, closed loop: every client of one room sends a burst of short messages; the next
+ * round starts once every delivery of the round has arrived. Reports deliveries per second.
+ */
+import { maskedTextFrame, repeatFrame } from "../lib/raw-ws.ts";
+import { BYTE_M, closeAll, CpuWindow, joinRoom, type Target, TYPE_BYTE_OFFSET } from "./room.ts";
+
+/** Configuration of one fan-out run. */
+export interface FanoutConfig extends Target {
+  clients: number;
+  perRound: number;
+  warmupRounds: number;
+  minRounds: number;
+  maxRounds: number;
+  minSeconds: number;
+}
+
+/** What one fan-out run measured. */
+export interface FanoutResult {
+  deliveriesPerSec: number;
+  rounds: number;
+  deliveries: number;
+  acks: number;
+  seconds: number;
+  serverCpu: number;
+  clientCpu: number;
+}
+
+const ROUND_TIMEOUT_MS = 120_000;
+
+/** Run the fan-out scenario. */
+export async function fanoutScenario(cfg: FanoutConfig): Promise<FanoutResult> {
+  const { clients, room } = await joinRoom(cfg, cfg.clients);
+  const ours = cfg.kind === "ours";
+  for (const ws of clients) {
+    if (ours) {
+      ws.counter.classifyOffset = TYPE_BYTE_OFFSET;
+      ws.counter.classifyByte = BYTE_M;
+    }
+  }
+  const text = JSON.stringify({ type: "send", room, text: "hello from the fan-out bench" });
+  const burst = repeatFrame(maskedTextFrame(text), cfg.perRound);
+  const perClientDeliveries = cfg.clients * cfg.perRound;
+
+  const round = (): Promise<void> =>
+    new Promise((resolve, reject) => {
+      let pending = clients.length;
+      const timer = setTimeout(
+        () => reject(new Error(`round not complete after ${ROUND_TIMEOUT_MS} ms`)),
+        ROUND_TIMEOUT_MS,
+      );
+      for (const ws of clients) {
+        const c = ws.counter;
+        const deliveries0 = ours ? c.marked : c.frames;
+        const others0 = c.frames - c.marked;
+        const done = (): boolean =>
+          (ours ? c.marked : c.frames) - deliveries0 >= perClientDeliveries &&
+          (!ours || c.frames - c.marked - others0 >= cfg.perRound);
+        ws.onData = () => {
+          if (!done()) return;
+          ws.onData = null;
+          if (--pending === 0) {
+            clearTimeout(timer);
+            resolve();
+          }
+        };
+        ws.onClose = () => reject(new Error("the server closed a connection"));
+      }
+      for (const ws of clients) ws.write(burst);
+    });
+
+  for (let i = 0; i < cfg.warmupRounds; i++) await round();
+  const cpu = new CpuWindow(cfg.serverPid);
+  let rounds = 0;
+  const t0 = performance.now();
+  while (
+    rounds < cfg.minRounds ||
+    (rounds < cfg.maxRounds && performance.now() - t0 < cfg.minSeconds * 1000)
+  ) {
+    await round();
+    rounds++;
+  }
+  const usage = cpu.end();
+  closeAll(clients);
+  const deliveries = rounds * clients.length * perClientDeliveries;
+  return {
+    deliveriesPerSec: deliveries / usage.seconds,
+    rounds,
+    deliveries,
+    acks: ours ? rounds * clients.length * cfg.perRound : 0,
+    ...usage,
+  };
+}
