@@ -1,4 +1,4 @@
-import { mkdir, unlink } from "node:fs/promises";
+import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { applyOp } from "./apply.ts";
 import { readIfExists, writeFileAtomic } from "./files.ts";
@@ -150,9 +150,6 @@ export class JsonFileStore implements Store {
       applyOp(state, op, this.#historyLimit);
     }
     this.#journal = await Journal.open(journalPath, contents);
-    for (const name of [USERS, ROOMS, HISTORY, JOURNAL]) {
-      await unlink(join(this.#dir, `${name}.tmp`)).catch(() => {}); // leftovers of a crash, if any
-    }
     this.#snapshotBytes = (users?.bytes ?? 0) + (rooms?.bytes ?? 0) + (history?.bytes ?? 0);
     this.#state = state;
   }

@@ -13,9 +13,14 @@ export interface UserRecord {
   /** Bun.password (argon2id) hash. */
   passwordHash: string;
   created: string;
-  /** Notices for a user who was offline (join decisions), delivered on next connect. */
-  notices: { type: "join_decision"; room: string; approved: boolean }[];
+  /** Notices for a user who was offline (join decisions, DMs), delivered on next connect. */
+  notices: Notice[];
 }
+
+/** Something to tell a user on their next interactive or listen connection. */
+export type Notice =
+  | { type: "join_decision"; room: string; approved: boolean }
+  | { type: "dm"; id: string; from: string; to: string; text: string; ts: string };
 
 /** A login session; only the SHA-256 of the token is ever stored. */
 export interface SessionRecord {

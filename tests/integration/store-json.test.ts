@@ -1,0 +1,285 @@
+import { afterEach, describe, expect, test } from "bun:test";
+import {
+  appendFileSync,
+  chmodSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { JsonFileStore } from "../../server/store/json-store.ts";
+import type { RoomRecord, StoredMessage, StoreOp, UserRecord } from "../../server/store/store.ts";
+import { dmKey, roomKey } from "../../server/store/store.ts";
+
+const dirs: string[] = [];
+const stores: JsonFileStore[] = [];
+
+afterEach(async () => {
+  for (const s of stores.splice(0)) await s.close().catch(() => {});
+  for (const d of dirs.splice(0)) await rm(d, { recursive: true, force: true });
+});
+
+async function tempDir(): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), "chat-store-"));
+  dirs.push(dir);
+  return dir;
+}
+
+function open(dir: string, historyLimit = 100, compactBytes?: number): JsonFileStore {
+  const store = new JsonFileStore(dir, { historyLimit, compactBytes });
+  stores.push(store);
+  return store;
+}
+
+function user(name: string, passwordHash = "hash"): UserRecord {
+  return { name, passwordHash, created: "2026-01-01T00:00:00.000Z", notices: [] };
+}
+
+function room(name: string, members = ["ann"]): RoomRecord {
+  return {
+    name,
+    admin: "ann",
+    open: true,
+    visible: true,
+    topic: "",
+    members,
+    pending: [],
+    shutDown: false,
+    created: "2026-01-01T00:00:00.000Z",
+  };
+}
+
+function msg(id: string, roomName = "lobby"): StoreOp {
+  const message: StoredMessage = {
+    id,
+    from: "ann",
+    text: `text of ${id} with "quotes", ünïcödé and a\nnewline`,
+    ts: "2026-01-01T00:00:00.000Z",
+    room: roomName,
+  };
+  return { op: "msg", key: roomKey(roomName), message };
+}
+
+function ids(snapshot: { history: Record<string, StoredMessage[]> }, key: string): string[] {
+  return (snapshot.history[key] ?? []).map((m) => m.id);
+}
+
+describe("JsonFileStore", () => {
+  test("a missing data folder is created and loads as empty state", async () => {
+    const dir = join(await tempDir(), "a", "b");
+    const store = open(dir);
+    expect(await store.load()).toEqual({ users: [], sessions: [], rooms: [], history: {} });
+    expect(statSync(dir).isDirectory()).toBe(true);
+  });
+
+  test("everything committed is there after close and load", async () => {
+    const dir = await tempDir();
+    const store = open(dir);
+    await store.load();
+    const dm: StoreOp = {
+      op: "msg",
+      key: dmKey("bob", "ann"),
+      message: { id: "d1", from: "bob", to: "ann", text: "psst", ts: "t", clientId: "c1" },
+    };
+    await Promise.all([
+      store.commit([
+        { op: "user", user: user("ann") },
+        { op: "user", user: user("bob") },
+      ]),
+      store.commit([{ op: "session", session: { tokenHash: "t1", user: "ann", created: "t" } }]),
+      store.commit([{ op: "session", session: { tokenHash: "t2", user: "bob", created: "t" } }]),
+      store.commit([{ op: "room", room: room("lobby") }]),
+    ]);
+    await store.commit([{ op: "session_del", tokenHash: "t1" }, msg("m1"), msg("m2"), dm]);
+    await store.commit([{ op: "room", room: room("lobby", ["ann", "bob"]) }]);
+    await store.close();
+
+    const loaded = await open(dir).load();
+    expect(loaded.users).toEqual([user("ann"), user("bob")]);
+    expect(loaded.sessions).toEqual([{ tokenHash: "t2", user: "bob", created: "t" }]);
+    expect(loaded.rooms).toEqual([room("lobby", ["ann", "bob"])]);
+    expect(ids(loaded, "room:lobby")).toEqual(["m1", "m2"]);
+    expect(loaded.history["dm:ann:bob"]).toEqual([dm.op === "msg" ? dm.message : never()]);
+    expect(loaded.history["room:lobby"]![0]!.text).toContain('"quotes", ünïcödé and a\nnewline');
+  });
+
+  test("after a clean close the three files hold the whole state", async () => {
+    const dir = await tempDir();
+    const store = open(dir);
+    await store.load();
+    await store.commit([
+      { op: "user", user: user("ann") },
+      { op: "room", room: room("lobby") },
+    ]);
+    await store.commit([msg("m1")]);
+    await store.close();
+    const users = JSON.parse(readFileSync(join(dir, "users.json"), "utf8"));
+    const rooms = JSON.parse(readFileSync(join(dir, "rooms.json"), "utf8"));
+    const history = JSON.parse(readFileSync(join(dir, "history.json"), "utf8"));
+    expect(users.users).toEqual([user("ann")]);
+    expect(rooms.rooms).toEqual([room("lobby")]);
+    expect(ids(history, "room:lobby")).toEqual(["m1"]);
+    const journal = readFileSync(join(dir, "journal.jsonl"), "utf8").trim().split("\n");
+    expect(journal).toHaveLength(1); // only the header: nothing left to replay
+  });
+
+  test("without a clean close, load replays the journal", async () => {
+    const dir = await tempDir();
+    const store = open(dir);
+    await store.load();
+    await store.commit([
+      { op: "user", user: user("ann") },
+      { op: "room", room: room("lobby") },
+    ]);
+    for (let i = 0; i < 5; i++) await store.commit([msg(`m${i}`)]);
+    // The first store is never closed, as after a kill -9.
+    const loaded = await open(dir).load();
+    expect(loaded.users).toEqual([user("ann")]);
+    expect(loaded.rooms).toEqual([room("lobby")]);
+    expect(ids(loaded, "room:lobby")).toEqual(["m0", "m1", "m2", "m3", "m4"]);
+  });
+
+  test("a torn last journal line is ignored and cut off before the next append", async () => {
+    const dir = await tempDir();
+    const store = open(dir);
+    await store.load();
+    await store.commit([msg("m1")]);
+    appendFileSync(join(dir, "journal.jsonl"), '{"op":"msg","key":"room:lobby","mess');
+
+    const second = open(dir);
+    expect(ids(await second.load(), "room:lobby")).toEqual(["m1"]);
+    await second.commit([msg("m2")]);
+    const lines = readFileSync(join(dir, "journal.jsonl"), "utf8").split("\n");
+    expect(lines.at(-1)).toBe("");
+    for (const line of lines.slice(0, -1)) expect(() => JSON.parse(line)).not.toThrow();
+    expect(ids(await open(dir).load(), "room:lobby")).toEqual(["m1", "m2"]);
+  });
+
+  test("an invalid line in the middle of the journal stops load, naming the journal", async () => {
+    const dir = await tempDir();
+    const store = open(dir);
+    await store.load();
+    await store.commit([msg("m1")]);
+    const path = join(dir, "journal.jsonl");
+    appendFileSync(path, "garbage\n");
+    await store.commit([msg("m2")]);
+    const before = readFileSync(path);
+    expect(open(dir).load()).rejects.toThrow(path);
+    expect(readFileSync(path)).toEqual(before);
+  });
+
+  for (const name of ["users.json", "rooms.json", "history.json"]) {
+    for (const [what, content] of [
+      ["not valid JSON", '{"users": [ {"name": "ann",'],
+      ["of the wrong shape", '{"users": 5, "rooms": "x", "history": []}'],
+    ] as const) {
+      test(`a ${name} ${what} stops load, naming it, and stays byte-identical`, async () => {
+        const dir = await tempDir();
+        const store = open(dir);
+        await store.load();
+        await store.commit([{ op: "user", user: user("ann") }, msg("m1")]);
+        await store.close();
+        const path = join(dir, name);
+        writeFileSync(path, content);
+        const before = new Map(readdirSync(dir).map((f) => [f, readFileSync(join(dir, f))]));
+
+        const broken = open(dir);
+        expect(broken.load()).rejects.toThrow(path);
+        expect(broken.commit([msg("m2")])).rejects.toThrow(path);
+        await broken.close();
+        const after = new Map(readdirSync(dir).map((f) => [f, readFileSync(join(dir, f))]));
+        expect(after).toEqual(before);
+      });
+    }
+  }
+
+  test("every file is mode 0600, even one that was not", async () => {
+    const dir = await tempDir();
+    const store = open(dir, 100, 200);
+    await store.load();
+    chmodSync(join(dir, "journal.jsonl"), 0o644);
+    await store.commit([{ op: "user", user: user("ann") }]);
+    for (let i = 0; i < 10; i++) await store.commit([msg(`m${i}`)]);
+    await store.close();
+    const files = readdirSync(dir).sort();
+    expect(files).toEqual(["history.json", "journal.jsonl", "rooms.json", "users.json"]);
+    for (const f of files) expect([f, statSync(join(dir, f)).mode & 0o777]).toEqual([f, 0o600]);
+  });
+
+  test("history keeps only the last historyLimit messages per key, live and after reload", async () => {
+    const dir = await tempDir();
+    const store = open(dir, 3);
+    await store.load();
+    for (let i = 0; i < 10; i++) await store.commit([msg(`m${i}`), msg(`o${i}`, "other")]);
+    expect(ids(await store.load(), "room:lobby")).toEqual(["m7", "m8", "m9"]);
+    expect(ids(await open(dir, 3).load(), "room:lobby")).toEqual(["m7", "m8", "m9"]);
+    await store.close();
+    const reloaded = await open(dir, 3).load();
+    expect(ids(reloaded, "room:lobby")).toEqual(["m7", "m8", "m9"]);
+    expect(ids(reloaded, "room:other")).toEqual(["o7", "o8", "o9"]);
+    // A smaller limit on the next start trims at load.
+    expect(ids(await open(dir, 2).load(), "room:lobby")).toEqual(["m8", "m9"]);
+  });
+
+  test("a message committed twice under the same id is stored once", async () => {
+    const dir = await tempDir();
+    const store = open(dir);
+    await store.load();
+    await store.commit([msg("m1")]);
+    await Promise.all([store.commit([msg("m1"), msg("m2")]), store.commit([msg("m2")])]);
+    expect(ids(await open(dir).load(), "room:lobby")).toEqual(["m1", "m2"]);
+    await store.close();
+    expect(ids(await open(dir).load(), "room:lobby")).toEqual(["m1", "m2"]);
+  });
+
+  test("a crash between writing the snapshot and cutting the journal loses and repeats nothing", async () => {
+    const dir = await tempDir();
+    const store = open(dir, 3);
+    await store.load();
+    for (let i = 0; i < 6; i++) await store.commit([msg(`m${i}`)]);
+    const journal = readFileSync(join(dir, "journal.jsonl"));
+    await store.close();
+    // Put back the full journal, as if the crash came right before it was cut.
+    writeFileSync(join(dir, "journal.jsonl"), journal);
+    // m0..m2 were trimmed from the snapshot; replaying them must not bring them back.
+    expect(ids(await open(dir, 3).load(), "room:lobby")).toEqual(["m3", "m4", "m5"]);
+  });
+
+  test("compaction while commits keep coming loses nothing and rewrites the snapshot files", async () => {
+    const dir = await tempDir();
+    const store = open(dir, 10_000, 4096);
+    await store.load();
+    const sent: string[] = [];
+    for (let round = 0; round < 20; round++) {
+      const batch = Array.from({ length: 25 }, (_, i) => `r${round}-${i}`);
+      sent.push(...batch);
+      await Promise.all(batch.map((id) => store.commit([msg(id, `room${round % 3}`)])));
+    }
+    const live = await open(dir, 10_000).load(); // replay while the first store is still open
+    const stored = Object.values(live.history).flatMap((list) => list.map((m) => m.id));
+    expect(stored.sort()).toEqual(sent.slice().sort());
+    // Compaction ran meanwhile: the snapshot holds messages and the journal is not everything.
+    const history = JSON.parse(readFileSync(join(dir, "history.json"), "utf8"));
+    expect(Object.values(history.history).flat().length).toBeGreaterThan(0);
+    const journalLines = readFileSync(join(dir, "journal.jsonl"), "utf8").split("\n").length;
+    expect(journalLines).toBeLessThan(sent.length);
+    await store.close();
+    const reloaded = await open(dir, 10_000).load();
+    expect(Object.values(reloaded.history).flat().length).toBe(sent.length);
+  });
+
+  test("commits after close are refused", async () => {
+    const dir = await tempDir();
+    const store = open(dir);
+    await store.load();
+    await store.close();
+    expect(store.commit([msg("m1")])).rejects.toThrow("closed");
+  });
+});
+
+function never(): never {
+  throw new Error("unreachable");
+}
