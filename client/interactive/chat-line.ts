@@ -1,0 +1,233 @@
+/**
+ * The chat line: a node:readline prompt that owns the bottom of the terminal. Lines printed
+ * with `print` appear above it without disturbing what the user is typing. While a modal
+ * dialog runs (`modal`), readline is closed and printed lines wait in a queue.
+ */
+import * as readline from "node:readline";
+
+/** Streams the chat line reads keys from and draws to (process.stdin/stdout, or test doubles). */
+export interface ChatLineStreams {
+  input: NodeJS.ReadableStream;
+  output: NodeJS.WritableStream;
+}
+
+/** What the chat line reports to its owner. */
+export interface ChatLineHandlers {
+  /** A line was submitted with Enter. */
+  onLine(line: string): void;
+  /** The input line changed by a keystroke (typed, deleted, cleared, submitted). */
+  onEdit?(line: string): void;
+  /** Ctrl-C on an empty line. */
+  onInterrupt?(): void;
+  /** Ctrl-D on an empty line, or the input ended. */
+  onEnd?(): void;
+  /** The input history changed (newest first). */
+  onHistory?(history: string[]): void;
+}
+
+/** Options of the chat line. */
+export interface ChatLineOptions extends ChatLineStreams, ChatLineHandlers {
+  prompt: string;
+  history?: string[];
+  historySize?: number;
+  /** Tab completion: candidates and the part of the line they replace. */
+  completer?: (line: string) => [string[], string];
+  /** Draw as a terminal (keys, cursor movement); defaults to output.isTTY. */
+  terminal?: boolean;
+}
+
+const DEFAULT_HISTORY_SIZE = 500;
+
+/** A readline prompt that can print above itself and step aside for dialogs. */
+export class ChatLine {
+  #opts: ChatLineOptions;
+  #rl: readline.Interface | null = null;
+  #history: string[];
+  #prompt: string;
+  #queue: string[] = [];
+  #closing = false;
+  #ended = false;
+  #lastLine = "";
+  #keypressListener = (): void => this.#afterKeypress();
+
+  constructor(opts: ChatLineOptions) {
+    this.#opts = opts;
+    this.#history = [...(opts.history ?? [])];
+    this.#prompt = opts.prompt;
+    this.#open();
+  }
+
+  /** The text currently typed on the line. */
+  get line(): string {
+    return this.#rl?.line ?? "";
+  }
+
+  /** Input history, newest first. */
+  get history(): string[] {
+    return [...this.#history];
+  }
+
+  /** True while a modal dialog has the terminal. */
+  get isSuspended(): boolean {
+    return this.#rl === null && !this.#ended;
+  }
+
+  /** Print text above the prompt; the typed input and cursor stay as they were. */
+  print(text: string): void {
+    if (this.#ended) return;
+    if (!this.#rl) {
+      this.#queue.push(text);
+      return;
+    }
+    this.#printNow(this.#rl, text);
+  }
+
+  /** Change the prompt (room, typing users, connection state) without printing a line. */
+  setPrompt(prompt: string): void {
+    if (prompt === this.#prompt) return;
+    this.#prompt = prompt;
+    if (!this.#rl) return;
+    const rl = this.#rl;
+    if (rl.terminal) this.#erase(rl);
+    rl.setPrompt(prompt);
+    if (rl.terminal) rl.prompt(true);
+  }
+
+  /** Clear the typed input. */
+  clearLine(): void {
+    const rl = this.#rl;
+    if (!rl || rl.line === "") return;
+    rl.write(null, { ctrl: true, name: "e" });
+    rl.write(null, { ctrl: true, name: "u" });
+    this.#afterKeypress();
+  }
+
+  /**
+   * Run a dialog that owns the terminal: readline is closed while it runs, lines printed
+   * meanwhile are queued and shown after it, and readline comes back with its history.
+   */
+  async modal<T>(dialog: () => Promise<T>): Promise<T> {
+    if (this.#ended) return dialog();
+    this.#suspend();
+    try {
+      return await dialog();
+    } finally {
+      if (!this.#ended) this.#open();
+    }
+  }
+
+  /** Close the line for good. */
+  close(): void {
+    this.#ended = true;
+    this.#teardown();
+  }
+
+  #open(): void {
+    const { input, output } = this.#opts;
+    const terminal = this.#opts.terminal ?? (output as { isTTY?: boolean }).isTTY === true;
+    const rl = readline.createInterface({
+      input,
+      output,
+      terminal,
+      prompt: this.#prompt,
+      history: [...this.#history],
+      historySize: this.#opts.historySize ?? DEFAULT_HISTORY_SIZE,
+      removeHistoryDuplicates: true,
+      completer: this.#opts.completer,
+      crlfDelay: Infinity,
+      tabSize: 4,
+    });
+    this.#rl = rl;
+    this.#lastLine = "";
+    rl.on("line", (line) => this.#onLine(line));
+    rl.on("history", (history: string[]) => {
+      this.#history = [...history];
+      this.#opts.onHistory?.(this.history);
+    });
+    rl.on("SIGINT", () => this.#onSigint());
+    rl.on("close", () => this.#onClose());
+    // Registered after readline's own listener, so rl.line already holds the new text.
+    input.on("keypress", this.#keypressListener);
+    rl.prompt();
+    const queued = this.#queue;
+    this.#queue = [];
+    for (const text of queued) this.#printNow(rl, text);
+  }
+
+  #suspend(): void {
+    const rl = this.#rl;
+    if (!rl) return;
+    // Keep the history readline holds (it may be newer than the last 'history' event).
+    const held = (rl as unknown as { history?: unknown }).history;
+    if (Array.isArray(held)) this.#history = held.filter((h) => typeof h === "string");
+    // The dialog draws where the prompt was.
+    if (rl.terminal) this.#erase(rl);
+    this.#teardown();
+  }
+
+  #teardown(): void {
+    const rl = this.#rl;
+    if (!rl) return;
+    this.#rl = null;
+    this.#opts.input.removeListener("keypress", this.#keypressListener);
+    this.#closing = true;
+    rl.close();
+    this.#closing = false;
+  }
+
+  #printNow(rl: readline.Interface, text: string): void {
+    const out = this.#opts.output;
+    if (!rl.terminal) {
+      out.write(`${text}\n`);
+      return;
+    }
+    this.#erase(rl);
+    out.write(`${text.replace(/\n/g, "\r\n")}\r\n`);
+    rl.prompt(true);
+  }
+
+  /** Move to the first row of the prompt and erase prompt and input. */
+  #erase(rl: readline.Interface): void {
+    const out = this.#opts.output;
+    const rows = rl.getCursorPos().rows;
+    if (rows > 0) readline.moveCursor(out, 0, -rows);
+    readline.cursorTo(out, 0);
+    readline.clearScreenDown(out);
+    // readline remembers how many rows it drew and moves up by that much before its next
+    // redraw. The cursor is now where the prompt starts, so that memory must be reset or
+    // the redraw would climb over the lines just printed.
+    const state = rl as unknown as { prevRows?: number };
+    if (typeof state.prevRows === "number") state.prevRows = 0;
+  }
+
+  #onLine(line: string): void {
+    this.#lastLine = "";
+    this.#opts.onEdit?.("");
+    this.#opts.onLine(line);
+    if (this.#rl && !this.#ended) this.#rl.prompt();
+  }
+
+  #afterKeypress(): void {
+    const line = this.#rl?.line ?? "";
+    if (line === this.#lastLine) return;
+    this.#lastLine = line;
+    this.#opts.onEdit?.(line);
+  }
+
+  #onSigint(): void {
+    if (this.line !== "") {
+      this.clearLine();
+      return;
+    }
+    this.#opts.onInterrupt?.();
+  }
+
+  #onClose(): void {
+    if (this.#closing) return;
+    this.#rl = null;
+    this.#opts.input.removeListener("keypress", this.#keypressListener);
+    if (this.#ended) return;
+    this.#ended = true;
+    this.#opts.onEnd?.();
+  }
+}

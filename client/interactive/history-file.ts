@@ -1,0 +1,95 @@
+/**
+ * The interactive client's state folder ($XDG_STATE_HOME/chat, else ~/.local/state/chat,
+ * %LOCALAPPDATA%\chat on Windows): input history across runs and the last room per server.
+ */
+import { chmodSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { homedir } from "node:os";
+import { join } from "node:path";
+
+/** Most history lines kept on disk. */
+export const HISTORY_FILE_MAX = 500;
+
+/** The state folder for the given environment. */
+export function stateDir(env: Record<string, string | undefined> = process.env): string {
+  if (env.XDG_STATE_HOME) return join(env.XDG_STATE_HOME, "chat");
+  if (process.platform === "win32" && env.LOCALAPPDATA) return join(env.LOCALAPPDATA, "chat");
+  return join(env.HOME ?? homedir(), ".local", "state", "chat");
+}
+
+/** Reads and writes the files of the state folder; failures never stop the chat. */
+export class StateStore {
+  readonly dir: string;
+
+  constructor(dir: string) {
+    this.dir = dir;
+  }
+
+  /** Input history, newest first. */
+  loadHistory(): string[] {
+    const text = this.#read("history");
+    if (text === null) return [];
+    return text
+      .split("\n")
+      .filter((line) => line !== "")
+      .reverse()
+      .slice(0, HISTORY_FILE_MAX);
+  }
+
+  /** Save input history (newest first); stored oldest first, one line each. */
+  saveHistory(history: readonly string[]): void {
+    const lines = history
+      .slice(0, HISTORY_FILE_MAX)
+      .filter((line) => !line.includes("\n"))
+      .reverse();
+    this.#write("history", lines.length === 0 ? "" : `${lines.join("\n")}\n`);
+  }
+
+  /** The room last used with this server and user, or null. */
+  lastRoom(server: string, user: string): string | null {
+    const room = this.#lastRooms()[`${user}@${server}`];
+    return typeof room === "string" ? room : null;
+  }
+
+  /** Remember the room last used with this server and user. */
+  setLastRoom(server: string, user: string, room: string): void {
+    const rooms = this.#lastRooms();
+    if (rooms[`${user}@${server}`] === room) return;
+    rooms[`${user}@${server}`] = room;
+    this.#write("last-room.json", `${JSON.stringify(rooms, null, 2)}\n`);
+  }
+
+  #lastRooms(): Record<string, unknown> {
+    const text = this.#read("last-room.json");
+    if (text === null) return {};
+    try {
+      const data: unknown = JSON.parse(text);
+      if (typeof data === "object" && data !== null && !Array.isArray(data)) {
+        return data as Record<string, unknown>;
+      }
+    } catch {
+      // A damaged file only loses the remembered room; it is rewritten on the next change.
+    }
+    return {};
+  }
+
+  #read(name: string): string | null {
+    try {
+      return readFileSync(join(this.dir, name), "utf8");
+    } catch {
+      return null;
+    }
+  }
+
+  #write(name: string, text: string): void {
+    try {
+      mkdirSync(this.dir, { recursive: true, mode: 0o700 });
+      const path = join(this.dir, name);
+      const tmp = `${path}.${process.pid}.tmp`;
+      writeFileSync(tmp, text, { mode: 0o600 });
+      chmodSync(tmp, 0o600);
+      renameSync(tmp, path);
+    } catch {
+      // History is a convenience: a read-only or full disk must not break the chat.
+    }
+  }
+}

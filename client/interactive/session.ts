@@ -1,0 +1,467 @@
+/**
+ * The interactive chat session: it owns the chat line, shows what arrives, sends what is
+ * typed, keeps the typing indicator and the prompt up to date, and catches up after a
+ * reconnect (history `after` the last message seen per room and per DM peer, shown once).
+ */
+import type {
+  ChatMessage,
+  ClientMessage,
+  DirectMessage,
+  RoomInfo,
+  ServerMessage,
+} from "../../shared/protocol.ts";
+import { sanitizeText } from "../../shared/protocol.ts";
+import type { ConnectionState, ServerEvent } from "../connection.ts";
+import type { Colors } from "../render.ts";
+import { ChatLine, type ChatLineStreams } from "./chat-line.ts";
+import { complete } from "./completion.ts";
+import type { Dialogs } from "./dialogs.ts";
+import { describeRoom, type Shown, showDm, showError, showMessage, showNotice } from "./display.ts";
+import type { StateStore } from "./history-file.ts";
+import { buildPrompt } from "./status.ts";
+import { TypingNotifier } from "./typing.ts";
+
+/** What the session needs of a connection (client/connection.ts provides it). */
+export interface SessionConnection {
+  request(msg: ClientMessage): Promise<ServerMessage>;
+  onEvent(listener: (event: ServerEvent) => void): () => void;
+  onState(listener: (state: ConnectionState) => void): () => void;
+  close(): void;
+}
+
+/** Everything a session is built from. */
+export interface SessionOptions extends ChatLineStreams {
+  conn: SessionConnection;
+  me: string;
+  server: string;
+  colors: Colors;
+  dialogs: Dialogs;
+  state: StateStore | null;
+  /** Command names of the shared table, for completion and /help. */
+  commandNames: readonly string[];
+  /** Runs a slash command (without its slash) through the shared command table. */
+  slash(session: ChatSession, line: string): Promise<void>;
+  now?: () => number;
+  /** How many messages to show when entering a room. */
+  recentCount?: number;
+}
+
+// A typing notice that was never withdrawn stops showing after this long.
+const TYPING_STALE_MS = 8_000;
+// Ids of shown messages remembered to drop duplicates (live event and reply, catch-up).
+const SEEN_MAX = 10_000;
+const CATCH_UP_PAGE = 200;
+
+/** A running interactive session. */
+export class ChatSession {
+  readonly opts: SessionOptions;
+  readonly line: ChatLine;
+  readonly rooms = new Map<string, RoomInfo>();
+  readonly users = new Set<string>();
+  me: string;
+  room: string | null = null;
+  #connection: ConnectionState = "open";
+  #typing = new Map<string, Map<string, ReturnType<typeof setTimeout>>>();
+  #lastSeen = new Map<string, string>();
+  #dmLastSeen = new Map<string, string>();
+  #seen = new Set<string>();
+  #notifier: TypingNotifier;
+  #done: Promise<number>;
+  #finish: (code: number) => void = () => {};
+  #unsubscribe: (() => void)[] = [];
+  #isQuitting = false;
+
+  constructor(opts: SessionOptions) {
+    this.opts = opts;
+    this.me = opts.me;
+    this.#done = new Promise((resolve) => (this.#finish = resolve));
+    this.#notifier = new TypingNotifier(
+      {
+        typing: (room, typing) => this.#fire({ type: "typing", room, typing }),
+        activity: () => this.#fire({ type: "activity" }),
+      },
+      opts.now,
+    );
+    this.line = new ChatLine({
+      input: opts.input,
+      output: opts.output,
+      prompt: this.#prompt(),
+      history: opts.state?.loadHistory() ?? [],
+      completer: (text) => complete(text, this.#completionSource()),
+      onLine: (text) => void this.#onLine(text),
+      onEdit: (text) => this.#notifier.edited(text, this.room),
+      onInterrupt: () => void this.#askQuit(),
+      onEnd: () => this.quit(),
+      onHistory: (history) => opts.state?.saveHistory(history),
+    });
+    this.#unsubscribe.push(
+      opts.conn.onEvent((event) => this.handleEvent(event)),
+      opts.conn.onState((state) => void this.#onState(state)),
+    );
+  }
+
+  /** Resolves with the exit code when the user quits. */
+  get done(): Promise<number> {
+    return this.#done;
+  }
+
+  /** Load rooms, enter `room` (or none), and remember where each room stands. */
+  async start(room: string | null): Promise<void> {
+    await this.refreshRooms();
+    await Promise.all([...this.#memberRooms()].map((r) => this.#baseline(r)));
+    if (room) await this.enter(room);
+    else
+      this.print(
+        showNotice(
+          "you are in no room yet: /rooms lists them, /join <room> enters one",
+          this.opts.colors,
+        ),
+      );
+  }
+
+  /** Print a shown line above the prompt (ringing the bell when asked). */
+  print(shown: Shown | string): void {
+    const item = typeof shown === "string" ? { text: shown, isBell: false } : shown;
+    this.line.print(item.isBell ? `${item.text}\x07` : item.text);
+  }
+
+  /** Switch the current room and show its recent messages. */
+  async enter(room: string): Promise<void> {
+    if (this.room && this.room !== room) this.#notifier.stop();
+    this.room = room;
+    this.opts.state?.setLastRoom(this.opts.server, this.me, room);
+    this.#refreshPrompt();
+    const info = this.rooms.get(room);
+    const header = info ? describeRoom(info) : `#${room}`;
+    this.print(showNotice(`now in ${header}`, this.opts.colors));
+    try {
+      const reply = await this.opts.conn.request({
+        type: "history",
+        room,
+        limit: this.opts.recentCount ?? 20,
+      });
+      if (reply.type === "history") this.#showHistory(reply.messages, true);
+    } catch (err) {
+      this.print(showError(errorText(err), this.opts.colors));
+    }
+  }
+
+  /** Ask the server which rooms exist and which the user is in. */
+  async refreshRooms(): Promise<void> {
+    const reply = await this.opts.conn.request({ type: "rooms" });
+    if (reply.type !== "rooms") return;
+    this.rooms.clear();
+    for (const info of reply.rooms) this.rooms.set(info.name, info);
+  }
+
+  /** Run a clack dialog with the chat line out of the way. */
+  modal<T>(dialog: (dialogs: Dialogs) => Promise<T>): Promise<T> {
+    return this.line.modal(() => dialog(this.opts.dialogs));
+  }
+
+  /** Leave the chat. */
+  quit(code = 0): void {
+    if (this.#isQuitting) return;
+    this.#isQuitting = true;
+    this.#notifier.stop();
+    for (const stop of this.#unsubscribe) stop();
+    for (const timers of this.#typing.values()) for (const t of timers.values()) clearTimeout(t);
+    this.line.close();
+    this.opts.conn.close();
+    this.#finish(code);
+  }
+
+  /** Show one frame that is not a reply. */
+  handleEvent(event: ServerEvent): void {
+    const c = this.opts.colors;
+    const e = event as Record<string, unknown>;
+    switch (event.type) {
+      case "message":
+        return this.#showRoomMessage(event as unknown as ChatMessage);
+      case "dm":
+        return this.#showDm(event as unknown as DirectMessage);
+      case "typing":
+        return this.#setTyping(String(e.room), String(e.user), e.typing === true);
+      case "presence":
+        if (e.user !== this.me) this.print(showNotice(`${e.user} is ${e.status}`, c));
+        return;
+      case "join_request":
+        this.print(
+          showNotice(
+            `${e.user} asks to join #${e.room}: /approve ${e.room} ${e.user} or /deny ${e.room} ${e.user}`,
+            c,
+            true,
+          ),
+        );
+        return;
+      case "join_decision":
+        return void this.#onDecision(String(e.room), e.approved === true);
+      case "member":
+        return this.#onMember(String(e.room), String(e.user), String(e.event));
+      case "room_update":
+        return this.#onRoomUpdate(e.room as RoomInfo);
+      case "room_shutdown":
+        return this.#onShutdown(String(e.room));
+      case "error":
+        this.print(showError(String(e.message ?? "error from the server"), c));
+        return;
+      default:
+        return; // newer event types are not shown
+    }
+  }
+
+  #prompt(): string {
+    const typers = this.room ? [...(this.#typing.get(this.room)?.keys() ?? [])] : [];
+    return buildPrompt(
+      { room: this.room, typing: typers, connection: this.#connection },
+      this.opts.colors,
+    );
+  }
+
+  #refreshPrompt(): void {
+    this.line?.setPrompt(this.#prompt());
+  }
+
+  #completionSource() {
+    const users = new Set(this.users);
+    users.delete(this.me);
+    return { commands: this.opts.commandNames, rooms: [...this.rooms.keys()], users: [...users] };
+  }
+
+  *#memberRooms(): Iterable<string> {
+    for (const info of this.rooms.values()) {
+      if (info.role === "admin" || info.role === "member") yield info.name;
+    }
+  }
+
+  // Requests whose answer nobody waits for: typing notices and activity.
+  #fire(msg: ClientMessage): void {
+    if (this.#connection !== "open") return;
+    this.opts.conn.request(msg).catch(() => {
+      // A lost typing notice or activity ping is harmless: the next keystroke sends another.
+    });
+  }
+
+  async #onLine(text: string): Promise<void> {
+    const line = text.trim();
+    if (line === "") return;
+    if (line.startsWith("/") && !line.startsWith("//")) {
+      await this.opts.slash(this, line.slice(1));
+      return;
+    }
+    await this.say(line.startsWith("//") ? line.slice(1) : line);
+  }
+
+  /** Send text to the current room. */
+  async say(text: string): Promise<void> {
+    const c = this.opts.colors;
+    if (!this.room) {
+      this.print(showError("you are in no room: /join <room> first", c));
+      return;
+    }
+    this.#notifier.stop();
+    try {
+      const reply = await this.opts.conn.request({ type: "send", room: this.room, text });
+      if (reply.type === "sent") this.#showRoomMessage(reply.message);
+    } catch (err) {
+      this.print(showError(`not sent: ${errorText(err)}`, c));
+    }
+  }
+
+  /** Show a DM the user sent (from the reply), unless the event showed it already. */
+  showSentDm(message: DirectMessage): void {
+    this.#showDm(message);
+  }
+
+  #isNew(id: string): boolean {
+    if (this.#seen.has(id)) return false;
+    this.#seen.add(id);
+    if (this.#seen.size > SEEN_MAX) {
+      const oldest = this.#seen.values().next().value;
+      if (oldest !== undefined) this.#seen.delete(oldest);
+    }
+    return true;
+  }
+
+  #showRoomMessage(msg: ChatMessage): void {
+    this.users.add(msg.from);
+    this.#clearTyping(msg.room, msg.from);
+    this.#lastSeen.set(msg.room, msg.id);
+    if (!this.#isNew(msg.id)) return;
+    this.print(showMessage(msg, { me: this.me, room: this.room, colors: this.opts.colors }));
+  }
+
+  #showDm(msg: DirectMessage): void {
+    const peer = msg.from === this.me ? msg.to : msg.from;
+    this.users.add(peer);
+    this.#dmLastSeen.set(peer, msg.id);
+    if (!this.#isNew(msg.id)) return;
+    this.print(showDm(msg, { me: this.me, room: this.room, colors: this.opts.colors }));
+  }
+
+  #showHistory(messages: (ChatMessage | DirectMessage)[], isQuiet: boolean): void {
+    for (const m of messages) {
+      if ("room" in m) {
+        if (isQuiet) this.#seen.add(m.id);
+        this.#lastSeen.set(m.room, m.id);
+        this.users.add(m.from);
+        const shown = showMessage(m, { me: this.me, room: this.room, colors: this.opts.colors });
+        // Recent history on entering a room is context, not news: no bell.
+        this.print(isQuiet ? { text: shown.text, isBell: false } : shown);
+      } else {
+        this.#showDm(m);
+      }
+    }
+  }
+
+  async #baseline(room: string): Promise<void> {
+    try {
+      const reply = await this.opts.conn.request({ type: "history", room, limit: 1 });
+      if (reply.type !== "history") return;
+      const last = reply.messages[reply.messages.length - 1];
+      if (last && !this.#lastSeen.has(room)) this.#lastSeen.set(room, last.id);
+    } catch {
+      // Without a baseline a room is caught up from its recent history after a reconnect.
+    }
+  }
+
+  #setTyping(room: string, user: string, isTyping: boolean): void {
+    if (user === this.me) return;
+    this.users.add(user);
+    if (!isTyping) return this.#clearTyping(room, user);
+    let users = this.#typing.get(room);
+    if (!users) this.#typing.set(room, (users = new Map()));
+    clearTimeout(users.get(user));
+    users.set(
+      user,
+      setTimeout(() => this.#clearTyping(room, user), TYPING_STALE_MS),
+    );
+    if (room === this.room) this.#refreshPrompt();
+  }
+
+  #clearTyping(room: string, user: string): void {
+    const users = this.#typing.get(room);
+    const timer = users?.get(user);
+    if (!users || timer === undefined) return;
+    clearTimeout(timer);
+    users.delete(user);
+    if (room === this.room) this.#refreshPrompt();
+  }
+
+  async #onState(state: ConnectionState): Promise<void> {
+    const previous = this.#connection;
+    this.#connection = state;
+    if (state === "reconnecting" && previous === "open") {
+      this.#notifier.reset();
+      for (const timers of this.#typing.values()) for (const t of timers.values()) clearTimeout(t);
+      this.#typing.clear();
+      this.print(showNotice("connection lost; reconnecting...", this.opts.colors));
+    }
+    this.#refreshPrompt();
+    if (state === "closed" && !this.#isQuitting) {
+      this.print(showError("disconnected from the server", this.opts.colors));
+      this.quit(7);
+    }
+    if (state === "open" && previous !== "open") await this.#catchUp();
+  }
+
+  async #catchUp(): Promise<void> {
+    const c = this.opts.colors;
+    try {
+      await this.refreshRooms();
+      for (const room of this.#memberRooms()) await this.#catchUpRoom(room);
+      for (const peer of [...this.#dmLastSeen.keys()]) await this.#catchUpDm(peer);
+      this.print(showNotice("reconnected", c));
+    } catch (err) {
+      this.print(showError(`catching up failed: ${errorText(err)}`, c));
+    }
+  }
+
+  async #catchUpRoom(room: string): Promise<void> {
+    let after = this.#lastSeen.get(room);
+    for (;;) {
+      const msg: ClientMessage = after
+        ? { type: "history", room, after, limit: CATCH_UP_PAGE }
+        : { type: "history", room, limit: this.opts.recentCount ?? 20 };
+      const reply = await this.opts.conn.request(msg);
+      if (reply.type !== "history") return;
+      const fresh = reply.messages.filter((m): m is ChatMessage => "room" in m);
+      for (const m of fresh) this.#showRoomMessage(m);
+      const last = fresh[fresh.length - 1];
+      if (!after || !last || fresh.length < CATCH_UP_PAGE) return;
+      after = last.id;
+    }
+  }
+
+  async #catchUpDm(peer: string): Promise<void> {
+    const after = this.#dmLastSeen.get(peer);
+    const reply = await this.opts.conn.request({
+      type: "history",
+      user: peer,
+      after,
+      limit: CATCH_UP_PAGE,
+    });
+    if (reply.type !== "history") return;
+    for (const m of reply.messages) if (!("room" in m)) this.#showDm(m);
+  }
+
+  async #onDecision(room: string, isApproved: boolean): Promise<void> {
+    const c = this.opts.colors;
+    if (!isApproved) {
+      this.print(showNotice(`your request to join #${room} was denied`, c, true));
+      return;
+    }
+    this.print(showNotice(`you are now a member of #${room}: /join ${room} to go there`, c, true));
+    await this.refreshRooms().catch(() => {});
+    await this.#baseline(room);
+  }
+
+  #onMember(room: string, user: string, event: string): void {
+    const c = this.opts.colors;
+    this.users.add(user);
+    const verb = event === "kicked" ? "was removed from" : event === "left" ? "left" : "joined";
+    const who = user === this.me ? "you" : user;
+    this.print(showNotice(`${who} ${verb} #${room}`, c));
+    if (user === this.me && event !== "joined") this.#dropRoom(room);
+    const info = this.rooms.get(room);
+    if (info && user !== this.me) info.members += event === "joined" ? 1 : -1;
+  }
+
+  #onRoomUpdate(room: RoomInfo): void {
+    const known = this.rooms.get(room.name);
+    this.rooms.set(room.name, { ...room, role: known?.role ?? room.role });
+    this.print(showNotice(`${describeRoom(room)}`, this.opts.colors));
+  }
+
+  #onShutdown(room: string): void {
+    this.print(showNotice(`#${room} was shut down`, this.opts.colors, true));
+    this.#dropRoom(room);
+    this.rooms.delete(room);
+  }
+
+  /** Forget a room the user is no longer in; leave it as the current room if it was. */
+  leftRoom(room: string): void {
+    this.#dropRoom(room);
+  }
+
+  #dropRoom(room: string): void {
+    const info = this.rooms.get(room);
+    if (info) info.role = null;
+    this.#typing.delete(room);
+    if (this.room !== room) return;
+    if (this.room === room) this.#notifier.stop();
+    this.room = [...this.#memberRooms()][0] ?? null;
+    this.#refreshPrompt();
+    if (this.room) this.print(showNotice(`now in #${sanitizeText(this.room)}`, this.opts.colors));
+  }
+
+  async #askQuit(): Promise<void> {
+    const answer = await this.modal((d) => d.confirm("Leave the chat?", true));
+    if (answer === true) this.quit(0);
+  }
+}
+
+/** The message of an error, for one line on screen. */
+export function errorText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

@@ -1,0 +1,338 @@
+/**
+ * Slash commands of the interactive mode. Every command of the shared table runs as
+ * `/name args` on the session's live connection, with its output printed above the
+ * prompt and its questions asked in clack dialogs. A few are helped along here: missing
+ * arguments filled in (current room, dialogs), `/join` switching rooms, the seed's
+ * `/login <user> <password>` and `/register <user> <password> <password>`, `/quit`.
+ */
+import { CancelledError, describeError } from "../errors.ts";
+import type { CommandContext, CommandIO, PromptHooks } from "../commands/types.ts";
+import type { Connection } from "../connection.ts";
+import type { Choice } from "./dialogs.ts";
+import { showError, showNotice } from "./display.ts";
+import type { ChatSession } from "./session.ts";
+
+/** Runs one command of the shared table: argv without the program name. */
+export type TableRunner = (argv: string[], ctx: CommandContext) => Promise<number>;
+
+/** What slash commands need besides the session. */
+export interface SlashOptions {
+  run: TableRunner;
+  /** Usage lines of the table, for /help: [name, usage, summary]. */
+  commands: readonly { name: string; usage: string; summary: string }[];
+  conn: Connection;
+  server: string;
+  configDir: string;
+  timeoutMs: number;
+  /** The session token in use (it changes with /login and /register). */
+  token(): string | null;
+}
+
+const LOCAL_HELP: [string, string][] = [
+  ["/quit", "leave the chat (also Ctrl-D on an empty line)"],
+  ["/join <room>", "join a room (or ask to) and switch to it"],
+  ["/help [command]", "this list, or the usage of one command"],
+];
+
+/** Split a command line into words; "double" or 'single' quotes group words. */
+export function splitWords(line: string): string[] {
+  const words: string[] = [];
+  for (const m of line.matchAll(/"([^"]*)"|'([^']*)'|(\S+)/g)) {
+    words.push(m[1] ?? m[2] ?? m[3] ?? "");
+  }
+  return words;
+}
+
+// Commands whose only argument defaults to the current room.
+const ROOM_DEFAULT = new Set(["history", "leave", "shutdown", "who", "edit", "editroom"]);
+
+/** Make the slash handler a session calls for each `/...` line. */
+export function makeSlash(
+  opts: SlashOptions,
+): (session: ChatSession, line: string) => Promise<void> {
+  return async (session, line) => {
+    try {
+      await dispatch(session, line, opts);
+    } catch (err) {
+      if (err instanceof CancelledError)
+        session.print(showNotice("cancelled", session.opts.colors));
+      else session.print(showError(describeError(err, opts.server), session.opts.colors));
+    }
+  };
+}
+
+async function dispatch(session: ChatSession, line: string, opts: SlashOptions): Promise<void> {
+  const words = splitWords(line);
+  const name = (words[0] ?? "").toLowerCase();
+  const args = words.slice(1);
+  const positionals = args.filter((a) => !a.startsWith("--"));
+  switch (name) {
+    case "quit":
+    case "exit":
+    case "q":
+      return session.quit(0);
+    case "help":
+      if (args.length === 0) return showHelp(session, opts);
+      break;
+    case "join":
+      if (positionals.length === 1) return join(session, opts, positionals[0] ?? "");
+      break;
+    case "login":
+    case "register":
+      return startSession(session, opts, name, args);
+    case "create":
+    case "createroom":
+      return createRoom(session, opts, name, args);
+    case "editroom":
+    case "edit":
+      return editRoom(session, opts, name, withRoom(session, args));
+    case "approve":
+    case "deny":
+      if (positionals.length < 2) return decide(session, opts, name, positionals[0]);
+      break;
+    case "dm":
+    case "send":
+      await runQuiet(session, opts, [name, ...rawTail(line)]);
+      return;
+    case "listen":
+      session.print(
+        showNotice("the chat already shows everything as it arrives", session.opts.colors),
+      );
+      return;
+    default:
+      break;
+  }
+  const argv = ROOM_DEFAULT.has(name) && positionals.length === 0 ? withRoom(session, args) : args;
+  const code = await runTable(session, opts, [name, ...argv]);
+  if (code !== 0) return;
+  if (name === "leave") session.leftRoom((positionals[0] ?? session.room ?? "").replace(/^#/, ""));
+  if (name === "logout") session.quit(0);
+}
+
+function withRoom(session: ChatSession, args: string[]): string[] {
+  const hasRoom = args.some((a) => !a.startsWith("--"));
+  return hasRoom || !session.room ? args : [session.room, ...args];
+}
+
+// `/dm bob  two  spaces`: the text after the target is passed as it was typed.
+function rawTail(line: string): string[] {
+  const m = /^\s*\S+\s+(\S+)\s?([\s\S]*)$/.exec(line);
+  if (!m) return splitWords(line).slice(1);
+  return m[2] ? [m[1] ?? "", m[2]] : [m[1] ?? ""];
+}
+
+/** Run a command of the table with the session's IO; resolves to its exit code. */
+export async function runTable(
+  session: ChatSession,
+  opts: SlashOptions,
+  argv: string[],
+  hooks?: Partial<PromptHooks>,
+  isQuiet = false,
+): Promise<number> {
+  const c = session.opts.colors;
+  const io: CommandIO = {
+    out: (text) => {
+      if (!isQuiet) for (const l of text.split("\n")) session.print(l);
+    },
+    json: (obj) => session.print(JSON.stringify(obj)),
+    err: (text) => session.print(c.red(text)),
+    colors: c,
+    isTTY: true,
+    readStdin: async () => "",
+    prompt: {
+      password: hooks?.password ?? ((message) => ask(session, (d) => d.password(message))),
+      confirm: hooks?.confirm ?? ((message) => ask(session, (d) => d.confirm(message, false))),
+    },
+  };
+  const ctx: CommandContext = {
+    io,
+    connect: async () => borrowed(opts.conn),
+    server: opts.server,
+    configDir: opts.configDir,
+    token: opts.token(),
+    json: false,
+    timeoutMs: opts.timeoutMs,
+    signal: new AbortController().signal,
+  };
+  return opts.run(argv, ctx);
+}
+
+function runQuiet(session: ChatSession, opts: SlashOptions, argv: string[]): Promise<number> {
+  // The server echoes sent messages and DMs to this connection: they show once, from there.
+  return runTable(session, opts, argv, undefined, true);
+}
+
+async function ask<T>(
+  session: ChatSession,
+  dialog: (d: ChatSession["opts"]["dialogs"]) => Promise<T | null>,
+): Promise<T> {
+  const answer = await session.modal(dialog);
+  if (answer === null) throw new CancelledError();
+  return answer;
+}
+
+// The live connection lent to a command: a command closing it must not end the chat.
+function borrowed(conn: Connection): Connection {
+  return new Proxy(conn, {
+    get(target, prop) {
+      if (prop === "close") return () => {};
+      const value: unknown = Reflect.get(target, prop, target);
+      return typeof value === "function" ? value.bind(target) : value;
+    },
+  });
+}
+
+function showHelp(session: ChatSession, opts: SlashOptions): void {
+  const c = session.opts.colors;
+  const rows: [string, string][] = [
+    ...LOCAL_HELP,
+    ...opts.commands
+      .filter((cmd) => !["join", "help", "listen"].includes(cmd.name))
+      .map((cmd): [string, string] => [`/${cmd.usage}`, cmd.summary]),
+  ];
+  const width = Math.min(44, Math.max(...rows.map(([u]) => u.length)));
+  session.print(c.bold("Plain text goes to the current room. Commands:"));
+  for (const [usage, summary] of rows) session.print(`  ${usage.padEnd(width)}  ${c.dim(summary)}`);
+  session.print(
+    c.dim("Keys: Tab completes, Up/Down history, Ctrl-C clears the line, Ctrl-D quits."),
+  );
+}
+
+async function join(session: ChatSession, opts: SlashOptions, raw: string): Promise<void> {
+  const room = raw.replace(/^#/, "").toLowerCase();
+  const info = session.rooms.get(room);
+  if (info && (info.role === "member" || info.role === "admin")) return session.enter(room);
+  const code = await runTable(session, opts, ["join", room]);
+  if (code !== 0) return;
+  await session.refreshRooms();
+  const role = session.rooms.get(room)?.role;
+  if (role === "member" || role === "admin") await session.enter(room);
+}
+
+async function startSession(
+  session: ChatSession,
+  opts: SlashOptions,
+  name: "login" | "register",
+  args: string[],
+): Promise<void> {
+  // The seed's forms carry the password(s) on the line; they answer the password questions.
+  const [user, ...given] = args;
+  const argv = user ? [name, user] : [name];
+  const hooks: Partial<PromptHooks> | undefined =
+    given.length > 0
+      ? {
+          password: async (message) => {
+            const next = given.length > 1 ? given.shift() : given[0];
+            if (next !== undefined) return next;
+            return ask(session, (d) => d.password(message));
+          },
+        }
+      : undefined;
+  const code = await runTable(session, opts, argv, hooks);
+  if (code !== 0 || !opts.conn.user) return;
+  session.me = opts.conn.user;
+  await session.refreshRooms();
+}
+
+async function createRoom(
+  session: ChatSession,
+  opts: SlashOptions,
+  name: string,
+  args: string[],
+): Promise<void> {
+  let argv = args;
+  const positionals = args.filter((a) => !a.startsWith("--"));
+  const needsRoom = positionals.length === 0;
+  const needsSettings = name === "createroom" && positionals.length < 3;
+  if (needsRoom || needsSettings) {
+    const filled = await askRoomSettings(session, positionals[0], name === "createroom");
+    if (!filled) return session.print(showNotice("cancelled", session.opts.colors));
+    argv = filled;
+  }
+  const room = (argv[0] ?? "").replace(/^#/, "").toLowerCase();
+  const code = await runTable(session, opts, ["createroom", ...argv]);
+  if (code !== 0) return;
+  await session.refreshRooms();
+  await session.enter(room);
+}
+
+async function askRoomSettings(
+  session: ChatSession,
+  room: string | undefined,
+  isPositional: boolean,
+): Promise<string[] | null> {
+  void isPositional;
+  return session.modal(async (d) => {
+    const name = room ?? (await d.text("Room name", { placeholder: "e.g. dev" }));
+    if (!name) return null;
+    const open = await d.select("Who may join?", [
+      { value: "open", label: "open", hint: "anyone joins at once" },
+      { value: "closed", label: "closed", hint: "you approve each request" },
+    ] satisfies Choice<"open" | "closed">[]);
+    if (!open) return null;
+    const visible = await d.select("Listed in /rooms?", [
+      { value: "visible", label: "visible", hint: "everyone sees it" },
+      { value: "hidden", label: "hidden", hint: "joinable by name only" },
+    ] satisfies Choice<"visible" | "hidden">[]);
+    if (!visible) return null;
+    const topic = await d.text("Topic (optional)", { placeholder: "leave empty for none" });
+    if (topic === null) return null;
+    return topic ? [name, open, visible, "--topic", topic] : [name, open, visible];
+  });
+}
+
+async function editRoom(
+  session: ChatSession,
+  opts: SlashOptions,
+  name: string,
+  args: string[],
+): Promise<void> {
+  const positionals = args.filter((a) => !a.startsWith("--"));
+  const hasFlags = args.some((a) => a.startsWith("--"));
+  const isComplete = name === "editroom" ? positionals.length >= 3 : hasFlags;
+  if (isComplete || positionals.length === 0) {
+    await runTable(session, opts, [name, ...args]);
+    return;
+  }
+  const room = (positionals[0] ?? "").replace(/^#/, "").toLowerCase();
+  const current = session.rooms.get(room);
+  const filled = await session.modal(async (d) => {
+    const open = await d.select(`#${room}: who may join?`, [
+      { value: "open", label: "open", hint: current?.open ? "now" : undefined },
+      { value: "closed", label: "closed", hint: current?.open === false ? "now" : undefined },
+    ] satisfies Choice<"open" | "closed">[]);
+    if (!open) return null;
+    const visible = await d.select(`#${room}: listed in /rooms?`, [
+      { value: "visible", label: "visible", hint: current?.visible ? "now" : undefined },
+      { value: "hidden", label: "hidden", hint: current?.visible === false ? "now" : undefined },
+    ] satisfies Choice<"visible" | "hidden">[]);
+    if (!visible) return null;
+    const topic = await d.text(`#${room}: topic`, { initial: current?.topic ?? "" });
+    if (topic === null) return null;
+    return [room, open, visible, "--topic", topic];
+  });
+  if (!filled) return session.print(showNotice("cancelled", session.opts.colors));
+  await runTable(session, opts, ["editroom", ...filled]);
+}
+
+async function decide(
+  session: ChatSession,
+  opts: SlashOptions,
+  verb: "approve" | "deny",
+  room: string | undefined,
+): Promise<void> {
+  const c = session.opts.colors;
+  const reply = await opts.conn.request(
+    room ? { type: "requests", room: room.replace(/^#/, "") } : { type: "requests" },
+  );
+  const requests = reply.type === "requests" ? reply.requests : [];
+  if (requests.length === 0) return session.print(showNotice("no pending requests", c));
+  const choice = await session.modal((d) =>
+    d.select(
+      verb === "approve" ? "Approve which request?" : "Deny which request?",
+      requests.map((r) => ({ value: `${r.room} ${r.user}`, label: `${r.user} -> #${r.room}` })),
+    ),
+  );
+  if (!choice) return session.print(showNotice("cancelled", c));
+  await runTable(session, opts, [verb, ...choice.split(" ")]);
+}

@@ -1,0 +1,39 @@
+/**
+ * The prompt of the chat line: the current room, who is typing there, and the
+ * connection's state, e.g. `#lobby> `, `#lobby (bob is typing)> `,
+ * `[reconnecting] #lobby> `.
+ */
+import type { Colors } from "../render.ts";
+import { sanitizeText } from "../../shared/protocol.ts";
+
+/** What the prompt shows. */
+export interface PromptState {
+  room: string | null;
+  /** Users typing in the current room (never the user themself). */
+  typing: readonly string[];
+  connection: "open" | "connecting" | "reconnecting" | "closed";
+}
+
+/** "bob is typing", "bob and carol are typing", "4 people are typing". */
+export function typingText(users: readonly string[]): string {
+  const names = [...users].sort().map(sanitizeText);
+  if (names.length === 0) return "";
+  if (names.length === 1) return `${names[0]} is typing`;
+  if (names.length <= 3) {
+    return `${names.slice(0, -1).join(", ")} and ${names[names.length - 1]} are typing`;
+  }
+  return `${names.length} people are typing`;
+}
+
+/** The prompt string. */
+export function buildPrompt(state: PromptState, c: Colors): string {
+  let prompt = state.room ? c.cyan(`#${sanitizeText(state.room)}`) : c.dim("(no room)");
+  const typing = typingText(state.typing);
+  if (typing) prompt += ` ${c.dim(`(${typing})`)}`;
+  if (state.connection === "reconnecting" || state.connection === "connecting") {
+    prompt = `${c.yellow("[reconnecting]")} ${prompt}`;
+  } else if (state.connection === "closed") {
+    prompt = `${c.red("[offline]")} ${prompt}`;
+  }
+  return `${prompt}> `;
+}
