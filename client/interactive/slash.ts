@@ -5,21 +5,22 @@
  * arguments filled in (current room, dialogs), `/join` switching rooms, the seed's
  * `/login <user> <password>` and `/register <user> <password> <password>`, `/quit`.
  */
+import {
+  COMMANDS,
+  type CommandContext,
+  type CommandIO,
+  parseCommandLine,
+  type PromptHooks,
+  splitWords,
+} from "../commands.ts";
 import { CancelledError, describeError } from "../errors.ts";
-import type { CommandContext, CommandIO, PromptHooks } from "../commands/types.ts";
 import type { Connection } from "../connection.ts";
 import type { Choice } from "./dialogs.ts";
 import { showError, showNotice } from "./display.ts";
 import type { ChatSession } from "./session.ts";
 
-/** Runs one command of the shared table: argv without the program name. */
-export type TableRunner = (argv: string[], ctx: CommandContext) => Promise<number>;
-
 /** What slash commands need besides the session. */
 export interface SlashOptions {
-  run: TableRunner;
-  /** Usage lines of the table, for /help: [name, usage, summary]. */
-  commands: readonly { name: string; usage: string; summary: string }[];
   conn: Connection;
   server: string;
   configDir: string;
@@ -33,15 +34,6 @@ const LOCAL_HELP: [string, string][] = [
   ["/join <room>", "join a room (or ask to) and switch to it"],
   ["/help [command]", "this list, or the usage of one command"],
 ];
-
-/** Split a command line into words; "double" or 'single' quotes group words. */
-export function splitWords(line: string): string[] {
-  const words: string[] = [];
-  for (const m of line.matchAll(/"([^"]*)"|'([^']*)'|(\S+)/g)) {
-    words.push(m[1] ?? m[2] ?? m[3] ?? "");
-  }
-  return words;
-}
 
 // Commands whose only argument defaults to the current room.
 const ROOM_DEFAULT = new Set(["history", "leave", "shutdown", "who", "edit", "editroom"]);
@@ -92,7 +84,7 @@ async function dispatch(session: ChatSession, line: string, opts: SlashOptions):
       break;
     case "dm":
     case "send":
-      await runQuiet(session, opts, [name, ...rawTail(line)]);
+      await runQuiet(session, opts, [name, "--", ...rawTail(line)]);
       return;
     case "listen":
       session.print(
@@ -154,7 +146,8 @@ export async function runTable(
     timeoutMs: opts.timeoutMs,
     signal: new AbortController().signal,
   };
-  return opts.run(argv, ctx);
+  const parsed = parseCommandLine(argv, {}, "/");
+  return parsed.command.run(ctx, parsed);
 }
 
 function runQuiet(session: ChatSession, opts: SlashOptions, argv: string[]): Promise<number> {
@@ -186,9 +179,9 @@ function showHelp(session: ChatSession, opts: SlashOptions): void {
   const c = session.opts.colors;
   const rows: [string, string][] = [
     ...LOCAL_HELP,
-    ...opts.commands
-      .filter((cmd) => !["join", "help", "listen"].includes(cmd.name))
-      .map((cmd): [string, string] => [`/${cmd.usage}`, cmd.summary]),
+    ...COMMANDS.filter((cmd) => !["join", "help", "listen"].includes(cmd.name)).map(
+      (cmd): [string, string] => [`/${cmd.usage}`, cmd.summary],
+    ),
   ];
   const width = Math.min(44, Math.max(...rows.map(([u]) => u.length)));
   session.print(c.bold("Plain text goes to the current room. Commands:"));

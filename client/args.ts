@@ -1,0 +1,94 @@
+/**
+ * Global options of `chat`, which may stand before or after the command name.
+ */
+import type { ParseArgsConfig } from "node:util";
+import { UsageError } from "./errors.ts";
+
+/** The global options as given (the environment is applied later, in main). */
+export interface GlobalOptions {
+  server?: string;
+  json: boolean;
+  noColor: boolean;
+  /** Seconds, for connecting and for each reply. */
+  timeout?: number;
+  configDir?: string;
+  ca?: string;
+  help: boolean;
+  version: boolean;
+}
+
+/** util.parseArgs config of the global options; merged into every command's options. */
+export const GLOBAL_OPTIONS = {
+  server: { type: "string" },
+  json: { type: "boolean" },
+  "no-color": { type: "boolean" },
+  timeout: { type: "string" },
+  "config-dir": { type: "string" },
+  ca: { type: "string" },
+  help: { type: "boolean", short: "h" },
+  version: { type: "boolean" },
+} as const satisfies NonNullable<ParseArgsConfig["options"]>;
+
+const TAKES_VALUE = new Set(["--server", "--timeout", "--config-dir", "--ca"]);
+const FLAGS = new Set(["--json", "--no-color", "--help", "-h", "--version"]);
+
+/** Usage text of the global options, for `chat help`. */
+export const GLOBAL_USAGE = `Global options:
+  --server URL      server (env CHAT_SERVER; else the saved login's; else ws://localhost:8765)
+  --json            one JSON object per line on stdout
+  --no-color        no colour (also NO_COLOR)
+  --timeout SECONDS for connecting and for each reply (default 10)
+  --config-dir DIR  where auth.json lives (env CHAT_CONFIG_DIR; else ~/.config/chat)
+  --ca FILE         CA certificate for wss:// with a private CA (env CHAT_CA)
+Environment: CHAT_TOKEN overrides the saved session token.`;
+
+/**
+ * Split argv into the leading global options and the rest (the command and its words).
+ * Global options after the command are picked up by the command's own parser.
+ */
+export function splitLeadingGlobals(argv: string[]): { globals: string[]; rest: string[] } {
+  let i = 0;
+  while (i < argv.length) {
+    const word = argv[i] ?? "";
+    const name = word.split("=")[0] ?? "";
+    if (TAKES_VALUE.has(name)) i += word.includes("=") ? 1 : 2;
+    else if (FLAGS.has(word)) i += 1;
+    else if (word === "--") {
+      i += 1;
+      break;
+    } else break;
+  }
+  return { globals: argv.slice(0, Math.min(i, argv.length)), rest: argv.slice(i) };
+}
+
+/** Global option values out of a util.parseArgs result. */
+export function readGlobalValues(values: Record<string, unknown>): GlobalOptions {
+  const opts: GlobalOptions = {
+    json: values.json === true,
+    noColor: values["no-color"] === true,
+    help: values.help === true,
+    version: values.version === true,
+  };
+  if (typeof values.server === "string") opts.server = values.server;
+  if (typeof values["config-dir"] === "string") opts.configDir = values["config-dir"];
+  if (typeof values.ca === "string") opts.ca = values.ca;
+  if (typeof values.timeout === "string") opts.timeout = parseSeconds(values.timeout);
+  return opts;
+}
+
+/** Merge two global option sets; values in `later` win. */
+export function mergeGlobals(earlier: GlobalOptions, later: GlobalOptions): GlobalOptions {
+  return {
+    ...earlier,
+    ...Object.fromEntries(Object.entries(later).filter(([, v]) => v !== undefined && v !== false)),
+  } as GlobalOptions;
+}
+
+/** A positive number of seconds. */
+export function parseSeconds(text: string): number {
+  const n = Number(text);
+  if (!Number.isFinite(n) || n <= 0) {
+    throw new UsageError(`--timeout must be a positive number of seconds, not '${text}'`);
+  }
+  return n;
+}

@@ -1,0 +1,201 @@
+/**
+ * The command table: one entry per command, used by `chat <command> ...` and by the
+ * interactive mode's `/command ...` alike, with the one parser both faces share.
+ */
+import { parseArgs } from "node:util";
+import { UsageError } from "./errors.ts";
+import { login, logout, passwd, register, whoami } from "./commands/account.ts";
+import { listen } from "./commands/listen.ts";
+import { dm, history, send } from "./commands/messages.ts";
+import {
+  approve,
+  create,
+  createroom,
+  deny,
+  edit,
+  editroom,
+  join,
+  kick,
+  leave,
+  requests,
+  rooms,
+  shutdown,
+  who,
+} from "./commands/rooms.ts";
+import type { Command, CommandArgs, OptionsConfig } from "./commands/types.ts";
+
+export type {
+  Command,
+  CommandArgs,
+  CommandContext,
+  CommandIO,
+  ConnectOptions,
+  OptionsConfig,
+  PromptHooks,
+} from "./commands/types.ts";
+
+/** `help [<command>]`: the command list, or one command's usage. */
+export const help: Command = {
+  name: "help",
+  usage: "help [<command>]",
+  summary: "show the commands, or how to use one",
+  options: {},
+  minArgs: 0,
+  maxArgs: 1,
+  async run(ctx, { positionals }) {
+    const name = positionals[0];
+    if (name === undefined) {
+      if (ctx.json) {
+        for (const c of COMMANDS)
+          ctx.io.json({ command: c.name, usage: c.usage, summary: c.summary });
+      } else ctx.io.out(commandList());
+      return 0;
+    }
+    const command = findCommand(name);
+    if (!command) throw unknownCommand(name);
+    if (ctx.json) {
+      ctx.io.json({ command: command.name, usage: command.usage, summary: command.summary });
+    } else ctx.io.out(commandHelp(command));
+    return 0;
+  },
+};
+
+/** Every command, in the order `help` lists them. */
+export const COMMANDS: readonly Command[] = [
+  register,
+  login,
+  logout,
+  whoami,
+  passwd,
+  rooms,
+  create,
+  createroom,
+  edit,
+  editroom,
+  shutdown,
+  join,
+  leave,
+  requests,
+  approve,
+  deny,
+  kick,
+  send,
+  dm,
+  history,
+  who,
+  listen,
+  help,
+];
+
+const BY_NAME = new Map<string, Command>();
+for (const command of COMMANDS) {
+  BY_NAME.set(command.name, command);
+  for (const alias of command.aliases ?? []) BY_NAME.set(alias, command);
+}
+
+/** The command with this name or alias (case-insensitive), or null. */
+export function findCommand(name: string): Command | null {
+  return BY_NAME.get(name.toLowerCase()) ?? null;
+}
+
+function unknownCommand(name: string): UsageError {
+  const close = COMMANDS.filter((c) => c.name.startsWith(name.toLowerCase().slice(0, 2)));
+  const guess = close.length > 0 ? `did you mean ${close.map((c) => c.name).join(", ")}? ` : "";
+  return new UsageError(`unknown command '${name}'`, `${guess}\`chat help\` lists the commands`);
+}
+
+/** The list of commands with their summaries. */
+export function commandList(prefix = "chat "): string {
+  const width = Math.max(...COMMANDS.map((c) => c.name.length));
+  const lines = COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`);
+  return ["Commands:", ...lines, "", `\`${prefix}help <command>\` shows how to use one.`].join(
+    "\n",
+  );
+}
+
+/** Usage, summary and details of one command. */
+export function commandHelp(command: Command, prefix = "chat "): string {
+  const aliases = command.aliases?.length ? `\nAlias: ${command.aliases.join(", ")}` : "";
+  const details = command.details ? `\n\n${command.details}` : "";
+  return `usage: ${prefix}${command.usage}\n\n${command.summary}${aliases}${details}`;
+}
+
+/** A command line parsed against the table. */
+export interface ParsedCommandLine extends CommandArgs {
+  command: Command;
+}
+
+/**
+ * Parse `[name, ...args]` against the table: the command by name or alias, then its
+ * options with util.parseArgs (strict) and its argument count. `extraOptions` are merged
+ * in (the one-shot face passes its global options). Throws UsageError.
+ */
+export function parseCommandLine(
+  words: string[],
+  extraOptions: OptionsConfig = {},
+  prefix = "chat ",
+): ParsedCommandLine {
+  const [name, ...args] = words;
+  if (name === undefined || name === "")
+    throw new UsageError("no command given", "`chat help` lists the commands");
+  const command = findCommand(name);
+  if (!command) throw unknownCommand(name);
+  const usage = `usage: ${prefix}${command.usage}`;
+  let parsed: ReturnType<typeof parseArgs>;
+  try {
+    parsed = parseArgs({
+      args,
+      options: { ...extraOptions, ...command.options },
+      allowPositionals: true,
+      strict: true,
+    });
+  } catch (err) {
+    const message = err instanceof Error ? (err.message.split("\n")[0] ?? "") : String(err);
+    throw new UsageError(
+      message.replace(/^Unknown option/, "unknown option"),
+      `${usage}\n(put -- before text that starts with a dash)`,
+    );
+  }
+  const { positionals } = parsed;
+  if (positionals.length < command.minArgs) {
+    throw new UsageError(`${command.name}: missing arguments`, usage);
+  }
+  if (command.maxArgs !== undefined && positionals.length > command.maxArgs) {
+    throw new UsageError(`${command.name}: too many arguments`, usage);
+  }
+  return { command, values: parsed.values as CommandArgs["values"], positionals };
+}
+
+/**
+ * Split a typed line into words: whitespace separates, single and double quotes group,
+ * a backslash escapes the next character outside single quotes.
+ */
+export function splitWords(line: string): string[] {
+  const words: string[] = [];
+  let word = "";
+  let hasWord = false;
+  let quote: '"' | "'" | null = null;
+  for (let i = 0; i < line.length; i++) {
+    const ch = line[i] ?? "";
+    if (quote) {
+      if (ch === quote) quote = null;
+      else if (ch === "\\" && quote === '"' && i + 1 < line.length) word += line[++i];
+      else word += ch;
+    } else if (ch === '"' || ch === "'") {
+      quote = ch;
+      hasWord = true;
+    } else if (ch === "\\" && i + 1 < line.length) {
+      word += line[++i];
+      hasWord = true;
+    } else if (/\s/.test(ch)) {
+      if (hasWord) words.push(word);
+      word = "";
+      hasWord = false;
+    } else {
+      word += ch;
+      hasWord = true;
+    }
+  }
+  if (hasWord) words.push(word);
+  return words;
+}

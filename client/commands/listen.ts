@@ -1,0 +1,205 @@
+/**
+ * `listen [<room>...] [--count N]`: print events as they arrive.
+ *
+ * The connection reconnects by itself. While it is away, and while the starting point of
+ * each room is fetched, live events wait in a buffer; after a reconnect the messages
+ * missed meanwhile are fetched with `history after` the last one seen, then the buffer is
+ * printed. Message ids already printed are never printed again.
+ */
+import type { ChatMessage, DirectMessage, ServerMessage } from "../../shared/protocol.ts";
+import type { Connection, ServerEvent } from "../connection.ts";
+import { ChatError, ConnectionError, EXIT, exitCodeFor } from "../errors.ts";
+import { eventJson, renderEvent } from "../render.ts";
+import type { Command, CommandContext } from "./types.ts";
+import { expectReply, positiveInt, roomArg } from "./util.ts";
+
+// Ids remembered to suppress duplicates; old ones are dropped beyond this many.
+const SEEN_MAX = 10_000;
+
+/** Watches one connection and prints what it receives. */
+class Listener {
+  readonly #ctx: CommandContext;
+  readonly #conn: Connection;
+  readonly #filter: Set<string> | null;
+  readonly #count: number | undefined;
+  /** Last message id seen per room (null: the room had none when first looked at). */
+  readonly #lastSeen = new Map<string, string | null>();
+  /** Last DM id seen per conversation partner. */
+  readonly #lastDm = new Map<string, string>();
+  readonly #seen = new Set<string>();
+  #buffer: ServerEvent[] = [];
+  #isCatchingUp = true;
+  #printed = 0;
+  #lastError: ChatError | null = null;
+  #finish: (code: number) => void = () => {};
+
+  constructor(ctx: CommandContext, conn: Connection, rooms: string[], count: number | undefined) {
+    this.#ctx = ctx;
+    this.#conn = conn;
+    this.#filter = rooms.length > 0 ? new Set(rooms) : null;
+    this.#count = count;
+  }
+
+  async run(): Promise<number> {
+    const done = new Promise<number>((resolve) => (this.#finish = resolve));
+    const stopEvents = this.#conn.onEvent((event) => this.#onEvent(event));
+    const stopState = this.#conn.onState((state) => this.#onState(state));
+    const onAbort = () => this.#finish(this.#ctx.signal.reason === "SIGINT" ? EXIT.interrupted : 0);
+    this.#ctx.signal.addEventListener("abort", onAbort, { once: true });
+    if (this.#ctx.signal.aborted) onAbort();
+    try {
+      await this.#startingPoints();
+      this.#flush();
+      if (this.#ctx.io.isTTY) this.#ctx.io.err(`listening on ${this.#ctx.server}; Ctrl-C stops`);
+      return await done;
+    } finally {
+      stopEvents();
+      stopState();
+      this.#ctx.signal.removeEventListener("abort", onAbort);
+    }
+  }
+
+  // The newest message id of every room listened to: the point to catch up from.
+  async #startingPoints(): Promise<void> {
+    const rooms = this.#filter ? [...this.#filter] : await this.#memberRooms();
+    await Promise.all(
+      rooms.map(async (room) => {
+        const reply = await this.#conn.request({ type: "history", room, limit: 1 });
+        const messages = expectReply(reply, "history").messages;
+        if (!this.#lastSeen.has(room)) this.#lastSeen.set(room, messages.at(-1)?.id ?? null);
+      }),
+    );
+  }
+
+  async #memberRooms(): Promise<string[]> {
+    const reply = expectReply(await this.#conn.request({ type: "rooms" }), "rooms");
+    return reply.rooms.filter((r) => r.role === "admin" || r.role === "member").map((r) => r.name);
+  }
+
+  #onState(state: string): void {
+    if (state === "reconnecting") {
+      if (!this.#isCatchingUp)
+        this.#ctx.io.err(`connection to ${this.#ctx.server} lost; reconnecting`);
+      this.#isCatchingUp = true;
+    } else if (state === "open") {
+      this.#ctx.io.err(`reconnected to ${this.#ctx.server}`);
+      void this.#catchUp();
+    } else if (state === "closed") {
+      this.#finish(this.#lastError ? exitCodeFor(this.#lastError) : EXIT.connection);
+    }
+  }
+
+  async #catchUp(): Promise<void> {
+    try {
+      const missed: (ChatMessage | DirectMessage)[] = [];
+      const fetches = [...this.#lastSeen].map(([room, after]) =>
+        this.#fetch({ type: "history", room, ...(after ? { after } : {}) }, missed),
+      );
+      for (const [user, after] of this.#lastDm) {
+        fetches.push(this.#fetch({ type: "history", user, after }, missed));
+      }
+      await Promise.all(fetches);
+      missed.sort((a, b) => (a.ts < b.ts ? -1 : a.ts > b.ts ? 1 : 0));
+      for (const m of missed) this.#print({ ...m, type: "room" in m ? "message" : "dm" });
+      this.#flush();
+    } catch (err) {
+      // Dropped again while catching up: the next reconnect catches up from the same point.
+      if (!(err instanceof ConnectionError)) throw err;
+    }
+  }
+
+  async #fetch(
+    msg: Extract<Parameters<Connection["request"]>[0], { type: "history" }>,
+    into: (ChatMessage | DirectMessage)[],
+  ): Promise<void> {
+    let reply: ServerMessage;
+    try {
+      reply = await this.#conn.request(msg);
+    } catch (err) {
+      // Kicked, or the room was shut down while away: nothing more to fetch from it.
+      if (err instanceof ChatError && msg.room) {
+        this.#lastSeen.delete(msg.room);
+        return;
+      }
+      throw err;
+    }
+    into.push(...expectReply(reply, "history").messages);
+  }
+
+  #flush(): void {
+    this.#isCatchingUp = false;
+    const buffered = this.#buffer;
+    this.#buffer = [];
+    for (const event of buffered) this.#print(event);
+  }
+
+  #onEvent(event: ServerEvent): void {
+    if (event.type === "error") {
+      this.#lastError = new ChatError(
+        event.code === "auth_failed" ? "auth_failed" : "internal",
+        String(event.message),
+      );
+      this.#ctx.io.err(`error from the server: ${String(event.message)}`);
+      return;
+    }
+    if (this.#isCatchingUp) this.#buffer.push(event);
+    else this.#print(event);
+  }
+
+  #isWanted(event: ServerEvent): boolean {
+    if (!this.#filter) return true;
+    const room =
+      event.type === "room_update" ? (event.room as { name?: unknown })?.name : event.room;
+    return typeof room !== "string" || this.#filter.has(room);
+  }
+
+  #print(event: ServerEvent): void {
+    if (!this.#isWanted(event)) return;
+    const isMessage = event.type === "message" || event.type === "dm";
+    if (isMessage) {
+      const id = String(event.id);
+      if (this.#seen.has(id)) return;
+      this.#remember(id);
+      if (event.type === "message") this.#lastSeen.set(String(event.room), id);
+      else {
+        const peer = event.from === this.#conn.user ? event.to : event.from;
+        this.#lastDm.set(String(peer), id);
+      }
+    }
+    const { io } = this.#ctx;
+    if (this.#ctx.json) {
+      const obj = eventJson(event);
+      if (obj) io.json(obj);
+    } else {
+      const line = renderEvent(event, io.colors);
+      if (line !== null) io.out(line);
+    }
+    if (isMessage && this.#count !== undefined && ++this.#printed >= this.#count) this.#finish(0);
+  }
+
+  #remember(id: string): void {
+    this.#seen.add(id);
+    if (this.#seen.size > SEEN_MAX) {
+      const oldest = this.#seen.values().next().value;
+      if (oldest !== undefined) this.#seen.delete(oldest);
+    }
+  }
+}
+
+/** `listen [<room>...] [--count N]`. */
+export const listen: Command = {
+  name: "listen",
+  usage: "listen [<room>...] [--count N]",
+  summary: "print events as they arrive, until interrupted (or N messages)",
+  details:
+    "Prints messages, DMs, presence, typing, join requests and decisions, and room changes;\nwith rooms given, only those rooms' events (and DMs and presence). With --json, one\nobject per line. Reconnects by itself and prints nothing twice.\n--count N: exit 0 after N messages (room messages and DMs).",
+  options: { count: { type: "string", short: "n" } },
+  minArgs: 0,
+  isLongRunning: true,
+  async run(ctx, { values, positionals }) {
+    const rooms = positionals.map((room) => roomArg(room));
+    const count = positiveInt("count", values.count);
+    const conn = await ctx.connect({ mode: "listen", reconnect: true });
+    return new Listener(ctx, conn, rooms, count).run();
+  },
+};

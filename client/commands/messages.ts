@@ -1,0 +1,88 @@
+/**
+ * Message commands: send, dm, history.
+ */
+import type { ClientMessage, ServerMessage } from "../../shared/protocol.ts";
+import { ConnectionError } from "../errors.ts";
+import { dmJson, messageJson, renderStored, storedJson } from "../render.ts";
+import type { Command, CommandContext } from "./types.ts";
+import { expectReply, messageText, positiveInt, roomArg, userArg } from "./util.ts";
+
+/**
+ * Send once; if the connection drops before the acknowledgement, send again on a new
+ * connection with the same client id, so the server stores the message only once.
+ */
+async function deliver(ctx: CommandContext, msg: ClientMessage): Promise<ServerMessage> {
+  try {
+    return await (await ctx.connect()).request(msg);
+  } catch (err) {
+    if (!(err instanceof ConnectionError && err.kind === "closed")) throw err;
+    return (await ctx.connect()).request(msg);
+  }
+}
+
+/** `send <room> <text...>`. */
+export const send: Command = {
+  name: "send",
+  usage: "send <room> <text...>",
+  summary: "post to a room (text - reads stdin)",
+  details:
+    "Exits 0 only once the server has stored the message. `-` as the text sends all of stdin\nas one message. Put -- before text that starts with a dash.",
+  options: {},
+  minArgs: 2,
+  async run(ctx, { positionals }) {
+    const [target, ...words] = positionals;
+    const room = roomArg(target);
+    const text = await messageText(ctx.io, words);
+    const msg: ClientMessage = { type: "send", room, text, clientId: crypto.randomUUID() };
+    const reply = expectReply(await deliver(ctx, msg), "sent");
+    if (ctx.json) ctx.io.json(messageJson(reply.message));
+    return 0;
+  },
+};
+
+/** `dm <user> <text...>`. */
+export const dm: Command = {
+  name: "dm",
+  aliases: ["msg"],
+  usage: "dm <user> <text...>",
+  summary: "send a direct message (text - reads stdin)",
+  details: "Exits 0 only once the server has stored the message. `-` as the text reads stdin.",
+  options: {},
+  minArgs: 2,
+  async run(ctx, { positionals }) {
+    const [target, ...words] = positionals;
+    const to = userArg(target);
+    const text = await messageText(ctx.io, words);
+    const msg: ClientMessage = { type: "dm", to, text, clientId: crypto.randomUUID() };
+    const reply = expectReply(await deliver(ctx, msg), "dm_sent");
+    if (ctx.json) ctx.io.json(dmJson(reply.message));
+    return 0;
+  },
+};
+
+/** `history <room|@user> [--limit N] [--before ID]`. */
+export const history: Command = {
+  name: "history",
+  usage: "history <room|@user> [--limit N] [--before ID]",
+  summary: "print stored messages of a room or a DM conversation, oldest first",
+  details: "--limit N: at most the last N messages. --before ID: those before message ID (paging).",
+  options: { limit: { type: "string", short: "n" }, before: { type: "string" } },
+  minArgs: 1,
+  maxArgs: 1,
+  async run(ctx, { values, positionals }) {
+    const target = positionals[0] ?? "";
+    const msg: Extract<ClientMessage, { type: "history" }> = target.startsWith("@")
+      ? { type: "history", user: userArg(target) }
+      : { type: "history", room: roomArg(target) };
+    const limit = positiveInt("limit", values.limit);
+    if (limit !== undefined) msg.limit = limit;
+    if (typeof values.before === "string") msg.before = values.before;
+    const conn = await ctx.connect();
+    const reply = expectReply(await conn.request(msg), "history");
+    for (const m of reply.messages) {
+      if (ctx.json) ctx.io.json(storedJson(m));
+      else ctx.io.out(renderStored(m, ctx.io.colors));
+    }
+    return 0;
+  },
+};

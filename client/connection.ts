@@ -1,0 +1,364 @@
+/**
+ * The client's WebSocket connection: request/reply by id, events, and reconnection.
+ *
+ * One class over the global WebSocket. `request` numbers each frame and settles with the
+ * reply that echoes the number; everything else is an event. With `reconnect`, a dropped
+ * connection is re-dialled with backoff (0.5 s doubling to 30 s, with jitter) and
+ * re-authenticated with the session token; requests made meanwhile wait and are sent then.
+ */
+import {
+  type ClientMessage,
+  type ClientMode,
+  isErrorCode,
+  parseServerMessage,
+  type ServerMessage,
+} from "../shared/protocol.ts";
+import { ChatError, ConnectionError } from "./errors.ts";
+
+/** The connection's state, reported to `onState` listeners on every change. */
+export type ConnectionState = "connecting" | "open" | "reconnecting" | "closed";
+
+/** A frame from the server that is not a reply: an event, possibly of a type newer than this client. */
+export type ServerEvent = { type: string; [key: string]: unknown };
+
+/** Narrow an event to a known server message type. */
+export function isEventOf<T extends ServerMessage["type"]>(
+  event: ServerEvent,
+  type: T,
+): event is ServerEvent & Extract<ServerMessage, { type: T }> {
+  return event.type === type;
+}
+
+/** How to open a connection. */
+export interface ConnectionOptions {
+  /** A ws:// or wss:// URL. */
+  url: string;
+  /** For connecting and for each reply. */
+  timeoutMs: number;
+  /** PEM text of a CA certificate to trust for wss:// (the file's contents, not its path). */
+  ca?: string;
+  /** Sent with auth/login/register: only interactive and listen make the user online. */
+  mode: ClientMode;
+  /** A session token: the connection authenticates with it right after `welcome`. */
+  token?: string | null;
+  /** Re-dial by itself when the connection drops. */
+  reconnect?: boolean;
+}
+
+interface Pending {
+  frame: ClientMessage & { id: string };
+  resolve: (reply: ServerMessage) => void;
+  reject: (err: Error) => void;
+  timer: ReturnType<typeof setTimeout>;
+  isSent: boolean;
+}
+
+const BACKOFF_FIRST_MS = 500;
+const BACKOFF_MAX_MS = 30_000;
+
+/** Delay before reconnect attempt `attempt` (0-based): doubling, capped, +-25% jitter. */
+export function backoffDelay(attempt: number, random: () => number = Math.random): number {
+  const base = Math.min(BACKOFF_MAX_MS, BACKOFF_FIRST_MS * 2 ** Math.min(attempt, 16));
+  return Math.round(base * (0.75 + random() * 0.5));
+}
+
+/** A live connection to a chat server. */
+export class Connection {
+  readonly #opts: ConnectionOptions;
+  #ws: WebSocket | null = null;
+  #state: ConnectionState = "connecting";
+  #token: string | null;
+  #user: string | null = null;
+  #serverName = "";
+  #nextId = 1;
+  #attempt = 0;
+  #reconnectTimer: ReturnType<typeof setTimeout> | null = null;
+  #isClosing = false;
+  readonly #pending = new Map<string, Pending>();
+  readonly #eventListeners = new Set<(event: ServerEvent) => void>();
+  readonly #stateListeners = new Set<(state: ConnectionState) => void>();
+
+  private constructor(opts: ConnectionOptions) {
+    this.#opts = opts;
+    this.#token = opts.token ?? null;
+  }
+
+  /**
+   * Connect, wait for `welcome`, and authenticate when a token is given. Rejects with
+   * ConnectionError (unreachable or no answer within timeoutMs) or ChatError (token refused).
+   */
+  static async open(opts: ConnectionOptions): Promise<Connection> {
+    const conn = new Connection(opts);
+    try {
+      await conn.#dial();
+      if (conn.#token) await conn.#authenticate(conn.#token);
+    } catch (err) {
+      conn.close();
+      throw err;
+    }
+    conn.#setState("open");
+    return conn;
+  }
+
+  /** The server URL. */
+  get url(): string {
+    return this.#opts.url;
+  }
+
+  /** The current state. */
+  get state(): ConnectionState {
+    return this.#state;
+  }
+
+  /** The logged-in user, once a session exists (auth, login or register). */
+  get user(): string | null {
+    return this.#user;
+  }
+
+  /** The session token in use, learnt from the options or a `session` reply. */
+  get token(): string | null {
+    return this.#token;
+  }
+
+  /** The server's name from its `welcome` frame. */
+  get serverName(): string {
+    return this.#serverName;
+  }
+
+  /**
+   * Send a request and wait for its reply. Rejects with ChatError on an `error` reply and
+   * with ConnectionError when no reply comes within timeoutMs or the connection closes.
+   * While reconnecting, the request waits and is sent once the connection is back.
+   */
+  request(msg: ClientMessage): Promise<ServerMessage> {
+    if (this.#state === "closed") {
+      return Promise.reject(new ConnectionError("closed", "the connection is closed"));
+    }
+    const frame = { ...msg, id: String(this.#nextId++) };
+    if ((frame.type === "login" || frame.type === "register") && frame.mode === undefined) {
+      frame.mode = this.#opts.mode;
+    }
+    // A message resent after a reconnect must not be stored twice.
+    if ((frame.type === "send" || frame.type === "dm") && frame.clientId === undefined) {
+      frame.clientId = crypto.randomUUID();
+    }
+    return new Promise((resolve, reject) => {
+      const seconds = this.#opts.timeoutMs / 1000;
+      const timer = setTimeout(() => {
+        this.#pending.delete(frame.id);
+        reject(new ConnectionError("timeout", `no reply from the server within ${seconds} s`));
+      }, this.#opts.timeoutMs);
+      const pending: Pending = { frame, resolve, reject, timer, isSent: false };
+      this.#pending.set(frame.id, pending);
+      if (this.#state === "open") this.#transmit(pending);
+    });
+  }
+
+  /** Listen to every frame that is not a reply. Returns a function that stops listening. */
+  onEvent(listener: (event: ServerEvent) => void): () => void {
+    this.#eventListeners.add(listener);
+    return () => this.#eventListeners.delete(listener);
+  }
+
+  /** Listen to state changes. Returns a function that stops listening. */
+  onState(listener: (state: ConnectionState) => void): () => void {
+    this.#stateListeners.add(listener);
+    return () => this.#stateListeners.delete(listener);
+  }
+
+  /** Close for good: pending requests fail, no reconnect. */
+  close(): void {
+    if (this.#isClosing) return;
+    this.#isClosing = true;
+    if (this.#reconnectTimer) clearTimeout(this.#reconnectTimer);
+    this.#reconnectTimer = null;
+    const ws = this.#ws;
+    this.#ws = null;
+    if (ws && ws.readyState <= WebSocket.OPEN) ws.close(1000, "bye");
+    this.#failPending(new ConnectionError("closed", "the connection was closed"));
+    this.#setState("closed");
+  }
+
+  // Opens one socket and resolves once `welcome` arrives. Listeners are attached in the
+  // same tick as the constructor: frames that arrive before that are lost.
+  #dial(): Promise<void> {
+    const { url, ca, timeoutMs } = this.#opts;
+    return new Promise((resolve, reject) => {
+      let isWelcomed = false;
+      let isFailed = false;
+      const ws = ca ? new WebSocket(url, { tls: { ca } }) : new WebSocket(url);
+      this.#ws = ws;
+      const fail = (err: Error) => {
+        if (isWelcomed || isFailed) return;
+        isFailed = true;
+        clearTimeout(timer);
+        if (ws.readyState <= WebSocket.OPEN) ws.close();
+        reject(err);
+      };
+      const timer = setTimeout(
+        () =>
+          fail(
+            new ConnectionError("timeout", `no answer from ${url} within ${timeoutMs / 1000} s`),
+          ),
+        timeoutMs,
+      );
+      ws.onmessage = (ev) => {
+        if (isFailed) return;
+        const frame = parseFrame(ev.data);
+        if (!frame) return;
+        if (isWelcomed) return this.#route(frame);
+        if (frame.type === "welcome") {
+          isWelcomed = true;
+          clearTimeout(timer);
+          this.#serverName = typeof frame.server === "string" ? frame.server : "";
+          resolve();
+        }
+      };
+      ws.onerror = () => {
+        // A close event always follows; it decides what happens.
+      };
+      ws.onclose = (ev) => {
+        if (!isWelcomed) {
+          fail(new ConnectionError("connect", `cannot connect to ${url}${closeDetail(ev)}`));
+        } else if (this.#ws === ws) {
+          this.#ws = null;
+          this.#onDrop();
+        }
+      };
+    });
+  }
+
+  async #authenticate(token: string): Promise<void> {
+    const frame = {
+      type: "auth",
+      id: String(this.#nextId++),
+      token,
+      mode: this.#opts.mode,
+    } as const;
+    const reply = await new Promise<ServerMessage>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.#pending.delete(frame.id);
+        reject(new ConnectionError("timeout", "no reply to authentication in time"));
+      }, this.#opts.timeoutMs);
+      const pending: Pending = { frame, resolve, reject, timer, isSent: false };
+      this.#pending.set(frame.id, pending);
+      this.#transmit(pending);
+    });
+    if (reply.type === "session") this.#user = reply.user;
+  }
+
+  #transmit(pending: Pending): void {
+    const ws = this.#ws;
+    if (!ws || ws.readyState !== WebSocket.OPEN) return;
+    ws.send(JSON.stringify(pending.frame));
+    pending.isSent = true;
+  }
+
+  #route(frame: ServerEvent): void {
+    const replyTo = typeof frame.replyTo === "string" ? frame.replyTo : null;
+    if (replyTo === null) {
+      for (const listener of this.#eventListeners) listener(frame);
+      return;
+    }
+    const pending = this.#pending.get(replyTo);
+    // A reply to a request that already timed out: nobody waits for it any more.
+    if (!pending) return;
+    this.#pending.delete(replyTo);
+    clearTimeout(pending.timer);
+    if (frame.type === "error") {
+      const code = isErrorCode(frame.code) ? frame.code : "internal";
+      const message = typeof frame.message === "string" ? frame.message : "unknown error";
+      const retry = typeof frame.retryAfterMs === "number" ? frame.retryAfterMs : undefined;
+      pending.reject(new ChatError(code, message, retry));
+      return;
+    }
+    const reply = frame as unknown as ServerMessage;
+    if (reply.type === "session") {
+      this.#user = reply.user;
+      this.#token = reply.token;
+    } else if (pending.frame.type === "logout" && reply.type === "ok") {
+      this.#token = null;
+      this.#user = null;
+    }
+    pending.resolve(reply);
+  }
+
+  #onDrop(): void {
+    if (this.#isClosing) return;
+    if (!this.#opts.reconnect) {
+      this.#failPending(new ConnectionError("closed", "the server closed the connection"));
+      this.#isClosing = true;
+      this.#setState("closed");
+      return;
+    }
+    for (const pending of this.#pending.values()) pending.isSent = false;
+    this.#setState("reconnecting");
+    this.#scheduleReconnect();
+  }
+
+  #scheduleReconnect(): void {
+    const delay = backoffDelay(this.#attempt++);
+    this.#reconnectTimer = setTimeout(() => {
+      this.#reconnectTimer = null;
+      void this.#reconnect();
+    }, delay);
+  }
+
+  async #reconnect(): Promise<void> {
+    try {
+      await this.#dial();
+      if (this.#isClosing) return;
+      if (this.#token) await this.#authenticate(this.#token);
+    } catch (err) {
+      if (this.#isClosing) return;
+      if (err instanceof ChatError) {
+        // The session was revoked or expired: retrying cannot help.
+        this.#emitError(err);
+        this.close();
+        return;
+      }
+      this.#ws?.close();
+      this.#ws = null;
+      this.#scheduleReconnect();
+      return;
+    }
+    if (this.#isClosing) return;
+    this.#attempt = 0;
+    this.#setState("open");
+    for (const pending of this.#pending.values()) if (!pending.isSent) this.#transmit(pending);
+  }
+
+  #emitError(err: ChatError): void {
+    const event: ServerEvent = { type: "error", code: err.code, message: err.message };
+    for (const listener of this.#eventListeners) listener(event);
+  }
+
+  #failPending(err: Error): void {
+    for (const pending of this.#pending.values()) {
+      clearTimeout(pending.timer);
+      pending.reject(err);
+    }
+    this.#pending.clear();
+  }
+
+  #setState(state: ConnectionState): void {
+    if (this.#state === state) return;
+    this.#state = state;
+    for (const listener of this.#stateListeners) listener(state);
+  }
+}
+
+function parseFrame(data: unknown): ServerEvent | null {
+  if (typeof data !== "string") return null;
+  try {
+    return parseServerMessage(data) as ServerEvent;
+  } catch {
+    // A malformed frame from the server is dropped: the client never trusts the wire.
+    return null;
+  }
+}
+
+function closeDetail(ev: CloseEvent): string {
+  if (ev.reason) return `: ${ev.reason}`;
+  return ev.code && ev.code !== 1006 && ev.code !== 1000 ? ` (close code ${ev.code})` : "";
+}

@@ -1,0 +1,263 @@
+/**
+ * Pure functions from server data to the text a user reads or the JSON a script parses.
+ *
+ * The only importer of picocolors. Every string that came over the wire is passed through
+ * sanitizeText again here, before it can reach a terminal.
+ */
+import { createColors } from "picocolors";
+import {
+  type ChatMessage,
+  type DirectMessage,
+  type RoomInfo,
+  sanitizeText,
+  type WhoEntry,
+} from "../shared/protocol.ts";
+
+/** Colour functions (all identity functions when colour is off). */
+export type Colors = ReturnType<typeof createColors>;
+
+/** A frame from the server as seen by the renderer: a known event or a newer one. */
+export type RenderableEvent = { type: string; [key: string]: unknown };
+
+/** Colour functions, on or off. picocolors' own detection is bypassed: it colours pipes under CI. */
+export function makeColors(enabled: boolean): Colors {
+  return createColors(enabled);
+}
+
+/**
+ * Whether to colour: never with --json, --no-color or NO_COLOR; FORCE_COLOR forces it;
+ * otherwise only when stdout is a terminal (and TERM is not "dumb").
+ */
+export function shouldUseColor(opts: {
+  json: boolean;
+  noColor: boolean;
+  isTTY: boolean;
+  env: Record<string, string | undefined>;
+}): boolean {
+  const { env } = opts;
+  if (opts.json || opts.noColor) return false;
+  if (env.NO_COLOR !== undefined && env.NO_COLOR !== "") return false;
+  if (env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== "0") return true;
+  return opts.isTTY && env.TERM !== "dumb";
+}
+
+const clean = (value: unknown): string => sanitizeText(String(value ?? ""));
+
+function pad2(n: number): string {
+  return String(n).padStart(2, "0");
+}
+
+/** A server timestamp in local time: `HH:MM`, or `YYYY-MM-DD HH:MM` with the date. */
+export function formatTime(ts: string, withDate = false): string {
+  const date = new Date(ts);
+  if (Number.isNaN(date.getTime())) return "--:--";
+  const time = `${pad2(date.getHours())}:${pad2(date.getMinutes())}`;
+  if (!withDate) return time;
+  return `${date.getFullYear()}-${pad2(date.getMonth() + 1)}-${pad2(date.getDate())} ${time}`;
+}
+
+const NAME_COLORS = ["cyan", "green", "yellow", "blue", "magenta", "red"] as const;
+
+/** A user name in a colour that is stable for that name. */
+export function colorName(name: string, c: Colors): string {
+  let hash = 0;
+  for (const ch of name) hash = (hash * 31 + ch.charCodeAt(0)) >>> 0;
+  const color = NAME_COLORS[hash % NAME_COLORS.length] ?? "cyan";
+  return c.bold(c[color](name));
+}
+
+// Continuation lines of a multi-line text line up under its first line.
+function withIndent(prefix: string, prefixWidth: number, text: string): string {
+  const [first = "", ...rest] = text.split("\n");
+  const indent = " ".repeat(prefixWidth);
+  return [prefix + first, ...rest.map((line) => indent + line)].join("\n");
+}
+
+/** A room message: `HH:MM #room alice: text` (with the date in history). */
+export function renderMessage(m: ChatMessage, c: Colors, withDate = false): string {
+  const time = formatTime(m.ts, withDate);
+  const room = `#${clean(m.room)}`;
+  const from = clean(m.from);
+  const plain = `${time} ${room} ${from}: `;
+  const prefix = `${c.dim(time)} ${c.cyan(room)} ${colorName(from, c)}: `;
+  return withIndent(prefix, Bun.stringWidth(plain), clean(m.text));
+}
+
+/** A direct message: `HH:MM [dm] alice -> bob: text`. */
+export function renderDm(m: DirectMessage, c: Colors, withDate = false): string {
+  const time = formatTime(m.ts, withDate);
+  const from = clean(m.from);
+  const to = clean(m.to);
+  const plain = `${time} [dm] ${from} -> ${to}: `;
+  const prefix = `${c.dim(time)} ${c.magenta("[dm]")} ${colorName(from, c)} -> ${to}: `;
+  return withIndent(prefix, Bun.stringWidth(plain), clean(m.text));
+}
+
+function describeRoomChange(room: Record<string, unknown>): string {
+  const parts = [room.open ? "open" : "closed", room.visible ? "visible" : "hidden"];
+  if (typeof room.topic === "string" && room.topic) parts.push(`topic "${clean(room.topic)}"`);
+  return parts.join(", ");
+}
+
+/** One line for any event `listen` may print, or null for frames people need not see. */
+export function renderEvent(event: RenderableEvent, c: Colors): string | null {
+  const e = event as Record<string, unknown>;
+  const note = (text: string) => c.dim(`* ${text}`);
+  switch (event.type) {
+    case "message":
+      return renderMessage(e as unknown as ChatMessage, c);
+    case "dm":
+      return renderDm(e as unknown as DirectMessage, c);
+    case "presence":
+      return note(`${clean(e.user)} is ${clean(e.status)}`);
+    case "typing":
+      return note(
+        `${clean(e.user)} ${e.typing ? "is typing" : "stopped typing"} in #${clean(e.room)}`,
+      );
+    case "join_request":
+      return c.yellow(
+        `* ${clean(e.user)} asks to join #${clean(e.room)} (chat approve ${clean(e.room)} ${clean(e.user)})`,
+      );
+    case "join_decision":
+      return c.yellow(
+        `* your request to join #${clean(e.room)} was ${e.approved ? "approved" : "denied"}`,
+      );
+    case "room_update": {
+      const room = (e.room ?? {}) as Record<string, unknown>;
+      return note(`#${clean(room.name)} is now ${describeRoomChange(room)}`);
+    }
+    case "member": {
+      const verb = { joined: "joined", left: "left", kicked: "was kicked from" }[String(e.event)];
+      return note(`${clean(e.user)} ${verb ?? clean(e.event)} #${clean(e.room)}`);
+    }
+    case "room_shutdown":
+      return c.yellow(`* #${clean(e.room)} was shut down`);
+    case "error":
+      return c.red(`! ${clean(e.message)}`);
+    case "welcome":
+      return null;
+    default:
+      return note(`${clean(event.type)} ${clean(JSON.stringify(stripReply(e)))}`);
+  }
+}
+
+function stripReply(e: Record<string, unknown>): Record<string, unknown> {
+  const { replyTo: _replyTo, ...rest } = e;
+  return rest;
+}
+
+function sanitizeDeep(value: unknown): unknown {
+  if (typeof value === "string") return sanitizeText(value);
+  if (Array.isArray(value)) return value.map(sanitizeDeep);
+  if (typeof value === "object" && value !== null) {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[k] = sanitizeDeep(v);
+    return out;
+  }
+  return value;
+}
+
+/** A stored room message as `--json` prints it. */
+export function messageJson(m: ChatMessage): Record<string, unknown> {
+  return { type: "message", id: m.id, room: m.room, from: m.from, text: clean(m.text), ts: m.ts };
+}
+
+/** A stored direct message as `--json` prints it. */
+export function dmJson(m: DirectMessage): Record<string, unknown> {
+  return { type: "dm", id: m.id, from: m.from, to: m.to, text: clean(m.text), ts: m.ts };
+}
+
+/** A stored message of either kind (history holds both) as `--json` prints it. */
+export function storedJson(m: ChatMessage | DirectMessage): Record<string, unknown> {
+  return "room" in m ? messageJson(m) : dmJson(m);
+}
+
+/** A stored message of either kind as a human line, with the date. */
+export function renderStored(m: ChatMessage | DirectMessage, c: Colors): string {
+  return "room" in m ? renderMessage(m, c, true) : renderDm(m, c, true);
+}
+
+/** An event as one `--json` object (SPEC section 3 shapes), or null when not printed. */
+export function eventJson(event: RenderableEvent): Record<string, unknown> | null {
+  const e = event as Record<string, unknown>;
+  switch (event.type) {
+    case "message":
+      return messageJson(e as unknown as ChatMessage);
+    case "dm":
+      return dmJson(e as unknown as DirectMessage);
+    case "presence":
+      return { type: "presence", user: e.user, status: e.status };
+    case "typing":
+      return { type: "typing", room: e.room, user: e.user, typing: e.typing };
+    case "join_request":
+      return { type: "join_request", room: e.room, user: e.user };
+    case "join_decision":
+      return { type: "join_decision", room: e.room, approved: e.approved };
+    case "welcome":
+      return null;
+    default:
+      return sanitizeDeep(stripReply(e)) as Record<string, unknown>;
+  }
+}
+
+/** A room as `rooms --json` prints it. */
+export function roomJson(r: RoomInfo): Record<string, unknown> {
+  return {
+    name: r.name,
+    open: r.open,
+    visible: r.visible,
+    admin: r.admin,
+    members: r.members,
+    role: r.role,
+    topic: clean(r.topic),
+  };
+}
+
+/** A `who` line as `--json` prints it. */
+export function whoJson(w: WhoEntry): Record<string, unknown> {
+  return { user: w.user, status: w.status, typing: w.typing };
+}
+
+/** Columns aligned by display width; the header row is dimmed. Cells are sanitised. */
+export function renderTable(headers: string[], rows: string[][], c: Colors): string {
+  const cells = rows.map((row) => row.map((cell) => clean(cell).replace(/\s+/g, " ")));
+  const widths = headers.map((h, i) =>
+    Math.max(Bun.stringWidth(h), ...cells.map((row) => Bun.stringWidth(row[i] ?? ""))),
+  );
+  const line = (row: string[]) =>
+    row
+      .map((cell, i) =>
+        i === row.length - 1 ? cell : cell + " ".repeat((widths[i] ?? 0) - Bun.stringWidth(cell)),
+      )
+      .join("  ")
+      .trimEnd();
+  return [c.dim(line(headers)), ...cells.map(line)].join("\n");
+}
+
+/** The `rooms` table. */
+export function renderRooms(rooms: RoomInfo[], c: Colors): string {
+  if (rooms.length === 0) return "no rooms yet; create one with `chat create <room>`";
+  return renderTable(
+    ["ROOM", "ACCESS", "VISIBILITY", "ADMIN", "MEMBERS", "ROLE", "TOPIC"],
+    rooms.map((r) => [
+      `#${r.name}`,
+      r.open ? "open" : "closed",
+      r.visible ? "visible" : "hidden",
+      r.admin,
+      String(r.members),
+      r.role ?? "-",
+      r.topic,
+    ]),
+    c,
+  );
+}
+
+/** The `who` table. */
+export function renderWho(users: WhoEntry[], c: Colors): string {
+  if (users.length === 0) return "nobody";
+  return renderTable(
+    ["USER", "STATUS", "TYPING"],
+    users.map((u) => [u.user, u.status, u.typing ? "typing" : ""]),
+    c,
+  );
+}
