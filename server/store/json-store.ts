@@ -1,16 +1,12 @@
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { applyOp } from "./apply.ts";
-import { readIfExists, writeFileAtomic } from "./files.ts";
-import { Journal, parseJournal } from "./journal.ts";
+import { writeFileAtomic } from "./files.ts";
+import { Journal } from "./journal.ts";
+import { FILES, readDataDir } from "./read.ts";
 import type { Snapshot, StoredMessage, Store, StoreOp } from "./store.ts";
 import type { JournalMark } from "./validate.ts";
-import { checkHistoryFile, checkRoomsFile, checkUsersFile } from "./validate.ts";
 
-const USERS = "users.json";
-const ROOMS = "rooms.json";
-const HISTORY = "history.json";
-const JOURNAL = "journal.jsonl";
 const DEFAULT_COMPACT_BYTES = 8 * 1024 * 1024;
 /** history.json is written in pieces of about this size, letting commits run in between. */
 const CHUNK_BYTES = 1024 * 1024;
@@ -119,59 +115,11 @@ export class JsonFileStore implements Store {
 
   async #read(): Promise<void> {
     await mkdir(this.#dir, { recursive: true, mode: 0o700 });
-    const users = await this.#readJson(USERS, checkUsersFile);
-    const rooms = await this.#readJson(ROOMS, checkRoomsFile);
-    const history = await this.#readJson(HISTORY, checkHistoryFile);
-    const journalPath = join(this.#dir, JOURNAL);
-    const contents = parseJournal(
-      journalPath,
-      (await readIfExists(journalPath)) ?? Buffer.alloc(0),
-    );
-    // Everything is read and valid: only now may files be touched.
-    const state: Snapshot = {
-      users: users?.value.users ?? [],
-      sessions: users?.value.sessions ?? [],
-      rooms: rooms?.value.rooms ?? [],
-      history: history?.value.history ?? {},
-    };
-    for (const list of Object.values(state.history)) {
-      if (list.length > this.#historyLimit) list.splice(0, list.length - this.#historyLimit);
-    }
-    const marks: Record<StoreOp["op"], JournalMark | null | undefined> = {
-      user: users?.value.journal,
-      session: users?.value.journal,
-      session_del: users?.value.journal,
-      room: rooms?.value.journal,
-      msg: history?.value.journal,
-    };
-    for (const { offset, op } of contents.entries) {
-      const mark = marks[op.op];
-      if (mark && mark.gen === contents.gen && offset < mark.offset) continue;
-      applyOp(state, op, this.#historyLimit);
-    }
-    this.#journal = await Journal.open(journalPath, contents);
-    this.#snapshotBytes = (users?.bytes ?? 0) + (rooms?.bytes ?? 0) + (history?.bytes ?? 0);
+    const { state, journal, snapshotBytes } = await readDataDir(this.#dir, this.#historyLimit);
+    // Everything was read and is valid: only now may files be touched.
+    this.#journal = await Journal.open(join(this.#dir, FILES.journal), journal);
+    this.#snapshotBytes = snapshotBytes;
     this.#state = state;
-  }
-
-  async #readJson<T>(
-    name: string,
-    check: (data: unknown) => T,
-  ): Promise<{ value: T; bytes: number } | null> {
-    const path = join(this.#dir, name);
-    const buf = await readIfExists(path);
-    if (!buf) return null;
-    let data: unknown;
-    try {
-      data = JSON.parse(buf.toString("utf8"));
-    } catch (err) {
-      throw new Error(`${path} is not valid JSON (${(err as Error).message})`, { cause: err });
-    }
-    try {
-      return { value: check(data), bytes: buf.length };
-    } catch (err) {
-      throw new Error(`${path} is malformed: ${(err as Error).message}`, { cause: err });
-    }
   }
 
   #exclusive<T>(fn: () => Promise<T>): Promise<T> {
@@ -213,7 +161,7 @@ export class JsonFileStore implements Store {
       });
     } catch (err) {
       const error = new Error(
-        `cannot write ${join(this.#dir, JOURNAL)}: ${(err as Error).message}`,
+        `cannot write ${join(this.#dir, FILES.journal)}: ${(err as Error).message}`,
         {
           cause: err,
         },
@@ -256,13 +204,13 @@ export class JsonFileStore implements Store {
       };
     });
     const { mark } = snap;
-    let bytes = await writeFileAtomic(this.#dir, USERS, [
+    let bytes = await writeFileAtomic(this.#dir, FILES.users, [
       JSON.stringify({ users: snap.users, sessions: snap.sessions, journal: mark }, null, 2),
     ]);
-    bytes += await writeFileAtomic(this.#dir, ROOMS, [
+    bytes += await writeFileAtomic(this.#dir, FILES.rooms, [
       JSON.stringify({ rooms: snap.rooms, journal: mark }, null, 2),
     ]);
-    bytes += await writeFileAtomic(this.#dir, HISTORY, historyChunks(snap.history, mark));
+    bytes += await writeFileAtomic(this.#dir, FILES.history, historyChunks(snap.history, mark));
     await this.#exclusive(() => journal.rotate(mark.offset));
     this.#snapshotBytes = bytes;
     this.#retryCompactAt = 0;

@@ -1,0 +1,82 @@
+import { join } from "node:path";
+import { applyOp } from "./apply.ts";
+import { readIfExists } from "./files.ts";
+import type { JournalContents } from "./journal.ts";
+import { parseJournal } from "./journal.ts";
+import type { Snapshot, StoreOp } from "./store.ts";
+import type { JournalMark } from "./validate.ts";
+import { checkHistoryFile, checkRoomsFile, checkUsersFile } from "./validate.ts";
+
+/** Names of the files in a data folder. */
+export const FILES = {
+  users: "users.json",
+  rooms: "rooms.json",
+  history: "history.json",
+  journal: "journal.jsonl",
+} as const;
+
+/** What a data folder holds, read without changing anything. */
+export interface DataDirContents {
+  state: Snapshot;
+  journal: JournalContents;
+  /** Combined size of the three snapshot files. */
+  snapshotBytes: number;
+}
+
+/**
+ * Read the three snapshot files and replay the journal over them, skipping the ops each file
+ * already contains. Missing files are empty state; a file that does not parse throws an Error
+ * whose message starts with its path. Writes nothing.
+ */
+export async function readDataDir(dir: string, historyLimit: number): Promise<DataDirContents> {
+  const users = await readJson(join(dir, FILES.users), checkUsersFile);
+  const rooms = await readJson(join(dir, FILES.rooms), checkRoomsFile);
+  const history = await readJson(join(dir, FILES.history), checkHistoryFile);
+  const journalPath = join(dir, FILES.journal);
+  const journal = parseJournal(journalPath, (await readIfExists(journalPath)) ?? Buffer.alloc(0));
+  const state: Snapshot = {
+    users: users?.value.users ?? [],
+    sessions: users?.value.sessions ?? [],
+    rooms: rooms?.value.rooms ?? [],
+    history: history?.value.history ?? {},
+  };
+  // The limit may have been lowered since the files were written.
+  for (const list of Object.values(state.history)) {
+    if (list.length > historyLimit) list.splice(0, list.length - historyLimit);
+  }
+  const marks: Record<StoreOp["op"], JournalMark | null | undefined> = {
+    user: users?.value.journal,
+    session: users?.value.journal,
+    session_del: users?.value.journal,
+    room: rooms?.value.journal,
+    msg: history?.value.journal,
+  };
+  for (const { offset, op } of journal.entries) {
+    const mark = marks[op.op];
+    // Re-applying would be harmless for records, but a message trimmed from the snapshot
+    // would come back as the newest one.
+    if (mark && mark.gen === journal.gen && offset < mark.offset) continue;
+    applyOp(state, op, historyLimit);
+  }
+  const snapshotBytes = (users?.bytes ?? 0) + (rooms?.bytes ?? 0) + (history?.bytes ?? 0);
+  return { state, journal, snapshotBytes };
+}
+
+async function readJson<T>(
+  path: string,
+  check: (data: unknown) => T,
+): Promise<{ value: T; bytes: number } | null> {
+  const buf = await readIfExists(path);
+  if (!buf) return null;
+  let data: unknown;
+  try {
+    data = JSON.parse(buf.toString("utf8"));
+  } catch (err) {
+    throw new Error(`${path} is not valid JSON (${(err as Error).message})`, { cause: err });
+  }
+  try {
+    return { value: check(data), bytes: buf.length };
+  } catch (err) {
+    throw new Error(`${path} is malformed: ${(err as Error).message}`, { cause: err });
+  }
+}
