@@ -1,0 +1,82 @@
+import { parseArgs } from "node:util";
+
+/** The server's settings, from flags and environment (flags win). */
+export interface Config {
+  host: string;
+  port: number;
+  dataDir: string;
+  idleAfterSeconds: number;
+  historyLimit: number;
+  tlsCert: string | null;
+  tlsKey: string | null;
+  isRateLimited: boolean;
+  /** Cheap argon2 parameters: tests only (CHAT_PASSWORD_COST=low). */
+  isPasswordCheap: boolean;
+}
+
+/** Usage text printed with a configuration error. */
+export const USAGE =
+  "usage: bun run server [--host H] [--port P] [--data DIR] [--idle-after SECONDS]\n" +
+  "                      [--history-limit N] [--tls-cert FILE --tls-key FILE] [--no-rate-limit]";
+
+/** A configuration error: printed with the usage, exit code 2. */
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "ConfigError";
+  }
+}
+
+function int(value: string, what: string, min: number, max: number): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value.trim()) || !Number.isInteger(n) || n < min || n > max) {
+    throw new ConfigError(`${what} must be a whole number from ${min} to ${max}, not '${value}'`);
+  }
+  return n;
+}
+
+/** Read flags and environment into a Config; throws ConfigError on bad input. */
+export function parseConfig(argv: string[], env: Record<string, string | undefined>): Config {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: {
+        host: { type: "string" },
+        port: { type: "string" },
+        data: { type: "string" },
+        "idle-after": { type: "string" },
+        "history-limit": { type: "string" },
+        "tls-cert": { type: "string" },
+        "tls-key": { type: "string" },
+        "no-rate-limit": { type: "boolean" },
+        "rate-limit": { type: "boolean" },
+      },
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (err) {
+    throw new ConfigError(err instanceof Error ? err.message : String(err));
+  }
+  const tlsCert = values["tls-cert"] ?? null;
+  const tlsKey = values["tls-key"] ?? null;
+  if ((tlsCert === null) !== (tlsKey === null)) {
+    throw new ConfigError("--tls-cert and --tls-key go together");
+  }
+  return {
+    host: values.host ?? env.CHAT_HOST ?? "0.0.0.0",
+    port: int(values.port ?? env.CHAT_PORT ?? "8765", "port", 0, 65535),
+    dataDir: values.data ?? env.CHAT_DATA_DIR ?? "./data",
+    idleAfterSeconds: int(
+      values["idle-after"] ?? env.CHAT_IDLE_AFTER ?? "300",
+      "idle-after",
+      0,
+      1e7,
+    ),
+    historyLimit: int(values["history-limit"] ?? "200", "history-limit", 1, 100_000),
+    tlsCert,
+    tlsKey,
+    isRateLimited: !values["no-rate-limit"],
+    isPasswordCheap: env.CHAT_PASSWORD_COST === "low",
+  };
+}

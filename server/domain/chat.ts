@@ -1,0 +1,144 @@
+import type { ClientMode, Status, WhoEntry } from "../../shared/protocol.ts";
+import { Accounts } from "./accounts.ts";
+import { ChatError } from "./errors.ts";
+import { Messages } from "./messages.ts";
+import { Presence } from "./presence.ts";
+import { memberRoom, seeRoom } from "./room-access.ts";
+import { Rooms } from "./rooms.ts";
+import { copyUser } from "./state.ts";
+import { Typing } from "./typing.ts";
+import { roomTopic, userTopic } from "./types.ts";
+import type { Conn, Deps } from "./types.ts";
+
+/** Options of the domain. */
+export interface ChatOptions {
+  /** Seconds without activity before an online user is idle; 0 never. */
+  idleAfterSeconds: number;
+}
+
+/** The whole domain: accounts, rooms, messages, presence and typing, wired together. */
+export class Chat {
+  readonly deps: Deps;
+  readonly accounts: Accounts;
+  readonly rooms: Rooms;
+  readonly messages: Messages;
+  readonly presence: Presence;
+  readonly typing: Typing;
+
+  /** Wire the services over `deps`. */
+  constructor(deps: Deps, opts: ChatOptions) {
+    this.deps = deps;
+    this.typing = new Typing(deps.clock, (room, user, isTyping) =>
+      deps.publisher.publish(roomTopic(room), { type: "typing", room, user, typing: isTyping }),
+    );
+    this.presence = new Presence(deps.clock, opts.idleAfterSeconds * 1000, (user, status) =>
+      this.#publishPresence(user, status),
+    );
+    this.accounts = new Accounts(deps);
+    this.rooms = new Rooms(deps, this.typing);
+    this.messages = new Messages(deps, this.typing);
+  }
+
+  /**
+   * Bind an authenticated connection to its user: subscribe it to the user's topic and rooms;
+   * a live (interactive or listen) one also makes the user online and receives what the user
+   * missed: queued DMs and join decisions, then pending requests in rooms the user administers.
+   */
+  async attach(conn: Conn, user: string, mode: ClientMode): Promise<void> {
+    conn.user = user;
+    conn.mode = mode;
+    this.deps.conns.add(conn);
+    conn.subscribe(userTopic(user));
+    for (const room of this.deps.state.roomsOfUser(user)) conn.subscribe(roomTopic(room));
+    if (mode === "oneshot") return this.presence.activity(user);
+    this.presence.connect(user);
+    await this.#deliverMissed(conn, user);
+  }
+
+  /** Unbind a connection (closed or logged out): typing it set is cleared, presence updated. */
+  detach(conn: Conn): void {
+    const user = conn.user;
+    if (user === null) return;
+    this.deps.conns.remove(conn, user);
+    this.typing.clearConnection(conn.id);
+    if (conn.mode !== "oneshot") this.presence.disconnect(user);
+    conn.user = null;
+  }
+
+  /** Log out: revoke the session and unbind the connection from the user's topics. */
+  async logout(conn: Conn): Promise<void> {
+    const user = conn.user;
+    await this.accounts.logout(conn);
+    if (user === null) return;
+    this.detach(conn);
+    conn.unsubscribe(userTopic(user));
+    for (const room of this.deps.state.roomsOfUser(user)) conn.unsubscribe(roomTopic(room));
+  }
+
+  /** Members of a room with status and typing; without a room, everyone sharing a room. */
+  who(user: string, rawRoom?: string): { room?: string; users: WhoEntry[] } {
+    if (rawRoom !== undefined) {
+      const room = seeRoom(this.deps.state, rawRoom, user);
+      const users = [...room.members].sort().map((u) => ({
+        user: u,
+        status: this.presence.status(u),
+        typing: this.typing.isTyping(room.name, u),
+      }));
+      return { room: room.name, users };
+    }
+    const typing = new Set<string>();
+    const all = new Set<string>([user]);
+    for (const name of this.deps.state.roomsOfUser(user)) {
+      for (const m of this.deps.state.rooms.get(name)?.members ?? []) {
+        all.add(m);
+        if (this.typing.isTyping(name, m)) typing.add(m);
+      }
+    }
+    const users = [...all].sort().map((u) => ({
+      user: u,
+      status: this.presence.status(u),
+      typing: typing.has(u),
+    }));
+    return { users };
+  }
+
+  /** Set or clear the caller's typing notice in a room they belong to. */
+  setTyping(conn: Conn, user: string, rawRoom: string, isTyping: boolean): void {
+    const room = memberRoom(this.deps.state, rawRoom, user);
+    this.typing.set(room.name, user, conn.id, isTyping);
+  }
+
+  /** Cancel timers (server stop). */
+  stop(): void {
+    this.typing.stop();
+    this.presence.stop();
+  }
+
+  async #deliverMissed(conn: Conn, user: string): Promise<void> {
+    const record = this.deps.state.users.get(user);
+    if (record && record.notices.length > 0) {
+      const notices = record.notices.splice(0);
+      for (const n of notices) conn.send(n);
+      await this.deps.store.commit([{ op: "user", user: copyUser(record) }]);
+    }
+    for (const room of this.deps.state.rooms.values()) {
+      if (room.admin !== user || room.shutDown) continue;
+      for (const u of room.pending) conn.send({ type: "join_request", room: room.name, user: u });
+    }
+  }
+
+  #publishPresence(user: string, status: Status): void {
+    const msg = { type: "presence", user, status } as const;
+    for (const room of this.deps.state.roomsOfUser(user)) {
+      this.deps.publisher.publish(roomTopic(room), msg);
+    }
+  }
+}
+
+/** Throw auth_required unless the connection is authenticated; returns the user. */
+export function requireUser(conn: Conn): string {
+  if (conn.user === null) {
+    throw new ChatError("auth_required", "not logged in: send register, login or auth first");
+  }
+  return conn.user;
+}

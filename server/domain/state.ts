@@ -1,0 +1,100 @@
+import type { RoomInfo, Role } from "../../shared/protocol.ts";
+import type { RoomRecord, SessionRecord, Snapshot, UserRecord } from "../store/store.ts";
+import { History } from "./history.ts";
+
+/** A room in memory: the record's fields with Sets for members and pending requests. */
+export interface RoomState {
+  name: string;
+  admin: string;
+  open: boolean;
+  visible: boolean;
+  topic: string;
+  members: Set<string>;
+  pending: Set<string>;
+  shutDown: boolean;
+  created: string;
+}
+
+/** The live state of the server, loaded from a snapshot and kept in step with the store. */
+export class ChatState {
+  readonly users = new Map<string, UserRecord>();
+  readonly sessions = new Map<string, SessionRecord>();
+  readonly rooms = new Map<string, RoomState>();
+  /** user -> rooms (not shut down) the user is a member of. */
+  readonly roomsOf = new Map<string, Set<string>>();
+  readonly history: History;
+
+  /** Build the state from a snapshot, keeping `historyLimit` messages per key. */
+  constructor(snapshot: Snapshot, historyLimit: number) {
+    this.history = new History(historyLimit);
+    for (const u of snapshot.users)
+      this.users.set(u.name, { ...u, notices: [...(u.notices ?? [])] });
+    for (const s of snapshot.sessions) this.sessions.set(s.tokenHash, s);
+    for (const r of snapshot.rooms) this.addRoom(fromRecord(r));
+    for (const [key, list] of Object.entries(snapshot.history)) {
+      for (const m of list.slice(-historyLimit)) this.history.append(key, m);
+    }
+  }
+
+  /** Add a room and index its members. */
+  addRoom(room: RoomState): void {
+    this.rooms.set(room.name, room);
+    if (!room.shutDown) for (const m of room.members) this.indexMember(m, room.name, true);
+  }
+
+  /** Add or remove `room` from a user's membership index. */
+  indexMember(user: string, room: string, isMember: boolean): void {
+    let set = this.roomsOf.get(user);
+    if (isMember) {
+      if (!set) this.roomsOf.set(user, (set = new Set()));
+      set.add(room);
+    } else if (set) {
+      set.delete(room);
+      if (set.size === 0) this.roomsOf.delete(user);
+    }
+  }
+
+  /** The rooms (not shut down) a user belongs to. */
+  roomsOfUser(user: string): ReadonlySet<string> {
+    return this.roomsOf.get(user) ?? EMPTY;
+  }
+}
+
+const EMPTY: ReadonlySet<string> = new Set();
+
+/** A stored room as a RoomState. */
+export function fromRecord(r: RoomRecord): RoomState {
+  return { ...r, members: new Set(r.members), pending: new Set(r.pending) };
+}
+
+/** A RoomState as a record for the store (a fresh copy). */
+export function toRecord(r: RoomState): RoomRecord {
+  return { ...r, members: [...r.members], pending: [...r.pending] };
+}
+
+/** A copy of a user record for the store. */
+export function copyUser(u: UserRecord): UserRecord {
+  return { ...u, notices: [...u.notices] };
+}
+
+/** The caller's role in a room. */
+export function roleOf(room: RoomState, user: string | null): Role {
+  if (user === null) return null;
+  if (room.admin === user && room.members.has(user)) return "admin";
+  if (room.members.has(user)) return "member";
+  if (room.pending.has(user)) return "pending";
+  return null;
+}
+
+/** A room as listed to `user`. */
+export function roomInfo(room: RoomState, user: string | null): RoomInfo {
+  return {
+    name: room.name,
+    open: room.open,
+    visible: room.visible,
+    admin: room.admin,
+    members: room.members.size,
+    role: roleOf(room, user),
+    topic: room.topic,
+  };
+}

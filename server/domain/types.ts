@@ -1,0 +1,93 @@
+import type { ClientMode, ServerMessage } from "../../shared/protocol.ts";
+import type { Store } from "../store/store.ts";
+import type { Connections } from "./connections.ts";
+import type { RateLimits } from "./rate-limit.ts";
+import type { ChatState } from "./state.ts";
+
+/** An opaque timer handle returned by a Clock. */
+export type TimerHandle = unknown;
+
+/** Time, injected so that tests can move it by hand. */
+export interface Clock {
+  /** Milliseconds since the epoch. */
+  now(): number;
+  /** Run `fn` once after `ms` milliseconds. */
+  setTimer(fn: () => void, ms: number): TimerHandle;
+  /** Cancel a timer; unknown or fired handles are ignored. */
+  clearTimer(handle: TimerHandle): void;
+}
+
+/** Password hashing, injected: the real one (argon2id) runs off the event loop. */
+export interface PasswordHasher {
+  /** Hash a password. */
+  hash(password: string): Promise<string>;
+  /** True when `password` matches `hash`; false (never a throw) for a malformed hash. */
+  verify(password: string, hash: string): Promise<boolean>;
+}
+
+/** Randomness and digests the domain needs, injected. */
+export interface Crypto {
+  /** A new session token (>= 128 random bits, URL-safe text). */
+  newToken(): string;
+  /** Hex SHA-256 of a token: the only form a token is stored in. */
+  hashToken(token: string): string;
+  /** A new message id, ordered by creation time. */
+  newId(): string;
+}
+
+/** Fan-out of events to topics (`room:<name>`, `user:<name>`); each call serialises once. */
+export interface Publisher {
+  /** Send `msg` to every connection subscribed to `topic`. */
+  publish(topic: string, msg: ServerMessage): void;
+}
+
+/** One client connection as the domain sees it. */
+export interface Conn {
+  /** Unique per process. */
+  readonly id: string;
+  /** Remote address, for rate limits and logs. */
+  readonly address: string;
+  /** The authenticated user, or null before authentication. */
+  user: string | null;
+  /** How the connection counts for presence. */
+  mode: ClientMode;
+  /** Hash of the session token this connection authenticated with. */
+  tokenHash: string | null;
+  /** Send one frame to this connection only. */
+  send(msg: ServerMessage): void;
+  /** Subscribe this connection to a topic (idempotent). */
+  subscribe(topic: string): void;
+  /** Unsubscribe this connection from a topic. */
+  unsubscribe(topic: string): void;
+}
+
+/** Logging, injected: one line per event, never a secret. */
+export interface Logger {
+  /** Log one event with optional key/value details. */
+  info(event: string, details?: Record<string, unknown>): void;
+  /** Log a failure with optional details. */
+  error(event: string, details?: Record<string, unknown>): void;
+}
+
+/** The topic of a room. */
+export function roomTopic(room: string): string {
+  return `room:${room}`;
+}
+
+/** The topic of a user (DMs, notices, join requests). */
+export function userTopic(user: string): string {
+  return `user:${user}`;
+}
+
+/** Everything a domain service needs, injected once. */
+export interface Deps {
+  state: ChatState;
+  store: Store;
+  clock: Clock;
+  crypto: Crypto;
+  passwords: PasswordHasher;
+  publisher: Publisher;
+  log: Logger;
+  limits: RateLimits;
+  conns: Connections;
+}

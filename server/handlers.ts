@@ -1,0 +1,130 @@
+import type { ClientMessage, ClientMessageType, ServerMessage } from "../shared/protocol.ts";
+import type { SessionGrant } from "./domain/accounts.ts";
+import { Chat, requireUser } from "./domain/chat.ts";
+import { ChatError } from "./domain/errors.ts";
+import { roomName } from "./domain/room-access.ts";
+import type { Conn } from "./domain/types.ts";
+
+type Reply = ServerMessage | Promise<ServerMessage>;
+type Handler<K extends ClientMessageType> = (
+  chat: Chat,
+  conn: Conn,
+  msg: Extract<ClientMessage, { type: K }>,
+) => Reply;
+
+/** Message types that change who the connection is: later frames wait for them. */
+export const AUTH_TYPES: ReadonlySet<ClientMessageType> = new Set(["register", "login", "auth"]);
+
+function notTwice(conn: Conn): void {
+  if (conn.user !== null) {
+    throw new ChatError("conflict", `already logged in as '${conn.user}'; log out first`);
+  }
+}
+
+async function session(
+  chat: Chat,
+  conn: Conn,
+  grant: SessionGrant,
+  msg: { mode?: Conn["mode"] },
+): Promise<ServerMessage> {
+  await chat.attach(conn, grant.user, msg.mode ?? "oneshot");
+  return { type: "session", user: grant.user, token: grant.token };
+}
+
+// Every request of an authenticated user counts as activity for presence.
+function user(chat: Chat, conn: Conn): string {
+  const name = requireUser(conn);
+  chat.presence.activity(name);
+  return name;
+}
+
+/** One handler per client message type; each returns the reply (without `replyTo`). */
+export const HANDLERS = {
+  register: async (chat, conn, m) => {
+    notTwice(conn);
+    return session(chat, conn, await chat.accounts.register(conn, m.user, m.password), m);
+  },
+  login: async (chat, conn, m) => {
+    notTwice(conn);
+    return session(chat, conn, await chat.accounts.login(conn, m.user, m.password), m);
+  },
+  auth: (chat, conn, m) => {
+    notTwice(conn);
+    return session(chat, conn, chat.accounts.auth(conn, m.token), m);
+  },
+  logout: async (chat, conn) => {
+    requireUser(conn);
+    await chat.logout(conn);
+    return { type: "ok" };
+  },
+  passwd: async (chat, conn, m) => {
+    await chat.accounts.passwd(conn, user(chat, conn), m.old, m.new);
+    return { type: "ok" };
+  },
+  rooms: (chat, conn) => ({ type: "rooms", rooms: chat.rooms.list(user(chat, conn)) }),
+  create: async (chat, conn, m) => ({
+    type: "room",
+    room: await chat.rooms.create(user(chat, conn), m.room, m),
+  }),
+  edit: async (chat, conn, m) => ({
+    type: "room",
+    room: await chat.rooms.edit(user(chat, conn), m.room, m),
+  }),
+  shutdown: async (chat, conn, m) => {
+    await chat.rooms.shutdown(user(chat, conn), m.room);
+    return { type: "ok" };
+  },
+  join: async (chat, conn, m) => {
+    const status = await chat.rooms.join(user(chat, conn), m.room);
+    return { type: "joined", room: roomName(m.room), status };
+  },
+  leave: async (chat, conn, m) => {
+    await chat.rooms.leave(user(chat, conn), m.room);
+    return { type: "ok" };
+  },
+  requests: (chat, conn, m) => ({
+    type: "requests",
+    requests: chat.rooms.requests(user(chat, conn), m.room),
+  }),
+  approve: async (chat, conn, m) => {
+    await chat.rooms.decide(user(chat, conn), m.room, m.user, true);
+    return { type: "ok" };
+  },
+  deny: async (chat, conn, m) => {
+    await chat.rooms.decide(user(chat, conn), m.room, m.user, false);
+    return { type: "ok" };
+  },
+  kick: async (chat, conn, m) => {
+    await chat.rooms.kick(user(chat, conn), m.room, m.user);
+    return { type: "ok" };
+  },
+  send: async (chat, conn, m) => ({
+    type: "sent",
+    message: await chat.messages.send(user(chat, conn), m.room, m.text, m.clientId),
+  }),
+  dm: async (chat, conn, m) => ({
+    type: "dm_sent",
+    message: await chat.messages.dm(user(chat, conn), m.to, m.text, m.clientId),
+  }),
+  history: (chat, conn, m) => ({
+    type: "history",
+    ...chat.messages.history(user(chat, conn), m, m),
+  }),
+  who: (chat, conn, m) => ({ type: "who", ...chat.who(user(chat, conn), m.room) }),
+  typing: (chat, conn, m) => {
+    chat.setTyping(conn, requireUser(conn), m.room, m.typing);
+    if (m.typing) chat.presence.activity(requireUser(conn));
+    return { type: "ok" };
+  },
+  activity: (chat, conn) => {
+    user(chat, conn);
+    return { type: "ok" };
+  },
+  ping: () => ({ type: "pong" }),
+} satisfies { [K in ClientMessageType]: Handler<K> };
+
+/** Run the handler of `msg` and return its reply. Throws ChatError for a refused request. */
+export function dispatch(chat: Chat, conn: Conn, msg: ClientMessage): Reply {
+  const handler = HANDLERS[msg.type] as Handler<ClientMessageType>;
+  return handler(chat, conn, msg as never);
+}

@@ -1,0 +1,102 @@
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { Chat } from "./domain/chat.ts";
+import { Connections } from "./domain/connections.ts";
+import { RateLimits } from "./domain/rate-limit.ts";
+import { ChatState } from "./domain/state.ts";
+import type { Deps } from "./domain/types.ts";
+import { ConfigError, parseConfig, USAGE } from "./config.ts";
+import type { Config } from "./config.ts";
+import { createLogger } from "./log.ts";
+import { BUN_CRYPTO, bunPasswords, SYSTEM_CLOCK } from "./platform.ts";
+import { MemoryStore } from "./store/memory-store.ts";
+import type { Store } from "./store/store.ts";
+import { BunPublisher, startTransport } from "./transport.ts";
+
+function readConfig(): Config {
+  try {
+    return parseConfig(process.argv.slice(2), process.env);
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    process.stderr.write(`error: ${err.message}\n${USAGE}\n`);
+    process.exit(2);
+  }
+}
+
+function openStore(config: Config): Store {
+  return new MemoryStore(undefined, config.historyLimit);
+}
+
+async function main(): Promise<void> {
+  const config = readConfig();
+  try {
+    mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+  } catch (err) {
+    process.stderr.write(`error: cannot create data folder ${config.dataDir}: ${String(err)}\n`);
+    process.exit(1);
+  }
+  const log = createLogger(join(config.dataDir, "server.log"));
+  process.on("unhandledRejection", (err) => {
+    log.error("unhandled_rejection", { error: err instanceof Error ? err.stack : String(err) });
+  });
+  process.on("uncaughtException", (err) => {
+    log.error("uncaught_exception", { error: err.stack ?? String(err) });
+  });
+
+  const store = openStore(config);
+  let state: ChatState;
+  try {
+    state = new ChatState(await store.load(), config.historyLimit);
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    log.error("load_failed", { error: message });
+    process.stderr.write(`error: ${message}\n`);
+    process.exit(1);
+  }
+
+  const publisher = new BunPublisher();
+  const deps: Deps = {
+    state,
+    store,
+    clock: SYSTEM_CLOCK,
+    crypto: BUN_CRYPTO,
+    passwords: bunPasswords(config.isPasswordCheap),
+    publisher,
+    log,
+    limits: new RateLimits(SYSTEM_CLOCK, config.isRateLimited),
+    conns: new Connections(),
+  };
+  const chat = new Chat(deps, { idleAfterSeconds: config.idleAfterSeconds });
+  const transport = startTransport({
+    hostname: config.host,
+    port: config.port,
+    ...(config.tlsCert && config.tlsKey
+      ? { tls: { cert: Bun.file(config.tlsCert), key: Bun.file(config.tlsKey) } }
+      : {}),
+    chat,
+    publisher,
+    log,
+    isFloodGuarded: config.isRateLimited,
+  });
+  let isStopping = false;
+  const shutdown = async (signal: string): Promise<void> => {
+    if (isStopping) return;
+    isStopping = true;
+    log.info("stop", { signal });
+    transport.stop();
+    chat.stop();
+    try {
+      await store.close();
+    } catch (err) {
+      log.error("store_close_failed", { error: String(err) });
+      process.exit(1);
+    }
+    process.exit(0);
+  };
+  process.on("SIGINT", () => void shutdown("SIGINT"));
+  process.on("SIGTERM", () => void shutdown("SIGTERM"));
+  process.stdout.write(`[SERVER] Chat server running at ${transport.url}\n`);
+  log.info("start", { url: transport.url, data: config.dataDir, pid: process.pid });
+}
+
+await main();

@@ -1,0 +1,36 @@
+import type { Clock, Crypto, PasswordHasher } from "./domain/types.ts";
+
+/** The real clock: Date.now and timers. */
+export const SYSTEM_CLOCK: Clock = {
+  now: () => Date.now(),
+  setTimer: (fn, ms) => setTimeout(fn, ms),
+  clearTimer: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
+};
+
+/** Tokens from 32 random bytes, stored as SHA-256 hex; ids from Bun.randomUUIDv7. */
+export const BUN_CRYPTO: Crypto = {
+  newToken: () => Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString("base64url"),
+  hashToken: (token) => new Bun.CryptoHasher("sha256").update(token).digest("hex"),
+  newId: () => Bun.randomUUIDv7(),
+};
+
+/**
+ * argon2id through Bun.password, whose async forms run off the event loop. `isCheap` picks
+ * tiny parameters for tests (CHAT_PASSWORD_COST=low); never for real accounts.
+ */
+export function bunPasswords(isCheap: boolean): PasswordHasher {
+  const options = isCheap
+    ? ({ algorithm: "argon2id", memoryCost: 8, timeCost: 1 } as const)
+    : ({ algorithm: "argon2id" } as const);
+  return {
+    hash: (password) => Bun.password.hash(password, options),
+    verify: async (password, hash) => {
+      try {
+        return await Bun.password.verify(password, hash);
+      } catch {
+        // A malformed stored hash means no password matches it.
+        return false;
+      }
+    },
+  };
+}
