@@ -4,12 +4,12 @@ import { Chat } from "./domain/chat.ts";
 import { Connections } from "./domain/connections.ts";
 import { RateLimits } from "./domain/rate-limit.ts";
 import { ChatState } from "./domain/state.ts";
-import type { Deps } from "./domain/types.ts";
+import type { Deps, Logger } from "./domain/types.ts";
 import { ConfigError, parseConfig, USAGE } from "./config.ts";
 import type { Config } from "./config.ts";
 import { createLogger } from "./log.ts";
 import { BUN_CRYPTO, bunPasswords, SYSTEM_CLOCK } from "./platform.ts";
-import { MemoryStore } from "./store/memory-store.ts";
+import { JsonFileStore } from "./store/json-store.ts";
 import type { Store } from "./store/store.ts";
 import { BunPublisher, startTransport } from "./transport.ts";
 
@@ -23,8 +23,11 @@ function readConfig(): Config {
   }
 }
 
-function openStore(config: Config): Store {
-  return new MemoryStore(undefined, config.historyLimit);
+function openStore(config: Config, log: Logger): Store {
+  return new JsonFileStore(config.dataDir, {
+    historyLimit: config.historyLimit,
+    onCompactError: (err) => log.error("compaction_failed", { error: err.message }),
+  });
 }
 
 async function main(): Promise<void> {
@@ -43,7 +46,7 @@ async function main(): Promise<void> {
     log.error("uncaught_exception", { error: err.stack ?? String(err) });
   });
 
-  const store = openStore(config);
+  const store = openStore(config, log);
   let state: ChatState;
   try {
     state = new ChatState(await store.load(), config.historyLimit);

@@ -17,7 +17,7 @@ describe("Server basics", () => {
     server = await startServer();
     const res = await fetch(`http://127.0.0.1:${server.port}/health`);
     expect(res.status).toBe(200);
-    expect((await res.json()).status).toBe("ok");
+    expect(((await res.json()) as { status: string }).status).toBe("ok");
   });
 
   test("register, create, send and history round-trip; the token resumes the session", async () => {
