@@ -44,14 +44,17 @@ export async function killAll(): Promise<void> {
 
 let handlersInstalled = false;
 
-/** Kill children on SIGINT/SIGTERM and on uncaught errors. */
-export function installExitHandlers(): void {
+/** Kill children (and run `cleanup`) on SIGINT/SIGTERM and at exit. */
+export function installExitHandlers(cleanup: () => void): void {
   if (handlersInstalled) return;
   handlersInstalled = true;
   for (const sig of ["SIGINT", "SIGTERM"] as const) {
     process.on(sig, () => {
       process.stderr.write(`\n${sig}: stopping benchmark processes\n`);
-      void killAll().then(() => process.exit(130));
+      void killAll().then(() => {
+        cleanup();
+        process.exit(130);
+      });
     });
   }
   process.on("exit", () => {

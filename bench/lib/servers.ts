@@ -4,7 +4,7 @@
  * and Node + ws.
  */
 import type { Subprocess } from "bun";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { collect, pin, spawnTracked, waitForLine } from "./proc.ts";
@@ -32,9 +32,18 @@ export const CLIENT_CORE = 1;
 const ROOT = join(import.meta.dir, "..", "..");
 const READY_RE = /running at wss?:\/\/[^:]+:(\d+)/;
 
-/** A fresh temporary folder. */
+let runRoot: string | null = null;
+
+/** A fresh temporary folder, inside one folder per benchmark run. */
 export function tempDir(prefix: string): string {
-  return mkdtempSync(join(tmpdir(), `chat-bench-${prefix}-`));
+  runRoot ??= mkdtempSync(join(tmpdir(), "chat-bench-"));
+  return mkdtempSync(join(runRoot, `${prefix}-`));
+}
+
+/** Remove every temporary folder of this run. */
+export function removeTempDirs(): void {
+  if (runRoot) rmSync(runRoot, { recursive: true, force: true });
+  runRoot = null;
 }
 
 /** Start one server and wait for its "running at" line. */

@@ -48,7 +48,7 @@ export async function latencyScenario(cfg: LatencyConfig): Promise<LatencyResult
   const interval = 1000 / sendsPerSec;
   const total = Math.max(1, Math.round(sendsPerSec * (cfg.warmupSeconds + cfg.seconds)));
   const start = performance.now() + 20;
-  const measureFrom = start + cfg.warmupSeconds * 1000;
+  const warmCount = Math.min(total, Math.ceil((cfg.warmupSeconds * 1000) / interval));
   const samples = new Float64Array(total);
   let measured = 0;
   let received = 0;
@@ -57,9 +57,10 @@ export async function latencyScenario(cfg: LatencyConfig): Promise<LatencyResult
     const now = performance.now();
     const at = text.indexOf(PROBE);
     if (at < 0) return;
-    const sched = parseFloat(text.slice(at + PROBE.length));
+    const end = text.indexOf("k", at);
+    const sched = parseFloat(text.slice(at + PROBE.length, end));
     received++;
-    if (sched >= measureFrom) samples[measured++] = now - sched;
+    if (parseInt(text.slice(end + 1), 10) >= warmCount) samples[measured++] = now - sched;
   };
 
   let cpu: CpuWindow | null = null;
@@ -69,9 +70,9 @@ export async function latencyScenario(cfg: LatencyConfig): Promise<LatencyResult
       const now = performance.now();
       while (k < total && start + k * interval <= now) {
         const sched = start + k * interval;
-        if (cpu === null && sched >= measureFrom) cpu = new CpuWindow(cfg.serverPid);
+        if (cpu === null && k >= warmCount) cpu = new CpuWindow(cfg.serverPid);
         const ws = senders[k % senders.length]!;
-        ws.sendText(`{"type":"send","room":"${room}","text":"p${sched.toFixed(3)}"}`);
+        ws.sendText(`{"type":"send","room":"${room}","text":"p${sched.toFixed(3)}k${k}"}`);
         k++;
       }
       if (k < total) setTimeout(tick, 1);
@@ -85,7 +86,6 @@ export async function latencyScenario(cfg: LatencyConfig): Promise<LatencyResult
   closeAll(clients);
 
   const sorted = samples.subarray(0, measured).sort();
-  const warmCount = Math.min(total, Math.ceil((measureFrom - start) / interval));
   // Deliveries that never arrived within the drain time have an unbounded latency.
   const missing = Math.max(0, total - warmCount - measured);
   const all = new Float64Array(measured + missing);
