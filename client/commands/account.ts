@@ -15,7 +15,8 @@ async function startSession(
   fromStdin: boolean,
 ): Promise<number> {
   const user = userArg(rawUser);
-  const labels = type === "register" ? ["Password", "Password again"] : ["Password"];
+  // A terminal asks twice when registering, to catch typos; stdin gives it once.
+  const labels = type === "register" && !fromStdin ? ["Password", "Password again"] : ["Password"];
   const [password = "", again] = await readPasswords(ctx, fromStdin, labels);
   if (again !== undefined && again !== password) {
     throw new ChatError("bad_request", "the two passwords differ");

@@ -48,6 +48,7 @@ export class ChatLine {
   #closing = false;
   #ended = false;
   #lastLine = "";
+  #submitted: string | null = null;
   #keypressListener = (): void => this.#afterKeypress();
 
   constructor(opts: ChatLineOptions) {
@@ -200,10 +201,28 @@ export class ChatLine {
     if (typeof state.prevRows === "number") state.prevRows = 0;
   }
 
+  /**
+   * Erase the line just submitted from the screen (called from onLine): a message shows
+   * once, as the server echoes it, rather than also as typed.
+   */
+  eraseSubmitted(): void {
+    const rl = this.#rl;
+    if (!rl || !rl.terminal || this.#submitted === null) return;
+    const columns = (this.#opts.output as { columns?: number }).columns ?? 80;
+    const width = Bun.stringWidth(this.#prompt + this.#submitted);
+    const rows = Math.max(1, Math.ceil(width / columns));
+    this.#submitted = null;
+    readline.moveCursor(this.#opts.output, 0, -rows);
+    readline.cursorTo(this.#opts.output, 0);
+    readline.clearScreenDown(this.#opts.output);
+  }
+
   #onLine(line: string): void {
+    this.#submitted = line;
     this.#lastLine = "";
     this.#opts.onEdit?.("");
     this.#opts.onLine(line);
+    this.#submitted = null;
     if (this.#rl && !this.#ended) this.#rl.prompt();
   }
 

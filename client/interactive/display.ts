@@ -84,5 +84,6 @@ export function showError(text: string, c: Colors): Shown {
 export function describeRoom(room: RoomInfo): string {
   const parts = [room.open ? "open" : "closed", room.visible ? "visible" : "hidden"];
   const topic = sanitizeText(room.topic);
-  return `#${sanitizeText(room.name)} is ${parts.join(", ")}${topic ? `; topic: ${topic}` : ""}`;
+  if (topic) parts.push(`topic: ${topic}`);
+  return `#${sanitizeText(room.name)} (${parts.join(", ")})`;
 }

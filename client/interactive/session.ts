@@ -246,9 +246,12 @@ export class ChatSession {
     const line = text.trim();
     if (line === "") return;
     if (line.startsWith("/") && !line.startsWith("//")) {
+      this.line.eraseSubmitted();
+      this.print(this.opts.colors.dim(line));
       await this.opts.slash(this, line.slice(1));
       return;
     }
+    if (this.room) this.line.eraseSubmitted();
     await this.say(line.startsWith("//") ? line.slice(1) : line);
   }
 
@@ -430,7 +433,7 @@ export class ChatSession {
   #onRoomUpdate(room: RoomInfo): void {
     const known = this.rooms.get(room.name);
     this.rooms.set(room.name, { ...room, role: known?.role ?? room.role });
-    this.print(showNotice(`${describeRoom(room)}`, this.opts.colors));
+    this.print(showNotice(`room settings: ${describeRoom(room)}`, this.opts.colors));
   }
 
   #onShutdown(room: string): void {

@@ -1,0 +1,219 @@
+/**
+ * Interactive mode (`chat` on a terminal): a clack welcome, login or registration when
+ * there is no saved session, a spinner while connecting, the last room or a room picker,
+ * then the readline chat line of ChatSession until the user quits.
+ */
+import * as clack from "@clack/prompts";
+import { COMMANDS } from "./commands.ts";
+import { forgetSession, readAuth, resolveServer, saveSession, sessionFor } from "./config.ts";
+import { Connection } from "./connection.ts";
+import { ChatError, ConnectionError, describeError, EXIT } from "./errors.ts";
+import { clackDialogs, type Dialogs, type DialogStreams } from "./interactive/dialogs.ts";
+import { StateStore, stateDir } from "./interactive/history-file.ts";
+import { ChatSession } from "./interactive/session.ts";
+import { makeSlash } from "./interactive/slash.ts";
+import { type Colors, makeColors } from "./render.ts";
+import { normalizeRoomName, sanitizeText, type RoomInfo } from "../shared/protocol.ts";
+
+/** What client/main.ts passes in. */
+export interface InteractiveOptions {
+  /** --server, CHAT_SERVER or a URL argument; null: the saved login's server or the default. */
+  server: string | null;
+  configDir: string;
+  timeoutMs: number;
+  /** PEM text of a CA certificate for wss://. */
+  ca?: string;
+  color: boolean;
+  /** Test doubles for the terminal (default process.stdin/stdout). */
+  streams?: DialogStreams;
+  env?: Record<string, string | undefined>;
+}
+
+/** Run the interactive chat; resolves to the exit code. */
+export async function runInteractive(opts: InteractiveOptions): Promise<number> {
+  const streams = opts.streams ?? { input: process.stdin, output: process.stdout };
+  const env = opts.env ?? process.env;
+  const colors = makeColors(opts.color);
+  const dialogs = clackDialogs(streams);
+  const out = streams.output as unknown as import("node:stream").Writable;
+  clack.intro(colors.bold(" chat "), { output: out });
+  let server: string;
+  try {
+    server = resolveServer(opts.server, readAuth(opts.configDir));
+  } catch (err) {
+    clack.cancel(describeError(err), { output: out });
+    return EXIT.usage;
+  }
+  const conn = await connect(opts, server, env, dialogs, out);
+  if (typeof conn === "number") return conn;
+  const me = conn.user ?? "";
+  const state = new StateStore(stateDir(env));
+  const room = await chooseRoom(conn, state, server, me, dialogs, colors);
+  if (room === undefined) {
+    conn.close();
+    clack.cancel("bye", { output: out });
+    return 0;
+  }
+  clack.outro(`logged in as ${colors.bold(me)} on ${server}; /help lists the commands`, {
+    output: out,
+  });
+  const session = new ChatSession({
+    ...streams,
+    conn,
+    me,
+    server,
+    colors,
+    dialogs,
+    state,
+    commandNames: COMMANDS.flatMap((c) => [c.name, ...(c.aliases ?? [])]),
+    slash: makeSlash({
+      conn,
+      server,
+      configDir: opts.configDir,
+      timeoutMs: opts.timeoutMs,
+      token: () => conn.token,
+    }),
+  });
+  await session.start(room);
+  return session.done;
+}
+
+type Out = import("node:stream").Writable;
+
+async function connect(
+  opts: InteractiveOptions,
+  server: string,
+  env: Record<string, string | undefined>,
+  dialogs: Dialogs,
+  out: Out,
+): Promise<Connection | number> {
+  const saved = sessionFor(readAuth(opts.configDir), server);
+  let token = env.CHAT_TOKEN || saved?.token || null;
+  const spin = clack.spinner({ output: out });
+  spin.start(`Connecting to ${server}`);
+  let conn: Connection;
+  try {
+    conn = await open(opts, server, token);
+  } catch (err) {
+    if (!(err instanceof ChatError) || token === null) {
+      spin.error(describeError(err, server).split("\n")[0]);
+      clack.cancel(describeError(err, server).split("\n").slice(1).join("\n"), { output: out });
+      return err instanceof ConnectionError ? EXIT.connection : EXIT.error;
+    }
+    // The saved session was revoked or expired: forget it and log in again.
+    if (!env.CHAT_TOKEN) forgetSession(opts.configDir, server);
+    token = null;
+    try {
+      conn = await open(opts, server, null);
+    } catch (again) {
+      spin.error(describeError(again, server).split("\n")[0]);
+      return EXIT.connection;
+    }
+  }
+  spin.stop(`Connected to ${server}`);
+  if (token !== null) return conn;
+  const user = await logIn(conn, dialogs, out);
+  if (user === null) {
+    conn.close();
+    clack.cancel("not logged in", { output: out });
+    return EXIT.auth;
+  }
+  if (conn.token) saveSession(opts.configDir, { server, user, token: conn.token });
+  return conn;
+}
+
+function open(opts: InteractiveOptions, url: string, token: string | null): Promise<Connection> {
+  return Connection.open({
+    url,
+    timeoutMs: opts.timeoutMs,
+    ca: opts.ca,
+    mode: "interactive",
+    token,
+    reconnect: true,
+  });
+}
+
+// The login-or-register dialog; asks again after a wrong password or a taken name.
+async function logIn(conn: Connection, d: Dialogs, out: Out): Promise<string | null> {
+  for (;;) {
+    const action = await d.select("No saved session for this server", [
+      { value: "login", label: "Log in" },
+      { value: "register", label: "Create an account" },
+    ]);
+    if (action === null) return null;
+    const user = await d.text("User name", { placeholder: "a-z 0-9 _ -" });
+    if (user === null) return null;
+    const password = await d.password("Password");
+    if (password === null) return null;
+    if (action === "register") {
+      const again = await d.password("Password again");
+      if (again === null) return null;
+      if (again !== password) {
+        clack.log.error("the two passwords differ", { output: out });
+        continue;
+      }
+    }
+    try {
+      const reply = await conn.request({ type: action, user: user.trim(), password });
+      if (reply.type === "session") return reply.user;
+    } catch (err) {
+      clack.log.error(describeError(err).replace(/^error: /, ""), { output: out });
+      if (err instanceof ConnectionError) return null;
+    }
+  }
+}
+
+// The last room used with this server, or a picker. undefined: cancelled.
+async function chooseRoom(
+  conn: Connection,
+  state: StateStore,
+  server: string,
+  me: string,
+  d: Dialogs,
+  c: Colors,
+): Promise<string | null | undefined> {
+  const reply = await conn.request({ type: "rooms" });
+  const rooms = reply.type === "rooms" ? reply.rooms : [];
+  const isMember = (r: RoomInfo) => r.role === "member" || r.role === "admin";
+  const last = state.lastRoom(server, me);
+  if (last && rooms.some((r) => r.name === last && isMember(r))) return last;
+  const choices = rooms
+    .filter((r) => isMember(r) || (r.open && r.visible))
+    .sort((a, b) => Number(isMember(b)) - Number(isMember(a)) || b.members - a.members)
+    .map((r) => ({
+      value: `#${r.name}`,
+      label: `#${sanitizeText(r.name)}`,
+      hint: `${isMember(r) ? "member" : "open"}, ${r.members} members${r.topic ? `: ${sanitizeText(r.topic)}` : ""}`,
+    }));
+  choices.push({ value: "+new", label: c.dim("create a new room"), hint: "" });
+  const picked = await d.select("Which room?", choices);
+  if (picked === null) return undefined;
+  if (picked === "+new") return createFirstRoom(conn, d);
+  const room = picked.slice(1);
+  if (!rooms.some((r) => r.name === room && isMember(r))) {
+    const joined = await conn.request({ type: "join", room });
+    if (joined.type === "joined" && joined.status === "pending") {
+      d.info(`asked the admin of #${room} to let you in`);
+      return null;
+    }
+  }
+  return room;
+}
+
+async function createFirstRoom(conn: Connection, d: Dialogs): Promise<string | null | undefined> {
+  for (;;) {
+    const raw = await d.text("Room name", { placeholder: "e.g. lobby" });
+    if (raw === null) return undefined;
+    const room = normalizeRoomName(raw);
+    if (!room) {
+      d.info("room names are 1-32 characters of a-z 0-9 _ -");
+      continue;
+    }
+    try {
+      await conn.request({ type: "create", room });
+      return room;
+    } catch (err) {
+      d.info(describeError(err).split("\n")[0] ?? "");
+    }
+  }
+}
