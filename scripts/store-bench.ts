@@ -1,0 +1,135 @@
+/**
+ * Figures for the JSON file store (fsync on): commits per second with 1 room and with 1,000
+ * rooms of full history, and load time of 1,000 users + 1,000 rooms x 200 messages.
+ *
+ *   bun scripts/store-bench.ts [--commits N]
+ */
+import { statSync } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { JsonFileStore } from "../server/store/json-store.ts";
+import type { StoreOp } from "../server/store/store.ts";
+import { roomKey } from "../server/store/store.ts";
+
+const HISTORY_LIMIT = 200;
+const { values } = parseArgs({ options: { commits: { type: "string", default: "5000" } } });
+const COMMITS = Number(values.commits);
+
+function message(room: string, i: number): StoreOp {
+  return {
+    op: "msg",
+    key: roomKey(room),
+    message: {
+      id: Bun.randomUUIDv7(),
+      from: `user${i % 1000}`,
+      text: `message number ${i}, a line of ordinary chat text of ordinary length`,
+      ts: new Date().toISOString(),
+      room,
+    },
+  };
+}
+
+/** A data folder with `rooms` rooms of 200 messages and `users` users, cleanly closed. */
+async function populate(dir: string, rooms: number, users: number): Promise<void> {
+  const store = new JsonFileStore(dir, { historyLimit: HISTORY_LIMIT });
+  await store.load();
+  const created = new Date().toISOString();
+  const records: StoreOp[] = [];
+  for (let u = 0; u < users; u++) {
+    const name = `user${u}`;
+    records.push({
+      op: "user",
+      user: { name, passwordHash: "$argon2id$".padEnd(97, "x"), created, notices: [] },
+    });
+  }
+  for (let r = 0; r < rooms; r++) {
+    const members = Array.from({ length: 10 }, (_, i) => `user${(r + i) % users}`);
+    const room = {
+      name: `room${r}`,
+      admin: members[0]!,
+      open: true,
+      visible: true,
+      topic: "",
+      members,
+      pending: [],
+      shutDown: false,
+      created,
+    };
+    records.push({ op: "room", room });
+  }
+  await store.commit(records);
+  for (let r = 0; r < rooms; r++) {
+    await store.commit(Array.from({ length: HISTORY_LIMIT }, (_, i) => message(`room${r}`, i)));
+  }
+  await store.close();
+}
+
+/** Single-message commits: one at a time, then 64 in flight. */
+async function commitRate(dir: string, rooms: number): Promise<string> {
+  const store = new JsonFileStore(dir, { historyLimit: HISTORY_LIMIT });
+  await store.load();
+  let i = 0;
+  let t = performance.now();
+  for (let n = 0; n < COMMITS; n++, i++) await store.commit([message(`room${i % rooms}`, i)]);
+  const serial = COMMITS / ((performance.now() - t) / 1000);
+  t = performance.now();
+  const writer = async (count: number) => {
+    for (let n = 0; n < count; n++, i++) await store.commit([message(`room${i % rooms}`, i)]);
+  };
+  const total = COMMITS * 4;
+  await Promise.all(Array.from({ length: 64 }, () => writer(total / 64)));
+  const parallel = total / ((performance.now() - t) / 1000);
+  await store.close();
+  return `one at a time ${Math.round(serial)} commits/s, 64 in flight ${Math.round(parallel)} commits/s`;
+}
+
+async function loadTime(dir: string): Promise<number> {
+  const store = new JsonFileStore(dir, { historyLimit: HISTORY_LIMIT });
+  const t = performance.now();
+  await store.load();
+  const ms = performance.now() - t;
+  await store.close();
+  return ms;
+}
+
+function folderBytes(dir: string): string {
+  const names = ["users.json", "rooms.json", "history.json", "journal.jsonl"];
+  const total = names.reduce((sum, n) => sum + statSync(join(dir, n)).size, 0);
+  return `${(total / 1024 / 1024).toFixed(1)} MiB`;
+}
+
+const base = await mkdtemp(join(tmpdir(), "chat-store-bench-"));
+try {
+  const small = join(base, "one-room");
+  await populate(small, 1, 1);
+  console.log(`1 room x 200 messages:          ${await commitRate(small, 1)}`);
+  const big = join(base, "thousand-rooms");
+  let t = performance.now();
+  await populate(big, 1000, 1000);
+  console.log(
+    `populated 1,000 users + 1,000 rooms x 200 messages in ${Math.round(performance.now() - t)} ms (${folderBytes(big)})`,
+  );
+  const ms = await loadTime(big);
+  console.log(`load after a clean stop:        ${Math.round(ms)} ms`);
+  console.log(`1,000 rooms x 200 messages:     ${await commitRate(big, 1000)}`);
+  // A journal that was never compacted: write without closing, then load a second store.
+  const writer = new JsonFileStore(big, { historyLimit: HISTORY_LIMIT });
+  await writer.load();
+  for (let n = 0; n < 20; n++) {
+    await Promise.all(
+      Array.from({ length: 1000 }, (_, r) => writer.commit([message(`room${r}`, n)])),
+    );
+  }
+  t = performance.now();
+  const reader = new JsonFileStore(big, { historyLimit: HISTORY_LIMIT });
+  await reader.load();
+  const replay = Math.round(performance.now() - t);
+  console.log(
+    `load with 20,000 journal entries to replay: ${replay} ms (journal ${(statSync(join(big, "journal.jsonl")).size / 1024 / 1024).toFixed(1)} MiB)`,
+  );
+  await writer.close();
+} finally {
+  await rm(base, { recursive: true, force: true });
+}
