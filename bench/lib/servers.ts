@@ -49,7 +49,7 @@ export function removeTempDirs(): void {
 /** Start one server and wait for its "running at" line. */
 export async function startServer(
   kind: ServerKind,
-  opts: { dataDir?: string; extraArgs?: string[]; core?: number | null } = {},
+  opts: { dataDir?: string; extraArgs?: string[]; bunArgs?: string[]; core?: number | null } = {},
 ): Promise<RunningServer> {
   const dataDir = opts.dataDir ?? (kind === "ours" ? tempDir("data") : "");
   const core = opts.core === undefined ? SERVER_CORE : opts.core;
@@ -57,6 +57,7 @@ export async function startServer(
     kind === "ours"
       ? [
           process.execPath,
+          ...(opts.bunArgs ?? []),
           "server/main.ts",
           "--host",
           "127.0.0.1",
