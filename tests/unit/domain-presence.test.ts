@@ -1,0 +1,135 @@
+import { describe, expect, test } from "bun:test";
+import { Harness } from "../helpers/domain.ts";
+
+async function pair(h: Harness) {
+  const alice = await h.user("alice");
+  await h.call(alice, { type: "create", room: "lobby" });
+  const bob = await h.user("bob");
+  await h.call(bob, { type: "join", room: "lobby" });
+  return { alice, bob };
+}
+
+const statuses = (
+  c: { events: (t: "presence") => { user: string; status: string }[] },
+  user: string,
+) =>
+  c
+    .events("presence")
+    .filter((p) => p.user === user)
+    .map((p) => p.status);
+
+describe("Presence", () => {
+  test("online on a live connection, idle after --idle-after, online again on activity, offline on close", async () => {
+    const h = new Harness({ idleAfterSeconds: 60 });
+    const { alice, bob } = await pair(h);
+    const who = async () =>
+      (await h.call(alice, { type: "who", room: "lobby" })) as { users: unknown[] };
+    expect((await who()).users).toContainEqual({ user: "bob", status: "online", typing: false });
+    h.clock.advance(59_000);
+    expect(statuses(alice, "bob")).toEqual([]);
+    h.clock.advance(1_000);
+    expect(statuses(alice, "bob")).toEqual(["idle"]);
+    await h.call(bob, { type: "activity" });
+    expect(statuses(alice, "bob")).toEqual(["idle", "online"]);
+    h.close(bob);
+    expect(statuses(alice, "bob")).toEqual(["idle", "online", "offline"]);
+    expect((await who()).users).toContainEqual({ user: "bob", status: "offline", typing: false });
+  });
+
+  test("activity keeps a user online; the idle timer counts from the last action", async () => {
+    const h = new Harness({ idleAfterSeconds: 60 });
+    const { alice, bob } = await pair(h);
+    h.clock.advance(50_000);
+    await h.call(bob, { type: "send", room: "lobby", text: "still here" });
+    h.clock.advance(50_000);
+    expect(statuses(alice, "bob")).toEqual([]);
+    h.clock.advance(10_000);
+    expect(statuses(alice, "bob")).toEqual(["idle"]);
+  });
+
+  test("one-shot connections never change presence, but count as activity for an online user", async () => {
+    const h = new Harness({ idleAfterSeconds: 60 });
+    const { alice, bob } = await pair(h);
+    h.close(bob);
+    const script = await h.login("bob", "oneshot");
+    await h.call(script, { type: "send", room: "lobby", text: "cron" });
+    h.close(script);
+    expect(statuses(alice, "bob")).toEqual(["offline"]);
+    const bob2 = await h.login("bob", "listen");
+    h.clock.advance(61_000);
+    expect(statuses(alice, "bob")).toEqual(["offline", "online", "idle"]);
+    const script2 = await h.login("bob", "oneshot");
+    await h.call(script2, { type: "send", room: "lobby", text: "cron" });
+    expect(statuses(alice, "bob")).toEqual(["offline", "online", "idle", "online"]);
+    h.close(bob2);
+  });
+
+  test("a second live connection does not announce again; closing one of two keeps the user online", async () => {
+    const h = new Harness();
+    const { alice, bob } = await pair(h);
+    const phone = await h.login("bob", "interactive");
+    h.close(bob);
+    expect(statuses(alice, "bob")).toEqual([]);
+    h.close(phone);
+    expect(statuses(alice, "bob")).toEqual(["offline"]);
+  });
+
+  test("each change is published once per room the user is in", async () => {
+    const h = new Harness({ idleAfterSeconds: 60 });
+    const { alice, bob } = await pair(h);
+    await h.call(alice, { type: "create", room: "second" });
+    await h.call(bob, { type: "join", room: "second" });
+    h.hub.published.length = 0;
+    h.clock.advance(60_000);
+    const bobIdle = h.hub.published.filter(
+      (p) => p.msg.type === "presence" && p.msg.user === "bob",
+    );
+    expect(bobIdle.map((p) => p.topic).sort()).toEqual(["room:lobby", "room:second"]);
+  });
+});
+
+describe("Typing", () => {
+  test("typing is shown to members and in who, and expires after 6 s without renewal", async () => {
+    const h = new Harness();
+    const { alice, bob } = await pair(h);
+    await h.call(bob, { type: "typing", room: "lobby", typing: true });
+    expect(alice.events("typing")).toEqual([
+      { type: "typing", room: "lobby", user: "bob", typing: true },
+    ]);
+    expect(await h.call(alice, { type: "who", room: "lobby" })).toMatchObject({
+      users: [{ user: "alice" }, { user: "bob", typing: true }],
+    });
+    h.clock.advance(5_000);
+    await h.call(bob, { type: "typing", room: "lobby", typing: true });
+    h.clock.advance(5_000);
+    expect(alice.events("typing")).toHaveLength(1);
+    h.clock.advance(1_000);
+    expect(alice.events("typing").at(-1)).toMatchObject({ user: "bob", typing: false });
+  });
+
+  test("typing is cleared on send, on leave and on disconnect", async () => {
+    const h = new Harness();
+    const { alice, bob } = await pair(h);
+    const last = () => alice.events("typing").at(-1);
+    await h.call(bob, { type: "typing", room: "lobby", typing: true });
+    await h.call(bob, { type: "send", room: "lobby", text: "done" });
+    expect(last()).toMatchObject({ typing: false });
+    await h.call(bob, { type: "typing", room: "lobby", typing: true });
+    await h.call(bob, { type: "leave", room: "lobby" });
+    expect(last()).toMatchObject({ typing: false });
+    await h.call(bob, { type: "join", room: "lobby" });
+    await h.call(bob, { type: "typing", room: "lobby", typing: true });
+    h.close(bob);
+    expect(last()).toMatchObject({ typing: false });
+    expect(alice.events("typing")).toHaveLength(6);
+  });
+
+  test("typing in a room one is not a member of is refused", async () => {
+    const h = new Harness();
+    await pair(h);
+    const carol = await h.user("carol");
+    expect(await h.request(carol, { type: "typing", room: "lobby", typing: true })).toMatchObject({
+      code: "forbidden",
+    });
+  });
+});
