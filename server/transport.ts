@@ -16,6 +16,9 @@ export const CLOSE_CODES = { slowReader: 4008, flood: 4029 } as const;
 const SLOW_READER_BYTES = 1024 * 1024;
 const BACKPRESSURE_LIMIT = 8 * 1024 * 1024;
 const SWEEP_MS = 250;
+// Frames up to this size are read and, past LIMITS.frameMax, answered bad_request; only larger
+// ones close the connection (1009), so an oversized frame gets an error reply (SPEC 2.5).
+const FRAME_READ_MAX = 1024 * 1024;
 
 interface ConnData {
   id: string;
@@ -143,6 +146,11 @@ export function startTransport(opts: TransportOptions): Transport {
       );
       return;
     }
+    if (raw.length > LIMITS.frameMax / 3 && Buffer.byteLength(raw) > LIMITS.frameMax) {
+      const text = `frame is larger than ${LIMITS.frameMax} bytes`;
+      fail(ws, new ChatError("bad_request", text), undefined);
+      return;
+    }
     let msg: ClientMessage;
     try {
       msg = parseClientMessage(raw);
@@ -187,7 +195,7 @@ export function startTransport(opts: TransportOptions): Transport {
     },
     websocket: {
       data: {} as ConnData,
-      maxPayloadLength: LIMITS.frameMax,
+      maxPayloadLength: FRAME_READ_MAX,
       perMessageDeflate: false,
       backpressureLimit: BACKPRESSURE_LIMIT,
       closeOnBackpressureLimit: true,
