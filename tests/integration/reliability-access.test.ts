@@ -1,0 +1,268 @@
+/**
+ * Every room command by every role on every kind of room, with the result SPEC 2.2 and 2.7
+ * give; and hidden rooms never leaking to non-members.
+ */
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { loggedIn, registered, Wire, type Received } from "../fuzz/wire.ts";
+import { startServer } from "../helpers/server.ts";
+
+type Kind = "ov" | "oh" | "cv" | "ch" | "sd";
+type Role = "anonymous" | "non-member" | "denied" | "kicked" | "pending" | "member" | "admin";
+type Command =
+  | "who"
+  | "history"
+  | "send"
+  | "typing"
+  | "join"
+  | "leave"
+  | "requests"
+  | "edit"
+  | "approve"
+  | "deny"
+  | "kick"
+  | "shutdown"
+  | "create";
+type Result =
+  "ok" | "joined" | "pending" | "auth_required" | "forbidden" | "not_found" | "conflict";
+
+/** The kinds of room: open/closed x visible/hidden, and one shut down (open, visible). */
+const KINDS: Kind[] = ["ov", "oh", "cv", "ch", "sd"];
+
+/** The acting user of each role (the admin of every room is `ada`). */
+const ACTOR: Record<Role, string | null> = {
+  anonymous: null,
+  "non-member": "nora",
+  denied: "dina",
+  kicked: "kurt",
+  pending: "pete",
+  member: "mona",
+  admin: "ada",
+};
+
+// A bystander member, so that the admin's leave is refused while others remain.
+const USERS = ["ada", "mona", "mark", "pete", "dina", "kurt", "nora"];
+
+const ROLES = Object.keys(ACTOR) as Role[];
+
+// The non-members (non-member, denied, kicked) all get the same answers.
+const OUTSIDER: Record<Command, Result[]> = {
+  //            ov           oh            cv           ch            sd
+  who: /*    */ ["ok", /*   */ "not_found", "ok", /*   */ "not_found", "ok"],
+  history: /**/ ["forbidden", "not_found", "forbidden", "not_found", "forbidden"],
+  send: /*   */ ["forbidden", "not_found", "forbidden", "not_found", "forbidden"],
+  typing: /* */ ["forbidden", "not_found", "forbidden", "not_found", "forbidden"],
+  join: /*   */ ["joined", /**/ "joined", /**/ "pending", "pending", /**/ "forbidden"],
+  leave: /*  */ ["forbidden", "not_found", "forbidden", "not_found", "forbidden"],
+  requests: ["forbidden", "not_found", "forbidden", "not_found", "forbidden"],
+  edit: /*   */ ["forbidden", "not_found", "forbidden", "not_found", "forbidden"],
+  approve: /**/ ["forbidden", "not_found", "forbidden", "not_found", "forbidden"],
+  deny: /*   */ ["forbidden", "not_found", "forbidden", "not_found", "forbidden"],
+  kick: /*   */ ["forbidden", "not_found", "forbidden", "not_found", "forbidden"],
+  shutdown: ["forbidden", "not_found", "forbidden", "not_found", "forbidden"],
+  create: /* */ ["conflict", "conflict", "conflict", "conflict", "conflict"],
+};
+
+/** Expected result of each command by each role, per kind of room (ov, oh, cv, ch, sd). */
+const EXPECTED: Record<Role, Record<Command, Result[]>> = {
+  anonymous: Object.fromEntries(
+    Object.keys(OUTSIDER).map((c) => [c, KINDS.map(() => "auth_required")]),
+  ) as Record<Command, Result[]>,
+  "non-member": OUTSIDER,
+  denied: OUTSIDER,
+  kicked: OUTSIDER,
+  // A pending request: still a non-member (hidden rooms answer not_found), but `join` is a
+  // conflict and `leave` withdraws the request. Shutting a room down drops its requests.
+  pending: {
+    ...OUTSIDER,
+    join: ["conflict", "conflict", "conflict", "conflict", "forbidden"],
+    leave: ["ok", "ok", "ok", "ok", "forbidden"],
+  },
+  member: {
+    who: ["ok", "ok", "ok", "ok", "ok"],
+    history: ["ok", "ok", "ok", "ok", "ok"],
+    send: ["ok", "ok", "ok", "ok", "forbidden"],
+    typing: ["ok", "ok", "ok", "ok", "forbidden"],
+    join: ["conflict", "conflict", "conflict", "conflict", "forbidden"],
+    leave: ["ok", "ok", "ok", "ok", "forbidden"],
+    requests: ["forbidden", "forbidden", "forbidden", "forbidden", "forbidden"],
+    edit: ["forbidden", "forbidden", "forbidden", "forbidden", "forbidden"],
+    approve: ["forbidden", "forbidden", "forbidden", "forbidden", "forbidden"],
+    deny: ["forbidden", "forbidden", "forbidden", "forbidden", "forbidden"],
+    kick: ["forbidden", "forbidden", "forbidden", "forbidden", "forbidden"],
+    shutdown: ["forbidden", "forbidden", "forbidden", "forbidden", "forbidden"],
+    create: ["conflict", "conflict", "conflict", "conflict", "conflict"],
+  },
+  admin: {
+    who: ["ok", "ok", "ok", "ok", "ok"],
+    history: ["ok", "ok", "ok", "ok", "ok"],
+    send: ["ok", "ok", "ok", "ok", "forbidden"],
+    typing: ["ok", "ok", "ok", "ok", "forbidden"],
+    join: ["conflict", "conflict", "conflict", "conflict", "forbidden"],
+    // Refused while other members remain (SPEC 2.2).
+    leave: ["forbidden", "forbidden", "forbidden", "forbidden", "forbidden"],
+    requests: ["ok", "ok", "ok", "ok", "forbidden"],
+    edit: ["ok", "ok", "ok", "ok", "forbidden"],
+    approve: ["ok", "ok", "ok", "ok", "forbidden"],
+    deny: ["ok", "ok", "ok", "ok", "forbidden"],
+    kick: ["ok", "ok", "ok", "ok", "forbidden"],
+    shutdown: ["ok", "ok", "ok", "ok", "forbidden"],
+    create: ["conflict", "conflict", "conflict", "conflict", "conflict"],
+  },
+};
+
+const COMMANDS = Object.keys(OUTSIDER) as Command[];
+
+/** The frame of a command on a room. */
+function frame(command: Command, room: string): Record<string, unknown> {
+  switch (command) {
+    case "who":
+    case "join":
+    case "leave":
+    case "requests":
+    case "shutdown":
+      return { type: command, room };
+    case "history":
+      return { type: "history", room, limit: 10 };
+    case "send":
+      return { type: "send", room, text: "hello" };
+    case "typing":
+      return { type: "typing", room, typing: true };
+    case "edit":
+      return { type: "edit", room, topic: "changed" };
+    case "approve":
+    case "deny":
+      return { type: command, room, user: "pete" };
+    case "kick":
+      return { type: "kick", room, user: "mona" };
+    case "create":
+      return { type: "create", room };
+  }
+}
+
+function resultOf(reply: Received): string {
+  if (reply.type === "error") return String(reply.code);
+  if (reply.type === "joined") return String(reply.status);
+  return "ok";
+}
+
+let server: Awaited<ReturnType<typeof startServer>>;
+const conns = new Map<string, Wire>();
+
+function conn(role: Role | "bystander"): Wire {
+  const user = role === "bystander" ? "mark" : ACTOR[role];
+  return conns.get(user ?? "")!;
+}
+
+/** Make a room of `kind` with every role in place: admin, members, pending, denied, kicked. */
+async function makeRoom(name: string, kind: Kind): Promise<void> {
+  const ada = conn("admin");
+  const visible = kind !== "oh" && kind !== "ch";
+  await ada.ok({ type: "create", room: name, open: false, visible });
+  for (const role of ["member", "bystander", "pending", "denied", "kicked"] as const) {
+    expect((await conn(role).ok({ type: "join", room: name })).status).toBe("pending");
+  }
+  await ada.ok({ type: "approve", room: name, user: "mona" });
+  await ada.ok({ type: "approve", room: name, user: "mark" });
+  await ada.ok({ type: "approve", room: name, user: "kurt" });
+  await ada.ok({ type: "deny", room: name, user: "dina" });
+  await ada.ok({ type: "kick", room: name, user: "kurt" });
+  if (kind === "ov" || kind === "oh" || kind === "sd") {
+    await ada.ok({ type: "edit", room: name, open: true });
+  }
+  await ada.ok({ type: "send", room: name, text: `history of ${name}` });
+  if (kind === "sd") await ada.ok({ type: "shutdown", room: name });
+}
+
+beforeAll(async () => {
+  server = await startServer();
+  for (const user of USERS) conns.set(user, await registered(server.url, user));
+  conns.set("", await Wire.open(server.url));
+  // One room per command and kind; the roles act on it in ROLES order (admin last).
+  await Promise.all(
+    KINDS.map(async (kind) => {
+      for (const command of COMMANDS) await makeRoom(`${command}-${kind}`, kind);
+    }),
+  );
+});
+
+afterAll(async () => {
+  for (const wire of conns.values()) await wire.close();
+  await server?.stop();
+});
+
+describe("Access rules", () => {
+  test("every command by every role on every kind of room gives the code of the spec", async () => {
+    const got: string[] = [];
+    const want: string[] = [];
+    for (const command of COMMANDS) {
+      for (const role of ROLES) {
+        for (const [i, kind] of KINDS.entries()) {
+          const reply = await conn(role).request(frame(command, `${command}-${kind}`));
+          const cell = `${command} by ${role} on ${kind}`;
+          got.push(`${cell}: ${resultOf(reply)}`);
+          want.push(`${cell}: ${EXPECTED[role][command][i]}`);
+        }
+      }
+    }
+    expect(got).toEqual(want);
+  });
+});
+
+describe("Hidden rooms", () => {
+  const hidden = ["who-oh", "who-ch", "history-oh", "history-ch"];
+
+  test("`rooms` lists hidden rooms only to their members and requesters", async () => {
+    const names = async (role: Role) => {
+      const reply = await conn(role).ok({ type: "rooms" });
+      return (reply.rooms as { name: string }[]).map((r) => r.name);
+    };
+    for (const role of ["non-member", "denied", "kicked"] as const) {
+      // Outsiders joined the `join-*` rooms in the table above; those are theirs now.
+      const listed = (await names(role)).filter((n) => !n.startsWith("join-"));
+      expect(listed.filter((n) => n.endsWith("-oh") || n.endsWith("-ch"))).toEqual([]);
+      expect(listed.filter((n) => n.endsWith("-sd"))).toEqual([]);
+      expect(listed).toContain("who-ov");
+    }
+    expect(await names("member")).toEqual(expect.arrayContaining(hidden));
+    expect(await names("pending")).toEqual(expect.arrayContaining(["who-ch"]));
+  });
+
+  test("`who` without a room names no one from a hidden room the caller is not in", async () => {
+    const olga = await registered(server.url, "olga");
+    await olga.ok({ type: "join", room: "who-ov" });
+    const reply = await olga.ok({ type: "who" });
+    expect((reply.users as { user: string }[]).map((u) => u.user)).toEqual([
+      "ada",
+      "mark",
+      "mona",
+      "olga",
+    ]);
+    await olga.close();
+  });
+
+  test("to a non-member, every error about a hidden room reads as for a missing room", async () => {
+    const outsider = conn("non-member");
+    const leaks: string[] = [];
+    for (const command of COMMANDS) {
+      if (command === "join" || command === "create") continue; // the name is the key
+      for (const kind of ["oh", "ch"] as const) {
+        const room = `${command}-${kind}`;
+        const missing = `${command}-nx`;
+        const a = await outsider.request(frame(command, room));
+        const b = await outsider.request(frame(command, missing));
+        const left = JSON.stringify({ ...a, replyTo: 0 }).replaceAll(room, "ROOM");
+        const right = JSON.stringify({ ...b, replyTo: 0 }).replaceAll(missing, "ROOM");
+        if (left !== right) leaks.push(`${command} ${kind}: ${left} vs ${right}`);
+      }
+    }
+    expect(leaks).toEqual([]);
+  });
+
+  test("history of a hidden room sent to its members never reaches an outsider's connection", async () => {
+    const outsider = await loggedIn(server.url, "nora", "listen");
+    await conn("member").ok({ type: "send", room: "history-ch", text: "members only" });
+    await outsider.ok({ type: "ping" });
+    expect(JSON.stringify(outsider.received)).not.toContain("history-ch");
+    await outsider.close();
+  });
+});
