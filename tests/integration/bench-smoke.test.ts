@@ -1,0 +1,42 @@
+import { afterAll, describe, expect, test } from "bun:test";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+const ROOT = join(import.meta.dir, "..", "..");
+const dir = mkdtempSync(join(tmpdir(), "bench-smoke-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe("Benchmark suite", () => {
+  test("a --quick run completes and writes the report with every section and the targets", async () => {
+    const out = join(dir, "BENCHMARKS.md");
+    const proc = Bun.spawn([process.execPath, "bench/run.ts", "--quick", "--out", out], {
+      cwd: ROOT,
+      stdout: "pipe",
+      stderr: "pipe",
+    });
+    const [code, stderr] = await Promise.all([proc.exited, new Response(proc.stderr).text()]);
+    expect(stderr).not.toContain("failed");
+    expect(code).toBe(0);
+    const report = readFileSync(out, "utf8");
+    for (const heading of [
+      "## Ratios",
+      "## Targets",
+      "## Machine",
+      "## Fan-out",
+      "## Latency",
+      "## Connections",
+      "## Storage",
+      "## Start-up",
+      "## One-shot",
+    ]) {
+      expect(report).toContain(heading);
+    }
+    expect(report).toContain("| target | goal | measured | verdict |");
+    expect(report).toContain("| ours (server/main.ts) |");
+    expect(report).toContain("| bare Bun.serve publish |");
+    expect(report).toContain("| Node + ws send loop |");
+    expect(report).not.toContain("not measured");
+    expect(report).not.toContain("failed:");
+  });
+});
