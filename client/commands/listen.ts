@@ -50,7 +50,9 @@ class Listener {
     try {
       await this.#startingPoints();
       this.#flush();
-      if (this.#ctx.io.isTTY) this.#ctx.io.err(`listening on ${this.#ctx.server}; Ctrl-C stops`);
+      // On stderr, so that a script can wait for it before expecting events.
+      const stop = this.#ctx.io.isTTY ? "; Ctrl-C stops" : "";
+      this.#ctx.io.err(`listening on ${this.#ctx.server} as ${this.#conn.user ?? "?"}${stop}`);
       return await done;
     } finally {
       stopEvents();

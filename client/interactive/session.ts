@@ -167,6 +167,7 @@ export class ChatSession {
     for (const stop of this.#unsubscribe) stop();
     for (const timers of this.#typing.values()) for (const t of timers.values()) clearTimeout(t);
     this.line.close();
+    this.opts.output.write("\n");
     this.opts.conn.close();
     this.#finish(code);
   }
