@@ -1,0 +1,86 @@
+import { afterEach, describe, expect, test } from "bun:test";
+import { startServer } from "../helpers/server.ts";
+import type { TestServer } from "../helpers/server.ts";
+import { authed, registered, TestClient } from "../helpers/ws-client.ts";
+import type { Frame } from "../helpers/ws-client.ts";
+
+const HISTORY_ARGS = ["--history-limit", "10000"];
+const ROUNDS = 3;
+const IN_FLIGHT = 16;
+let server: TestServer | null = null;
+const clients: TestClient[] = [];
+
+afterEach(async () => {
+  for (const c of clients.splice(0)) await c.close();
+  await server?.kill();
+  server = null;
+});
+
+/** Keep IN_FLIGHT sends going on `client` until it stops answering; collect acknowledged ids. */
+function pump(client: TestClient, send: () => Record<string, unknown>, acked: string[]): void {
+  const loop = async () => {
+    for (;;) {
+      const reply = await client.request(send(), 3000).catch(() => null);
+      if (!reply) return; // the server is gone
+      if (reply.type === "sent" || reply.type === "dm_sent") {
+        acked.push((reply.message as { id: string }).id);
+      }
+    }
+  };
+  for (let i = 0; i < IN_FLIGHT; i++) void loop();
+}
+
+async function storedIds(url: string, token: string): Promise<{ room: string[]; dm: string[] }> {
+  const client = await authed(url, token, "oneshot");
+  clients.push(client);
+  const room = await client.call({ type: "history", room: "lobby", limit: 10000 });
+  const dm = await client.call({ type: "history", user: "bob", limit: 10000 });
+  const idsOf = (f: Frame) => (f.messages as { id: string }[]).map((m) => m.id);
+  return { room: idsOf(room), dm: idsOf(dm) };
+}
+
+describe("Server under kill -9", () => {
+  test("every acknowledged message is in history exactly once after a SIGKILL and restart", async () => {
+    server = await startServer({ args: HISTORY_ARGS });
+    const dataDir = server.dataDir;
+    const { client: alice, token } = await registered(server.url, "alice");
+    const { client: bob } = await registered(server.url, "bob");
+    clients.push(alice, bob);
+    await alice.call({ type: "create", room: "lobby" });
+    await alice.close();
+    await bob.close();
+
+    const ackedRoom: string[] = [];
+    const ackedDm: string[] = [];
+    let n = 0;
+    for (let round = 1; round <= ROUNDS; round++) {
+      const writer = await authed(server.url, token, "interactive");
+      const dmWriter = await authed(server.url, token, "oneshot");
+      clients.push(writer, dmWriter);
+      const before = ackedRoom.length;
+      pump(writer, () => ({ type: "send", room: "lobby", text: `m${n++}` }), ackedRoom);
+      pump(
+        dmWriter,
+        () => ({ type: "dm", to: "bob", text: `d${n++}`, clientId: `c${n}` }),
+        ackedDm,
+      );
+      while (ackedRoom.length < before + 50) await Bun.sleep(5);
+      await Bun.sleep(Math.random() * 150);
+      await server.kill();
+      const ackedNow = { room: ackedRoom.slice(), dm: ackedDm.slice() };
+
+      server = await startServer({ dataDir, args: HISTORY_ARGS });
+      const stored = await storedIds(server.url, token);
+      for (const [acked, ids] of [
+        [ackedNow.room, stored.room],
+        [ackedNow.dm, stored.dm],
+      ] as const) {
+        expect(new Set(ids).size).toBe(ids.length);
+        const present = new Set(ids);
+        expect(acked.filter((id) => !present.has(id))).toEqual([]);
+      }
+    }
+    expect(ackedRoom.length).toBeGreaterThan(ROUNDS * 50);
+    expect(ackedDm.length).toBeGreaterThan(0);
+  });
+});
