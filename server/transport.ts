@@ -148,7 +148,7 @@ export function startTransport(opts: TransportOptions): Transport {
     }
     if (raw.length > LIMITS.frameMax / 3 && Buffer.byteLength(raw) > LIMITS.frameMax) {
       const text = `frame is larger than ${LIMITS.frameMax} bytes`;
-      fail(ws, new ChatError("bad_request", text), undefined);
+      fail(ws, new ChatError("bad_request", text), peekHeadId(raw));
       return;
     }
     let msg: ClientMessage;
@@ -254,4 +254,10 @@ function peekId(raw: string): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+// The request id near either end of an oversized frame, found without parsing all of it.
+function peekHeadId(raw: string): string | undefined {
+  const re = /"id"\s*:\s*"([^"\\]{1,64})"/;
+  return (re.exec(raw.slice(0, 512)) ?? re.exec(raw.slice(-512)))?.[1];
 }
