@@ -101,9 +101,11 @@ class Listener {
         fetches.push(this.#fetch({ type: "history", user, after }, missed));
       }
       await Promise.all(fetches);
-      missed.sort((a, b) => (a.ts < b.ts ? -1 : a.ts > b.ts ? 1 : 0));
-      for (const m of missed) this.#print({ ...m, type: "room" in m ? "message" : "dm" });
-      this.#flush();
+      const events: ServerEvent[] = missed.map((m) => ({
+        ...m,
+        type: "room" in m ? "message" : "dm",
+      }));
+      this.#flush(events);
     } catch (err) {
       // Dropped again while catching up: the next reconnect catches up from the same point.
       if (!(err instanceof ConnectionError)) throw err;
@@ -128,11 +130,19 @@ class Listener {
     into.push(...expectReply(reply, "history").messages);
   }
 
-  #flush(): void {
+  // Prints what was fetched and what arrived meanwhile: messages in time order (a DM the
+  // server delivers on connect may be older than a fetched message), then other events.
+  #flush(fetched: ServerEvent[] = []): void {
     this.#isCatchingUp = false;
     const buffered = this.#buffer;
     this.#buffer = [];
-    for (const event of buffered) this.#print(event);
+    const isMessage = (e: ServerEvent) => e.type === "message" || e.type === "dm";
+    const messages = [...fetched, ...buffered.filter(isMessage)];
+    messages.sort((a, b) =>
+      String(a.ts) < String(b.ts) ? -1 : String(a.ts) > String(b.ts) ? 1 : 0,
+    );
+    for (const event of messages) this.#print(event);
+    for (const event of buffered) if (!isMessage(event)) this.#print(event);
   }
 
   #onEvent(event: ServerEvent): void {

@@ -65,6 +65,7 @@ export class ChatSession {
   #lastSeen = new Map<string, string>();
   #dmLastSeen = new Map<string, string>();
   #seen = new Set<string>();
+  #presence = new Map<string, string>();
   #notifier: TypingNotifier;
   #done: Promise<number>;
   #finish: (code: number) => void = () => {};
@@ -184,8 +185,7 @@ export class ChatSession {
       case "typing":
         return this.#setTyping(String(e.room), String(e.user), e.typing === true);
       case "presence":
-        if (e.user !== this.me) this.print(showNotice(`${e.user} is ${e.status}`, c));
-        return;
+        return this.#onPresence(String(e.user), String(e.status));
       case "join_request":
         this.print(
           showNotice(
@@ -407,6 +407,14 @@ export class ChatSession {
     });
     if (reply.type !== "history") return;
     for (const m of reply.messages) if (!("room" in m)) this.#showDm(m);
+  }
+
+  // The server sends a change once per shared room: show it once.
+  #onPresence(user: string, status: string): void {
+    if (user === this.me || this.#presence.get(user) === status) return;
+    this.#presence.set(user, status);
+    this.users.add(user);
+    this.print(showNotice(`${user} is ${status}`, this.opts.colors));
   }
 
   async #onDecision(room: string, isApproved: boolean): Promise<void> {

@@ -195,11 +195,16 @@ async function join(session: ChatSession, opts: SlashOptions, raw: string): Prom
   const room = raw.replace(/^#/, "").toLowerCase();
   const info = session.rooms.get(room);
   if (info && (info.role === "member" || info.role === "admin")) return session.enter(room);
-  const code = await runTable(session, opts, ["join", room]);
+  // The table's words are for scripts; here the outcome is told in the chat's own words.
+  const code = await runTable(session, opts, ["join", room], undefined, true);
   if (code !== 0) return;
   await session.refreshRooms();
   const role = session.rooms.get(room)?.role;
   if (role === "member" || role === "admin") await session.enter(room);
+  else {
+    const notice = `asked to join #${room}; you will be told when its admin decides`;
+    session.print(showNotice(notice, session.opts.colors));
+  }
 }
 
 async function startSession(

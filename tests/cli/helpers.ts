@@ -201,3 +201,9 @@ export class Listening {
     return this.proc.exited;
   }
 }
+
+/** The session token `chat` saved for a user. */
+export async function tokenOf(user: User): Promise<string> {
+  const saved = JSON.parse(await Bun.file(join(user.configDir, "auth.json")).text());
+  return String(saved.sessions[user.server].token);
+}

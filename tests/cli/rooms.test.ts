@@ -96,7 +96,7 @@ describe("chat rooms", () => {
     expect(row).toMatch(
       new RegExp(`^#${room}\\s+open\\s+visible\\s+${alice.name}\\s+1\\s+-\\s+Listed$`),
     );
-    expect(row.indexOf(alice.name)).toBe(lines[0]?.indexOf("ADMIN"));
+    expect(row.indexOf(alice.name)).toBe(lines[0]?.indexOf("ADMIN") ?? -1);
     const json = jsonLines(await bob.ok(["rooms", "--json"]));
     expect(json.find((r) => r.name === room)).toEqual({
       name: room,

@@ -1,0 +1,186 @@
+import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test";
+import { startServer, type TestServer } from "../helpers/server.ts";
+import { authed } from "../helpers/ws-client.ts";
+import { type Listening, registerUser, tokenOf, uniqueName, type User } from "./helpers.ts";
+
+let server: TestServer;
+let alice: User;
+let bob: User;
+const running: Listening[] = [];
+
+beforeAll(async () => {
+  server = await startServer();
+  [alice, bob] = await Promise.all([
+    registerUser(server.url, "alice"),
+    registerUser(server.url, "bob"),
+  ]);
+});
+
+afterEach(async () => {
+  await Promise.all(running.splice(0).map((l) => l.stop("SIGKILL")));
+});
+
+afterAll(async () => {
+  await server.stop();
+});
+
+async function listen(user: User, args: string[] = []): Promise<Listening> {
+  const l = await user.listen(args);
+  running.push(l);
+  return l;
+}
+
+async function sharedRoom(): Promise<string> {
+  const room = uniqueName("ln");
+  await alice.ok(["create", room]);
+  await bob.ok(["join", room]);
+  return room;
+}
+
+describe("chat listen --json", () => {
+  test("prints messages and DMs as they arrive, with the shapes of the specification", async () => {
+    const room = await sharedRoom();
+    const l = await listen(bob, ["--json"]);
+    await alice.ok(["send", room, "hello", "bob"]);
+    const message = await l.waitForJson((e) => e.type === "message", "a message");
+    expect(message).toEqual({
+      type: "message",
+      id: expect.any(String),
+      room,
+      from: alice.name,
+      text: "hello bob",
+      ts: expect.any(String),
+    });
+    await alice.ok(["dm", bob.name, "a secret"]);
+    const dm = await l.waitForJson((e) => e.type === "dm", "a DM");
+    expect(dm).toEqual({
+      type: "dm",
+      id: expect.any(String),
+      from: alice.name,
+      to: bob.name,
+      text: "a secret",
+      ts: expect.any(String),
+    });
+  });
+
+  test("prints presence and typing of room members", async () => {
+    const room = await sharedRoom();
+    const l = await listen(bob, ["--json"]);
+    const client = await authed(server.url, await tokenOf(alice), "interactive");
+    try {
+      await l.waitForJson(
+        (e) => e.type === "presence" && e.user === alice.name && e.status === "online",
+        "alice online",
+      );
+      await client.call({ type: "typing", room, typing: true });
+      const typing = await l.waitForJson((e) => e.type === "typing", "typing");
+      expect(typing).toEqual({ type: "typing", room, user: alice.name, typing: true });
+    } finally {
+      await client.close();
+    }
+    const offline = await l.waitForJson(
+      (e) => e.type === "presence" && e.user === alice.name && e.status === "offline",
+      "alice offline",
+    );
+    expect(offline).toEqual({ type: "presence", user: alice.name, status: "offline" });
+  });
+
+  test("prints join requests to the admin and the decision to the requester", async () => {
+    const room = uniqueName("cl");
+    await alice.ok(["create", room, "--closed"]);
+    const admin = await listen(alice, ["--json"]);
+    const requester = await listen(bob, ["--json"]);
+    await bob.ok(["join", room]);
+    const request = await admin.waitForJson((e) => e.type === "join_request", "a join request");
+    expect(request).toEqual({ type: "join_request", room, user: bob.name });
+    await alice.ok(["approve", room, bob.name]);
+    const decision = await requester.waitForJson((e) => e.type === "join_decision", "a decision");
+    expect(decision).toEqual({ type: "join_decision", room, approved: true });
+  });
+
+  test("prints room changes: edits, members leaving, shutdown", async () => {
+    const room = await sharedRoom();
+    const l = await listen(bob, ["--json"]);
+    await alice.ok(["edit", room, "--topic", "New topic"]);
+    const update = await l.waitForJson((e) => e.type === "room_update", "a room update");
+    expect(update.room).toMatchObject({ name: room, topic: "New topic" });
+    await alice.ok(["shutdown", room, "--yes"]);
+    await l.waitForJson((e) => e.type === "room_shutdown" && e.room === room, "the shutdown");
+  });
+
+  test("--count N exits 0 after N messages; rooms given filter the rest out", async () => {
+    const room = await sharedRoom();
+    const other = await sharedRoom();
+    const l = await listen(bob, ["--json", "--count", "2", room]);
+    await alice.ok(["send", other, "not this one"]);
+    await alice.ok(["send", room, "one"]);
+    await alice.ok(["send", room, "two"]);
+    expect(await l.proc.exited).toBe(0);
+    const texts = l.json.filter((e) => e.type === "message").map((e) => e.text);
+    expect(texts).toEqual(["one", "two"]);
+  });
+
+  test("a room one is not in exits 5 at once; a missing room 3", async () => {
+    const room = uniqueName("nm");
+    await alice.ok(["create", room]);
+    expect((await bob.run(["listen", room])).code).toBe(5);
+    expect((await bob.run(["listen", uniqueName("nope")])).code).toBe(3);
+  });
+});
+
+describe("chat listen for people", () => {
+  test("readable lines; SIGINT exits 130 and SIGTERM exits 0", async () => {
+    const room = await sharedRoom();
+    const l = await listen(bob);
+    await alice.ok(["send", room, "hi there"]);
+    await l.waitUntil(
+      () => l.lines.some((x) => x.includes(`#${room} ${alice.name}: hi there`)),
+      "a line",
+    );
+    const line = l.lines.find((x) => x.includes("hi there")) ?? "";
+    expect(line).toMatch(/^\d\d:\d\d #/);
+    expect(line).not.toContain("\x1b");
+    expect(await l.stop("SIGINT")).toBe(130);
+    const again = await listen(bob);
+    expect(await again.stop("SIGTERM")).toBe(0);
+  });
+});
+
+describe("chat listen across a server restart", () => {
+  test("reconnects by itself, catches up on what it missed, and prints nothing twice", async () => {
+    const own = await startServer();
+    let current = own;
+    try {
+      const a = await registerUser(own.url, "ra");
+      const b = await registerUser(own.url, "rb");
+      const room = uniqueName("rs");
+      await a.ok(["create", room]);
+      await b.ok(["join", room]);
+      const l = await b.listen(["--json"]);
+      running.push(l);
+      await a.ok(["send", room, "before"]);
+      await l.waitForJson((e) => e.text === "before", "the first message");
+      await own.stop();
+      await l.waitUntil(() => l.stderr.includes("reconnecting"), "the reconnecting notice");
+      // Restarted on the same port, without the listener: messages it must catch up on.
+      const offline = await startServer({
+        dataDir: own.dataDir,
+        args: ["--port", String(own.port)],
+      });
+      current = offline;
+      await a.ok(["send", room, "missed 1"]);
+      await a.ok(["dm", b.name, "missed dm"]);
+      await a.ok(["send", room, "missed 2"]);
+      await l.waitUntil(() => l.stderr.includes("reconnected"), "the reconnected notice", 20_000);
+      await a.ok(["send", room, "after"]);
+      await l.waitForJson((e) => e.text === "after", "the live message after the restart");
+      const texts = l.json
+        .filter((e) => e.type === "message" || e.type === "dm")
+        .map((e) => e.text);
+      expect(texts).toEqual(["before", "missed 1", "missed dm", "missed 2", "after"]);
+    } finally {
+      await current.stop();
+      await own.stop();
+    }
+  });
+});
