@@ -1,0 +1,169 @@
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { join, resolve } from "node:path";
+import { startServer, type TestServer, tempDir } from "../helpers/server.ts";
+import { count, hasTmux, Tmux } from "./tmux.ts";
+
+// Two people chat in real terminals (tmux) through the interactive client.
+const ROOT = resolve(import.meta.dir, "../..");
+const PASSWORD = "correct-horse";
+const tmux = new Tmux();
+let server: TestServer;
+const homes = new Map<string, { config: string; state: string }>();
+
+function home(user: string) {
+  let dirs = homes.get(user);
+  if (!dirs) {
+    const base = tempDir(`chat-e2e-${user}-`);
+    dirs = { config: join(base, "config"), state: join(base, "state") };
+    homes.set(user, dirs);
+  }
+  return dirs;
+}
+
+function envFor(user: string): Record<string, string> {
+  const dirs = home(user);
+  return { XDG_CONFIG_HOME: dirs.config, XDG_STATE_HOME: dirs.state, TERM: "xterm-256color" };
+}
+
+// The one-shot `chat` for set-up steps that are not under test here.
+async function chat(user: string, args: string[], stdin = ""): Promise<string> {
+  const proc = Bun.spawn(["bun", "client/main.ts", "--server", server.url, ...args], {
+    cwd: ROOT,
+    env: { ...process.env, ...envFor(user), CHAT_CONFIG_DIR: "", CHAT_TOKEN: "", CHAT_SERVER: "" },
+    stdin: new TextEncoder().encode(stdin),
+    stdout: "pipe",
+    stderr: "pipe",
+  });
+  const [out, err, code] = await Promise.all([
+    new Response(proc.stdout).text(),
+    new Response(proc.stderr).text(),
+    proc.exited,
+  ]);
+  if (code !== 0) throw new Error(`chat ${args.join(" ")} exited ${code}: ${err}`);
+  return out;
+}
+
+function startClient(user: string): void {
+  tmux.start(user, ["bun", "client/main.ts", server.url], envFor(user));
+}
+
+function say(user: string, text: string): void {
+  tmux.type(user, text);
+  tmux.press(user, "Enter");
+}
+
+const isTmux = hasTmux();
+
+describe.skipIf(!isTmux)("interactive chat in a terminal", () => {
+  beforeAll(async () => {
+    server = await startServer();
+    await chat("alice", ["register", "alice", "--password-stdin"], `${PASSWORD}\n${PASSWORD}\n`);
+    await chat("alice", ["create", "lobby", "--topic", "everyone"]);
+  });
+
+  afterAll(async () => {
+    tmux.kill();
+    await server?.stop();
+  });
+
+  test("a saved login goes straight to the room picker, a new user registers in the dialog", async () => {
+    startClient("alice");
+    await tmux.waitFor("alice", "Which room?");
+    tmux.press("alice", "Enter");
+    await tmux.waitFor("alice", (s) => s.endsWith("#lobby>"));
+
+    startClient("bob");
+    await tmux.waitFor("bob", "No saved session");
+    tmux.press("bob", "Down", "Enter");
+    await tmux.waitFor("bob", "User name");
+    say("bob", "bob");
+    await tmux.waitFor("bob", /Password\n/);
+    say("bob", PASSWORD);
+    await tmux.waitFor("bob", "Password again");
+    say("bob", PASSWORD);
+    await tmux.waitFor("bob", "Which room?");
+    tmux.press("bob", "Enter");
+    await tmux.waitFor("bob", (s) => s.endsWith("#lobby>"));
+    // The password never shows, only its mask.
+    expect(tmux.screen("bob")).not.toContain(PASSWORD);
+    await tmux.waitFor("alice", "bob joined #lobby");
+  });
+
+  test("half-typed text stays intact while a message arrives, and the typing indicator shows", async () => {
+    tmux.type("alice", "half typed");
+    await tmux.waitFor("bob", (s) => s.endsWith("#lobby (alice is typing)>"));
+    say("bob", "hello from bob");
+    await tmux.waitFor("alice", "bob: hello from bob");
+    expect(tmux.lastLine("alice")).toBe("#lobby> half typed");
+    say("alice", " sentence");
+    await tmux.waitFor("bob", "alice: half typed sentence");
+    // The message ends the typing indicator.
+    await tmux.waitFor("bob", (s) => s.endsWith("#lobby>"));
+    expect(count(tmux.screen("bob"), "alice: half typed sentence")).toBe(1);
+  });
+
+  test("long input wrapped over two rows is not disturbed by arriving messages", async () => {
+    const long = `${"lorem ipsum ".repeat(12)}END-OF-LONG`;
+    tmux.type("alice", long);
+    await tmux.waitFor("alice", "END-OF-LONG");
+    say("bob", "first interruption");
+    say("bob", "second interruption");
+    const screen = await tmux.waitFor("alice", "bob: second interruption");
+    const lines = screen.split("\n");
+    const wrapped = `#lobby> ${long}`;
+    expect(lines.slice(-2).join("")).toBe(wrapped);
+    expect(count(screen, "bob: first interruption")).toBe(1);
+    expect(count(screen, "END-OF-LONG")).toBe(1);
+    tmux.press("alice", "C-c");
+    await tmux.waitFor("alice", (s) => s.endsWith("#lobby>"));
+  });
+
+  test("/dm reaches the other user, marked as a DM", async () => {
+    say("alice", "/dm bob psst, a secret");
+    await tmux.waitFor("bob", "[DM] alice -> you: psst, a secret");
+    const screen = await tmux.waitFor("alice", "[DM] you -> bob: psst, a secret");
+    expect(count(screen, "[DM] you -> bob: psst, a secret")).toBe(1);
+  });
+
+  test("/join of a closed room waits for the admin's /approve", async () => {
+    say("alice", "/createroom den closed visible");
+    await tmux.waitFor("alice", (s) => s.endsWith("#den>"));
+    say("bob", "/join den");
+    await tmux.waitFor("alice", "bob asks to join #den");
+    say("alice", "/approve den bob");
+    await tmux.waitFor("bob", "you are now a member of #den");
+    say("bob", "/join den");
+    await tmux.waitFor("bob", (s) => s.endsWith("#den>"));
+    say("bob", "thanks for letting me in");
+    await tmux.waitFor("alice", "bob: thanks for letting me in");
+  });
+
+  test("a server restart is survived, and what was missed is shown once", async () => {
+    const { port, dataDir } = server;
+    await server.stop();
+    await tmux.waitFor("alice", (s) => s.endsWith("[reconnecting] #den>"));
+    await tmux.waitFor("bob", (s) => s.endsWith("[reconnecting] #den>"));
+    server = await startServer({ dataDir, args: ["--port", String(port)] });
+    await chat("carol", ["register", "carol", "--password-stdin"], `${PASSWORD}\n${PASSWORD}\n`);
+    await chat("carol", ["join", "lobby"]);
+    await chat("carol", ["send", "lobby", "posted while you were away"]);
+    for (const user of ["alice", "bob"]) {
+      await tmux.waitFor(user, (s) => s.includes("reconnected") && s.endsWith("#den>"), 20_000);
+      const screen = await tmux.waitFor(user, "#lobby carol: posted while you were away");
+      expect(count(screen, "posted while you were away")).toBe(1);
+    }
+    // Still one copy after any late duplicate would have arrived.
+    say("bob", "back again");
+    const screen = await tmux.waitFor("alice", "bob: back again");
+    expect(count(screen, "posted while you were away")).toBe(1);
+  });
+
+  test("Ctrl-C on an empty line asks before quitting; Ctrl-D quits", async () => {
+    tmux.press("bob", "C-c");
+    await tmux.waitFor("bob", "Leave the chat?");
+    tmux.press("bob", "Right", "Enter");
+    await tmux.waitFor("bob", (s) => s.endsWith("#den>"));
+    tmux.press("bob", "C-d");
+    await tmux.waitFor("bob", "[exit 0]");
+  });
+});
