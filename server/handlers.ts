@@ -13,7 +13,12 @@ type Handler<K extends ClientMessageType> = (
 ) => Reply;
 
 /** Message types that change who the connection is: later frames wait for them. */
-export const AUTH_TYPES: ReadonlySet<ClientMessageType> = new Set(["register", "login", "auth"]);
+export const AUTH_TYPES: ReadonlySet<ClientMessageType> = new Set([
+  "register",
+  "login",
+  "auth",
+  "logout",
+]);
 
 function notTwice(conn: Conn): void {
   if (conn.user !== null) {

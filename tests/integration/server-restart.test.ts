@@ -79,6 +79,11 @@ describe("Restart", () => {
         user: "carol",
       },
     );
+    const log = readFileSync(join(first.dataDir, "server.log"), "utf8");
+    expect(log).toContain("INFO login user=carol");
+    expect(log).not.toContain("password1");
+    expect(log).not.toContain(aliceToken);
+    expect(log).not.toContain(bobToken);
   });
 
   test("a message acknowledged before kill -9 is there after restart", async () => {
