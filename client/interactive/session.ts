@@ -66,6 +66,7 @@ export class ChatSession {
   #dmLastSeen = new Map<string, string>();
   #seen = new Set<string>();
   #presence = new Map<string, string>();
+  #cursors: { rooms: Map<string, string>; dms: Map<string, string> } | null = null;
   #notifier: TypingNotifier;
   #done: Promise<number>;
   #finish: (code: number) => void = () => {};
@@ -356,6 +357,9 @@ export class ChatSession {
     const previous = this.#connection;
     this.#connection = state;
     if (state === "reconnecting" && previous === "open") {
+      // Where each room stood when the connection dropped: messages that arrive live
+      // while catching up must not move the catch-up past ones still missing.
+      this.#cursors = { rooms: new Map(this.#lastSeen), dms: new Map(this.#dmLastSeen) };
       this.#notifier.reset();
       for (const timers of this.#typing.values()) for (const t of timers.values()) clearTimeout(t);
       this.#typing.clear();
@@ -371,22 +375,28 @@ export class ChatSession {
 
   async #catchUp(): Promise<void> {
     const c = this.opts.colors;
+    const cursors = this.#cursors ?? {
+      rooms: new Map(this.#lastSeen),
+      dms: new Map(this.#dmLastSeen),
+    };
+    this.#cursors = null;
     try {
       await this.refreshRooms();
-      for (const room of this.#memberRooms()) await this.#catchUpRoom(room);
-      for (const peer of [...this.#dmLastSeen.keys()]) await this.#catchUpDm(peer);
+      for (const room of this.#memberRooms())
+        await this.#catchUpRoom(room, cursors.rooms.get(room));
+      for (const [peer, after] of cursors.dms) await this.#catchUpDm(peer, after);
       this.print(showNotice("reconnected", c));
     } catch (err) {
       this.print(showError(`catching up failed: ${errorText(err)}`, c));
     }
   }
 
-  async #catchUpRoom(room: string): Promise<void> {
-    let after = this.#lastSeen.get(room);
+  async #catchUpRoom(room: string, from: string | undefined): Promise<void> {
+    let after = from;
     for (;;) {
       const msg: ClientMessage = after
         ? { type: "history", room, after, limit: CATCH_UP_PAGE }
-        : { type: "history", room, limit: this.opts.recentCount ?? 20 };
+        : { type: "history", room, limit: CATCH_UP_PAGE };
       const reply = await this.opts.conn.request(msg);
       if (reply.type !== "history") return;
       const fresh = reply.messages.filter((m): m is ChatMessage => "room" in m);
@@ -397,8 +407,7 @@ export class ChatSession {
     }
   }
 
-  async #catchUpDm(peer: string): Promise<void> {
-    const after = this.#dmLastSeen.get(peer);
+  async #catchUpDm(peer: string, after: string): Promise<void> {
     const reply = await this.opts.conn.request({
       type: "history",
       user: peer,

@@ -1,0 +1,306 @@
+import { afterEach, describe, expect, test } from "bun:test";
+import type { ClientMessage, RoomInfo, ServerMessage } from "../../shared/protocol.ts";
+import type { Connection, ConnectionState, ServerEvent } from "../../client/connection.ts";
+import { ChatError } from "../../client/errors.ts";
+import type { Choice, Dialogs } from "../../client/interactive/dialogs.ts";
+import { ChatSession, type SessionConnection } from "../../client/interactive/session.ts";
+import { makeSlash } from "../../client/interactive/slash.ts";
+import { makeColors } from "../../client/render.ts";
+import { FakeTerminal, KEY, tick } from "./interactive-terminal.ts";
+
+const TS = "2026-11-25T12:00:00.000Z";
+const room = (name: string, role: RoomInfo["role"], open = true): RoomInfo => ({
+  name,
+  open,
+  visible: true,
+  admin: "alice",
+  members: 2,
+  role,
+  topic: "",
+});
+const msg = (id: string, roomName: string, from: string, text: string) => ({
+  id,
+  room: roomName,
+  from,
+  text,
+  ts: TS,
+});
+
+/** A connection double: answers requests from a handler, records them, emits events. */
+class FakeConnection implements SessionConnection {
+  sent: ClientMessage[] = [];
+  user: string | null = "alice";
+  token: string | null = "tok";
+  history = new Map<string, ReturnType<typeof msg>[]>();
+  rooms: RoomInfo[] = [room("lobby", "member"), room("dev", "member")];
+  #events = new Set<(e: ServerEvent) => void>();
+  #states = new Set<(s: ConnectionState) => void>();
+  answer: (m: ClientMessage) => ServerMessage | null = () => null;
+
+  async request(m: ClientMessage): Promise<ServerMessage> {
+    this.sent.push(m);
+    const custom = this.answer(m);
+    if (custom) return custom;
+    switch (m.type) {
+      case "rooms":
+        return { type: "rooms", rooms: this.rooms.map((r) => ({ ...r })) };
+      case "history": {
+        let list = this.history.get(m.room ?? "") ?? [];
+        if (m.after) list = list.slice(list.findIndex((x) => x.id === m.after) + 1);
+        if (m.limit) list = list.slice(-m.limit);
+        return { type: "history", room: m.room, messages: list };
+      }
+      case "send": {
+        const stored = msg(`s${this.sent.length}`, m.room, "alice", m.text);
+        return { type: "sent", message: stored };
+      }
+      default:
+        return { type: "ok" };
+    }
+  }
+  onEvent(l: (e: ServerEvent) => void) {
+    this.#events.add(l);
+    return () => this.#events.delete(l);
+  }
+  onState(l: (s: ConnectionState) => void) {
+    this.#states.add(l);
+    return () => this.#states.delete(l);
+  }
+  close() {}
+  emit(e: ServerEvent) {
+    for (const l of this.#events) l(e);
+  }
+  setState(s: ConnectionState) {
+    for (const l of this.#states) l(s);
+  }
+  ofType(type: string) {
+    return this.sent.filter((m) => m.type === type);
+  }
+}
+
+/** Dialogs that answer from a script, in order. */
+function scriptedDialogs(answers: unknown[]): Dialogs & { asked: string[] } {
+  const asked: string[] = [];
+  const next = async (message: string) => {
+    asked.push(message);
+    return (answers.length > 0 ? answers.shift() : null) as never;
+  };
+  return {
+    asked,
+    text: (m) => next(m),
+    password: (m) => next(m),
+    confirm: (m) => next(m),
+    select: <T extends string>(m: string, _c: Choice<T>[]) => next(m) as Promise<T | null>,
+    info: () => {},
+  };
+}
+
+let session: ChatSession | null = null;
+afterEach(() => session?.quit());
+
+async function setup(opts: { answers?: unknown[]; now?: () => number } = {}) {
+  const term = new FakeTerminal(80, 30);
+  const conn = new FakeConnection();
+  const dialogs = scriptedDialogs(opts.answers ?? []);
+  session = new ChatSession({
+    input: term.input,
+    output: term.output,
+    conn,
+    me: "alice",
+    server: "ws://test",
+    colors: makeColors(false),
+    dialogs,
+    state: null,
+    commandNames: ["join", "dm", "who"],
+    slash: makeSlash({
+      conn: conn as unknown as Connection,
+      server: "ws://test",
+      configDir: "/nonexistent-config",
+      timeoutMs: 1000,
+      token: () => conn.token,
+    }),
+    now: opts.now,
+  });
+  await session.start("lobby");
+  return { term, conn, dialogs, session };
+}
+
+describe("ChatSession", () => {
+  test("messages show with time and sender; other rooms' lines carry the room", async () => {
+    const { term, conn } = await setup();
+    conn.emit({ type: "message", ...msg("1", "lobby", "bob", "hi all") });
+    conn.emit({ type: "message", ...msg("2", "dev", "carol", "build is green") });
+    const screen = term.screen();
+    expect(screen).toContain(`${hhmm()} bob: hi all`);
+    expect(screen).toContain(`${hhmm()} #dev carol: build is green`);
+    expect(screen[screen.length - 1]).toBe("#lobby>");
+  });
+
+  test("DMs are marked and ring the bell; so do mentions of the user's name", async () => {
+    const { term, conn } = await setup();
+    conn.emit({ type: "dm", id: "d1", from: "bob", to: "alice", text: "psst", ts: TS });
+    expect(term.text()).toContain("[DM] bob -> you: psst");
+    expect(term.bells).toBe(1);
+    conn.emit({ type: "message", ...msg("3", "lobby", "bob", "ask @alice") });
+    expect(term.bells).toBe(2);
+    conn.emit({ type: "message", ...msg("4", "lobby", "bob", "ask malice") });
+    expect(term.bells).toBe(2);
+  });
+
+  test("terminal control sequences in received text never reach the screen", async () => {
+    const { term, conn } = await setup();
+    conn.emit({
+      type: "message",
+      ...msg("5", "lobby", "bob", "a\x1b]52;c;aGk=\x07b\x1b[2Jc\u202ed"),
+    });
+    expect(term.text()).toContain("bob: abcd");
+    expect(term.raw).not.toContain("\x1b]52");
+    expect(term.raw).not.toContain("\x1b[2J");
+    expect(term.bells).toBe(0);
+  });
+
+  test("a message seen twice (reply and event) is shown once", async () => {
+    const { term, conn } = await setup();
+    await term.type(`hello${KEY.enter}`);
+    await tick();
+    const stored = conn.ofType("send")[0];
+    expect(stored).toMatchObject({ type: "send", room: "lobby", text: "hello" });
+    conn.emit({
+      type: "message",
+      ...msg(`s${conn.sent.indexOf(stored!) + 1}`, "lobby", "alice", "hello"),
+    });
+    expect(term.text().split("alice: hello").length - 1).toBe(1);
+  });
+
+  test("the current room's typing users show in the prompt and clear with their message", async () => {
+    const { term, conn } = await setup();
+    conn.emit({ type: "typing", room: "lobby", user: "bob", typing: true });
+    conn.emit({ type: "typing", room: "dev", user: "carol", typing: true });
+    expect(term.screen().at(-1)).toBe("#lobby (bob is typing)>");
+    conn.emit({ type: "message", ...msg("6", "lobby", "bob", "done") });
+    expect(term.screen().at(-1)).toBe("#lobby>");
+  });
+
+  test("typing notices follow the line, throttled, and never for commands", async () => {
+    let now = 0;
+    const { term, conn } = await setup({ now: () => now });
+    await term.type("hel");
+    now += 3_000;
+    await term.type("lo");
+    await term.type(KEY.ctrlU + "/who");
+    const typing = conn.ofType("typing").map((m) => (m as { typing: boolean }).typing);
+    expect(typing).toEqual([true, true, false]);
+    expect(conn.ofType("activity").length).toBe(1);
+  });
+
+  test("a dropped connection shows in the prompt; on return the missed messages show once", async () => {
+    const { term, conn } = await setup();
+    conn.history.set("lobby", [msg("m1", "lobby", "bob", "before")]);
+    conn.emit({ type: "message", ...msg("m1", "lobby", "bob", "before") });
+    conn.setState("reconnecting");
+    expect(term.screen().at(-1)).toBe("[reconnecting] #lobby>");
+    conn.history.set("lobby", [
+      msg("m1", "lobby", "bob", "before"),
+      msg("m2", "lobby", "bob", "missed one"),
+      msg("m3", "lobby", "bob", "missed two"),
+    ]);
+    conn.setState("open");
+    // The live copy of a caught-up message must not show twice.
+    conn.emit({ type: "message", ...msg("m3", "lobby", "bob", "missed two") });
+    await Bun.sleep(0);
+    await tick();
+    const text = term.text();
+    expect(conn.ofType("history").at(-2)).toMatchObject({ room: "lobby", after: "m1" });
+    expect(text.split("bob: before").length - 1).toBe(1);
+    expect(text.split("bob: missed one").length - 1).toBe(1);
+    expect(text.split("bob: missed two").length - 1).toBe(1);
+    expect(text).toContain("-- reconnected");
+    expect(term.screen().at(-1)).toBe("#lobby>");
+  });
+
+  test("presence changes sent once per shared room show once", async () => {
+    const { term, conn } = await setup();
+    conn.emit({ type: "presence", user: "bob", status: "idle" });
+    conn.emit({ type: "presence", user: "bob", status: "idle" });
+    expect(term.text().split("bob is idle").length - 1).toBe(1);
+  });
+
+  test("join requests (to admins) and decisions are shown", async () => {
+    const { term, conn } = await setup();
+    conn.emit({ type: "join_request", room: "dev", user: "carol" });
+    conn.emit({ type: "join_decision", room: "ops", approved: false });
+    expect(term.text()).toContain("carol asks to join #dev: /approve dev carol");
+    expect(term.text()).toContain("your request to join #ops was denied");
+  });
+});
+
+describe("slash commands", () => {
+  test("/createroom without settings asks for them in dialogs, then creates and enters", async () => {
+    const { term, conn, dialogs } = await setup({ answers: ["closed", "hidden", "ops talk"] });
+    conn.answer = (m) =>
+      m.type === "create"
+        ? { type: "room", room: { ...room("ops", "admin", false), visible: false } }
+        : null;
+    const before = conn.rooms;
+    conn.rooms = [...before, room("ops", "admin", false)];
+    await term.type(`/createroom ops${KEY.enter}`);
+    await Bun.sleep(5);
+    expect(dialogs.asked).toEqual(["Who may join?", "Listed in /rooms?", "Topic (optional)"]);
+    expect(conn.ofType("create")[0]).toMatchObject({
+      room: "ops",
+      open: false,
+      visible: false,
+      topic: "ops talk",
+    });
+    expect(term.screen().at(-1)).toBe("#ops>");
+  });
+
+  test("/join switches to a room the user is already in without asking the server", async () => {
+    const { term, conn } = await setup();
+    await term.type(`/join #dev${KEY.enter}`);
+    await Bun.sleep(5);
+    expect(conn.ofType("join")).toEqual([]);
+    expect(term.screen().at(-1)).toBe("#dev>");
+  });
+
+  test("/dm passes the text as typed and shows errors from the server", async () => {
+    const { term, conn } = await setup();
+    conn.answer = (m) => {
+      if (m.type === "dm" && m.to === "nobody")
+        throw new ChatError("not_found", "no user 'nobody'");
+      return m.type === "dm"
+        ? { type: "dm_sent", message: { id: "d9", from: "alice", to: m.to, text: m.text, ts: TS } }
+        : null;
+    };
+    await term.type(`/dm bob  two  spaces --not-an-option${KEY.enter}`);
+    await Bun.sleep(5);
+    expect(conn.ofType("dm")[0]).toMatchObject({ to: "bob", text: " two  spaces --not-an-option" });
+    await term.type(`/dm nobody hi${KEY.enter}`);
+    await Bun.sleep(5);
+    expect(term.text()).toContain("! error: no user 'nobody'");
+  });
+
+  test("the seed's /login <user> <password> logs in on the live connection", async () => {
+    const { term, conn } = await setup();
+    conn.answer = (m) => {
+      if (m.type !== "login") return null;
+      conn.user = m.user;
+      return { type: "session", user: m.user, token: "t2" };
+    };
+    await term.type(`/login bob hunter22${KEY.enter}`);
+    await Bun.sleep(5);
+    expect(conn.ofType("login")[0]).toMatchObject({ user: "bob", password: "hunter22" });
+    expect(session?.me).toBe("bob");
+  });
+
+  test("/quit ends the session with exit code 0", async () => {
+    const { term, session: s } = await setup();
+    await term.type(`/quit${KEY.enter}`);
+    expect(await s.done).toBe(0);
+  });
+});
+
+function hhmm(): string {
+  const d = new Date(TS);
+  return `${String(d.getHours()).padStart(2, "0")}:${String(d.getMinutes()).padStart(2, "0")}`;
+}
