@@ -66,6 +66,9 @@ export class ChatSession {
   #dmLastSeen = new Map<string, string>();
   #seen = new Set<string>();
   #presence = new Map<string, string>();
+  #droppedAt: number | null = null;
+  #offlineTimer: ReturnType<typeof setInterval> | null = null;
+  #now: () => number;
   #cursors: { rooms: Map<string, string>; dms: Map<string, string> } | null = null;
   #notifier: TypingNotifier;
   #done: Promise<number>;
@@ -76,6 +79,7 @@ export class ChatSession {
   constructor(opts: SessionOptions) {
     this.opts = opts;
     this.me = opts.me;
+    this.#now = opts.now ?? Date.now;
     this.#done = new Promise((resolve) => (this.#finish = resolve));
     this.#notifier = new TypingNotifier(
       {
@@ -143,6 +147,8 @@ export class ChatSession {
         limit: this.opts.recentCount ?? 20,
       });
       if (reply.type === "history") this.#showHistory(reply.messages, true);
+      const who = await this.opts.conn.request({ type: "who", room });
+      if (who.type === "who") for (const entry of who.users) this.users.add(entry.user);
     } catch (err) {
       this.print(showError(errorText(err), this.opts.colors));
     }
@@ -166,6 +172,7 @@ export class ChatSession {
     if (this.#isQuitting) return;
     this.#isQuitting = true;
     this.#notifier.stop();
+    this.#stopOfflineClock();
     for (const stop of this.#unsubscribe) stop();
     for (const timers of this.#typing.values()) for (const t of timers.values()) clearTimeout(t);
     this.line.close();
@@ -214,8 +221,10 @@ export class ChatSession {
 
   #prompt(): string {
     const typers = this.room ? [...(this.#typing.get(this.room)?.keys() ?? [])] : [];
+    const offlineSeconds =
+      this.#droppedAt === null ? 0 : Math.floor((this.#now() - this.#droppedAt) / 1000);
     return buildPrompt(
-      { room: this.room, typing: typers, connection: this.#connection },
+      { room: this.room, typing: typers, connection: this.#connection, offlineSeconds },
       this.opts.colors,
     );
   }
@@ -361,16 +370,26 @@ export class ChatSession {
       // while catching up must not move the catch-up past ones still missing.
       this.#cursors = { rooms: new Map(this.#lastSeen), dms: new Map(this.#dmLastSeen) };
       this.#notifier.reset();
+      this.#droppedAt = this.#now();
+      // The prompt counts the seconds offline, so that a long wait is visibly alive.
+      this.#offlineTimer = setInterval(() => this.#refreshPrompt(), 1000);
       for (const timers of this.#typing.values()) for (const t of timers.values()) clearTimeout(t);
       this.#typing.clear();
       this.print(showNotice("connection lost; reconnecting...", this.opts.colors));
     }
+    if (state !== "reconnecting") this.#stopOfflineClock();
     this.#refreshPrompt();
     if (state === "closed" && !this.#isQuitting) {
       this.print(showError("disconnected from the server", this.opts.colors));
       this.quit(7);
     }
     if (state === "open" && previous !== "open") await this.#catchUp();
+  }
+
+  #stopOfflineClock(): void {
+    if (this.#offlineTimer) clearInterval(this.#offlineTimer);
+    this.#offlineTimer = null;
+    this.#droppedAt = null;
   }
 
   async #catchUp(): Promise<void> {

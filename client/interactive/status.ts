@@ -1,7 +1,7 @@
 /**
  * The prompt of the chat line: the current room, who is typing there, and the
  * connection's state, e.g. `#lobby> `, `#lobby (bob is typing)> `,
- * `[reconnecting] #lobby> `.
+ * `[reconnecting 12s] #lobby> `.
  */
 import type { Colors } from "../render.ts";
 import { sanitizeText } from "../../shared/protocol.ts";
@@ -12,6 +12,8 @@ export interface PromptState {
   /** Users typing in the current room (never the user themself). */
   typing: readonly string[];
   connection: "open" | "connecting" | "reconnecting" | "closed";
+  /** Seconds since the connection dropped, while reconnecting. */
+  offlineSeconds?: number;
 }
 
 /** "bob is typing", "bob and carol are typing", "4 people are typing". */
@@ -31,7 +33,8 @@ export function buildPrompt(state: PromptState, c: Colors): string {
   const typing = typingText(state.typing);
   if (typing) prompt += ` ${c.dim(`(${typing})`)}`;
   if (state.connection === "reconnecting" || state.connection === "connecting") {
-    prompt = `${c.yellow("[reconnecting]")} ${prompt}`;
+    const since = state.offlineSeconds ? ` ${state.offlineSeconds}s` : "";
+    prompt = `${c.yellow(`[reconnecting${since}]`)} ${prompt}`;
   } else if (state.connection === "closed") {
     prompt = `${c.red("[offline]")} ${prompt}`;
   }

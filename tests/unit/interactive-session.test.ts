@@ -194,11 +194,13 @@ describe("ChatSession", () => {
   });
 
   test("a dropped connection shows in the prompt; on return the missed messages show once", async () => {
-    const { term, conn } = await setup();
+    let now = 0;
+    const { term, conn } = await setup({ now: () => now });
     conn.history.set("lobby", [msg("m1", "lobby", "bob", "before")]);
     conn.emit({ type: "message", ...msg("m1", "lobby", "bob", "before") });
     conn.setState("reconnecting");
     expect(term.screen().at(-1)).toBe("[reconnecting] #lobby>");
+    now += 12_500;
     conn.history.set("lobby", [
       msg("m1", "lobby", "bob", "before"),
       msg("m2", "lobby", "bob", "missed one"),
