@@ -103,6 +103,7 @@ async function connect(
     // The saved session was revoked or expired: forget it and log in again.
     if (!env.CHAT_TOKEN) forgetSession(opts.configDir, server);
     token = null;
+    spin.message("The saved session is no longer valid; log in again");
     try {
       conn = await open(opts, server, null);
     } catch (again) {

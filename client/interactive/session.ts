@@ -258,7 +258,8 @@ export class ChatSession {
     if (line === "") return;
     if (line.startsWith("/") && !line.startsWith("//")) {
       this.line.eraseSubmitted();
-      this.print(this.opts.colors.dim(line));
+      // A sent DM or message shows as the server echoes it; other commands are echoed dim.
+      if (!/^\/(dm|send)\s/i.test(line)) this.print(this.opts.colors.dim(line));
       await this.opts.slash(this, line.slice(1));
       return;
     }
@@ -461,7 +462,9 @@ export class ChatSession {
     this.users.add(user);
     const verb = event === "kicked" ? "was removed from" : event === "left" ? "left" : "joined";
     const who = user === this.me ? "you" : user;
-    this.print(showNotice(`${who} ${verb} #${room}`, c));
+    // Joining is told by the join itself or by the admin's decision.
+    if (!(user === this.me && event === "joined"))
+      this.print(showNotice(`${who} ${verb} #${room}`, c));
     if (user === this.me && event !== "joined") this.#dropRoom(room);
     const info = this.rooms.get(room);
     if (info && user !== this.me) info.members += event === "joined" ? 1 : -1;

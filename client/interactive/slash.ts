@@ -95,7 +95,8 @@ async function dispatch(session: ChatSession, line: string, opts: SlashOptions):
       break;
   }
   const argv = ROOM_DEFAULT.has(name) && positionals.length === 0 ? withRoom(session, args) : args;
-  const code = await runTable(session, opts, [name, ...argv]);
+  // A shutdown is told by the room_shutdown event that follows it.
+  const code = await runTable(session, opts, [name, ...argv], undefined, name === "shutdown");
   if (code !== 0) return;
   if (name === "leave") session.leftRoom((positionals[0] ?? session.room ?? "").replace(/^#/, ""));
   if (name === "logout") session.quit(0);
@@ -175,17 +176,30 @@ function borrowed(conn: Connection): Connection {
   });
 }
 
+// Passwords are asked in a masked dialog here, or given as in `/login <user> <password>`.
+function interactiveUsage(usage: string): string {
+  return usage
+    .replace(/^register <user> \[--password-stdin\]/, "register <user> [<password> <password>]")
+    .replace(/^login <user> \[--password-stdin\]/, "login <user> [<password>]")
+    .replace(" [--password-stdin]", "");
+}
+
 function showHelp(session: ChatSession, opts: SlashOptions): void {
   const c = session.opts.colors;
   const rows: [string, string][] = [
     ...LOCAL_HELP,
     ...COMMANDS.filter((cmd) => !["join", "help", "listen"].includes(cmd.name)).map(
-      (cmd): [string, string] => [`/${cmd.usage}`, cmd.summary],
+      (cmd): [string, string] => [`/${interactiveUsage(cmd.usage)}`, cmd.summary],
     ),
   ];
-  const width = Math.min(44, Math.max(...rows.map(([u]) => u.length)));
-  session.print(c.bold("Plain text goes to the current room. Commands:"));
-  for (const [usage, summary] of rows) session.print(`  ${usage.padEnd(width)}  ${c.dim(summary)}`);
+  const width = 26;
+  const lines = [c.bold("Plain text goes to the current room. Commands:")];
+  for (const [usage, summary] of rows) {
+    // Long usages get their summary on a line of its own, so that 80 columns suffice.
+    if (usage.length > width) lines.push(`  ${usage}`, `  ${" ".repeat(width)}  ${c.dim(summary)}`);
+    else lines.push(`  ${usage.padEnd(width)}  ${c.dim(summary)}`);
+  }
+  session.print(lines.join("\n"));
   session.print(
     c.dim("Keys: Tab completes, Up/Down history, Ctrl-C clears the line, Ctrl-D quits."),
   );
