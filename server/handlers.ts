@@ -117,8 +117,7 @@ export const HANDLERS = {
   }),
   who: (chat, conn, m) => ({ type: "who", ...chat.who(user(chat, conn), m.room) }),
   typing: (chat, conn, m) => {
-    chat.setTyping(conn, requireUser(conn), m.room, m.typing);
-    if (m.typing) chat.presence.activity(requireUser(conn));
+    chat.setTyping(conn, user(chat, conn), m.room, m.typing);
     return { type: "ok" };
   },
   activity: (chat, conn) => {

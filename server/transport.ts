@@ -11,11 +11,14 @@ import { SYSTEM_CLOCK } from "./platform.ts";
 /** Close codes the server uses besides 1001 (shutting down). */
 export const CLOSE_CODES = { slowReader: 4008, flood: 4029 } as const;
 
-// A reader with more than this queued is too slow and is disconnected (checked every SWEEP_MS);
-// BACKPRESSURE_LIMIT is the hard cap per socket, past which Bun closes it at once.
+// A reader with more than SLOW_READER_BYTES queued is too slow: it is closed with 4008, so it
+// reconnects and catches up from history. Sockets are checked every SWEEP_MS, and at most
+// every SWEEP_SOON_MS while a publish or send reports backpressure. Past BACKPRESSURE_LIMIT
+// (a per-socket memory cap) frames to that socket are dropped until the check closes it.
 const SLOW_READER_BYTES = 1024 * 1024;
-const BACKPRESSURE_LIMIT = 8 * 1024 * 1024;
+const BACKPRESSURE_LIMIT = 4 * 1024 * 1024;
 const SWEEP_MS = 250;
+const SWEEP_SOON_MS = 10;
 // Frames up to this size are read and, past LIMITS.frameMax, answered bad_request; only larger
 // ones close the connection (1009), so an oversized frame gets an error reply (SPEC 2.5).
 const FRAME_READ_MAX = 1024 * 1024;
@@ -33,10 +36,13 @@ type Socket = ServerWebSocket<ConnData>;
 /** Publishes through Bun's native topics: one JSON.stringify and one publish per event. */
 export class BunPublisher implements Publisher {
   server: Server<ConnData> | null = null;
+  /** Called when a subscriber could not take a frame at once (queued or dropped). */
+  onBackpressure: () => void = () => {};
 
   /** Serialise once, publish once, uncompressed. */
   publish(topic: string, msg: ServerMessage): void {
-    this.server?.publish(topic, JSON.stringify(msg), false);
+    if (this.server === null) return;
+    if (this.server.publish(topic, JSON.stringify(msg), false) <= 0) this.onBackpressure();
   }
 }
 
@@ -67,10 +73,10 @@ class WsConn implements Conn {
   }
 }
 
+let onSendBackpressure: () => void = () => {};
+
 function sendText(ws: Socket, text: string): void {
-  if (ws.send(text, false) === 0 && ws.readyState === 1) {
-    ws.close(CLOSE_CODES.slowReader, "too slow reading: reconnect and fetch history");
-  }
+  if (ws.send(text, false) <= 0) onSendBackpressure();
 }
 
 /** What the transport needs. */
@@ -198,7 +204,7 @@ export function startTransport(opts: TransportOptions): Transport {
       maxPayloadLength: FRAME_READ_MAX,
       perMessageDeflate: false,
       backpressureLimit: BACKPRESSURE_LIMIT,
-      closeOnBackpressureLimit: true,
+      closeOnBackpressureLimit: false,
       open(ws) {
         ws.data.conn = new WsConn(ws);
         sockets.add(ws);
@@ -223,15 +229,27 @@ export function startTransport(opts: TransportOptions): Transport {
   });
   opts.publisher.server = server;
 
-  const sweep = setInterval(() => {
+  const closeSlowReaders = (): void => {
     for (const ws of sockets) {
-      if (ws.getBufferedAmount() > SLOW_READER_BYTES) {
+      if (ws.readyState === 1 && ws.getBufferedAmount() > SLOW_READER_BYTES) {
         log.info("slow_reader", { conn: ws.data.id, user: ws.data.conn?.user ?? undefined });
         ws.close(CLOSE_CODES.slowReader, "too slow reading: reconnect and fetch history");
       }
     }
-  }, SWEEP_MS);
+  };
+  const sweep = setInterval(closeSlowReaders, SWEEP_MS);
   sweep.unref();
+  let isSweepDue = false;
+  const sweepSoon = (): void => {
+    if (isSweepDue) return;
+    isSweepDue = true;
+    setTimeout(() => {
+      isSweepDue = false;
+      closeSlowReaders();
+    }, SWEEP_SOON_MS).unref();
+  };
+  opts.publisher.onBackpressure = sweepSoon;
+  onSendBackpressure = sweepSoon;
 
   const scheme = opts.tls ? "wss" : "ws";
   return {
