@@ -66,6 +66,7 @@ export class ChatSession {
   #dmLastSeen = new Map<string, string>();
   #seen = new Set<string>();
   #presence = new Map<string, string>();
+  #lastErrorCode: string | null = null;
   #droppedAt: number | null = null;
   #offlineTimer: ReturnType<typeof setInterval> | null = null;
   #now: () => number;
@@ -212,6 +213,7 @@ export class ChatSession {
       case "room_shutdown":
         return this.#onShutdown(String(e.room));
       case "error":
+        if (typeof e.code === "string") this.#lastErrorCode = e.code;
         this.print(showError(String(e.message ?? "error from the server"), c));
         return;
       default:
@@ -381,8 +383,12 @@ export class ChatSession {
     if (state !== "reconnecting") this.#stopOfflineClock();
     this.#refreshPrompt();
     if (state === "closed" && !this.#isQuitting) {
-      this.print(showError("disconnected from the server", this.opts.colors));
-      this.quit(7);
+      // A refused session ends the chat with the auth exit code; anything else is 7.
+      const isAuth =
+        this.#lastErrorCode === "auth_failed" || this.#lastErrorCode === "auth_required";
+      const hint = isAuth ? "; run chat again to log in" : "";
+      this.print(showError(`disconnected from the server${hint}`, this.opts.colors));
+      this.quit(isAuth ? 4 : 7);
     }
     if (state === "open" && previous !== "open") await this.#catchUp();
   }

@@ -306,3 +306,14 @@ function hhmm(): string {
   const d = new Date(TS);
   return `${String(d.getHours()).padStart(2, "0")}:${String(d.getMinutes()).padStart(2, "0")}`;
 }
+
+describe("session end", () => {
+  test("a session refused on reconnect ends the chat with exit code 4 and says why", async () => {
+    const { term, conn, session: s } = await setup();
+    conn.setState("reconnecting");
+    conn.emit({ type: "error", code: "auth_failed", message: "session token is not valid" });
+    conn.setState("closed");
+    expect(await s.done).toBe(4);
+    expect(term.text()).toContain("! disconnected from the server; run chat again to log in");
+  });
+});
