@@ -2,7 +2,7 @@
  * Figures for the JSON file store (fsync on): commits per second with 1 room and with 1,000
  * rooms of full history, and load time of 1,000 users + 1,000 rooms x 200 messages.
  *
- *   bun scripts/store-bench.ts [--commits N]
+ *   bun scripts/store-bench.ts [--commits N] [--sustained N]
  */
 import { statSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
@@ -14,8 +14,14 @@ import type { StoreOp } from "../server/store/store.ts";
 import { roomKey } from "../server/store/store.ts";
 
 const HISTORY_LIMIT = 200;
-const { values } = parseArgs({ options: { commits: { type: "string", default: "5000" } } });
+const { values } = parseArgs({
+  options: {
+    commits: { type: "string", default: "5000" },
+    sustained: { type: "string", default: "256000" },
+  },
+});
 const COMMITS = Number(values.commits);
+const SUSTAINED = Number(values.sustained);
 
 function message(room: string, i: number): StoreOp {
   return {
@@ -85,6 +91,38 @@ async function commitRate(dir: string, rooms: number): Promise<string> {
   return `one at a time ${Math.round(serial)} commits/s, 64 in flight ${Math.round(parallel)} commits/s`;
 }
 
+/** Many commits, 64 in flight, long enough to include compactions: rate and worst latency. */
+async function sustained(dir: string, rooms: number, total: number): Promise<string> {
+  const store = new JsonFileStore(dir, { historyLimit: HISTORY_LIMIT });
+  await store.load();
+  const journal = join(dir, "journal.jsonl");
+  let compactions = 0;
+  let lastSize = statSync(journal).size;
+  const watch = setInterval(() => {
+    const size = statSync(journal).size;
+    if (size < lastSize) compactions++;
+    lastSize = size;
+  }, 20);
+  const latencies: number[] = [];
+  let i = 0;
+  const writer = async (count: number) => {
+    for (let n = 0; n < count; n++, i++) {
+      const t0 = performance.now();
+      await store.commit([message(`room${i % rooms}`, i)]);
+      latencies.push(performance.now() - t0);
+    }
+  };
+  const t = performance.now();
+  await Promise.all(Array.from({ length: 64 }, () => writer(total / 64)));
+  const rate = total / ((performance.now() - t) / 1000);
+  clearInterval(watch);
+  await store.close();
+  latencies.sort((a, b) => a - b);
+  const p99 = latencies[Math.floor(latencies.length * 0.99)]!;
+  const max = latencies.at(-1)!;
+  return `${total} commits: ${Math.round(rate)} commits/s, p99 ${p99.toFixed(1)} ms, max ${max.toFixed(1)} ms, ${compactions} compactions seen`;
+}
+
 async function loadTime(dir: string): Promise<number> {
   const store = new JsonFileStore(dir, { historyLimit: HISTORY_LIMIT });
   const t = performance.now();
@@ -105,6 +143,7 @@ try {
   const small = join(base, "one-room");
   await populate(small, 1, 1);
   console.log(`1 room x 200 messages:          ${await commitRate(small, 1)}`);
+  console.log(`  sustained: ${await sustained(small, 1, SUSTAINED)}`);
   const big = join(base, "thousand-rooms");
   let t = performance.now();
   await populate(big, 1000, 1000);
@@ -114,6 +153,7 @@ try {
   const ms = await loadTime(big);
   console.log(`load after a clean stop:        ${Math.round(ms)} ms`);
   console.log(`1,000 rooms x 200 messages:     ${await commitRate(big, 1000)}`);
+  console.log(`  sustained: ${await sustained(big, 1000, SUSTAINED)}`);
   // A journal that was never compacted: write without closing, then load a second store.
   const writer = new JsonFileStore(big, { historyLimit: HISTORY_LIMIT });
   await writer.load();

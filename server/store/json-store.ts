@@ -1,9 +1,9 @@
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
-import { applyOp } from "./apply.ts";
+import { applyOp, HistoryIndex, lastMessages } from "./apply.ts";
 import { writeFileAtomic } from "./files.ts";
 import { Journal } from "./journal.ts";
-import { FILES, readDataDir } from "./read.ts";
+import { FILES, readDataDir, trimSlack } from "./read.ts";
 import type { Snapshot, StoredMessage, Store, StoreOp } from "./store.ts";
 import type { JournalMark } from "./validate.ts";
 
@@ -43,6 +43,7 @@ export class JsonFileStore implements Store {
   readonly #compactBytes: number;
   readonly #onCompactError: (err: Error) => void;
   #state: Snapshot | null = null;
+  #index = new HistoryIndex();
   #journal: Journal | null = null;
   #opening: Promise<void> | null = null;
   #queue: Pending[] = [];
@@ -68,7 +69,7 @@ export class JsonFileStore implements Store {
   /** Read the snapshot files and replay the journal. Throws, naming the file, on bad data. */
   async load(): Promise<Snapshot> {
     await this.#open();
-    return copyOut(this.#state!);
+    return copyOut(this.#state!, this.#historyLimit);
   }
 
   /** Append the ops to the journal; resolves once they are fsync'd. */
@@ -115,11 +116,15 @@ export class JsonFileStore implements Store {
 
   async #read(): Promise<void> {
     await mkdir(this.#dir, { recursive: true, mode: 0o700 });
-    const { state, journal, snapshotBytes } = await readDataDir(this.#dir, this.#historyLimit);
+    const { state, index, journal, snapshotBytes } = await readDataDir(
+      this.#dir,
+      this.#historyLimit,
+    );
     // Everything was read and is valid: only now may files be touched.
     this.#journal = await Journal.open(join(this.#dir, FILES.journal), journal);
     this.#snapshotBytes = snapshotBytes;
     this.#state = state;
+    this.#index = index;
   }
 
   #exclusive<T>(fn: () => Promise<T>): Promise<T> {
@@ -156,7 +161,11 @@ export class JsonFileStore implements Store {
       await this.#exclusive(async () => {
         await journal.append(bytes);
         for (const pending of batch) {
-          for (const op of pending.ops) applyOp(this.#state!, op, this.#historyLimit);
+          for (const op of pending.ops)
+            applyOp(this.#state!, op, this.#historyLimit, {
+              index: this.#index,
+              trimSlack: trimSlack(this.#historyLimit),
+            });
         }
       });
     } catch (err) {
@@ -200,7 +209,9 @@ export class JsonFileStore implements Store {
         users: s.users.slice(),
         sessions: s.sessions.slice(),
         rooms: s.rooms.slice(),
-        history: Object.entries(s.history).map(([k, v]) => [k, v.slice()] as const),
+        history: Object.entries(s.history).map(
+          ([k, v]) => [k, lastMessages(v, this.#historyLimit)] as const,
+        ),
       };
     });
     const { mark } = snap;
@@ -236,11 +247,13 @@ function* historyChunks(
 }
 
 /** A copy the caller may change freely; messages are shared (they are never changed). */
-function copyOut(state: Snapshot): Snapshot {
+function copyOut(state: Snapshot, historyLimit: number): Snapshot {
   return {
     users: structuredClone(state.users),
     sessions: structuredClone(state.sessions),
     rooms: structuredClone(state.rooms),
-    history: Object.fromEntries(Object.entries(state.history).map(([k, v]) => [k, v.slice()])),
+    history: Object.fromEntries(
+      Object.entries(state.history).map(([k, v]) => [k, lastMessages(v, historyLimit)]),
+    ),
   };
 }

@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { applyOp } from "./apply.ts";
+import { applyOp, HistoryIndex, trimHistory } from "./apply.ts";
 import { readIfExists } from "./files.ts";
 import type { JournalContents } from "./journal.ts";
 import { parseJournal } from "./journal.ts";
@@ -18,6 +18,8 @@ export const FILES = {
 /** What a data folder holds, read without changing anything. */
 export interface DataDirContents {
   state: Snapshot;
+  /** The ids in `state.history`, for applying more ops. */
+  index: HistoryIndex;
   journal: JournalContents;
   /** Combined size of the three snapshot files. */
   snapshotBytes: number;
@@ -41,9 +43,8 @@ export async function readDataDir(dir: string, historyLimit: number): Promise<Da
     history: history?.value.history ?? {},
   };
   // The limit may have been lowered since the files were written.
-  for (const list of Object.values(state.history)) {
-    if (list.length > historyLimit) list.splice(0, list.length - historyLimit);
-  }
+  trimHistory(state.history, historyLimit);
+  const index = new HistoryIndex(state.history);
   const marks: Record<StoreOp["op"], JournalMark | null | undefined> = {
     user: users?.value.journal,
     session: users?.value.journal,
@@ -56,10 +57,16 @@ export async function readDataDir(dir: string, historyLimit: number): Promise<Da
     // Re-applying would be harmless for records, but a message trimmed from the snapshot
     // would come back as the newest one.
     if (mark && mark.gen === journal.gen && offset < mark.offset) continue;
-    applyOp(state, op, historyLimit);
+    applyOp(state, op, historyLimit, { index, trimSlack: trimSlack(historyLimit) });
   }
+  trimHistory(state.history, historyLimit, index);
   const snapshotBytes = (users?.bytes ?? 0) + (rooms?.bytes ?? 0) + (history?.bytes ?? 0);
-  return { state, journal, snapshotBytes };
+  return { state, index, journal, snapshotBytes };
+}
+
+/** How far past the limit a key of a long-lived state may grow before it is trimmed. */
+export function trimSlack(historyLimit: number): number {
+  return Math.max(16, Math.ceil(historyLimit / 2));
 }
 
 async function readJson<T>(

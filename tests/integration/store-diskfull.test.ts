@@ -6,9 +6,9 @@ import { JsonFileStore } from "../../server/store/json-store.ts";
 import { readDataDir } from "../../server/store/read.ts";
 import type { StoreOp } from "../../server/store/store.ts";
 
-// A real full disk: a 1 MiB tmpfs. Mounting needs root; elsewhere these tests are skipped.
+// A real full disk: a 4 MiB tmpfs, mostly taken by a filler file. Mounting needs root; elsewhere these tests are skipped.
 const mountPoint = mkdtempSync(join(tmpdir(), "chat-full-"));
-const mount = Bun.spawnSync(["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", mountPoint]);
+const mount = Bun.spawnSync(["mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", mountPoint]);
 const mounted = mount.exitCode === 0;
 if (!mounted) {
   console.warn(`disk-full tests skipped: cannot mount a tmpfs (${mount.stderr.toString().trim()})`);
@@ -74,7 +74,7 @@ describe.skipIf(!mounted)("JsonFileStore on a full disk", () => {
   test("refused commits leave no partial line, stored ones stay, and writing resumes with space", async () => {
     const dir = join(mountPoint, "a");
     const filler = join(mountPoint, "filler-a");
-    writeFileSync(filler, Buffer.alloc(600 * 1024));
+    writeFileSync(filler, Buffer.alloc(3400 * 1024));
     const store = open(dir, 1 << 30);
     await store.load();
     const { acked, refused, errors } = await fill(store);
@@ -97,7 +97,7 @@ describe.skipIf(!mounted)("JsonFileStore on a full disk", () => {
   test("a compaction that runs out of space loses nothing, and compaction works again with room", async () => {
     const dir = join(mountPoint, "b");
     const filler = join(mountPoint, "filler-b");
-    writeFileSync(filler, Buffer.alloc(300 * 1024));
+    writeFileSync(filler, Buffer.alloc(3500 * 1024));
     const failures: string[] = [];
     const store = open(dir, 64 * 1024, (e) => failures.push(e.message));
     await store.load();

@@ -1,5 +1,11 @@
 import { describe, expect, test } from "bun:test";
-import { applyOp, emptySnapshot } from "../../server/store/apply.ts";
+import {
+  applyOp,
+  emptySnapshot,
+  HistoryIndex,
+  lastMessages,
+  trimHistory,
+} from "../../server/store/apply.ts";
 import { MemoryStore } from "../../server/store/memory-store.ts";
 import type { RoomRecord, StoredMessage, UserRecord } from "../../server/store/store.ts";
 import { dmKey, roomKey } from "../../server/store/store.ts";
@@ -73,6 +79,42 @@ describe("applyOp", () => {
     applyOp(s, { op: "msg", key: "room:b", message: msg("x") }, 3);
     expect(s.history["room:a"]!.map((m) => m.id)).toEqual(["m4", "m5", "m6"]);
     expect(s.history["room:b"]!.map((m) => m.id)).toEqual(["x"]);
+  });
+});
+
+describe("applyOp with an index and trim slack", () => {
+  test("a repeated id is found through the index and stored once", () => {
+    const s = emptySnapshot();
+    s.history["room:a"] = [msg("a")];
+    const index = new HistoryIndex(s.history);
+    for (const id of ["a", "b", "b", "c", "a"]) {
+      applyOp(s, { op: "msg", key: "room:a", message: msg(id) }, 10, { index });
+    }
+    expect(s.history["room:a"]!.map((m) => m.id)).toEqual(["a", "b", "c"]);
+  });
+
+  test("a key grows past the limit by the slack, then is cut back to the limit", () => {
+    const s = emptySnapshot();
+    const index = new HistoryIndex();
+    const opts = { index, trimSlack: 2 };
+    for (let i = 0; i < 5; i++) applyOp(s, { op: "msg", key: "k", message: msg(`m${i}`) }, 3, opts);
+    expect(s.history.k!.map((m) => m.id)).toEqual(["m0", "m1", "m2", "m3", "m4"]);
+    expect(lastMessages(s.history.k!, 3).map((m) => m.id)).toEqual(["m2", "m3", "m4"]);
+    applyOp(s, { op: "msg", key: "k", message: msg("m5") }, 3, opts);
+    expect(s.history.k!.map((m) => m.id)).toEqual(["m3", "m4", "m5"]);
+    // m0 was trimmed and left the index: it counts as new again.
+    expect(index.ids("k").has("m0")).toBe(false);
+    expect(index.ids("k").has("m5")).toBe(true);
+  });
+
+  test("trimHistory cuts every key to the limit and updates the index", () => {
+    const s = emptySnapshot();
+    s.history = { a: ["1", "2", "3"].map((id) => msg(id)), b: [msg("x")] };
+    const index = new HistoryIndex(s.history);
+    trimHistory(s.history, 2, index);
+    expect(s.history.a!.map((m) => m.id)).toEqual(["2", "3"]);
+    expect(s.history.b!.map((m) => m.id)).toEqual(["x"]);
+    expect([...index.ids("a")]).toEqual(["2", "3"]);
   });
 });
 
