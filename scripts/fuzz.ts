@@ -66,7 +66,6 @@ async function serverRun(): Promise<number> {
     for (let done = 0; done < frames; done += slice) {
       const role = roles[(done / slice) % roles.length] as FuzzRole;
       await fuzzRole(server.url, role, Math.min(slice, frames - done), gen, stats);
-      Bun.gc(true);
       rss.push((await rssBytes(server.proc.pid)) ?? 0);
       console.log(
         `  ${done + Math.min(slice, frames - done)} frames, server RSS ${mb(rss.at(-1)!)} MB`,
