@@ -39,7 +39,7 @@ async function session(
 // Every request of an authenticated user counts as activity for presence.
 function user(chat: Chat, conn: Conn): string {
   const name = requireUser(conn);
-  chat.presence.activity(name);
+  chat.presence.activity(name, conn.mode !== "oneshot");
   return name;
 }
 

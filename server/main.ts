@@ -12,6 +12,7 @@ import { BUN_CRYPTO, bunPasswords, SYSTEM_CLOCK } from "./platform.ts";
 import { JsonFileStore } from "./store/json-store.ts";
 import type { Store } from "./store/store.ts";
 import { BunPublisher, startTransport } from "./transport.ts";
+import type { Transport } from "./transport.ts";
 
 function readConfig(): Config {
   try {
@@ -70,17 +71,25 @@ async function main(): Promise<void> {
     conns: new Connections(),
   };
   const chat = new Chat(deps, { idleAfterSeconds: config.idleAfterSeconds });
-  const transport = startTransport({
-    hostname: config.host,
-    port: config.port,
-    ...(config.tlsCert && config.tlsKey
-      ? { tls: { cert: Bun.file(config.tlsCert), key: Bun.file(config.tlsKey) } }
-      : {}),
-    chat,
-    publisher,
-    log,
-    isFloodGuarded: config.isRateLimited,
-  });
+  let transport: Transport;
+  try {
+    transport = startTransport({
+      hostname: config.host,
+      port: config.port,
+      ...(config.tlsCert && config.tlsKey
+        ? { tls: { cert: Bun.file(config.tlsCert), key: Bun.file(config.tlsKey) } }
+        : {}),
+      chat,
+      publisher,
+      log,
+      isFloodGuarded: config.isRateLimited,
+    });
+  } catch (err) {
+    const message = `cannot listen on ${config.host}:${config.port}: ${err instanceof Error ? err.message : String(err)}`;
+    log.error("listen_failed", { error: message });
+    await store.close();
+    process.exit(1);
+  }
   let isStopping = false;
   const shutdown = async (signal: string): Promise<void> => {
     if (isStopping) return;

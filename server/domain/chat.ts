@@ -50,7 +50,7 @@ export class Chat {
     this.deps.conns.add(conn);
     conn.subscribe(userTopic(user));
     for (const room of this.deps.state.roomsOfUser(user)) conn.subscribe(roomTopic(room));
-    if (mode === "oneshot") return this.presence.activity(user);
+    if (mode === "oneshot") return this.presence.activity(user, false);
     this.presence.connect(user);
     await this.#deliverMissed(conn, user);
   }

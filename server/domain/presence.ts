@@ -59,10 +59,14 @@ export class Presence {
     this.#onChange(user, "offline");
   }
 
-  /** The user acted; counts only while the user has a live connection. */
-  activity(user: string): void {
+  /**
+   * The user acted; counts only while the user has a live connection. An action from a
+   * one-shot connection (`isLive` false) keeps an online user online but does not wake an
+   * idle one, so a script posting every minute never makes its owner flap.
+   */
+  activity(user: string, isLive = true): void {
     const e = this.#users.get(user);
-    if (!e) return;
+    if (!e || (!isLive && e.status === "idle")) return;
     e.lastActive = this.#clock.now();
     if (e.status === "idle") {
       e.status = "online";

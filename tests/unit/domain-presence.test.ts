@@ -47,7 +47,7 @@ describe("Presence", () => {
     expect(statuses(alice, "bob")).toEqual(["idle"]);
   });
 
-  test("one-shot connections never change presence, but count as activity for an online user", async () => {
+  test("one-shot connections never change presence, but keep an online user online", async () => {
     const h = new Harness({ idleAfterSeconds: 60 });
     const { alice, bob } = await pair(h);
     h.close(bob);
@@ -56,12 +56,18 @@ describe("Presence", () => {
     h.close(script);
     expect(statuses(alice, "bob")).toEqual(["offline"]);
     const bob2 = await h.login("bob", "listen");
-    h.clock.advance(61_000);
-    expect(statuses(alice, "bob")).toEqual(["offline", "online", "idle"]);
+    h.clock.advance(50_000);
     const script2 = await h.login("bob", "oneshot");
     await h.call(script2, { type: "send", room: "lobby", text: "cron" });
+    h.clock.advance(50_000);
+    expect(statuses(alice, "bob")).toEqual(["offline", "online"]);
+    h.clock.advance(10_000);
+    expect(statuses(alice, "bob")).toEqual(["offline", "online", "idle"]);
+    // An idle user is not woken by a script: no flapping.
+    await h.call(script2, { type: "send", room: "lobby", text: "cron" });
+    expect(statuses(alice, "bob")).toEqual(["offline", "online", "idle"]);
+    await h.call(bob2, { type: "activity" });
     expect(statuses(alice, "bob")).toEqual(["offline", "online", "idle", "online"]);
-    h.close(bob2);
   });
 
   test("a second live connection does not announce again; closing one of two keeps the user online", async () => {

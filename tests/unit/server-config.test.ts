@@ -1,0 +1,69 @@
+import { describe, expect, test } from "bun:test";
+import { ConfigError, parseConfig } from "../../server/config.ts";
+
+describe("Server configuration", () => {
+  test("defaults: 0.0.0.0:8765, ./data, idle after 300 s, history 200, rate limits on", () => {
+    expect(parseConfig([], {})).toEqual({
+      host: "0.0.0.0",
+      port: 8765,
+      dataDir: "./data",
+      idleAfterSeconds: 300,
+      historyLimit: 200,
+      tlsCert: null,
+      tlsKey: null,
+      isRateLimited: true,
+      isPasswordCheap: false,
+    });
+  });
+
+  test("environment sets host, port, data and idle time; flags win", () => {
+    const env = {
+      CHAT_HOST: "127.0.0.1",
+      CHAT_PORT: "9000",
+      CHAT_DATA_DIR: "/srv/chat",
+      CHAT_IDLE_AFTER: "60",
+    };
+    expect(parseConfig([], env)).toMatchObject({
+      host: "127.0.0.1",
+      port: 9000,
+      dataDir: "/srv/chat",
+      idleAfterSeconds: 60,
+    });
+    const flags = [
+      "--host",
+      "::1",
+      "--port",
+      "0",
+      "--data",
+      "d",
+      "--idle-after",
+      "5",
+      "--history-limit",
+      "50",
+      "--no-rate-limit",
+    ];
+    expect(parseConfig(flags, env)).toMatchObject({
+      host: "::1",
+      port: 0,
+      dataDir: "d",
+      idleAfterSeconds: 5,
+      historyLimit: 50,
+      isRateLimited: false,
+    });
+  });
+
+  test("bad numbers, unknown flags and a lone --tls-cert are configuration errors", () => {
+    expect(() => parseConfig(["--port", "http"], {})).toThrow(ConfigError);
+    expect(() => parseConfig(["--port", "70000"], {})).toThrow(ConfigError);
+    expect(() => parseConfig([], { CHAT_IDLE_AFTER: "-1" })).toThrow(ConfigError);
+    expect(() => parseConfig(["--history-limit", "0"], {})).toThrow(ConfigError);
+    expect(() => parseConfig(["--verbose"], {})).toThrow(ConfigError);
+    expect(() => parseConfig(["--tls-cert", "c.pem"], {})).toThrow(
+      "--tls-cert and --tls-key go together",
+    );
+  });
+
+  test("CHAT_PASSWORD_COST=low picks cheap password hashing (tests only)", () => {
+    expect(parseConfig([], { CHAT_PASSWORD_COST: "low" }).isPasswordCheap).toBe(true);
+  });
+});
