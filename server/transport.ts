@@ -41,8 +41,18 @@ export class BunPublisher implements Publisher {
 
   /** Serialise once, publish once, uncompressed. */
   publish(topic: string, msg: ServerMessage): void {
-    if (this.server === null) return;
-    if (this.server.publish(topic, JSON.stringify(msg), false) <= 0) this.onBackpressure();
+    this.publishEach([topic], msg);
+  }
+
+  /** Serialise once, publish once per topic, uncompressed. */
+  publishEach(topics: Iterable<string>, msg: ServerMessage): void {
+    const server = this.server;
+    if (server === null) return;
+    let text: string | null = null;
+    for (const topic of topics) {
+      text ??= JSON.stringify(msg);
+      if (server.publish(topic, text, false) <= 0) this.onBackpressure();
+    }
   }
 }
 

@@ -128,10 +128,8 @@ export class Chat {
   }
 
   #publishPresence(user: string, status: Status): void {
-    const msg = { type: "presence", user, status } as const;
-    for (const room of this.deps.state.roomsOfUser(user)) {
-      this.deps.publisher.publish(roomTopic(room), msg);
-    }
+    const topics = [...this.deps.state.roomsOfUser(user)].map(roomTopic);
+    this.deps.publisher.publishEach(topics, { type: "presence", user, status });
   }
 }
 

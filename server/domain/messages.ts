@@ -70,8 +70,8 @@ export class Messages {
     const stored = await this.#store(dmKey(user, to), user, clean, clientId, { to });
     const dm = toDirectMessage(stored.message);
     if (!stored.isNew) return dm;
-    this.#d.publisher.publish(userTopic(to), { type: "dm", ...dm });
-    if (to !== user) this.#d.publisher.publish(userTopic(user), { type: "dm", ...dm });
+    const topics = to === user ? [userTopic(to)] : [userTopic(to), userTopic(user)];
+    this.#d.publisher.publishEach(topics, { type: "dm", ...dm });
     if (!this.#d.conns.hasLive(to)) {
       recipient.notices.push({ type: "dm", ...dm });
       trimDmNotices(recipient.notices, this.#d.state.history.limit);

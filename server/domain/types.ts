@@ -39,6 +39,8 @@ export interface Crypto {
 export interface Publisher {
   /** Send `msg` to every connection subscribed to `topic`. */
   publish(topic: string, msg: ServerMessage): void;
+  /** Send `msg` to each of `topics` (serialised once for all of them). */
+  publishEach(topics: Iterable<string>, msg: ServerMessage): void;
 }
 
 /** One client connection as the domain sees it. */

@@ -87,6 +87,10 @@ class FakeHub implements Publisher {
     this.published.push({ topic, msg });
     for (const c of this.conns) if (c.isOpen && c.topics.has(topic)) c.received.push(msg);
   }
+
+  publishEach(topics: Iterable<string>, msg: ServerMessage): void {
+    for (const topic of topics) this.publish(topic, msg);
+  }
 }
 
 /** The domain wired with a fake clock, the in-memory store and fake crypto. */
