@@ -166,4 +166,15 @@ describe.skipIf(!isTmux)("interactive chat in a terminal", () => {
     tmux.press("bob", "C-d");
     await tmux.waitFor("bob", "[exit 0]");
   });
+
+  test("the next run goes back to the last room and Up recalls the last run's input", async () => {
+    tmux.killSession("bob");
+    startClient("bob");
+    await tmux.waitFor("bob", (s) => s.endsWith("#den>"));
+    expect(tmux.screen("bob")).not.toContain("Which room?");
+    tmux.press("bob", "Up");
+    await tmux.waitFor("bob", (s) => s.endsWith("#den> back again"));
+    tmux.press("bob", "Up");
+    await tmux.waitFor("bob", (s) => s.endsWith("#den> thanks for letting me in"));
+  });
 });

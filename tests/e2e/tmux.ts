@@ -97,6 +97,11 @@ export class Tmux {
     }
   }
 
+  /** End one session and the program in it. */
+  killSession(name: string): void {
+    this.#run(["kill-session", "-t", name]);
+  }
+
   /** Stop the tmux server and every program in it. */
   kill(): void {
     spawnSync(["tmux", "-L", this.socket, "kill-server"], { stderr: "ignore" });
