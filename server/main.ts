@@ -11,7 +11,8 @@ import { createLogger } from "./log.ts";
 import { BUN_CRYPTO, bunPasswords, SYSTEM_CLOCK } from "./platform.ts";
 import { JsonFileStore } from "./store/json-store.ts";
 import type { Store } from "./store/store.ts";
-import { BunPublisher, startTransport } from "./transport.ts";
+import { BunPublisher } from "./sockets.ts";
+import { startTransport } from "./transport.ts";
 import type { Transport } from "./transport.ts";
 
 function readConfig(): Config {

@@ -1,0 +1,151 @@
+import type { Server, ServerWebSocket } from "bun";
+import { LIMITS } from "../shared/protocol.ts";
+import type { ClientMode, ServerMessage } from "../shared/protocol.ts";
+import type { Conn, Logger, Publisher } from "./domain/types.ts";
+
+/** Close codes the server uses besides 1001 (shutting down) and 1009 (frame over 1 MiB). */
+export const CLOSE_CODES = { slowReader: 4008, flood: 4029 } as const;
+
+// A reader with more than SLOW_READER_BYTES queued is too slow: it is closed with 4008, so it
+// reconnects and catches up from history. Sockets are checked every SWEEP_MS, and at most
+// every SWEEP_SOON_MS while a publish or send reports backpressure. Past BACKPRESSURE_LIMIT
+// (a per-socket memory cap) frames to that socket are dropped until the check closes it.
+const SLOW_READER_BYTES = 1024 * 1024;
+/** Per-socket cap on queued bytes (Bun's backpressureLimit). */
+export const BACKPRESSURE_LIMIT = 4 * 1024 * 1024;
+const SWEEP_MS = 250;
+const SWEEP_SOON_MS = 10;
+
+/** What the transport keeps on each socket. */
+export interface ConnData {
+  id: string;
+  address: string;
+  conn: WsConn | null;
+  /** Frames wait here while a register/login/auth/logout of the same connection is in flight. */
+  queue: Promise<void> | null;
+}
+
+/** A server-side WebSocket of the chat endpoint. */
+export type Socket = ServerWebSocket<ConnData>;
+
+/** Publishes through Bun's native topics: one JSON.stringify and one publish per topic. */
+export class BunPublisher implements Publisher {
+  server: Server<ConnData> | null = null;
+  /** Called when a subscriber could not take a frame at once (queued or dropped). */
+  onBackpressure: () => void = () => {};
+
+  /** Serialise once, publish once, uncompressed. */
+  publish(topic: string, msg: ServerMessage): void {
+    this.publishEach([topic], msg);
+  }
+
+  /** Serialise once, publish once per topic, uncompressed. */
+  publishEach(topics: Iterable<string>, msg: ServerMessage): void {
+    const server = this.server;
+    if (server === null) return;
+    let text: string | null = null;
+    for (const topic of topics) {
+      text ??= JSON.stringify(msg);
+      if (server.publish(topic, text, false) <= 0) this.onBackpressure();
+    }
+  }
+}
+
+/** The domain's view of one socket. */
+export class WsConn implements Conn {
+  readonly id: string;
+  readonly address: string;
+  user: string | null = null;
+  mode: ClientMode = "oneshot";
+  tokenHash: string | null = null;
+  #ws: Socket;
+  #onBackpressure: () => void;
+
+  /** Wrap `ws`; `onBackpressure` is told when a send could not go out at once. */
+  constructor(ws: Socket, onBackpressure: () => void) {
+    this.#ws = ws;
+    this.#onBackpressure = onBackpressure;
+    this.id = ws.data.id;
+    this.address = ws.data.address;
+  }
+
+  /** Serialise and send one frame to this socket. */
+  send(msg: ServerMessage): void {
+    this.sendText(JSON.stringify(msg));
+  }
+
+  /** Send an already serialised frame. */
+  sendText(text: string): void {
+    if (this.#ws.send(text, false) <= 0) this.#onBackpressure();
+  }
+
+  /** Subscribe to a topic while open. */
+  subscribe(topic: string): void {
+    if (this.#ws.readyState === 1) this.#ws.subscribe(topic);
+  }
+
+  /** Unsubscribe from a topic while open. */
+  unsubscribe(topic: string): void {
+    if (this.#ws.readyState === 1) this.#ws.unsubscribe(topic);
+  }
+}
+
+/**
+ * Closes sockets that read too slowly (4008), so that one slow reader never delays the
+ * others and its queue never grows past a bound.
+ */
+export class SlowReaders {
+  #sockets: ReadonlySet<Socket>;
+  #log: Logger;
+  #interval: ReturnType<typeof setInterval>;
+  #isDue = false;
+
+  /** Check `sockets` every SWEEP_MS until `stop`. */
+  constructor(sockets: ReadonlySet<Socket>, log: Logger) {
+    this.#sockets = sockets;
+    this.#log = log;
+    this.#interval = setInterval(() => this.#sweep(), SWEEP_MS);
+    this.#interval.unref();
+  }
+
+  /** Check soon: some socket could not take a frame at once. */
+  soon(): void {
+    if (this.#isDue) return;
+    this.#isDue = true;
+    setTimeout(() => {
+      this.#isDue = false;
+      this.#sweep();
+    }, SWEEP_SOON_MS).unref();
+  }
+
+  /** Stop checking. */
+  stop(): void {
+    clearInterval(this.#interval);
+  }
+
+  #sweep(): void {
+    for (const ws of this.#sockets) {
+      if (ws.readyState === 1 && ws.getBufferedAmount() > SLOW_READER_BYTES) {
+        this.#log.info("slow_reader", { conn: ws.data.id, user: ws.data.conn?.user ?? undefined });
+        ws.close(CLOSE_CODES.slowReader, "too slow reading: reconnect and fetch history");
+      }
+    }
+  }
+}
+
+/** The request id of a frame that failed validation, when it has a usable one. */
+export function peekId(raw: string): string | undefined {
+  if (raw.length > LIMITS.frameMax) {
+    // Near either end of an oversized frame, found without parsing all of it.
+    const re = /"id"\s*:\s*"([^"\\]{1,64})"/;
+    return (re.exec(raw.slice(0, 512)) ?? re.exec(raw.slice(-512)))?.[1];
+  }
+  try {
+    const data: unknown = JSON.parse(raw);
+    if (typeof data !== "object" || data === null || Array.isArray(data)) return undefined;
+    const id = (data as Record<string, unknown>).id;
+    return typeof id === "string" && id.length <= LIMITS.requestIdMax ? id : undefined;
+  } catch {
+    return undefined;
+  }
+}
