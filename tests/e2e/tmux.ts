@@ -4,6 +4,8 @@
  * polled until a condition holds or a deadline passes.
  */
 import { spawnSync } from "bun";
+import { rmSync } from "node:fs";
+import { join } from "node:path";
 
 const POLL_MS = 100;
 const DEFAULT_WAIT_MS = 15_000;
@@ -105,6 +107,9 @@ export class Tmux {
   /** Stop the tmux server and every program in it. */
   kill(): void {
     spawnSync(["tmux", "-L", this.socket, "kill-server"], { stderr: "ignore" });
+    // kill-server can leave the socket file behind.
+    const dir = join(process.env.TMUX_TMPDIR || "/tmp", `tmux-${process.getuid?.() ?? 0}`);
+    rmSync(join(dir, this.socket), { force: true });
   }
 }
 
