@@ -2,6 +2,7 @@ import type { ClientMode, Status, WhoEntry } from "../../shared/protocol.ts";
 import { Accounts } from "./accounts.ts";
 import { ChatError } from "./errors.ts";
 import { Messages } from "./messages.ts";
+import { guardStore } from "./persist.ts";
 import { Presence } from "./presence.ts";
 import { memberRoom, seeRoom } from "./room-access.ts";
 import { Rooms } from "./rooms.ts";
@@ -26,7 +27,8 @@ export class Chat {
   readonly typing: Typing;
 
   /** Wire the services over `deps`. */
-  constructor(deps: Deps, opts: ChatOptions) {
+  constructor(rawDeps: Deps, opts: ChatOptions) {
+    const deps = { ...rawDeps, store: guardStore(rawDeps.store, rawDeps.log) };
     this.deps = deps;
     this.typing = new Typing(deps.clock, (room, user, isTyping) =>
       deps.publisher.publish(roomTopic(room), { type: "typing", room, user, typing: isTyping }),

@@ -126,8 +126,7 @@ export class Messages {
     if (clientId !== undefined) message.clientId = clientId;
     const commit = this.#d.store.commit([{ op: "msg", key, message }]).then(
       () => message,
-      (err: unknown) => {
-        this.#d.log.error("store_failed", { key, error: String(err) });
+      () => {
         throw new ChatError("internal", "the message could not be stored; it was not sent");
       },
     );

@@ -143,3 +143,20 @@ describe("Messages", () => {
     await h.call(alice, { type: "send", room: "lobby", text: "again" });
   });
 });
+
+describe("Storage failures", () => {
+  test("a message the store refuses is not acknowledged, not published and not in history", async () => {
+    const h = new Harness();
+    const { alice, bob } = await lobby(h);
+    h.store.commit = async () => {
+      throw new Error("ENOSPC: no space left on device");
+    };
+    const reply = await h.request(alice, { type: "send", room: "lobby", text: "lost" });
+    expect(reply).toMatchObject({ type: "error", code: "internal" });
+    expect((reply as { message: string }).message).toContain("could not be stored");
+    expect(bob.events("message")).toEqual([]);
+    expect(await h.call(bob, { type: "history", room: "lobby" })).toMatchObject({ messages: [] });
+    const room = await h.request(alice, { type: "create", room: "other" });
+    expect(room).toMatchObject({ type: "error", code: "internal" });
+  });
+});
