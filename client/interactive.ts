@@ -6,7 +6,7 @@
 import * as clack from "@clack/prompts";
 import { COMMANDS } from "./commands.ts";
 import { forgetSession, readAuth, resolveServer, saveSession, sessionFor } from "./config.ts";
-import { Connection } from "./connection.ts";
+import { Connection, type ServerEvent } from "./connection.ts";
 import { ChatError, ConnectionError, describeError, EXIT } from "./errors.ts";
 import { clackDialogs, type Dialogs, type DialogStreams } from "./interactive/dialogs.ts";
 import { StateStore, stateDir } from "./interactive/history-file.ts";
@@ -46,6 +46,10 @@ export async function runInteractive(opts: InteractiveOptions): Promise<number> 
   }
   const conn = await connect(opts, server, env, dialogs, out);
   if (typeof conn === "number") return conn;
+  // Events that arrive while the start dialogs run (DMs and decisions kept for this user
+  // while offline among them) wait for the chat line: nothing prints into a dialog.
+  const early: ServerEvent[] = [];
+  const stopQueue = conn.onEvent((event) => early.push(event));
   const me = conn.user ?? "";
   const state = new StateStore(stateDir(env));
   const room = await chooseRoom(conn, state, server, me, dialogs, colors);
@@ -74,7 +78,9 @@ export async function runInteractive(opts: InteractiveOptions): Promise<number> 
       token: () => conn.token,
     }),
   });
+  stopQueue();
   await session.start(room);
+  for (const event of early) session.handleEvent(event);
   return session.done;
 }
 
