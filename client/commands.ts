@@ -2,7 +2,8 @@
  * The command table: one entry per command, used by `chat <command> ...` and by the
  * interactive mode's `/command ...` alike, with the one parser both faces share.
  */
-import { parseArgs } from "node:util";
+import type { OptionsConfig } from "./args.ts";
+import { type ParsedCommandLine, parseArgsOf } from "./commands/load.ts";
 import { UsageError } from "./errors.ts";
 import { login, logout, passwd, register, whoami } from "./commands/account.ts";
 import { listen } from "./commands/listen.ts";
@@ -22,7 +23,9 @@ import {
   shutdown,
   who,
 } from "./commands/rooms.ts";
-import type { Command, CommandArgs, OptionsConfig } from "./commands/types.ts";
+import type { Command } from "./commands/types.ts";
+
+export type { ParsedCommandLine } from "./commands/load.ts";
 
 export type {
   Command,
@@ -98,7 +101,8 @@ export function findCommand(name: string): Command | null {
   return BY_NAME.get(name.toLowerCase()) ?? null;
 }
 
-function unknownCommand(name: string): UsageError {
+/** The error for a command name that is not in the table, with close matches. */
+export function unknownCommand(name: string): UsageError {
   const close = COMMANDS.filter((c) => c.name.startsWith(name.toLowerCase().slice(0, 2)));
   const guess = close.length > 0 ? `did you mean ${close.map((c) => c.name).join(", ")}? ` : "";
   return new UsageError(`unknown command '${name}'`, `${guess}\`chat help\` lists the commands`);
@@ -120,15 +124,10 @@ export function commandHelp(command: Command, prefix = "chat "): string {
   return `usage: ${prefix}${command.usage}\n\n${command.summary}${aliases}${details}`;
 }
 
-/** A command line parsed against the table. */
-export interface ParsedCommandLine extends CommandArgs {
-  command: Command;
-}
-
 /**
  * Parse `[name, ...args]` against the table: the command by name or alias, then its
- * options with util.parseArgs (strict) and its argument count. `extraOptions` are merged
- * in (the one-shot face passes its global options). Throws UsageError.
+ * options and its argument count. `extraOptions` are merged in (the one-shot face passes
+ * its global options). Throws UsageError.
  */
 export function parseCommandLine(
   words: string[],
@@ -136,34 +135,12 @@ export function parseCommandLine(
   prefix = "chat ",
 ): ParsedCommandLine {
   const [name, ...args] = words;
-  if (name === undefined || name === "")
+  if (name === undefined || name === "") {
     throw new UsageError("no command given", "`chat help` lists the commands");
+  }
   const command = findCommand(name);
   if (!command) throw unknownCommand(name);
-  const usage = `usage: ${prefix}${command.usage}`;
-  let parsed: ReturnType<typeof parseArgs>;
-  try {
-    parsed = parseArgs({
-      args,
-      options: { ...extraOptions, ...command.options },
-      allowPositionals: true,
-      strict: true,
-    });
-  } catch (err) {
-    const message = err instanceof Error ? (err.message.split("\n")[0] ?? "") : String(err);
-    throw new UsageError(
-      message.replace(/^Unknown option/, "unknown option"),
-      `${usage}\n(put -- before text that starts with a dash)`,
-    );
-  }
-  const { positionals } = parsed;
-  if (positionals.length < command.minArgs) {
-    throw new UsageError(`${command.name}: missing arguments`, usage);
-  }
-  if (command.maxArgs !== undefined && positionals.length > command.maxArgs) {
-    throw new UsageError(`${command.name}: too many arguments`, usage);
-  }
-  return { command, values: parsed.values as CommandArgs["values"], positionals };
+  return parseArgsOf(command, args, extraOptions, prefix);
 }
 
 /**

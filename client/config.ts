@@ -4,18 +4,16 @@
  * `<config-dir>/auth.json` (mode 0600, written atomically) holds one session per server
  * and remembers the server of the last login, which becomes the default server.
  */
-import {
-  closeSync,
-  fsyncSync,
-  mkdirSync,
-  openSync,
-  readFileSync,
-  renameSync,
-  writeSync,
-} from "node:fs";
-import { homedir } from "node:os";
-import { join } from "node:path";
 import { UsageError } from "./errors.ts";
+
+// node:fs, node:os and node:path are loaded only where needed: together they cost a
+// one-shot command several milliseconds of start-up, and most commands only read auth.json.
+const fs = () => require("node:fs") as typeof import("node:fs");
+
+function join(...parts: string[]): string {
+  const sep = process.platform === "win32" ? "\\" : "/";
+  return parts.map((p, i) => (i < parts.length - 1 ? p.replace(/[\\/]+$/, "") : p)).join(sep);
+}
 
 /** The server used when nothing else names one. */
 export const DEFAULT_SERVER = "ws://localhost:8765";
@@ -51,7 +49,8 @@ export function resolveConfigDir(
   if (env.CHAT_CONFIG_DIR) return env.CHAT_CONFIG_DIR;
   if (env.XDG_CONFIG_HOME) return join(env.XDG_CONFIG_HOME, "chat");
   if (platform === "win32" && env.APPDATA) return join(env.APPDATA, "chat");
-  return join(env.HOME || homedir(), ".config", "chat");
+  const home = env.HOME || (require("node:os") as typeof import("node:os")).homedir();
+  return join(home, ".config", "chat");
 }
 
 /**
@@ -89,11 +88,29 @@ export function readAuth(configDir: string): AuthFile {
   const path = join(configDir, AUTH_FILE);
   let text: string;
   try {
-    text = readFileSync(path, "utf8");
+    text = fs().readFileSync(path, "utf8");
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === "ENOENT") return { last: null, sessions: {} };
     throw new Error(`cannot read ${path}`, { cause: err });
   }
+  return parseAuth(path, text);
+}
+
+/** Like readAuth, without loading node:fs (the one-shot commands' fast path). */
+export async function loadAuth(configDir: string): Promise<AuthFile> {
+  const path = join(configDir, AUTH_FILE);
+  const file = Bun.file(path);
+  let text: string;
+  try {
+    text = await file.text();
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === "ENOENT") return { last: null, sessions: {} };
+    throw new Error(`cannot read ${path}`, { cause: err });
+  }
+  return parseAuth(path, text);
+}
+
+function parseAuth(path: string, text: string): AuthFile {
   let data: unknown;
   try {
     data = JSON.parse(text);
@@ -165,6 +182,7 @@ function readAuthForUpdate(configDir: string): AuthFile {
 
 /** Write auth.json atomically: a temp file (mode 0600), fsync, rename. */
 export function writeAuth(configDir: string, auth: AuthFile): void {
+  const { closeSync, fsyncSync, mkdirSync, openSync, renameSync, writeSync } = fs();
   mkdirSync(configDir, { recursive: true, mode: 0o700 });
   const path = join(configDir, AUTH_FILE);
   const temp = `${path}.${process.pid}.${Date.now()}.tmp`;

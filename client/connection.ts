@@ -100,6 +100,21 @@ export class Connection {
     return conn;
   }
 
+  /**
+   * Authenticate a connection opened without a token (for example one dialled before it
+   * was known whether the command needs a session). Reconnects reuse the token. On
+   * failure the connection is closed and the error rethrown.
+   */
+  async authenticate(token: string): Promise<void> {
+    this.#token = token;
+    try {
+      await this.#authenticate(token);
+    } catch (err) {
+      this.close();
+      throw err;
+    }
+  }
+
   /** The server URL. */
   get url(): string {
     return this.#opts.url;

@@ -4,29 +4,27 @@
  * when there is no command and stdin and stdout are terminals. The only place in the client
  * that reads argv and the environment, writes to the process streams and calls process.exit.
  */
-import { readFileSync } from "node:fs";
-import { parseArgs } from "node:util";
-import type { ClientMode } from "../shared/protocol.ts";
 import {
   GLOBAL_OPTIONS,
   GLOBAL_USAGE,
   type GlobalOptions,
   mergeGlobals,
+  parseOptions,
   readGlobalValues,
   splitLeadingGlobals,
 } from "./args.ts";
-import {
-  type CommandContext,
-  type CommandIO,
-  type ConnectOptions,
-  commandList,
-  help,
-  parseCommandLine,
-  type PromptHooks,
+import type {
+  CommandContext,
+  CommandIO,
+  ConnectOptions,
+  ParsedCommandLine,
+  PromptHooks,
 } from "./commands.ts";
+import { loadCommand, parseArgsOf } from "./commands/load.ts";
 import {
+  type AuthFile,
+  loadAuth,
   normalizeServerUrl,
-  readAuth,
   resolveConfigDir,
   resolveServer,
   sessionFor,
@@ -49,22 +47,74 @@ export interface InteractiveOptions {
 const DEFAULT_TIMEOUT_S = 10;
 const env = process.env;
 
-function writeLine(stream: NodeJS.WriteStream, text: string): void {
-  stream.write(`${text}\n`);
+const fs = () => require("node:fs") as typeof import("node:fs");
+
+const STDIN = 0;
+const STDOUT = 1;
+const STDERR = 2;
+
+/*
+ * The process streams are used through their file descriptors: the first touch of
+ * process.stdout, process.stderr or node:tty costs about 10 ms of start-up, more than
+ * the whole of a one-shot `chat send` is allowed (node:fs, 2 ms, is loaded on first use).
+ * Writes are synchronous, so each line is out before the next event is handled and
+ * nothing is left behind at exit.
+ */
+function writeLine(fd: number, text: string): void {
+  let bytes = Buffer.from(`${text}\n`);
+  while (bytes.length > 0) {
+    try {
+      bytes = bytes.subarray(fs().writeSync(fd, bytes));
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      // A full non-blocking pipe: wait for the reader.
+      if (code === "EAGAIN") Bun.sleepSync(1);
+      // The reader went away (`chat listen | head -1`): nobody is left to tell.
+      else if (code === "EPIPE") process.exit(0);
+      else throw err;
+    }
+  }
 }
 
-function makeIO(color: boolean, isTTY: boolean): CommandIO {
+let nullDevice: number | undefined;
+
+/** Whether a descriptor is a terminal: a character device other than /dev/null. */
+function isTerminal(fd: number): boolean {
+  if (process.platform === "win32") {
+    return Boolean((require("node:tty") as typeof import("node:tty")).isatty(fd));
+  }
+  try {
+    const stat = fs().fstatSync(fd);
+    if (!stat.isCharacterDevice()) return false;
+    nullDevice ??= fs().statSync("/dev/null").rdev;
+    return stat.rdev !== nullDevice;
+  } catch {
+    return false;
+  }
+}
+
+// Whether stdin and stdout are terminals, and the colours, are found out on first use:
+// `chat send` needs neither.
+function makeIO(opts: GlobalOptions): CommandIO {
   let stdin: Promise<string> | null = null;
-  const io: CommandIO = {
-    out: (text) => writeLine(process.stdout, text),
-    json: (obj) => writeLine(process.stdout, JSON.stringify(obj)),
-    err: (text) => writeLine(process.stderr, text),
-    colors: makeColors(color),
-    isTTY,
+  let isTTY: boolean | undefined;
+  let colors: CommandIO["colors"] | undefined;
+  return {
+    out: (text) => writeLine(STDOUT, text),
+    json: (obj) => writeLine(STDOUT, JSON.stringify(obj)),
+    err: (text) => writeLine(STDERR, text),
+    get colors() {
+      const { json, noColor } = opts;
+      colors ??= makeColors(shouldUseColor({ json, noColor, isTTY: isTerminal(STDOUT), env }));
+      return colors;
+    },
+    get isTTY() {
+      isTTY ??= isTerminal(STDIN) && isTerminal(STDOUT);
+      return isTTY;
+    },
     readStdin: () => (stdin ??= Bun.stdin.text()),
+    prompt: TERMINAL_PROMPTS,
   };
-  if (isTTY) io.prompt = TERMINAL_PROMPTS;
-  return io;
 }
 
 // Clack is loaded only when a prompt is actually shown.
@@ -86,7 +136,7 @@ const TERMINAL_PROMPTS: PromptHooks = {
 function readCa(path: string | undefined): string | undefined {
   if (!path) return undefined;
   try {
-    return readFileSync(path, "utf8");
+    return fs().readFileSync(path, "utf8");
   } catch {
     throw new UsageError(
       `cannot read the CA certificate '${path}'`,
@@ -96,16 +146,9 @@ function readCa(path: string | undefined): string | undefined {
 }
 
 function parseLeading(globals: string[]): GlobalOptions {
-  try {
-    const { values } = parseArgs({ args: globals, options: GLOBAL_OPTIONS, strict: true });
-    return readGlobalValues(values);
-  } catch (err) {
-    if (err instanceof UsageError) throw err;
-    throw new UsageError(
-      err instanceof Error ? err.message : String(err),
-      "`chat help` lists the options",
-    );
-  }
+  const { values, positionals } = parseOptions(globals, GLOBAL_OPTIONS);
+  if (positionals.length > 0) throw new UsageError(`unexpected '${positionals[0]}'`);
+  return readGlobalValues(values);
 }
 
 function isServerUrl(word: string | undefined): word is string {
@@ -135,19 +178,19 @@ async function main(argv: string[]): Promise<number> {
   const leading = parseLeading(globals);
   if (leading.version) {
     const pkg = (await import("../package.json")) as { version?: string };
-    writeLine(process.stdout, `chat ${pkg.version ?? ""}`);
+    writeLine(STDOUT, `chat ${pkg.version ?? ""}`);
     return 0;
   }
-  const isTTY = Boolean(process.stdin.isTTY && process.stdout.isTTY);
   if (rest.length === 0 && leading.help) {
+    const { commandList } = await import("./commands.ts");
     writeLine(
-      process.stdout,
+      STDOUT,
       `usage: chat [options] <command> [args]\n\n${commandList()}\n\n${GLOBAL_USAGE}`,
     );
     return 0;
   }
   if (rest.length === 0 || (rest.length === 1 && isServerUrl(rest[0]))) {
-    if (!isTTY) {
+    if (!isTerminal(STDIN) || !isTerminal(STDOUT)) {
       throw new UsageError(
         "no command given, and the interactive mode needs a terminal",
         "`chat help` lists the commands",
@@ -155,32 +198,81 @@ async function main(argv: string[]): Promise<number> {
     }
     return startInteractive(leading, rest[0]);
   }
-  let parsed = parseCommandLine(rest, GLOBAL_OPTIONS);
+  const [name = "", ...args] = rest;
+  const early = startEarly(leading, name);
+  const command = await loadCommand(name);
+  if (!command) throw (await import("./commands.ts")).unknownCommand(name);
+  const wantsHelp = args.slice(0, Math.max(0, args.indexOf("--")) || args.length);
+  if (wantsHelp.includes("--help") || wantsHelp.includes("-h")) {
+    const { help } = await import("./commands.ts");
+    return runCommand({ command: help, values: {}, positionals: [command.name] }, leading, early);
+  }
+  const parsed = parseArgsOf(command, args, GLOBAL_OPTIONS);
   const opts = mergeGlobals(leading, readGlobalValues(parsed.values));
-  if (opts.help) parsed = { command: help, values: {}, positionals: [parsed.command.name] };
-  return runCommand(parsed, opts, isTTY);
+  return runCommand(parsed, opts, early);
+}
+
+function sameGlobals(opts: GlobalOptions, early: EarlyStart): boolean {
+  return opts.timeout === early.leading.timeout && opts.ca === early.leading.ca;
+}
+
+/** Work started while the command's module loads: reading auth.json, dialling the server. */
+interface EarlyStart {
+  leading: GlobalOptions;
+  configDir: string;
+  auth: Promise<AuthFile>;
+  /** The server dialled, and an unauthenticated one-shot connection to it. */
+  dial: Promise<{ server: string; conn: Promise<Connection> }> | null;
+}
+
+const ignore = () => {
+  // Reported when (and only if) the command uses the result.
+};
+
+// A one-shot command spends most of its life loading code and waiting for the network:
+// overlap the two. A guess that turns out wrong (a global option after the command) is
+// dropped and done again.
+function startEarly(leading: GlobalOptions, name: string): EarlyStart {
+  const configDir = resolveConfigDir(leading.configDir);
+  const auth = loadAuth(configDir);
+  auth.catch(ignore);
+  if (name === "" || name === "listen" || name === "help")
+    return { leading, configDir, auth, dial: null };
+  const timeoutMs = (leading.timeout ?? DEFAULT_TIMEOUT_S) * 1000;
+  const dial = auth.then((saved) => {
+    const server = resolveServer(leading.server ?? env.CHAT_SERVER, saved);
+    const ca = readCa(leading.ca ?? env.CHAT_CA);
+    const conn = Connection.open({
+      url: server,
+      timeoutMs,
+      mode: "oneshot",
+      ...(ca ? { ca } : {}),
+    });
+    conn.catch(ignore);
+    return { server, conn };
+  });
+  dial.catch(ignore);
+  return { leading, configDir, auth, dial };
 }
 
 async function runCommand(
-  parsed: ReturnType<typeof parseCommandLine>,
+  parsed: ParsedCommandLine,
   opts: GlobalOptions,
-  isTTY: boolean,
+  early: EarlyStart,
 ): Promise<number> {
-  const color = shouldUseColor({
-    json: opts.json,
-    noColor: opts.noColor,
-    isTTY: Boolean(process.stdout.isTTY),
-    env,
-  });
-  const io = makeIO(color, isTTY);
+  const io = makeIO(opts);
   const configDir = resolveConfigDir(opts.configDir);
-  const needsConfig = parsed.command !== help;
-  const auth = needsConfig ? readAuth(configDir) : { last: null, sessions: {} };
+  const auth = await (configDir === early.configDir ? early.auth : loadAuth(configDir));
   const server = resolveServer(opts.server ?? env.CHAT_SERVER, auth);
   currentServer = server;
   const token = env.CHAT_TOKEN || sessionFor(auth, server)?.token || null;
   const timeoutMs = (opts.timeout ?? DEFAULT_TIMEOUT_S) * 1000;
   const ca = readCa(opts.ca ?? env.CHAT_CA);
+  // The early connection fits when the options after the command changed nothing about it.
+  let dialled: Promise<Connection> | null = null;
+  const guess = await early.dial?.catch(() => null);
+  if (guess && guess.server === server && sameGlobals(opts, early)) dialled = guess.conn;
+  else guess?.conn.then((conn) => conn.close(), ignore);
   const controller = new AbortController();
   const connections: Connection[] = [];
   const ctx: CommandContext = {
@@ -192,13 +284,18 @@ async function runCommand(
     timeoutMs,
     signal: controller.signal,
     async connect(connectOpts: ConnectOptions = {}) {
-      const {
-        auth: withAuth = true,
-        mode = "oneshot" as ClientMode,
-        reconnect = false,
-      } = connectOpts;
+      const { auth: withAuth = true, mode = "oneshot", reconnect = false } = connectOpts;
       if (withAuth && !token) throw new ChatError("auth_required", `not logged in to ${server}`);
-      const conn = await Connection.open({
+      let conn: Connection;
+      if (dialled && mode === "oneshot" && !reconnect) {
+        const pending = dialled;
+        dialled = null;
+        conn = await pending;
+        connections.push(conn);
+        if (withAuth && token) await conn.authenticate(token);
+        return conn;
+      }
+      conn = await Connection.open({
         url: server,
         timeoutMs,
         mode,
@@ -225,24 +322,14 @@ async function runCommand(
 
 let currentServer: string | undefined;
 
-// Waits until stdout and stderr have taken everything written, then exits.
+// Output is written synchronously: nothing is pending at exit.
 function finish(code: number): void {
-  let pending = 2;
-  const done = () => {
-    if (--pending === 0) process.exit(code);
-  };
-  process.stdout.write("", done);
-  process.stderr.write("", done);
+  process.exit(code);
 }
-
-process.stdout.on("error", (err: NodeJS.ErrnoException) => {
-  // The reader went away (`chat listen | head -1`): nothing more to say to anyone.
-  if (err.code === "EPIPE") process.exit(0);
-});
 
 try {
   finish(await main(process.argv.slice(2)));
 } catch (err) {
-  writeLine(process.stderr, describeError(err, currentServer));
+  writeLine(STDERR, describeError(err, currentServer));
   finish(exitCodeFor(err));
 }

@@ -4,7 +4,6 @@
  * The only importer of picocolors. Every string that came over the wire is passed through
  * sanitizeText again here, before it can reach a terminal.
  */
-import { createColors } from "picocolors";
 import {
   type ChatMessage,
   type DirectMessage,
@@ -14,14 +13,69 @@ import {
 } from "../shared/protocol.ts";
 
 /** Colour functions (all identity functions when colour is off). */
-export type Colors = ReturnType<typeof createColors>;
+export type Colors = ReturnType<typeof import("picocolors").createColors>;
 
 /** A frame from the server as seen by the renderer: a known event or a newer one. */
 export type RenderableEvent = { type: string; [key: string]: unknown };
 
-/** Colour functions, on or off. picocolors' own detection is bypassed: it colours pipes under CI. */
+const STYLE_NAMES = [
+  "reset",
+  "bold",
+  "dim",
+  "italic",
+  "underline",
+  "inverse",
+  "hidden",
+  "strikethrough",
+  "black",
+  "red",
+  "green",
+  "yellow",
+  "blue",
+  "magenta",
+  "cyan",
+  "white",
+  "gray",
+  "bgBlack",
+  "bgRed",
+  "bgGreen",
+  "bgYellow",
+  "bgBlue",
+  "bgMagenta",
+  "bgCyan",
+  "bgWhite",
+  "blackBright",
+  "redBright",
+  "greenBright",
+  "yellowBright",
+  "blueBright",
+  "magentaBright",
+  "cyanBright",
+  "whiteBright",
+  "bgBlackBright",
+  "bgRedBright",
+  "bgGreenBright",
+  "bgYellowBright",
+  "bgBlueBright",
+  "bgMagentaBright",
+  "bgCyanBright",
+  "bgWhiteBright",
+] as const;
+
+const PLAIN = Object.fromEntries([
+  ["isColorSupported", false],
+  ...STYLE_NAMES.map((name) => [name, (input: unknown) => String(input ?? "")]),
+]) as Colors;
+
+/**
+ * Colour functions, on or off. picocolors' own detection is bypassed (it colours pipes
+ * whenever CI is set). It is loaded only when colour is on: loading it touches
+ * process.stdout, which costs a one-shot command about 10 ms of start-up.
+ */
 export function makeColors(enabled: boolean): Colors {
-  return createColors(enabled);
+  if (!enabled) return PLAIN;
+  const picocolors = require("picocolors") as typeof import("picocolors");
+  return picocolors.createColors(true);
 }
 
 /**

@@ -2,16 +2,13 @@
  * The shape of a command and of what it is given to run, shared by the one-shot command
  * line and the interactive mode.
  */
-import type { ParseArgsConfig } from "node:util";
 import type { ClientMode } from "../../shared/protocol.ts";
 import type { Connection } from "../connection.ts";
 import type { Colors } from "../render.ts";
 
-/** util.parseArgs option definitions. */
-export type OptionsConfig = NonNullable<ParseArgsConfig["options"]>;
+import type { OptionsConfig, OptionValues } from "../args.ts";
 
-/** Parsed option values (strings, booleans, or arrays of them for `multiple`). */
-export type OptionValues = Record<string, string | boolean | (string | boolean)[] | undefined>;
+export type { OptionsConfig, OptionValues };
 
 /** A command's arguments after parsing. */
 export interface CommandArgs {
@@ -41,7 +38,7 @@ export interface CommandIO {
   isTTY: boolean;
   /** All of stdin as text ("" when stdin is empty or /dev/null). */
   readStdin(): Promise<string>;
-  /** Present only where asking is possible (a terminal, or the interactive mode). */
+  /** Dialogs; used only when isTTY is true (a terminal, or the interactive mode). */
   prompt?: PromptHooks;
 }
 
