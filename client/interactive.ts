@@ -44,12 +44,9 @@ export async function runInteractive(opts: InteractiveOptions): Promise<number> 
     clack.cancel(describeError(err), { output: out });
     return EXIT.usage;
   }
-  const conn = await connect(opts, server, env, dialogs, out);
-  if (typeof conn === "number") return conn;
-  // Events that arrive while the start dialogs run (DMs and decisions kept for this user
-  // while offline among them) wait for the chat line: nothing prints into a dialog.
-  const early: ServerEvent[] = [];
-  const stopQueue = conn.onEvent((event) => early.push(event));
+  const started = await connect(opts, server, env, dialogs, out);
+  if (typeof started === "number") return started;
+  const { conn, early, stopQueue } = started;
   const me = conn.user ?? "";
   const state = new StateStore(stateDir(env));
   const room = await chooseRoom(conn, state, server, me, dialogs, colors);
@@ -86,47 +83,67 @@ export async function runInteractive(opts: InteractiveOptions): Promise<number> 
 
 type Out = import("node:stream").Writable;
 
+/** A connection with the events that arrived before the chat line could show them. */
+interface Started {
+  conn: Connection;
+  early: ServerEvent[];
+  stopQueue: () => void;
+}
+
 async function connect(
   opts: InteractiveOptions,
   server: string,
   env: Record<string, string | undefined>,
   dialogs: Dialogs,
   out: Out,
-): Promise<Connection | number> {
+): Promise<Started | number> {
   const saved = sessionFor(readAuth(opts.configDir), server);
   let token = env.CHAT_TOKEN || saved?.token || null;
   const spin = clack.spinner({ output: out });
   spin.start(`Connecting to ${server}`);
-  let conn: Connection;
+  const fail = (err: unknown) => {
+    const [first = "", ...rest] = describeError(err, server).split("\n");
+    spin.error(first);
+    clack.cancel(rest.join("\n"), { output: out });
+    return err instanceof ConnectionError ? EXIT.connection : EXIT.error;
+  };
+  let started: Started;
   try {
-    conn = await open(opts, server, token);
+    started = await openQueued(opts, server);
+    if (token !== null) await started.conn.authenticate(token);
   } catch (err) {
-    if (!(err instanceof ChatError) || token === null) {
-      spin.error(describeError(err, server).split("\n")[0]);
-      clack.cancel(describeError(err, server).split("\n").slice(1).join("\n"), { output: out });
-      return err instanceof ConnectionError ? EXIT.connection : EXIT.error;
-    }
+    if (!(err instanceof ChatError) || token === null) return fail(err);
     // The saved session was revoked or expired: forget it and log in again.
     if (!env.CHAT_TOKEN) forgetSession(opts.configDir, server);
     token = null;
     spin.message("The saved session is no longer valid; log in again");
     try {
-      conn = await open(opts, server, null);
+      started = await openQueued(opts, server);
     } catch (again) {
-      spin.error(describeError(again, server).split("\n")[0]);
-      return EXIT.connection;
+      return fail(again);
     }
   }
   spin.stop(`Connected to ${server}`);
-  if (token !== null) return conn;
-  const user = await logIn(conn, dialogs, out);
+  if (token !== null) return started;
+  const user = await logIn(started.conn, dialogs, out);
   if (user === null) {
-    conn.close();
+    started.conn.close();
     clack.cancel("not logged in", { output: out });
     return EXIT.auth;
   }
-  if (conn.token) saveSession(opts.configDir, { server, user, token: conn.token });
-  return conn;
+  const newToken = started.conn.token;
+  if (newToken) saveSession(opts.configDir, { server, user, token: newToken });
+  return started;
+}
+
+// Events that arrive while the start dialogs run (DMs and decisions kept for this user
+// while offline among them) wait for the chat line: nothing prints into a dialog. The
+// queue is attached before authenticating, as the server sends them right after.
+async function openQueued(opts: InteractiveOptions, url: string): Promise<Started> {
+  const conn = await open(opts, url, null);
+  const early: ServerEvent[] = [];
+  const stopQueue = conn.onEvent((event) => early.push(event));
+  return { conn, early, stopQueue };
 }
 
 function open(opts: InteractiveOptions, url: string, token: string | null): Promise<Connection> {

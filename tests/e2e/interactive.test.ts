@@ -167,10 +167,13 @@ describe.skipIf(!isTmux)("interactive chat in a terminal", () => {
     await tmux.waitFor("bob", "[exit 0]");
   });
 
-  test("the next run goes back to the last room and Up recalls the last run's input", async () => {
+  test("the next run goes back to the last room, shows DMs sent meanwhile, and Up recalls the last run's input", async () => {
+    say("alice", "/dm bob while you were out");
+    await tmux.waitFor("alice", "[DM] you -> bob: while you were out");
     tmux.killSession("bob");
     startClient("bob");
     await tmux.waitFor("bob", (s) => s.endsWith("#den>"));
+    await tmux.waitFor("bob", "[DM] alice -> you: while you were out");
     expect(tmux.screen("bob")).not.toContain("Which room?");
     tmux.press("bob", "Up");
     await tmux.waitFor("bob", (s) => s.endsWith("#den> back again"));
