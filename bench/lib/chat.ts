@@ -67,9 +67,14 @@ export async function loginUser(
 }
 
 /** Authenticate with a token on a fresh connection. */
-export async function authConnection(host: string, port: number, token: string): Promise<RawWs> {
+export async function authConnection(
+  host: string,
+  port: number,
+  token: string,
+  mode: "listen" | "oneshot" = "listen",
+): Promise<RawWs> {
   const ws = await RawWs.connect(host, port);
-  await request(ws, { type: "auth", token, mode: "listen" });
+  await request(ws, { type: "auth", token, mode });
   return ws;
 }
 

@@ -16,6 +16,8 @@ export interface ConnectionsConfig extends Target {
   tokensFile: string;
   room: string;
   concurrency: number;
+  /** `listen` connections make their users online, which is announced to the room. */
+  mode: "listen" | "oneshot";
 }
 
 /** What one connections run measured. */
@@ -37,7 +39,7 @@ export async function connectionsScenario(cfg: ConnectionsConfig): Promise<Conne
   if (cfg.kind === "ours") {
     const tokens = (await Bun.file(cfg.tokensFile).json()) as string[];
     clients = await pool(tokens.slice(0, cfg.count), cfg.concurrency, (token) =>
-      authConnection(cfg.host, cfg.port, token),
+      authConnection(cfg.host, cfg.port, token, cfg.mode),
     );
   } else {
     clients = await pool(

@@ -9,6 +9,12 @@ import type { ConnectionsResult } from "../scenarios/connections.ts";
 import { haveOurs, LABEL, oneLine, type Params, progress, rotate, withServer } from "./common.ts";
 
 const ROOM = "everyone";
+
+interface Case {
+  label: string;
+  kind: ServerKind;
+  mode: "listen" | "oneshot";
+}
 const RSS_LIMIT = 250e6;
 
 /** Run the connections benchmark. */
@@ -40,47 +46,65 @@ export async function connectionsSection(p: Params): Promise<Section> {
       await server.stop();
     }
   }
-  const runs = new Map<ServerKind, ConnectionsResult[]>(kinds.map((k) => [k, []]));
+  const cases: Case[] = [
+    ...(haveOurs()
+      ? [
+          { label: `${LABEL.ours}, \`auth\` as one-shot`, kind: "ours", mode: "oneshot" } as const,
+          { label: `${LABEL.ours}, \`auth\` as listen`, kind: "ours", mode: "listen" } as const,
+        ]
+      : []),
+    { label: LABEL.bare, kind: "bare", mode: "oneshot" },
+  ];
+  const runs = new Map<Case, ConnectionsResult[]>(cases.map((c) => [c, []]));
   for (let rep = 0; rep < p.reps; rep++) {
-    for (const kind of rotate(kinds, rep)) {
-      progress(`connections rep ${rep + 1}/${p.reps}: ${kind}`);
+    for (const c of rotate(cases, rep)) {
+      progress(`connections rep ${rep + 1}/${p.reps}: ${c.label}`);
       try {
         const { result } = await withServer<ConnectionsResult>(
-          kind,
-          { ...base, phase: "auth" },
-          { dataDir: kind === "ours" ? dataDir : undefined },
+          c.kind,
+          { ...base, phase: "auth", mode: c.mode },
+          { dataDir: c.kind === "ours" ? dataDir : undefined },
         );
-        runs.get(kind)!.push(result);
+        runs.get(c)!.push(result);
       } catch (err) {
-        notes.push(`Run ${rep + 1} of ${kind} failed: ${oneLine(err)}`);
+        notes.push(`Run ${rep + 1} of ${c.label} failed: ${oneLine(err)}`);
       }
     }
   }
-  const med = (k: ServerKind, f: (r: ConnectionsResult) => number): number =>
-    median((runs.get(k) ?? []).map(f));
-  const rows = kinds.map((k) => [
-    LABEL[k],
-    num(med(k, (r) => r.count)),
+  const med = (c: Case | undefined, f: (r: ConnectionsResult) => number): number =>
+    c ? median((runs.get(c) ?? []).map(f)) : NaN;
+  const rows = cases.map((c) => [
+    c.label,
+    num(med(c, (r) => r.count)),
     `${num(
-      med(k, (r) => r.connectSeconds),
+      med(c, (r) => r.connectSeconds),
       2,
     )} s`,
-    mb(med(k, (r) => r.rssBefore)),
-    mb(med(k, (r) => r.rssAfter)),
-    num(med(k, (r) => r.bytesPerConnection)),
+    mb(med(c, (r) => r.rssBefore)),
+    mb(med(c, (r) => r.rssAfter)),
+    num(med(c, (r) => r.bytesPerConnection)),
     `${num(
-      med(k, (r) => r.messageMs),
+      med(c, (r) => r.messageMs),
       1,
     )} ms`,
   ]);
-  const oursRss = med("ours", (r) => r.rssAfter);
-  const perConn = (k: ServerKind): number => med(k, (r) => r.bytesPerConnection);
+  const [oneshot, listen] = haveOurs() ? cases : [];
+  const bare = cases[cases.length - 1];
+  const oursRss = Math.max(
+    med(oneshot, (r) => r.rssAfter),
+    med(listen, (r) => r.rssAfter),
+  );
+  const perConn = (c: Case | undefined): number => med(c, (r) => r.bytesPerConnection);
   return {
     title: "Connections",
     method:
       `${num(count)} connections from one load-generator process (${concurrency} handshakes ` +
       `in flight). Ours: each connection authenticates with a saved session token (\`auth\`), ` +
       `which also subscribes it to its rooms; all ${num(count)} users are members of one room. ` +
+      `As \`listen\`, each user comes online and that is announced to the room: ` +
+      `n(n-1)/2 presence deliveries in all, the cost of the protocol rather than of the ` +
+      `connections; as one-shot (no presence) it measures the connections themselves. ` +
+      `The RSS target is checked on the larger of the two. ` +
       `Bare Bun: plain connections subscribed to one topic. Server RSS from /proc before the ` +
       `first connection and 0.5 s after the last; one message is then sent to the room of all ` +
       `of them and timed until every connection has it. Median of ${p.reps} runs, fresh ` +
@@ -96,8 +120,13 @@ export async function connectionsSection(p: Params): Promise<Section> {
     ],
     rows,
     ratios: [
-      `memory per connection, ours / bare Bun = ${ratio(perConn("ours"), perConn("bare"))} ` +
-        `(${num(perConn("ours"))} vs ${num(perConn("bare"))} bytes)`,
+      `memory per connection, ours / bare Bun = ${ratio(perConn(oneshot), perConn(bare))} ` +
+        `(${num(perConn(oneshot))} vs ${num(perConn(bare))} bytes)`,
+      `connect + authenticate ${num(count)}, ours (one-shot) / bare connect = ` +
+        `${ratio(
+          med(oneshot, (r) => r.connectSeconds),
+          med(bare, (r) => r.connectSeconds),
+        )}`,
     ],
     targets: [
       atMost(`RSS with ${num(count)} connections`, "<= 250 MB", oursRss, RSS_LIMIT, mb(oursRss)),
