@@ -101,9 +101,25 @@ export function findCommand(name: string): Command | null {
   return BY_NAME.get(name.toLowerCase()) ?? null;
 }
 
+function editDistance(a: string, b: string): number {
+  let row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const next = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      next.push(Math.min((row[j] ?? 0) + 1, (next[j - 1] ?? 0) + 1, (row[j - 1] ?? 0) + cost));
+    }
+    row = next;
+  }
+  return row[b.length] ?? 0;
+}
+
 /** The error for a command name that is not in the table, with close matches. */
 export function unknownCommand(name: string): UsageError {
-  const close = COMMANDS.filter((c) => c.name.startsWith(name.toLowerCase().slice(0, 2)));
+  const wanted = name.toLowerCase();
+  const close = COMMANDS.filter(
+    (c) => editDistance(c.name, wanted) <= 2 || c.name.startsWith(wanted),
+  );
   const guess = close.length > 0 ? `did you mean ${close.map((c) => c.name).join(", ")}? ` : "";
   return new UsageError(`unknown command '${name}'`, `${guess}\`chat help\` lists the commands`);
 }

@@ -136,3 +136,38 @@ describe("Reconnect backoff", () => {
     expect(backoffDelay(20, () => 0.999)).toBeLessThanOrEqual(37_500);
   });
 });
+
+describe("Loading one command's module", () => {
+  test("every command name and alias of the table has its module, and loads that command", async () => {
+    const { COMMAND_MODULES, loadCommand } = await import("../../client/commands/load.ts");
+    const names = COMMANDS.flatMap((c) => [c.name, ...(c.aliases ?? [])]).sort();
+    expect(Object.keys(COMMAND_MODULES).sort()).toEqual(names);
+    for (const name of names) {
+      const command = await loadCommand(name);
+      expect(command).toBe(findCommand(name));
+    }
+    expect(await loadCommand("constructor")).toBeNull();
+  });
+});
+
+describe("The option parser", () => {
+  test("behaves as util.parseArgs does for the forms chat uses", async () => {
+    const { parseOptions } = await import("../../client/args.ts");
+    const options = {
+      topic: { type: "string" },
+      closed: { type: "boolean" },
+      limit: { type: "string", short: "n" },
+    } as const;
+    expect(parseOptions(["r", "--topic=a b", "-n5", "--closed", "x"], options)).toEqual({
+      values: { topic: "a b", limit: "5", closed: true },
+      positionals: ["r", "x"],
+    });
+    expect(parseOptions(["-n", "3", "-", "--", "--closed"], options)).toEqual({
+      values: { limit: "3" },
+      positionals: ["-", "--closed"],
+    });
+    expect(() => parseOptions(["--topic"], options)).toThrow(/needs a value/);
+    expect(() => parseOptions(["--closed=yes"], options)).toThrow(/takes no value/);
+    expect(() => parseOptions(["--toString"], options)).toThrow(/unknown option/);
+  });
+});
