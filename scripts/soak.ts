@@ -1,11 +1,13 @@
 /**
- * Soak run: `bun scripts/soak.ts [--clients N] [--minutes M] [--per-minute R] [--room-size S]`.
+ * Soak run: `bun scripts/soak.ts [--clients N] [--minutes M] [--per-minute R] [--room-size S]
+ * [--report-every SECONDS]`.
  *
  * Starts a fresh server (durable storage on, rate limits off), connects N clients (default
  * 1,000) in rooms of S members (default 50), and lets each send R messages a minute (default
  * 6, at random moments) for M minutes (default 10). Every message carries its send time;
- * receivers measure delivery latency. Prints, per minute and at the end: messages, deliveries,
- * missing deliveries, latency p50/p99/max, and the server's RSS. Stops by itself.
+ * receivers measure delivery latency. Prints, per period and at the end: messages, deliveries,
+ * missing deliveries, latency p50/p99/max, and the server's RSS (every --report-every
+ * seconds, default 60). Stops by itself.
  */
 import { parseArgs } from "node:util";
 import { mulberry32 } from "../tests/fuzz/frames.ts";
@@ -18,6 +20,7 @@ const { values } = parseArgs({
     minutes: { type: "string", default: "10" },
     "per-minute": { type: "string", default: "6" },
     "room-size": { type: "string", default: "50" },
+    "report-every": { type: "string", default: "60" },
     seed: { type: "string", default: "1" },
   },
 });
@@ -25,6 +28,7 @@ const CLIENTS = Number(values.clients);
 const MINUTES = Number(values.minutes);
 const PER_MINUTE = Number(values["per-minute"]);
 const ROOM_SIZE = Number(values["room-size"]);
+const REPORT_MS = Number(values["report-every"]) * 1000;
 const rand = mulberry32(Number(values.seed));
 
 // Hard stop: whatever happens, the run ends.
@@ -204,10 +208,12 @@ try {
   };
   for (const c of clients) schedule(c);
 
-  for (let minute = 1; minute <= Math.ceil(MINUTES); minute++) {
-    await Bun.sleep(Math.max(0, Math.min(60_000, end - Date.now())));
+  const runStart = Date.now();
+  while (Date.now() < end) {
+    await Bun.sleep(Math.max(0, Math.min(REPORT_MS, end - Date.now())));
+    const at = ((Date.now() - runStart) / 1000).toFixed(0);
     console.log(
-      `minute ${minute}: ${summary(window)}; server RSS ${mb(await rssBytes(pid))} MB; ` +
+      `t=${at}s: ${summary(window)}; server RSS ${mb(await rssBytes(pid))} MB; ` +
         `closed ${closedUnexpectedly}`,
     );
     window = newWindow();
