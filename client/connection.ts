@@ -55,6 +55,8 @@ interface Pending {
 
 const BACKOFF_FIRST_MS = 500;
 const BACKOFF_MAX_MS = 30_000;
+// Events kept for a listener that has not subscribed yet; a one-shot command never does.
+const UNCLAIMED_MAX = 1000;
 
 /** Delay before reconnect attempt `attempt` (0-based): doubling, capped, +-25% jitter. */
 export function backoffDelay(attempt: number, random: () => number = Math.random): number {
@@ -76,6 +78,7 @@ export class Connection {
   #isClosing = false;
   readonly #pending = new Map<string, Pending>();
   readonly #eventListeners = new Set<(event: ServerEvent) => void>();
+  readonly #unclaimed: ServerEvent[] = [];
   readonly #stateListeners = new Set<(state: ConnectionState) => void>();
 
   private constructor(opts: ConnectionOptions) {
@@ -172,6 +175,14 @@ export class Connection {
   /** Listen to every frame that is not a reply. Returns a function that stops listening. */
   onEvent(listener: (event: ServerEvent) => void): () => void {
     this.#eventListeners.add(listener);
+    // Events that came before anyone listened (the server sends DMs and notices kept for
+    // an offline user right after authentication) go to the first listener.
+    const early = this.#unclaimed.splice(0);
+    if (early.length > 0) {
+      queueMicrotask(() => {
+        for (const event of early) listener(event);
+      });
+    }
     return () => this.#eventListeners.delete(listener);
   }
 
@@ -272,7 +283,11 @@ export class Connection {
   #route(frame: ServerEvent): void {
     const replyTo = typeof frame.replyTo === "string" ? frame.replyTo : null;
     if (replyTo === null) {
-      for (const listener of this.#eventListeners) listener(frame);
+      if (this.#eventListeners.size === 0) {
+        if (this.#unclaimed.length < UNCLAIMED_MAX) this.#unclaimed.push(frame);
+      } else {
+        for (const listener of this.#eventListeners) listener(frame);
+      }
       return;
     }
     const pending = this.#pending.get(replyTo);

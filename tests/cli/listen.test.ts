@@ -184,3 +184,17 @@ describe("chat listen across a server restart", () => {
     }
   });
 });
+
+describe("chat listen at start", () => {
+  test("prints the DMs and decisions kept for the user while offline", async () => {
+    const carol = await registerUser(server.url, "carol");
+    const room = uniqueName("off");
+    await alice.ok(["create", room, "--closed"]);
+    await carol.ok(["join", room]);
+    await alice.ok(["approve", room, carol.name]);
+    await alice.ok(["dm", carol.name, "while you were out"]);
+    const l = await listen(carol, ["--json"]);
+    await l.waitForJson((e) => e.type === "dm" && e.text === "while you were out", "the kept DM");
+    await l.waitForJson((e) => e.type === "join_decision" && e.room === room, "the kept decision");
+  });
+});
