@@ -1,6 +1,6 @@
 import { constants } from "node:fs";
 import { open, readFile, rename, unlink } from "node:fs/promises";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 
 /** Mode of every file the store writes. */
 export const FILE_MODE = 0o600;
@@ -57,5 +57,50 @@ export async function readIfExists(path: string): Promise<Buffer | null> {
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === "ENOENT") return null;
     throw new Error(`${path}: cannot read (${(err as Error).message})`, { cause: err });
+  }
+}
+
+/** Lock files held by this process. */
+const held = new Set<string>();
+
+/**
+ * Take the lock file `path` for this process, so that two servers never write one data folder.
+ * A lock left by a process that is gone (killed) is taken over. Returns the release function.
+ */
+export async function lockFile(path: string): Promise<() => Promise<void>> {
+  const key = resolve(path);
+  if (held.has(key)) throw new Error(`${path}: the data folder is already open in this process`);
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const fh = await open(path, "wx", FILE_MODE);
+      try {
+        await fh.writeFile(`${process.pid}\n`);
+      } finally {
+        await fh.close();
+      }
+      break;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== "EEXIST" || attempt > 0) throw err;
+      const pid = Number.parseInt(await readFile(path, "utf8").catch(() => ""), 10);
+      if (pid !== process.pid && isRunning(pid)) {
+        throw new Error(`${path}: the data folder is in use by process ${pid}`);
+      }
+      await unlink(path).catch(() => {}); // stale: its process is gone; a lost race shows as EEXIST
+    }
+  }
+  held.add(key);
+  return async () => {
+    held.delete(key);
+    await unlink(path).catch(() => {}); // already gone is fine
+  };
+}
+
+function isRunning(pid: number): boolean {
+  if (!Number.isSafeInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === "EPERM";
   }
 }

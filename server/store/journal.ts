@@ -1,7 +1,7 @@
 import type { FileHandle } from "node:fs/promises";
-import { open } from "node:fs/promises";
+import { open, rename, unlink } from "node:fs/promises";
 import { basename, dirname } from "node:path";
-import { FILE_MODE, writeFileAtomic } from "./files.ts";
+import { FILE_MODE, fsyncDir, writeFileAtomic } from "./files.ts";
 import type { StoreOp } from "./store.ts";
 import { isStoreOp } from "./validate.ts";
 
@@ -27,6 +27,8 @@ export interface JournalContents {
 }
 
 const NEWLINE = 0x0a;
+/** Rotation copies the journal's tail in pieces of this size. */
+const COPY_CHUNK = 1024 * 1024;
 
 /**
  * Parse journal bytes. A last line that is incomplete or invalid was never acknowledged (the
@@ -114,8 +116,7 @@ export class Journal {
     const fh = await this.#handle();
     if (this.#dirty) await this.#cut(fh);
     try {
-      let done = 0;
-      while (done < bytes.length) done += (await fh.write(bytes, done)).bytesWritten;
+      await writeAll(fh, bytes);
       await fh.sync();
     } catch (err) {
       this.#dirty = true;
@@ -126,11 +127,47 @@ export class Journal {
     this.size += bytes.length;
   }
 
-  /** Start a new generation holding only the bytes from `from` on (what a snapshot lacks). */
-  async rotate(from: number): Promise<void> {
-    const tail =
-      from < this.size ? await readRange(this.#path, from, this.size) : new Uint8Array(0);
-    await this.#replace(tail);
+  /**
+   * Start a new generation holding only the bytes from `from` on (what a snapshot lacks). Most
+   * of them are copied while appends go on; `exclusive` runs the short last step (copy what was
+   * appended meanwhile, rename over the journal) with appends held back.
+   */
+  async rotate(from: number, exclusive: (step: () => Promise<void>) => Promise<void>) {
+    const gen = crypto.randomUUID();
+    const header = Buffer.from(headerLine(gen));
+    const temp = `${this.#path}.tmp`;
+    const fh = await open(temp, "w", FILE_MODE);
+    let isOpen = true;
+    let copied = from;
+    const copyUpTo = async (end: number) => {
+      for (; copied < end; copied = Math.min(end, copied + COPY_CHUNK)) {
+        await writeAll(fh, await readRange(this.#path, copied, Math.min(end, copied + COPY_CHUNK)));
+      }
+    };
+    try {
+      await fh.chmod(FILE_MODE);
+      await writeAll(fh, header);
+      await copyUpTo(this.size);
+      await exclusive(async () => {
+        await copyUpTo(this.size);
+        await fh.sync();
+        isOpen = false;
+        await fh.close();
+        await rename(temp, this.#path);
+        this.gen = gen;
+        this.headerBytes = header.length;
+        this.size = header.length + (copied - from);
+        this.#dirty = false;
+        const old = this.#fh;
+        this.#fh = null;
+        await old?.close();
+        await fsyncDir(dirname(this.#path));
+      });
+    } catch (err) {
+      if (isOpen) await fh.close();
+      if (this.gen !== gen) await unlink(temp).catch(() => {}); // gone already if renamed
+      throw err;
+    }
   }
 
   /** Release the file. */
@@ -156,7 +193,12 @@ export class Journal {
   async #handle(): Promise<FileHandle> {
     if (!this.#fh) {
       const fh = await open(this.#path, "a", FILE_MODE);
-      await fh.chmod(FILE_MODE);
+      try {
+        await fh.chmod(FILE_MODE);
+      } catch (err) {
+        await fh.close();
+        throw err;
+      }
       this.#fh = fh;
     }
     return this.#fh;
@@ -167,6 +209,11 @@ export class Journal {
     await fh.sync();
     this.#dirty = false;
   }
+}
+
+async function writeAll(fh: FileHandle, bytes: Uint8Array): Promise<void> {
+  let done = 0;
+  while (done < bytes.length) done += (await fh.write(bytes, done)).bytesWritten;
 }
 
 async function readRange(path: string, start: number, end: number): Promise<Uint8Array> {

@@ -1,7 +1,7 @@
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { applyOp, HistoryIndex, lastMessages } from "./apply.ts";
-import { writeFileAtomic } from "./files.ts";
+import { lockFile, writeFileAtomic } from "./files.ts";
 import { Journal } from "./journal.ts";
 import { FILES, readDataDir, trimSlack } from "./read.ts";
 import type { Snapshot, StoredMessage, Store, StoreOp } from "./store.ts";
@@ -45,6 +45,7 @@ export class JsonFileStore implements Store {
   #state: Snapshot | null = null;
   #index = new HistoryIndex();
   #journal: Journal | null = null;
+  #unlock: (() => Promise<void>) | null = null;
   #opening: Promise<void> | null = null;
   #queue: Pending[] = [];
   #scheduled = false;
@@ -103,6 +104,7 @@ export class JsonFileStore implements Store {
       if (this.#journal.size > this.#journal.headerBytes) await this.#compact();
     } finally {
       await this.#journal.close();
+      await this.#unlock?.();
     }
   }
 
@@ -116,15 +118,22 @@ export class JsonFileStore implements Store {
 
   async #read(): Promise<void> {
     await mkdir(this.#dir, { recursive: true, mode: 0o700 });
-    const { state, index, journal, snapshotBytes } = await readDataDir(
-      this.#dir,
-      this.#historyLimit,
-    );
-    // Everything was read and is valid: only now may files be touched.
-    this.#journal = await Journal.open(join(this.#dir, FILES.journal), journal);
-    this.#snapshotBytes = snapshotBytes;
-    this.#state = state;
-    this.#index = index;
+    const unlock = await lockFile(join(this.#dir, FILES.lock));
+    try {
+      const { state, index, journal, snapshotBytes } = await readDataDir(
+        this.#dir,
+        this.#historyLimit,
+      );
+      // Everything was read and is valid: only now may files be touched.
+      this.#journal = await Journal.open(join(this.#dir, FILES.journal), journal);
+      this.#snapshotBytes = snapshotBytes;
+      this.#state = state;
+      this.#index = index;
+      this.#unlock = unlock;
+    } catch (err) {
+      await unlock();
+      throw err;
+    }
   }
 
   #exclusive<T>(fn: () => Promise<T>): Promise<T> {
@@ -222,7 +231,7 @@ export class JsonFileStore implements Store {
       JSON.stringify({ rooms: snap.rooms, journal: mark }, null, 2),
     ]);
     bytes += await writeFileAtomic(this.#dir, FILES.history, historyChunks(snap.history, mark));
-    await this.#exclusive(() => journal.rotate(mark.offset));
+    await journal.rotate(mark.offset, (step) => this.#exclusive(step));
     this.#snapshotBytes = bytes;
     this.#retryCompactAt = 0;
   }

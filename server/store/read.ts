@@ -13,6 +13,7 @@ export const FILES = {
   rooms: "rooms.json",
   history: "history.json",
   journal: "journal.jsonl",
+  lock: "store.lock",
 } as const;
 
 /** What a data folder holds, read without changing anything. */

@@ -7,7 +7,7 @@ import {
   statSync,
   writeFileSync,
 } from "node:fs";
-import { mkdtemp, rm } from "node:fs/promises";
+import { cp, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { JsonFileStore } from "../../server/store/json-store.ts";
@@ -32,6 +32,23 @@ function open(dir: string, historyLimit = 100, compactBytes?: number): JsonFileS
   const store = new JsonFileStore(dir, { historyLimit, compactBytes });
   stores.push(store);
   return store;
+}
+
+/** Open, load and close a store on `dir`: what a restart would see. */
+async function loadOnce(dir: string, historyLimit = 100) {
+  const store = new JsonFileStore(dir, { historyLimit });
+  try {
+    return await store.load();
+  } finally {
+    await store.close();
+  }
+}
+
+/** A copy of the folder as it is now: what a kill -9 at this instant would leave behind. */
+async function crashCopy(dir: string): Promise<string> {
+  const copy = await tempDir();
+  await cp(dir, copy, { recursive: true });
+  return copy;
 }
 
 function user(name: string, passwordHash = "hash"): UserRecord {
@@ -97,7 +114,7 @@ describe("JsonFileStore", () => {
     await store.commit([{ op: "room", room: room("lobby", ["ann", "bob"]) }]);
     await store.close();
 
-    const loaded = await open(dir).load();
+    const loaded = await loadOnce(dir);
     expect(loaded.users).toEqual([user("ann"), user("bob")]);
     expect(loaded.sessions).toEqual([{ tokenHash: "t2", user: "bob", created: "t" }]);
     expect(loaded.rooms).toEqual([room("lobby", ["ann", "bob"])]);
@@ -135,8 +152,7 @@ describe("JsonFileStore", () => {
       { op: "room", room: room("lobby") },
     ]);
     for (let i = 0; i < 5; i++) await store.commit([msg(`m${i}`)]);
-    // The first store is never closed, as after a kill -9.
-    const loaded = await open(dir).load();
+    const loaded = await loadOnce(await crashCopy(dir));
     expect(loaded.users).toEqual([user("ann")]);
     expect(loaded.rooms).toEqual([room("lobby")]);
     expect(ids(loaded, "room:lobby")).toEqual(["m0", "m1", "m2", "m3", "m4"]);
@@ -147,15 +163,17 @@ describe("JsonFileStore", () => {
     const store = open(dir);
     await store.load();
     await store.commit([msg("m1")]);
-    appendFileSync(join(dir, "journal.jsonl"), '{"op":"msg","key":"room:lobby","mess');
+    const copy = await crashCopy(dir);
+    appendFileSync(join(copy, "journal.jsonl"), '{"op":"msg","key":"room:lobby","mess');
 
-    const second = open(dir);
+    const second = open(copy);
     expect(ids(await second.load(), "room:lobby")).toEqual(["m1"]);
     await second.commit([msg("m2")]);
-    const lines = readFileSync(join(dir, "journal.jsonl"), "utf8").split("\n");
+    const lines = readFileSync(join(copy, "journal.jsonl"), "utf8").split("\n");
     expect(lines.at(-1)).toBe("");
     for (const line of lines.slice(0, -1)) expect(() => JSON.parse(line)).not.toThrow();
-    expect(ids(await open(dir).load(), "room:lobby")).toEqual(["m1", "m2"]);
+    await second.close();
+    expect(ids(await loadOnce(copy), "room:lobby")).toEqual(["m1", "m2"]);
   });
 
   test("an invalid line in the middle of the journal stops load, naming the journal", async () => {
@@ -166,9 +184,11 @@ describe("JsonFileStore", () => {
     const path = join(dir, "journal.jsonl");
     appendFileSync(path, "garbage\n");
     await store.commit([msg("m2")]);
-    const before = readFileSync(path);
-    expect(open(dir).load()).rejects.toThrow(path);
-    expect(readFileSync(path)).toEqual(before);
+    const copy = await crashCopy(dir);
+    const before = readFileSync(join(copy, "journal.jsonl"));
+    await expect(open(copy).load()).rejects.toThrow(join(copy, "journal.jsonl"));
+    expect(readFileSync(join(copy, "journal.jsonl"))).toEqual(before);
+    expect(before.toString()).toContain("garbage");
   });
 
   for (const name of ["users.json", "rooms.json", "history.json"]) {
@@ -187,8 +207,8 @@ describe("JsonFileStore", () => {
         const before = new Map(readdirSync(dir).map((f) => [f, readFileSync(join(dir, f))]));
 
         const broken = open(dir);
-        expect(broken.load()).rejects.toThrow(path);
-        expect(broken.commit([msg("m2")])).rejects.toThrow(path);
+        await expect(broken.load()).rejects.toThrow(path);
+        await expect(broken.commit([msg("m2")])).rejects.toThrow(path);
         await broken.close();
         const after = new Map(readdirSync(dir).map((f) => [f, readFileSync(join(dir, f))]));
         expect(after).toEqual(before);
@@ -215,13 +235,13 @@ describe("JsonFileStore", () => {
     await store.load();
     for (let i = 0; i < 10; i++) await store.commit([msg(`m${i}`), msg(`o${i}`, "other")]);
     expect(ids(await store.load(), "room:lobby")).toEqual(["m7", "m8", "m9"]);
-    expect(ids(await open(dir, 3).load(), "room:lobby")).toEqual(["m7", "m8", "m9"]);
+    expect(ids(await loadOnce(await crashCopy(dir), 3), "room:lobby")).toEqual(["m7", "m8", "m9"]);
     await store.close();
-    const reloaded = await open(dir, 3).load();
+    const reloaded = await loadOnce(dir, 3);
     expect(ids(reloaded, "room:lobby")).toEqual(["m7", "m8", "m9"]);
     expect(ids(reloaded, "room:other")).toEqual(["o7", "o8", "o9"]);
     // A smaller limit on the next start trims at load.
-    expect(ids(await open(dir, 2).load(), "room:lobby")).toEqual(["m8", "m9"]);
+    expect(ids(await loadOnce(dir, 2), "room:lobby")).toEqual(["m8", "m9"]);
   });
 
   test("a message committed twice under the same id is stored once", async () => {
@@ -230,9 +250,9 @@ describe("JsonFileStore", () => {
     await store.load();
     await store.commit([msg("m1")]);
     await Promise.all([store.commit([msg("m1"), msg("m2")]), store.commit([msg("m2")])]);
-    expect(ids(await open(dir).load(), "room:lobby")).toEqual(["m1", "m2"]);
+    expect(ids(await loadOnce(await crashCopy(dir)), "room:lobby")).toEqual(["m1", "m2"]);
     await store.close();
-    expect(ids(await open(dir).load(), "room:lobby")).toEqual(["m1", "m2"]);
+    expect(ids(await loadOnce(dir), "room:lobby")).toEqual(["m1", "m2"]);
   });
 
   test("a crash between writing the snapshot and cutting the journal loses and repeats nothing", async () => {
@@ -245,7 +265,7 @@ describe("JsonFileStore", () => {
     // Put back the full journal, as if the crash came right before it was cut.
     writeFileSync(join(dir, "journal.jsonl"), journal);
     // m0..m2 were trimmed from the snapshot; replaying them must not bring them back.
-    expect(ids(await open(dir, 3).load(), "room:lobby")).toEqual(["m3", "m4", "m5"]);
+    expect(ids(await loadOnce(dir, 3), "room:lobby")).toEqual(["m3", "m4", "m5"]);
   });
 
   test("compaction while commits keep coming loses nothing and rewrites the snapshot files", async () => {
@@ -258,7 +278,7 @@ describe("JsonFileStore", () => {
       sent.push(...batch);
       await Promise.all(batch.map((id) => store.commit([msg(id, `room${round % 3}`)])));
     }
-    const live = await open(dir, 10_000).load(); // replay while the first store is still open
+    const live = await loadOnce(await crashCopy(dir), 10_000);
     const stored = Object.values(live.history).flatMap((list) => list.map((m) => m.id));
     expect(stored.sort()).toEqual(sent.slice().sort());
     // Compaction ran meanwhile: the snapshot holds messages and the journal is not everything.
@@ -267,8 +287,35 @@ describe("JsonFileStore", () => {
     const journalLines = readFileSync(join(dir, "journal.jsonl"), "utf8").split("\n").length;
     expect(journalLines).toBeLessThan(sent.length);
     await store.close();
-    const reloaded = await open(dir, 10_000).load();
+    const reloaded = await loadOnce(dir, 10_000);
     expect(Object.values(reloaded.history).flat().length).toBe(sent.length);
+  });
+
+  test("a second store on an open folder is refused; a lock left by a dead process is not", async () => {
+    const dir = await tempDir();
+    const store = open(dir);
+    await store.load();
+    await expect(open(dir).load()).rejects.toThrow("already open");
+    await store.commit([msg("m1")]);
+    await store.close();
+    // A lock file left by a killed process: its pid no longer runs.
+    const dead = Bun.spawn(["true"]);
+    await dead.exited;
+    writeFileSync(join(dir, "store.lock"), `${dead.pid}\n`);
+    expect(ids(await loadOnce(dir), "room:lobby")).toEqual(["m1"]);
+  });
+
+  test("a folder locked by another running process is refused, naming the lock file", async () => {
+    const dir = await tempDir();
+    const other = Bun.spawn(["sleep", "30"]);
+    try {
+      writeFileSync(join(dir, "store.lock"), `${other.pid}\n`);
+      await expect(open(dir).load()).rejects.toThrow(join(dir, "store.lock"));
+      expect(readFileSync(join(dir, "store.lock"), "utf8")).toBe(`${other.pid}\n`);
+    } finally {
+      other.kill();
+      await other.exited;
+    }
   });
 
   test("commits after close are refused", async () => {
@@ -276,7 +323,7 @@ describe("JsonFileStore", () => {
     const store = open(dir);
     await store.load();
     await store.close();
-    expect(store.commit([msg("m1")])).rejects.toThrow("closed");
+    await expect(store.commit([msg("m1")])).rejects.toThrow("closed");
   });
 });
 
