@@ -40,13 +40,6 @@ export class Connections {
   unsubscribeUser(user: string, topic: string): void {
     for (const c of this.of(user)) c.unsubscribe(topic);
   }
-
-  /** Number of authenticated connections. */
-  count(): number {
-    let n = 0;
-    for (const set of this.#byUser.values()) n += set.size;
-    return n;
-  }
 }
 
 const EMPTY: ReadonlySet<Conn> = new Set();

@@ -56,11 +56,6 @@ export class History {
       ? list.slice(start, Math.min(end, start + limit))
       : list.slice(Math.max(start, end - limit), end);
   }
-
-  /** Every key and its messages (for tests and diagnostics). */
-  keys(): IterableIterator<string> {
-    return this.#lists.keys();
-  }
 }
 
 function clientKey(key: string, from: string, clientId: string): string {
