@@ -107,7 +107,10 @@ export function describeError(err: unknown, server?: string): string {
     const advice =
       err.kind === "timeout"
         ? `the server did not answer in time${where}; check it is running and reachable, or raise --timeout`
-        : `check that the server is running and that --server or CHAT_SERVER points to it${where}`;
+        : `check that the server is running and that --server or CHAT_SERVER points to it${where}` +
+          (server?.startsWith("wss://")
+            ? "; for a certificate from a private CA, pass the CA with --ca FILE"
+            : "");
     return `error: ${err.message}\n${advice}`;
   }
   if (err instanceof CancelledError) return err.message;

@@ -466,8 +466,10 @@ export class ChatSession {
   #onMember(room: string, user: string, event: string): void {
     const c = this.opts.colors;
     this.users.add(user);
-    const verb = event === "kicked" ? "was removed from" : event === "left" ? "left" : "joined";
-    const who = user === this.me ? "you" : user;
+    const isMe = user === this.me;
+    const removed = isMe ? "were removed from" : "was removed from";
+    const verb = event === "kicked" ? removed : event === "left" ? "left" : "joined";
+    const who = isMe ? "you" : user;
     // Joining is told by the join itself or by the admin's decision.
     if (!(user === this.me && event === "joined"))
       this.print(showNotice(`${who} ${verb} #${room}`, c));
