@@ -236,6 +236,23 @@ describe("ChatSession", () => {
   });
 });
 
+describe("room changes", () => {
+  test("being kicked from the current room says so and moves to another room", async () => {
+    const { term, conn } = await setup();
+    conn.emit({ type: "member", room: "lobby", user: "alice", event: "kicked" });
+    expect(term.text()).toContain("-- you were removed from #lobby");
+    expect(term.screen().at(-1)).toBe("#dev>");
+  });
+
+  test("a shut-down room is announced with a bell and left", async () => {
+    const { term, conn } = await setup();
+    conn.emit({ type: "room_shutdown", room: "lobby" });
+    expect(term.text()).toContain("-- #lobby was shut down");
+    expect(term.bells).toBe(1);
+    expect(term.screen().at(-1)).toBe("#dev>");
+  });
+});
+
 describe("slash commands", () => {
   test("/createroom without settings asks for them in dialogs, then creates and enters", async () => {
     const { term, conn, dialogs } = await setup({ answers: ["closed", "hidden", "ops talk"] });
