@@ -201,6 +201,7 @@ async function main(argv: string[]): Promise<number> {
   const [name = "", ...args] = rest;
   const early = startEarly(leading, name);
   const command = await loadCommand(name);
+  currentCommand = command?.name ?? "";
   if (!command) throw (await import("./commands.ts")).unknownCommand(name);
   const wantsHelp = args.slice(0, Math.max(0, args.indexOf("--")) || args.length);
   if (wantsHelp.includes("--help") || wantsHelp.includes("-h")) {
@@ -321,6 +322,7 @@ async function runCommand(
 }
 
 let currentServer: string | undefined;
+let currentCommand = "";
 
 // Output is written synchronously: nothing is pending at exit.
 function finish(code: number): void {
@@ -330,6 +332,11 @@ function finish(code: number): void {
 try {
   finish(await main(process.argv.slice(2)));
 } catch (err) {
-  writeLine(STDERR, describeError(err, currentServer));
+  const helpFor = currentCommand ? `chat help ${currentCommand}` : "chat help";
+  const withHint =
+    err instanceof UsageError && !err.hint
+      ? new UsageError(err.message, `\`${helpFor}\` shows the usage`)
+      : err;
+  writeLine(STDERR, describeError(withHint, currentServer));
   finish(exitCodeFor(err));
 }

@@ -145,6 +145,26 @@ describe("Choosing the server and the session", () => {
     expect(jsonLines(byDefault.stdout)).toEqual([{ user: alice.name, server: server.url }]);
   });
 
+  test("one config folder keeps a session per server", async () => {
+    const other = await startServer();
+    try {
+      const alice = await registerUser(server.url, "multi");
+      await chat(["--server", other.url, "register", alice.name, "--password-stdin"], {
+        configDir: alice.configDir,
+        stdin: `${PASSWORD}\n`,
+      });
+      const saved = JSON.parse(await Bun.file(join(alice.configDir, "auth.json")).text());
+      expect(Object.keys(saved.sessions).sort()).toEqual([server.url, other.url].sort());
+      expect(saved.last).toBe(other.url);
+      expect(await alice.ok(["whoami"])).toBe(`${alice.name}\n`);
+      await alice.ok(["logout"]);
+      const left = await chat(["--server", other.url, "whoami"], { configDir: alice.configDir });
+      expect(left.stdout).toBe(`${alice.name}\n`);
+    } finally {
+      await other.stop();
+    }
+  });
+
   test("CHAT_CONFIG_DIR names the config folder", async () => {
     const alice = await registerUser(server.url, "cfg");
     const result = await chat(["--server", server.url, "whoami"], {
