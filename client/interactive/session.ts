@@ -19,7 +19,10 @@ import type { Dialogs } from "./dialogs.ts";
 import { describeRoom, type Shown, showDm, showError, showMessage, showNotice } from "./display.ts";
 import type { StateStore } from "./history-file.ts";
 import { buildPrompt } from "./status.ts";
+import { fetchDmsAfter, fetchRoomAfter, Timeline } from "./timeline.ts";
+import { RoomEvents } from "./room-events.ts";
 import { TypingNotifier } from "./typing.ts";
+import { TypingBoard } from "./typing-board.ts";
 
 /** What the session needs of a connection (client/connection.ts provides it). */
 export interface SessionConnection {
@@ -46,12 +49,6 @@ export interface SessionOptions extends ChatLineStreams {
   recentCount?: number;
 }
 
-// A typing notice that was never withdrawn stops showing after this long.
-const TYPING_STALE_MS = 8_000;
-// Ids of shown messages remembered to drop duplicates (live event and reply, catch-up).
-const SEEN_MAX = 10_000;
-const CATCH_UP_PAGE = 200;
-
 /** A running interactive session. */
 export class ChatSession {
   readonly opts: SessionOptions;
@@ -61,16 +58,15 @@ export class ChatSession {
   me: string;
   room: string | null = null;
   #connection: ConnectionState = "open";
-  #typing = new Map<string, Map<string, ReturnType<typeof setTimeout>>>();
-  #lastSeen = new Map<string, string>();
-  #dmLastSeen = new Map<string, string>();
-  #seen = new Set<string>();
-  #presence = new Map<string, string>();
+  #typing = new TypingBoard((room) => {
+    if (room === this.room) this.#refreshPrompt();
+  });
+  #timeline = new Timeline();
+  #roomEvents = new RoomEvents(this);
   #lastErrorCode: string | null = null;
   #droppedAt: number | null = null;
   #offlineTimer: ReturnType<typeof setInterval> | null = null;
   #now: () => number;
-  #cursors: { rooms: Map<string, string>; dms: Map<string, string> } | null = null;
   #notifier: TypingNotifier;
   #done: Promise<number>;
   #finish: (code: number) => void = () => {};
@@ -115,7 +111,8 @@ export class ChatSession {
   /** Load rooms, enter `room` (or none), and remember where each room stands. */
   async start(room: string | null): Promise<void> {
     await this.refreshRooms();
-    await Promise.all([...this.#memberRooms()].map((r) => this.#baseline(r)));
+    const request = this.#request;
+    await Promise.all([...this.#memberRooms()].map((r) => this.#timeline.baseline(request, r)));
     if (room) await this.enter(room);
     else
       this.print(
@@ -175,7 +172,7 @@ export class ChatSession {
     this.#notifier.stop();
     this.#stopOfflineClock();
     for (const stop of this.#unsubscribe) stop();
-    for (const timers of this.#typing.values()) for (const t of timers.values()) clearTimeout(t);
+    this.#typing.clearAll();
     this.line.close();
     this.opts.output.write("\n");
     this.opts.conn.close();
@@ -192,37 +189,21 @@ export class ChatSession {
       case "dm":
         return this.#showDm(event as unknown as DirectMessage);
       case "typing":
-        return this.#setTyping(String(e.room), String(e.user), e.typing === true);
-      case "presence":
-        return this.#onPresence(String(e.user), String(e.status));
-      case "join_request":
-        this.print(
-          showNotice(
-            `${e.user} asks to join #${e.room}: /approve ${e.room} ${e.user} or /deny ${e.room} ${e.user}`,
-            c,
-            true,
-          ),
-        );
+        if (e.user !== this.me) this.#typing.set(String(e.room), String(e.user), e.typing === true);
         return;
-      case "join_decision":
-        return void this.#onDecision(String(e.room), e.approved === true);
-      case "member":
-        return this.#onMember(String(e.room), String(e.user), String(e.event));
-      case "room_update":
-        return this.#onRoomUpdate(e.room as RoomInfo);
-      case "room_shutdown":
-        return this.#onShutdown(String(e.room));
       case "error":
         if (typeof e.code === "string") this.#lastErrorCode = e.code;
         this.print(showError(String(e.message ?? "error from the server"), c));
         return;
       default:
-        return; // newer event types are not shown
+        // Room and presence notices; newer event types are not shown.
+        this.#roomEvents.handle(event.type, e);
+        return;
     }
   }
 
   #prompt(): string {
-    const typers = this.room ? [...(this.#typing.get(this.room)?.keys() ?? [])] : [];
+    const typers = this.#typing.users(this.room);
     const offlineSeconds =
       this.#droppedAt === null ? 0 : Math.floor((this.#now() - this.#droppedAt) / 1000);
     return buildPrompt(
@@ -255,6 +236,8 @@ export class ChatSession {
     });
   }
 
+  #request = (msg: ClientMessage) => this.opts.conn.request(msg);
+
   async #onLine(text: string): Promise<void> {
     const line = text.trim();
     if (line === "") return;
@@ -285,42 +268,28 @@ export class ChatSession {
     }
   }
 
-  /** Show a DM the user sent (from the reply), unless the event showed it already. */
-  showSentDm(message: DirectMessage): void {
-    this.#showDm(message);
-  }
-
-  #isNew(id: string): boolean {
-    if (this.#seen.has(id)) return false;
-    this.#seen.add(id);
-    if (this.#seen.size > SEEN_MAX) {
-      const oldest = this.#seen.values().next().value;
-      if (oldest !== undefined) this.#seen.delete(oldest);
-    }
-    return true;
-  }
-
   #showRoomMessage(msg: ChatMessage): void {
     this.users.add(msg.from);
-    this.#clearTyping(msg.room, msg.from);
-    this.#lastSeen.set(msg.room, msg.id);
-    if (!this.#isNew(msg.id)) return;
+    this.#typing.clear(msg.room, msg.from);
+    this.#timeline.noteRoom(msg);
+    if (!this.#timeline.isNew(msg.id)) return;
     this.print(showMessage(msg, { me: this.me, room: this.room, colors: this.opts.colors }));
   }
 
   #showDm(msg: DirectMessage): void {
     const peer = msg.from === this.me ? msg.to : msg.from;
     this.users.add(peer);
-    this.#dmLastSeen.set(peer, msg.id);
-    if (!this.#isNew(msg.id)) return;
+    this.#timeline.noteDm(peer, msg);
+    if (!this.#timeline.isNew(msg.id)) return;
     this.print(showDm(msg, { me: this.me, room: this.room, colors: this.opts.colors }));
   }
 
   #showHistory(messages: (ChatMessage | DirectMessage)[], isQuiet: boolean): void {
     for (const m of messages) {
       if ("room" in m) {
-        if (isQuiet) this.#seen.add(m.id);
-        this.#lastSeen.set(m.room, m.id);
+        const isNew = this.#timeline.isNew(m.id);
+        this.#timeline.noteRoom(m);
+        if (!isNew && !isQuiet) continue;
         this.users.add(m.from);
         const shown = showMessage(m, { me: this.me, room: this.room, colors: this.opts.colors });
         // Recent history on entering a room is context, not news: no bell.
@@ -331,53 +300,18 @@ export class ChatSession {
     }
   }
 
-  async #baseline(room: string): Promise<void> {
-    try {
-      const reply = await this.opts.conn.request({ type: "history", room, limit: 1 });
-      if (reply.type !== "history") return;
-      const last = reply.messages[reply.messages.length - 1];
-      if (last && !this.#lastSeen.has(room)) this.#lastSeen.set(room, last.id);
-    } catch {
-      // Without a baseline a room is caught up from its recent history after a reconnect.
-    }
-  }
-
-  #setTyping(room: string, user: string, isTyping: boolean): void {
-    if (user === this.me) return;
-    this.users.add(user);
-    if (!isTyping) return this.#clearTyping(room, user);
-    let users = this.#typing.get(room);
-    if (!users) this.#typing.set(room, (users = new Map()));
-    clearTimeout(users.get(user));
-    users.set(
-      user,
-      setTimeout(() => this.#clearTyping(room, user), TYPING_STALE_MS),
-    );
-    if (room === this.room) this.#refreshPrompt();
-  }
-
-  #clearTyping(room: string, user: string): void {
-    const users = this.#typing.get(room);
-    const timer = users?.get(user);
-    if (!users || timer === undefined) return;
-    clearTimeout(timer);
-    users.delete(user);
-    if (room === this.room) this.#refreshPrompt();
-  }
-
   async #onState(state: ConnectionState): Promise<void> {
     const previous = this.#connection;
     this.#connection = state;
     if (state === "reconnecting" && previous === "open") {
       // Where each room stood when the connection dropped: messages that arrive live
       // while catching up must not move the catch-up past ones still missing.
-      this.#cursors = { rooms: new Map(this.#lastSeen), dms: new Map(this.#dmLastSeen) };
+      this.#timeline.markDropped();
       this.#notifier.reset();
       this.#droppedAt = this.#now();
       // The prompt counts the seconds offline, so that a long wait is visibly alive.
       this.#offlineTimer = setInterval(() => this.#refreshPrompt(), 1000);
-      for (const timers of this.#typing.values()) for (const t of timers.values()) clearTimeout(t);
-      this.#typing.clear();
+      this.#typing.clearAll();
       this.print(showNotice("connection lost; reconnecting...", this.opts.colors));
     }
     if (state !== "reconnecting") this.#stopOfflineClock();
@@ -401,93 +335,27 @@ export class ChatSession {
 
   async #catchUp(): Promise<void> {
     const c = this.opts.colors;
-    const cursors = this.#cursors ?? {
-      rooms: new Map(this.#lastSeen),
-      dms: new Map(this.#dmLastSeen),
-    };
-    this.#cursors = null;
+    const cursors = this.#timeline.takeCursors();
+    const request = this.#request;
     try {
       await this.refreshRooms();
-      for (const room of this.#memberRooms())
-        await this.#catchUpRoom(room, cursors.rooms.get(room));
-      for (const [peer, after] of cursors.dms) await this.#catchUpDm(peer, after);
+      for (const room of this.#memberRooms()) {
+        await fetchRoomAfter(request, room, cursors.rooms.get(room), (m) =>
+          this.#showRoomMessage(m),
+        );
+      }
+      for (const [peer, after] of cursors.dms) {
+        await fetchDmsAfter(request, peer, after, (m) => this.#showDm(m));
+      }
       this.print(showNotice("reconnected", c));
     } catch (err) {
       this.print(showError(`catching up failed: ${errorText(err)}`, c));
     }
   }
 
-  async #catchUpRoom(room: string, from: string | undefined): Promise<void> {
-    let after = from;
-    for (;;) {
-      const msg: ClientMessage = after
-        ? { type: "history", room, after, limit: CATCH_UP_PAGE }
-        : { type: "history", room, limit: CATCH_UP_PAGE };
-      const reply = await this.opts.conn.request(msg);
-      if (reply.type !== "history") return;
-      const fresh = reply.messages.filter((m): m is ChatMessage => "room" in m);
-      for (const m of fresh) this.#showRoomMessage(m);
-      const last = fresh[fresh.length - 1];
-      if (!after || !last || fresh.length < CATCH_UP_PAGE) return;
-      after = last.id;
-    }
-  }
-
-  async #catchUpDm(peer: string, after: string): Promise<void> {
-    const reply = await this.opts.conn.request({
-      type: "history",
-      user: peer,
-      after,
-      limit: CATCH_UP_PAGE,
-    });
-    if (reply.type !== "history") return;
-    for (const m of reply.messages) if (!("room" in m)) this.#showDm(m);
-  }
-
-  // The server sends a change once per shared room: show it once.
-  #onPresence(user: string, status: string): void {
-    if (user === this.me || this.#presence.get(user) === status) return;
-    this.#presence.set(user, status);
-    this.users.add(user);
-    this.print(showNotice(`${user} is ${status}`, this.opts.colors));
-  }
-
-  async #onDecision(room: string, isApproved: boolean): Promise<void> {
-    const c = this.opts.colors;
-    if (!isApproved) {
-      this.print(showNotice(`your request to join #${room} was denied`, c, true));
-      return;
-    }
-    this.print(showNotice(`you are now a member of #${room}: /join ${room} to go there`, c, true));
-    await this.refreshRooms().catch(() => {});
-    await this.#baseline(room);
-  }
-
-  #onMember(room: string, user: string, event: string): void {
-    const c = this.opts.colors;
-    this.users.add(user);
-    const isMe = user === this.me;
-    const removed = isMe ? "were removed from" : "was removed from";
-    const verb = event === "kicked" ? removed : event === "left" ? "left" : "joined";
-    const who = isMe ? "you" : user;
-    // Joining is told by the join itself or by the admin's decision.
-    if (!(user === this.me && event === "joined"))
-      this.print(showNotice(`${who} ${verb} #${room}`, c));
-    if (user === this.me && event !== "joined") this.#dropRoom(room);
-    const info = this.rooms.get(room);
-    if (info && user !== this.me) info.members += event === "joined" ? 1 : -1;
-  }
-
-  #onRoomUpdate(room: RoomInfo): void {
-    const known = this.rooms.get(room.name);
-    this.rooms.set(room.name, { ...room, role: known?.role ?? room.role });
-    this.print(showNotice(`room settings: ${describeRoom(room)}`, this.opts.colors));
-  }
-
-  #onShutdown(room: string): void {
-    this.print(showNotice(`#${room} was shut down`, this.opts.colors, true));
-    this.#dropRoom(room);
-    this.rooms.delete(room);
+  /** Start following a room the user just became a member of (for catch-up). */
+  async watchRoom(room: string): Promise<void> {
+    await this.#timeline.baseline(this.#request, room);
   }
 
   /** Forget a room the user is no longer in; leave it as the current room if it was. */
@@ -498,7 +366,7 @@ export class ChatSession {
   #dropRoom(room: string): void {
     const info = this.rooms.get(room);
     if (info) info.role = null;
-    this.#typing.delete(room);
+    this.#typing.forgetRoom(room);
     if (this.room !== room) return;
     if (this.room === room) this.#notifier.stop();
     this.room = [...this.#memberRooms()][0] ?? null;

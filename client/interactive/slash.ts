@@ -5,29 +5,14 @@
  * arguments filled in (current room, dialogs), `/join` switching rooms, the seed's
  * `/login <user> <password>` and `/register <user> <password> <password>`, `/quit`.
  */
-import {
-  COMMANDS,
-  type CommandContext,
-  type CommandIO,
-  parseCommandLine,
-  type PromptHooks,
-  splitWords,
-} from "../commands.ts";
+import { COMMANDS, type PromptHooks, splitWords } from "../commands.ts";
 import { CancelledError, describeError } from "../errors.ts";
-import type { Connection } from "../connection.ts";
-import type { Choice } from "./dialogs.ts";
 import { showError, showNotice } from "./display.ts";
+import { createRoom, decide, editRoom } from "./room-forms.ts";
 import type { ChatSession } from "./session.ts";
+import { ask, runTable, type SlashOptions } from "./table.ts";
 
-/** What slash commands need besides the session. */
-export interface SlashOptions {
-  conn: Connection;
-  server: string;
-  configDir: string;
-  timeoutMs: number;
-  /** The session token in use (it changes with /login and /register). */
-  token(): string | null;
-}
+export type { SlashOptions } from "./table.ts";
 
 const LOCAL_HELP: [string, string][] = [
   ["/quit", "leave the chat (also Ctrl-D on an empty line)"],
@@ -114,66 +99,9 @@ function rawTail(line: string): string[] {
   return m[2] ? [m[1] ?? "", m[2]] : [m[1] ?? ""];
 }
 
-/** Run a command of the table with the session's IO; resolves to its exit code. */
-export async function runTable(
-  session: ChatSession,
-  opts: SlashOptions,
-  argv: string[],
-  hooks?: Partial<PromptHooks>,
-  isQuiet = false,
-): Promise<number> {
-  const c = session.opts.colors;
-  const io: CommandIO = {
-    out: (text) => {
-      if (!isQuiet) for (const l of text.split("\n")) session.print(l);
-    },
-    json: (obj) => session.print(JSON.stringify(obj)),
-    err: (text) => session.print(c.red(text)),
-    colors: c,
-    isTTY: true,
-    readStdin: async () => "",
-    prompt: {
-      password: hooks?.password ?? ((message) => ask(session, (d) => d.password(message))),
-      confirm: hooks?.confirm ?? ((message) => ask(session, (d) => d.confirm(message, false))),
-    },
-  };
-  const ctx: CommandContext = {
-    io,
-    connect: async () => borrowed(opts.conn),
-    server: opts.server,
-    configDir: opts.configDir,
-    token: opts.token(),
-    json: false,
-    timeoutMs: opts.timeoutMs,
-    signal: new AbortController().signal,
-  };
-  const parsed = parseCommandLine(argv, {}, "/");
-  return parsed.command.run(ctx, parsed);
-}
-
 function runQuiet(session: ChatSession, opts: SlashOptions, argv: string[]): Promise<number> {
   // The server echoes sent messages and DMs to this connection: they show once, from there.
   return runTable(session, opts, argv, undefined, true);
-}
-
-async function ask<T>(
-  session: ChatSession,
-  dialog: (d: ChatSession["opts"]["dialogs"]) => Promise<T | null>,
-): Promise<T> {
-  const answer = await session.modal(dialog);
-  if (answer === null) throw new CancelledError();
-  return answer;
-}
-
-// The live connection lent to a command: a command closing it must not end the chat.
-function borrowed(conn: Connection): Connection {
-  return new Proxy(conn, {
-    get(target, prop) {
-      if (prop === "close") return () => {};
-      const value: unknown = Reflect.get(target, prop, target);
-      return typeof value === "function" ? value.bind(target) : value;
-    },
-  });
 }
 
 // Passwords are asked in a masked dialog here, or given as in `/login <user> <password>`.
@@ -244,107 +172,4 @@ async function startSession(
   if (code !== 0 || !opts.conn.user) return;
   session.me = opts.conn.user;
   await session.refreshRooms();
-}
-
-async function createRoom(
-  session: ChatSession,
-  opts: SlashOptions,
-  name: string,
-  args: string[],
-): Promise<void> {
-  let argv = args;
-  const positionals = args.filter((a) => !a.startsWith("--"));
-  const needsRoom = positionals.length === 0;
-  const needsSettings = name === "createroom" && positionals.length < 3;
-  if (needsRoom || needsSettings) {
-    const filled = await askRoomSettings(session, positionals[0], name === "createroom");
-    if (!filled) return session.print(showNotice("cancelled", session.opts.colors));
-    argv = filled;
-  }
-  const room = (argv[0] ?? "").replace(/^#/, "").toLowerCase();
-  const code = await runTable(session, opts, ["createroom", ...argv]);
-  if (code !== 0) return;
-  await session.refreshRooms();
-  await session.enter(room);
-}
-
-async function askRoomSettings(
-  session: ChatSession,
-  room: string | undefined,
-  isPositional: boolean,
-): Promise<string[] | null> {
-  void isPositional;
-  return session.modal(async (d) => {
-    const name = room ?? (await d.text("Room name", { placeholder: "e.g. dev" }));
-    if (!name) return null;
-    const open = await d.select("Who may join?", [
-      { value: "open", label: "open", hint: "anyone joins at once" },
-      { value: "closed", label: "closed", hint: "you approve each request" },
-    ] satisfies Choice<"open" | "closed">[]);
-    if (!open) return null;
-    const visible = await d.select("Listed in /rooms?", [
-      { value: "visible", label: "visible", hint: "everyone sees it" },
-      { value: "hidden", label: "hidden", hint: "joinable by name only" },
-    ] satisfies Choice<"visible" | "hidden">[]);
-    if (!visible) return null;
-    const topic = await d.text("Topic (optional)", { placeholder: "leave empty for none" });
-    if (topic === null) return null;
-    return topic ? [name, open, visible, "--topic", topic] : [name, open, visible];
-  });
-}
-
-async function editRoom(
-  session: ChatSession,
-  opts: SlashOptions,
-  name: string,
-  args: string[],
-): Promise<void> {
-  const positionals = args.filter((a) => !a.startsWith("--"));
-  const hasFlags = args.some((a) => a.startsWith("--"));
-  const isComplete = name === "editroom" ? positionals.length >= 3 : hasFlags;
-  if (isComplete || positionals.length === 0) {
-    await runTable(session, opts, [name, ...args]);
-    return;
-  }
-  const room = (positionals[0] ?? "").replace(/^#/, "").toLowerCase();
-  const current = session.rooms.get(room);
-  const filled = await session.modal(async (d) => {
-    const open = await d.select(`#${room}: who may join?`, [
-      { value: "open", label: "open", hint: current?.open ? "now" : undefined },
-      { value: "closed", label: "closed", hint: current?.open === false ? "now" : undefined },
-    ] satisfies Choice<"open" | "closed">[]);
-    if (!open) return null;
-    const visible = await d.select(`#${room}: listed in /rooms?`, [
-      { value: "visible", label: "visible", hint: current?.visible ? "now" : undefined },
-      { value: "hidden", label: "hidden", hint: current?.visible === false ? "now" : undefined },
-    ] satisfies Choice<"visible" | "hidden">[]);
-    if (!visible) return null;
-    const topic = await d.text(`#${room}: topic`, { initial: current?.topic ?? "" });
-    if (topic === null) return null;
-    return [room, open, visible, "--topic", topic];
-  });
-  if (!filled) return session.print(showNotice("cancelled", session.opts.colors));
-  await runTable(session, opts, ["editroom", ...filled]);
-}
-
-async function decide(
-  session: ChatSession,
-  opts: SlashOptions,
-  verb: "approve" | "deny",
-  room: string | undefined,
-): Promise<void> {
-  const c = session.opts.colors;
-  const reply = await opts.conn.request(
-    room ? { type: "requests", room: room.replace(/^#/, "") } : { type: "requests" },
-  );
-  const requests = reply.type === "requests" ? reply.requests : [];
-  if (requests.length === 0) return session.print(showNotice("no pending requests", c));
-  const choice = await session.modal((d) =>
-    d.select(
-      verb === "approve" ? "Approve which request?" : "Deny which request?",
-      requests.map((r) => ({ value: `${r.room} ${r.user}`, label: `${r.user} -> #${r.room}` })),
-    ),
-  );
-  if (!choice) return session.print(showNotice("cancelled", c));
-  await runTable(session, opts, [verb, ...choice.split(" ")]);
 }

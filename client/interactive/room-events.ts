@@ -1,0 +1,105 @@
+/**
+ * Notices about people and rooms: presence, join requests and decisions, members coming
+ * and going, room settings and shutdowns. Shown as `-- ...` lines; the session's room
+ * list is kept in step.
+ */
+import type { RoomInfo } from "../../shared/protocol.ts";
+import type { Colors } from "../render.ts";
+import { describeRoom, type Shown, showNotice } from "./display.ts";
+
+/** What the notices need of the session. */
+export interface RoomEventTarget {
+  readonly me: string;
+  readonly rooms: Map<string, RoomInfo>;
+  readonly users: Set<string>;
+  readonly opts: { colors: Colors };
+  print(shown: Shown): void;
+  refreshRooms(): Promise<void>;
+  /** Start following a room the user just became a member of. */
+  watchRoom(room: string): Promise<void>;
+  /** The user is no longer in the room. */
+  leftRoom(room: string): void;
+}
+
+/** Shows room and presence events for one session. */
+export class RoomEvents {
+  #s: RoomEventTarget;
+  #presence = new Map<string, string>();
+
+  constructor(target: RoomEventTarget) {
+    this.#s = target;
+  }
+
+  /** Show the event if it is one of these; false for other event types. */
+  handle(type: string, e: Record<string, unknown>): boolean {
+    switch (type) {
+      case "presence":
+        this.#presenceChanged(String(e.user), String(e.status));
+        return true;
+      case "join_request": {
+        const [room, user] = [String(e.room), String(e.user)];
+        const text = `${user} asks to join #${room}: /approve ${room} ${user} or /deny ${room} ${user}`;
+        this.#s.print(showNotice(text, this.#s.opts.colors, true));
+        return true;
+      }
+      case "join_decision":
+        void this.#decided(String(e.room), e.approved === true);
+        return true;
+      case "member":
+        this.#member(String(e.room), String(e.user), String(e.event));
+        return true;
+      case "room_update":
+        this.#updated(e.room as RoomInfo);
+        return true;
+      case "room_shutdown":
+        this.#s.print(showNotice(`#${e.room} was shut down`, this.#s.opts.colors, true));
+        this.#s.leftRoom(String(e.room));
+        this.#s.rooms.delete(String(e.room));
+        return true;
+      default:
+        return false;
+    }
+  }
+
+  // The server sends a change once per shared room: show it once.
+  #presenceChanged(user: string, status: string): void {
+    if (user === this.#s.me || this.#presence.get(user) === status) return;
+    this.#presence.set(user, status);
+    this.#s.users.add(user);
+    this.#s.print(showNotice(`${user} is ${status}`, this.#s.opts.colors));
+  }
+
+  async #decided(room: string, isApproved: boolean): Promise<void> {
+    const c = this.#s.opts.colors;
+    if (!isApproved) {
+      this.#s.print(showNotice(`your request to join #${room} was denied`, c, true));
+      return;
+    }
+    const text = `you are now a member of #${room}: /join ${room} to go there`;
+    this.#s.print(showNotice(text, c, true));
+    await this.#s.refreshRooms().catch(() => {
+      // The list is refreshed again on the next join or reconnect.
+    });
+    await this.#s.watchRoom(room);
+  }
+
+  #member(room: string, user: string, event: string): void {
+    this.#s.users.add(user);
+    const isMe = user === this.#s.me;
+    const removed = isMe ? "were removed from" : "was removed from";
+    const verb = event === "kicked" ? removed : event === "left" ? "left" : "joined";
+    // The user's own joining is told by the join itself or by the admin's decision.
+    if (!(isMe && event === "joined")) {
+      this.#s.print(showNotice(`${isMe ? "you" : user} ${verb} #${room}`, this.#s.opts.colors));
+    }
+    if (isMe && event !== "joined") this.#s.leftRoom(room);
+    const info = this.#s.rooms.get(room);
+    if (info && !isMe) info.members += event === "joined" ? 1 : -1;
+  }
+
+  #updated(room: RoomInfo): void {
+    const known = this.#s.rooms.get(room.name);
+    this.#s.rooms.set(room.name, { ...room, role: known?.role ?? room.role });
+    this.#s.print(showNotice(`room settings: ${describeRoom(room)}`, this.#s.opts.colors));
+  }
+}

@@ -1,0 +1,81 @@
+/**
+ * Runs a command of the shared table inside the chat: its output printed above the
+ * prompt, its questions asked in clack dialogs, on the chat's own live connection.
+ */
+import {
+  type CommandContext,
+  type CommandIO,
+  parseCommandLine,
+  type PromptHooks,
+} from "../commands.ts";
+import type { Connection } from "../connection.ts";
+import { CancelledError } from "../errors.ts";
+import type { ChatSession } from "./session.ts";
+
+/** What slash commands need besides the session. */
+export interface SlashOptions {
+  conn: Connection;
+  server: string;
+  configDir: string;
+  timeoutMs: number;
+  /** The session token in use (it changes with /login and /register). */
+  token(): string | null;
+}
+
+/** Run a command of the table with the session's IO; resolves to its exit code. */
+export async function runTable(
+  session: ChatSession,
+  opts: SlashOptions,
+  argv: string[],
+  hooks?: Partial<PromptHooks>,
+  isQuiet = false,
+): Promise<number> {
+  const c = session.opts.colors;
+  const io: CommandIO = {
+    out: (text) => {
+      if (!isQuiet) for (const l of text.split("\n")) session.print(l);
+    },
+    json: (obj) => session.print(JSON.stringify(obj)),
+    err: (text) => session.print(c.red(text)),
+    colors: c,
+    isTTY: true,
+    readStdin: async () => "",
+    prompt: {
+      password: hooks?.password ?? ((message) => ask(session, (d) => d.password(message))),
+      confirm: hooks?.confirm ?? ((message) => ask(session, (d) => d.confirm(message, false))),
+    },
+  };
+  const ctx: CommandContext = {
+    io,
+    connect: async () => borrowed(opts.conn),
+    server: opts.server,
+    configDir: opts.configDir,
+    token: opts.token(),
+    json: false,
+    timeoutMs: opts.timeoutMs,
+    signal: new AbortController().signal,
+  };
+  const parsed = parseCommandLine(argv, {}, "/");
+  return parsed.command.run(ctx, parsed);
+}
+
+/** Ask in a dialog; a cancelled dialog throws CancelledError. */
+export async function ask<T>(
+  session: ChatSession,
+  dialog: (d: ChatSession["opts"]["dialogs"]) => Promise<T | null>,
+): Promise<T> {
+  const answer = await session.modal(dialog);
+  if (answer === null) throw new CancelledError();
+  return answer;
+}
+
+// The live connection lent to a command: a command closing it must not end the chat.
+function borrowed(conn: Connection): Connection {
+  return new Proxy(conn, {
+    get(target, prop) {
+      if (prop === "close") return () => {};
+      const value: unknown = Reflect.get(target, prop, target);
+      return typeof value === "function" ? value.bind(target) : value;
+    },
+  });
+}
