@@ -30,8 +30,9 @@ import {
   sessionFor,
 } from "./config.ts";
 import { Connection } from "./connection.ts";
-import { CancelledError, ChatError, describeError, exitCodeFor, UsageError } from "./errors.ts";
-import { makeColors, shouldUseColor } from "./render.ts";
+import { ChatError, describeError, exitCodeFor, UsageError } from "./errors.ts";
+import { isTerminal, makeIO, readCa, STDERR, STDIN, STDOUT, writeLine } from "./io.ts";
+import { shouldUseColor } from "./render.ts";
 
 /** What the interactive mode is started with (client/interactive.ts). */
 export interface InteractiveOptions {
@@ -46,104 +47,6 @@ export interface InteractiveOptions {
 
 const DEFAULT_TIMEOUT_S = 10;
 const env = process.env;
-
-const fs = () => require("node:fs") as typeof import("node:fs");
-
-const STDIN = 0;
-const STDOUT = 1;
-const STDERR = 2;
-
-/*
- * The process streams are used through their file descriptors: the first touch of
- * process.stdout, process.stderr or node:tty costs about 10 ms of start-up, more than
- * the whole of a one-shot `chat send` is allowed (node:fs, 2 ms, is loaded on first use).
- * Writes are synchronous, so each line is out before the next event is handled and
- * nothing is left behind at exit.
- */
-function writeLine(fd: number, text: string): void {
-  let bytes = Buffer.from(`${text}\n`);
-  while (bytes.length > 0) {
-    try {
-      bytes = bytes.subarray(fs().writeSync(fd, bytes));
-    } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      // A full non-blocking pipe: wait for the reader.
-      if (code === "EAGAIN") Bun.sleepSync(1);
-      // The reader went away (`chat listen | head -1`): nobody is left to tell.
-      else if (code === "EPIPE") process.exit(0);
-      else throw err;
-    }
-  }
-}
-
-let nullDevice: number | undefined;
-
-/** Whether a descriptor is a terminal: a character device other than /dev/null. */
-function isTerminal(fd: number): boolean {
-  if (process.platform === "win32") {
-    return Boolean((require("node:tty") as typeof import("node:tty")).isatty(fd));
-  }
-  try {
-    const stat = fs().fstatSync(fd);
-    if (!stat.isCharacterDevice()) return false;
-    nullDevice ??= fs().statSync("/dev/null").rdev;
-    return stat.rdev !== nullDevice;
-  } catch {
-    return false;
-  }
-}
-
-// Whether stdin and stdout are terminals, and the colours, are found out on first use:
-// `chat send` needs neither.
-function makeIO(opts: GlobalOptions): CommandIO {
-  let stdin: Promise<string> | null = null;
-  let isTTY: boolean | undefined;
-  let colors: CommandIO["colors"] | undefined;
-  return {
-    out: (text) => writeLine(STDOUT, text),
-    json: (obj) => writeLine(STDOUT, JSON.stringify(obj)),
-    err: (text) => writeLine(STDERR, text),
-    get colors() {
-      const { json, noColor } = opts;
-      colors ??= makeColors(shouldUseColor({ json, noColor, isTTY: isTerminal(STDOUT), env }));
-      return colors;
-    },
-    get isTTY() {
-      isTTY ??= isTerminal(STDIN) && isTerminal(STDOUT);
-      return isTTY;
-    },
-    readStdin: () => (stdin ??= Bun.stdin.text()),
-    prompt: TERMINAL_PROMPTS,
-  };
-}
-
-// Clack is loaded only when a prompt is actually shown.
-const TERMINAL_PROMPTS: PromptHooks = {
-  async password(message) {
-    const clack = await import("@clack/prompts");
-    const value = await clack.password({ message, mask: "*" });
-    if (clack.isCancel(value)) throw new CancelledError();
-    return value;
-  },
-  async confirm(message) {
-    const clack = await import("@clack/prompts");
-    const value = await clack.confirm({ message, initialValue: false });
-    if (clack.isCancel(value)) throw new CancelledError();
-    return value;
-  },
-};
-
-function readCa(path: string | undefined): string | undefined {
-  if (!path) return undefined;
-  try {
-    return fs().readFileSync(path, "utf8");
-  } catch {
-    throw new UsageError(
-      `cannot read the CA certificate '${path}'`,
-      "check the path given to --ca or CHAT_CA",
-    );
-  }
-}
 
 function parseLeading(globals: string[]): GlobalOptions {
   const { values, positionals } = parseOptions(globals, GLOBAL_OPTIONS);
@@ -261,7 +164,7 @@ async function runCommand(
   opts: GlobalOptions,
   early: EarlyStart,
 ): Promise<number> {
-  const io = makeIO(opts);
+  const io = makeIO(opts, env);
   const configDir = resolveConfigDir(opts.configDir);
   const auth = await (configDir === early.configDir ? early.auth : loadAuth(configDir));
   const server = resolveServer(opts.server ?? env.CHAT_SERVER, auth);

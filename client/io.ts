@@ -1,0 +1,112 @@
+/**
+ * The one-shot face's terminal: output through file descriptors, terminal checks, prompts.
+ *
+ * The process streams are used through their file descriptors: the first touch of
+ * process.stdout, process.stderr or node:tty costs about 10 ms of start-up, more than
+ * the whole of a one-shot `chat send` is allowed (node:fs, 2 ms, is loaded on first use).
+ * Writes are synchronous, so each line is out before the next event is handled and
+ * nothing is left behind at exit.
+ */
+import type { GlobalOptions } from "./args.ts";
+import type { CommandIO, PromptHooks } from "./commands.ts";
+import { CancelledError, UsageError } from "./errors.ts";
+import { makeColors, shouldUseColor } from "./render.ts";
+
+const fs = () => require("node:fs") as typeof import("node:fs");
+
+/** Standard descriptors. */
+export const STDIN = 0;
+export const STDOUT = 1;
+export const STDERR = 2;
+
+/** Write one line, all of it, now. */
+export function writeLine(fd: number, text: string): void {
+  let bytes = Buffer.from(`${text}\n`);
+  while (bytes.length > 0) {
+    try {
+      bytes = bytes.subarray(fs().writeSync(fd, bytes));
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      // A full non-blocking pipe: wait for the reader.
+      if (code === "EAGAIN") Bun.sleepSync(1);
+      // The reader went away (`chat listen | head -1`): nobody is left to tell.
+      else if (code === "EPIPE") process.exit(0);
+      else throw err;
+    }
+  }
+}
+
+let nullDevice: number | undefined;
+
+/** Whether a descriptor is a terminal: a character device other than /dev/null. */
+export function isTerminal(fd: number): boolean {
+  if (process.platform === "win32") {
+    return Boolean((require("node:tty") as typeof import("node:tty")).isatty(fd));
+  }
+  try {
+    const stat = fs().fstatSync(fd);
+    if (!stat.isCharacterDevice()) return false;
+    nullDevice ??= fs().statSync("/dev/null").rdev;
+    return stat.rdev !== nullDevice;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The IO handed to commands. Whether stdin and stdout are terminals, and the colours,
+ * are found out on first use: `chat send` needs neither.
+ */
+export function makeIO(
+  opts: Pick<GlobalOptions, "json" | "noColor">,
+  env: Record<string, string | undefined>,
+): CommandIO {
+  let stdin: Promise<string> | null = null;
+  let isTTY: boolean | undefined;
+  let colors: CommandIO["colors"] | undefined;
+  return {
+    out: (text) => writeLine(STDOUT, text),
+    json: (obj) => writeLine(STDOUT, JSON.stringify(obj)),
+    err: (text) => writeLine(STDERR, text),
+    get colors() {
+      const { json, noColor } = opts;
+      colors ??= makeColors(shouldUseColor({ json, noColor, isTTY: isTerminal(STDOUT), env }));
+      return colors;
+    },
+    get isTTY() {
+      isTTY ??= isTerminal(STDIN) && isTerminal(STDOUT);
+      return isTTY;
+    },
+    readStdin: () => (stdin ??= Bun.stdin.text()),
+    prompt: TERMINAL_PROMPTS,
+  };
+}
+
+// Clack is loaded only when a prompt is actually shown.
+const TERMINAL_PROMPTS: PromptHooks = {
+  async password(message) {
+    const clack = await import("@clack/prompts");
+    const value = await clack.password({ message, mask: "*" });
+    if (clack.isCancel(value)) throw new CancelledError();
+    return value;
+  },
+  async confirm(message) {
+    const clack = await import("@clack/prompts");
+    const value = await clack.confirm({ message, initialValue: false });
+    if (clack.isCancel(value)) throw new CancelledError();
+    return value;
+  },
+};
+
+/** The PEM text of the CA file given to --ca or CHAT_CA, if any. */
+export function readCa(path: string | undefined): string | undefined {
+  if (!path) return undefined;
+  try {
+    return fs().readFileSync(path, "utf8");
+  } catch {
+    throw new UsageError(
+      `cannot read the CA certificate '${path}'`,
+      "check the path given to --ca or CHAT_CA",
+    );
+  }
+}
