@@ -172,6 +172,18 @@ describe("ChatSession", () => {
     expect(term.text().split("alice: hello").length - 1).toBe(1);
   });
 
+  test("a sent line that wrapped is replaced by the message as stored, shown once", async () => {
+    const { term } = await setup();
+    const long = `${"wrapping words ".repeat(8)}end`;
+    await term.type(long + KEY.enter);
+    await Bun.sleep(0);
+    await tick();
+    const screen = term.screen();
+    expect(screen.at(-1)).toBe("#lobby>");
+    expect(screen.join("").split("end").length - 1).toBe(1);
+    expect(screen.some((l) => l.startsWith("#lobby> wrapping"))).toBe(false);
+  });
+
   test("the current room's typing users show in the prompt and clear with their message", async () => {
     const { term, conn } = await setup();
     conn.emit({ type: "typing", room: "lobby", user: "bob", typing: true });
