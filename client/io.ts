@@ -10,7 +10,7 @@
 import type { GlobalOptions } from "./args.ts";
 import type { CommandIO, PromptHooks } from "./commands.ts";
 import { CancelledError, UsageError } from "./errors.ts";
-import { makeColors, shouldUseColor } from "./render.ts";
+import type * as Render from "./render.ts";
 
 const fs = () => require("node:fs") as typeof import("node:fs");
 
@@ -69,8 +69,12 @@ export function makeIO(
     json: (obj) => writeLine(STDOUT, JSON.stringify(obj)),
     err: (text) => writeLine(STDERR, text),
     get colors() {
-      const { json, noColor } = opts;
-      colors ??= makeColors(shouldUseColor({ json, noColor, isTTY: isTerminal(STDOUT), env }));
+      if (!colors) {
+        // render.ts is loaded only by commands that print for people.
+        const { makeColors, shouldUseColor } = require("./render.ts") as typeof Render;
+        const isTTY = isTerminal(STDOUT);
+        colors = makeColors(shouldUseColor({ json: opts.json, noColor: opts.noColor, isTTY, env }));
+      }
       return colors;
     },
     get isTTY() {

@@ -32,7 +32,6 @@ import {
 import { Connection } from "./connection.ts";
 import { ChatError, describeError, exitCodeFor, UsageError } from "./errors.ts";
 import { isTerminal, makeIO, readCa, STDERR, STDIN, STDOUT, writeLine } from "./io.ts";
-import { shouldUseColor } from "./render.ts";
 
 /** What the interactive mode is started with (client/interactive.ts). */
 export interface InteractiveOptions {
@@ -64,7 +63,12 @@ async function startInteractive(opts: GlobalOptions, urlArg: string | undefined)
     server: explicit ? normalizeServerUrl(explicit) : null,
     configDir: resolveConfigDir(opts.configDir),
     timeoutMs: (opts.timeout ?? DEFAULT_TIMEOUT_S) * 1000,
-    color: shouldUseColor({ json: false, noColor: opts.noColor, isTTY: true, env }),
+    color: (await import("./render.ts")).shouldUseColor({
+      json: false,
+      noColor: opts.noColor,
+      isTTY: true,
+      env,
+    }),
   };
   const ca = readCa(opts.ca ?? env.CHAT_CA);
   if (ca) interactiveOpts.ca = ca;

@@ -11,6 +11,7 @@ import {
   sanitizeText,
   type WhoEntry,
 } from "../shared/protocol.ts";
+import { stripReply } from "./json.ts";
 
 /** Colour functions (all identity functions when colour is off). */
 export type Colors = ReturnType<typeof import("picocolors").createColors>;
@@ -195,81 +196,9 @@ export function renderEvent(event: RenderableEvent, c: Colors): string | null {
   }
 }
 
-function stripReply(e: Record<string, unknown>): Record<string, unknown> {
-  const { replyTo: _replyTo, ...rest } = e;
-  return rest;
-}
-
-function sanitizeDeep(value: unknown): unknown {
-  if (typeof value === "string") return sanitizeText(value);
-  if (Array.isArray(value)) return value.map(sanitizeDeep);
-  if (typeof value === "object" && value !== null) {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = sanitizeDeep(v);
-    return out;
-  }
-  return value;
-}
-
-/** A stored room message as `--json` prints it. */
-export function messageJson(m: ChatMessage): Record<string, unknown> {
-  return { type: "message", id: m.id, room: m.room, from: m.from, text: clean(m.text), ts: m.ts };
-}
-
-/** A stored direct message as `--json` prints it. */
-export function dmJson(m: DirectMessage): Record<string, unknown> {
-  return { type: "dm", id: m.id, from: m.from, to: m.to, text: clean(m.text), ts: m.ts };
-}
-
-/** A stored message of either kind (history holds both) as `--json` prints it. */
-export function storedJson(m: ChatMessage | DirectMessage): Record<string, unknown> {
-  return "room" in m ? messageJson(m) : dmJson(m);
-}
-
 /** A stored message of either kind as a human line, with the date. */
 export function renderStored(m: ChatMessage | DirectMessage, c: Colors): string {
   return "room" in m ? renderMessage(m, c, true) : renderDm(m, c, true);
-}
-
-/** An event as one `--json` object (SPEC section 3 shapes), or null when not printed. */
-export function eventJson(event: RenderableEvent): Record<string, unknown> | null {
-  const e = event as Record<string, unknown>;
-  switch (event.type) {
-    case "message":
-      return messageJson(e as unknown as ChatMessage);
-    case "dm":
-      return dmJson(e as unknown as DirectMessage);
-    case "presence":
-      return { type: "presence", user: e.user, status: e.status };
-    case "typing":
-      return { type: "typing", room: e.room, user: e.user, typing: e.typing };
-    case "join_request":
-      return { type: "join_request", room: e.room, user: e.user };
-    case "join_decision":
-      return { type: "join_decision", room: e.room, approved: e.approved };
-    case "welcome":
-      return null;
-    default:
-      return sanitizeDeep(stripReply(e)) as Record<string, unknown>;
-  }
-}
-
-/** A room as `rooms --json` prints it. */
-export function roomJson(r: RoomInfo): Record<string, unknown> {
-  return {
-    name: r.name,
-    open: r.open,
-    visible: r.visible,
-    admin: r.admin,
-    members: r.members,
-    role: r.role,
-    topic: clean(r.topic),
-  };
-}
-
-/** A `who` line as `--json` prints it. */
-export function whoJson(w: WhoEntry): Record<string, unknown> {
-  return { user: w.user, status: w.status, typing: w.typing };
 }
 
 /** Columns aligned by display width; the header row is dimmed. Cells are sanitised. */

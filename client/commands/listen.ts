@@ -9,7 +9,8 @@
 import type { ChatMessage, DirectMessage, ServerMessage } from "../../shared/protocol.ts";
 import type { Connection, ServerEvent } from "../connection.ts";
 import { ChatError, ConnectionError, EXIT, exitCodeFor } from "../errors.ts";
-import { eventJson, renderEvent } from "../render.ts";
+import { eventJson } from "../json.ts";
+import { renderEvent } from "../render.ts";
 import type { Command, CommandContext } from "./types.ts";
 import { expectReply, positiveInt, roomArg } from "./util.ts";
 

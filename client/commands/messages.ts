@@ -3,7 +3,7 @@
  */
 import type { ClientMessage, ServerMessage } from "../../shared/protocol.ts";
 import { ConnectionError } from "../errors.ts";
-import { dmJson, messageJson, renderStored, storedJson } from "../render.ts";
+import { dmJson, messageJson, storedJson } from "../json.ts";
 import type { Command, CommandContext } from "./types.ts";
 import { expectReply, messageText, positiveInt, roomArg, userArg } from "./util.ts";
 
@@ -79,9 +79,11 @@ export const history: Command = {
     if (typeof values.before === "string") msg.before = values.before;
     const conn = await ctx.connect();
     const reply = expectReply(await conn.request(msg), "history");
-    for (const m of reply.messages) {
-      if (ctx.json) ctx.io.json(storedJson(m));
-      else ctx.io.out(renderStored(m, ctx.io.colors));
+    if (ctx.json) {
+      for (const m of reply.messages) ctx.io.json(storedJson(m));
+    } else {
+      const { renderStored } = await import("../render.ts");
+      for (const m of reply.messages) ctx.io.out(renderStored(m, ctx.io.colors));
     }
     return 0;
   },

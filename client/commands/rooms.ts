@@ -4,7 +4,8 @@
  */
 import type { ClientMessage, RoomInfo } from "../../shared/protocol.ts";
 import { UsageError } from "../errors.ts";
-import { renderRooms, renderTable, renderWho, roomJson, whoJson } from "../render.ts";
+import { roomJson, whoJson } from "../json.ts";
+import { renderRooms, renderTable, renderWho } from "../render.ts";
 import type { Command, CommandContext, CommandArgs } from "./types.ts";
 import { expectReply, openWord, roomArg, userArg, visibleWord } from "./util.ts";
 

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
+import { eventJson } from "../../client/json.ts";
 import {
-  eventJson,
   makeColors,
   renderEvent,
   renderMessage,
