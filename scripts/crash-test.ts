@@ -2,7 +2,8 @@
  * Crash test of the JSON file store: a child process commits messages as fast as it can and
  * prints each id once its commit resolved; it is killed with SIGKILL at a random moment, again
  * and again on the same data folder. After each kill every file must parse and every
- * acknowledged id must be stored exactly once.
+ * acknowledged id must be stored exactly once. Every other kill waits for a compaction to be
+ * under way (a temp file appears) and strikes then.
  *
  *   bun scripts/crash-test.ts [--kills N] [--dir DIR]
  */
@@ -25,6 +26,8 @@ const ROOMS = 7;
 
 /** Outcome of one kill. */
 export interface KillResult {
+  /** The kill came while the snapshot files or the journal were being rewritten. */
+  isMidCompaction: boolean;
   acknowledged: number;
   stored: number;
   problems: string[];
@@ -39,8 +42,9 @@ export async function runCrashTest(
   const acked = new Set<string>();
   const results: KillResult[] = [];
   for (let round = 1; round <= kills; round++) {
-    for (const id of await runAndKill(dir)) acked.add(id);
-    const result = await check(dir, acked);
+    for (const id of await runAndKill(dir, round % 2 === 0)) acked.add(id);
+    const isMidCompaction = isCompacting(dir);
+    const result = { isMidCompaction, ...(await check(dir, acked)) };
     // Every other round, also start and stop cleanly, as a restarted server would.
     if (round % 2 === 0 && result.problems.length === 0) {
       const store = new JsonFileStore(dir, { historyLimit: HISTORY_LIMIT });
@@ -49,14 +53,16 @@ export async function runCrashTest(
     }
     results.push(result);
     log(
-      `kill ${round}/${kills}: ${result.acknowledged} acknowledged, ${result.stored} stored, ` +
+      `kill ${round}/${kills}${isMidCompaction ? " (during a compaction)" : ""}: ` +
+        `${result.acknowledged} acknowledged, ${result.stored} stored, ` +
         (result.problems.length ? `PROBLEMS: ${result.problems.join("; ")}` : "ok"),
     );
   }
   return results;
 }
 
-async function runAndKill(dir: string): Promise<string[]> {
+/** Run a writer and SIGKILL it: at a random moment, or (aiming) as soon as a compaction runs. */
+async function runAndKill(dir: string, isAiming: boolean): Promise<string[]> {
   const child = Bun.spawn([process.execPath, import.meta.path, "--child", dir], {
     stdout: "pipe",
     stderr: "inherit",
@@ -67,6 +73,7 @@ async function runAndKill(dir: string): Promise<string[]> {
   const decoder = new TextDecoder();
   const reader = child.stdout.getReader();
   let timer: Timer | undefined;
+  let watch: Timer | undefined;
   for (;;) {
     const { value, done } = await reader.read();
     if (done) break;
@@ -76,15 +83,21 @@ async function runAndKill(dir: string): Promise<string[]> {
     ids.push(...lines.filter((l) => l !== ""));
     if (!started && ids.length > 0) {
       started = true;
-      timer = setTimeout(() => child.kill("SIGKILL"), 50 + Math.random() * 400);
+      const kill = () => child.kill("SIGKILL");
+      timer = setTimeout(kill, isAiming ? 3000 : 50 + Math.random() * 400);
+      if (isAiming) watch = setInterval(() => isCompacting(dir) && kill(), 1);
     }
   }
   clearTimeout(timer);
+  clearInterval(watch);
   await child.exited;
   return ids;
 }
 
-async function check(dir: string, acked: Set<string>): Promise<KillResult> {
+async function check(
+  dir: string,
+  acked: Set<string>,
+): Promise<Omit<KillResult, "isMidCompaction">> {
   const problems: string[] = [];
   for (const name of readdirSync(dir)) {
     const text = readFileSync(join(dir, name), "utf8");
@@ -115,6 +128,11 @@ async function check(dir: string, acked: Set<string>): Promise<KillResult> {
     problems.push(`load failed: ${(err as Error).message}`);
   }
   return { acknowledged: acked.size, stored, problems };
+}
+
+/** A temp file exists only while the snapshot files or the journal are being rewritten. */
+function isCompacting(dir: string): boolean {
+  return readdirSync(dir).some((name) => name.endsWith(".tmp"));
 }
 
 function isJson(line: string): boolean {
@@ -179,7 +197,8 @@ if (import.meta.main) {
     const dir = values.dir ?? (await mkdtemp(join(tmpdir(), "chat-crash-")));
     const results = await runCrashTest(dir, kills, console.log);
     const failed = results.filter((r) => r.problems.length).length;
-    console.log(`${kills - failed} of ${kills} kills ok (data folder ${dir})`);
+    const mid = results.filter((r) => r.isMidCompaction).length;
+    console.log(`${kills - failed} of ${kills} kills ok, ${mid} during a compaction (data ${dir})`);
     if (!values.dir && failed === 0) await rm(dir, { recursive: true, force: true });
     process.exit(failed ? 1 : 0);
   }
