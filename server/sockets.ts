@@ -6,13 +6,17 @@ import type { Conn, Logger, Publisher } from "./domain/types.ts";
 /** Close codes the server uses besides 1001 (shutting down) and 1009 (frame over 1 MiB). */
 export const CLOSE_CODES = { slowReader: 4008, flood: 4029 } as const;
 
-// A reader with more than SLOW_READER_BYTES queued is too slow: it is closed with 4008, so it
-// reconnects and catches up from history. Sockets are checked every SWEEP_MS, and at most
-// every SWEEP_SOON_MS while a publish or send reports backpressure. Past BACKPRESSURE_LIMIT
-// (a per-socket memory cap) frames to that socket are dropped until the check closes it.
-const SLOW_READER_BYTES = 1024 * 1024;
+// A reader is too slow when more than FAR_BEHIND_BYTES are queued for it, or more than
+// BEHIND_BYTES stay queued for STALLED_MS (it is not catching up). It is closed with 4008 and
+// reconnects and catches up from history. A burst that a reader drains in time is fine: a
+// busy room can queue megabytes for a moment. Sockets are checked every SWEEP_MS, and within
+// SWEEP_SOON_MS when a publish or send reports backpressure. Past BACKPRESSURE_LIMIT (the
+// per-socket memory cap) Bun would drop frames; the check closes the socket long before.
+const BEHIND_BYTES = 1024 * 1024;
+const FAR_BEHIND_BYTES = 4 * 1024 * 1024;
+const STALLED_MS = 1000;
 /** Per-socket cap on queued bytes (Bun's backpressureLimit). */
-export const BACKPRESSURE_LIMIT = 4 * 1024 * 1024;
+export const BACKPRESSURE_LIMIT = 16 * 1024 * 1024;
 const SWEEP_MS = 250;
 const SWEEP_SOON_MS = 10;
 
@@ -23,6 +27,8 @@ export interface ConnData {
   conn: WsConn | null;
   /** Frames wait here while a register/login/auth/logout of the same connection is in flight. */
   queue: Promise<void> | null;
+  /** When the socket's queue last went past BEHIND_BYTES without draining since (ms). */
+  behindSince: number | null;
 }
 
 /** A server-side WebSocket of the chat endpoint. */
@@ -124,9 +130,21 @@ export class SlowReaders {
   }
 
   #sweep(): void {
+    const now = Date.now();
     for (const ws of this.#sockets) {
-      if (ws.readyState === 1 && ws.getBufferedAmount() > SLOW_READER_BYTES) {
-        this.#log.info("slow_reader", { conn: ws.data.id, user: ws.data.conn?.user ?? undefined });
+      if (ws.readyState !== 1) continue;
+      const queued = ws.getBufferedAmount();
+      if (queued <= BEHIND_BYTES) {
+        ws.data.behindSince = null;
+        continue;
+      }
+      ws.data.behindSince ??= now;
+      if (queued > FAR_BEHIND_BYTES || now - ws.data.behindSince >= STALLED_MS) {
+        this.#log.info("slow_reader", {
+          conn: ws.data.id,
+          user: ws.data.conn?.user ?? undefined,
+          queued,
+        });
         ws.close(CLOSE_CODES.slowReader, "too slow reading: reconnect and fetch history");
       }
     }

@@ -132,7 +132,13 @@ export function startTransport(opts: TransportOptions): Transport {
         });
       }
       const address = srv.requestIP(req)?.address ?? "unknown";
-      const data: ConnData = { id: `c${++nextId}`, address, conn: null, queue: null };
+      const data: ConnData = {
+        id: `c${++nextId}`,
+        address,
+        conn: null,
+        queue: null,
+        behindSince: null,
+      };
       if (srv.upgrade(req, { data })) return undefined;
       return new Response("chat server: connect with a WebSocket client\n", { status: 426 });
     },
