@@ -13,6 +13,7 @@ import {
   readGlobalValues,
   splitLeadingGlobals,
 } from "./args.ts";
+import type { InteractiveOptions } from "./interactive.ts";
 import type {
   CommandContext,
   CommandIO,
@@ -32,17 +33,6 @@ import {
 import { Connection } from "./connection.ts";
 import { ChatError, describeError, exitCodeFor, UsageError } from "./errors.ts";
 import { isTerminal, makeIO, readCa, STDERR, STDIN, STDOUT, writeLine } from "./io.ts";
-
-/** What the interactive mode is started with (client/interactive.ts). */
-export interface InteractiveOptions {
-  /** The server named by --server, CHAT_SERVER or a URL argument; null: the saved login's. */
-  server: string | null;
-  configDir: string;
-  timeoutMs: number;
-  /** PEM text of the CA certificate (--ca / CHAT_CA), read from its file. */
-  ca?: string;
-  color: boolean;
-}
 
 const DEFAULT_TIMEOUT_S = 10;
 const env = process.env;
@@ -72,12 +62,9 @@ async function startInteractive(opts: GlobalOptions, urlArg: string | undefined)
   };
   const ca = readCa(opts.ca ?? env.CHAT_CA);
   if (ca) interactiveOpts.ca = ca;
-  // Resolved at run time so that one-shot commands never load the interactive code.
-  const modulePath = new URL("./interactive.ts", import.meta.url).href;
-  const mod = (await import(modulePath)) as {
-    runInteractive: (o: InteractiveOptions) => Promise<number>;
-  };
-  return mod.runInteractive(interactiveOpts);
+  // Imported here, on the interactive path only: one-shot commands never load it.
+  const { runInteractive } = await import("./interactive.ts");
+  return runInteractive(interactiveOpts);
 }
 
 async function main(argv: string[]): Promise<number> {
