@@ -1,4 +1,4 @@
-import { mkdir } from "node:fs/promises";
+import { mkdir, unlink } from "node:fs/promises";
 import { join } from "node:path";
 import { applyOp, HistoryIndex, lastMessages } from "./apply.ts";
 import { lockFile, writeFileAtomic } from "./files.ts";
@@ -126,6 +126,10 @@ export class JsonFileStore implements Store {
       );
       // Everything was read and is valid: only now may files be touched.
       this.#journal = await Journal.open(join(this.#dir, FILES.journal), journal);
+      for (const name of [FILES.users, FILES.rooms, FILES.history, FILES.journal]) {
+        // Temp files of a compaction cut short by a crash; the lock says no one else writes.
+        await unlink(join(this.#dir, `${name}.tmp`)).catch(() => {});
+      }
       this.#snapshotBytes = snapshotBytes;
       this.#state = state;
       this.#index = index;
