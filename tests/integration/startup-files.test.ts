@@ -79,6 +79,20 @@ describe("Startup with unreadable data files", () => {
     expect(dataFiles(dir)).toEqual(before);
   });
 
+  test("a second server on the same data folder refuses to start; the first keeps serving", async () => {
+    server = await startServer();
+    const { client } = await registered(server.url, "alice");
+    await client.call({ type: "create", room: "lobby" });
+    const { code, stdout, stderr } = await runServer(server.dataDir);
+    expect(code).not.toBe(0);
+    expect(stderr).toContain(join(server.dataDir, "store.lock"));
+    expect(stderr).toContain("in use");
+    expect(stdout).not.toContain("[SERVER] Chat server running");
+    const sent = await client.call({ type: "send", room: "lobby", text: "still here" });
+    expect(sent.type).toBe("sent");
+    await client.close();
+  });
+
   test("the server starts on a fresh folder and its data files are mode 0600", async () => {
     const dir = join(tempDir(), "new", "data");
     server = await startServer({ dataDir: dir });
