@@ -2,12 +2,13 @@
  * Profile our server under one benchmark load: starts `bun --cpu-prof server/main.ts` pinned
  * to the server core, runs the scenario from the load generator, stops the server and prints
  * the functions with the most self time (and the .cpuprofile path, for Chrome DevTools).
- * Usage: bun bench/profile.ts [fanout|latency|storage] [--top N]
+ * Usage: bun bench/profile.ts [fanout|latency|storage] [--top N] [--rooms N (storage)]
  */
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { installExitHandlers, killAll } from "./lib/proc.ts";
+import { roomNames, writeDataset } from "./lib/dataset.ts";
 import { runLoadgen } from "./lib/runner.ts";
 import { removeTempDirs, startServer, tempDir } from "./lib/servers.ts";
 
@@ -24,11 +25,20 @@ interface Profile {
 }
 
 const { values, positionals } = parseArgs({
-  options: { top: { type: "string", default: "25" } },
+  options: { top: { type: "string", default: "25" }, rooms: { type: "string", default: "1000" } },
   allowPositionals: true,
 });
 const scenario = positionals[0] ?? "fanout";
+const WRITERS = ["writer0", "writer1", "writer2", "writer3"];
 const SCENARIOS: Record<string, Record<string, unknown>> = {
+  storage: {
+    scenario: "storage",
+    users: WRITERS,
+    rooms: roomNames(Number(values.rooms)),
+    window: 256,
+    warmupSeconds: 0.5,
+    seconds: 3,
+  },
   fanout: {
     scenario: "fanout",
     clients: 32,
@@ -76,8 +86,14 @@ try {
   const config = SCENARIOS[scenario];
   if (!config)
     throw new Error(`unknown scenario ${scenario}: use ${Object.keys(SCENARIOS).join(", ")}`);
+  let dataDir: string | undefined;
+  if (scenario === "storage") {
+    dataDir = tempDir("data");
+    const rooms = Number(values.rooms);
+    await writeDataset(dataDir, { users: 1000, rooms, messagesPerRoom: 200, members: WRITERS });
+  }
   const server = await startServer("ours", {
-    extraArgs: [],
+    dataDir,
     bunArgs: ["--cpu-prof", `--cpu-prof-dir=${profDir}`],
   });
   try {

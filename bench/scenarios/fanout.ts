@@ -13,6 +13,8 @@ export interface FanoutConfig extends Target {
   minRounds: number;
   maxRounds: number;
   minSeconds: number;
+  /** Pad the text so that each frame is as large as one of our `message` events. */
+  sized?: boolean;
 }
 
 /** What one fan-out run measured. */
@@ -24,6 +26,8 @@ export interface FanoutResult {
   seconds: number;
   serverCpu: number;
   clientCpu: number;
+  /** Payload bytes of one delivery. */
+  frameBytes: number;
 }
 
 const ROUND_TIMEOUT_MS = 120_000;
@@ -38,7 +42,17 @@ export async function fanoutScenario(cfg: FanoutConfig): Promise<FanoutResult> {
       ws.counter.classifyByte = BYTE_M;
     }
   }
-  const text = JSON.stringify({ type: "send", room, text: "hello from the fan-out bench" });
+  const words = "hello from the fan-out bench";
+  // Our room names are "r" and 6 characters, user names "u", the same 6, "-" and the index.
+  const event = ourMessageEvent("rxxxxxx", words).length;
+  const plain = JSON.stringify({ type: "send", room, text: words });
+  const text = cfg.sized
+    ? JSON.stringify({
+        type: "send",
+        room,
+        text: words.padEnd(words.length + event - plain.length, "."),
+      })
+    : plain;
   const burst = repeatFrame(maskedTextFrame(text), cfg.perRound);
   const perClientDeliveries = cfg.clients * cfg.perRound;
 
@@ -88,6 +102,19 @@ export async function fanoutScenario(cfg: FanoutConfig): Promise<FanoutResult> {
     rounds,
     deliveries,
     acks: ours ? rounds * clients.length * cfg.perRound : 0,
+    frameBytes: ours ? event : text.length,
     ...usage,
   };
+}
+
+/** What our server delivers for one message (same fields and sizes as a real event). */
+function ourMessageEvent(room: string, text: string): string {
+  return JSON.stringify({
+    type: "message",
+    id: Bun.randomUUIDv7(),
+    room,
+    from: `u${room.slice(1)}-31`,
+    text,
+    ts: new Date().toISOString(),
+  });
 }
