@@ -26,13 +26,13 @@ function notTwice(conn: Conn): void {
   }
 }
 
-async function session(
+function session(
   chat: Chat,
   conn: Conn,
   grant: SessionGrant,
   msg: { mode?: Conn["mode"] },
-): Promise<ServerMessage> {
-  await chat.attach(conn, grant.user, msg.mode ?? "oneshot");
+): ServerMessage {
+  chat.attach(conn, grant.user, msg.mode ?? "oneshot");
   return { type: "session", user: grant.user, token: grant.token };
 }
 
@@ -131,4 +131,11 @@ export const HANDLERS = {
 export function dispatch(chat: Chat, conn: Conn, msg: ClientMessage): Reply {
   const handler = HANDLERS[msg.type] as Handler<ClientMessageType>;
   return handler(chat, conn, msg as never);
+}
+
+/** What to do once the reply to `msg` is sent: a new session receives what its user missed. */
+export function afterReply(chat: Chat, conn: Conn, msg: ClientMessage): Promise<void> | void {
+  if (msg.type === "register" || msg.type === "login" || msg.type === "auth") {
+    return chat.deliverMissed(conn);
+  }
 }

@@ -5,7 +5,7 @@ import type { Chat } from "./domain/chat.ts";
 import { ChatError } from "./domain/errors.ts";
 import { RateLimiter } from "./domain/rate-limit.ts";
 import type { Logger } from "./domain/types.ts";
-import { AUTH_TYPES, dispatch } from "./handlers.ts";
+import { afterReply, AUTH_TYPES, dispatch } from "./handlers.ts";
 import { SYSTEM_CLOCK } from "./platform.ts";
 import { BACKPRESSURE_LIMIT, CLOSE_CODES, peekId, SlowReaders, WsConn } from "./sockets.ts";
 import type { BunPublisher, ConnData, Socket } from "./sockets.ts";
@@ -72,10 +72,20 @@ export function startTransport(opts: TransportOptions): Transport {
   };
 
   const run = async (ws: Socket, msg: ClientMessage): Promise<void> => {
+    const conn = ws.data.conn!;
     try {
-      reply(ws, await dispatch(chat, ws.data.conn!, msg), msg.id);
+      reply(ws, await dispatch(chat, conn, msg), msg.id);
     } catch (err) {
-      fail(ws, err, msg.id);
+      return fail(ws, err, msg.id);
+    }
+    try {
+      await afterReply(chat, conn, msg);
+    } catch (err) {
+      // The request was answered already; what follows it is best effort and retried next time.
+      log.error("after_reply", {
+        conn: conn.id,
+        error: err instanceof Error ? err.stack : String(err),
+      });
     }
   };
 

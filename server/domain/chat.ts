@@ -43,10 +43,9 @@ export class Chat {
 
   /**
    * Bind an authenticated connection to its user: subscribe it to the user's topic and rooms;
-   * a live (interactive or listen) one also makes the user online and receives what the user
-   * missed: queued DMs and join decisions, then pending requests in rooms the user administers.
+   * a live (interactive or listen) one also makes the user online.
    */
-  async attach(conn: Conn, user: string, mode: ClientMode): Promise<void> {
+  attach(conn: Conn, user: string, mode: ClientMode): void {
     conn.user = user;
     conn.mode = mode;
     this.deps.conns.add(conn);
@@ -54,7 +53,6 @@ export class Chat {
     for (const room of this.deps.state.roomsOfUser(user)) conn.subscribe(roomTopic(room));
     if (mode === "oneshot") return this.presence.activity(user, false);
     this.presence.connect(user);
-    await this.#deliverMissed(conn, user);
   }
 
   /** Unbind a connection (closed or logged out): typing it set is cleared, presence updated. */
@@ -116,7 +114,13 @@ export class Chat {
     this.presence.stop();
   }
 
-  async #deliverMissed(conn: Conn, user: string): Promise<void> {
+  /**
+   * After the session reply, a live connection receives what its user missed: queued DMs and
+   * join decisions (once), then pending requests in rooms the user administers.
+   */
+  async deliverMissed(conn: Conn): Promise<void> {
+    const user = conn.user;
+    if (user === null || conn.mode === "oneshot") return;
     const record = this.deps.state.users.get(user);
     if (record && record.notices.length > 0) {
       const notices = record.notices.splice(0);

@@ -5,7 +5,7 @@ import { ChatError } from "../../server/domain/errors.ts";
 import { RateLimits } from "../../server/domain/rate-limit.ts";
 import { ChatState } from "../../server/domain/state.ts";
 import type { Clock, Conn, Deps, Publisher, TimerHandle } from "../../server/domain/types.ts";
-import { dispatch } from "../../server/handlers.ts";
+import { afterReply, dispatch } from "../../server/handlers.ts";
 import { MemoryStore } from "../../server/store/memory-store.ts";
 import type { Snapshot } from "../../server/store/store.ts";
 
@@ -141,7 +141,10 @@ export class Harness {
   /** Run one request through the real handler table; resolves with the reply. */
   async request(conn: FakeConn, msg: Record<string, unknown>): Promise<ServerMessage> {
     try {
-      return await dispatch(this.chat, conn, msg as never);
+      const reply = await dispatch(this.chat, conn, msg as never);
+      conn.received.push(reply);
+      await afterReply(this.chat, conn, msg as never);
+      return reply;
     } catch (err) {
       if (!(err instanceof ChatError)) throw err;
       const reply: ServerMessage = { type: "error", code: err.code, message: err.message };

@@ -61,6 +61,9 @@ describe("Delivery", () => {
     await alice.call({ type: "dm", to: "bob", text: "are you there?" });
     const back = await again(token, "interactive");
     expect(await back.next("dm")).toMatchObject({ from: "alice", text: "are you there?" });
+    // Delivered after the session reply, so a client that waits for it misses nothing.
+    const order = back.received.map((f) => f.type);
+    expect(order.indexOf("session")).toBeLessThan(order.indexOf("dm"));
   });
 
   test("typing is shown to members and cleared when the typist disconnects", async () => {
