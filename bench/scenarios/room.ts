@@ -68,6 +68,8 @@ export class CpuWindow {
   /** CPU use over the window, as a fraction of one core. */
   end(): { seconds: number; serverCpu: number; clientCpu: number } {
     const seconds = (performance.now() - this.#t0) / 1000;
+    // /proc counts in 10 ms ticks: too coarse for a window shorter than half a second.
+    if (seconds < 0.5) return { seconds, serverCpu: NaN, clientCpu: NaN };
     return {
       seconds,
       serverCpu: (cpuSeconds(this.serverPid) - this.#server0) / seconds,
