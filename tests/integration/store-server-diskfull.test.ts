@@ -1,0 +1,78 @@
+import { afterAll, afterEach, describe, expect, test } from "bun:test";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { startServer } from "../helpers/server.ts";
+import type { TestServer } from "../helpers/server.ts";
+import { authed, registered, TestClient } from "../helpers/ws-client.ts";
+import type { Frame } from "../helpers/ws-client.ts";
+
+// The data folder on a 4 MiB tmpfs, mostly taken by a filler file. Mounting needs root.
+const mountPoint = mkdtempSync(join(tmpdir(), "chat-full-server-"));
+const mount = Bun.spawnSync(["mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", mountPoint]);
+const mounted = mount.exitCode === 0;
+if (!mounted) {
+  console.warn(
+    `disk-full server test skipped: cannot mount a tmpfs (${mount.stderr.toString().trim()})`,
+  );
+}
+
+const ARGS = ["--history-limit", "10000"];
+const TEXT = "x".repeat(3900);
+let server: TestServer | null = null;
+const clients: TestClient[] = [];
+
+afterEach(async () => {
+  for (const c of clients.splice(0)) await c.close();
+  await server?.kill();
+  server = null;
+});
+
+afterAll(() => {
+  if (mounted) Bun.spawnSync(["umount", "--lazy", mountPoint]);
+  rmSync(mountPoint, { recursive: true, force: true });
+});
+
+function idsOf(f: Frame): string[] {
+  return (f.messages as { id: string }[]).map((m) => m.id);
+}
+
+describe.skipIf(!mounted)("Server on a full disk", () => {
+  test("a send the disk refuses gets an error, the server keeps serving, and resumes with space", async () => {
+    const dataDir = join(mountPoint, "data");
+    mkdirSync(dataDir);
+    server = await startServer({ dataDir, args: ARGS });
+    const { client: alice, token } = await registered(server.url, "alice");
+    clients.push(alice);
+    await alice.call({ type: "create", room: "lobby" });
+    const filler = join(mountPoint, "filler");
+    writeFileSync(filler, Buffer.alloc(3500 * 1024));
+
+    const acked: string[] = [];
+    let refusal: Frame | null = null;
+    for (let i = 0; i < 1000 && !refusal; i++) {
+      const reply = await alice.request({ type: "send", room: "lobby", text: `${i} ${TEXT}` });
+      if (reply.type === "sent") acked.push((reply.message as { id: string }).id);
+      else refusal = reply;
+    }
+    expect(refusal).toMatchObject({ type: "error", code: "internal" });
+    expect(acked.length).toBeGreaterThan(0);
+    // Still serving, and what is in history is exactly what was acknowledged.
+    expect(idsOf(await alice.call({ type: "history", room: "lobby", limit: 10000 }))).toEqual(
+      acked,
+    );
+
+    rmSync(filler);
+    const after = await alice.call({ type: "send", room: "lobby", text: "space is back" });
+    acked.push((after.message as { id: string }).id);
+    await server.stop();
+    expect(server.proc.exitCode).toBe(0);
+
+    server = await startServer({ dataDir, args: ARGS });
+    const reader = await authed(server.url, token, "oneshot");
+    clients.push(reader);
+    expect(idsOf(await reader.call({ type: "history", room: "lobby", limit: 10000 }))).toEqual(
+      acked,
+    );
+  });
+});
