@@ -1,11 +1,11 @@
 /**
- * The one-shot face's terminal: output through file descriptors, terminal checks, prompts.
+ * The one-shot face's terminal: where lines go, terminal checks, prompts.
  *
- * The process streams are used through their file descriptors: the first touch of
- * process.stdout, process.stderr or node:tty costs about 10 ms of start-up, more than
- * the whole of a one-shot `chat send` is allowed (node:fs, 2 ms, is loaded on first use).
- * Writes are synchronous, so each line is out before the next event is handled and
- * nothing is left behind at exit.
+ * The process streams are never touched: the first use of process.stdout, process.stderr
+ * or node:tty costs about 10 ms of start-up, more than the whole of a one-shot
+ * `chat send` is allowed. Lines go out with console.log and console.error, which write
+ * each line at once (also into a pipe) and lose nothing at exit. A long-running command
+ * (`listen`) writes through the descriptor instead, to notice a reader that went away.
  */
 import type { GlobalOptions } from "./args.ts";
 import type { CommandIO, PromptHooks } from "./commands.ts";
@@ -19,7 +19,7 @@ export const STDIN = 0;
 export const STDOUT = 1;
 export const STDERR = 2;
 
-/** Write one line, all of it, now. */
+/** Write one line, all of it, now; exit quietly when the reader has gone (EPIPE). */
 export function writeLine(fd: number, text: string): void {
   let bytes = Buffer.from(`${text}\n`);
   while (bytes.length > 0) {
@@ -34,6 +34,16 @@ export function writeLine(fd: number, text: string): void {
       else throw err;
     }
   }
+}
+
+/** Print one line on stdout (one string argument: console.log applies no formatting). */
+export function printLine(text: string): void {
+  console.log(text);
+}
+
+/** Print one line on stderr. */
+export function printError(text: string): void {
+  console.error(text);
 }
 
 let nullDevice: number | undefined;
@@ -60,14 +70,18 @@ export function isTerminal(fd: number): boolean {
 export function makeIO(
   opts: Pick<GlobalOptions, "json" | "noColor">,
   env: Record<string, string | undefined>,
+  isLongRunning = false,
 ): CommandIO {
   let stdin: Promise<string> | null = null;
   let isTTY: boolean | undefined;
   let colors: CommandIO["colors"] | undefined;
+  // console.log ignores a closed pipe; a long-running reader must notice it and stop.
+  const out = isLongRunning ? (text: string) => writeLine(STDOUT, text) : printLine;
+  const err = isLongRunning ? (text: string) => writeLine(STDERR, text) : printError;
   return {
-    out: (text) => writeLine(STDOUT, text),
-    json: (obj) => writeLine(STDOUT, JSON.stringify(obj)),
-    err: (text) => writeLine(STDERR, text),
+    out,
+    json: (obj) => out(JSON.stringify(obj)),
+    err,
     get colors() {
       if (!colors) {
         // render.ts is loaded only by commands that print for people.

@@ -32,7 +32,7 @@ import {
 } from "./config.ts";
 import { Connection } from "./connection.ts";
 import { ChatError, describeError, exitCodeFor, UsageError } from "./errors.ts";
-import { isTerminal, makeIO, readCa, STDERR, STDIN, STDOUT, writeLine } from "./io.ts";
+import { isTerminal, makeIO, printError, printLine, readCa, STDIN, STDOUT } from "./io.ts";
 
 const DEFAULT_TIMEOUT_S = 10;
 const env = process.env;
@@ -72,15 +72,12 @@ async function main(argv: string[]): Promise<number> {
   const leading = parseLeading(globals);
   if (leading.version) {
     const pkg = (await import("../package.json")) as { version?: string };
-    writeLine(STDOUT, `chat ${pkg.version ?? ""}`);
+    printLine(`chat ${pkg.version ?? ""}`);
     return 0;
   }
   if (rest.length === 0 && leading.help) {
     const { commandList } = await import("./commands.ts");
-    writeLine(
-      STDOUT,
-      `usage: chat [options] <command> [args]\n\n${commandList()}\n\n${GLOBAL_USAGE}`,
-    );
+    printLine(`usage: chat [options] <command> [args]\n\n${commandList()}\n\n${GLOBAL_USAGE}`);
     return 0;
   }
   if (rest.length === 0 || (rest.length === 1 && isServerUrl(rest[0]))) {
@@ -111,13 +108,14 @@ function sameGlobals(opts: GlobalOptions, early: EarlyStart): boolean {
   return opts.timeout === early.leading.timeout && opts.ca === early.leading.ca;
 }
 
-/** Work started while the command's module loads: reading auth.json, dialling the server. */
+/** Work started while the command's module loads: auth.json read, the server dialled. */
 interface EarlyStart {
   leading: GlobalOptions;
   configDir: string;
-  auth: Promise<AuthFile>;
+  /** null when it could not be read: the command reads it again and reports why. */
+  auth: AuthFile | null;
   /** The server dialled, and an unauthenticated one-shot connection to it. */
-  dial: Promise<{ server: string; conn: Promise<Connection> }> | null;
+  dial: { server: string; conn: Promise<Connection> } | null;
 }
 
 const ignore = () => {
@@ -129,14 +127,13 @@ const ignore = () => {
 // dropped and done again.
 function startEarly(leading: GlobalOptions, name: string): EarlyStart {
   const configDir = resolveConfigDir(leading.configDir);
-  const auth = loadAuth(configDir);
-  auth.catch(ignore);
-  if (name === "" || name === "listen" || name === "help")
-    return { leading, configDir, auth, dial: null };
-  const timeoutMs = (leading.timeout ?? DEFAULT_TIMEOUT_S) * 1000;
-  const dial = auth.then((saved) => {
-    const server = resolveServer(leading.server ?? env.CHAT_SERVER, saved);
+  const early: EarlyStart = { leading, configDir, auth: null, dial: null };
+  try {
+    early.auth = loadAuth(configDir);
+    if (name === "" || name === "listen" || name === "help") return early;
+    const server = resolveServer(leading.server ?? env.CHAT_SERVER, early.auth);
     const ca = readCa(leading.ca ?? env.CHAT_CA);
+    const timeoutMs = (leading.timeout ?? DEFAULT_TIMEOUT_S) * 1000;
     const conn = Connection.open({
       url: server,
       timeoutMs,
@@ -144,10 +141,11 @@ function startEarly(leading: GlobalOptions, name: string): EarlyStart {
       ...(ca ? { ca } : {}),
     });
     conn.catch(ignore);
-    return { server, conn };
-  });
-  dial.catch(ignore);
-  return { leading, configDir, auth, dial };
+    early.dial = { server, conn };
+  } catch {
+    // Whatever failed here fails again, and is reported, when the command runs.
+  }
+  return early;
 }
 
 async function runCommand(
@@ -155,9 +153,9 @@ async function runCommand(
   opts: GlobalOptions,
   early: EarlyStart,
 ): Promise<number> {
-  const io = makeIO(opts, env);
+  const io = makeIO(opts, env, parsed.command.isLongRunning === true);
   const configDir = resolveConfigDir(opts.configDir);
-  const auth = await (configDir === early.configDir ? early.auth : loadAuth(configDir));
+  const auth = (configDir === early.configDir && early.auth) || loadAuth(configDir);
   const server = resolveServer(opts.server ?? env.CHAT_SERVER, auth);
   currentServer = server;
   const token = env.CHAT_TOKEN || sessionFor(auth, server)?.token || null;
@@ -165,7 +163,7 @@ async function runCommand(
   const ca = readCa(opts.ca ?? env.CHAT_CA);
   // The early connection fits when the options after the command changed nothing about it.
   let dialled: Promise<Connection> | null = null;
-  const guess = await early.dial?.catch(() => null);
+  const guess = early.dial;
   if (guess && guess.server === server && sameGlobals(opts, early)) dialled = guess.conn;
   else guess?.conn.then((conn) => conn.close(), ignore);
   const controller = new AbortController();
@@ -231,6 +229,6 @@ try {
     err instanceof UsageError && !err.hint
       ? new UsageError(err.message, `\`${helpFor}\` shows the usage`)
       : err;
-  writeLine(STDERR, describeError(withHint, currentServer));
+  printError(describeError(withHint, currentServer));
   finish(exitCodeFor(err));
 }

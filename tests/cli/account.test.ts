@@ -165,6 +165,24 @@ describe("Choosing the server and the session", () => {
     }
   });
 
+  test("a relative --config-dir is taken from the working directory", async () => {
+    const cwd = tempDir();
+    const name = uniqueName("rel");
+    const args = ["--server", server.url, "--config-dir", "conf"];
+    await chat([...args, "register", name, "--password-stdin"], { cwd, stdin: `${PASSWORD}\n` });
+    expect(statSync(join(cwd, "conf", "auth.json")).mode & 0o777).toBe(0o600);
+    expect((await chat([...args, "whoami"], { cwd })).stdout).toBe(`${name}\n`);
+  });
+
+  test("an auth.json that is not JSON exits 2 and names the file", async () => {
+    const dir = tempDir();
+    await Bun.write(join(dir, "auth.json"), "{ not json");
+    const result = await chat(["--server", server.url, "whoami"], { configDir: dir });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(join(dir, "auth.json"));
+    expect(result.stderr).toContain("chat login");
+  });
+
   test("CHAT_CONFIG_DIR names the config folder", async () => {
     const alice = await registerUser(server.url, "cfg");
     const result = await chat(["--server", server.url, "whoami"], {

@@ -23,6 +23,8 @@ export interface RunOptions {
   /** Text on stdin; absent means /dev/null. */
   stdin?: string;
   env?: Record<string, string>;
+  /** Working directory (default: the repository). */
+  cwd?: string;
 }
 
 // The tests' own environment must not leak a server, token or colour choice into `chat`.
@@ -44,7 +46,7 @@ function commandLine(args: string[], opts: RunOptions): string[] {
 /** Run `chat args...` to the end. */
 export async function chat(args: string[], opts: RunOptions = {}): Promise<RunResult> {
   const proc = Bun.spawn(commandLine(args, opts), {
-    cwd: ROOT,
+    cwd: opts.cwd ?? ROOT,
     env: cleanEnv(opts.env),
     stdin: opts.stdin === undefined ? "ignore" : new TextEncoder().encode(opts.stdin),
     stdout: "pipe",
