@@ -98,6 +98,19 @@ describe("Frame flood per connection", () => {
   });
 });
 
+describe("Malformed-frame flood per connection", () => {
+  test("past 20 malformed frames a connection is closed with 4029, each answered before", async () => {
+    const { url } = await limitedServer();
+    const wire = await Wire.open(url);
+    for (let i = 0; i < 100 && !wire.isClosed; i++) wire.ws.send("{not json");
+    const closed = await wire.closed;
+    expect(closed.code).toBe(4029);
+    const errors = wire.received.filter((m) => m.type === "error");
+    expect(errors.length).toBeGreaterThanOrEqual(20);
+    expect(errors.every((m) => m.code === "bad_request")).toBe(true);
+  });
+});
+
 describe("Login limits", () => {
   test("after 5 failed logins the next is refused with retryAfterMs, even with the right password", async () => {
     const { url } = await limitedServer();
