@@ -42,7 +42,10 @@ export interface RoomRecord {
   created: string;
 }
 
-/** A stored message: a room message (`room`) or a DM (`to`). */
+/**
+ * A stored message: a room message (`room`) or a DM (`to`). A store may keep the committed
+ * object itself (no copy), so a message is never changed after it was committed.
+ */
 export interface StoredMessage {
   id: string;
   from: string;
