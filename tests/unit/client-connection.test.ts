@@ -1,0 +1,227 @@
+import { afterEach, beforeEach, describe, expect, jest, test } from "bun:test";
+import { Connection, type ServerEvent } from "../../client/connection.ts";
+import { ChatError, ConnectionError } from "../../client/errors.ts";
+
+type Frame = Record<string, unknown>;
+
+/** A stand-in for the global WebSocket that the test drives by hand. */
+class FakeSocket {
+  static readonly CONNECTING = 0;
+  static readonly OPEN = 1;
+  static readonly CLOSING = 2;
+  static readonly CLOSED = 3;
+  static all: FakeSocket[] = [];
+  readyState = FakeSocket.CONNECTING;
+  readonly sent: Frame[] = [];
+  onmessage: ((ev: { data: string }) => void) | null = null;
+  onclose: ((ev: { code: number; reason: string }) => void) | null = null;
+  onerror: (() => void) | null = null;
+
+  constructor(readonly url: string) {
+    FakeSocket.all.push(this);
+  }
+
+  send(data: string): void {
+    this.sent.push(JSON.parse(data) as Frame);
+  }
+
+  close(): void {
+    if (this.readyState === FakeSocket.CLOSED) return;
+    this.readyState = FakeSocket.CLOSED;
+    this.onclose?.({ code: 1000, reason: "" });
+  }
+
+  /** The server accepts and says welcome. */
+  accept(): void {
+    this.readyState = FakeSocket.OPEN;
+    this.deliver({ type: "welcome", server: "test", protocol: 1 });
+  }
+
+  deliver(frame: Frame): void {
+    this.onmessage?.({ data: JSON.stringify(frame) });
+  }
+
+  /** The connection is lost (or never made). */
+  drop(): void {
+    this.readyState = FakeSocket.CLOSED;
+    this.onclose?.({ code: 1006, reason: "" });
+  }
+
+  /** Reply to the last frame of `type` this socket sent. */
+  reply(type: string, frame: Frame): void {
+    const request = [...this.sent].reverse().find((f) => f.type === type);
+    if (!request) throw new Error(`no '${type}' was sent`);
+    this.deliver({ ...frame, replyTo: request.id });
+  }
+}
+
+const realWebSocket = globalThis.WebSocket;
+const latest = (): FakeSocket => FakeSocket.all.at(-1) as FakeSocket;
+const settle = async () => {
+  for (let i = 0; i < 20; i++) await Promise.resolve();
+};
+
+beforeEach(() => {
+  FakeSocket.all = [];
+  globalThis.WebSocket = FakeSocket as unknown as typeof WebSocket;
+});
+
+afterEach(() => {
+  globalThis.WebSocket = realWebSocket;
+  jest.useRealTimers();
+});
+
+async function openWithToken(reconnect = false): Promise<Connection> {
+  const opening = Connection.open({
+    url: "ws://chat.test",
+    timeoutMs: 1000,
+    mode: "listen",
+    token: "tok",
+    reconnect,
+  });
+  latest().accept();
+  await settle();
+  latest().reply("auth", { type: "session", user: "alice", token: "tok" });
+  return opening;
+}
+
+describe("Opening a connection", () => {
+  test("waits for welcome, then authenticates with the token and the mode", async () => {
+    const conn = await openWithToken();
+    expect(latest().sent[0]).toMatchObject({ type: "auth", token: "tok", mode: "listen" });
+    expect(conn.user).toBe("alice");
+    expect(conn.state).toBe("open");
+  });
+
+  test("a socket closed before welcome is a connect error", async () => {
+    const opening = Connection.open({ url: "ws://chat.test", timeoutMs: 1000, mode: "oneshot" });
+    latest().drop();
+    const err = (await opening.catch((e: unknown) => e)) as ConnectionError;
+    expect(err).toBeInstanceOf(ConnectionError);
+    expect(err.kind).toBe("connect");
+  });
+
+  test("a refused token rejects with the server's code", async () => {
+    const opening = Connection.open({
+      url: "ws://x",
+      timeoutMs: 1000,
+      mode: "oneshot",
+      token: "bad",
+    });
+    latest().accept();
+    await settle();
+    latest().reply("auth", { type: "error", code: "auth_failed", message: "no such session" });
+    const err = await opening.catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ChatError);
+    expect((err as ChatError).code).toBe("auth_failed");
+  });
+});
+
+describe("Requests and replies", () => {
+  test("each request gets its own reply by id, in any order", async () => {
+    const conn = await openWithToken();
+    const rooms = conn.request({ type: "rooms" });
+    const who = conn.request({ type: "who" });
+    latest().reply("who", { type: "who", users: [] });
+    latest().reply("rooms", { type: "rooms", rooms: [] });
+    expect((await rooms).type).toBe("rooms");
+    expect((await who).type).toBe("who");
+  });
+
+  test("an error reply rejects with ChatError carrying code and retryAfterMs", async () => {
+    const conn = await openWithToken();
+    const sending = conn.request({ type: "send", room: "r", text: "x" });
+    latest().reply("send", {
+      type: "error",
+      code: "rate_limited",
+      message: "slow",
+      retryAfterMs: 900,
+    });
+    const err = (await sending.catch((e: unknown) => e)) as ChatError;
+    expect(err.code).toBe("rate_limited");
+    expect(err.retryAfterMs).toBe(900);
+  });
+
+  test("send and dm get a client id when they have none", async () => {
+    const conn = await openWithToken();
+    void conn.request({ type: "send", room: "r", text: "x" });
+    void conn.request({ type: "dm", to: "bob", text: "x", clientId: "mine" });
+    expect(latest().sent.find((f) => f.type === "send")?.clientId).toBeString();
+    expect(latest().sent.find((f) => f.type === "dm")?.clientId).toBe("mine");
+  });
+
+  test("no reply within the timeout rejects with a timeout error", async () => {
+    const conn = await openWithToken();
+    jest.useFakeTimers();
+    const waiting = conn.request({ type: "rooms" });
+    jest.advanceTimersByTime(1001);
+    const err = (await waiting.catch((e: unknown) => e)) as ConnectionError;
+    expect(err).toBeInstanceOf(ConnectionError);
+    expect(err.kind).toBe("timeout");
+  });
+});
+
+describe("Events", () => {
+  test("frames without replyTo go to listeners; those before the first listener are kept for it", async () => {
+    const conn = await openWithToken();
+    latest().deliver({ type: "dm", id: "1", from: "bob", to: "alice", text: "early", ts: "t" });
+    const seen: ServerEvent[] = [];
+    conn.onEvent((e) => seen.push(e));
+    await settle();
+    latest().deliver({ type: "presence", user: "bob", status: "online" });
+    expect(seen.map((e) => e.type)).toEqual(["dm", "presence"]);
+  });
+});
+
+describe("Reconnecting", () => {
+  test("a dropped connection is dialled again, re-authenticated, and waiting requests are sent", async () => {
+    const conn = await openWithToken(true);
+    const states: string[] = [];
+    conn.onState((s) => states.push(s));
+    jest.useFakeTimers();
+    const first = latest();
+    const sending = conn.request({ type: "send", room: "r", text: "kept" });
+    first.drop();
+    expect(conn.state).toBe("reconnecting");
+    jest.advanceTimersByTime(800);
+    const second = latest();
+    expect(second).not.toBe(first);
+    second.accept();
+    await settle();
+    expect(second.sent[0]).toMatchObject({ type: "auth", token: "tok", mode: "listen" });
+    second.reply("auth", { type: "session", user: "alice", token: "tok" });
+    await settle();
+    const resent = second.sent.find((f) => f.type === "send");
+    expect(resent?.clientId).toBe(first.sent.find((f) => f.type === "send")?.clientId ?? "");
+    second.reply("send", {
+      type: "sent",
+      message: { id: "m", room: "r", from: "alice", text: "kept", ts: "t" },
+    });
+    expect((await sending).type).toBe("sent");
+    expect(states).toEqual(["reconnecting", "open"]);
+  });
+
+  test("a session refused on reconnect closes the connection and says why", async () => {
+    const conn = await openWithToken(true);
+    const seen: ServerEvent[] = [];
+    conn.onEvent((e) => seen.push(e));
+    jest.useFakeTimers();
+    latest().drop();
+    jest.advanceTimersByTime(800);
+    latest().accept();
+    await settle();
+    latest().reply("auth", { type: "error", code: "auth_failed", message: "revoked" });
+    await settle();
+    expect(conn.state).toBe("closed");
+    expect(seen).toContainEqual({ type: "error", code: "auth_failed", message: "revoked" });
+  });
+
+  test("without reconnect, a drop fails waiting requests and closes", async () => {
+    const conn = await openWithToken(false);
+    const waiting = conn.request({ type: "rooms" });
+    latest().drop();
+    const err = (await waiting.catch((e: unknown) => e)) as ConnectionError;
+    expect(err.kind).toBe("closed");
+    expect(conn.state).toBe("closed");
+  });
+});
