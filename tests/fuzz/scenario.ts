@@ -68,10 +68,18 @@ export async function populate(url: string): Promise<Populated> {
   return { messageIds: ids, tokens };
 }
 
+// The member is a person at a terminal, the outsider a `listen` script: presence and typing
+// paths run too.
+const ROLE_MODE: Record<FuzzRole, string> = {
+  anonymous: "oneshot",
+  member: "interactive",
+  outsider: "listen",
+};
+
 /** Open a connection playing `role`. */
 export async function connectAs(url: string, role: FuzzRole): Promise<Wire> {
   const user = ROLE_USER[role];
-  return user === null ? Wire.open(url) : loggedIn(url, user);
+  return user === null ? Wire.open(url) : loggedIn(url, user, ROLE_MODE[role]);
 }
 
 /** Frame types the server answers only when they carry an id. */

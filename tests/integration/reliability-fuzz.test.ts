@@ -130,7 +130,7 @@ const REFUSED: Record<"anonymous" | "mallory" | "eve", Frame[]> = {
 };
 
 describe("Hostile frames over real connections", () => {
-  test(`${FRAMES_PER_ROLE * 3} generated frames: each answered, connection and server alive`, async () => {
+  test(`${FRAMES_PER_ROLE * 3.75} generated frames: each answered, connection and server alive`, async () => {
     const server = await start();
     CONTEXT.messageIds = (await populate(server.url)).messageIds;
     const gen = new FrameGenerator(2026, CONTEXT);
@@ -139,15 +139,30 @@ describe("Hostile frames over real connections", () => {
     for (const role of ["anonymous", "member", "outsider"] as FuzzRole[]) {
       await fuzzRole(server.url, role, FRAMES_PER_ROLE, gen, stats);
     }
+    // And the three at once, each with its own generator.
+    await Promise.all(
+      (["anonymous", "member", "outsider"] as FuzzRole[]).map((role, i) =>
+        fuzzRole(server.url, role, FRAMES_PER_ROLE / 4, new FrameGenerator(7 + i, CONTEXT), stats),
+      ),
+    );
     const rssAfter = await rssBytes(server.proc.pid);
     const probe = await Wire.open(server.url);
     expect((await probe.request({ type: "ping" })).type).toBe("pong");
+    expect(isAlive(server.proc.pid)).toBe(true);
+    await probe.ok({ type: "login", user: "alice", password: "alice-password" });
+    const state = await readable({ alice: probe });
     await probe.close();
+    // What the accepted hostile frames stored survives a clean stop and start.
+    await server.stop();
+    const restarted = await start(server.dataDir);
+    const after = await Wire.open(restarted.url);
+    await after.ok({ type: "login", user: "alice", password: "alice-password" });
+    expect(await readable({ alice: after })).toEqual(state);
+    await after.close();
     expect(stats.problems.slice(0, 10)).toEqual([]);
     expect(stats.closes).toEqual({});
-    expect(stats.frames).toBe(FRAMES_PER_ROLE * 3);
+    expect(stats.frames).toBe(FRAMES_PER_ROLE * 3 + (FRAMES_PER_ROLE / 4) * 3);
     expect(stats.parseRejected).toBeGreaterThan(FRAMES_PER_ROLE);
-    expect(isAlive(server.proc.pid)).toBe(true);
     console.log(
       `fuzz: ${stats.frames} frames, ${stats.parseRejected} malformed; answers ` +
         `${JSON.stringify(stats.answers)}; server RSS ${mb(rssBefore)} -> ${mb(rssAfter)} MB`,
