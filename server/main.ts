@@ -15,6 +15,8 @@ import { BunPublisher } from "./sockets.ts";
 import { startTransport } from "./transport.ts";
 import type { Transport } from "./transport.ts";
 
+const STOP_TIMEOUT_MS = 15_000;
+
 function readConfig(): Config {
   try {
     return parseConfig(process.argv.slice(2), process.env);
@@ -96,6 +98,11 @@ async function main(): Promise<void> {
     if (isStopping) return;
     isStopping = true;
     log.info("stop", { signal });
+    // A disk that never answers must not keep the process alive forever.
+    setTimeout(() => {
+      log.error("stop_timeout", { seconds: STOP_TIMEOUT_MS / 1000 });
+      process.exit(1);
+    }, STOP_TIMEOUT_MS).unref();
     transport.stop();
     chat.stop();
     try {
