@@ -154,8 +154,17 @@ function describeRoomChange(room: Record<string, unknown>): string {
   return parts.join(", ");
 }
 
-/** One line for any event `listen` may print, or null for frames people need not see. */
-export function renderEvent(event: RenderableEvent, c: Colors): string | null {
+/**
+ * One line for any event `listen` may print, or null for frames people need not see.
+ * Messages carry their server time; other events get `now` (local HH:MM) when given.
+ */
+export function renderEvent(event: RenderableEvent, c: Colors, now?: Date): string | null {
+  const line = renderEventBody(event, c);
+  if (line === null || !now || event.type === "message" || event.type === "dm") return line;
+  return `${c.dim(formatTime(now.toISOString()))} ${line}`;
+}
+
+function renderEventBody(event: RenderableEvent, c: Colors): string | null {
   const e = event as Record<string, unknown>;
   const note = (text: string) => c.dim(`* ${text}`);
   switch (event.type) {

@@ -184,7 +184,7 @@ class Listener {
       const obj = eventJson(event);
       if (obj) io.json(obj);
     } else {
-      const line = renderEvent(event, io.colors);
+      const line = renderEvent(event, io.colors, new Date());
       if (line !== null) io.out(line);
     }
     if (isMessage && this.#count !== undefined && ++this.#printed >= this.#count) this.#finish(0);

@@ -49,6 +49,14 @@ describe("Received text is sanitised before printing", () => {
   });
 });
 
+describe("Listen lines", () => {
+  test("events other than messages get the local time when it is given", () => {
+    const presence = { type: "presence", user: "bob", status: "idle" };
+    expect(renderEvent(presence, plain)).toBe("* bob is idle");
+    expect(renderEvent(presence, plain, new Date(2026, 0, 1, 9, 5))).toBe("09:05 * bob is idle");
+  });
+});
+
 describe("JSON shapes", () => {
   test("each listen event has exactly the fields of the specification", () => {
     expect(
