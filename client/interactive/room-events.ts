@@ -49,7 +49,8 @@ export class RoomEvents {
         this.#member(String(e.room), String(e.user), String(e.event));
         return true;
       case "room_update":
-        this.#updated(e.room as RoomInfo);
+        // The wire is not trusted: a malformed room must not throw out of the event handler.
+        if (isRoomInfo(e.room)) this.#updated(e.room);
         return true;
       case "room_shutdown":
         this.#s.print(showNotice(`#${e.room} was shut down`, this.#s.opts.colors, true));
@@ -102,4 +103,11 @@ export class RoomEvents {
     this.#s.rooms.set(room.name, { ...room, role: known?.role ?? room.role });
     this.#s.print(showNotice(`room settings: ${describeRoom(room)}`, this.#s.opts.colors));
   }
+}
+
+function isRoomInfo(value: unknown): value is RoomInfo {
+  const r = value as Partial<RoomInfo> | null;
+  return (
+    typeof r === "object" && r !== null && typeof r.name === "string" && typeof r.topic === "string"
+  );
 }
