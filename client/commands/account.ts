@@ -51,7 +51,9 @@ export const login: Command = {
   name: "login",
   usage: "login <user> [--password-stdin]",
   summary: "log in and save the session for this server",
-  details: "The password is asked on a terminal, or read from the first line of stdin.",
+  details:
+    "The password is asked on a terminal, or read from the first line of stdin.\n" +
+    "Example: printf '%s\\n' \"$PASSWORD\" | chat login bot --password-stdin",
   options: PASSWORD_STDIN,
   minArgs: 1,
   maxArgs: 1,

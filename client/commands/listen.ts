@@ -205,7 +205,8 @@ export const listen: Command = {
   usage: "listen [<room>...] [--count N]",
   summary: "print events as they arrive, until interrupted (or N messages)",
   details:
-    "Prints messages, DMs, presence, typing, join requests and decisions, and room changes;\nwith rooms given, only those rooms' events (and DMs and presence). With --json, one\nobject per line. Reconnects by itself and prints nothing twice.\n--count N: exit 0 after N messages (room messages and DMs).",
+    "Prints messages, DMs, presence, typing, join requests and decisions, and room changes;\nwith rooms given, only those rooms' events (and DMs and presence). With --json, one\nobject per line. Reconnects by itself and prints nothing twice.\n--count N: exit 0 after N messages (room messages and DMs).\n" +
+    "Example: chat listen --json | while read -r line; do ...; done",
   options: { count: { type: "string", short: "n" } },
   minArgs: 0,
   isLongRunning: true,

@@ -26,7 +26,9 @@ export const send: Command = {
   usage: "send <room> <text...>",
   summary: "post to a room (text - reads stdin)",
   details:
-    "Exits 0 only once the server has stored the message. `-` as the text sends all of stdin\nas one message. Put -- before text that starts with a dash.",
+    "Exits 0 only once the server has stored the message. `-` as the text sends all of stdin\nas one message. Put -- before text that starts with a dash.\n" +
+    'Examples: chat send lobby "deploy done"\n' +
+    "          ./report.sh | chat send ops -",
   options: {},
   minArgs: 2,
   async run(ctx, { positionals }) {

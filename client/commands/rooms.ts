@@ -77,7 +77,9 @@ export const createroom: Command = {
   usage: "createroom <room> [<open> [<visible>]]",
   summary: "create a room, settings as words (open|closed, visible|hidden)",
   details:
-    "<open> is one of open closed true false yes no 1 0; <visible> one of visible hidden true false yes no 1 0.",
+    "<open>: open closed true false yes no 1 0 (default open)\n" +
+    "<visible>: visible hidden true false yes no 1 0 (default visible)\n" +
+    "Example: chat createroom ops closed hidden",
   options: { topic: { type: "string" } },
   minArgs: 1,
   maxArgs: 3,
@@ -145,7 +147,9 @@ export const editroom: Command = {
   usage: "editroom <room> <open> <visible>",
   summary: "change a room, settings as words (open|closed, visible|hidden)",
   details:
-    "<open> is one of open closed true false yes no 1 0; <visible> one of visible hidden true false yes no 1 0.",
+    "<open>: open closed true false yes no 1 0\n" +
+    "<visible>: visible hidden true false yes no 1 0\n" +
+    "Example: chat editroom ops open visible",
   options: { topic: { type: "string" } },
   minArgs: 2,
   maxArgs: 3,
