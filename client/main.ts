@@ -94,8 +94,9 @@ async function main(argv: string[]): Promise<number> {
   const command = await loadCommand(name);
   currentCommand = command?.name ?? "";
   if (!command) throw (await import("./commands.ts")).unknownCommand(name);
-  const wantsHelp = args.slice(0, Math.max(0, args.indexOf("--")) || args.length);
-  if (wantsHelp.includes("--help") || wantsHelp.includes("-h")) {
+  const end = args.indexOf("--");
+  const options = end < 0 ? args : args.slice(0, end);
+  if (options.includes("--help") || options.includes("-h")) {
     const { help } = await import("./commands.ts");
     return runCommand({ command: help, values: {}, positionals: [command.name] }, leading, early);
   }

@@ -42,6 +42,8 @@ describe("chat send", () => {
   test("text after -- may start with a dash; an unknown option is a usage error", async () => {
     const out = jsonLines(await alice.ok(["send", room, "--json", "--", "-1", "--big"]));
     expect(out[0]?.text).toBe("-1 --big");
+    const help = jsonLines(await alice.ok(["--json", "send", "--", room, "--help"]));
+    expect(help[0]?.text).toBe("--help");
     const bad = await alice.run(["send", room, "--big"]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain("--");
