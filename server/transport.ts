@@ -45,8 +45,10 @@ export function startTransport(opts: TransportOptions): Transport {
   let nextId = 0;
   const started = Date.now();
 
+  // Every reply is a fresh object from its handler, so replyTo is set on it without a copy.
   const reply = (ws: Socket, msg: ServerMessage, id: string | undefined): void => {
-    ws.data.conn?.sendText(JSON.stringify(id === undefined ? msg : { ...msg, replyTo: id }));
+    if (id !== undefined) (msg as { replyTo?: string }).replyTo = id;
+    ws.data.conn?.sendText(JSON.stringify(msg));
   };
 
   const fail = (ws: Socket, err: unknown, id: string | undefined): void => {

@@ -48,17 +48,20 @@ export class Messages {
   async send(user: string, rawRoom: string, text: string, clientId?: string): Promise<ChatMessage> {
     const room = memberRoom(this.#d.state, rawRoom, user);
     const clean = cleanText(text);
-    const stored = await this.#store(roomKey(room.name), user, clean, clientId, {
-      room: room.name,
-    });
+    const stored = await this.#store(roomKey(room.name), user, clean, clientId, room.name, null);
+    const m = stored.message;
     if (stored.isNew) {
       this.#typing.clear(room.name, user);
       this.#d.publisher.publish(roomTopic(room.name), {
         type: "message",
-        ...toChatMessage(stored.message),
+        id: m.id,
+        room: room.name,
+        from: m.from,
+        text: m.text,
+        ts: m.ts,
       });
     }
-    return toChatMessage(stored.message);
+    return toChatMessage(m);
   }
 
   /** Store a DM, then publish it to both users; queued for a recipient with no live connection. */
@@ -67,7 +70,7 @@ export class Messages {
     const recipient = this.#d.state.users.get(to);
     if (!recipient) throw new ChatError("not_found", `no such user '${to}'`);
     const clean = cleanText(text);
-    const stored = await this.#store(dmKey(user, to), user, clean, clientId, { to });
+    const stored = await this.#store(dmKey(user, to), user, clean, clientId, null, to);
     const dm = toDirectMessage(stored.message);
     if (!stored.isNew) return dm;
     const topics = to === user ? [userTopic(to)] : [userTopic(to), userTopic(user)];
@@ -107,7 +110,8 @@ export class Messages {
     from: string,
     text: string,
     clientId: string | undefined,
-    where: { room?: string; to?: string },
+    room: string | null,
+    to: string | null,
   ): Promise<{ message: StoredMessage; isNew: boolean }> {
     if (clientId !== undefined) {
       const seen = this.#d.state.history.findByClientId(key, from, clientId);
@@ -121,8 +125,9 @@ export class Messages {
       from,
       text,
       ts: new Date(this.#d.clock.now()).toISOString(),
-      ...where,
     };
+    if (room !== null) message.room = room;
+    if (to !== null) message.to = to;
     if (clientId !== undefined) message.clientId = clientId;
     const commit = this.#d.store.commit([{ op: "msg", key, message }]).then(
       () => message,
@@ -130,12 +135,15 @@ export class Messages {
         throw new ChatError("internal", "the message could not be stored; it was not sent");
       },
     );
-    const ck = clientId === undefined ? null : clientKey(key, from, clientId);
-    if (ck !== null) this.#inFlight.set(ck, commit);
-    try {
-      await commit;
-    } finally {
-      if (ck !== null) this.#inFlight.delete(ck);
+    if (clientId === undefined) await commit;
+    else {
+      const ck = clientKey(key, from, clientId);
+      this.#inFlight.set(ck, commit);
+      try {
+        await commit;
+      } finally {
+        this.#inFlight.delete(ck);
+      }
     }
     this.#d.state.history.append(key, message);
     return { message, isNew: true };

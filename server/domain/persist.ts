@@ -10,13 +10,10 @@ export function guardStore(store: Store, log: Logger): Store {
   return {
     load: () => store.load(),
     close: () => store.close(),
-    commit: async (ops) => {
-      try {
-        await store.commit(ops);
-      } catch (err) {
+    commit: (ops) =>
+      store.commit(ops).catch((err: unknown) => {
         log.error("store_failed", { ops: ops.map((o) => o.op).join(","), error: String(err) });
         throw new ChatError("internal", "the server could not store the change; try again later");
-      }
-    },
+      }),
   };
 }

@@ -37,6 +37,7 @@ export class Typing {
 
   /** Clear the notice of `user` in `room`, if any. */
   clear(room: string, user: string): void {
+    if (this.#entries.size === 0) return;
     const key = entryKey(room, user);
     const e = this.#entries.get(key);
     if (!e) return;
