@@ -149,57 +149,75 @@ function startEarly(leading: GlobalOptions, name: string): EarlyStart {
   return early;
 }
 
+/** Where and how commands connect. */
+interface Target {
+  server: string;
+  token: string | null;
+  timeoutMs: number;
+  ca: string | undefined;
+}
+
+/**
+ * The `connect` of a command's context: the early connection when it fits (one-shot, no
+ * reconnect), else a new one. Every connection made is added to `made`, to be closed.
+ */
+function makeConnector(
+  target: Target,
+  early: Promise<Connection> | null,
+  made: Connection[],
+): CommandContext["connect"] {
+  let dialled = early;
+  return async ({ auth = true, mode = "oneshot", reconnect = false }: ConnectOptions = {}) => {
+    const { server, token, timeoutMs, ca } = target;
+    if (auth && !token) throw new ChatError("auth_required", `not logged in to ${server}`);
+    if (dialled && mode === "oneshot" && !reconnect) {
+      const pending = dialled;
+      dialled = null;
+      const conn = await pending;
+      made.push(conn);
+      if (auth && token) await conn.authenticate(token);
+      return conn;
+    }
+    const conn = await Connection.open({
+      url: server,
+      timeoutMs,
+      mode,
+      reconnect,
+      token: auth ? token : null,
+      ...(ca ? { ca } : {}),
+    });
+    made.push(conn);
+    return conn;
+  };
+}
+
 async function runCommand(
   parsed: ParsedCommandLine,
   opts: GlobalOptions,
   early: EarlyStart,
 ): Promise<number> {
-  const io = makeIO(opts, env, parsed.command.isLongRunning === true);
   const configDir = resolveConfigDir(opts.configDir);
   const auth = (configDir === early.configDir && early.auth) || loadAuth(configDir);
   const server = resolveServer(opts.server ?? env.CHAT_SERVER, auth);
   currentServer = server;
   const token = env.CHAT_TOKEN || sessionFor(auth, server)?.token || null;
   const timeoutMs = (opts.timeout ?? DEFAULT_TIMEOUT_S) * 1000;
-  const ca = readCa(opts.ca ?? env.CHAT_CA);
+  const target: Target = { server, token, timeoutMs, ca: readCa(opts.ca ?? env.CHAT_CA) };
   // The early connection fits when the options after the command changed nothing about it.
-  let dialled: Promise<Connection> | null = null;
   const guess = early.dial;
-  if (guess && guess.server === server && sameGlobals(opts, early)) dialled = guess.conn;
-  else guess?.conn.then((conn) => conn.close(), ignore);
+  const fits = guess !== null && guess.server === server && sameGlobals(opts, early);
+  if (guess && !fits) guess.conn.then((conn) => conn.close(), ignore);
   const controller = new AbortController();
   const connections: Connection[] = [];
   const ctx: CommandContext = {
-    io,
+    io: makeIO(opts, env, parsed.command.isLongRunning === true),
     server,
     configDir,
     token,
     json: opts.json,
     timeoutMs,
     signal: controller.signal,
-    async connect(connectOpts: ConnectOptions = {}) {
-      const { auth: withAuth = true, mode = "oneshot", reconnect = false } = connectOpts;
-      if (withAuth && !token) throw new ChatError("auth_required", `not logged in to ${server}`);
-      let conn: Connection;
-      if (dialled && mode === "oneshot" && !reconnect) {
-        const pending = dialled;
-        dialled = null;
-        conn = await pending;
-        connections.push(conn);
-        if (withAuth && token) await conn.authenticate(token);
-        return conn;
-      }
-      conn = await Connection.open({
-        url: server,
-        timeoutMs,
-        mode,
-        reconnect,
-        token: withAuth ? token : null,
-        ...(ca ? { ca } : {}),
-      });
-      connections.push(conn);
-      return conn;
-    },
+    connect: makeConnector(target, fits ? guess.conn : null, connections),
   };
   const onSignal = (signal: "SIGINT" | "SIGTERM") => {
     if (parsed.command.isLongRunning) controller.abort(signal);
