@@ -66,10 +66,19 @@ beforeEach(() => {
   globalThis.WebSocket = FakeSocket as unknown as typeof WebSocket;
 });
 
+const opened: Connection[] = [];
+
 afterEach(() => {
+  for (const conn of opened.splice(0)) conn.close();
   globalThis.WebSocket = realWebSocket;
   jest.useRealTimers();
 });
+
+// A request whose outcome the test does not wait for must not end as an unhandled rejection
+// (its timer would fire during a later test).
+const unawaited = (p: Promise<unknown>): void => {
+  p.catch(() => {});
+};
 
 async function openWithToken(reconnect = false): Promise<Connection> {
   const opening = Connection.open({
@@ -82,7 +91,9 @@ async function openWithToken(reconnect = false): Promise<Connection> {
   latest().accept();
   await settle();
   latest().reply("auth", { type: "session", user: "alice", token: "tok" });
-  return opening;
+  const conn = await opening;
+  opened.push(conn);
+  return conn;
 }
 
 describe("Opening a connection", () => {
@@ -144,8 +155,8 @@ describe("Requests and replies", () => {
 
   test("send and dm get a client id when they have none", async () => {
     const conn = await openWithToken();
-    void conn.request({ type: "send", room: "r", text: "x" });
-    void conn.request({ type: "dm", to: "bob", text: "x", clientId: "mine" });
+    unawaited(conn.request({ type: "send", room: "r", text: "x" }));
+    unawaited(conn.request({ type: "dm", to: "bob", text: "x", clientId: "mine" }));
     expect(latest().sent.find((f) => f.type === "send")?.clientId).toBeString();
     expect(latest().sent.find((f) => f.type === "dm")?.clientId).toBe("mine");
   });
