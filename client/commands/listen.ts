@@ -109,7 +109,7 @@ class Listener {
       this.#flush(events);
     } catch (err) {
       // Dropped again while catching up: the next reconnect catches up from the same point.
-      if (err instanceof ConnectionError) return;
+      if (err instanceof ConnectionError && err.kind === "closed") return;
       this.#ctx.io.err(`could not fetch what was missed: ${(err as Error).message}`);
       this.#flush();
     }
