@@ -79,6 +79,7 @@ export class Connection {
   readonly #pending = new Map<string, Pending>();
   readonly #eventListeners = new Set<(event: ServerEvent) => void>();
   readonly #unclaimed: ServerEvent[] = [];
+  #authenticating: Promise<void> | null = null;
   readonly #stateListeners = new Set<(state: ConnectionState) => void>();
 
   private constructor(opts: ConnectionOptions) {
@@ -108,14 +109,24 @@ export class Connection {
    * was known whether the command needs a session). Reconnects reuse the token. On
    * failure the connection is closed and the error rethrown.
    */
-  async authenticate(token: string): Promise<void> {
+  authenticate(token: string): Promise<void> {
     this.#token = token;
-    try {
-      await this.#authenticate(token);
-    } catch (err) {
-      this.close();
-      throw err;
-    }
+    const authenticating = this.#authenticate(token).then(
+      () => {
+        if (this.#authenticating === authenticating) this.#authenticating = null;
+      },
+      (err: unknown) => {
+        this.close();
+        throw err;
+      },
+    );
+    // Requests made meanwhile are sent at once (the server handles a connection's frames
+    // after its auth, in order) and settle only once the session is confirmed.
+    this.#authenticating = authenticating;
+    authenticating.catch(() => {
+      // The caller of authenticate() gets the error; requests waiting on it get it too.
+    });
+    return authenticating;
   }
 
   /** The server URL. */
@@ -160,7 +171,7 @@ export class Connection {
     if ((frame.type === "send" || frame.type === "dm") && frame.clientId === undefined) {
       frame.clientId = crypto.randomUUID();
     }
-    return new Promise((resolve, reject) => {
+    const reply = new Promise<ServerMessage>((resolve, reject) => {
       const seconds = this.#opts.timeoutMs / 1000;
       const timer = setTimeout(() => {
         this.#pending.delete(frame.id);
@@ -170,6 +181,11 @@ export class Connection {
       this.#pending.set(frame.id, pending);
       if (this.#state === "open") this.#transmit(pending);
     });
+    const authenticating = this.#authenticating;
+    if (!authenticating) return reply;
+    // A failed authentication is the error to report, not the refusal of this request.
+    reply.catch(() => {});
+    return authenticating.then(() => reply);
   }
 
   /** Listen to every frame that is not a reply. Returns a function that stops listening. */

@@ -167,7 +167,8 @@ function makeConnector(
   made: Connection[],
 ): CommandContext["connect"] {
   let dialled = early;
-  return async ({ auth = true, mode = "oneshot", reconnect = false }: ConnectOptions = {}) => {
+  return async (opts: ConnectOptions = {}) => {
+    const { auth = true, mode = "oneshot", reconnect = false, isPipelined = false } = opts;
     const { server, token, timeoutMs, ca } = target;
     if (auth && !token) throw new ChatError("auth_required", `not logged in to ${server}`);
     if (dialled && mode === "oneshot" && !reconnect) {
@@ -175,7 +176,11 @@ function makeConnector(
       dialled = null;
       const conn = await pending;
       made.push(conn);
-      if (auth && token) await conn.authenticate(token);
+      if (auth && token) {
+        const authenticating = conn.authenticate(token);
+        if (isPipelined) authenticating.catch(ignore);
+        else await authenticating;
+      }
       return conn;
     }
     const conn = await Connection.open({

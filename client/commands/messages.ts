@@ -13,7 +13,7 @@ import { expectReply, messageText, positiveInt, roomArg, userArg } from "./util.
  */
 async function deliver(ctx: CommandContext, msg: ClientMessage): Promise<ServerMessage> {
   try {
-    return await (await ctx.connect()).request(msg);
+    return await (await ctx.connect({ isPipelined: true })).request(msg);
   } catch (err) {
     if (!(err instanceof ConnectionError && err.kind === "closed")) throw err;
     return (await ctx.connect()).request(msg);

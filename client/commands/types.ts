@@ -50,6 +50,11 @@ export interface ConnectOptions {
   mode?: ClientMode;
   /** Re-dial by itself when the connection drops (default false). */
   reconnect?: boolean;
+  /**
+   * Hand the connection over while authentication is still in flight: requests are sent
+   * at once and settle after it (a round trip saved for `send`). `user` is not known yet.
+   */
+  isPipelined?: boolean;
 }
 
 /** Everything a command may use. */

@@ -57,7 +57,7 @@ describe("chat send", () => {
     expect(long.stderr).toContain("4000");
   });
 
-  test("a missing room exits 3, a room one is not in exits 5, no login exits 4", async () => {
+  test("a missing room exits 3, a room one is not in exits 5, no login or a bad token exits 4", async () => {
     expect((await alice.run(["send", uniqueName("none"), "hi"])).code).toBe(3);
     const other = uniqueName("other");
     await bob.ok(["create", other]);
@@ -66,6 +66,9 @@ describe("chat send", () => {
     expect(forbidden.stderr).toMatch(/^error: /);
     await alice.ok(["join", other]);
     await alice.ok(["send", other, "now a member"]);
+    const forged = await alice.run(["send", room, "hi"], { env: { CHAT_TOKEN: "forged" } });
+    expect(forged.code).toBe(4);
+    expect(forged.stderr).toContain("chat login");
     const stranger = new User(server.url, uniqueName("anon"));
     const anonymous = await stranger.run(["send", room, "hi"]);
     expect(anonymous.code).toBe(4);
