@@ -172,6 +172,46 @@ describe("Requests and replies", () => {
   });
 });
 
+describe("Pipelining behind authentication", () => {
+  async function openBare(): Promise<Connection> {
+    const opening = Connection.open({ url: "ws://chat.test", timeoutMs: 1000, mode: "oneshot" });
+    latest().accept();
+    const conn = await opening;
+    opened.push(conn);
+    return conn;
+  }
+
+  test("a request made while authenticating is sent at once and settles after the session", async () => {
+    const conn = await openBare();
+    const authed = conn.authenticate("tok");
+    const sending = conn.request({ type: "send", room: "r", text: "x" });
+    expect(latest().sent.map((f) => f.type)).toEqual(["auth", "send"]);
+    latest().reply("send", {
+      type: "sent",
+      message: { id: "m", room: "r", from: "a", text: "x", ts: "t" },
+    });
+    let settled = false;
+    void sending.then(() => (settled = true));
+    await settle();
+    expect(settled).toBe(false);
+    latest().reply("auth", { type: "session", user: "alice", token: "tok" });
+    await authed;
+    expect((await sending).type).toBe("sent");
+    expect(conn.user).toBe("alice");
+  });
+
+  test("when authentication fails, the waiting request fails with its error", async () => {
+    const conn = await openBare();
+    const authed = conn.authenticate("bad");
+    const sending = conn.request({ type: "send", room: "r", text: "x" });
+    latest().reply("auth", { type: "error", code: "auth_failed", message: "no such session" });
+    latest().reply("send", { type: "error", code: "auth_required", message: "log in first" });
+    expect(((await authed.catch((e: unknown) => e)) as ChatError).code).toBe("auth_failed");
+    expect(((await sending.catch((e: unknown) => e)) as ChatError).code).toBe("auth_failed");
+    expect(conn.state).toBe("closed");
+  });
+});
+
 describe("Events", () => {
   test("frames without replyTo go to listeners; those before the first listener are kept for it", async () => {
     const conn = await openWithToken();
