@@ -1,7 +1,14 @@
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test";
 import { startServer, type TestServer } from "../helpers/server.ts";
 import { authed } from "../helpers/ws-client.ts";
-import { type Listening, registerUser, tokenOf, uniqueName, type User } from "./helpers.ts";
+import {
+  jsonLines,
+  type Listening,
+  registerUser,
+  tokenOf,
+  uniqueName,
+  type User,
+} from "./helpers.ts";
 
 let server: TestServer;
 let alice: User;
@@ -63,7 +70,7 @@ describe("chat listen --json", () => {
     });
   });
 
-  test("prints presence and typing of room members", async () => {
+  test("prints presence and typing of room members; who shows who is typing", async () => {
     const room = await sharedRoom();
     const l = await listen(bob, ["--json"]);
     const client = await authed(server.url, await tokenOf(alice), "interactive");
@@ -75,6 +82,9 @@ describe("chat listen --json", () => {
       await client.call({ type: "typing", room, typing: true });
       const typing = await l.waitForJson((e) => e.type === "typing", "typing");
       expect(typing).toEqual({ type: "typing", room, user: alice.name, typing: true });
+      const who = jsonLines(await bob.ok(["who", room, "--json"]));
+      expect(who).toContainEqual({ user: alice.name, status: "online", typing: true });
+      expect(await bob.ok(["who", room])).toMatch(new RegExp(`${alice.name}\\s+online\\s+typing`));
     } finally {
       await client.close();
     }
