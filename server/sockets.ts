@@ -57,6 +57,32 @@ export class BunPublisher implements Publisher {
   }
 }
 
+/**
+ * Frames sent to single sockets (replies, notices) are queued and written once per event-loop
+ * turn, all of a socket's frames in one corked write: a burst of acknowledgements costs one
+ * system call per socket instead of one per frame. Each socket's own frames keep their order.
+ */
+export class Outbox {
+  #pending = new Set<WsConn>();
+  #isScheduled = false;
+
+  /** Flush `conn` at the end of this turn. */
+  add(conn: WsConn): void {
+    this.#pending.add(conn);
+    if (this.#isScheduled) return;
+    this.#isScheduled = true;
+    setImmediate(() => this.flush());
+  }
+
+  /** Write everything queued now. */
+  flush(): void {
+    this.#isScheduled = false;
+    const conns = this.#pending;
+    this.#pending = new Set();
+    for (const conn of conns) conn.flush();
+  }
+}
+
 /** The domain's view of one socket. */
 export class WsConn implements Conn {
   readonly id: string;
@@ -65,11 +91,14 @@ export class WsConn implements Conn {
   mode: ClientMode = "oneshot";
   tokenHash: string | null = null;
   #ws: Socket;
+  #outbox: Outbox;
+  #queued: string[] = [];
   #onBackpressure: () => void;
 
   /** Wrap `ws`; `onBackpressure` is told when a send could not go out at once. */
-  constructor(ws: Socket, onBackpressure: () => void) {
+  constructor(ws: Socket, outbox: Outbox, onBackpressure: () => void) {
     this.#ws = ws;
+    this.#outbox = outbox;
     this.#onBackpressure = onBackpressure;
     this.id = ws.data.id;
     this.address = ws.data.address;
@@ -80,9 +109,24 @@ export class WsConn implements Conn {
     this.sendText(JSON.stringify(msg));
   }
 
-  /** Send an already serialised frame. */
+  /** Send an already serialised frame (written at the end of this event-loop turn). */
   sendText(text: string): void {
-    if (this.#ws.send(text, false) <= 0) this.#onBackpressure();
+    if (this.#queued.push(text) === 1) this.#outbox.add(this);
+  }
+
+  /** Write the queued frames in one corked write. */
+  flush(): void {
+    const queued = this.#queued;
+    this.#queued = [];
+    const ws = this.#ws;
+    if (ws.readyState !== 1 || queued.length === 0) return;
+    let isBlocked = false;
+    const write = (): void => {
+      for (const text of queued) if (ws.send(text, false) <= 0) isBlocked = true;
+    };
+    if (queued.length === 1) write();
+    else ws.cork(write);
+    if (isBlocked) this.#onBackpressure();
   }
 
   /** Subscribe to a topic while open. */

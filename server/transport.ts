@@ -7,7 +7,7 @@ import { RateLimiter } from "./domain/rate-limit.ts";
 import type { Logger } from "./domain/types.ts";
 import { afterReply, AUTH_TYPES, dispatch } from "./handlers.ts";
 import { SYSTEM_CLOCK } from "./platform.ts";
-import { BACKPRESSURE_LIMIT, CLOSE_CODES, peekId, SlowReaders, WsConn } from "./sockets.ts";
+import { BACKPRESSURE_LIMIT, CLOSE_CODES, Outbox, peekId, SlowReaders, WsConn } from "./sockets.ts";
 import type { BunPublisher, ConnData, Socket } from "./sockets.ts";
 
 // Frames up to this size are read and, past LIMITS.frameMax, answered bad_request; only larger
@@ -41,6 +41,7 @@ export function startTransport(opts: TransportOptions): Transport {
   const frames = new RateLimiter({ burst: 200, perSecond: 50 }, SYSTEM_CLOCK);
   const badFrames = new RateLimiter({ burst: 20, perSecond: 2 }, SYSTEM_CLOCK);
   const slow = new SlowReaders(sockets, log);
+  const outbox = new Outbox();
   opts.publisher.onBackpressure = () => slow.soon();
   let nextId = 0;
   const started = Date.now();
@@ -70,6 +71,7 @@ export function startTransport(opts: TransportOptions): Transport {
   const guard = (ws: Socket, limiter: RateLimiter): void => {
     if (!opts.isFloodGuarded || limiter.take(ws.data.id) === 0) return;
     log.info("flood", { conn: ws.data.id, address: ws.data.address });
+    ws.data.conn?.flush(); // the replies so far go out before the close
     ws.close(CLOSE_CODES.flood, "too many frames");
   };
 
@@ -161,7 +163,7 @@ export function startTransport(opts: TransportOptions): Transport {
       backpressureLimit: BACKPRESSURE_LIMIT,
       closeOnBackpressureLimit: false,
       open(ws) {
-        ws.data.conn = new WsConn(ws, () => slow.soon());
+        ws.data.conn = new WsConn(ws, outbox, () => slow.soon());
         sockets.add(ws);
         log.info("connect", { conn: ws.data.id, address: ws.data.address });
         ws.data.conn.send({ type: "welcome", server: "chat", protocol: PROTOCOL_VERSION });
