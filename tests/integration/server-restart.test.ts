@@ -101,6 +101,23 @@ describe("Restart", () => {
     expect((await again.call({ type: "history", room: "r" })).messages).toEqual([acked.message]);
   });
 
+  test("a resend with the same clientId after a restart is not stored twice", async () => {
+    const first = await start();
+    const { client: alice, token } = await registered(first.url, "alice");
+    clients.push(alice);
+    await alice.call({ type: "create", room: "r" });
+    const original = await alice.call({ type: "send", room: "r", text: "once", clientId: "k-1" });
+    await first.stop();
+    await alice.closed;
+    clients.splice(0);
+    const second = await start(first.dataDir);
+    const again = await authed(second.url, token, "oneshot");
+    clients.push(again);
+    const resent = await again.call({ type: "send", room: "r", text: "once", clientId: "k-1" });
+    expect(resent.message).toEqual(original.message);
+    expect((await again.call({ type: "history", room: "r" })).messages).toEqual([original.message]);
+  });
+
   test("an invalid data file stops startup with its name and is left untouched", async () => {
     const dir = tempDir();
     const file = join(dir, "rooms.json");
