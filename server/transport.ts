@@ -57,6 +57,12 @@ export function startTransport(opts: TransportOptions): Transport {
     if (err instanceof ChatError) {
       msg = { type: "error", code: err.code, message: err.message };
       if (err.retryAfterMs !== undefined) msg.retryAfterMs = err.retryAfterMs;
+      log.info("refused", {
+        conn: ws.data.id,
+        user: ws.data.conn?.user ?? undefined,
+        code: err.code,
+        reason: err.message,
+      });
       if (err.code === "bad_request" || err.code === "auth_required") guard(ws, badFrames);
     } else {
       log.error("internal", {
