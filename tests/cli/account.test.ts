@@ -1,8 +1,11 @@
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { statSync } from "node:fs";
 import { join } from "node:path";
 import { startServer, type TestServer, tempDir } from "../helpers/server.ts";
 import { chat, jsonLines, PASSWORD, registerUser, uniqueName, User } from "./helpers.ts";
+
+// This file starts real servers and processes: 5 s per test is too tight on a busy machine.
+setDefaultTimeout(30_000);
 
 let server: TestServer;
 

@@ -1,7 +1,10 @@
-import { describe, expect, test } from "bun:test";
+import { describe, expect, setDefaultTimeout, test } from "bun:test";
 import { join, resolve } from "node:path";
 import { tempDir } from "../helpers/server.ts";
 import { chat, jsonLines } from "./helpers.ts";
+
+// This file starts real servers and processes: 5 s per test is too tight on a busy machine.
+setDefaultTimeout(30_000);
 
 describe("chat help", () => {
   test("lists every command; help <command> and <command> --help show its usage", async () => {

@@ -1,4 +1,12 @@
-import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test";
+import {
+  afterAll,
+  afterEach,
+  beforeAll,
+  describe,
+  expect,
+  setDefaultTimeout,
+  test,
+} from "bun:test";
 import { startServer, type TestServer } from "../helpers/server.ts";
 import { authed } from "../helpers/ws-client.ts";
 import {
@@ -9,6 +17,9 @@ import {
   uniqueName,
   type User,
 } from "./helpers.ts";
+
+// This file starts real servers and processes: 5 s per test is too tight on a busy machine.
+setDefaultTimeout(30_000);
 
 let server: TestServer;
 let alice: User;

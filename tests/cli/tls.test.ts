@@ -1,7 +1,10 @@
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { join } from "node:path";
 import { startServer, type TestServer, tempDir } from "../helpers/server.ts";
 import { PASSWORD, uniqueName, User } from "./helpers.ts";
+
+// This file starts real servers and processes: 5 s per test is too tight on a busy machine.
+setDefaultTimeout(30_000);
 
 const hasOpenssl = Bun.which("openssl") !== null;
 let server: TestServer | null = null;

@@ -1,7 +1,10 @@
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { join, resolve } from "node:path";
 import { startServer, type TestServer, tempDir } from "../helpers/server.ts";
 import { count, hasTmux, Tmux } from "./tmux.ts";
+
+// This file starts real servers and processes: 5 s per test is too tight on a busy machine.
+setDefaultTimeout(30_000);
 
 // Two people chat in real terminals (tmux) through the interactive client.
 const ROOT = resolve(import.meta.dir, "../..");

@@ -2,9 +2,12 @@
  * Every room command by every role on every kind of room, with the result SPEC 2.2 and 2.7
  * give; and hidden rooms never leaking to non-members.
  */
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { loggedIn, registered, Wire, type Received } from "../fuzz/wire.ts";
 import { startServer } from "../helpers/server.ts";
+
+// This file starts real servers and processes: 5 s per test is too tight on a busy machine.
+setDefaultTimeout(30_000);
 
 type Kind = "ov" | "oh" | "cv" | "ch" | "sd";
 type Role = "anonymous" | "non-member" | "denied" | "kicked" | "pending" | "member" | "admin";

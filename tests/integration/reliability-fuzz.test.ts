@@ -3,7 +3,7 @@
  * not. Every frame is answered, the connection stays usable, the server stays up, and frames
  * that are refused change no stored data.
  */
-import { afterEach, describe, expect, test } from "bun:test";
+import { afterEach, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { emptyStats, sendHostile } from "../fuzz/driver.ts";
@@ -12,6 +12,9 @@ import { CONTEXT, fuzzRole, NO_REPLY, populate, type FuzzRole } from "../fuzz/sc
 import { isAlive, rssBytes, Wire, type Received } from "../fuzz/wire.ts";
 import { parseClientMessage } from "../../shared/protocol.ts";
 import { startServer, type TestServer } from "../helpers/server.ts";
+
+// This file starts real servers and processes: 5 s per test is too tight on a busy machine.
+setDefaultTimeout(30_000);
 
 const FRAMES_PER_ROLE = 800;
 

@@ -3,9 +3,12 @@
  * connections, frames per connection, failed logins, registrations from one address.
  * Every refusal is `rate_limited` with `retryAfterMs`.
  */
-import { afterEach, describe, expect, test } from "bun:test";
+import { afterEach, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { loggedIn, registered, Wire, type Received } from "../fuzz/wire.ts";
 import { startServer, type TestServer } from "../helpers/server.ts";
+
+// This file starts real servers and processes: 5 s per test is too tight on a busy machine.
+setDefaultTimeout(30_000);
 
 let server: TestServer | null = null;
 

@@ -2,9 +2,12 @@
  * Resending with a client id stores a message once: across concurrent connections of one
  * user, and across a SIGKILL of the server in the middle of a stream of sends.
  */
-import { afterEach, describe, expect, test } from "bun:test";
+import { afterEach, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { loggedIn, registered, type Received } from "../fuzz/wire.ts";
 import { startServer, type TestServer } from "../helpers/server.ts";
+
+// This file starts real servers and processes: 5 s per test is too tight on a busy machine.
+setDefaultTimeout(30_000);
 
 let server: TestServer | null = null;
 

@@ -3,10 +3,13 @@
  * the others keep receiving everything, the slow one is disconnected with a clear close code
  * instead of growing the server's memory, and it can reconnect and catch up from history.
  */
-import { afterEach, describe, expect, test } from "bun:test";
+import { afterEach, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { RawSocket } from "../fuzz/raw-socket.ts";
 import { loggedIn, registered, rssBytes, type Wire } from "../fuzz/wire.ts";
 import { startServer, type TestServer } from "../helpers/server.ts";
+
+// This file starts real servers and processes: 5 s per test is too tight on a busy machine.
+setDefaultTimeout(30_000);
 
 const PER_SENDER = 2500;
 const TEXT = "x".repeat(2000);

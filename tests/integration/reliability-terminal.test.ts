@@ -3,13 +3,16 @@
  * changes), BEL, backspaces, 8-bit CSI and bidi overrides are stored sanitised by the server,
  * and the `chat` program prints nothing a terminal would act on, even from a hostile server.
  */
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Server } from "bun";
 import { registered, Wire } from "../fuzz/wire.ts";
 import { startServer } from "../helpers/server.ts";
+
+// This file starts real servers and processes: 5 s per test is too tight on a busy machine.
+setDefaultTimeout(30_000);
 
 // Everything a terminal could act on: C0 (but tab and newline), DEL, C1, bidi overrides.
 // eslint-disable-next-line no-control-regex

@@ -2,10 +2,13 @@
  * wss:// with a self-signed certificate made here with openssl: the server started with
  * --tls-cert/--tls-key, the `chat` program trusting it through --ca (or CHAT_CA).
  */
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { join } from "node:path";
 import { Wire } from "../fuzz/wire.ts";
 import { startServer, tempDir, type TestServer } from "../helpers/server.ts";
+
+// This file starts real servers and processes: 5 s per test is too tight on a busy machine.
+setDefaultTimeout(30_000);
 
 const CLI = join(import.meta.dir, "../../client/main.ts");
 

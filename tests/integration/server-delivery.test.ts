@@ -1,7 +1,10 @@
-import { afterEach, describe, expect, test } from "bun:test";
+import { afterEach, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { startServer } from "../helpers/server.ts";
 import type { TestServer } from "../helpers/server.ts";
 import { authed, registered, TestClient } from "../helpers/ws-client.ts";
+
+// This file starts real servers and processes: 5 s per test is too tight on a busy machine.
+setDefaultTimeout(30_000);
 
 let server: TestServer | null = null;
 const clients: TestClient[] = [];

@@ -1,9 +1,12 @@
-import { afterEach, describe, expect, test } from "bun:test";
+import { afterEach, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { startServer, tempDir } from "../helpers/server.ts";
 import type { TestServer } from "../helpers/server.ts";
 import { authed, registered, TestClient } from "../helpers/ws-client.ts";
+
+// This file starts real servers and processes: 5 s per test is too tight on a busy machine.
+setDefaultTimeout(30_000);
 
 let servers: TestServer[] = [];
 const clients: TestClient[] = [];

@@ -1,10 +1,13 @@
-import { afterAll, afterEach, describe, expect, test } from "bun:test";
+import { afterAll, afterEach, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { JsonFileStore } from "../../server/store/json-store.ts";
 import { readDataDir } from "../../server/store/read.ts";
 import type { StoreOp } from "../../server/store/store.ts";
+
+// This file starts real servers and processes: 5 s per test is too tight on a busy machine.
+setDefaultTimeout(30_000);
 
 // A real full disk: a 4 MiB tmpfs, mostly taken by a filler file. Mounting needs root; elsewhere these tests are skipped.
 const mountPoint = mkdtempSync(join(tmpdir(), "chat-full-"));

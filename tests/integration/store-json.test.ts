@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, test } from "bun:test";
+import { afterEach, describe, expect, setDefaultTimeout, test } from "bun:test";
 import {
   appendFileSync,
   chmodSync,
@@ -13,6 +13,9 @@ import { join } from "node:path";
 import { JsonFileStore } from "../../server/store/json-store.ts";
 import type { RoomRecord, StoredMessage, StoreOp, UserRecord } from "../../server/store/store.ts";
 import { dmKey, roomKey } from "../../server/store/store.ts";
+
+// This file starts real servers and processes: 5 s per test is too tight on a busy machine.
+setDefaultTimeout(30_000);
 
 const dirs: string[] = [];
 const stores: JsonFileStore[] = [];

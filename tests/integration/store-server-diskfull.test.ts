@@ -1,4 +1,4 @@
-import { afterAll, afterEach, describe, expect, test } from "bun:test";
+import { afterAll, afterEach, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -6,6 +6,9 @@ import { startServer } from "../helpers/server.ts";
 import type { TestServer } from "../helpers/server.ts";
 import { authed, registered, TestClient } from "../helpers/ws-client.ts";
 import type { Frame } from "../helpers/ws-client.ts";
+
+// This file starts real servers and processes: 5 s per test is too tight on a busy machine.
+setDefaultTimeout(30_000);
 
 // The data folder on a 4 MiB tmpfs, mostly taken by a filler file. Mounting needs root.
 const mountPoint = mkdtempSync(join(tmpdir(), "chat-full-server-"));
