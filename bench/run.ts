@@ -90,6 +90,24 @@ function sh(cmd: string[]): string {
   }
 }
 
+/** Load average and CPU pressure (PSI), to show how busy the shared machine was. */
+function busy(): string {
+  const load = readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ");
+  let psi = "";
+  try {
+    const some = /some avg10=([\d.]+) avg60=([\d.]+) avg300=([\d.]+)/.exec(
+      readFileSync("/proc/pressure/cpu", "utf8"),
+    );
+    if (some)
+      psi = `; CPU pressure (share of time some task waited for a CPU) ${some[2]}% over 60 s`;
+  } catch {
+    // No PSI on this kernel: the load average alone is reported.
+  }
+  return `load average ${load}${psi}`;
+}
+
+const busyAtStart = busy();
+
 function machine(): string[] {
   const os = /PRETTY_NAME="([^"]+)"/.exec(readFileSync("/etc/os-release", "utf8"))?.[1] ?? "?";
   const wsVersion = (
@@ -105,6 +123,7 @@ function machine(): string[] {
     HAS_TASKSET
       ? `Pinning: servers on core ${SERVER_CORE}, load generators on core ${CLIENT_CORE} (taskset)`
       : "Pinning: taskset not found, processes not pinned",
+    `Other work on the machine: at the start ${busyAtStart}; at the end ${busy()}`,
   ];
 }
 
@@ -157,6 +176,9 @@ const report = renderReport(
     method: METHOD,
     command: values.quick ? "bun run bench --quick" : "bun run bench",
     wallSeconds: (performance.now() - started) / 1000,
+    // The analysis speaks of the full suite; a quick or partial run does not include it.
+    analysis:
+      values.quick || values.only ? "" : readFileSync(join(import.meta.dir, "analysis.md"), "utf8"),
   },
   sections,
 );

@@ -113,6 +113,8 @@ export interface ReportMeta {
   method: string[];
   command: string;
   wallSeconds: number;
+  /** Markdown placed after the targets (what the profiles show). */
+  analysis: string;
 }
 
 /** Render BENCHMARKS.md. */
@@ -142,6 +144,7 @@ export function renderReport(meta: ReportMeta, sections: Section[]): string {
     ),
     "",
   );
+  if (meta.analysis) out.push(meta.analysis.trim(), "");
   out.push("## Machine", "", ...meta.machine.map((m) => `- ${m}`), "");
   out.push("## Method", "", ...meta.method.map((m) => `- ${m}`), "");
   for (const s of sections) {
