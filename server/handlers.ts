@@ -1,6 +1,7 @@
 import type { ClientMessage, ClientMessageType, ServerMessage } from "../shared/protocol.ts";
 import type { SessionGrant } from "./domain/accounts.ts";
-import { Chat, requireUser } from "./domain/chat.ts";
+import type { Chat } from "./domain/chat.ts";
+import { requireUser } from "./domain/chat.ts";
 import { ChatError } from "./domain/errors.ts";
 import { roomName } from "./domain/room-access.ts";
 import type { Conn } from "./domain/types.ts";
