@@ -45,9 +45,16 @@ export function haveOurs(): boolean {
   return existsSync(join(ROOT, "server", "main.ts"));
 }
 
-/** The servers to compare, ours first when present. */
+/** True when Node.js is installed (for the Node + ws server). */
+export function haveNode(): boolean {
+  return Bun.which("node") !== null;
+}
+
+/** The servers to compare: ours when present, the bare ceiling, Node + ws when Node is here. */
 export function availableKinds(): ServerKind[] {
-  return haveOurs() ? ["ours", "bare", "node"] : ["bare", "node"];
+  const kinds: ServerKind[] = haveOurs() ? ["ours", "bare"] : ["bare"];
+  if (haveNode()) kinds.push("node");
+  return kinds;
 }
 
 /** Rotate a list by `n` so that each repetition runs in a different order. */

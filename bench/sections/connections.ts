@@ -20,7 +20,6 @@ const RSS_LIMIT = 250e6;
 /** Run the connections benchmark. */
 export async function connectionsSection(p: Params): Promise<Section> {
   const { count, concurrency } = p.connections;
-  const kinds: ServerKind[] = haveOurs() ? ["ours", "bare"] : ["bare"];
   const dataDir = tempDir("conns");
   const tokensFile = join(tempDir("tokens"), "tokens.json");
   const base = { scenario: "connections", count, concurrency, tokensFile, room: ROOM };

@@ -2,7 +2,16 @@
 import type { ServerKind } from "../lib/servers.ts";
 import { atLeast, median, num, pct, ratio, type Section } from "../lib/report.ts";
 import type { FanoutResult } from "../scenarios/fanout.ts";
-import { haveOurs, LABEL, oneLine, type Params, progress, rotate, withServer } from "./common.ts";
+import {
+  availableKinds,
+  haveNode,
+  LABEL,
+  oneLine,
+  type Params,
+  progress,
+  rotate,
+  withServer,
+} from "./common.ts";
 
 interface Case {
   key: "ours" | "bare" | "bare-sized" | "node";
@@ -26,9 +35,9 @@ const CASES: Case[] = [
 
 /** Run the fan-out comparison. */
 export async function fanoutSection(p: Params): Promise<Section> {
-  const cases = CASES.filter((c) => c.kind !== "ours" || haveOurs());
+  const cases = CASES.filter((c) => availableKinds().includes(c.kind));
   const runs = new Map<string, FanoutResult[]>(cases.map((c) => [c.key, []]));
-  const notes: string[] = [];
+  const notes: string[] = haveNode() ? [] : ["Node.js is not installed: no Node + ws figures."];
   for (let rep = 0; rep < p.reps; rep++) {
     for (const c of rotate(cases, rep)) {
       progress(`fan-out rep ${rep + 1}/${p.reps}: ${c.key}`);

@@ -38,7 +38,8 @@ describe("Benchmark suite", () => {
     expect(report).toContain("| target | goal | measured | verdict |");
     expect(report).toContain("| ours (server/main.ts) |");
     expect(report).toContain("| bare Bun.serve publish |");
-    expect(report).toContain("| Node + ws send loop |");
+    // The Node + ws comparison runs where Node.js is installed.
+    if (Bun.which("node")) expect(report).toContain("| Node + ws send loop |");
     expect(report).not.toContain("not measured");
     expect(report).not.toContain("failed:");
   });
