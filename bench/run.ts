@@ -21,6 +21,7 @@ const FULL: Params = {
   quick: false,
   reps: 3,
   fanout: {
+    reps: 5,
     clients: 32,
     perRound: 1600,
     warmupRounds: 1,
@@ -52,7 +53,15 @@ const FULL: Params = {
 const QUICK: Params = {
   quick: true,
   reps: 1,
-  fanout: { clients: 8, perRound: 100, warmupRounds: 0, minRounds: 1, maxRounds: 1, minSeconds: 0 },
+  fanout: {
+    reps: 1,
+    clients: 8,
+    perRound: 100,
+    warmupRounds: 0,
+    minRounds: 1,
+    maxRounds: 1,
+    minSeconds: 0,
+  },
   latency: { clients: 8, rates: [100_000], seconds: 0.3, warmupSeconds: 0.1, drainSeconds: 1 },
   connections: { count: 200, concurrency: 64 },
   storage: {

@@ -9,6 +9,7 @@ export interface Params {
   quick: boolean;
   reps: number;
   fanout: {
+    reps: number;
     clients: number;
     perRound: number;
     warmupRounds: number;

@@ -38,9 +38,10 @@ export async function fanoutSection(p: Params): Promise<Section> {
   const cases = CASES.filter((c) => availableKinds().includes(c.kind));
   const runs = new Map<string, FanoutResult[]>(cases.map((c) => [c.key, []]));
   const notes: string[] = haveNode() ? [] : ["Node.js is not installed: no Node + ws figures."];
-  for (let rep = 0; rep < p.reps; rep++) {
+  const reps = p.fanout.reps;
+  for (let rep = 0; rep < reps; rep++) {
     for (const c of rotate(cases, rep)) {
-      progress(`fan-out rep ${rep + 1}/${p.reps}: ${c.key}`);
+      progress(`fan-out rep ${rep + 1}/${reps}: ${c.key}`);
       try {
         const { result } = await withServer<FanoutResult>(c.kind, {
           scenario: "fanout",
@@ -86,7 +87,7 @@ export async function fanoutSection(p: Params): Promise<Section> {
       `but not counted as deliveries. Our deliveries are \`message\` events (id, room, sender, ` +
       `text, time), larger than the frames the bare server echoes, so the bare server also ` +
       `runs with its frames padded to the same size: that row separates the cost of bigger ` +
-      `frames from the cost of our per-message work. Median of ${p.reps} runs, in rotating ` +
+      `frames from the cost of our per-message work. Median of ${reps} runs, in rotating ` +
       `order.`,
     header: [
       "server",
