@@ -57,6 +57,9 @@ export async function fanoutSection(p: Params): Promise<Section> {
   const med = (key: string, f: (r: FanoutResult) => number): number =>
     median((runs.get(key) ?? []).map(f));
   const rate = (key: string): number => med(key, (r) => r.deliveriesPerSec);
+  // Deliveries per second of server CPU: less sensitive to other work on a shared machine.
+  const perCpu = (key: string): number =>
+    med(key, (r) => (r.serverCpu ? r.deliveriesPerSec / r.serverCpu : NaN));
   const rows = cases.map((c) => {
     const all = (runs.get(c.key) ?? []).map((r) => r.deliveriesPerSec);
     return [
@@ -65,6 +68,7 @@ export async function fanoutSection(p: Params): Promise<Section> {
       all.length ? `${num(Math.min(...all))} - ${num(Math.max(...all))}` : "n/a",
       String(all.length),
       num(med(c.key, (r) => r.frameBytes)),
+      num(perCpu(c.key)),
       pct(med(c.key, (r) => r.serverCpu)),
       pct(med(c.key, (r) => r.clientCpu)),
     ];
@@ -74,6 +78,8 @@ export async function fanoutSection(p: Params): Promise<Section> {
     `ours / Node ws = **${ratio(rate("ours"), rate("node"))}**`,
     `ours / bare Bun with frames the size of ours = ${ratio(rate("ours"), rate("bare-sized"))}`,
     `bare Bun / Node ws = ${ratio(rate("bare"), rate("node"))}`,
+    `per second of server CPU: ours / bare Bun = ${ratio(perCpu("ours"), perCpu("bare"))}, ` +
+      `ours / Node ws = ${ratio(perCpu("ours"), perCpu("node"))}`,
   ];
   return {
     title: "Fan-out",
@@ -95,6 +101,7 @@ export async function fanoutSection(p: Params): Promise<Section> {
       "range",
       "runs",
       "bytes/delivery",
+      "deliveries per server CPU-second",
       "server CPU",
       "load gen CPU",
     ],

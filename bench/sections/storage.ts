@@ -72,10 +72,19 @@ export async function storageSection(p: Params, data: Datasets): Promise<Section
       `each with ${p.storage.messagesPerRoom} messages of history. ` +
       `${p.storage.warmupSeconds} s warm-up, ${p.storage.seconds} s measured; median of ` +
       `${p.reps} runs, alternating order, a fresh copy of the data each run.`,
-    header: ["data set", "acked msgs/s (median)", "runs", "server CPU", "load gen CPU"],
+    header: [
+      "data set",
+      "acked msgs/s (median)",
+      "per server CPU-second",
+      "runs",
+      "server CPU",
+      "load gen CPU",
+    ],
     rows: cases.map((c) => [
       c.name,
       num(med(c.name, (r) => r.ackedPerSec)),
+      // No CPU share (null) for windows too short to measure it.
+      num(med(c.name, (r) => (r.serverCpu ? r.ackedPerSec / r.serverCpu : NaN))),
       String(runs.get(c.name)!.length),
       pct(med(c.name, (r) => r.serverCpu)),
       pct(med(c.name, (r) => r.clientCpu)),
