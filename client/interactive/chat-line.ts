@@ -32,6 +32,8 @@ export interface ChatLineOptions extends ChatLineStreams, ChatLineHandlers {
   historySize?: number;
   /** Tab completion: candidates and the part of the line they replace. */
   completer?: (line: string) => [string[], string];
+  /** Lines never kept in the input history (they carry a password). */
+  isSecret?: (line: string) => boolean;
   /** Draw as a terminal (keys, cursor movement); defaults to output.isTTY. */
   terminal?: boolean;
 }
@@ -53,7 +55,7 @@ export class ChatLine {
 
   constructor(opts: ChatLineOptions) {
     this.#opts = opts;
-    this.#history = [...(opts.history ?? [])];
+    this.#history = (opts.history ?? []).filter((line) => !this.#isSecret(line));
     this.#prompt = opts.prompt;
     this.#open();
   }
@@ -142,6 +144,11 @@ export class ChatLine {
     this.#lastLine = "";
     rl.on("line", (line) => this.#onLine(line));
     rl.on("history", (history: string[]) => {
+      // readline lets this listener edit its history array in place: a secret line is
+      // dropped before it can be recalled with Up or saved.
+      for (let i = history.length - 1; i >= 0; i--) {
+        if (this.#isSecret(history[i] ?? "")) history.splice(i, 1);
+      }
       this.#history = [...history];
       this.#opts.onHistory?.(this.history);
     });
@@ -174,6 +181,10 @@ export class ChatLine {
     this.#closing = true;
     rl.close();
     this.#closing = false;
+  }
+
+  #isSecret(line: string): boolean {
+    return this.#opts.isSecret?.(line) === true;
   }
 
   #printNow(rl: readline.Interface, text: string): void {

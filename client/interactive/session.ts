@@ -18,6 +18,7 @@ import { complete } from "./completion.ts";
 import type { Dialogs } from "./dialogs.ts";
 import { describeRoom, type Shown, showDm, showError, showMessage, showNotice } from "./display.ts";
 import type { StateStore } from "./history-file.ts";
+import { maskSecrets } from "./mask.ts";
 import { buildPrompt } from "./status.ts";
 import { fetchDmsAfter, fetchRoomAfter, Timeline } from "./timeline.ts";
 import { RoomEvents } from "./room-events.ts";
@@ -96,6 +97,7 @@ export class ChatSession {
       onInterrupt: () => void this.#askQuit(),
       onEnd: () => this.quit(),
       onHistory: (history) => opts.state?.saveHistory(history),
+      isSecret: (text) => maskSecrets(text) !== text,
     });
     this.#unsubscribe.push(
       opts.conn.onEvent((event) => this.handleEvent(event)),
@@ -244,7 +246,7 @@ export class ChatSession {
     if (line.startsWith("/") && !line.startsWith("//")) {
       this.line.eraseSubmitted();
       // A sent DM or message shows as the server echoes it; other commands are echoed dim.
-      if (!/^\/(dm|send)\s/i.test(line)) this.print(this.opts.colors.dim(line));
+      if (!/^\/(dm|send)\s/i.test(line)) this.print(this.opts.colors.dim(maskSecrets(line)));
       await this.opts.slash(this, line.slice(1));
       return;
     }

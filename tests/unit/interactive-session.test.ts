@@ -324,12 +324,35 @@ describe("slash commands", () => {
     expect(session?.me).toBe("bob");
   });
 
+  test("a password typed in /login or /register is masked on screen and kept out of history", async () => {
+    const { term, session: s } = await setup();
+    conn_answerSession(s);
+    await term.type(`/register bob hunter22 hunter22${KEY.enter}`);
+    await Bun.sleep(5);
+    await term.type(`hello${KEY.enter}`);
+    await Bun.sleep(5);
+    expect(term.text()).not.toContain("hunter22");
+    expect(term.text()).toContain("/register bob ******** ********");
+    expect(s.line.history).toEqual(["hello"]);
+    await term.type(KEY.up);
+    expect(term.screen().at(-1)).toBe("#lobby> hello");
+  });
+
   test("/quit ends the session with exit code 0", async () => {
     const { term, session: s } = await setup();
     await term.type(`/quit${KEY.enter}`);
     expect(await s.done).toBe(0);
   });
 });
+
+// Answers register and login with a session, as the server does on a fresh connection.
+function conn_answerSession(s: ChatSession): void {
+  const conn = s.opts.conn as FakeConnection;
+  conn.answer = (m) =>
+    m.type === "login" || m.type === "register"
+      ? { type: "session", user: m.user, token: "t2" }
+      : null;
+}
 
 function hhmm(): string {
   const d = new Date(TS);
