@@ -4,9 +4,10 @@
  * instead of growing the server's memory, and it can reconnect and catch up from history.
  */
 import { afterEach, describe, expect, setDefaultTimeout, test } from "bun:test";
+import { join } from "node:path";
 import { RawSocket } from "../fuzz/raw-socket.ts";
 import { loggedIn, registered, rssBytes, type Wire } from "../fuzz/wire.ts";
-import { startServer, type TestServer } from "../helpers/server.ts";
+import { startServer, tempDir, type TestServer } from "../helpers/server.ts";
 
 // This file starts real servers and processes: 5 s per test is too tight on a busy machine.
 setDefaultTimeout(30_000);
@@ -132,6 +133,79 @@ describe("Slow reader", () => {
         `got ${seen.length} before 4008; server RSS ${mb(rss[0]!)} -> max ${mb(max)} MB`,
     );
     for (const w of [alice, carol, bob, again]) await w.close();
+  }, 120_000);
+});
+
+describe("Slow `chat listen`", () => {
+  test("stopped (SIGSTOP) during a flood, it is dropped, reconnects and prints every message once", async () => {
+    server = await startServer({ args: ["--history-limit", "10000"] });
+    const { url } = server;
+    const alice = await registered(url, "alice");
+    await alice.ok({ type: "create", room: "lobby" });
+    const bob = await registered(url, "bob");
+    await bob.ok({ type: "join", room: "lobby" });
+    const token = String(bob.received.find((m) => m.type === "session")?.token);
+    await bob.close();
+
+    const total = PER_SENDER * 3;
+    const cli = Bun.spawn(
+      [
+        "bun",
+        join(import.meta.dir, "../../client/main.ts"),
+        "--server",
+        url,
+        "--json",
+        "listen",
+        "lobby",
+        "--count",
+        String(total),
+      ],
+      {
+        env: { ...process.env, CHAT_TOKEN: token, CHAT_CONFIG_DIR: tempDir("chat-cfg-") },
+        stdin: "ignore",
+        stdout: "pipe",
+        stderr: "pipe",
+      },
+    );
+    try {
+      const stdout = new Response(cli.stdout).text();
+      // stderr says "listening on ..." once the starting point is fetched: then stop it.
+      let err = "";
+      const stderr = (async () => {
+        const decoder = new TextDecoder();
+        for await (const chunk of cli.stderr) err += decoder.decode(chunk, { stream: true });
+        return err;
+      })();
+      while (!err.includes("listening on")) {
+        expect(cli.exitCode).toBeNull();
+        await Bun.sleep(20);
+      }
+      cli.kill("SIGSTOP");
+      const dropped = alice.next(
+        (m) => m.type === "presence" && m.user === "bob" && m.status === "offline",
+        60_000,
+      );
+      await flood(alice, total, "a");
+      await dropped;
+      cli.kill("SIGCONT");
+      const code = await cli.exited;
+      const lines = (await stdout)
+        .trim()
+        .split("\n")
+        .map((l) => JSON.parse(l) as { type: string; id: string });
+      expect(code).toBe(0);
+      expect(await stderr).toContain("reconnect");
+      const stored = await allIds(alice);
+      // Other events (presence) may be printed too; the messages are each printed once, in order.
+      expect(lines.filter((m) => m.type === "message").map((m) => m.id)).toEqual(stored);
+    } finally {
+      // Never leave a stopped process behind.
+      if (cli.exitCode === null) {
+        cli.kill("SIGCONT");
+        cli.kill("SIGKILL");
+      }
+    }
+    await alice.close();
   }, 120_000);
 });
 
