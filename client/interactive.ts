@@ -44,6 +44,26 @@ export async function runInteractive(opts: InteractiveOptions): Promise<number> 
     clack.cancel(describeError(err), { output: out });
     return EXIT.usage;
   }
+  // `/login` or `/register` as someone else ends a chat to start over with that session.
+  for (;;) {
+    const ended = await chat(opts, server, env, dialogs, out);
+    if (typeof ended === "number") return ended;
+    const code = await ended.done;
+    if (!ended.isSwitching) return code;
+  }
+}
+
+// Connect, log in if needed, choose a room and run the chat line. A number: the chat
+// ended before it began, with that exit code.
+async function chat(
+  opts: InteractiveOptions,
+  server: string,
+  env: Record<string, string | undefined>,
+  dialogs: Dialogs,
+  out: Out,
+): Promise<ChatSession | number> {
+  const colors = makeColors(opts.color);
+  const streams = opts.streams ?? { input: process.stdin, output: process.stdout };
   const started = await connect(opts, server, env, dialogs, out);
   if (typeof started === "number") return started;
   const { conn, early, stopQueue } = started;
@@ -73,12 +93,14 @@ export async function runInteractive(opts: InteractiveOptions): Promise<number> 
       configDir: opts.configDir,
       timeoutMs: opts.timeoutMs,
       token: () => conn.token,
+      dial: () =>
+        Connection.open({ url: server, timeoutMs: opts.timeoutMs, ca: opts.ca, mode: "oneshot" }),
     }),
   });
   stopQueue();
   await session.start(room);
   for (const event of early) session.handleEvent(event);
-  return session.done;
+  return session;
 }
 
 type Out = import("node:stream").Writable;

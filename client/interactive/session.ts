@@ -73,6 +73,7 @@ export class ChatSession {
   #finish: (code: number) => void = () => {};
   #unsubscribe: (() => void)[] = [];
   #isQuitting = false;
+  #isSwitching = false;
 
   constructor(opts: SessionOptions) {
     this.opts = opts;
@@ -165,6 +166,17 @@ export class ChatSession {
   /** Run a clack dialog with the chat line out of the way. */
   modal<T>(dialog: (dialogs: Dialogs) => Promise<T>): Promise<T> {
     return this.line.modal(() => dialog(this.opts.dialogs));
+  }
+
+  /** True when the chat ended to start over with another account (/login, /register). */
+  get isSwitching(): boolean {
+    return this.#isSwitching;
+  }
+
+  /** End this chat so that it starts over with the session just saved. */
+  switchAccount(): void {
+    this.#isSwitching = true;
+    this.quit(0);
   }
 
   /** Leave the chat. */

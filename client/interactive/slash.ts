@@ -168,8 +168,32 @@ async function startSession(
           },
         }
       : undefined;
+  if (opts.conn.user && opts.dial) return switchAccount(session, opts, argv, hooks);
   const code = await runTable(session, opts, argv, hooks);
   if (code !== 0 || !opts.conn.user) return;
   session.me = opts.conn.user;
   await session.refreshRooms();
+}
+
+// Logged in already: the server takes one session per connection, so the new one is made
+// on a connection of its own and saved, and the chat starts over with it.
+async function switchAccount(
+  session: ChatSession,
+  opts: SlashOptions,
+  argv: string[],
+  hooks: Partial<PromptHooks> | undefined,
+): Promise<void> {
+  const c = session.opts.colors;
+  if (argv[0] === "login" && argv[1]?.toLowerCase() === session.me) {
+    session.print(showNotice(`already logged in as ${session.me}`, c));
+    return;
+  }
+  const conn = await opts.dial?.();
+  if (!conn) return;
+  try {
+    const code = await runTable(session, opts, argv, hooks, false, conn);
+    if (code === 0) session.switchAccount();
+  } finally {
+    conn.close();
+  }
 }

@@ -20,6 +20,8 @@ export interface SlashOptions {
   timeoutMs: number;
   /** The session token in use (it changes with /login and /register). */
   token(): string | null;
+  /** A new connection to the same server, not logged in (to log in as someone else). */
+  dial?(): Promise<Connection>;
 }
 
 /** Run a command of the table with the session's IO; resolves to its exit code. */
@@ -29,6 +31,7 @@ export async function runTable(
   argv: string[],
   hooks?: Partial<PromptHooks>,
   isQuiet = false,
+  conn: Connection = borrowed(opts.conn),
 ): Promise<number> {
   const c = session.opts.colors;
   const io: CommandIO = {
@@ -47,7 +50,7 @@ export async function runTable(
   };
   const ctx: CommandContext = {
     io,
-    connect: async () => borrowed(opts.conn),
+    connect: async () => conn,
     server: opts.server,
     configDir: opts.configDir,
     token: opts.token(),

@@ -183,4 +183,25 @@ describe.skipIf(!isTmux)("interactive chat in a terminal", () => {
     tmux.press("bob", "Up");
     await tmux.waitFor("bob", (s) => s.endsWith("#den> thanks for letting me in"));
   });
+  test("the seed's /register and /login switch to that account, the password never shown", async () => {
+    await chat("dave", ["register", "dave", "--password-stdin"], `${PASSWORD}\n`);
+    startClient("dave");
+    await tmux.waitFor("dave", "Which room?");
+    tmux.press("dave", "Enter");
+    await tmux.waitFor("dave", (s) => s.endsWith("#lobby>"));
+    say("dave", `/register erin ${PASSWORD} ${PASSWORD}`);
+    await tmux.waitFor("dave", "registered and logged in as erin");
+    await tmux.waitFor("dave", "Which room?");
+    tmux.press("dave", "Enter");
+    await tmux.waitFor("dave", (s) => s.endsWith("#lobby>"));
+    say("dave", `/login alice ${PASSWORD}`);
+    await tmux.waitFor("dave", "logged in as alice on");
+    await tmux.waitFor("dave", "Which room?");
+    tmux.press("dave", "Enter");
+    await tmux.waitFor("dave", /#\w+>$/);
+    say("dave", "/whoami");
+    const screen = await tmux.waitFor("dave", /\/whoami\nalice\n/);
+    expect(screen).toContain(`/login alice ********`);
+    expect(screen).not.toContain(PASSWORD);
+  });
 });
