@@ -1,6 +1,8 @@
 import { LIMITS, normalizeUserName } from "../../shared/protocol.ts";
 import { ChatError } from "./errors.ts";
-import { copyUser } from "./state.ts";
+import type { SessionRecord, UserRecord } from "../store/store.ts";
+import type { KeyedQueue } from "./serial.ts";
+import { userLock } from "./serial.ts";
 import type { Conn, Deps } from "./types.ts";
 
 /** A session handed to a client. */
@@ -30,10 +32,12 @@ function checkPassword(password: string): void {
 /** Accounts and sessions: register, login, token auth, logout, password change. */
 export class Accounts {
   #d: Deps;
+  #queue: KeyedQueue;
 
-  /** Accounts over the shared state. */
-  constructor(deps: Deps) {
+  /** Accounts over the shared state; `queue` orders changes of one user's record. */
+  constructor(deps: Deps, queue: KeyedQueue) {
     this.#d = deps;
+    this.#queue = queue;
   }
 
   /** Create an account and a session. */
@@ -44,18 +48,21 @@ export class Accounts {
     if (state.users.has(user)) throw new ChatError("conflict", `user name '${user}' is taken`);
     this.#d.limits.registration(conn.address);
     const passwordHash = await this.#d.passwords.hash(password);
-    // The name may have been taken while the hash was computed.
-    if (state.users.has(user)) throw new ChatError("conflict", `user name '${user}' is taken`);
-    const record = { name: user, passwordHash, created: this.#iso(), notices: [] };
-    state.users.set(user, record);
-    const grant = this.#newSession(user);
-    await this.#d.store.commit([
-      { op: "user", user: copyUser(record) },
-      { op: "session", session: state.sessions.get(grant.hash)! },
-    ]);
-    this.#d.log.info("register", { user, address: conn.address });
-    conn.tokenHash = grant.hash;
-    return { user, token: grant.token };
+    return this.#queue.run([userLock(user)], async () => {
+      // The name may have been taken while the hash was computed.
+      if (state.users.has(user)) throw new ChatError("conflict", `user name '${user}' is taken`);
+      const record: UserRecord = { name: user, passwordHash, created: this.#iso(), notices: [] };
+      const grant = this.#newSession(user);
+      await this.#d.store.commit([
+        { op: "user", user: record },
+        { op: "session", session: grant.session },
+      ]);
+      state.users.set(user, record);
+      state.sessions.set(grant.session.tokenHash, grant.session);
+      this.#d.log.info("register", { user, address: conn.address });
+      conn.tokenHash = grant.session.tokenHash;
+      return { user, token: grant.token };
+    });
   }
 
   /** Check a password and create a session. */
@@ -70,11 +77,10 @@ export class Accounts {
       throw new ChatError("auth_failed", "wrong user name or password");
     }
     const grant = this.#newSession(record.name);
-    await this.#d.store.commit([
-      { op: "session", session: this.#d.state.sessions.get(grant.hash)! },
-    ]);
+    await this.#d.store.commit([{ op: "session", session: grant.session }]);
+    this.#d.state.sessions.set(grant.session.tokenHash, grant.session);
     this.#d.log.info("login", { user: record.name, address: conn.address });
-    conn.tokenHash = grant.hash;
+    conn.tokenHash = grant.session.tokenHash;
     return { user: record.name, token: grant.token };
   }
 
@@ -97,9 +103,9 @@ export class Accounts {
   async logout(conn: Conn): Promise<void> {
     const hash = conn.tokenHash;
     if (hash === null) return;
+    await this.#d.store.commit([{ op: "session_del", tokenHash: hash }]);
     this.#d.state.sessions.delete(hash);
     conn.tokenHash = null;
-    await this.#d.store.commit([{ op: "session_del", tokenHash: hash }]);
     this.#d.log.info("logout", { user: conn.user });
   }
 
@@ -107,21 +113,24 @@ export class Accounts {
   async passwd(conn: Conn, user: string, oldPassword: string, newPassword: string): Promise<void> {
     checkPassword(newPassword);
     this.#d.limits.checkLogin(conn.address, user);
-    const record = this.#d.state.users.get(user);
-    if (!record || !(await this.#d.passwords.verify(oldPassword, record.passwordHash))) {
+    const current = this.#d.state.users.get(user);
+    if (!current || !(await this.#d.passwords.verify(oldPassword, current.passwordHash))) {
       this.#d.limits.failedLogin(conn.address, user);
       throw new ChatError("auth_failed", "the current password is wrong");
     }
-    record.passwordHash = await this.#d.passwords.hash(newPassword);
-    await this.#d.store.commit([{ op: "user", user: copyUser(record) }]);
+    const passwordHash = await this.#d.passwords.hash(newPassword);
+    await this.#queue.run([userLock(user)], async () => {
+      const record = { ...this.#d.state.users.get(user)!, passwordHash };
+      await this.#d.store.commit([{ op: "user", user: record }]);
+      this.#d.state.users.set(user, record);
+    });
     this.#d.log.info("passwd", { user });
   }
 
-  #newSession(user: string): { token: string; hash: string } {
+  #newSession(user: string): { token: string; session: SessionRecord } {
     const token = this.#d.crypto.newToken();
-    const hash = this.#d.crypto.hashToken(token);
-    this.#d.state.sessions.set(hash, { tokenHash: hash, user, created: this.#iso() });
-    return { token, hash };
+    const tokenHash = this.#d.crypto.hashToken(token);
+    return { token, session: { tokenHash, user, created: this.#iso() } };
   }
 
   #iso(): string {

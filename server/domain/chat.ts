@@ -6,7 +6,7 @@ import { guardStore } from "./persist.ts";
 import { Presence } from "./presence.ts";
 import { memberRoom, seeRoom } from "./room-access.ts";
 import { Rooms } from "./rooms.ts";
-import { copyUser } from "./state.ts";
+import { KeyedQueue, userLock } from "./serial.ts";
 import { Typing } from "./typing.ts";
 import { roomTopic, userTopic } from "./types.ts";
 import type { Conn, Deps } from "./types.ts";
@@ -25,6 +25,7 @@ export class Chat {
   readonly messages: Messages;
   readonly presence: Presence;
   readonly typing: Typing;
+  #queue: KeyedQueue;
 
   /** Wire the services over `deps`. */
   constructor(rawDeps: Deps, opts: ChatOptions) {
@@ -36,9 +37,11 @@ export class Chat {
     this.presence = new Presence(deps.clock, opts.idleAfterSeconds * 1000, (user, status) =>
       this.#publishPresence(user, status),
     );
-    this.accounts = new Accounts(deps);
-    this.rooms = new Rooms(deps, this.typing);
-    this.messages = new Messages(deps, this.typing);
+    // One queue for every change of a room or user record: see KeyedQueue.
+    this.#queue = new KeyedQueue();
+    this.accounts = new Accounts(deps, this.#queue);
+    this.rooms = new Rooms(deps, this.typing, this.#queue);
+    this.messages = new Messages(deps, this.typing, this.#queue);
   }
 
   /**
@@ -121,12 +124,19 @@ export class Chat {
   async deliverMissed(conn: Conn): Promise<void> {
     const user = conn.user;
     if (user === null || conn.mode === "oneshot") return;
-    const record = this.deps.state.users.get(user);
-    if (record && record.notices.length > 0) {
-      const notices = record.notices.splice(0);
-      for (const n of notices) conn.send(n);
-      await this.deps.store.commit([{ op: "user", user: copyUser(record) }]);
-    }
+    await this.#queue.run([userLock(user)], async () => {
+      const record = this.deps.state.users.get(user);
+      if (!record || record.notices.length === 0) return;
+      for (const n of record.notices) conn.send(n);
+      // Dropped only once that is stored; if it is not, they are sent again next time.
+      const cleared = { ...record, notices: [] };
+      try {
+        await this.deps.store.commit([{ op: "user", user: cleared }]);
+        this.deps.state.users.set(user, cleared);
+      } catch {
+        // The store logged the failure; the pending requests below still go out.
+      }
+    });
     for (const room of this.deps.state.rooms.values()) {
       if (room.admin !== user || room.shutDown) continue;
       for (const u of room.pending) conn.send({ type: "join_request", room: room.name, user: u });

@@ -1,12 +1,13 @@
 import { LIMITS, sanitizeText } from "../../shared/protocol.ts";
 import type { ChatMessage, DirectMessage } from "../../shared/protocol.ts";
 import { dmKey, roomKey } from "../store/store.ts";
-import type { StoredMessage } from "../store/store.ts";
+import type { StoredMessage, StoreOp } from "../store/store.ts";
 import { userName } from "./accounts.ts";
 import { ChatError } from "./errors.ts";
 import type { PageOptions } from "./history.ts";
 import { memberRoom, seeRoom } from "./room-access.ts";
-import { copyUser } from "./state.ts";
+import type { KeyedQueue } from "./serial.ts";
+import { userLock } from "./serial.ts";
 import type { Typing } from "./typing.ts";
 import { roomTopic, userTopic } from "./types.ts";
 import type { Deps } from "./types.ts";
@@ -37,18 +38,21 @@ export class Messages {
   #typing: Typing;
   // Sends whose store commit is in flight, by client key, so a quick resend waits for them.
   #inFlight = new Map<string, Promise<StoredMessage>>();
+  #queue: KeyedQueue;
 
   /** Messages over the shared state; a send clears the sender's typing notice. */
-  constructor(deps: Deps, typing: Typing) {
+  constructor(deps: Deps, typing: Typing, queue: KeyedQueue) {
     this.#d = deps;
     this.#typing = typing;
+    this.#queue = queue;
   }
 
   /** Store a room message, then publish it to the room; resolves with the stored message. */
   async send(user: string, rawRoom: string, text: string, clientId?: string): Promise<ChatMessage> {
     const room = memberRoom(this.#d.state, rawRoom, user);
     const clean = cleanText(text);
-    const stored = await this.#store(roomKey(room.name), user, clean, clientId, room.name, null);
+    const key = roomKey(room.name);
+    const stored = await this.#store({ key, from: user, text: clean, clientId, room: room.name });
     const m = stored.message;
     if (stored.isNew) {
       this.#typing.clear(room.name, user);
@@ -67,19 +71,18 @@ export class Messages {
   /** Store a DM, then publish it to both users; queued for a recipient with no live connection. */
   async dm(user: string, rawTo: string, text: string, clientId?: string): Promise<DirectMessage> {
     const to = userName(rawTo);
-    const recipient = this.#d.state.users.get(to);
-    if (!recipient) throw new ChatError("not_found", `no such user '${to}'`);
-    const clean = cleanText(text);
-    const stored = await this.#store(dmKey(user, to), user, clean, clientId, null, to);
+    if (!this.#d.state.users.has(to)) throw new ChatError("not_found", `no such user '${to}'`);
+    const draft: Draft = { key: dmKey(user, to), from: user, text: cleanText(text), clientId, to };
+    // The notice for an offline recipient is stored in the same commit as the message.
+    const stored = this.#d.conns.hasLive(to)
+      ? await this.#store(draft)
+      : await this.#queue.run([userLock(to)], () =>
+          this.#store(draft, (m) => this.#queueNotice(to, m)),
+        );
     const dm = toDirectMessage(stored.message);
     if (!stored.isNew) return dm;
     const topics = to === user ? [userTopic(to)] : [userTopic(to), userTopic(user)];
     this.#d.publisher.publishEach(topics, { type: "dm", ...dm });
-    if (!this.#d.conns.hasLive(to)) {
-      recipient.notices.push({ type: "dm", ...dm });
-      trimDmNotices(recipient.notices, this.#d.state.history.limit);
-      await this.#d.store.commit([{ op: "user", user: copyUser(recipient) }]);
-    }
     return dm;
   }
 
@@ -104,15 +107,13 @@ export class Messages {
     return { room: room.name, messages: list.map(toChatMessage) };
   }
 
-  // Commit first, then append to memory: a message exists only once it is durable.
+  // Commit first, then append to memory: a message exists only once it is durable. `also`
+  // adds ops to the same commit and returns what applies them once it succeeded.
   async #store(
-    key: string,
-    from: string,
-    text: string,
-    clientId: string | undefined,
-    room: string | null,
-    to: string | null,
+    draft: Draft,
+    also?: (m: StoredMessage) => { ops: StoreOp[]; apply: () => void },
   ): Promise<{ message: StoredMessage; isNew: boolean }> {
+    const { key, from, clientId } = draft;
     if (clientId !== undefined) {
       const seen = this.#d.state.history.findByClientId(key, from, clientId);
       if (seen) return { message: seen, isNew: false };
@@ -123,13 +124,16 @@ export class Messages {
     const message: StoredMessage = {
       id: this.#d.crypto.newId(),
       from,
-      text,
+      text: draft.text,
       ts: new Date(this.#d.clock.now()).toISOString(),
     };
-    if (room !== null) message.room = room;
-    if (to !== null) message.to = to;
+    if (draft.room !== undefined) message.room = draft.room;
+    if (draft.to !== undefined) message.to = draft.to;
     if (clientId !== undefined) message.clientId = clientId;
-    const commit = this.#d.store.commit([{ op: "msg", key, message }]).then(
+    const extra = also?.(message);
+    const ops: StoreOp[] = [{ op: "msg", key, message }];
+    if (extra) ops.push(...extra.ops);
+    const commit = this.#d.store.commit(ops).then(
       () => message,
       () => {
         throw new ChatError("internal", "the message could not be stored; it was not sent");
@@ -146,8 +150,31 @@ export class Messages {
       }
     }
     this.#d.state.history.append(key, message);
+    extra?.apply();
     return { message, isNew: true };
   }
+
+  // The recipient's record with the DM added to its queued notices (not applied yet).
+  #queueNotice(to: string, m: StoredMessage): { ops: StoreOp[]; apply: () => void } {
+    const current = this.#d.state.users.get(to)!;
+    const notices = [...current.notices, { type: "dm" as const, ...toDirectMessage(m) }];
+    trimDmNotices(notices, this.#d.state.history.limit);
+    const record = { ...current, notices };
+    return {
+      ops: [{ op: "user", user: record }],
+      apply: () => this.#d.state.users.set(to, record),
+    };
+  }
+}
+
+/** A message about to be stored. */
+interface Draft {
+  key: string;
+  from: string;
+  text: string;
+  clientId: string | undefined;
+  room?: string;
+  to?: string;
 }
 
 function clientKey(key: string, from: string, clientId: string): string {

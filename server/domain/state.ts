@@ -15,7 +15,11 @@ export interface RoomState {
   created: string;
 }
 
-/** The live state of the server, loaded from a snapshot and kept in step with the store. */
+/**
+ * The live state of the server, loaded from a snapshot and kept in step with the store. Users
+ * and rooms are replaced by new versions, never changed in place, and only once the store has
+ * committed the new version: what a client can see is always on disk.
+ */
 export class ChatState {
   readonly users = new Map<string, UserRecord>();
   readonly sessions = new Map<string, SessionRecord>();
@@ -30,16 +34,23 @@ export class ChatState {
     for (const u of snapshot.users)
       this.users.set(u.name, { ...u, notices: [...(u.notices ?? [])] });
     for (const s of snapshot.sessions) this.sessions.set(s.tokenHash, s);
-    for (const r of snapshot.rooms) this.addRoom(fromRecord(r));
+    for (const r of snapshot.rooms) this.putRoom(fromRecord(r));
     for (const [key, list] of Object.entries(snapshot.history)) {
       for (const m of list.slice(-historyLimit)) this.history.append(key, m);
     }
   }
 
-  /** Add a room and index its members. */
-  addRoom(room: RoomState): void {
+  /** Put a room's new version in place of the old one, re-indexing its members. */
+  putRoom(room: RoomState): void {
+    const old = this.rooms.get(room.name);
+    const isLive = !room.shutDown;
+    if (old && !old.shutDown) {
+      for (const m of old.members) {
+        if (!isLive || !room.members.has(m)) this.indexMember(m, room.name, false);
+      }
+    }
     this.rooms.set(room.name, room);
-    if (!room.shutDown) for (const m of room.members) this.indexMember(m, room.name, true);
+    if (isLive) for (const m of room.members) this.indexMember(m, room.name, true);
   }
 
   /** Add or remove `room` from a user's membership index. */
@@ -67,14 +78,14 @@ export function fromRecord(r: RoomRecord): RoomState {
   return { ...r, members: new Set(r.members), pending: new Set(r.pending) };
 }
 
+/** A copy of a room (its own member and request sets) with `changes` applied. */
+export function copyRoom(room: RoomState, changes: Partial<RoomState> = {}): RoomState {
+  return { ...room, members: new Set(room.members), pending: new Set(room.pending), ...changes };
+}
+
 /** A RoomState as a record for the store (a fresh copy). */
 export function toRecord(r: RoomState): RoomRecord {
   return { ...r, members: [...r.members], pending: [...r.pending] };
-}
-
-/** A copy of a user record for the store. */
-export function copyUser(u: UserRecord): UserRecord {
-  return { ...u, notices: [...u.notices] };
 }
 
 /** The caller's role in a room. */

@@ -104,9 +104,15 @@ export class Harness {
   #nextToken = 0;
 
   constructor(
-    opts: { idleAfterSeconds?: number; isRateLimited?: boolean; snapshot?: Snapshot } = {},
+    opts: {
+      idleAfterSeconds?: number;
+      isRateLimited?: boolean;
+      snapshot?: Snapshot;
+      /** A store to use instead of a fresh MemoryStore (it should hold `snapshot`). */
+      store?: MemoryStore;
+    } = {},
   ) {
-    this.store = new MemoryStore(opts.snapshot, 200);
+    this.store = opts.store ?? new MemoryStore(opts.snapshot, 200);
     const deps: Deps = {
       state: new ChatState(
         opts.snapshot ?? { users: [], sessions: [], rooms: [], history: {} },

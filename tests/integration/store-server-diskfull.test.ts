@@ -1,5 +1,5 @@
 import { afterAll, afterEach, describe, expect, setDefaultTimeout, test } from "bun:test";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, statfsSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startServer } from "../helpers/server.ts";
@@ -77,5 +77,70 @@ describe.skipIf(!mounted)("Server on a full disk", () => {
     expect(idsOf(await reader.call({ type: "history", room: "lobby", limit: 10000 }))).toEqual(
       acked,
     );
+  });
+
+  test("room changes the disk refuses change nothing and tell no one; they work once space returns", async () => {
+    const dataDir = join(mountPoint, "data2");
+    mkdirSync(dataDir);
+    server = await startServer({ dataDir, args: ARGS });
+    const { client: alice } = await registered(server.url, "alice");
+    const { client: bob, token: bobToken } = await registered(server.url, "bob");
+    clients.push(alice, bob);
+    await alice.call({ type: "create", room: "lobby" });
+    const filler = join(mountPoint, "filler2");
+    const { bavail, bsize } = statfsSync(mountPoint);
+    writeFileSync(filler, Buffer.alloc(Math.max(0, bavail * bsize - 512 * 1024)));
+    // Fill what is left with big messages, then with small ones: a room record is larger.
+    for (const text of [TEXT, "x"]) {
+      for (let i = 0; i < 2000; i++) {
+        const reply = await alice.request({ type: "send", room: "lobby", text });
+        if (reply.type === "error") break;
+      }
+    }
+
+    expect(await bob.request({ type: "join", room: "lobby" })).toMatchObject({ code: "internal" });
+    expect(await alice.request({ type: "create", room: "second" })).toMatchObject({
+      code: "internal",
+    });
+    expect(await alice.request({ type: "edit", room: "lobby", topic: "new topic" })).toMatchObject({
+      code: "internal",
+    });
+    const who = await alice.call({ type: "who", room: "lobby" });
+    expect((who.users as { user: string }[]).map((u) => u.user)).toEqual(["alice"]);
+    const rooms = await bob.call({ type: "rooms" });
+    expect(rooms.rooms).toEqual([
+      {
+        name: "lobby",
+        open: true,
+        visible: true,
+        admin: "alice",
+        members: 1,
+        role: null,
+        topic: "",
+      },
+    ]);
+    expect(alice.pending().filter((f) => f.type === "member" || f.type === "room_update")).toEqual(
+      [],
+    );
+
+    rmSync(filler);
+    expect(await bob.call({ type: "join", room: "lobby" })).toMatchObject({ status: "joined" });
+    expect(await alice.next("member")).toMatchObject({ user: "bob", event: "joined" });
+    await server.stop();
+    server = await startServer({ dataDir, args: ARGS });
+    const again = await authed(server.url, bobToken, "oneshot");
+    clients.push(again);
+    const after = await again.call({ type: "rooms" });
+    expect(after.rooms).toEqual([
+      {
+        name: "lobby",
+        open: true,
+        visible: true,
+        admin: "alice",
+        members: 2,
+        role: "member",
+        topic: "",
+      },
+    ]);
   });
 });
