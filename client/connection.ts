@@ -75,6 +75,7 @@ export class Connection {
   #nextId = 1;
   #attempt = 0;
   #reconnectTimer: ReturnType<typeof setTimeout> | null = null;
+  #nextRetryAt: number | null = null;
   #isClosing = false;
   readonly #pending = new Map<string, Pending>();
   readonly #eventListeners = new Set<(event: ServerEvent) => void>();
@@ -149,6 +150,14 @@ export class Connection {
     return this.#token;
   }
 
+  /**
+   * While reconnecting: when the next attempt starts (Date.now() milliseconds); null while
+   * an attempt is under way and whenever the connection is not reconnecting.
+   */
+  get nextRetryAt(): number | null {
+    return this.#nextRetryAt;
+  }
+
   /** The server's name from its `welcome` frame. */
   get serverName(): string {
     return this.#serverName;
@@ -214,6 +223,7 @@ export class Connection {
     this.#isClosing = true;
     if (this.#reconnectTimer) clearTimeout(this.#reconnectTimer);
     this.#reconnectTimer = null;
+    this.#nextRetryAt = null;
     const ws = this.#ws;
     this.#ws = null;
     if (ws && ws.readyState <= WebSocket.OPEN) ws.close(1000, "bye");
@@ -344,8 +354,10 @@ export class Connection {
 
   #scheduleReconnect(): void {
     const delay = backoffDelay(this.#attempt++);
+    this.#nextRetryAt = Date.now() + delay;
     this.#reconnectTimer = setTimeout(() => {
       this.#reconnectTimer = null;
+      this.#nextRetryAt = null;
       void this.#reconnect();
     }, delay);
   }

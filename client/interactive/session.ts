@@ -31,6 +31,8 @@ export interface SessionConnection {
   onEvent(listener: (event: ServerEvent) => void): () => void;
   onState(listener: (state: ConnectionState) => void): () => void;
   close(): void;
+  /** While reconnecting: when the next attempt starts (ms, on the session's clock). */
+  readonly nextRetryAt?: number | null;
 }
 
 /** Everything a session is built from. */
@@ -65,7 +67,6 @@ export class ChatSession {
   #timeline = new Timeline();
   #roomEvents = new RoomEvents(this);
   #lastErrorCode: string | null = null;
-  #droppedAt: number | null = null;
   #offlineTimer: ReturnType<typeof setInterval> | null = null;
   #now: () => number;
   #notifier: TypingNotifier;
@@ -218,10 +219,11 @@ export class ChatSession {
 
   #prompt(): string {
     const typers = this.#typing.users(this.room);
-    const offlineSeconds =
-      this.#droppedAt === null ? 0 : Math.floor((this.#now() - this.#droppedAt) / 1000);
+    const retryAt = this.#connection === "reconnecting" ? this.opts.conn.nextRetryAt : null;
+    const retryInSeconds =
+      typeof retryAt === "number" ? Math.max(1, Math.ceil((retryAt - this.#now()) / 1000)) : null;
     return buildPrompt(
-      { room: this.room, typing: typers, connection: this.#connection, offlineSeconds },
+      { room: this.room, typing: typers, connection: this.#connection, retryInSeconds },
       this.opts.colors,
     );
   }
@@ -322,9 +324,8 @@ export class ChatSession {
       // while catching up must not move the catch-up past ones still missing.
       this.#timeline.markDropped();
       this.#notifier.reset();
-      this.#droppedAt = this.#now();
-      // The prompt counts the seconds offline, so that a long wait is visibly alive.
-      this.#offlineTimer = setInterval(() => this.#refreshPrompt(), 1000);
+      // The prompt counts down to the next attempt, so that a long wait is visibly alive.
+      this.#offlineTimer = setInterval(() => this.#refreshPrompt(), 250);
       this.#typing.clearAll();
       this.print(showNotice("connection lost; reconnecting...", this.opts.colors));
     }
@@ -344,7 +345,6 @@ export class ChatSession {
   #stopOfflineClock(): void {
     if (this.#offlineTimer) clearInterval(this.#offlineTimer);
     this.#offlineTimer = null;
-    this.#droppedAt = null;
   }
 
   async #catchUp(): Promise<void> {

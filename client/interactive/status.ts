@@ -1,7 +1,7 @@
 /**
  * The prompt of the chat line: the current room, who is typing there, and the
  * connection's state, e.g. `#lobby> `, `#lobby (bob is typing)> `,
- * `[reconnecting 12s] #lobby> `.
+ * `[reconnecting in 4s] #lobby> `.
  */
 import type { Colors } from "../render.ts";
 import { sanitizeText } from "../../shared/protocol.ts";
@@ -12,8 +12,8 @@ export interface PromptState {
   /** Users typing in the current room (never the user themself). */
   typing: readonly string[];
   connection: "open" | "connecting" | "reconnecting" | "closed";
-  /** Seconds since the connection dropped, while reconnecting. */
-  offlineSeconds?: number;
+  /** Seconds until the next attempt to reconnect; null or absent while one is under way. */
+  retryInSeconds?: number | null;
 }
 
 /** "bob is typing", "bob and carol are typing", "4 people are typing". */
@@ -33,8 +33,8 @@ export function buildPrompt(state: PromptState, c: Colors): string {
   const typing = typingText(state.typing);
   if (typing) prompt += ` ${c.dim(`(${typing})`)}`;
   if (state.connection === "reconnecting" || state.connection === "connecting") {
-    const since = state.offlineSeconds ? ` ${state.offlineSeconds}s` : "";
-    prompt = `${c.yellow(`[reconnecting${since}]`)} ${prompt}`;
+    const retry = typeof state.retryInSeconds === "number" ? ` in ${state.retryInSeconds}s` : "...";
+    prompt = `${c.yellow(`[reconnecting${retry}]`)} ${prompt}`;
   } else if (state.connection === "closed") {
     prompt = `${c.red("[offline]")} ${prompt}`;
   }

@@ -144,8 +144,8 @@ describe.skipIf(!isTmux)("interactive chat in a terminal", () => {
   test("a server restart is survived, and what was missed is shown once", async () => {
     const { port, dataDir } = server;
     await server.stop();
-    await tmux.waitFor("alice", (s) => /\[reconnecting( \d+s)?\] #den>$/.test(s));
-    await tmux.waitFor("bob", (s) => /\[reconnecting( \d+s)?\] #den>$/.test(s));
+    await tmux.waitFor("alice", (s) => /\[reconnecting( in \d+s|\.\.\.)\] #den>$/.test(s));
+    await tmux.waitFor("bob", (s) => /\[reconnecting( in \d+s|\.\.\.)\] #den>$/.test(s));
     server = await startServer({ dataDir, args: ["--port", String(port)] });
     await chat("carol", ["register", "carol", "--password-stdin"], `${PASSWORD}\n${PASSWORD}\n`);
     await chat("carol", ["join", "lobby"]);

@@ -252,6 +252,25 @@ describe("Reconnecting", () => {
     expect(states).toEqual(["reconnecting", "open"]);
   });
 
+  test("while reconnecting, the time of the next attempt is known; none while dialling", async () => {
+    const conn = await openWithToken(true);
+    jest.useFakeTimers();
+    expect(conn.nextRetryAt).toBeNull();
+    latest().drop();
+    const first = (conn.nextRetryAt ?? 0) - Date.now();
+    expect(first).toBeGreaterThanOrEqual(375);
+    expect(first).toBeLessThanOrEqual(625);
+    jest.advanceTimersByTime(800);
+    expect(conn.nextRetryAt).toBeNull();
+    latest().drop();
+    await settle();
+    const second = (conn.nextRetryAt ?? 0) - Date.now();
+    expect(second).toBeGreaterThanOrEqual(750);
+    expect(second).toBeLessThanOrEqual(1250);
+    conn.close();
+    expect(conn.nextRetryAt).toBeNull();
+  });
+
   test("a session refused on reconnect closes the connection and says why", async () => {
     const conn = await openWithToken(true);
     const seen: ServerEvent[] = [];

@@ -31,6 +31,7 @@ class FakeConnection implements SessionConnection {
   sent: ClientMessage[] = [];
   user: string | null = "alice";
   token: string | null = "tok";
+  nextRetryAt: number | null = null;
   history = new Map<string, ReturnType<typeof msg>[]>();
   rooms: RoomInfo[] = [room("lobby", "member"), room("dev", "member")];
   #events = new Set<(e: ServerEvent) => void>();
@@ -210,8 +211,10 @@ describe("ChatSession", () => {
     const { term, conn } = await setup({ now: () => now });
     conn.history.set("lobby", [msg("m1", "lobby", "bob", "before")]);
     conn.emit({ type: "message", ...msg("m1", "lobby", "bob", "before") });
+    conn.nextRetryAt = now + 4_200;
     conn.setState("reconnecting");
-    expect(term.screen().at(-1)).toBe("[reconnecting] #lobby>");
+    expect(term.screen().at(-1)).toBe("[reconnecting in 5s] #lobby>");
+    conn.nextRetryAt = null;
     now += 12_500;
     conn.history.set("lobby", [
       msg("m1", "lobby", "bob", "before"),

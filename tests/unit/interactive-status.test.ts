@@ -14,10 +14,11 @@ describe("prompt", () => {
     expect(prompt).toBe("#lobby (bob is typing)> ");
   });
 
-  test("shows reconnecting with the seconds offline", () => {
+  test("shows reconnecting with the time until the next attempt", () => {
     const state = { room: "dev", typing: [], connection: "reconnecting" as const };
-    expect(buildPrompt(state, c)).toBe("[reconnecting] #dev> ");
-    expect(buildPrompt({ ...state, offlineSeconds: 12 }, c)).toBe("[reconnecting 12s] #dev> ");
+    expect(buildPrompt(state, c)).toBe("[reconnecting...] #dev> ");
+    expect(buildPrompt({ ...state, retryInSeconds: 12 }, c)).toBe("[reconnecting in 12s] #dev> ");
+    expect(buildPrompt({ ...state, retryInSeconds: null }, c)).toBe("[reconnecting...] #dev> ");
   });
 
   test("shows offline and no room", () => {
