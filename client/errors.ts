@@ -5,7 +5,7 @@
  * are UsageError (exit 2); a server that cannot be reached or does not answer in time is
  * ConnectionError (exit 7).
  */
-import { EXIT_CODE_FOR_ERROR, type ErrorCode } from "../shared/protocol.ts";
+import { EXIT_CODE_FOR_ERROR, type ErrorCode, sanitizeText } from "../shared/protocol.ts";
 
 /** Exit codes of `chat` (SPEC section 3). */
 export const EXIT = {
@@ -92,6 +92,11 @@ const ADVICE: Record<ErrorCode, string> = {
  * `server` is the URL in use, named in connection advice.
  */
 export function describeError(err: unknown, server?: string): string {
+  // Messages may come from the server (or name what it sent): never trusted with a terminal.
+  return sanitizeText(describeRaw(err, server));
+}
+
+function describeRaw(err: unknown, server?: string): string {
   if (err instanceof ChatError) {
     let advice = ADVICE[err.code] ?? "";
     if (err.code === "rate_limited" && err.retryAfterMs !== undefined) {

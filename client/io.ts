@@ -80,7 +80,7 @@ export function makeIO(
   const err = isLongRunning ? (text: string) => writeLine(STDERR, text) : printError;
   return {
     out,
-    json: (obj) => out(JSON.stringify(obj)),
+    json: (obj) => out(safeJson(obj)),
     err,
     get colors() {
       if (!colors) {
@@ -127,4 +127,16 @@ export function readCa(path: string | undefined): string | undefined {
       "check the path given to --ca or CHAT_CA",
     );
   }
+}
+
+// JSON.stringify leaves DEL, C1 controls (0x9b is an 8-bit CSI) and bidi overrides as they
+// are; they can only occur inside strings, where a \u escape is the same JSON value.
+const JSON_UNSAFE_RE = /[\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
+
+/** One JSON line that a terminal displays as it is: the same value as JSON.stringify's. */
+export function safeJson(value: unknown): string {
+  return (JSON.stringify(value) ?? "null").replace(
+    JSON_UNSAFE_RE,
+    (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, "0")}`,
+  );
 }
