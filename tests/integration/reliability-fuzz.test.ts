@@ -7,7 +7,7 @@ import { afterEach, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { emptyStats, sendHostile } from "../fuzz/driver.ts";
-import { FrameGenerator, frameText, type Frame } from "../fuzz/frames.ts";
+import { FrameGenerator, frameText, mulberry32, type Frame } from "../fuzz/frames.ts";
 import { CONTEXT, fuzzRole, NO_REPLY, populate, type FuzzRole } from "../fuzz/scenario.ts";
 import { isAlive, rssBytes, Wire, type Received } from "../fuzz/wire.ts";
 import { parseClientMessage } from "../../shared/protocol.ts";
@@ -222,6 +222,73 @@ describe("Hostile frames over real connections", () => {
     await server.stop();
     servers = [];
     expect(dataFiles(first.dataDir)).toEqual(before);
+  });
+});
+
+describe("Hostile connections", () => {
+  test("raw TCP garbage, odd HTTP requests and frames cut mid-way leave the server serving", async () => {
+    const server = await start();
+    const rand = mulberry32(5);
+    const garbage = (n: number) => Uint8Array.from({ length: n }, () => Math.floor(rand() * 256));
+    const upgrade =
+      "GET / HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" +
+      "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n";
+    const payloads: (string | Uint8Array)[] = [
+      garbage(10),
+      garbage(5000),
+      "GET /health HTTP/1.1\r\nHost: x\r\n\r\n",
+      "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello",
+      `GET /${"a".repeat(20_000)} HTTP/1.1\r\nHost: x\r\n\r\n`,
+      `GET / HTTP/1.1\r\nHost: x\r\nX-Big: ${"b".repeat(100_000)}\r\n\r\n`,
+      "GET / HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n",
+      upgrade.replace("13", "8"),
+      // An upgrade, then a frame header announcing 1 MB that never comes.
+      new Uint8Array([
+        ...new TextEncoder().encode(upgrade),
+        0x81,
+        0xff,
+        0,
+        0,
+        0,
+        0,
+        0,
+        0x0f,
+        0x42,
+        0x40,
+      ]),
+      // An upgrade, then an unmasked frame (clients must mask).
+      new Uint8Array([...new TextEncoder().encode(upgrade), 0x81, 0x02, 0x7b, 0x7d]),
+      // An upgrade, then a frame with reserved bits and an unknown opcode.
+      new Uint8Array([...new TextEncoder().encode(upgrade), 0xf3, 0x80, 1, 2, 3, 4]),
+      `${upgrade}${"x".repeat(1000)}`,
+    ];
+    const rssBefore = await rssBytes(server.proc.pid);
+    for (let round = 0; round < 20; round++) {
+      await Promise.all(
+        payloads.map(async (payload) => {
+          const socket = await Bun.connect({
+            hostname: "127.0.0.1",
+            port: server.port,
+            socket: { data() {}, error() {} },
+          });
+          socket.write(payload);
+          await Bun.sleep(5);
+          // Half the time a clean end, half the time the socket just goes away.
+          if (round % 2 === 0) socket.end();
+          else socket.terminate();
+        }),
+      );
+    }
+    const probe = await Wire.open(server.url);
+    expect((await probe.request({ type: "ping" })).type).toBe("pong");
+    await probe.close();
+    const health = await fetch(`http://127.0.0.1:${server.port}/health`);
+    expect(health.status).toBe(200);
+    expect(isAlive(server.proc.pid)).toBe(true);
+    console.log(
+      `hostile connections: ${payloads.length * 20} sockets; server RSS ` +
+        `${mb(rssBefore)} -> ${mb(await rssBytes(server.proc.pid))} MB`,
+    );
   });
 });
 
