@@ -13,7 +13,7 @@ export interface ChatLineStreams {
 
 /** What the chat line reports to its owner. */
 export interface ChatLineHandlers {
-  /** A line was submitted with Enter. */
+  /** A line was submitted with Enter; lines pasted together come as one, joined by "\n". */
   onLine(line: string): void;
   /** The input line changed by a keystroke (typed, deleted, cleared, submitted). */
   onEdit?(line: string): void;
@@ -50,7 +50,10 @@ export class ChatLine {
   #closing = false;
   #ended = false;
   #lastLine = "";
-  #submitted: string | null = null;
+  /** Lines submitted in the current chunk of input, and the screen rows they took. */
+  #burst: { lines: string[]; rows: number } | null = null;
+  /** The rows of the submission being handled (for eraseSubmitted). */
+  #submittedRows: number | null = null;
   #keypressListener = (): void => this.#afterKeypress();
 
   constructor(opts: ChatLineOptions) {
@@ -218,23 +221,43 @@ export class ChatLine {
    */
   eraseSubmitted(): void {
     const rl = this.#rl;
-    if (!rl || !rl.terminal || this.#submitted === null) return;
-    const columns = (this.#opts.output as { columns?: number }).columns ?? 80;
-    const width = Bun.stringWidth(this.#prompt + this.#submitted);
-    const rows = Math.max(1, Math.ceil(width / columns));
-    this.#submitted = null;
-    readline.moveCursor(this.#opts.output, 0, -rows);
-    readline.cursorTo(this.#opts.output, 0);
-    readline.clearScreenDown(this.#opts.output);
+    if (!rl || !rl.terminal || this.#submittedRows === null) return;
+    const out = this.#opts.output;
+    // The prompt was drawn again below the submitted rows; anything typed after them in
+    // the same chunk of input is on it and is drawn again.
+    readline.moveCursor(out, 0, -(this.#submittedRows + rl.getCursorPos().rows));
+    this.#submittedRows = null;
+    readline.cursorTo(out, 0);
+    readline.clearScreenDown(out);
+    const state = rl as unknown as { prevRows?: number };
+    if (typeof state.prevRows === "number") state.prevRows = 0;
+    rl.prompt(true);
   }
 
   #onLine(line: string): void {
-    this.#submitted = line;
     this.#lastLine = "";
     this.#opts.onEdit?.("");
-    this.#opts.onLine(line);
-    this.#submitted = null;
+    const columns = (this.#opts.output as { columns?: number }).columns ?? 80;
+    const rows = Math.max(1, Math.ceil(Bun.stringWidth(this.#prompt + line) / columns));
+    // Lines that arrive in one chunk of input were pasted together: they make one
+    // submission, handed over once the whole chunk has been read.
+    if (this.#burst) {
+      this.#burst.lines.push(line);
+      this.#burst.rows += rows;
+    } else {
+      this.#burst = { lines: [line], rows };
+      queueMicrotask(() => this.#submit());
+    }
     if (this.#rl && !this.#ended) this.#rl.prompt();
+  }
+
+  #submit(): void {
+    const burst = this.#burst;
+    this.#burst = null;
+    if (!burst || this.#ended) return;
+    this.#submittedRows = burst.rows;
+    this.#opts.onLine(burst.lines.join("\n"));
+    this.#submittedRows = null;
   }
 
   #afterKeypress(): void {

@@ -110,6 +110,8 @@ describe.skipIf(!isTmux)("interactive chat in a terminal", () => {
     tmux.type("alice", long);
     await tmux.waitFor("alice", "END-OF-LONG");
     say("bob", "first interruption");
+    // Keys that reach the client in one read are one paste: wait before the next line.
+    await tmux.waitFor("bob", "bob: first interruption");
     say("bob", "second interruption");
     const screen = await tmux.waitFor("alice", "bob: second interruption");
     const lines = screen.split("\n");

@@ -185,6 +185,23 @@ describe("ChatSession", () => {
     expect(screen.some((l) => l.startsWith("#lobby> wrapping"))).toBe(false);
   });
 
+  test("pasted lines are sent as one message and shown once; text typed after them stays", async () => {
+    const { term, conn } = await setup();
+    term.input.write(`first pasted line\rsecond pasted line\rstill typing`);
+    await Bun.sleep(5);
+    await tick();
+    expect(conn.ofType("send")).toEqual([
+      { type: "send", room: "lobby", text: "first pasted line\nsecond pasted line" },
+    ]);
+    const screen = term.screen();
+    expect(screen.slice(-3)).toEqual([
+      `${hhmm()} alice: first pasted line`,
+      `${" ".repeat(`${hhmm()} alice: `.length)}second pasted line`,
+      "#lobby> still typing",
+    ]);
+    expect(term.text().split("second pasted line").length - 1).toBe(1);
+  });
+
   test("the current room's typing users show in the prompt and clear with their message", async () => {
     const { term, conn } = await setup();
     conn.emit({ type: "typing", room: "lobby", user: "bob", typing: true });
