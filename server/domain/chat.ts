@@ -68,14 +68,25 @@ export class Chat {
     conn.user = null;
   }
 
-  /** Log out: revoke the session and unbind the connection from the user's topics. */
+  /** Log out: revoke the session and unbind every connection that used it from the user. */
   async logout(conn: Conn): Promise<void> {
     const user = conn.user;
+    const hash = conn.tokenHash;
     await this.accounts.logout(conn);
     if (user === null) return;
-    this.detach(conn);
-    conn.unsubscribe(userTopic(user));
-    for (const room of this.deps.state.roomsOfUser(user)) conn.unsubscribe(roomTopic(room));
+    // The session is revoked everywhere: other connections that authenticated with the same
+    // token are unbound too (and told), not only new ones refused.
+    const sharing = [...this.deps.conns.of(user)].filter(
+      (c) => c !== conn && hash !== null && c.tokenHash === hash,
+    );
+    for (const c of [conn, ...sharing]) {
+      this.detach(c);
+      c.tokenHash = null;
+      c.unsubscribe(userTopic(user));
+      for (const room of this.deps.state.roomsOfUser(user)) c.unsubscribe(roomTopic(room));
+    }
+    const notice = "this session was logged out; log in again";
+    for (const c of sharing) c.send({ type: "error", code: "auth_required", message: notice });
   }
 
   /** Members of a room with status and typing; without a room, everyone sharing a room. */
