@@ -103,7 +103,7 @@ async function main(): Promise<void> {
       log.error("stop_timeout", { seconds: STOP_TIMEOUT_MS / 1000 });
       process.exit(1);
     }, STOP_TIMEOUT_MS).unref();
-    transport.stop();
+    await transport.stop();
     chat.stop();
     try {
       await store.close();

@@ -13,6 +13,8 @@ import type { BunPublisher, ConnData, Socket } from "./sockets.ts";
 // Frames up to this size are read and, past LIMITS.frameMax, answered bad_request; only larger
 // ones close the connection (1009), so an oversized frame gets an error reply (SPEC 2.5).
 const FRAME_READ_MAX = 1024 * 1024;
+/** On stop, how long requests in progress (a send waiting for the disk) may take to finish. */
+const DRAIN_MS = 5000;
 
 /** What the transport needs. */
 export interface TransportOptions {
@@ -30,8 +32,11 @@ export interface TransportOptions {
 export interface Transport {
   server: Server<ConnData>;
   url: string;
-  /** Refuse new connections and close every socket with 1001. */
-  stop(): void;
+  /**
+   * Refuse new connections and new requests, answer the requests in progress (for at most
+   * DRAIN_MS), then close every socket with 1001.
+   */
+  stop(): Promise<void>;
 }
 
 /** Start Bun.serve with the chat WebSocket endpoint on any path and GET /health. */
@@ -45,6 +50,9 @@ export function startTransport(opts: TransportOptions): Transport {
   opts.publisher.onBackpressure = () => slow.soon();
   let nextId = 0;
   const started = Date.now();
+  let inFlight = 0;
+  let isStopping = false;
+  let onDrained: (() => void) | null = null;
 
   // Every reply is a fresh object from its handler, so replyTo is set on it without a copy.
   const reply = (ws: Socket, msg: ServerMessage, id: string | undefined): void => {
@@ -83,10 +91,13 @@ export function startTransport(opts: TransportOptions): Transport {
 
   const run = async (ws: Socket, msg: ClientMessage): Promise<void> => {
     const conn = ws.data.conn!;
+    inFlight++;
     try {
       reply(ws, await dispatch(chat, conn, msg), msg.id);
     } catch (err) {
       return fail(ws, err, msg.id);
+    } finally {
+      if (--inFlight === 0) onDrained?.();
     }
     try {
       await afterReply(chat, conn, msg);
@@ -100,7 +111,8 @@ export function startTransport(opts: TransportOptions): Transport {
   };
 
   const handle = (ws: Socket, raw: string | Buffer): Promise<void> | undefined => {
-    if (ws.readyState !== 1) return;
+    // While stopping, requests in progress are answered but no new one is started.
+    if (ws.readyState !== 1 || isStopping) return;
     if (typeof raw !== "string") {
       fail(
         ws,
@@ -194,8 +206,17 @@ export function startTransport(opts: TransportOptions): Transport {
   return {
     server,
     url: `${scheme}://${host}:${server.port}`,
-    stop() {
+    async stop() {
+      isStopping = true;
       slow.stop();
+      void server.stop(); // no new connections; the open ones are closed below
+      if (inFlight > 0) {
+        await new Promise<void>((resolve) => {
+          onDrained = resolve;
+          setTimeout(resolve, DRAIN_MS).unref();
+        });
+      }
+      outbox.flush();
       server.stop(true);
     },
   };

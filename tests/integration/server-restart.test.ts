@@ -149,4 +149,28 @@ describe("Restart", () => {
     }
     expect(readFileSync(join(s.dataDir, "rooms.json"), "utf8")).toContain('"r"');
   });
+
+  test("SIGTERM answers the requests it received before closing with 1001; what it acknowledged is kept", async () => {
+    const s = await start();
+    const { client, token } = await registered(s.url, "alice");
+    await client.call({ type: "create", room: "r" });
+    const sends = Array.from({ length: 200 }, (_, i) =>
+      client.request({ type: "send", room: "r", text: `m${i}`, clientId: `c${i}` }),
+    );
+    // Frames are read in order: once the pong is back, every send has reached the server.
+    await client.call({ type: "ping" });
+    await s.stop();
+    const replies = await Promise.all(sends);
+    expect(replies.map((r) => r.type)).toEqual(sends.map(() => "sent"));
+    expect((await client.closed).code).toBe(1001);
+    expect(s.proc.exitCode).toBe(0);
+
+    const again = await start(s.dataDir);
+    const reader = await authed(again.url, token, "oneshot");
+    clients.push(reader);
+    const history = await reader.call({ type: "history", room: "r" });
+    expect((history.messages as { text: string }[]).map((m) => m.text)).toEqual(
+      sends.map((_, i) => `m${i}`),
+    );
+  });
 });
