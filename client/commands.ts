@@ -116,6 +116,9 @@ function editDistance(a: string, b: string): number {
 
 /** The error for a command name that is not in the table, with close matches. */
 export function unknownCommand(name: string): UsageError {
+  if (name.startsWith("-")) {
+    return new UsageError(`unknown option '${name}'`, "`chat --help` lists the global options");
+  }
   const wanted = name.toLowerCase();
   const close = COMMANDS.filter(
     (c) => editDistance(c.name, wanted) <= 2 || c.name.startsWith(wanted),

@@ -81,7 +81,8 @@ const ADVICE: Record<ErrorCode, string> = {
   auth_required: "log in first with `chat login <user>` (or set CHAT_TOKEN)",
   auth_failed: "check the user name and password, or log in again with `chat login <user>`",
   forbidden: "only members may do this, and only a room's admin may change it; ask its admin",
-  not_found: "check the name; `chat rooms` lists the rooms you can see",
+  not_found:
+    "check the name; `chat rooms` lists the rooms you can see, `chat who` the people you share one with",
   conflict: "choose another name, or check the current state with `chat rooms`",
   rate_limited: "slow down and try again in a moment",
   internal: "the server hit an internal error; try again, and tell its operator if it persists",

@@ -4,7 +4,7 @@
 import { forgetSession, saveSession } from "../config.ts";
 import { ChatError } from "../errors.ts";
 import type { Command, CommandContext } from "./types.ts";
-import { checkPassword, expectReply, readPasswords, userArg } from "./util.ts";
+import { checkPassword, expectReply, passwordStdinHint, readPasswords, userArg } from "./util.ts";
 
 const PASSWORD_STDIN = { "password-stdin": { type: "boolean" } } as const;
 
@@ -17,7 +17,8 @@ async function startSession(
   const user = userArg(rawUser);
   // A terminal asks twice when registering, to catch typos; stdin gives it once.
   const labels = type === "register" && !fromStdin ? ["Password", "Password again"] : ["Password"];
-  const [password = "", again] = await readPasswords(ctx, fromStdin, labels);
+  const hint = passwordStdinHint(`${type} ${user}`);
+  const [password = "", again] = await readPasswords(ctx, fromStdin, labels, hint);
   if (again !== undefined && again !== password) {
     throw new ChatError("bad_request", "the two passwords differ");
   }
@@ -116,7 +117,8 @@ export const passwd: Command = {
     const labels = fromStdin
       ? ["old password", "new password"]
       : ["Current password", "New password", "New password again"];
-    const [old = "", fresh = "", again] = await readPasswords(ctx, fromStdin, labels);
+    const hint = passwordStdinHint("passwd", true);
+    const [old = "", fresh = "", again] = await readPasswords(ctx, fromStdin, labels, hint);
     if (again !== undefined && again !== fresh) {
       throw new ChatError("bad_request", "the two new passwords differ");
     }

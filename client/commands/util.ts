@@ -66,8 +66,13 @@ export function expectReply<T extends ServerMessageType>(
   return reply as Extract<ServerMessage, { type: T }>;
 }
 
-const PASSWORD_STDIN_HINT =
-  "pipe it in with --password-stdin, e.g. printf '%s\\n' \"$PASSWORD\" | chat login alice --password-stdin";
+/** The example of --password-stdin for `chat <command>`: one password, or old and new. */
+export function passwordStdinHint(command: string, isOldAndNew = false): string {
+  const printf = isOldAndNew
+    ? `printf '%s\\n%s\\n' "$OLD_PASSWORD" "$NEW_PASSWORD"`
+    : `printf '%s\\n' "$PASSWORD"`;
+  return `pipe it in with --password-stdin, e.g. ${printf} | chat ${command} --password-stdin`;
+}
 
 /**
  * Passwords for a command: `count` lines of stdin with --password-stdin, otherwise masked
@@ -77,6 +82,7 @@ export async function readPasswords(
   ctx: CommandContext,
   fromStdin: boolean,
   labels: string[],
+  hint: string,
 ): Promise<string[]> {
   if (fromStdin) {
     const lines = (await ctx.io.readStdin()).split(/\r?\n/);
@@ -84,14 +90,14 @@ export async function readPasswords(
     if (passwords.length < labels.length || passwords.some((p) => p === "")) {
       throw new UsageError(
         `--password-stdin expects ${labels.length === 1 ? "the password" : `${labels.length} lines (${labels.join(", then ")})`} on stdin`,
-        PASSWORD_STDIN_HINT,
+        hint,
       );
     }
     return passwords;
   }
   const prompt = ctx.io.prompt;
   if (!ctx.io.isTTY || !prompt) {
-    throw new UsageError("no terminal to ask for the password on", PASSWORD_STDIN_HINT);
+    throw new UsageError("no terminal to ask for the password on", hint);
   }
   const answers: string[] = [];
   for (const label of labels) answers.push(await prompt.password(label));

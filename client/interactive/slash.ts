@@ -33,7 +33,8 @@ export function makeSlash(
     } catch (err) {
       if (err instanceof CancelledError)
         session.print(showNotice("cancelled", session.opts.colors));
-      else session.print(showError(describeError(err, opts.server), session.opts.colors));
+      else
+        session.print(showError(inChatWords(describeError(err, opts.server)), session.opts.colors));
     }
   };
 }
@@ -85,6 +86,11 @@ async function dispatch(session: ChatSession, line: string, opts: SlashOptions):
   if (code !== 0) return;
   if (name === "leave") session.leftRoom((positionals[0] ?? session.room ?? "").replace(/^#/, ""));
   if (name === "logout") session.quit(0);
+}
+
+// Advice written for the shell (`chat rooms`, `chat help send`) in the chat's own words.
+function inChatWords(text: string): string {
+  return text.replace(/`chat (\w)/g, "`/$1").replace(" (or set CHAT_TOKEN)", "");
 }
 
 function withRoom(session: ChatSession, args: string[]): string[] {

@@ -76,10 +76,26 @@ describe("chat register and login", () => {
 
   test("without a terminal and without --password-stdin, nothing prompts: exit 2 with a hint", async () => {
     const user = await registerUser(server.url, "nopw");
-    for (const args of [["register", uniqueName("np")], ["login", user.name], ["passwd"]]) {
-      const result = await user.run(args);
+    const newName = uniqueName("np");
+    const cases = [
+      [
+        ["register", newName],
+        `printf '%s\\n' "$PASSWORD" | chat register ${newName} --password-stdin`,
+      ],
+      [
+        ["login", user.name],
+        `printf '%s\\n' "$PASSWORD" | chat login ${user.name} --password-stdin`,
+      ],
+      [
+        ["passwd"],
+        `printf '%s\\n%s\\n' "$OLD_PASSWORD" "$NEW_PASSWORD" | chat passwd --password-stdin`,
+      ],
+    ] as const;
+    for (const [args, example] of cases) {
+      const result = await user.run([...args]);
       expect(result.code).toBe(2);
-      expect(result.stderr).toContain("--password-stdin");
+      // The example is for the command that was run.
+      expect(result.stderr).toContain(example);
       expect(result.stdout).toBe("");
     }
   });

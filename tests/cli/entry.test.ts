@@ -39,6 +39,10 @@ describe("chat help", () => {
     expect(option.code).toBe(2);
     expect(option.stderr).toContain("usage: chat rooms");
     expect((await chat(["--timeout", "soon", "rooms"])).code).toBe(2);
+    const global = await chat(["--bogus", "rooms"]);
+    expect(global.code).toBe(2);
+    expect(global.stderr).toContain("unknown option '--bogus'");
+    expect(global.stderr).not.toContain("unknown command");
   });
 });
 

@@ -329,6 +329,9 @@ describe("slash commands", () => {
     await term.type(`/dm nobody hi${KEY.enter}`);
     await Bun.sleep(5);
     expect(term.text()).toContain("! error: no user 'nobody'");
+    // The advice names slash commands, not the shell's `chat ...`.
+    expect(term.text()).toContain("`/rooms` lists the rooms you can see, `/who` the people");
+    expect(term.text()).not.toContain("`chat ");
   });
 
   test("the seed's /login <user> <password> logs in on the live connection", async () => {
