@@ -229,7 +229,7 @@ async function chooseRoom(
     .map((r) => ({
       value: `#${r.name}`,
       label: `#${sanitizeText(r.name)}`,
-      hint: `${isMember(r) ? "member" : "open"}, ${r.members} members${r.topic ? `: ${sanitizeText(r.topic)}` : ""}`,
+      hint: `${isMember(r) ? r.role : "open"}, ${r.members} ${r.members === 1 ? "member" : "members"}${r.topic ? `: ${sanitizeText(r.topic)}` : ""}`,
     }));
   choices.push({ value: "+new", label: c.dim("create a new room"), hint: "" });
   const picked = await d.select("Which room?", choices);

@@ -72,6 +72,8 @@ describe.skipIf(!isTmux)("interactive chat in a terminal", () => {
   test("a saved login goes straight to the room picker, a new user registers in the dialog", async () => {
     startClient("alice");
     await tmux.waitFor("alice", "Which room?");
+    // The creator is told as the room's admin.
+    expect(tmux.screen("alice")).toContain("#lobby (admin, 1 member: everyone)");
     tmux.press("alice", "Enter");
     await tmux.waitFor("alice", (s) => s.endsWith("#lobby>"));
 
