@@ -5,7 +5,7 @@
 import type { Choice } from "./dialogs.ts";
 import { showNotice } from "./display.ts";
 import type { ChatSession } from "./session.ts";
-import { runTable, type SlashOptions } from "./table.ts";
+import { positionalsOf, runTable, type SlashOptions } from "./table.ts";
 
 /** `/create` or `/createroom`, asking for the room's name and settings when missing. */
 export async function createRoom(
@@ -15,7 +15,7 @@ export async function createRoom(
   args: string[],
 ): Promise<void> {
   let argv = args;
-  const positionals = args.filter((a) => !a.startsWith("--"));
+  const positionals = positionalsOf(name, args);
   const needsRoom = positionals.length === 0;
   const needsSettings = name === "createroom" && positionals.length < 3;
   if (needsRoom || needsSettings) {
@@ -62,7 +62,7 @@ export async function editRoom(
   name: string,
   args: string[],
 ): Promise<void> {
-  const positionals = args.filter((a) => !a.startsWith("--"));
+  const positionals = positionalsOf(name, args);
   const hasFlags = args.some((a) => a.startsWith("--"));
   const isComplete = name === "editroom" ? positionals.length >= 3 : hasFlags;
   if (isComplete || positionals.length === 0) {

@@ -10,7 +10,7 @@ import { CancelledError, describeError } from "../errors.ts";
 import { showError, showNotice } from "./display.ts";
 import { createRoom, decide, editRoom } from "./room-forms.ts";
 import type { ChatSession } from "./session.ts";
-import { ask, runTable, type SlashOptions } from "./table.ts";
+import { ask, positionalsOf, runTable, type SlashOptions } from "./table.ts";
 
 export type { SlashOptions } from "./table.ts";
 
@@ -43,7 +43,7 @@ async function dispatch(session: ChatSession, line: string, opts: SlashOptions):
   const words = splitWords(line);
   const name = (words[0] ?? "").toLowerCase();
   const args = words.slice(1);
-  const positionals = args.filter((a) => !a.startsWith("--"));
+  const positionals = positionalsOf(name, args);
   switch (name) {
     case "quit":
     case "exit":
@@ -63,7 +63,7 @@ async function dispatch(session: ChatSession, line: string, opts: SlashOptions):
       return createRoom(session, opts, name, args);
     case "editroom":
     case "edit":
-      return editRoom(session, opts, name, withRoom(session, args));
+      return editRoom(session, opts, name, withRoom(session, name, args));
     case "approve":
     case "deny":
       if (positionals.length < 2) return decide(session, opts, name, positionals[0]);
@@ -80,7 +80,8 @@ async function dispatch(session: ChatSession, line: string, opts: SlashOptions):
     default:
       break;
   }
-  const argv = ROOM_DEFAULT.has(name) && positionals.length === 0 ? withRoom(session, args) : args;
+  const argv =
+    ROOM_DEFAULT.has(name) && positionals.length === 0 ? withRoom(session, name, args) : args;
   // A shutdown is told by the room_shutdown event that follows it.
   const code = await runTable(session, opts, [name, ...argv], undefined, name === "shutdown");
   if (code !== 0) return;
@@ -93,8 +94,8 @@ function inChatWords(text: string): string {
   return text.replace(/`chat (\w)/g, "`/$1").replace(" (or set CHAT_TOKEN)", "");
 }
 
-function withRoom(session: ChatSession, args: string[]): string[] {
-  const hasRoom = args.some((a) => !a.startsWith("--"));
+function withRoom(session: ChatSession, name: string, args: string[]): string[] {
+  const hasRoom = positionalsOf(name, args).length > 0;
   return hasRoom || !session.room ? args : [session.room, ...args];
 }
 

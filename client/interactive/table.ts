@@ -2,9 +2,11 @@
  * Runs a command of the shared table inside the chat: its output printed above the
  * prompt, its questions asked in clack dialogs, on the chat's own live connection.
  */
+import { parseOptions } from "../args.ts";
 import {
   type CommandContext,
   type CommandIO,
+  findCommand,
   parseCommandLine,
   type PromptHooks,
 } from "../commands.ts";
@@ -60,6 +62,17 @@ export async function runTable(
   };
   const parsed = parseCommandLine(argv, {}, "/");
   return parsed.command.run(ctx, parsed);
+}
+
+/** The words of `/name args` that are neither options nor option values. */
+export function positionalsOf(name: string, args: string[]): string[] {
+  const options = findCommand(name)?.options;
+  try {
+    if (options) return parseOptions(args, options).positionals;
+  } catch {
+    // An unknown option: the command itself reports it when run.
+  }
+  return args.filter((a) => !a.startsWith("--"));
 }
 
 /** Ask in a dialog; a cancelled dialog throws CancelledError. */

@@ -306,6 +306,22 @@ describe("slash commands", () => {
     expect(term.screen().at(-1)).toBe("#ops>");
   });
 
+  test("commands about a room default to the current one, also with an option's value given", async () => {
+    const { term, conn } = await setup();
+    conn.answer = (m) =>
+      m.type === "edit"
+        ? { type: "room", room: { ...room("lobby", "admin"), topic: "hi all" } }
+        : null;
+    await term.type(`/edit --topic 'hi all'${KEY.enter}`);
+    await Bun.sleep(5);
+    expect(conn.ofType("edit")).toEqual([{ type: "edit", room: "lobby", topic: "hi all" }]);
+    expect(term.text()).toContain('changed #lobby (open, visible, topic "hi all")');
+    await term.type(`/history --limit 1${KEY.enter}`);
+    await Bun.sleep(5);
+    expect(conn.ofType("history").at(-1)).toMatchObject({ room: "lobby", limit: 1 });
+    expect(term.text()).not.toContain("missing arguments");
+  });
+
   test("/join switches to a room the user is already in without asking the server", async () => {
     const { term, conn } = await setup();
     await term.type(`/join #dev${KEY.enter}`);
