@@ -1,0 +1,149 @@
+/**
+ * Terminal safety end to end: the interactive client in a real terminal (tmux) connected to
+ * a hostile server whose every string carries terminal sequences. The pane's title does not
+ * change, nothing reaches the clipboard, the screen is not cleared, and no bidi override or
+ * escape reaches the screen.
+ */
+import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
+import { spawnSync, type Server } from "bun";
+import { join, resolve } from "node:path";
+import { hasTmux, Tmux } from "../e2e/tmux.ts";
+import { tempDir } from "../helpers/server.ts";
+
+// This file starts real processes: 5 s per test is too tight on a busy machine.
+setDefaultTimeout(30_000);
+
+const ROOT = resolve(import.meta.dir, "../..");
+const EVIL = "\x1b]0;pwned\x07\x1b]52;c;ZXZpbA==\x07\x1b[2J\x1b[H\u202e\x9b2J";
+
+function evil(s: string): string {
+  return `${s}${EVIL}`;
+}
+
+/** A server speaking just enough protocol for the interactive client, all of it hostile. */
+function hostileServer(): Server<undefined> {
+  let n = 0;
+  const message = (text: string) => ({
+    id: `0190a000-0000-7000-8000-${String(++n).padStart(12, "0")}`,
+    room: "lobby",
+    from: "mallory",
+    text,
+    ts: new Date().toISOString(),
+  });
+  const room = {
+    name: "lobby",
+    open: true,
+    visible: true,
+    admin: "mallory",
+    members: 2,
+    role: "member",
+    topic: evil("topic"),
+  };
+  return Bun.serve({
+    hostname: "127.0.0.1",
+    port: 0,
+    fetch(req, srv) {
+      return srv.upgrade(req) ? undefined : new Response("no", { status: 400 });
+    },
+    websocket: {
+      open(ws) {
+        ws.send(JSON.stringify({ type: "welcome", server: evil("chat"), protocol: 1 }));
+      },
+      message(ws, raw) {
+        const msg = JSON.parse(String(raw)) as { type: string; id?: string };
+        const reply = (body: Record<string, unknown>): void => {
+          ws.send(JSON.stringify({ ...body, replyTo: msg.id }));
+        };
+        switch (msg.type) {
+          case "auth":
+            return reply({ type: "session", user: "bob", token: "t" });
+          case "rooms":
+            return reply({ type: "rooms", rooms: [room] });
+          case "history":
+            return reply({
+              type: "history",
+              room: "lobby",
+              messages: [message("MARKER-BEFORE first line")],
+            });
+          case "who":
+            return reply({
+              type: "who",
+              room: "lobby",
+              users: [{ user: "mallory", status: "online", typing: false }],
+            });
+          case "join":
+            return reply({ type: "joined", room: "lobby", status: "joined" });
+          case "ping":
+            return reply({ type: "pong" });
+          case "send":
+            reply({ type: "sent", message: message("SEND-ACK") });
+            // The hostile burst, after the client has shown it is ready by sending.
+            for (const e of [
+              { type: "message", ...message(evil("SAFE-MESSAGE")) },
+              { type: "room_update", room },
+              { type: "presence", user: evil("eve"), status: "online" },
+              { type: "member", room: "lobby", user: evil("eve"), event: "joined" },
+              { type: "message", ...message("MARKER-AFTER last line") },
+            ]) {
+              ws.send(JSON.stringify(e));
+            }
+            return undefined;
+          default:
+            return reply({ type: "ok" });
+        }
+      },
+    },
+  });
+}
+
+const isTmux = hasTmux();
+
+describe.skipIf(!isTmux)("the interactive client against a hostile server", () => {
+  const tmux = new Tmux();
+  let fake: Server<undefined>;
+
+  const tmuxCmd = (...args: string[]): string =>
+    spawnSync(["tmux", "-L", tmux.socket, ...args], { stderr: "pipe" })
+      .stdout.toString()
+      .trim();
+
+  beforeAll(() => {
+    fake = hostileServer();
+  });
+
+  afterAll(() => {
+    tmux.kill();
+    fake?.stop(true);
+  });
+
+  test("no title change, no clipboard write, no cleared screen, no escape on screen", async () => {
+    const url = `ws://127.0.0.1:${fake.port}`;
+    const base = tempDir("chat-tmux-");
+    const env = {
+      XDG_CONFIG_HOME: join(base, "config"),
+      XDG_STATE_HOME: join(base, "state"),
+      TERM: "xterm-256color",
+      CHAT_TOKEN: "t",
+    };
+    tmux.start("bob", ["bun", join(ROOT, "client/main.ts"), url], env);
+    // Let OSC 52 reach tmux's own buffers if anything sends it.
+    tmuxCmd("set-option", "-g", "set-clipboard", "on");
+    const titleBefore = tmuxCmd("display-message", "-p", "-t", "bob", "#{pane_title}");
+    // A room picker (no room remembered yet), or straight to the room.
+    const first = await tmux.waitFor("bob", (s) => s.includes("Which room?") || s.endsWith(">"));
+    if (first.includes("Which room?")) tmux.press("bob", "Enter");
+    await tmux.waitFor("bob", (s) => s.endsWith("#lobby>"));
+    tmux.type("bob", "hello");
+    tmux.press("bob", "Enter");
+    const screen = await tmux.waitFor("bob", "MARKER-AFTER");
+
+    expect(screen).toContain("SAFE-MESSAGE");
+    // The screen was not cleared by the hostile message: what came before is still there.
+    expect(screen).toContain("MARKER-BEFORE");
+    expect(screen).not.toContain("\u202e");
+    expect(screen).not.toContain("ZXZpbA==");
+    expect(tmuxCmd("display-message", "-p", "-t", "bob", "#{pane_title}")).toBe(titleBefore);
+    expect(tmuxCmd("display-message", "-p", "-t", "bob", "#{pane_title}")).not.toContain("pwned");
+    expect(tmuxCmd("list-buffers")).toBe("");
+  });
+});
