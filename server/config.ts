@@ -12,6 +12,8 @@ export interface Config {
   isRateLimited: boolean;
   /** Cheap argon2 parameters: tests only (CHAT_PASSWORD_COST=low). */
   isPasswordCheap: boolean;
+  /** Seconds a connection may stay unauthenticated (CHAT_AUTH_DEADLINE, default 600). */
+  authDeadlineSeconds: number;
 }
 
 /** Usage text printed with a configuration error. */
@@ -78,5 +80,6 @@ export function parseConfig(argv: string[], env: Record<string, string | undefin
     tlsKey,
     isRateLimited: !values["no-rate-limit"],
     isPasswordCheap: env.CHAT_PASSWORD_COST === "low",
+    authDeadlineSeconds: int(env.CHAT_AUTH_DEADLINE ?? "600", "CHAT_AUTH_DEADLINE", 1, 1e7),
   };
 }

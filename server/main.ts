@@ -86,6 +86,7 @@ async function main(): Promise<void> {
       publisher,
       log,
       isFloodGuarded: config.isRateLimited,
+      authDeadlineMs: config.authDeadlineSeconds * 1000,
     });
   } catch (err) {
     const message = `cannot listen on ${config.host}:${config.port}: ${err instanceof Error ? err.message : String(err)}`;

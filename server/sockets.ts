@@ -4,7 +4,7 @@ import type { ClientMode, ServerMessage } from "../shared/protocol.ts";
 import type { Conn, Logger, Publisher } from "./domain/types.ts";
 
 /** Close codes the server uses besides 1001 (shutting down) and 1009 (frame over 1 MiB). */
-export const CLOSE_CODES = { slowReader: 4008, flood: 4029 } as const;
+export const CLOSE_CODES = { slowReader: 4008, flood: 4029, authTimeout: 4408 } as const;
 
 // A reader is too slow when more than FAR_BEHIND_BYTES are queued for it, or more than
 // BEHIND_BYTES stay queued for STALLED_MS (it is not catching up). It is closed with 4008 and
@@ -29,6 +29,8 @@ export interface ConnData {
   queue: Promise<void> | null;
   /** When the socket's queue last went past BEHIND_BYTES without draining since (ms). */
   behindSince: number | null;
+  /** Set while the connection is not authenticated: it closes the connection when it fires. */
+  authTimer: ReturnType<typeof setTimeout> | null;
 }
 
 /** A server-side WebSocket of the chat endpoint. */

@@ -15,6 +15,12 @@ import type { BunPublisher, ConnData, Socket } from "./sockets.ts";
 const FRAME_READ_MAX = 1024 * 1024;
 /** On stop, how long requests in progress (a send waiting for the disk) may take to finish. */
 const DRAIN_MS = 5000;
+/**
+ * One address may hold at most this many unauthenticated connections at once (while rate
+ * limits are on); with the authentication deadline, connections that never log in cannot
+ * pile up.
+ */
+const MAX_UNAUTHENTICATED_PER_ADDRESS = 64;
 
 /** What the transport needs. */
 export interface TransportOptions {
@@ -24,8 +30,13 @@ export interface TransportOptions {
   chat: Chat;
   publisher: BunPublisher;
   log: Logger;
-  /** Close connections that flood the server with frames (off with --no-rate-limit). */
+  /**
+   * Close connections that flood the server with frames, and refuse an address's connections
+   * past MAX_UNAUTHENTICATED_PER_ADDRESS waiting to log in (off with --no-rate-limit).
+   */
   isFloodGuarded: boolean;
+  /** A connection not authenticated after this long is closed (4408); a person may be slow. */
+  authDeadlineMs: number;
 }
 
 /** A running server. */
@@ -53,6 +64,25 @@ export function startTransport(opts: TransportOptions): Transport {
   let inFlight = 0;
   let isStopping = false;
   let onDrained: (() => void) | null = null;
+  const unauthenticated = new Map<string, number>();
+
+  // Count the socket as unauthenticated (or no longer) and arm (or clear) its deadline.
+  const setUnauthenticated = (ws: Socket, isUnauthenticated: boolean): void => {
+    const d = ws.data;
+    if (isUnauthenticated === (d.authTimer !== null)) return;
+    const count = (unauthenticated.get(d.address) ?? 0) + (isUnauthenticated ? 1 : -1);
+    if (count > 0) unauthenticated.set(d.address, count);
+    else unauthenticated.delete(d.address);
+    if (!isUnauthenticated) {
+      clearTimeout(d.authTimer!);
+      d.authTimer = null;
+      return;
+    }
+    d.authTimer = setTimeout(() => {
+      log.info("auth_timeout", { conn: d.id, address: d.address });
+      ws.close(CLOSE_CODES.authTimeout, "not authenticated in time");
+    }, opts.authDeadlineMs);
+  };
 
   // Every reply is a fresh object from its handler, so replyTo is set on it without a copy.
   const reply = (ws: Socket, msg: ServerMessage, id: string | undefined): void => {
@@ -98,6 +128,7 @@ export function startTransport(opts: TransportOptions): Transport {
       return fail(ws, err, msg.id);
     } finally {
       if (--inFlight === 0) onDrained?.();
+      if (AUTH_TYPES.has(msg.type) && ws.readyState === 1) setUnauthenticated(ws, !conn.user);
     }
     try {
       await afterReply(chat, conn, msg);
@@ -164,12 +195,20 @@ export function startTransport(opts: TransportOptions): Transport {
         });
       }
       const address = srv.requestIP(req)?.address ?? "unknown";
+      const waiting = unauthenticated.get(address) ?? 0;
+      if (opts.isFloodGuarded && waiting >= MAX_UNAUTHENTICATED_PER_ADDRESS) {
+        log.info("refused_connection", { address, unauthenticated: waiting });
+        return new Response("too many connections waiting to log in from this address\n", {
+          status: 429,
+        });
+      }
       const data: ConnData = {
         id: `c${++nextId}`,
         address,
         conn: null,
         queue: null,
         behindSince: null,
+        authTimer: null,
       };
       if (srv.upgrade(req, { data })) return undefined;
       return new Response("chat server: connect with a WebSocket client\n", { status: 426 });
@@ -183,6 +222,7 @@ export function startTransport(opts: TransportOptions): Transport {
       open(ws) {
         ws.data.conn = new WsConn(ws, outbox, () => slow.soon());
         sockets.add(ws);
+        setUnauthenticated(ws, true);
         log.info("connect", { conn: ws.data.id, address: ws.data.address });
         ws.data.conn.send({ type: "welcome", server: "chat", protocol: PROTOCOL_VERSION });
       },
@@ -192,6 +232,7 @@ export function startTransport(opts: TransportOptions): Transport {
       },
       close(ws, code) {
         sockets.delete(ws);
+        setUnauthenticated(ws, false);
         const conn = ws.data.conn;
         const user = conn?.user ?? undefined;
         if (conn) chat.detach(conn);

@@ -13,6 +13,7 @@ describe("Server configuration", () => {
       tlsKey: null,
       isRateLimited: true,
       isPasswordCheap: false,
+      authDeadlineSeconds: 600,
     });
   });
 
@@ -65,5 +66,10 @@ describe("Server configuration", () => {
 
   test("CHAT_PASSWORD_COST=low picks cheap password hashing (tests only)", () => {
     expect(parseConfig([], { CHAT_PASSWORD_COST: "low" }).isPasswordCheap).toBe(true);
+  });
+
+  test("CHAT_AUTH_DEADLINE sets the seconds a connection may take to log in", () => {
+    expect(parseConfig([], { CHAT_AUTH_DEADLINE: "30" }).authDeadlineSeconds).toBe(30);
+    expect(() => parseConfig([], { CHAT_AUTH_DEADLINE: "0" })).toThrow(ConfigError);
   });
 });
