@@ -28,6 +28,8 @@ class Listener {
   /** Last DM id seen per conversation partner. */
   readonly #lastDm = new Map<string, string>();
   readonly #seen = new Set<string>();
+  /** Last status printed per user: the server sends a change once per shared room. */
+  readonly #presence = new Map<string, string>();
   #buffer: ServerEvent[] = [];
   #isCatchingUp = true;
   #printed = 0;
@@ -65,13 +67,32 @@ class Listener {
   // The newest message id of every room listened to: the point to catch up from.
   async #startingPoints(): Promise<void> {
     const rooms = this.#filter ? [...this.#filter] : await this.#memberRooms();
-    await Promise.all(
-      rooms.map(async (room) => {
-        const reply = await this.#conn.request({ type: "history", room, limit: 1 });
-        const messages = expectReply(reply, "history").messages;
-        if (!this.#lastSeen.has(room)) this.#lastSeen.set(room, messages.at(-1)?.id ?? null);
-      }),
-    );
+    await Promise.all(rooms.map((room) => this.#startingPoint(room)));
+  }
+
+  async #startingPoint(room: string): Promise<void> {
+    const reply = await this.#conn.request({ type: "history", room, limit: 1 });
+    const messages = expectReply(reply, "history").messages;
+    if (!this.#lastSeen.has(room)) this.#lastSeen.set(room, messages.at(-1)?.id ?? null);
+  }
+
+  // A room joined while listening (approved, or joined elsewhere) is caught up on after a
+  // reconnect like the others; one left is not.
+  #followMembership(event: ServerEvent): void {
+    const me = this.#conn.user;
+    const room = typeof event.room === "string" ? event.room : null;
+    if (room === null || (this.#filter && !this.#filter.has(room))) return;
+    const isJoined =
+      (event.type === "join_decision" && event.approved === true) ||
+      (event.type === "member" && event.user === me && event.event === "joined");
+    const isGone = event.type === "room_shutdown" || (event.type === "member" && event.user === me);
+    if (isJoined && !this.#lastSeen.has(room)) {
+      this.#startingPoint(room).catch(() => {
+        // Dropped meanwhile: the room is looked at again once it sends a message.
+      });
+    } else if (isGone && !isJoined) {
+      this.#lastSeen.delete(room);
+    }
   }
 
   async #memberRooms(): Promise<string[]> {
@@ -157,6 +178,7 @@ class Listener {
       this.#ctx.io.err(`error from the server: ${String(event.message)}`);
       return;
     }
+    this.#followMembership(event);
     if (this.#isCatchingUp) this.#buffer.push(event);
     else this.#print(event);
   }
@@ -170,6 +192,11 @@ class Listener {
 
   #print(event: ServerEvent): void {
     if (!this.#isWanted(event)) return;
+    if (event.type === "presence") {
+      const user = String(event.user);
+      if (this.#presence.get(user) === event.status) return;
+      this.#presence.set(user, String(event.status));
+    }
     const isMessage = event.type === "message" || event.type === "dm";
     if (isMessage) {
       const id = String(event.id);

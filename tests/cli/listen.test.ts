@@ -106,6 +106,26 @@ describe("chat listen --json", () => {
     expect(offline).toEqual({ type: "presence", user: alice.name, status: "offline" });
   });
 
+  test("a presence change is printed once, also for someone sharing several rooms", async () => {
+    const [one, two] = [await sharedRoom(), await sharedRoom()];
+    const l = await listen(bob, ["--json"]);
+    const client = await authed(server.url, await tokenOf(alice), "interactive");
+    try {
+      await l.waitForJson(
+        (e) => e.type === "presence" && e.user === alice.name && e.status === "online",
+        "alice online",
+      );
+      // Something printed after the change, so that a second copy would have arrived.
+      await alice.ok(["send", two, "after the change"]);
+      await l.waitForJson((e) => e.text === "after the change", "the message after it");
+    } finally {
+      await client.close();
+    }
+    const online = l.json.filter((e) => e.type === "presence" && e.user === alice.name);
+    expect(online).toEqual([{ type: "presence", user: alice.name, status: "online" }]);
+    expect(one).not.toBe(two);
+  });
+
   test("prints join requests to the admin and the decision to the requester", async () => {
     const room = uniqueName("cl");
     await alice.ok(["create", room, "--closed"]);
@@ -199,6 +219,43 @@ describe("chat listen across a server restart", () => {
         .filter((e) => e.type === "message" || e.type === "dm")
         .map((e) => e.text);
       expect(texts).toEqual(["before", "missed 1", "missed dm", "missed 2", "after"]);
+    } finally {
+      await current.stop();
+      await own.stop();
+    }
+  });
+});
+
+describe("chat listen across a server restart, in a room joined while listening", () => {
+  test("what was missed in a room approved while listening is printed after the reconnect", async () => {
+    const own = await startServer();
+    let current = own;
+    try {
+      const a = await registerUser(own.url, "ja");
+      const b = await registerUser(own.url, "jb");
+      const room = uniqueName("jr");
+      await a.ok(["create", room, "--closed"]);
+      const l = await b.listen(["--json"]);
+      running.push(l);
+      await b.ok(["join", room]);
+      await a.ok(["approve", room, b.name]);
+      await l.waitForJson((e) => e.type === "join_decision", "the decision");
+      // Nothing printed from the room yet: only the decision tells the listener about it.
+      await b.ok(["rooms"]);
+      await own.stop();
+      await l.waitUntil(() => l.stderr.includes("reconnecting"), "the reconnecting notice");
+      const offline = await startServer({
+        dataDir: own.dataDir,
+        args: ["--port", String(own.port)],
+      });
+      current = offline;
+      await a.ok(["send", room, "missed in the new room"]);
+      await l.waitUntil(() => l.stderr.includes("reconnected"), "the reconnected notice", 20_000);
+      await l.waitForJson((e) => e.text === "missed in the new room", "the missed message");
+      await a.ok(["send", room, "after"]);
+      await l.waitForJson((e) => e.text === "after", "the live message after the restart");
+      const texts = l.json.filter((e) => e.type === "message").map((e) => e.text);
+      expect(texts).toEqual(["missed in the new room", "after"]);
     } finally {
       await current.stop();
       await own.stop();
