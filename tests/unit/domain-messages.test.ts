@@ -97,6 +97,46 @@ describe("Messages", () => {
     });
   });
 
+  test("DM history pages like a room's, the same from both sides, within the history limit", async () => {
+    const h = new Harness();
+    const alice = await h.user("alice");
+    const bob = await h.user("bob");
+    const ids: string[] = [];
+    for (let i = 0; i < 205; i++) {
+      const r = await h.call(i % 2 ? bob : alice, {
+        type: "dm",
+        to: i % 2 ? "alice" : "bob",
+        text: `d${i}`,
+      });
+      ids.push((r as { message: { id: string } }).message.id);
+    }
+    const texts = async (c: typeof alice, q: Record<string, unknown>) =>
+      (
+        (await h.call(c, { type: "history", ...q })) as { messages: { text: string }[] }
+      ).messages.map((m) => m.text);
+    const all = await texts(alice, { user: "bob", limit: 10_000 });
+    expect(all.length).toBe(200);
+    expect(all[0]).toBe("d5");
+    expect(all.at(-1)).toBe("d204");
+    expect(await texts(bob, { user: "alice", limit: 10_000 })).toEqual(all);
+    expect(await texts(bob, { user: "alice", limit: 2, before: ids[100] })).toEqual(["d98", "d99"]);
+    expect(await texts(alice, { user: "bob", after: ids[200] })).toEqual([
+      "d201",
+      "d202",
+      "d203",
+      "d204",
+    ]);
+    expect(await texts(alice, { user: "bob", after: ids[10], before: ids[14] })).toEqual([
+      "d11",
+      "d12",
+      "d13",
+    ]);
+    // A cursor that fell out of the window still pages by time.
+    expect(await texts(alice, { user: "bob", after: ids[0], limit: 1 })).toEqual(["d5"]);
+    const carol = await h.user("carol");
+    expect(await texts(carol, { user: "alice" })).toEqual([]);
+  });
+
   test("a DM goes to every connection of both users; `history` with user shows it", async () => {
     const h = new Harness();
     const alice = await h.user("alice");
