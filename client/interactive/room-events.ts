@@ -94,8 +94,17 @@ export class RoomEvents {
       this.#s.print(showNotice(`${isMe ? "you" : user} ${verb} #${room}`, this.#s.opts.colors));
     }
     if (isMe && event !== "joined") this.#s.leftRoom(room);
+    if (isMe && event === "joined") void this.#joinedElsewhere(room);
     const info = this.#s.rooms.get(room);
     if (info && !isMe) info.members += event === "joined" ? 1 : -1;
+  }
+
+  // Joined from another connection of the user's (or by the join just made here).
+  async #joinedElsewhere(room: string): Promise<void> {
+    await this.#s.refreshRooms().catch(() => {
+      // The list is refreshed again on the next join or reconnect.
+    });
+    await this.#s.watchRoom(room);
   }
 
   #updated(room: RoomInfo): void {

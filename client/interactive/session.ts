@@ -354,6 +354,10 @@ export class ChatSession {
     try {
       await this.refreshRooms();
       for (const room of this.#memberRooms()) {
+        if (!this.#timeline.isKnown(room)) {
+          await this.#timeline.baseline(request, room);
+          continue;
+        }
         await fetchRoomAfter(request, room, cursors.rooms.get(room), (m) =>
           this.#showRoomMessage(m),
         );

@@ -29,6 +29,8 @@ export class Timeline {
   #seen = new Set<string>();
   #rooms = new Map<string, string>();
   #dms = new Map<string, string>();
+  /** Rooms whose starting point is known (even if they had no message then). */
+  #known = new Set<string>();
   #dropped: Cursors | null = null;
 
   /** True the first time an id is offered: show it then, never again. */
@@ -45,6 +47,16 @@ export class Timeline {
   /** A room message arrived (live or from history). */
   noteRoom(message: ChatMessage): void {
     this.#rooms.set(message.room, message.id);
+    this.#known.add(message.room);
+  }
+
+  /**
+   * True when the room was followed before: its messages after the cursor (all of them,
+   * when it had none) are news. A room joined elsewhere while away is not: its stored
+   * history is old, not missed.
+   */
+  isKnown(room: string): boolean {
+    return this.#known.has(room);
   }
 
   /** A DM with `peer` arrived. */
@@ -74,6 +86,7 @@ export class Timeline {
       if (reply.type !== "history") return;
       const last = reply.messages[reply.messages.length - 1];
       if (last && !this.#rooms.has(room)) this.#rooms.set(room, last.id);
+      this.#known.add(room);
     } catch {
       // Without a baseline a room is caught up from its stored history after a reconnect.
     }

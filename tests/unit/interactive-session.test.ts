@@ -252,6 +252,30 @@ describe("ChatSession", () => {
     expect(term.screen().at(-1)).toBe("#lobby>");
   });
 
+  test("after a reconnect, a room joined elsewhere shows what is new, not its old history", async () => {
+    const { term, conn } = await setup();
+    // Joined from another terminal while this one runs, and another while it was away.
+    conn.history.set("ops", [msg("o1", "ops", "bob", "old in ops")]);
+    conn.rooms.push(room("ops", "member"));
+    conn.emit({ type: "member", room: "ops", user: "alice", event: "joined" });
+    await Bun.sleep(5);
+    conn.setState("reconnecting");
+    conn.history.set("ops", [
+      msg("o1", "ops", "bob", "old in ops"),
+      msg("o2", "ops", "bob", "missed in ops"),
+    ]);
+    conn.history.set("archive", [msg("a1", "archive", "bob", "old in archive")]);
+    conn.rooms.push(room("archive", "member"));
+    conn.setState("open");
+    await Bun.sleep(5);
+    await tick();
+    const text = term.text();
+    expect(text).toContain("#ops bob: missed in ops");
+    expect(text).not.toContain("old in ops");
+    expect(text).not.toContain("old in archive");
+    expect(text).toContain("-- reconnected");
+  });
+
   test("presence changes sent once per shared room show once", async () => {
     const { term, conn } = await setup();
     conn.emit({ type: "presence", user: "bob", status: "idle" });
