@@ -73,7 +73,9 @@ export class Accounts {
     const isValid = record ? await this.#d.passwords.verify(password, record.passwordHash) : false;
     if (!record || !isValid) {
       this.#d.limits.failedLogin(conn.address, user);
-      this.#d.log.info("login_failed", { user: user ?? "(invalid)", address: conn.address });
+      // A name with no account is not logged: it is often a password typed in the wrong field.
+      const logged = record ? record.name : user === null ? "(invalid)" : "(unknown)";
+      this.#d.log.info("login_failed", { user: logged, address: conn.address });
       throw new ChatError("auth_failed", "wrong user name or password");
     }
     const grant = this.#newSession(record.name);

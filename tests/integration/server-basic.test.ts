@@ -1,4 +1,6 @@
 import { afterEach, describe, expect, setDefaultTimeout, test } from "bun:test";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { startServer } from "../helpers/server.ts";
 import type { TestServer } from "../helpers/server.ts";
 import { authed, registered, TestClient } from "../helpers/ws-client.ts";
@@ -46,5 +48,59 @@ describe("Server basics", () => {
     await server.stop();
     expect(server.proc.exitCode).toBe(0);
     server = null;
+  });
+
+  test("--history-limit 3 keeps the last 3 messages per room and per DM pair, across a restart", async () => {
+    const args = ["--history-limit", "3"];
+    server = await startServer({ args });
+    const { client: alice, token } = await registered(server.url, "alice");
+    const { client: bob } = await registered(server.url, "bob");
+    clients.push(alice, bob);
+    await alice.call({ type: "create", room: "lobby" });
+    for (let i = 0; i < 5; i++) {
+      await alice.call({ type: "send", room: "lobby", text: `m${i}` });
+      await alice.call({ type: "dm", to: "bob", text: `d${i}` });
+    }
+    const texts = async (c: TestClient, q: Record<string, unknown>) =>
+      ((await c.call({ type: "history", ...q })).messages as { text: string }[]).map((m) => m.text);
+    expect(await texts(alice, { room: "lobby", limit: 100 })).toEqual(["m2", "m3", "m4"]);
+    expect(await texts(bob, { user: "alice" })).toEqual(["d2", "d3", "d4"]);
+
+    await server.stop();
+    server = await startServer({ dataDir: server.dataDir, args });
+    const again = await authed(server.url, token, "oneshot");
+    clients.push(again);
+    expect(await texts(again, { room: "lobby" })).toEqual(["m2", "m3", "m4"]);
+    expect(await texts(again, { user: "bob", limit: 2 })).toEqual(["d3", "d4"]);
+  });
+
+  test("the log holds no password and no token, also from failed and refused requests", async () => {
+    server = await startServer({ args: ["--rate-limit"] });
+    const secrets = ["Secret-pass-1", "Wrong-pass-2", "New-pass-3", "bogus-token-4"];
+    const { client: alice, token } = await registered(
+      server.url,
+      "alice",
+      "interactive",
+      secrets[0],
+    );
+    clients.push(alice);
+    const other = await TestClient.connect(server.url);
+    clients.push(other);
+    await other.request({ type: "login", user: "alice", password: secrets[1] });
+    await other.request({ type: "login", user: secrets[0], password: secrets[0] });
+    await other.request({ type: "register", user: "bob", password: "short" });
+    await other.request({ type: "auth", token: secrets[3] });
+    await alice.request({ type: "passwd", old: secrets[1], new: secrets[2] });
+    await alice.call({ type: "passwd", old: secrets[0], new: secrets[2] });
+    const again = await authed(server.url, token);
+    clients.push(again);
+    await again.call({ type: "logout" });
+    await server.stop();
+    const log = readFileSync(join(server.dataDir, "server.log"), "utf8");
+    expect(log).toContain("login_failed");
+    expect(log).toContain("login_failed user=(unknown)");
+    for (const secret of [...secrets, token]) {
+      expect(log.toLowerCase()).not.toContain(secret.toLowerCase());
+    }
   });
 });
