@@ -80,10 +80,13 @@ async function dispatch(session: ChatSession, line: string, opts: SlashOptions):
     default:
       break;
   }
-  const argv =
-    ROOM_DEFAULT.has(name) && positionals.length === 0 ? withRoom(session, name, args) : args;
-  // A shutdown is told by the room_shutdown event that follows it.
-  const code = await runTable(session, opts, [name, ...argv], undefined, name === "shutdown");
+  const isRoomLeftOut =
+    (ROOM_DEFAULT.has(name) && positionals.length === 0) ||
+    (name === "kick" && positionals.length === 1);
+  const argv = isRoomLeftOut && session.room ? [session.room, ...args] : args;
+  // A shutdown, a leave and a kick are told by the events that follow them.
+  const isTold = name === "shutdown" || name === "leave" || name === "kick";
+  const code = await runTable(session, opts, [name, ...argv], undefined, isTold);
   if (code !== 0) return;
   if (name === "leave") session.leftRoom((positionals[0] ?? session.room ?? "").replace(/^#/, ""));
   if (name === "logout") session.quit(0);

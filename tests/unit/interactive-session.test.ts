@@ -346,6 +346,27 @@ describe("slash commands", () => {
     expect(term.text()).not.toContain("missing arguments");
   });
 
+  test("/leave and /kick are told once, by the event that follows them", async () => {
+    const { term, conn } = await setup();
+    conn.answer = (m) => {
+      if (m.type === "kick")
+        conn.emit({ type: "member", room: "lobby", user: "bob", event: "kicked" });
+      if (m.type === "leave")
+        conn.emit({ type: "member", room: "dev", user: "alice", event: "left" });
+      return null;
+    };
+    await term.type(`/kick bob${KEY.enter}`);
+    await Bun.sleep(5);
+    await term.type(`/leave dev${KEY.enter}`);
+    await Bun.sleep(5);
+    expect(conn.ofType("kick")).toEqual([{ type: "kick", room: "lobby", user: "bob" }]);
+    const text = term.text();
+    expect(text).toContain("-- bob was removed from #lobby");
+    expect(text).toContain("-- you left #dev");
+    expect(text).not.toContain("kicked bob");
+    expect(text).not.toContain("\nleft #dev");
+  });
+
   test("/join switches to a room the user is already in without asking the server", async () => {
     const { term, conn } = await setup();
     await term.type(`/join #dev${KEY.enter}`);
