@@ -128,7 +128,8 @@ export function startTransport(opts: TransportOptions): Transport {
       return fail(ws, err, msg.id);
     } finally {
       if (--inFlight === 0) onDrained?.();
-      if (AUTH_TYPES.has(msg.type) && ws.readyState === 1) setUnauthenticated(ws, !conn.user);
+      // Also after other requests: a logout elsewhere may have unbound this connection.
+      if (ws.readyState === 1) setUnauthenticated(ws, conn.user === null);
     }
     try {
       await afterReply(chat, conn, msg);

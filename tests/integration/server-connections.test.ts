@@ -29,11 +29,17 @@ describe("Connections that do not log in", () => {
     const { client: alice } = await registered(server.url, "alice");
     clients.push(alice);
     const loggedOut = await connect(server.url);
-    await loggedOut.call({ type: "login", user: "alice", password: "password1" });
+    const { token } = await loggedOut.call({ type: "login", user: "alice", password: "password1" });
+    const sharing = await connect(server.url);
+    await sharing.call({ type: "auth", token });
     await loggedOut.call({ type: "logout" });
+    // The connection sharing the revoked session is told, and is then on the clock too.
+    expect(await sharing.next("error")).toMatchObject({ code: "auth_required" });
+    expect(await sharing.request({ type: "rooms" })).toMatchObject({ code: "auth_required" });
 
     expect(await idle.closed).toEqual({ code: 4408, reason: "not authenticated in time" });
     expect((await loggedOut.closed).code).toBe(4408);
+    expect((await sharing.closed).code).toBe(4408);
     expect(await alice.request({ type: "ping" })).toMatchObject({ type: "pong" });
     expect(alice.ws.readyState).toBe(WebSocket.OPEN);
   });
