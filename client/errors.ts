@@ -97,9 +97,20 @@ export function describeError(err: unknown, server?: string): string {
   return sanitizeText(describeRaw(err, server));
 }
 
+// Refusals whose general advice would mislead (the admin is told to ask the admin).
+const FORBIDDEN_ADVICE: [RegExp, string][] = [
+  [/cannot leave/, "the admin leaves last: kick the others first, or `chat shutdown <room>`"],
+  [/is shut down/, "a shut-down room takes no joins or messages; its name stays taken"],
+  [/not a member/, "join it first with `chat join <room>`"],
+  [/only the admin/, "only the room's admin may do this; `chat rooms` shows who that is"],
+];
+
 function describeRaw(err: unknown, server?: string): string {
   if (err instanceof ChatError) {
     let advice = ADVICE[err.code] ?? "";
+    if (err.code === "forbidden") {
+      advice = FORBIDDEN_ADVICE.find(([re]) => re.test(err.message))?.[1] ?? advice;
+    }
     if (err.code === "rate_limited" && err.retryAfterMs !== undefined) {
       advice = `slow down: try again in ${Math.max(1, Math.ceil(err.retryAfterMs / 1000))} s`;
     }

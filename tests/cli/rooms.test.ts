@@ -178,6 +178,11 @@ describe("chat join, requests, approve, deny, leave, kick", () => {
     await bob.ok(["join", room]);
     const result = await alice.run(["leave", room]);
     expect(result.code).toBe(5);
+    // The advice fits the admin (not "ask its admin").
+    expect(result.stderr).toContain("kick the others first, or `chat shutdown <room>`");
+    const outsider = await bob.run(["edit", room, "--topic", "mine"]);
+    expect(outsider.code).toBe(5);
+    expect(outsider.stderr).toContain("only the room's admin may do this");
   });
 });
 
