@@ -118,12 +118,12 @@ describe("chat listen --json", () => {
       // Something printed after the change, so that a second copy would have arrived.
       await alice.ok(["send", two, "after the change"]);
       await l.waitForJson((e) => e.text === "after the change", "the message after it");
+      const online = l.json.filter((e) => e.type === "presence" && e.user === alice.name);
+      expect(online).toEqual([{ type: "presence", user: alice.name, status: "online" }]);
+      expect(one).not.toBe(two);
     } finally {
       await client.close();
     }
-    const online = l.json.filter((e) => e.type === "presence" && e.user === alice.name);
-    expect(online).toEqual([{ type: "presence", user: alice.name, status: "online" }]);
-    expect(one).not.toBe(two);
   });
 
   test("prints join requests to the admin and the decision to the requester", async () => {
