@@ -1,6 +1,7 @@
 /**
  * Modal dialogs of the interactive client, drawn by @clack/prompts. The session only sees
- * the Dialogs interface (tests pass their own); cancel (Esc, Ctrl-C) comes back as null.
+ * the Dialogs interface (tests pass their own); cancel (Esc, Ctrl-C, Ctrl-D) comes back as
+ * null.
  */
 import * as clack from "@clack/prompts";
 import type { Readable, Writable } from "node:stream";
@@ -34,30 +35,47 @@ export function clackDialogs(streams: DialogStreams): Dialogs {
     input: streams.input as unknown as Readable,
     output: streams.output as unknown as Writable,
   };
-  function orNull<T>(value: T | symbol): T | null {
-    return typeof value === "symbol" ? null : value;
+  // Ctrl-D makes a clack prompt's readline close itself without an answer, and the prompt
+  // then waits forever on a terminal no longer in raw mode: it cancels the dialog instead.
+  async function ask<T>(prompt: (signal: AbortSignal) => Promise<T | symbol>): Promise<T | null> {
+    const controller = new AbortController();
+    const onKey = (_text: unknown, key?: { ctrl?: boolean; name?: string }) => {
+      if (key?.ctrl && key.name === "d") controller.abort();
+    };
+    io.input.on("keypress", onKey);
+    try {
+      const value = await prompt(controller.signal);
+      return typeof value === "symbol" ? null : (value as T);
+    } finally {
+      io.input.removeListener("keypress", onKey);
+    }
   }
   return {
-    async text(message, opts) {
-      const value = await clack.text({
-        ...io,
-        message,
-        placeholder: opts?.placeholder,
-        initialValue: opts?.initial,
-      });
-      return orNull<string>(value);
+    text(message, opts) {
+      return ask<string>((signal) =>
+        clack.text({
+          ...io,
+          signal,
+          message,
+          placeholder: opts?.placeholder,
+          initialValue: opts?.initial,
+        }),
+      );
     },
-    async password(message) {
-      return orNull<string>(await clack.password({ ...io, message }));
+    password(message) {
+      return ask<string>((signal) => clack.password({ ...io, signal, message }));
     },
-    async confirm(message, initial = true) {
-      return orNull<boolean>(await clack.confirm({ ...io, message, initialValue: initial }));
+    confirm(message, initial = true) {
+      return ask<boolean>((signal) =>
+        clack.confirm({ ...io, signal, message, initialValue: initial }),
+      );
     },
-    async select<T extends string>(message: string, choices: Choice<T>[]) {
+    select<T extends string>(message: string, choices: Choice<T>[]) {
       const options = choices.map((c) => ({ value: c.value, label: c.label, hint: c.hint }));
       // clack's option type is conditional on the value type; a string union satisfies it.
-      const value = await clack.select<T>({ ...io, message, options: options as never });
-      return orNull<T>(value);
+      return ask<T>((signal) =>
+        clack.select<T>({ ...io, signal, message, options: options as never }),
+      );
     },
     info(message) {
       clack.log.info(message, { output: io.output });

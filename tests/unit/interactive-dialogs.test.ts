@@ -33,4 +33,14 @@ describe("dialogs", () => {
     const d = clackDialogs(term);
     expect(await answer(term, d.text("Room name"), "\x1b")).toBeNull();
   });
+
+  test("Ctrl-D cancels a dialog as null, and the terminal is usable afterwards", async () => {
+    const term = new FakeTerminal(60, 20);
+    const d = clackDialogs(term);
+    expect(await answer(term, d.text("Room name"), KEY.ctrlD)).toBeNull();
+    expect(
+      await answer(term, d.select("Open?", [{ value: "yes", label: "yes" }]), KEY.ctrlD),
+    ).toBeNull();
+    expect(await answer(term, d.text("Topic"), `news${KEY.enter}`)).toBe("news");
+  });
 });
