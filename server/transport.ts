@@ -65,6 +65,7 @@ export function startTransport(opts: TransportOptions): Transport {
   let isStopping = false;
   let onDrained: (() => void) | null = null;
   const unauthenticated = new Map<string, number>();
+  const refusedAddresses = new Set<string>();
 
   // Count the socket as unauthenticated (or no longer) and arm (or clear) its deadline.
   const setUnauthenticated = (ws: Socket, isUnauthenticated: boolean): void => {
@@ -73,6 +74,7 @@ export function startTransport(opts: TransportOptions): Transport {
     const count = (unauthenticated.get(d.address) ?? 0) + (isUnauthenticated ? 1 : -1);
     if (count > 0) unauthenticated.set(d.address, count);
     else unauthenticated.delete(d.address);
+    if (count < MAX_UNAUTHENTICATED_PER_ADDRESS) refusedAddresses.delete(d.address);
     if (!isUnauthenticated) {
       clearTimeout(d.authTimer!);
       d.authTimer = null;
@@ -198,7 +200,9 @@ export function startTransport(opts: TransportOptions): Transport {
       const address = srv.requestIP(req)?.address ?? "unknown";
       const waiting = unauthenticated.get(address) ?? 0;
       if (opts.isFloodGuarded && waiting >= MAX_UNAUTHENTICATED_PER_ADDRESS) {
-        log.info("refused_connection", { address, unauthenticated: waiting });
+        // Logged once until the address is back under the limit: a flood must not fill the log.
+        if (!refusedAddresses.has(address)) log.info("refused_connections", { address });
+        refusedAddresses.add(address);
         return new Response("too many connections waiting to log in from this address\n", {
           status: 429,
         });

@@ -1,4 +1,6 @@
 import { afterEach, describe, expect, setDefaultTimeout, test } from "bun:test";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { startServer } from "../helpers/server.ts";
 import type { TestServer } from "../helpers/server.ts";
 import { registered, TestClient } from "../helpers/ws-client.ts";
@@ -54,5 +56,10 @@ describe("Connections that do not log in", () => {
     await expect(TestClient.connect(server.url)).rejects.toThrow("cannot connect");
     await waiting[1]!.close();
     await connect(server.url);
+    // Refused 4 times in 3 spells at the limit: logged once per spell, not once each.
+    await expect(TestClient.connect(server.url)).rejects.toThrow("cannot connect");
+    await expect(TestClient.connect(server.url)).rejects.toThrow("cannot connect");
+    const log = readFileSync(join(server.dataDir, "server.log"), "utf8");
+    expect(log.match(/refused_connections address=127\.0\.0\.1/g)?.length).toBe(3);
   });
 });
