@@ -10,6 +10,7 @@
 import type { GlobalOptions } from "./args.ts";
 import type { CommandIO, PromptHooks } from "./commands.ts";
 import { CancelledError, UsageError } from "./errors.ts";
+import { cancelOnCtrlD } from "./prompt-cancel.ts";
 import type * as Render from "./render.ts";
 
 const fs = () => require("node:fs") as typeof import("node:fs");
@@ -104,13 +105,17 @@ export function makeIO(
 const TERMINAL_PROMPTS: PromptHooks = {
   async password(message) {
     const clack = await import("@clack/prompts");
-    const value = await clack.password({ message, mask: "*" });
+    const value = await cancelOnCtrlD(process.stdin, (signal) =>
+      clack.password({ message, mask: "*", signal }),
+    );
     if (clack.isCancel(value)) throw new CancelledError();
     return value;
   },
   async confirm(message) {
     const clack = await import("@clack/prompts");
-    const value = await clack.confirm({ message, initialValue: false });
+    const value = await cancelOnCtrlD(process.stdin, (signal) =>
+      clack.confirm({ message, initialValue: false, signal }),
+    );
     if (clack.isCancel(value)) throw new CancelledError();
     return value;
   },

@@ -5,6 +5,7 @@
  */
 import * as clack from "@clack/prompts";
 import type { Readable, Writable } from "node:stream";
+import { cancelOnCtrlD } from "../prompt-cancel.ts";
 
 /** One choice of a select dialog. */
 export interface Choice<T> {
@@ -35,20 +36,9 @@ export function clackDialogs(streams: DialogStreams): Dialogs {
     input: streams.input as unknown as Readable,
     output: streams.output as unknown as Writable,
   };
-  // Ctrl-D makes a clack prompt's readline close itself without an answer, and the prompt
-  // then waits forever on a terminal no longer in raw mode: it cancels the dialog instead.
   async function ask<T>(prompt: (signal: AbortSignal) => Promise<T | symbol>): Promise<T | null> {
-    const controller = new AbortController();
-    const onKey = (_text: unknown, key?: { ctrl?: boolean; name?: string }) => {
-      if (key?.ctrl && key.name === "d") controller.abort();
-    };
-    io.input.on("keypress", onKey);
-    try {
-      const value = await prompt(controller.signal);
-      return typeof value === "symbol" ? null : (value as T);
-    } finally {
-      io.input.removeListener("keypress", onKey);
-    }
+    const value = await cancelOnCtrlD(io.input, prompt);
+    return typeof value === "symbol" ? null : (value as T);
   }
   return {
     text(message, opts) {

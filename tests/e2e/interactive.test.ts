@@ -208,4 +208,12 @@ describe.skipIf(!isTmux)("interactive chat in a terminal", () => {
     expect(screen).toContain(`/login alice ********`);
     expect(screen).not.toContain(PASSWORD);
   });
+  test("Ctrl-D at the password prompt of `chat login` cancels it: exit 130, no hang", async () => {
+    tmux.start("prompt", ["bun", "client/main.ts", "--server", server.url, "login", "alice"], {
+      ...envFor("prompt"),
+    });
+    await tmux.waitFor("prompt", "Password");
+    tmux.press("prompt", "C-d");
+    await tmux.waitFor("prompt", "[exit 130]");
+  });
 });
