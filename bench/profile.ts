@@ -2,7 +2,8 @@
  * Profile our server under one benchmark load: starts `bun --cpu-prof server/main.ts` pinned
  * to the server core, runs the scenario from the load generator, stops the server and prints
  * the functions with the most self time (and the .cpuprofile path, for Chrome DevTools).
- * Usage: bun bench/profile.ts [fanout|latency|storage] [--top N] [--rooms N (storage)]
+ * Usage: bun bench/profile.ts [fanout|latency|storage] [--top N]
+ *        [--rooms N (storage: rooms in the data set)] [--send-rooms N (storage: rooms written to)]
  */
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -25,7 +26,11 @@ interface Profile {
 }
 
 const { values, positionals } = parseArgs({
-  options: { top: { type: "string", default: "25" }, rooms: { type: "string", default: "1000" } },
+  options: {
+    top: { type: "string", default: "25" },
+    rooms: { type: "string", default: "1000" },
+    "send-rooms": { type: "string" },
+  },
   allowPositionals: true,
 });
 const scenario = positionals[0] ?? "fanout";
@@ -34,7 +39,7 @@ const SCENARIOS: Record<string, Record<string, unknown>> = {
   storage: {
     scenario: "storage",
     users: WRITERS,
-    rooms: roomNames(Number(values.rooms)),
+    rooms: roomNames(Number(values["send-rooms"] ?? values.rooms)),
     window: 256,
     warmupSeconds: 0.5,
     seconds: 3,
