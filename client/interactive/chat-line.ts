@@ -238,7 +238,9 @@ export class ChatLine {
     this.#lastLine = "";
     this.#opts.onEdit?.("");
     const columns = (this.#opts.output as { columns?: number }).columns ?? 80;
-    const rows = Math.max(1, Math.ceil(Bun.stringWidth(this.#prompt + line) / columns));
+    // readline starts a new row when the text ends at the last column, before Enter
+    // moves down another: a line of exactly one row's width took two.
+    const rows = Math.floor(Bun.stringWidth(this.#prompt + line) / columns) + 1;
     // Lines that arrive in one chunk of input were pasted together: they make one
     // submission, handed over once the whole chunk has been read.
     if (this.#burst) {

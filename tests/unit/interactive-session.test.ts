@@ -185,6 +185,19 @@ describe("ChatSession", () => {
     expect(screen.some((l) => l.startsWith("#lobby> wrapping"))).toBe(false);
   });
 
+  test("a sent line that exactly fills the row is replaced by the message, shown once", async () => {
+    const { term } = await setup();
+    // "#lobby> " and the text fill the 80 columns to the last one.
+    const exact = `${"x".repeat(80 - "#lobby> ".length - 3)}END`;
+    await term.type(exact + KEY.enter);
+    await Bun.sleep(0);
+    await tick();
+    const screen = term.screen();
+    expect(screen.at(-1)).toBe("#lobby>");
+    expect(screen.join("").split("END").length - 1).toBe(1);
+    expect(screen.some((l) => l.startsWith("#lobby> xxx"))).toBe(false);
+  });
+
   test("pasted lines are sent as one message and shown once; text typed after them stays", async () => {
     const { term, conn } = await setup();
     term.input.write(`first pasted line\rsecond pasted line\rstill typing`);
