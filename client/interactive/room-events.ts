@@ -10,6 +10,8 @@ import { describeRoom, type Shown, showNotice } from "./display.ts";
 /** What the notices need of the session. */
 export interface RoomEventTarget {
   readonly me: string;
+  /** The current room. */
+  readonly room: string | null;
   readonly rooms: Map<string, RoomInfo>;
   readonly users: Set<string>;
   readonly opts: { colors: Colors };
@@ -76,7 +78,8 @@ export class RoomEvents {
       this.#s.print(showNotice(`your request to join #${room} was denied`, c, true));
       return;
     }
-    const text = `you are now a member of #${room}: /join ${room} to go there`;
+    const where = this.#s.room === room ? "" : `: /join ${room} to go there`;
+    const text = `you are now a member of #${room}${where}`;
     this.#s.print(showNotice(text, c, true));
     await this.#s.refreshRooms().catch(() => {
       // The list is refreshed again on the next join or reconnect.

@@ -302,6 +302,11 @@ describe("ChatSession", () => {
     conn.emit({ type: "join_decision", room: "ops", approved: false });
     expect(term.text()).toContain("carol asks to join #dev: /approve dev carol");
     expect(term.text()).toContain("your request to join #ops was denied");
+    conn.emit({ type: "join_decision", room: "qa", approved: true });
+    expect(term.text()).toContain("you are now a member of #qa: /join qa to go there");
+    // Told on entering the room it is about (kept while offline): no advice to go there.
+    conn.emit({ type: "join_decision", room: "lobby", approved: true });
+    expect(term.screen()).toContain("-- you are now a member of #lobby");
   });
 });
 
