@@ -11,7 +11,7 @@ import { describeRoom, type Shown, showNotice } from "./display.ts";
 export interface RoomEventTarget {
   readonly me: string;
   /** The current room. */
-  readonly room: string | null;
+  readonly room?: string | null;
   readonly rooms: Map<string, RoomInfo>;
   readonly users: Set<string>;
   readonly opts: { colors: Colors };
