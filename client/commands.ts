@@ -2,7 +2,7 @@
  * The command table: one entry per command, used by `chat <command> ...` and by the
  * interactive mode's `/command ...` alike, with the one parser both faces share.
  */
-import type { OptionsConfig } from "./args.ts";
+import { GLOBAL_USAGE, type OptionsConfig } from "./args.ts";
 import { type ParsedCommandLine, parseArgsOf } from "./commands/load.ts";
 import { UsageError } from "./errors.ts";
 import { login, logout, passwd, register, whoami } from "./commands/account.ts";
@@ -51,7 +51,8 @@ export const help: Command = {
       if (ctx.json) {
         for (const c of COMMANDS)
           ctx.io.json({ command: c.name, usage: c.usage, summary: c.summary });
-      } else ctx.io.out(commandList());
+      } else
+        ctx.io.out(`usage: chat [options] <command> [args]\n\n${commandList()}\n\n${GLOBAL_USAGE}`);
       return 0;
     }
     const command = findCommand(name);

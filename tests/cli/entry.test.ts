@@ -19,6 +19,8 @@ describe("chat help", () => {
     expect(flag.stdout).toBe(one.stdout);
     const globals = await chat(["--help"]);
     expect(globals.stdout).toContain("--server URL");
+    // `chat help`, where errors point, shows the global options too.
+    expect(list.stdout).toBe(globals.stdout);
   });
 
   test("help --json prints one object per command", async () => {
