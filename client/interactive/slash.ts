@@ -127,7 +127,11 @@ function showHelp(session: ChatSession, opts: SlashOptions): void {
   const rows: [string, string][] = [
     ...LOCAL_HELP,
     ...COMMANDS.filter((cmd) => !["join", "help", "listen"].includes(cmd.name)).map(
-      (cmd): [string, string] => [`/${interactiveUsage(cmd.usage)}`, cmd.summary],
+      (cmd): [string, string] => [
+        `/${interactiveUsage(cmd.usage)}`,
+        // Stdin and exit codes belong to the shell, not to the chat.
+        cmd.summary.replace(/ \((text - reads stdin|exit \d+ [^)]*)\)/, ""),
+      ],
     ),
   ];
   const width = 26;

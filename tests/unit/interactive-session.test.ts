@@ -440,6 +440,37 @@ describe("slash commands", () => {
     expect(term.screen().at(-1)).toBe("#lobby> hello");
   });
 
+  test("/help lists the slash commands without the shell's stdin and exit codes", async () => {
+    const term = new FakeTerminal(100, 80);
+    const conn = new FakeConnection();
+    session = new ChatSession({
+      input: term.input,
+      output: term.output,
+      conn,
+      me: "alice",
+      server: "ws://test",
+      colors: makeColors(false),
+      dialogs: scriptedDialogs([]),
+      state: null,
+      commandNames: [],
+      slash: makeSlash({
+        conn: conn as unknown as Connection,
+        server: "ws://test",
+        configDir: "/nonexistent-config",
+        timeoutMs: 1000,
+        token: () => conn.token,
+      }),
+    });
+    await session.start("lobby");
+    await term.type(`/help${KEY.enter}`);
+    await Bun.sleep(5);
+    const text = term.text();
+    expect(text).toMatch(/\/dm <user> <text\.\.\.> +send a direct message\n/);
+    expect(text).toMatch(/\/whoami +print the logged-in user name\n/);
+    expect(text).not.toContain("reads stdin");
+    expect(text).not.toContain("exit 4");
+  });
+
   test("/quit ends the session with exit code 0", async () => {
     const { term, session: s } = await setup();
     await term.type(`/quit${KEY.enter}`);
