@@ -146,6 +146,11 @@ const METHOD = [
     "stored durably before it is acknowledged and published); a bare `Bun.serve` that " +
     "publishes each incoming frame to one topic (the ceiling); Node + `ws` looping `send` " +
     "over its clients. All three deliver to every member, the sender included.",
+  "Servers and load generators start through `sh -c 'ulimit -n <hard limit>; exec ...'` so " +
+    "that 10,000 connections have descriptors; they all come from 127.0.0.1, which the " +
+    "ephemeral port range (32768-60999) covers. Accounts are made over the protocol with " +
+    "CHAT_PASSWORD_COST=low (cheap hashing, for tests and benchmarks only); data sets for " +
+    "storage and start-up are written directly in the store's JSON file format.",
   "CPU of the server and of the load generator from /proc/<pid>/stat over the measured " +
     "window, as a share of one core.",
   "Every comparison runs side by side in one run, in rotating order, and the median of the " +
