@@ -72,9 +72,7 @@ export function atLeast(
     target,
     measured,
     met,
-    margin: met
-      ? `met, ${ratio(value, goal)} the target`
-      : `missed by ${num((1 - value / goal) * 100)}%`,
+    margin: met ? `${ratio(value, goal)} the target` : `short by ${num((1 - value / goal) * 100)}%`,
   };
 }
 
@@ -94,10 +92,10 @@ export function atMost(
     measured,
     met,
     margin: met
-      ? `met, ${num((1 - value / goal) * 100)}% under`
+      ? `${num((1 - value / goal) * 100)}% under the limit`
       : value === Infinity
-        ? "missed: unbounded"
-        : `missed by ${num((value / goal - 1) * 100)}% (${ratio(value, goal)} the limit)`,
+        ? "unbounded"
+        : `${ratio(value, goal)} the limit`,
   };
 }
 
