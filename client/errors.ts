@@ -5,6 +5,7 @@
  * are UsageError (exit 2); a server that cannot be reached or does not answer in time is
  * ConnectionError (exit 7).
  */
+import { ChatError } from "../shared/errors.ts";
 import { EXIT_CODE_FOR_ERROR, type ErrorCode, sanitizeText } from "../shared/protocol.ts";
 
 /** Exit codes of `chat` (SPEC section 3). */
@@ -21,17 +22,7 @@ export const EXIT = {
 } as const;
 
 /** An `error` reply from the server, or a client-side check with the same meaning. */
-export class ChatError extends Error {
-  readonly code: ErrorCode;
-  readonly retryAfterMs: number | undefined;
-
-  constructor(code: ErrorCode, message: string, retryAfterMs?: number) {
-    super(message);
-    this.name = "ChatError";
-    this.code = code;
-    this.retryAfterMs = retryAfterMs;
-  }
-}
+export { ChatError };
 
 /** The command line is wrong: a missing argument, an unknown option, a bad value. */
 export class UsageError extends Error {

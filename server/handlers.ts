@@ -2,7 +2,7 @@ import type { ClientMessage, ClientMessageType, ServerMessage } from "../shared/
 import type { SessionGrant } from "./domain/accounts.ts";
 import type { Chat } from "./domain/chat.ts";
 import { requireUser } from "./domain/chat.ts";
-import { ChatError } from "./domain/errors.ts";
+import { ChatError } from "../shared/errors.ts";
 import { roomName } from "./domain/room-access.ts";
 import type { Conn } from "./domain/types.ts";
 

@@ -2,7 +2,7 @@ import type { BunFile, Server } from "bun";
 import { LIMITS, parseClientMessage, PROTOCOL_VERSION, ProtocolError } from "../shared/protocol.ts";
 import type { ClientMessage, ServerMessage } from "../shared/protocol.ts";
 import type { Chat } from "./domain/chat.ts";
-import { ChatError } from "./domain/errors.ts";
+import { ChatError } from "../shared/errors.ts";
 import { RateLimiter } from "./domain/rate-limit.ts";
 import type { Logger } from "./domain/types.ts";
 import { afterReply, AUTH_TYPES, dispatch } from "./handlers.ts";

@@ -1,5 +1,5 @@
 import { LIMITS, normalizeUserName } from "../../shared/protocol.ts";
-import { ChatError } from "./errors.ts";
+import { ChatError } from "../../shared/errors.ts";
 import type { SessionRecord, UserRecord } from "../store/store.ts";
 import type { KeyedQueue } from "./serial.ts";
 import { userLock } from "./serial.ts";

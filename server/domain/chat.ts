@@ -1,6 +1,6 @@
 import type { ClientMode, Status, WhoEntry } from "../../shared/protocol.ts";
 import { Accounts } from "./accounts.ts";
-import { ChatError } from "./errors.ts";
+import { ChatError } from "../../shared/errors.ts";
 import { Messages } from "./messages.ts";
 import { guardStore } from "./persist.ts";
 import { Presence } from "./presence.ts";

@@ -3,7 +3,7 @@ import type { ChatMessage, DirectMessage } from "../../shared/protocol.ts";
 import { dmKey, roomKey } from "../store/store.ts";
 import type { StoredMessage, StoreOp } from "../store/store.ts";
 import { userName } from "./accounts.ts";
-import { ChatError } from "./errors.ts";
+import { ChatError } from "../../shared/errors.ts";
 import type { PageOptions } from "./history.ts";
 import { memberRoom, seeRoom } from "./room-access.ts";
 import type { KeyedQueue } from "./serial.ts";

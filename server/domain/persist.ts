@@ -1,5 +1,5 @@
 import type { Store } from "../store/store.ts";
-import { ChatError } from "./errors.ts";
+import { ChatError } from "../../shared/errors.ts";
 import type { Logger } from "./types.ts";
 
 /**

@@ -1,4 +1,4 @@
-import { ChatError } from "./errors.ts";
+import { ChatError } from "../../shared/errors.ts";
 import type { Clock } from "./types.ts";
 
 /** A token bucket's shape: `burst` tokens, refilled at `perSecond`. */

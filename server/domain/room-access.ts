@@ -1,5 +1,5 @@
 import { normalizeRoomName } from "../../shared/protocol.ts";
-import { ChatError } from "./errors.ts";
+import { ChatError } from "../../shared/errors.ts";
 import type { ChatState, RoomState } from "./state.ts";
 
 /** Check and normalise a room name (a leading `#` dropped); bad_request when invalid. */

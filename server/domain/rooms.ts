@@ -1,7 +1,7 @@
 import { LIMITS, normalizeUserName, sanitizeText } from "../../shared/protocol.ts";
 import type { JoinRequest, RoomInfo } from "../../shared/protocol.ts";
 import { userName } from "./accounts.ts";
-import { ChatError } from "./errors.ts";
+import { ChatError } from "../../shared/errors.ts";
 import { adminRoom, roomName, seeRoom, shutDown } from "./room-access.ts";
 import type { KeyedQueue } from "./serial.ts";
 import { roomLock, userLock } from "./serial.ts";

@@ -1,43 +1,19 @@
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
-import { join } from "node:path";
-import { startServer, type TestServer, tempDir } from "../helpers/server.ts";
+import { startServer, type TestServer } from "../helpers/server.ts";
+import { HAS_OPENSSL, makeCertificate } from "../helpers/tls.ts";
 import { PASSWORD, uniqueName, User } from "./helpers.ts";
 
 // This file starts real servers and processes: 5 s per test is too tight on a busy machine.
 setDefaultTimeout(30_000);
 
-const hasOpenssl = Bun.which("openssl") !== null;
 let server: TestServer | null = null;
 let certFile = "";
 
 beforeAll(async () => {
-  if (!hasOpenssl) return;
-  const dir = tempDir("chat-tls-");
-  certFile = join(dir, "cert.pem");
-  const keyFile = join(dir, "key.pem");
-  const made = Bun.spawnSync(
-    [
-      "openssl",
-      "req",
-      "-x509",
-      "-newkey",
-      "rsa:2048",
-      "-nodes",
-      "-days",
-      "1",
-      "-subj",
-      "/CN=127.0.0.1",
-      "-addext",
-      "subjectAltName=IP:127.0.0.1",
-      "-keyout",
-      keyFile,
-      "-out",
-      certFile,
-    ],
-    { stdout: "ignore", stderr: "ignore" },
-  );
-  if (made.exitCode !== 0) throw new Error("openssl could not make a certificate");
-  server = await startServer({ args: ["--tls-cert", certFile, "--tls-key", keyFile] });
+  if (!HAS_OPENSSL) return;
+  const cert = makeCertificate();
+  certFile = cert.certFile;
+  server = await startServer({ args: ["--tls-cert", certFile, "--tls-key", cert.keyFile] });
 });
 
 afterAll(async () => {
@@ -45,7 +21,7 @@ afterAll(async () => {
 });
 
 describe("wss:// with a private CA", () => {
-  test.skipIf(!hasOpenssl)(
+  test.skipIf(!HAS_OPENSSL)(
     "--ca or CHAT_CA trusts the server; without it, exit 7 and a hint",
     async () => {
       const url = server?.url ?? "";

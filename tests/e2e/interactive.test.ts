@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { join, resolve } from "node:path";
+import { chat as runChat } from "../cli/helpers.ts";
 import { startServer, type TestServer, tempDir } from "../helpers/server.ts";
 import { count, hasTmux, Tmux } from "./tmux.ts";
 
@@ -30,20 +31,9 @@ function envFor(user: string): Record<string, string> {
 
 // The one-shot `chat` for set-up steps that are not under test here.
 async function chat(user: string, args: string[], stdin = ""): Promise<string> {
-  const proc = Bun.spawn(["bun", "client/main.ts", "--server", server.url, ...args], {
-    cwd: ROOT,
-    env: { ...process.env, ...envFor(user), CHAT_CONFIG_DIR: "", CHAT_TOKEN: "", CHAT_SERVER: "" },
-    stdin: new TextEncoder().encode(stdin),
-    stdout: "pipe",
-    stderr: "pipe",
-  });
-  const [out, err, code] = await Promise.all([
-    new Response(proc.stdout).text(),
-    new Response(proc.stderr).text(),
-    proc.exited,
-  ]);
-  if (code !== 0) throw new Error(`chat ${args.join(" ")} exited ${code}: ${err}`);
-  return out;
+  const res = await runChat(["--server", server.url, ...args], { env: envFor(user), stdin });
+  if (res.code !== 0) throw new Error(`chat ${args.join(" ")} exited ${res.code}: ${res.stderr}`);
+  return res.stdout;
 }
 
 function startClient(user: string): void {

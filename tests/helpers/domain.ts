@@ -1,7 +1,7 @@
 import type { ClientMode, ServerMessage } from "../../shared/protocol.ts";
 import { Chat } from "../../server/domain/chat.ts";
 import { Connections } from "../../server/domain/connections.ts";
-import { ChatError } from "../../server/domain/errors.ts";
+import { ChatError } from "../../shared/errors.ts";
 import { RateLimits } from "../../server/domain/rate-limit.ts";
 import { ChatState } from "../../server/domain/state.ts";
 import type { Clock, Conn, Deps, Publisher, TimerHandle } from "../../server/domain/types.ts";

@@ -3,16 +3,13 @@
  * bodies, wrong types, garbage frames, unknown events. It must end with one of its exit
  * codes and a one-line diagnostic: no hang, no stack trace, nothing a terminal acts on.
  */
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { join } from "node:path";
-import type { Server } from "bun";
+import { beforeAll, describe, expect, test } from "bun:test";
+import { chat } from "../cli/helpers.ts";
 import { mulberry32 } from "../fuzz/frames.ts";
+import { type FakeServer, fakeServer } from "../helpers/fake-server.ts";
 import { tempDir } from "../helpers/server.ts";
+import { UNSAFE } from "../helpers/terminal-safety.ts";
 
-// Everything a terminal could act on: C0 (but tab and newline), DEL, C1, bidi overrides.
-// eslint-disable-next-line no-control-regex
-const UNSAFE = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/;
-const CLI = join(import.meta.dir, "../../client/main.ts");
 const EXIT_CODES = [0, 1, 2, 3, 4, 5, 6, 7];
 
 const EVIL = "\x1b]52;c;ZXZpbA==\x07\x1b[2J\u202e";
@@ -43,45 +40,27 @@ function hostileReply(type: string, rand: () => number): Record<string, unknown>
 }
 
 /** A server that authenticates anyone and answers everything else with hostile replies. */
-function hostileServer(seed: number): Server<undefined> {
+function hostileServer(seed: number): FakeServer {
   const rand = mulberry32(seed);
-  return Bun.serve({
-    hostname: "127.0.0.1",
-    port: 0,
-    fetch(req, srv) {
-      return srv.upgrade(req) ? undefined : new Response("no", { status: 400 });
-    },
-    websocket: {
-      open(ws) {
-        ws.send(JSON.stringify({ type: "welcome", server: "evil", protocol: 1 }));
-      },
-      message(ws, raw) {
-        let msg: { type?: string; id?: string };
-        try {
-          msg = JSON.parse(String(raw));
-        } catch {
-          return;
-        }
-        if (msg.type === "auth") {
-          ws.send(JSON.stringify({ type: "session", user: "bob", token: "t", replyTo: msg.id }));
-          return;
-        }
-        // Noise first: garbage, unknown events, a frame with a stray replyTo.
-        const noise = [
-          "not json",
-          "[]",
-          JSON.stringify({ type: "surprise", text: EVIL }),
-          JSON.stringify({ type: "message", id: 5, room: null }),
-          JSON.stringify({ type: "ok", replyTo: "no-such-request" }),
-        ];
-        ws.send(noise[Math.floor(rand() * noise.length)]!);
-        const replyType =
-          { send: "sent", dm: "dm_sent", history: "history", rooms: "rooms", who: "who" }[
-            String(msg.type)
-          ] ?? "ok";
-        ws.send(JSON.stringify({ ...hostileReply(replyType, rand), replyTo: msg.id }));
-      },
-    },
+  return fakeServer("evil", (msg, conn) => {
+    if (msg.type === "auth") {
+      conn.reply({ type: "session", user: "bob", token: "t" });
+      return;
+    }
+    // Noise first: garbage, unknown events, a frame with a stray replyTo.
+    const noise = [
+      "not json",
+      "[]",
+      JSON.stringify({ type: "surprise", text: EVIL }),
+      JSON.stringify({ type: "message", id: 5, room: null }),
+      JSON.stringify({ type: "ok", replyTo: "no-such-request" }),
+    ];
+    conn.send(noise[Math.floor(rand() * noise.length)]!);
+    const replyType =
+      { send: "sent", dm: "dm_sent", history: "history", rooms: "rooms", who: "who" }[
+        String(msg.type)
+      ] ?? "ok";
+    conn.reply(hostileReply(replyType, rand));
   });
 }
 
@@ -100,7 +79,6 @@ describe("chat against a hostile server", () => {
   beforeAll(() => {
     configDir = tempDir("chat-cfg-");
   });
-  afterAll(() => {});
 
   test("every command ends with an exit code of the spec, a short message and no stack", async () => {
     const problems: string[] = [];
@@ -111,33 +89,14 @@ describe("chat against a hostile server", () => {
           const server = hostileServer(seed);
           try {
             for (const args of COMMANDS) {
-              const proc = Bun.spawn(
-                [
-                  "bun",
-                  CLI,
-                  "--server",
-                  `ws://127.0.0.1:${server.port}`,
-                  "--timeout",
-                  "3",
-                  ...args,
-                ],
-                {
-                  env: {
-                    ...process.env,
-                    CHAT_TOKEN: "t",
-                    CHAT_CONFIG_DIR: configDir,
-                    NO_COLOR: "1",
-                  },
-                  stdin: "ignore",
-                  stdout: "pipe",
-                  stderr: "pipe",
-                },
-              );
-              const [out, err, code] = await Promise.all([
-                new Response(proc.stdout).text(),
-                new Response(proc.stderr).text(),
-                proc.exited,
-              ]);
+              const {
+                code,
+                stdout: out,
+                stderr: err,
+              } = await chat(["--server", server.url, "--timeout", "3", ...args], {
+                configDir,
+                env: { CHAT_TOKEN: "t", NO_COLOR: "1" },
+              });
               const what = `seed ${seed} chat ${args.join(" ")} (exit ${code})`;
               if (!EXIT_CODES.includes(code)) problems.push(`${what}: exit code`);
               if (/\n\s+at /.test(err) || /\n\s+at /.test(out)) {
@@ -151,7 +110,7 @@ describe("chat against a hostile server", () => {
               if (code !== 0 && err.trim() === "") problems.push(`${what}: failed silently`);
             }
           } finally {
-            server.stop(true);
+            server.stop();
           }
         })(),
       );

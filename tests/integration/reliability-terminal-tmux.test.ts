@@ -5,9 +5,10 @@
  * escape reaches the screen.
  */
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
-import { spawnSync, type Server } from "bun";
+import { spawnSync } from "bun";
 import { join, resolve } from "node:path";
 import { hasTmux, Tmux } from "../e2e/tmux.ts";
+import { type FakeServer, fakeServer } from "../helpers/fake-server.ts";
 import { tempDir } from "../helpers/server.ts";
 
 // This file starts real processes: 5 s per test is too tight on a busy machine.
@@ -21,7 +22,7 @@ function evil(s: string): string {
 }
 
 /** A server speaking just enough protocol for the interactive client, all of it hostile. */
-function hostileServer(): Server<undefined> {
+function hostileServer(): FakeServer {
   let n = 0;
   const message = (text: string) => ({
     id: `0190a000-0000-7000-8000-${String(++n).padStart(12, "0")}`,
@@ -39,60 +40,44 @@ function hostileServer(): Server<undefined> {
     role: "member",
     topic: evil("topic"),
   };
-  return Bun.serve({
-    hostname: "127.0.0.1",
-    port: 0,
-    fetch(req, srv) {
-      return srv.upgrade(req) ? undefined : new Response("no", { status: 400 });
-    },
-    websocket: {
-      open(ws) {
-        ws.send(JSON.stringify({ type: "welcome", server: evil("chat"), protocol: 1 }));
-      },
-      message(ws, raw) {
-        const msg = JSON.parse(String(raw)) as { type: string; id?: string };
-        const reply = (body: Record<string, unknown>): void => {
-          ws.send(JSON.stringify({ ...body, replyTo: msg.id }));
-        };
-        switch (msg.type) {
-          case "auth":
-            return reply({ type: "session", user: "bob", token: "t" });
-          case "rooms":
-            return reply({ type: "rooms", rooms: [room] });
-          case "history":
-            return reply({
-              type: "history",
-              room: "lobby",
-              messages: [message("MARKER-BEFORE first line")],
-            });
-          case "who":
-            return reply({
-              type: "who",
-              room: "lobby",
-              users: [{ user: "mallory", status: "online", typing: false }],
-            });
-          case "join":
-            return reply({ type: "joined", room: "lobby", status: "joined" });
-          case "ping":
-            return reply({ type: "pong" });
-          case "send":
-            reply({ type: "sent", message: message("SEND-ACK") });
-            // The hostile burst, after the client has shown it is ready by sending.
-            for (const e of [
-              { type: "message", ...message(evil("SAFE-MESSAGE")) },
-              { type: "room_update", room },
-              { type: "presence", user: evil("eve"), status: "online" },
-              { type: "member", room: "lobby", user: evil("eve"), event: "joined" },
-              { type: "message", ...message("MARKER-AFTER last line") },
-            ]) {
-              ws.send(JSON.stringify(e));
-            }
-            return undefined;
-          default:
-            return reply({ type: "ok" });
+  return fakeServer(evil("chat"), (msg, conn) => {
+    switch (msg.type) {
+      case "auth":
+        return conn.reply({ type: "session", user: "bob", token: "t" });
+      case "rooms":
+        return conn.reply({ type: "rooms", rooms: [room] });
+      case "history":
+        return conn.reply({
+          type: "history",
+          room: "lobby",
+          messages: [message("MARKER-BEFORE first line")],
+        });
+      case "who":
+        return conn.reply({
+          type: "who",
+          room: "lobby",
+          users: [{ user: "mallory", status: "online", typing: false }],
+        });
+      case "join":
+        return conn.reply({ type: "joined", room: "lobby", status: "joined" });
+      case "ping":
+        return conn.reply({ type: "pong" });
+      case "send":
+        conn.reply({ type: "sent", message: message("SEND-ACK") });
+        // The hostile burst, after the client has shown it is ready by sending.
+        for (const e of [
+          { type: "message", ...message(evil("SAFE-MESSAGE")) },
+          { type: "room_update", room },
+          { type: "presence", user: evil("eve"), status: "online" },
+          { type: "member", room: "lobby", user: evil("eve"), event: "joined" },
+          { type: "message", ...message("MARKER-AFTER last line") },
+        ]) {
+          conn.send(e);
         }
-      },
-    },
+        return undefined;
+      default:
+        return conn.reply({ type: "ok" });
+    }
   });
 }
 
@@ -100,7 +85,7 @@ const isTmux = hasTmux();
 
 describe.skipIf(!isTmux)("the interactive client against a hostile server", () => {
   const tmux = new Tmux();
-  let fake: Server<undefined>;
+  let fake: FakeServer;
 
   const tmuxCmd = (...args: string[]): string =>
     spawnSync(["tmux", "-L", tmux.socket, ...args], { stderr: "pipe" })
@@ -113,11 +98,11 @@ describe.skipIf(!isTmux)("the interactive client against a hostile server", () =
 
   afterAll(() => {
     tmux.kill();
-    fake?.stop(true);
+    fake?.stop();
   });
 
   test("no title change, no clipboard write, no cleared screen, no escape on screen", async () => {
-    const url = `ws://127.0.0.1:${fake.port}`;
+    const url = fake.url;
     const base = tempDir("chat-tmux-");
     const env = {
       XDG_CONFIG_HOME: join(base, "config"),

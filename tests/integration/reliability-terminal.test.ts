@@ -4,19 +4,14 @@
  * and the `chat` program prints nothing a terminal would act on, even from a hostile server.
  */
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import type { Server } from "bun";
+import { chat, type RunResult } from "../cli/helpers.ts";
 import { registered, Wire } from "../fuzz/wire.ts";
-import { startServer } from "../helpers/server.ts";
+import { type FakeServer, fakeServer } from "../helpers/fake-server.ts";
+import { startServer, tempDir } from "../helpers/server.ts";
+import { unsafeIn } from "../helpers/terminal-safety.ts";
 
 // This file starts real servers and processes: 5 s per test is too tight on a busy machine.
 setDefaultTimeout(30_000);
-
-// Everything a terminal could act on: C0 (but tab and newline), DEL, C1, bidi overrides.
-// eslint-disable-next-line no-control-regex
-const UNSAFE = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/;
 
 /** Hostile texts; each keeps the marker `SAFE<n>` visible once sanitised. */
 const HOSTILE = [
@@ -30,34 +25,11 @@ const HOSTILE = [
   "SAFE7\r\x1b[1A\x1b[2K overwrite",
 ];
 
-const CLI = join(import.meta.dir, "../../client/main.ts");
-
-function unsafeIn(text: string): string[] {
-  return [...text].filter((ch) => UNSAFE.test(ch)).map((ch) => ch.codePointAt(0)!.toString(16));
-}
-
-async function runChat(
-  server: string,
-  args: string[],
-  token: string,
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  const configDir = mkdtempSync(join(tmpdir(), "chat-cfg-"));
-  try {
-    const proc = Bun.spawn(["bun", CLI, "--server", server, ...args], {
-      env: { ...process.env, CHAT_TOKEN: token, CHAT_CONFIG_DIR: configDir, NO_COLOR: "1" },
-      stdin: "ignore",
-      stdout: "pipe",
-      stderr: "pipe",
-    });
-    const [stdout, stderr, code] = await Promise.all([
-      new Response(proc.stdout).text(),
-      new Response(proc.stderr).text(),
-      proc.exited,
-    ]);
-    return { code, stdout, stderr };
-  } finally {
-    rmSync(configDir, { recursive: true, force: true });
-  }
+function runChat(server: string, args: string[], token: string): Promise<RunResult> {
+  return chat(["--server", server, ...args], {
+    configDir: tempDir("chat-cfg-"),
+    env: { CHAT_TOKEN: token, NO_COLOR: "1" },
+  });
 }
 
 describe("Terminal safety on the real server", () => {
@@ -115,7 +87,7 @@ describe("Terminal safety on the real server", () => {
  * A hostile server: answers every request and pushes events whose every string field
  * carries terminal sequences. The client must not trust the wire.
  */
-function hostileServer(): Server<undefined> {
+function hostileServer(): FakeServer {
   const evil = (s: string) => `${s}\x1b]52;c;ZXZpbA==\x07\x1b[31m\x9b1m\u202e\x07\b`;
   const message = (n: number) => ({
     id: `0190a000-0000-7000-8000-00000000000${n}`,
@@ -124,83 +96,63 @@ function hostileServer(): Server<undefined> {
     text: evil(`SAFE${n} text`),
     ts: new Date(Date.UTC(2026, 10, 25, 12, n)).toISOString(),
   });
-  return Bun.serve({
-    hostname: "127.0.0.1",
-    port: 0,
-    fetch(req, srv) {
-      return srv.upgrade(req) ? undefined : new Response("no", { status: 400 });
-    },
-    websocket: {
-      open(ws) {
-        ws.send(JSON.stringify({ type: "welcome", server: evil("chat"), protocol: 1 }));
-      },
-      message(ws, raw) {
-        const msg = JSON.parse(String(raw)) as { type: string; id?: string; room?: string };
-        const reply = (body: Record<string, unknown>): void => {
-          ws.send(JSON.stringify({ ...body, replyTo: msg.id }));
-        };
-        switch (msg.type) {
-          case "auth":
-            return reply({ type: "session", user: "bob", token: "t" });
-          case "history":
-            reply({ type: "history", room: "lobby", messages: [message(1), message(2)] });
-            // Live events for `listen`, after its starting point is known.
-            ws.send(JSON.stringify({ type: "message", ...message(3) }));
-            ws.send(
-              JSON.stringify({
-                type: "dm",
-                id: "0190a000-0000-7000-8000-000000000009",
-                from: evil("eve"),
-                to: "bob",
-                text: evil("SAFE4 dm"),
-                ts: new Date().toISOString(),
-              }),
-            );
-            ws.send(JSON.stringify({ type: "presence", user: evil("eve"), status: "online" }));
-            ws.send(JSON.stringify({ type: "message", ...message(5) }));
-            return undefined;
-          case "rooms":
-            return reply({
-              type: "rooms",
-              rooms: [
-                {
-                  name: "lobby",
-                  open: true,
-                  visible: true,
-                  admin: evil("root"),
-                  members: 2,
-                  role: "member",
-                  topic: evil("topic"),
-                },
-              ],
-            });
-          case "who":
-            return reply({
-              type: "who",
-              room: "lobby",
-              users: [{ user: evil("eve"), status: "online", typing: false }],
-            });
-          case "ping":
-            return reply({ type: "pong" });
-          default:
-            return reply({ type: "ok" });
-        }
-      },
-    },
+  return fakeServer(evil("chat"), (msg, conn) => {
+    switch (msg.type) {
+      case "auth":
+        return conn.reply({ type: "session", user: "bob", token: "t" });
+      case "history":
+        conn.reply({ type: "history", room: "lobby", messages: [message(1), message(2)] });
+        // Live events for `listen`, after its starting point is known.
+        conn.send({ type: "message", ...message(3) });
+        conn.send({
+          type: "dm",
+          id: "0190a000-0000-7000-8000-000000000009",
+          from: evil("eve"),
+          to: "bob",
+          text: evil("SAFE4 dm"),
+          ts: new Date().toISOString(),
+        });
+        conn.send({ type: "presence", user: evil("eve"), status: "online" });
+        conn.send({ type: "message", ...message(5) });
+        return undefined;
+      case "rooms":
+        return conn.reply({
+          type: "rooms",
+          rooms: [
+            {
+              name: "lobby",
+              open: true,
+              visible: true,
+              admin: evil("root"),
+              members: 2,
+              role: "member",
+              topic: evil("topic"),
+            },
+          ],
+        });
+      case "who":
+        return conn.reply({
+          type: "who",
+          room: "lobby",
+          users: [{ user: evil("eve"), status: "online", typing: false }],
+        });
+      case "ping":
+        return conn.reply({ type: "pong" });
+      default:
+        return conn.reply({ type: "ok" });
+    }
   });
 }
 
 describe("Terminal safety against a hostile server", () => {
-  let fake: Server<undefined>;
-  let url = "";
+  let fake: FakeServer;
 
   beforeAll(() => {
     fake = hostileServer();
-    url = `ws://127.0.0.1:${fake.port}`;
   });
 
   afterAll(() => {
-    fake?.stop(true);
+    fake?.stop();
   });
 
   for (const args of [
@@ -210,7 +162,7 @@ describe("Terminal safety against a hostile server", () => {
     ["listen", "lobby", "--count", "2"],
   ]) {
     test(`\`chat ${args.join(" ")}\` prints nothing a terminal would act on`, async () => {
-      const { stdout, stderr } = await runChat(url, args, "t");
+      const { stdout, stderr } = await runChat(fake.url, args, "t");
       expect(stdout.length).toBeGreaterThan(0);
       expect(unsafeIn(stdout)).toEqual([]);
       expect(unsafeIn(stderr)).toEqual([]);

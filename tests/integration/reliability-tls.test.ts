@@ -3,64 +3,33 @@
  * --tls-cert/--tls-key, the `chat` program trusting it through --ca (or CHAT_CA).
  */
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
-import { join } from "node:path";
+import { chat as runChat } from "../cli/helpers.ts";
 import { Wire } from "../fuzz/wire.ts";
 import { startServer, tempDir, type TestServer } from "../helpers/server.ts";
+import { makeCertificate } from "../helpers/tls.ts";
 
 // This file starts real servers and processes: 5 s per test is too tight on a busy machine.
 setDefaultTimeout(30_000);
-
-const CLI = join(import.meta.dir, "../../client/main.ts");
 
 let server: TestServer;
 let certFile = "";
 let ca = "";
 let configDir = "";
 
-async function chat(args: string[], opts: { stdin?: string; env?: Record<string, string> } = {}) {
-  const proc = Bun.spawn(["bun", CLI, "--server", server.url, "--timeout", "5", ...args], {
-    env: { ...process.env, CHAT_CONFIG_DIR: configDir, NO_COLOR: "1", ...opts.env },
-    stdin: opts.stdin === undefined ? "ignore" : new Blob([opts.stdin]),
-    stdout: "pipe",
-    stderr: "pipe",
+function chat(args: string[], opts: { stdin?: string; env?: Record<string, string> } = {}) {
+  return runChat(["--server", server.url, "--timeout", "5", ...args], {
+    configDir,
+    stdin: opts.stdin,
+    env: { NO_COLOR: "1", ...opts.env },
   });
-  const [stdout, stderr, code] = await Promise.all([
-    new Response(proc.stdout).text(),
-    new Response(proc.stderr).text(),
-    proc.exited,
-  ]);
-  return { code, stdout, stderr };
 }
 
 beforeAll(async () => {
-  const dir = tempDir("chat-tls-");
-  certFile = join(dir, "cert.pem");
-  const keyFile = join(dir, "key.pem");
-  const openssl = Bun.spawnSync(
-    [
-      "openssl",
-      "req",
-      "-x509",
-      "-newkey",
-      "rsa:2048",
-      "-nodes",
-      "-days",
-      "2",
-      "-subj",
-      "/CN=localhost",
-      "-addext",
-      "subjectAltName=IP:127.0.0.1,DNS:localhost",
-      "-keyout",
-      keyFile,
-      "-out",
-      certFile,
-    ],
-    { stdout: "ignore", stderr: "pipe" },
-  );
-  if (openssl.exitCode !== 0) throw new Error(`openssl failed: ${openssl.stderr.toString()}`);
+  const cert = makeCertificate();
+  certFile = cert.certFile;
   ca = await Bun.file(certFile).text();
   configDir = tempDir("chat-tls-cfg-");
-  server = await startServer({ args: ["--tls-cert", certFile, "--tls-key", keyFile] });
+  server = await startServer({ args: ["--tls-cert", certFile, "--tls-key", cert.keyFile] });
 });
 
 afterAll(async () => {

@@ -17,10 +17,8 @@ import {
 } from "../../client/interactive/display.ts";
 import { buildPrompt } from "../../client/interactive/status.ts";
 import { mulberry32 } from "../fuzz/frames.ts";
+import { unsafeIn } from "../helpers/terminal-safety.ts";
 
-// Everything a terminal could act on: C0 (but tab and newline), DEL, C1, bidi overrides.
-// eslint-disable-next-line no-control-regex
-const UNSAFE = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/;
 // The colour codes the client itself writes (SGR), removed before the check when colour is on.
 // eslint-disable-next-line no-control-regex
 const SGR = /\x1b\[[0-9;]*m/g;
@@ -53,9 +51,8 @@ function hostile(rand: () => number): string {
   return s;
 }
 
-function unsafeIn(text: string, isColored: boolean): string[] {
-  const plain = isColored ? text.replace(SGR, "") : text;
-  return [...plain].filter((ch) => UNSAFE.test(ch)).map((ch) => ch.codePointAt(0)!.toString(16));
+function unsafeOnScreen(text: string, isColored: boolean): string[] {
+  return unsafeIn(isColored ? text.replace(SGR, "") : text);
 }
 
 describe("Rendering hostile events", () => {
@@ -65,7 +62,7 @@ describe("Rendering hostile events", () => {
       const c = makeColors(isColored);
       const bad: string[] = [];
       const check = (what: string, out: string | null) => {
-        if (out !== null && unsafeIn(out, isColored).length > 0)
+        if (out !== null && unsafeOnScreen(out, isColored).length > 0)
           bad.push(`${what}: ${JSON.stringify(out)}`);
       };
       for (let i = 0; i < 500; i++) {
@@ -133,7 +130,7 @@ describe("Rendering hostile events", () => {
           event: value,
         } as RenderableEvent;
         const out = renderEvent(e, c);
-        if (out !== null) expect(unsafeIn(out, false)).toEqual([]);
+        if (out !== null) expect(unsafeOnScreen(out, false)).toEqual([]);
       }
     }
   });

@@ -3,10 +3,7 @@ import type { RoomInfo } from "../../shared/protocol.ts";
 import { makeColors } from "../../client/render.ts";
 import type { Shown } from "../../client/interactive/display.ts";
 import { RoomEvents, type RoomEventTarget } from "../../client/interactive/room-events.ts";
-
-// Everything a terminal could act on: C0 (but tab and newline), DEL, C1, bidi overrides.
-// eslint-disable-next-line no-control-regex
-const UNSAFE = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/;
+import { UNSAFE } from "../helpers/terminal-safety.ts";
 
 function target(printed: string[]): RoomEventTarget {
   return {

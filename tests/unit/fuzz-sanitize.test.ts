@@ -1,10 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { sanitizeText } from "../../shared/protocol.ts";
 import { mulberry32 } from "../fuzz/frames.ts";
-
-// Everything a terminal could act on: C0 (but tab and newline), DEL, C1, bidi overrides/isolates.
-// eslint-disable-next-line no-control-regex
-const UNSAFE = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/;
+import { UNSAFE } from "../helpers/terminal-safety.ts";
 
 const PIECES = [
   "\x1b[31m",
