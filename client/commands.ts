@@ -8,21 +8,8 @@ import { UsageError } from "./errors.ts";
 import { login, logout, passwd, register, whoami } from "./commands/account.ts";
 import { listen } from "./commands/listen.ts";
 import { dm, history, send } from "./commands/messages.ts";
-import {
-  approve,
-  create,
-  createroom,
-  deny,
-  edit,
-  editroom,
-  join,
-  kick,
-  leave,
-  requests,
-  rooms,
-  shutdown,
-  who,
-} from "./commands/rooms.ts";
+import { approve, deny, join, kick, leave, requests, who } from "./commands/membership.ts";
+import { create, createroom, edit, editroom, rooms, shutdown } from "./commands/rooms.ts";
 import type { Command } from "./commands/types.ts";
 
 export type { ParsedCommandLine } from "./commands/load.ts";

@@ -6,14 +6,11 @@
  * connection is re-dialled with backoff (0.5 s doubling to 30 s, with jitter) and
  * re-authenticated with the session token; requests made meanwhile wait and are sent then.
  */
-import {
-  type ClientMessage,
-  type ClientMode,
-  isErrorCode,
-  parseServerMessage,
-  type ServerMessage,
-} from "../shared/protocol.ts";
+import type { ClientMessage, ClientMode, ServerMessage } from "../shared/protocol.ts";
 import { ChatError, ConnectionError } from "./errors.ts";
+import { EventFeed } from "./event-feed.ts";
+import { errorFromReply, type Pending, PendingRequests } from "./pending.ts";
+import { dial } from "./socket.ts";
 
 /** The connection's state, reported to `onState` listeners on every change. */
 export type ConnectionState = "connecting" | "open" | "reconnecting" | "closed";
@@ -45,18 +42,8 @@ export interface ConnectionOptions {
   reconnect?: boolean;
 }
 
-interface Pending {
-  frame: ClientMessage & { id: string };
-  resolve: (reply: ServerMessage) => void;
-  reject: (err: Error) => void;
-  timer: ReturnType<typeof setTimeout>;
-  isSent: boolean;
-}
-
 const BACKOFF_FIRST_MS = 500;
 const BACKOFF_MAX_MS = 30_000;
-// Events kept for a listener that has not subscribed yet; a one-shot command never does.
-const UNCLAIMED_MAX = 1000;
 
 /** Delay before reconnect attempt `attempt` (0-based): doubling, capped, +-25% jitter. */
 export function backoffDelay(attempt: number, random: () => number = Math.random): number {
@@ -77,9 +64,8 @@ export class Connection {
   #reconnectTimer: ReturnType<typeof setTimeout> | null = null;
   #nextRetryAt: number | null = null;
   #isClosing = false;
-  readonly #pending = new Map<string, Pending>();
-  readonly #eventListeners = new Set<(event: ServerEvent) => void>();
-  readonly #unclaimed: ServerEvent[] = [];
+  readonly #pending = new PendingRequests();
+  readonly #events = new EventFeed();
   #authenticating: Promise<void> | null = null;
   readonly #stateListeners = new Set<(state: ConnectionState) => void>();
 
@@ -180,16 +166,13 @@ export class Connection {
     if ((frame.type === "send" || frame.type === "dm") && frame.clientId === undefined) {
       frame.clientId = crypto.randomUUID();
     }
-    const reply = new Promise<ServerMessage>((resolve, reject) => {
-      const seconds = this.#opts.timeoutMs / 1000;
-      const timer = setTimeout(() => {
-        this.#pending.delete(frame.id);
-        reject(new ConnectionError("timeout", `no reply from the server within ${seconds} s`));
-      }, this.#opts.timeoutMs);
-      const pending: Pending = { frame, resolve, reject, timer, isSent: false };
-      this.#pending.set(frame.id, pending);
-      if (this.#state === "open") this.#transmit(pending);
-    });
+    const seconds = this.#opts.timeoutMs / 1000;
+    const { pending, reply } = this.#pending.add(
+      frame,
+      this.#opts.timeoutMs,
+      () => new ConnectionError("timeout", `no reply from the server within ${seconds} s`),
+    );
+    if (this.#state === "open") this.#transmit(pending);
     const authenticating = this.#authenticating;
     if (!authenticating) return reply;
     // A failed authentication is the error to report, not the refusal of this request.
@@ -199,16 +182,7 @@ export class Connection {
 
   /** Listen to every frame that is not a reply. Returns a function that stops listening. */
   onEvent(listener: (event: ServerEvent) => void): () => void {
-    this.#eventListeners.add(listener);
-    // Events that came before anyone listened (the server sends DMs and notices kept for
-    // an offline user right after authentication) go to the first listener.
-    const early = this.#unclaimed.splice(0);
-    if (early.length > 0) {
-      queueMicrotask(() => {
-        for (const event of early) listener(event);
-      });
-    }
-    return () => this.#eventListeners.delete(listener);
+    return this.#events.listen(listener);
   }
 
   /** Listen to state changes. Returns a function that stops listening. */
@@ -227,56 +201,22 @@ export class Connection {
     const ws = this.#ws;
     this.#ws = null;
     if (ws && ws.readyState <= WebSocket.OPEN) ws.close(1000, "bye");
-    this.#failPending(new ConnectionError("closed", "the connection was closed"));
+    this.#pending.failAll(new ConnectionError("closed", "the connection was closed"));
     this.#setState("closed");
   }
 
-  // Opens one socket and resolves once `welcome` arrives. Listeners are attached in the
-  // same tick as the constructor: frames that arrive before that are lost.
-  #dial(): Promise<void> {
-    const { url, ca, timeoutMs } = this.#opts;
-    return new Promise((resolve, reject) => {
-      let isWelcomed = false;
-      let isFailed = false;
-      const ws = ca ? new WebSocket(url, { tls: { ca } }) : new WebSocket(url);
-      this.#ws = ws;
-      const fail = (err: Error) => {
-        if (isWelcomed || isFailed) return;
-        isFailed = true;
-        clearTimeout(timer);
-        if (ws.readyState <= WebSocket.OPEN) ws.close();
-        reject(err);
-      };
-      const timer = setTimeout(
-        () =>
-          fail(
-            new ConnectionError("timeout", `no answer from ${url} within ${timeoutMs / 1000} s`),
-          ),
-        timeoutMs,
-      );
-      ws.onmessage = (ev) => {
-        if (isFailed) return;
-        const frame = parseFrame(ev.data);
-        if (!frame) return;
-        if (isWelcomed) return this.#route(frame);
-        if (frame.type === "welcome") {
-          isWelcomed = true;
-          clearTimeout(timer);
-          this.#serverName = typeof frame.server === "string" ? frame.server : "";
-          resolve();
-        }
-      };
-      ws.onerror = () => {
-        // A close event always follows; it decides what happens.
-      };
-      ws.onclose = (ev) => {
-        if (!isWelcomed) {
-          fail(new ConnectionError("connect", `cannot connect to ${url}${closeDetail(ev)}`));
-        } else if (this.#ws === ws) {
-          this.#ws = null;
-          this.#onDrop();
-        }
-      };
+  // Opens one socket and resolves once `welcome` arrives.
+  async #dial(): Promise<void> {
+    this.#serverName = await dial(this.#opts, {
+      created: (ws) => {
+        this.#ws = ws;
+      },
+      frame: (frame) => this.#route(frame),
+      dropped: (ws) => {
+        if (this.#ws !== ws) return;
+        this.#ws = null;
+        this.#onDrop();
+      },
     });
   }
 
@@ -287,15 +227,13 @@ export class Connection {
       token,
       mode: this.#opts.mode,
     } as const;
-    const reply = await new Promise<ServerMessage>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.#pending.delete(frame.id);
-        reject(new ConnectionError("timeout", "no reply to authentication in time"));
-      }, this.#opts.timeoutMs);
-      const pending: Pending = { frame, resolve, reject, timer, isSent: false };
-      this.#pending.set(frame.id, pending);
-      this.#transmit(pending);
-    });
+    const { pending, reply: replied } = this.#pending.add(
+      frame,
+      this.#opts.timeoutMs,
+      () => new ConnectionError("timeout", "no reply to authentication in time"),
+    );
+    this.#transmit(pending);
+    const reply = await replied;
     if (reply.type === "session") this.#user = reply.user;
   }
 
@@ -309,23 +247,14 @@ export class Connection {
   #route(frame: ServerEvent): void {
     const replyTo = typeof frame.replyTo === "string" ? frame.replyTo : null;
     if (replyTo === null) {
-      if (this.#eventListeners.size === 0) {
-        if (this.#unclaimed.length < UNCLAIMED_MAX) this.#unclaimed.push(frame);
-      } else {
-        for (const listener of this.#eventListeners) listener(frame);
-      }
+      this.#events.deliver(frame);
       return;
     }
-    const pending = this.#pending.get(replyTo);
+    const pending = this.#pending.take(replyTo);
     // A reply to a request that already timed out: nobody waits for it any more.
     if (!pending) return;
-    this.#pending.delete(replyTo);
-    clearTimeout(pending.timer);
     if (frame.type === "error") {
-      const code = isErrorCode(frame.code) ? frame.code : "internal";
-      const message = typeof frame.message === "string" ? frame.message : "unknown error";
-      const retry = typeof frame.retryAfterMs === "number" ? frame.retryAfterMs : undefined;
-      pending.reject(new ChatError(code, message, retry));
+      pending.reject(errorFromReply(frame));
       return;
     }
     const reply = frame as unknown as ServerMessage;
@@ -342,12 +271,12 @@ export class Connection {
   #onDrop(): void {
     if (this.#isClosing) return;
     if (!this.#opts.reconnect) {
-      this.#failPending(new ConnectionError("closed", "the server closed the connection"));
+      this.#pending.failAll(new ConnectionError("closed", "the server closed the connection"));
       this.#isClosing = true;
       this.#setState("closed");
       return;
     }
-    for (const pending of this.#pending.values()) pending.isSent = false;
+    for (const pending of this.#pending.all()) pending.isSent = false;
     this.#setState("reconnecting");
     this.#scheduleReconnect();
   }
@@ -371,7 +300,7 @@ export class Connection {
       if (this.#isClosing) return;
       if (err instanceof ChatError) {
         // The session was revoked or expired: retrying cannot help.
-        this.#emitError(err);
+        this.#events.broadcast({ type: "error", code: err.code, message: err.message });
         this.close();
         return;
       }
@@ -383,20 +312,7 @@ export class Connection {
     if (this.#isClosing) return;
     this.#attempt = 0;
     this.#setState("open");
-    for (const pending of this.#pending.values()) if (!pending.isSent) this.#transmit(pending);
-  }
-
-  #emitError(err: ChatError): void {
-    const event: ServerEvent = { type: "error", code: err.code, message: err.message };
-    for (const listener of this.#eventListeners) listener(event);
-  }
-
-  #failPending(err: Error): void {
-    for (const pending of this.#pending.values()) {
-      clearTimeout(pending.timer);
-      pending.reject(err);
-    }
-    this.#pending.clear();
+    for (const pending of this.#pending.all()) if (!pending.isSent) this.#transmit(pending);
   }
 
   #setState(state: ConnectionState): void {
@@ -404,19 +320,4 @@ export class Connection {
     this.#state = state;
     for (const listener of this.#stateListeners) listener(state);
   }
-}
-
-function parseFrame(data: unknown): ServerEvent | null {
-  if (typeof data !== "string") return null;
-  try {
-    return parseServerMessage(data) as ServerEvent;
-  } catch {
-    // A malformed frame from the server is dropped: the client never trusts the wire.
-    return null;
-  }
-}
-
-function closeDetail(ev: CloseEvent): string {
-  if (ev.reason) return `: ${ev.reason}`;
-  return ev.code && ev.code !== 1006 && ev.code !== 1000 ? ` (close code ${ev.code})` : "";
 }

@@ -15,6 +15,7 @@ type CommandModule = Record<string, unknown>;
 
 const account = () => import("./account.ts") as Promise<CommandModule>;
 const rooms = () => import("./rooms.ts") as Promise<CommandModule>;
+const membership = () => import("./membership.ts") as Promise<CommandModule>;
 const messages = () => import("./messages.ts") as Promise<CommandModule>;
 const listen = () => import("./listen.ts") as Promise<CommandModule>;
 const table = () => import("../commands.ts") as Promise<CommandModule>;
@@ -32,13 +33,13 @@ export const COMMAND_MODULES: Record<string, () => Promise<CommandModule>> = {
   edit: rooms,
   editroom: rooms,
   shutdown: rooms,
-  join: rooms,
-  leave: rooms,
-  requests: rooms,
-  approve: rooms,
-  deny: rooms,
-  kick: rooms,
-  who: rooms,
+  join: membership,
+  leave: membership,
+  requests: membership,
+  approve: membership,
+  deny: membership,
+  kick: membership,
+  who: membership,
   send: messages,
   dm: messages,
   msg: messages,

@@ -1,18 +1,16 @@
 /**
- * Room commands: rooms, create/createroom, edit/editroom, shutdown, join, leave,
- * requests, approve, deny, kick, who.
+ * Room commands: rooms, create/createroom, edit/editroom, shutdown. Who is in a room is
+ * membership.ts's.
  */
-import type { ClientMessage, RoomInfo } from "../../shared/protocol.ts";
+import type { RoomInfo } from "../../shared/protocol.ts";
 import { UsageError } from "../errors.ts";
-import { roomJson, whoJson } from "../json.ts";
-import { renderRooms, renderTable, renderWho } from "../render.ts";
+import { roomJson } from "../json.ts";
+import { renderRooms } from "../render.ts";
 import type { Command, CommandContext, CommandArgs } from "./types.ts";
-import { expectReply, openWord, roomArg, userArg, visibleWord } from "./util.ts";
+import { expectReply, openWord, request, roomArg, visibleWord } from "./util.ts";
 
-async function call(ctx: CommandContext, msg: ClientMessage) {
-  const conn = await ctx.connect();
-  return conn.request(msg);
-}
+/** A room's settings as create and edit send them. */
+type RoomSettings = { open?: boolean; visible?: boolean; topic?: string };
 
 function describeRoom(room: RoomInfo): string {
   const topic = room.topic ? `, topic "${room.topic}"` : "";
@@ -34,7 +32,7 @@ export const rooms: Command = {
   minArgs: 0,
   maxArgs: 0,
   async run(ctx) {
-    const reply = expectReply(await call(ctx, { type: "rooms" }), "rooms");
+    const reply = expectReply(await request(ctx, { type: "rooms" }), "rooms");
     if (ctx.json) for (const room of reply.rooms) ctx.io.json(roomJson(room));
     else ctx.io.out(renderRooms(reply.rooms, ctx.io.colors));
     return 0;
@@ -44,9 +42,9 @@ export const rooms: Command = {
 async function createRoom(
   ctx: CommandContext,
   room: string,
-  settings: { open?: boolean; visible?: boolean; topic?: string },
+  settings: RoomSettings,
 ): Promise<number> {
-  const reply = expectReply(await call(ctx, { type: "create", room, ...settings }), "room");
+  const reply = expectReply(await request(ctx, { type: "create", room, ...settings }), "room");
   return printRoom(ctx, "created", reply.room);
 }
 
@@ -96,7 +94,7 @@ export const createroom: Command = {
 async function editRoom(
   ctx: CommandContext,
   room: string,
-  settings: { open?: boolean; visible?: boolean; topic?: string },
+  settings: RoomSettings,
 ): Promise<number> {
   if (Object.keys(settings).length === 0) {
     throw new UsageError(
@@ -104,7 +102,7 @@ async function editRoom(
       "give --open or --closed, --visible or --hidden, or --topic T",
     );
   }
-  const reply = expectReply(await call(ctx, { type: "edit", room, ...settings }), "room");
+  const reply = expectReply(await request(ctx, { type: "edit", room, ...settings }), "room");
   return printRoom(ctx, "changed", reply.room);
 }
 
@@ -132,7 +130,7 @@ export const edit: Command = {
   minArgs: 1,
   maxArgs: 1,
   run: (ctx, { values, positionals }) => {
-    const settings: { open?: boolean; visible?: boolean; topic?: string } = topicOf(values);
+    const settings: RoomSettings = topicOf(values);
     const open = pickFlag(values, "open", "closed");
     const visible = pickFlag(values, "visible", "hidden");
     if (open !== undefined) settings.open = open;
@@ -155,7 +153,7 @@ export const editroom: Command = {
   maxArgs: 3,
   run: (ctx, { values, positionals }) => {
     const [name, open = "", visible] = positionals;
-    const settings: { open?: boolean; visible?: boolean; topic?: string } = topicOf(values);
+    const settings: RoomSettings = topicOf(values);
     settings.open = openWord(open);
     if (visible !== undefined) settings.visible = visibleWord(visible);
     return editRoom(ctx, roomArg(name), settings);
@@ -188,121 +186,9 @@ export const shutdown: Command = {
         return 1;
       }
     }
-    expectReply(await call(ctx, { type: "shutdown", room }), "ok");
+    expectReply(await request(ctx, { type: "shutdown", room }), "ok");
     if (ctx.json) ctx.io.json({ room, status: "shutdown" });
     else ctx.io.out(`#${room} was shut down`);
-    return 0;
-  },
-};
-
-/** `join <room>`. */
-export const join: Command = {
-  name: "join",
-  usage: "join <room>",
-  summary: "join a room, or ask to join a closed one",
-  options: {},
-  minArgs: 1,
-  maxArgs: 1,
-  async run(ctx, { positionals }) {
-    const reply = expectReply(
-      await call(ctx, { type: "join", room: roomArg(positionals[0]) }),
-      "joined",
-    );
-    if (ctx.json) ctx.io.json({ room: reply.room, status: reply.status });
-    else if (reply.status === "joined") ctx.io.out(`joined #${reply.room}`);
-    else ctx.io.out(`asked to join #${reply.room}; its admin decides (see \`chat listen\`)`);
-    return 0;
-  },
-};
-
-/** `leave <room>`. */
-export const leave: Command = {
-  name: "leave",
-  usage: "leave <room>",
-  summary: "leave a room",
-  options: {},
-  minArgs: 1,
-  maxArgs: 1,
-  async run(ctx, { positionals }) {
-    const room = roomArg(positionals[0]);
-    expectReply(await call(ctx, { type: "leave", room }), "ok");
-    if (ctx.json) ctx.io.json({ room, status: "left" });
-    else ctx.io.out(`left #${room}`);
-    return 0;
-  },
-};
-
-/** `requests [<room>]`: pending join requests in the caller's rooms. */
-export const requests: Command = {
-  name: "requests",
-  usage: "requests [<room>]",
-  summary: "pending join requests in rooms you administer",
-  options: {},
-  minArgs: 0,
-  maxArgs: 1,
-  async run(ctx, { positionals }) {
-    const msg: ClientMessage = positionals[0]
-      ? { type: "requests", room: roomArg(positionals[0]) }
-      : { type: "requests" };
-    const reply = expectReply(await call(ctx, msg), "requests");
-    if (ctx.json) {
-      for (const r of reply.requests) ctx.io.json({ room: r.room, user: r.user });
-    } else if (reply.requests.length === 0) {
-      ctx.io.out("no pending requests");
-    } else {
-      const rows = reply.requests.map((r) => [`#${r.room}`, r.user]);
-      ctx.io.out(renderTable(["ROOM", "USER"], rows, ctx.io.colors));
-    }
-    return 0;
-  },
-};
-
-function decision(name: "approve" | "deny" | "kick", summary: string, done: string): Command {
-  return {
-    name,
-    usage: `${name} <room> <user>`,
-    summary,
-    options: {},
-    minArgs: 2,
-    maxArgs: 2,
-    async run(ctx, { positionals }) {
-      const room = roomArg(positionals[0]);
-      const user = userArg(positionals[1]);
-      expectReply(await call(ctx, { type: name, room, user }), "ok");
-      const status = { approve: "approved", deny: "denied", kick: "kicked" }[name];
-      if (ctx.json) ctx.io.json({ room, user, status });
-      else ctx.io.out(done.replace("USER", user).replace("ROOM", `#${room}`));
-      return 0;
-    },
-  };
-}
-
-/** `approve <room> <user>`. */
-export const approve = decision(
-  "approve",
-  "let a user into a closed room",
-  "approved USER in ROOM",
-);
-/** `deny <room> <user>`. */
-export const deny = decision("deny", "refuse a join request", "denied USER's request to join ROOM");
-/** `kick <room> <user>`. */
-export const kick = decision("kick", "remove a member from a room", "kicked USER from ROOM");
-
-/** `who [<room>]`: members with status and typing. */
-export const who: Command = {
-  name: "who",
-  usage: "who [<room>]",
-  summary: "who is there: a room's members, or everyone you share a room with",
-  options: {},
-  minArgs: 0,
-  maxArgs: 1,
-  async run(ctx, { positionals }) {
-    const msg: ClientMessage = positionals[0]
-      ? { type: "who", room: roomArg(positionals[0]) }
-      : { type: "who" };
-    const reply = expectReply(await call(ctx, msg), "who");
-    if (ctx.json) for (const user of reply.users) ctx.io.json(whoJson(user));
-    else ctx.io.out(renderWho(reply.users, ctx.io.colors));
     return 0;
   },
 };

@@ -2,6 +2,7 @@
  * Helpers shared by the commands: names, text, passwords, yes/no words.
  */
 import {
+  type ClientMessage,
   LIMITS,
   normalizeRoomName,
   normalizeUserName,
@@ -53,6 +54,12 @@ export async function messageText(io: CommandIO, words: string[]): Promise<strin
     );
   }
   return text;
+}
+
+/** Connect (the context connects once) and send one request; resolves with its reply. */
+export async function request(ctx: CommandContext, msg: ClientMessage): Promise<ServerMessage> {
+  const conn = await ctx.connect();
+  return conn.request(msg);
 }
 
 /** Check that a reply has the expected type (a server speaking another protocol otherwise). */

@@ -16,11 +16,11 @@ import type { Colors } from "../render.ts";
 import { ChatLine, type ChatLineStreams } from "./chat-line.ts";
 import { complete } from "./completion.ts";
 import type { Dialogs } from "./dialogs.ts";
-import { describeRoom, type Shown, showDm, showError, showMessage, showNotice } from "./display.ts";
+import { describeRoom, type Shown, showError, showNotice } from "./display.ts";
 import type { StateStore } from "./history-file.ts";
 import { maskSecrets } from "./mask.ts";
+import { MessageFeed } from "./message-feed.ts";
 import { buildPrompt } from "./status.ts";
-import { fetchDmsAfter, fetchRoomAfter, Timeline } from "./timeline.ts";
 import { RoomEvents } from "./room-events.ts";
 import { TypingNotifier } from "./typing.ts";
 import { TypingBoard } from "./typing-board.ts";
@@ -64,7 +64,15 @@ export class ChatSession {
   #typing = new TypingBoard((room) => {
     if (room === this.room) this.#refreshPrompt();
   });
-  #timeline = new Timeline();
+  #feed = new MessageFeed(
+    {
+      viewpoint: () => ({ me: this.me, room: this.room, colors: this.opts.colors }),
+      print: (shown) => this.print(shown),
+      met: (user) => this.users.add(user),
+      spoke: (room, user) => this.#typing.clear(room, user),
+    },
+    (msg) => this.opts.conn.request(msg),
+  );
   #roomEvents = new RoomEvents(this);
   #lastErrorCode: string | null = null;
   #offlineTimer: ReturnType<typeof setInterval> | null = null;
@@ -115,8 +123,7 @@ export class ChatSession {
   /** Load rooms, enter `room` (or none), and remember where each room stands. */
   async start(room: string | null): Promise<void> {
     await this.refreshRooms();
-    const request = this.#request;
-    await Promise.all([...this.#memberRooms()].map((r) => this.#timeline.baseline(request, r)));
+    await Promise.all([...this.#memberRooms()].map((r) => this.#feed.baseline(r)));
     if (room) await this.enter(room);
     else
       this.print(
@@ -148,7 +155,7 @@ export class ChatSession {
         room,
         limit: this.opts.recentCount ?? 20,
       });
-      if (reply.type === "history") this.#showHistory(reply.messages, true);
+      if (reply.type === "history") this.#feed.history(reply.messages, true);
       const who = await this.opts.conn.request({ type: "who", room });
       if (who.type === "who") for (const entry of who.users) this.users.add(entry.user);
     } catch (err) {
@@ -200,9 +207,9 @@ export class ChatSession {
     const e = event as Record<string, unknown>;
     switch (event.type) {
       case "message":
-        return this.#showRoomMessage(event as unknown as ChatMessage);
+        return this.#feed.room(event as unknown as ChatMessage);
       case "dm":
-        return this.#showDm(event as unknown as DirectMessage);
+        return this.#feed.dm(event as unknown as DirectMessage);
       case "typing":
         if (e.user !== this.me) this.#typing.set(String(e.room), String(e.user), e.typing === true);
         return;
@@ -252,8 +259,6 @@ export class ChatSession {
     });
   }
 
-  #request = (msg: ClientMessage) => this.opts.conn.request(msg);
-
   async #onLine(text: string): Promise<void> {
     const line = text.trim();
     if (line === "") return;
@@ -278,41 +283,9 @@ export class ChatSession {
     this.#notifier.stop();
     try {
       const reply = await this.opts.conn.request({ type: "send", room: this.room, text });
-      if (reply.type === "sent") this.#showRoomMessage(reply.message);
+      if (reply.type === "sent") this.#feed.room(reply.message);
     } catch (err) {
       this.print(showError(`not sent: ${errorText(err)}`, c));
-    }
-  }
-
-  #showRoomMessage(msg: ChatMessage): void {
-    this.users.add(msg.from);
-    this.#typing.clear(msg.room, msg.from);
-    this.#timeline.noteRoom(msg);
-    if (!this.#timeline.isNew(msg.id)) return;
-    this.print(showMessage(msg, { me: this.me, room: this.room, colors: this.opts.colors }));
-  }
-
-  #showDm(msg: DirectMessage): void {
-    const peer = msg.from === this.me ? msg.to : msg.from;
-    this.users.add(peer);
-    this.#timeline.noteDm(peer, msg);
-    if (!this.#timeline.isNew(msg.id)) return;
-    this.print(showDm(msg, { me: this.me, room: this.room, colors: this.opts.colors }));
-  }
-
-  #showHistory(messages: (ChatMessage | DirectMessage)[], isQuiet: boolean): void {
-    for (const m of messages) {
-      if ("room" in m) {
-        const isNew = this.#timeline.isNew(m.id);
-        this.#timeline.noteRoom(m);
-        if (!isNew && !isQuiet) continue;
-        this.users.add(m.from);
-        const shown = showMessage(m, { me: this.me, room: this.room, colors: this.opts.colors });
-        // Recent history on entering a room is context, not news: no bell.
-        this.print(isQuiet ? { text: shown.text, isBell: false } : shown);
-      } else {
-        this.#showDm(m);
-      }
     }
   }
 
@@ -322,7 +295,7 @@ export class ChatSession {
     if (state === "reconnecting" && previous === "open") {
       // Where each room stood when the connection dropped: messages that arrive live
       // while catching up must not move the catch-up past ones still missing.
-      this.#timeline.markDropped();
+      this.#feed.markDropped();
       this.#notifier.reset();
       // The prompt counts down to the next attempt, so that a long wait is visibly alive.
       this.#offlineTimer = setInterval(() => this.#refreshPrompt(), 250);
@@ -349,22 +322,11 @@ export class ChatSession {
 
   async #catchUp(): Promise<void> {
     const c = this.opts.colors;
-    const cursors = this.#timeline.takeCursors();
-    const request = this.#request;
+    // Taken before anything is awaited: live messages must not move the cursors on.
+    const cursors = this.#feed.takeCursors();
     try {
       await this.refreshRooms();
-      for (const room of this.#memberRooms()) {
-        if (!this.#timeline.isKnown(room)) {
-          await this.#timeline.baseline(request, room);
-          continue;
-        }
-        await fetchRoomAfter(request, room, cursors.rooms.get(room), (m) =>
-          this.#showRoomMessage(m),
-        );
-      }
-      for (const [peer, after] of cursors.dms) {
-        await fetchDmsAfter(request, peer, after, (m) => this.#showDm(m));
-      }
+      await this.#feed.catchUp(cursors, this.#memberRooms());
       this.print(showNotice("reconnected", c));
     } catch (err) {
       this.print(showError(`catching up failed: ${errorText(err)}`, c));
@@ -373,20 +335,16 @@ export class ChatSession {
 
   /** Start following a room the user just became a member of (for catch-up). */
   async watchRoom(room: string): Promise<void> {
-    await this.#timeline.baseline(this.#request, room);
+    await this.#feed.baseline(room);
   }
 
   /** Forget a room the user is no longer in; leave it as the current room if it was. */
   leftRoom(room: string): void {
-    this.#dropRoom(room);
-  }
-
-  #dropRoom(room: string): void {
     const info = this.rooms.get(room);
     if (info) info.role = null;
     this.#typing.forgetRoom(room);
     if (this.room !== room) return;
-    if (this.room === room) this.#notifier.stop();
+    this.#notifier.stop();
     this.room = [...this.#memberRooms()][0] ?? null;
     this.#refreshPrompt();
     if (this.room) this.print(showNotice(`now in #${sanitizeText(this.room)}`, this.opts.colors));
@@ -399,6 +357,6 @@ export class ChatSession {
 }
 
 /** The message of an error, for one line on screen. */
-export function errorText(err: unknown): string {
+function errorText(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }

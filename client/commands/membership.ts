@@ -1,0 +1,120 @@
+/**
+ * Membership commands: join, leave, requests, approve, deny, kick, who.
+ */
+import type { ClientMessage } from "../../shared/protocol.ts";
+import { whoJson } from "../json.ts";
+import { renderTable, renderWho } from "../render.ts";
+import type { Command } from "./types.ts";
+import { expectReply, request, roomArg, userArg } from "./util.ts";
+
+/** `join <room>`. */
+export const join: Command = {
+  name: "join",
+  usage: "join <room>",
+  summary: "join a room, or ask to join a closed one",
+  options: {},
+  minArgs: 1,
+  maxArgs: 1,
+  async run(ctx, { positionals }) {
+    const reply = expectReply(
+      await request(ctx, { type: "join", room: roomArg(positionals[0]) }),
+      "joined",
+    );
+    if (ctx.json) ctx.io.json({ room: reply.room, status: reply.status });
+    else if (reply.status === "joined") ctx.io.out(`joined #${reply.room}`);
+    else ctx.io.out(`asked to join #${reply.room}; its admin decides (see \`chat listen\`)`);
+    return 0;
+  },
+};
+
+/** `leave <room>`. */
+export const leave: Command = {
+  name: "leave",
+  usage: "leave <room>",
+  summary: "leave a room",
+  options: {},
+  minArgs: 1,
+  maxArgs: 1,
+  async run(ctx, { positionals }) {
+    const room = roomArg(positionals[0]);
+    expectReply(await request(ctx, { type: "leave", room }), "ok");
+    if (ctx.json) ctx.io.json({ room, status: "left" });
+    else ctx.io.out(`left #${room}`);
+    return 0;
+  },
+};
+
+/** `requests [<room>]`: pending join requests in the caller's rooms. */
+export const requests: Command = {
+  name: "requests",
+  usage: "requests [<room>]",
+  summary: "pending join requests in rooms you administer",
+  options: {},
+  minArgs: 0,
+  maxArgs: 1,
+  async run(ctx, { positionals }) {
+    const msg: ClientMessage = positionals[0]
+      ? { type: "requests", room: roomArg(positionals[0]) }
+      : { type: "requests" };
+    const reply = expectReply(await request(ctx, msg), "requests");
+    if (ctx.json) {
+      for (const r of reply.requests) ctx.io.json({ room: r.room, user: r.user });
+    } else if (reply.requests.length === 0) {
+      ctx.io.out("no pending requests");
+    } else {
+      const rows = reply.requests.map((r) => [`#${r.room}`, r.user]);
+      ctx.io.out(renderTable(["ROOM", "USER"], rows, ctx.io.colors));
+    }
+    return 0;
+  },
+};
+
+function decision(name: "approve" | "deny" | "kick", summary: string, done: string): Command {
+  return {
+    name,
+    usage: `${name} <room> <user>`,
+    summary,
+    options: {},
+    minArgs: 2,
+    maxArgs: 2,
+    async run(ctx, { positionals }) {
+      const room = roomArg(positionals[0]);
+      const user = userArg(positionals[1]);
+      expectReply(await request(ctx, { type: name, room, user }), "ok");
+      const status = { approve: "approved", deny: "denied", kick: "kicked" }[name];
+      if (ctx.json) ctx.io.json({ room, user, status });
+      else ctx.io.out(done.replace("USER", user).replace("ROOM", `#${room}`));
+      return 0;
+    },
+  };
+}
+
+/** `approve <room> <user>`. */
+export const approve = decision(
+  "approve",
+  "let a user into a closed room",
+  "approved USER in ROOM",
+);
+/** `deny <room> <user>`. */
+export const deny = decision("deny", "refuse a join request", "denied USER's request to join ROOM");
+/** `kick <room> <user>`. */
+export const kick = decision("kick", "remove a member from a room", "kicked USER from ROOM");
+
+/** `who [<room>]`: members with status and typing. */
+export const who: Command = {
+  name: "who",
+  usage: "who [<room>]",
+  summary: "who is there: a room's members, or everyone you share a room with",
+  options: {},
+  minArgs: 0,
+  maxArgs: 1,
+  async run(ctx, { positionals }) {
+    const msg: ClientMessage = positionals[0]
+      ? { type: "who", room: roomArg(positionals[0]) }
+      : { type: "who" };
+    const reply = expectReply(await request(ctx, msg), "who");
+    if (ctx.json) for (const user of reply.users) ctx.io.json(whoJson(user));
+    else ctx.io.out(renderWho(reply.users, ctx.io.colors));
+    return 0;
+  },
+};

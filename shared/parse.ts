@@ -1,0 +1,256 @@
+/**
+ * The parsers of wire frames: every client frame validated field by field on the server,
+ * the envelope and the fields the client relies on checked on the client.
+ */
+import {
+  type ClientMessage,
+  type ClientMessageType,
+  type ClientMode,
+  LIMITS,
+  type ServerMessage,
+  type ServerMessageType,
+} from "./protocol.ts";
+
+/** Thrown by the parsers: the frame is malformed. */
+export class ProtocolError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "ProtocolError";
+  }
+}
+
+type Obj = Record<string, unknown>;
+
+function isObject(value: unknown): value is Obj {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function str(obj: Obj, key: string, max: number): string {
+  const value = obj[key];
+  if (typeof value !== "string") throw new ProtocolError(`'${key}' must be a string`);
+  if (value.length > max) throw new ProtocolError(`'${key}' is longer than ${max} characters`);
+  return value;
+}
+
+function optStr(obj: Obj, key: string, max: number): string | undefined {
+  return obj[key] === undefined ? undefined : str(obj, key, max);
+}
+
+function optBool(obj: Obj, key: string): boolean | undefined {
+  const value = obj[key];
+  if (value === undefined) return undefined;
+  if (typeof value !== "boolean") throw new ProtocolError(`'${key}' must be true or false`);
+  return value;
+}
+
+function bool(obj: Obj, key: string): boolean {
+  const value = optBool(obj, key);
+  if (value === undefined) throw new ProtocolError(`'${key}' is required`);
+  return value;
+}
+
+function optInt(obj: Obj, key: string, min: number, max: number): number | undefined {
+  const value = obj[key];
+  if (value === undefined) return undefined;
+  if (typeof value !== "number" || !Number.isInteger(value) || value < min || value > max) {
+    throw new ProtocolError(`'${key}' must be an integer from ${min} to ${max}`);
+  }
+  return value;
+}
+
+function optMode(obj: Obj): ClientMode | undefined {
+  const value = obj.mode;
+  if (value === undefined) return undefined;
+  if (value === "interactive" || value === "listen" || value === "oneshot") return value;
+  throw new ProtocolError("'mode' must be interactive, listen or oneshot");
+}
+
+// Names are only checked for type and length here; the server normalises and validates them
+// so that the error says which name is wrong.
+const NAME_FIELD_MAX = 64;
+
+/**
+ * Parse and validate one client frame. Throws ProtocolError for anything malformed.
+ * Unknown extra fields are ignored; the result holds only known fields.
+ */
+export function parseClientMessage(raw: string): ClientMessage {
+  let data: unknown;
+  try {
+    data = JSON.parse(raw);
+  } catch {
+    throw new ProtocolError("frame is not valid JSON");
+  }
+  if (!isObject(data)) throw new ProtocolError("frame must be a JSON object");
+  const type = data.type;
+  if (typeof type !== "string") throw new ProtocolError("'type' must be a string");
+  const id = optStr(data, "id", LIMITS.requestIdMax);
+  const msg = parseClientBody(type, data);
+  if (id !== undefined) msg.id = id;
+  return msg;
+}
+
+function parseClientBody(type: string, d: Obj): ClientMessage {
+  const t = type as ClientMessageType;
+  switch (t) {
+    case "register":
+    case "login": {
+      const msg: Extract<ClientMessage, { type: "register" | "login" }> = {
+        type: t,
+        user: str(d, "user", NAME_FIELD_MAX),
+        password: str(d, "password", LIMITS.passwordMax),
+      };
+      const mode = optMode(d);
+      if (mode) msg.mode = mode;
+      return msg;
+    }
+    case "auth": {
+      const msg: Extract<ClientMessage, { type: "auth" }> = {
+        type: t,
+        token: str(d, "token", 256),
+      };
+      const mode = optMode(d);
+      if (mode) msg.mode = mode;
+      return msg;
+    }
+    case "logout":
+    case "rooms":
+    case "activity":
+    case "ping":
+      return { type: t };
+    case "passwd":
+      return {
+        type: t,
+        old: str(d, "old", LIMITS.passwordMax),
+        new: str(d, "new", LIMITS.passwordMax),
+      };
+    case "create":
+    case "edit": {
+      const msg: Extract<ClientMessage, { type: "create" | "edit" }> = {
+        type: t,
+        room: str(d, "room", NAME_FIELD_MAX),
+      };
+      const open = optBool(d, "open");
+      const visible = optBool(d, "visible");
+      const topic = optStr(d, "topic", LIMITS.topicMax * 4);
+      if (open !== undefined) msg.open = open;
+      if (visible !== undefined) msg.visible = visible;
+      if (topic !== undefined) msg.topic = topic;
+      return msg;
+    }
+    case "shutdown":
+    case "join":
+    case "leave":
+      return { type: t, room: str(d, "room", NAME_FIELD_MAX) };
+    case "requests": {
+      const room = optStr(d, "room", NAME_FIELD_MAX);
+      return room === undefined ? { type: t } : { type: t, room };
+    }
+    case "approve":
+    case "deny":
+    case "kick":
+      return {
+        type: t,
+        room: str(d, "room", NAME_FIELD_MAX),
+        user: str(d, "user", NAME_FIELD_MAX),
+      };
+    case "send": {
+      const msg: Extract<ClientMessage, { type: "send" }> = {
+        type: t,
+        room: str(d, "room", NAME_FIELD_MAX),
+        text: str(d, "text", LIMITS.textMax * 4),
+      };
+      const clientId = optStr(d, "clientId", LIMITS.clientIdMax);
+      if (clientId !== undefined) msg.clientId = clientId;
+      return msg;
+    }
+    case "dm": {
+      const msg: Extract<ClientMessage, { type: "dm" }> = {
+        type: t,
+        to: str(d, "to", NAME_FIELD_MAX),
+        text: str(d, "text", LIMITS.textMax * 4),
+      };
+      const clientId = optStr(d, "clientId", LIMITS.clientIdMax);
+      if (clientId !== undefined) msg.clientId = clientId;
+      return msg;
+    }
+    case "history":
+      return parseHistory(d);
+    case "who": {
+      const room = optStr(d, "room", NAME_FIELD_MAX);
+      return room === undefined ? { type: t } : { type: t, room };
+    }
+    case "typing":
+      return { type: t, room: str(d, "room", NAME_FIELD_MAX), typing: bool(d, "typing") };
+    default: {
+      // Compile-time check that every ClientMessage type has a case above.
+      const exhaustive: never = t;
+      throw new ProtocolError(`unknown message type '${String(exhaustive).slice(0, 40)}'`);
+    }
+  }
+}
+
+function parseHistory(d: Obj): ClientMessage {
+  const room = optStr(d, "room", NAME_FIELD_MAX);
+  const user = optStr(d, "user", NAME_FIELD_MAX);
+  if ((room === undefined) === (user === undefined)) {
+    throw new ProtocolError("history needs exactly one of 'room' and 'user'");
+  }
+  const msg: Extract<ClientMessage, { type: "history" }> = { type: "history" };
+  if (room !== undefined) msg.room = room;
+  if (user !== undefined) msg.user = user;
+  const limit = optInt(d, "limit", 1, 10_000);
+  const before = optStr(d, "before", 64);
+  const after = optStr(d, "after", 64);
+  if (limit !== undefined) msg.limit = limit;
+  if (before !== undefined) msg.before = before;
+  if (after !== undefined) msg.after = after;
+  return msg;
+}
+
+/**
+ * Parse one server frame on the client. Checks the envelope (an object with a string
+ * `type`) and the fields the client relies on; unknown types are returned as they are
+ * so that newer servers can add events.
+ */
+export function parseServerMessage(
+  raw: string,
+): ServerMessage | { type: string; [key: string]: unknown } {
+  let data: unknown;
+  try {
+    data = JSON.parse(raw);
+  } catch {
+    throw new ProtocolError("frame from server is not valid JSON");
+  }
+  if (!isObject(data) || typeof data.type !== "string") {
+    throw new ProtocolError("frame from server has no 'type'");
+  }
+  const d = data;
+  switch (d.type as ServerMessageType) {
+    case "message":
+      (str(d, "id", 64),
+        str(d, "room", 64),
+        str(d, "from", 64),
+        str(d, "text", 1 << 20),
+        str(d, "ts", 64));
+      break;
+    case "dm":
+      (str(d, "id", 64),
+        str(d, "from", 64),
+        str(d, "to", 64),
+        str(d, "text", 1 << 20),
+        str(d, "ts", 64));
+      break;
+    case "error":
+      (str(d, "code", 64), str(d, "message", 1 << 16));
+      break;
+    case "presence":
+      (str(d, "user", 64), str(d, "status", 16));
+      break;
+    case "typing":
+      (str(d, "room", 64), str(d, "user", 64), bool(d, "typing"));
+      break;
+    default:
+      break;
+  }
+  return d as ServerMessage | { type: string; [key: string]: unknown };
+}
