@@ -144,7 +144,7 @@ export function mergeGlobals(earlier: GlobalOptions, later: GlobalOptions): Glob
 }
 
 /** A positive number of seconds. */
-export function parseSeconds(text: string): number {
+function parseSeconds(text: string): number {
   const n = Number(text);
   if (!Number.isFinite(n) || n <= 0) {
     throw new UsageError(`--timeout must be a positive number of seconds, not '${text}'`);

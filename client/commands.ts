@@ -125,7 +125,7 @@ export function commandList(prefix = "chat "): string {
 }
 
 /** Usage, summary and details of one command. */
-export function commandHelp(command: Command, prefix = "chat "): string {
+function commandHelp(command: Command, prefix = "chat "): string {
   const aliases = command.aliases?.length ? `\nAlias: ${command.aliases.join(", ")}` : "";
   const details = command.details ? `\n\n${command.details}` : "";
   return `usage: ${prefix}${command.usage}\n\n${command.summary}${aliases}${details}`;

@@ -16,7 +16,7 @@ function join(...parts: string[]): string {
 }
 
 /** The server used when nothing else names one. */
-export const DEFAULT_SERVER = "ws://localhost:8765";
+const DEFAULT_SERVER = "ws://localhost:8765";
 
 /** A saved login. */
 export interface SavedSession {
@@ -34,7 +34,7 @@ export interface AuthFile {
 }
 
 /** The name of the login file inside the config folder. */
-export const AUTH_FILE = "auth.json";
+const AUTH_FILE = "auth.json";
 
 /**
  * The config folder: the flag, else CHAT_CONFIG_DIR, else $XDG_CONFIG_HOME/chat, else
@@ -191,7 +191,7 @@ function readAuthForUpdate(configDir: string): AuthFile {
 }
 
 /** Write auth.json atomically: a temp file (mode 0600), fsync, rename. */
-export function writeAuth(configDir: string, auth: AuthFile): void {
+function writeAuth(configDir: string, auth: AuthFile): void {
   const { closeSync, fsyncSync, mkdirSync, openSync, renameSync, writeSync } = fs();
   mkdirSync(configDir, { recursive: true, mode: 0o700 });
   const path = join(configDir, AUTH_FILE);

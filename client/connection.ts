@@ -18,14 +18,6 @@ export type ConnectionState = "connecting" | "open" | "reconnecting" | "closed";
 /** A frame from the server that is not a reply: an event, possibly of a type newer than this client. */
 export type ServerEvent = { type: string; [key: string]: unknown };
 
-/** Narrow an event to a known server message type. */
-export function isEventOf<T extends ServerMessage["type"]>(
-  event: ServerEvent,
-  type: T,
-): event is ServerEvent & Extract<ServerMessage, { type: T }> {
-  return event.type === type;
-}
-
 /** How to open a connection. */
 export interface ConnectionOptions {
   /** A ws:// or wss:// URL. */

@@ -18,10 +18,10 @@ const fs = () => require("node:fs") as typeof import("node:fs");
 /** Standard descriptors. */
 export const STDIN = 0;
 export const STDOUT = 1;
-export const STDERR = 2;
+const STDERR = 2;
 
 /** Write one line, all of it, now; exit quietly when the reader has gone (EPIPE). */
-export function writeLine(fd: number, text: string): void {
+function writeLine(fd: number, text: string): void {
   let bytes = Buffer.from(`${text}\n`);
   while (bytes.length > 0) {
     try {
@@ -139,7 +139,7 @@ export function readCa(path: string | undefined): string | undefined {
 const JSON_UNSAFE_RE = /[\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
 
 /** One JSON line that a terminal displays as it is: the same value as JSON.stringify's. */
-export function safeJson(value: unknown): string {
+function safeJson(value: unknown): string {
   return (JSON.stringify(value) ?? "null").replace(
     JSON_UNSAFE_RE,
     (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, "0")}`,

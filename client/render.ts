@@ -139,7 +139,7 @@ export function renderMessage(m: ChatMessage, c: Colors, withDate = false): stri
 }
 
 /** A direct message: `HH:MM [dm] alice -> bob: text`. */
-export function renderDm(m: DirectMessage, c: Colors, withDate = false): string {
+function renderDm(m: DirectMessage, c: Colors, withDate = false): string {
   const time = formatTime(m.ts, withDate);
   const from = clean(m.from);
   const to = clean(m.to);

@@ -45,7 +45,7 @@ function user(chat: Chat, conn: Conn): string {
 }
 
 /** One handler per client message type; each returns the reply (without `replyTo`). */
-export const HANDLERS = {
+const HANDLERS = {
   register: async (chat, conn, m) => {
     notTwice(conn);
     return session(chat, conn, await chat.accounts.register(conn, m.user, m.password), m);

@@ -132,6 +132,6 @@ export const passwd: Command = {
 };
 
 /** The error for a command that needs a session when there is none. */
-export function notLoggedIn(ctx: CommandContext): ChatError {
+function notLoggedIn(ctx: CommandContext): ChatError {
   return new ChatError("auth_required", `not logged in to ${ctx.server}`);
 }

@@ -24,9 +24,6 @@ export interface Viewpoint {
   colors: Colors;
 }
 
-/** The colour of a user name: the same name always gets the same colour. */
-export const paintUser = colorName;
-
 /** Local time as HH:MM. */
 export const hhmm = (ts: string): string => formatTime(ts);
 
@@ -49,7 +46,7 @@ export function showMessage(msg: ChatMessage, view: Viewpoint): Shown {
   const room = sanitizeText(msg.room);
   const isMention = from !== view.me && mentions(text, view.me);
   const prefix = room === view.room ? "" : `${c.cyan(`#${room}`)} `;
-  const head = `${c.dim(hhmm(msg.ts))} ${prefix}${paintUser(from, c)}: `;
+  const head = `${c.dim(hhmm(msg.ts))} ${prefix}${colorName(from, c)}: `;
   const width = 6 + (room === view.room ? 0 : room.length + 2) + from.length + 2;
   const body = isMention ? c.bold(indent(text, width)) : indent(text, width);
   return { text: head + body, isBell: isMention };
@@ -63,8 +60,8 @@ export function showDm(msg: DirectMessage, view: Viewpoint): Shown {
   const text = sanitizeText(msg.text);
   const isIncoming = from !== view.me;
   const who = isIncoming
-    ? `${paintUser(from, c)} ${c.dim("->")} you`
-    : `you ${c.dim("->")} ${paintUser(to, c)}`;
+    ? `${colorName(from, c)} ${c.dim("->")} you`
+    : `you ${c.dim("->")} ${colorName(to, c)}`;
   const plainWho = isIncoming ? `${from} -> you` : `you -> ${to}`;
   const head = `${c.dim(hhmm(msg.ts))} ${c.magenta("[DM]")} ${who}: `;
   return { text: head + indent(text, 6 + 5 + plainWho.length + 2), isBell: isIncoming };

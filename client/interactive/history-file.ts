@@ -7,7 +7,7 @@ import { homedir } from "node:os";
 import { join } from "node:path";
 
 /** Most history lines kept on disk. */
-export const HISTORY_FILE_MAX = 500;
+const HISTORY_FILE_MAX = 500;
 
 /** The state folder for the given environment. */
 export function stateDir(env: Record<string, string | undefined> = process.env): string {

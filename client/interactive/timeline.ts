@@ -13,7 +13,7 @@ import type {
 // Ids of shown messages remembered to drop duplicates.
 const SEEN_MAX = 10_000;
 /** Messages fetched per history request while catching up. */
-export const CATCH_UP_PAGE = 200;
+const CATCH_UP_PAGE = 200;
 
 /** Where each room and DM conversation stood. */
 export interface Cursors {

@@ -4,7 +4,7 @@
  */
 
 /** How long a typing notice shows without renewal, in ms. */
-export const TYPING_STALE_MS = 8_000;
+const TYPING_STALE_MS = 8_000;
 
 /** Typing users per room. */
 export class TypingBoard {

@@ -6,9 +6,9 @@
  */
 
 /** How often "typing" is renewed at most, in ms (the server forgets it after 6 s). */
-export const TYPING_INTERVAL_MS = 3_000;
+const TYPING_INTERVAL_MS = 3_000;
 /** How often keystrokes are reported as activity at most, in ms. */
-export const ACTIVITY_INTERVAL_MS = 10_000;
+const ACTIVITY_INTERVAL_MS = 10_000;
 
 /** Where the notices go. */
 export interface TypingSink {

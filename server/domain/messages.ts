@@ -13,7 +13,7 @@ import { roomTopic, userTopic } from "./types.ts";
 import type { Deps } from "./types.ts";
 
 /** Sanitise and trim a message text; bad_request unless 1-4000 characters remain. */
-export function cleanText(text: string): string {
+function cleanText(text: string): string {
   const clean = sanitizeText(text).trim();
   if (clean.length === 0) throw new ChatError("bad_request", "message text is empty");
   if (clean.length > LIMITS.textMax) {
@@ -23,12 +23,12 @@ export function cleanText(text: string): string {
 }
 
 /** A stored room message as sent on the wire. */
-export function toChatMessage(m: StoredMessage): ChatMessage {
+function toChatMessage(m: StoredMessage): ChatMessage {
   return { id: m.id, room: m.room ?? "", from: m.from, text: m.text, ts: m.ts };
 }
 
 /** A stored DM as sent on the wire. */
-export function toDirectMessage(m: StoredMessage): DirectMessage {
+function toDirectMessage(m: StoredMessage): DirectMessage {
   return { id: m.id, from: m.from, to: m.to ?? "", text: m.text, ts: m.ts };
 }
 

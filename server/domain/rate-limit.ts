@@ -71,7 +71,7 @@ export class RateLimiter {
 }
 
 /** The server's limits (SPEC 2.5). */
-export const RATE_LIMITS = {
+const RATE_LIMITS = {
   messages: { burst: 20, perSecond: 10 },
   failedLogins: { burst: 5, perSecond: 0.1 },
   registrations: { burst: 10, perSecond: 0.1 },

@@ -15,7 +15,7 @@ export function roomName(raw: string): string {
 }
 
 /** The not_found error for a room, identical for a missing room and a hidden one. */
-export function noSuchRoom(name: string): ChatError {
+function noSuchRoom(name: string): ChatError {
   return new ChatError("not_found", `no such room '${name}'`);
 }
 

@@ -74,7 +74,7 @@ export class ChatState {
 const EMPTY: ReadonlySet<string> = new Set();
 
 /** A stored room as a RoomState. */
-export function fromRecord(r: RoomRecord): RoomState {
+function fromRecord(r: RoomRecord): RoomState {
   return { ...r, members: new Set(r.members), pending: new Set(r.pending) };
 }
 
@@ -89,7 +89,7 @@ export function toRecord(r: RoomState): RoomRecord {
 }
 
 /** The caller's role in a room. */
-export function roleOf(room: RoomState, user: string | null): Role {
+function roleOf(room: RoomState, user: string | null): Role {
   if (user === null) return null;
   if (room.admin === user && room.members.has(user)) return "admin";
   if (room.members.has(user)) return "member";

@@ -1,7 +1,7 @@
 import type { Clock, TimerHandle } from "./types.ts";
 
 /** How long a "typing" notice lasts without renewal. */
-export const TYPING_TTL_MS = 6000;
+const TYPING_TTL_MS = 6000;
 
 interface Entry {
   connId: string;

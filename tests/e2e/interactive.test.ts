@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { chat as runChat } from "../cli/helpers.ts";
 import { startServer, type TestServer, tempDir } from "../helpers/server.ts";
 import { count, hasTmux, Tmux } from "./tmux.ts";
@@ -8,7 +8,6 @@ import { count, hasTmux, Tmux } from "./tmux.ts";
 setDefaultTimeout(30_000);
 
 // Two people chat in real terminals (tmux) through the interactive client.
-const ROOT = resolve(import.meta.dir, "../..");
 const PASSWORD = "correct-horse";
 const tmux = new Tmux();
 let server: TestServer;

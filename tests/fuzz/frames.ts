@@ -50,7 +50,7 @@ interface Shape {
 }
 
 /** Every client frame type with its fields; used both to build frames and to check parses. */
-export const SHAPES: Record<ClientMessageType, Shape> = {
+const SHAPES: Record<ClientMessageType, Shape> = {
   register: { required: { user: "user", password: "password" }, optional: { mode: "mode" } },
   login: { required: { user: "user", password: "password" }, optional: { mode: "mode" } },
   auth: { required: { token: "token" }, optional: { mode: "mode" } },

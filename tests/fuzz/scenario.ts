@@ -77,7 +77,7 @@ const ROLE_MODE: Record<FuzzRole, string> = {
 };
 
 /** Open a connection playing `role`. */
-export async function connectAs(url: string, role: FuzzRole): Promise<Wire> {
+async function connectAs(url: string, role: FuzzRole): Promise<Wire> {
   const user = ROLE_USER[role];
   return user === null ? Wire.open(url) : loggedIn(url, user, ROLE_MODE[role]);
 }
