@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { statSync } from "node:fs";
 import { join } from "node:path";
-import { startServer, type TestServer, tempDir } from "../helpers/server.ts";
+import { restartServer, startServer, type TestServer, tempDir } from "../helpers/server.ts";
 import { chat, jsonLines, PASSWORD, registerUser, uniqueName, User } from "./helpers.ts";
 
 // This file starts real servers and processes: 5 s per test is too tight on a busy machine.
@@ -250,7 +250,7 @@ describe("A server restart", () => {
     try {
       const alice = await registerUser(own.url, "rs");
       await own.stop();
-      const again = await startServer({ dataDir: own.dataDir, args: ["--port", String(own.port)] });
+      const again = await restartServer(own);
       try {
         expect(await alice.ok(["whoami"])).toBe(`${alice.name}\n`);
       } finally {

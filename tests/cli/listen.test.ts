@@ -7,7 +7,7 @@ import {
   setDefaultTimeout,
   test,
 } from "bun:test";
-import { startServer, type TestServer } from "../helpers/server.ts";
+import { restartServer, startServer, type TestServer } from "../helpers/server.ts";
 import { authed } from "../helpers/ws-client.ts";
 import {
   jsonLines,
@@ -204,11 +204,7 @@ describe("chat listen across a server restart", () => {
       await own.stop();
       await l.waitUntil(() => l.stderr.includes("reconnecting"), "the reconnecting notice");
       // Restarted on the same port, without the listener: messages it must catch up on.
-      const offline = await startServer({
-        dataDir: own.dataDir,
-        args: ["--port", String(own.port)],
-      });
-      current = offline;
+      current = await restartServer(own);
       await a.ok(["send", room, "missed 1"]);
       await a.ok(["dm", b.name, "missed dm"]);
       await a.ok(["send", room, "missed 2"]);
@@ -244,11 +240,7 @@ describe("chat listen across a server restart, in a room joined while listening"
       await b.ok(["rooms"]);
       await own.stop();
       await l.waitUntil(() => l.stderr.includes("reconnecting"), "the reconnecting notice");
-      const offline = await startServer({
-        dataDir: own.dataDir,
-        args: ["--port", String(own.port)],
-      });
-      current = offline;
+      current = await restartServer(own);
       await a.ok(["send", room, "missed in the new room"]);
       await l.waitUntil(() => l.stderr.includes("reconnected"), "the reconnected notice", 20_000);
       await l.waitForJson((e) => e.text === "missed in the new room", "the missed message");

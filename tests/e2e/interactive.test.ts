@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { join } from "node:path";
 import { chat as runChat } from "../cli/helpers.ts";
-import { startServer, type TestServer, tempDir } from "../helpers/server.ts";
+import { restartServer, startServer, type TestServer, tempDir } from "../helpers/server.ts";
 import { count, hasTmux, Tmux } from "./tmux.ts";
 
 // This file starts real servers and processes: 5 s per test is too tight on a busy machine.
@@ -135,11 +135,11 @@ describe.skipIf(!isTmux)("interactive chat in a terminal", () => {
   });
 
   test("a server restart is survived, and what was missed is shown once", async () => {
-    const { port, dataDir } = server;
+    const stopped = server;
     await server.stop();
     await tmux.waitFor("alice", (s) => /\[reconnecting( in \d+s|\.\.\.)\] #den>$/.test(s));
     await tmux.waitFor("bob", (s) => /\[reconnecting( in \d+s|\.\.\.)\] #den>$/.test(s));
-    server = await startServer({ dataDir, args: ["--port", String(port)] });
+    server = await restartServer(stopped);
     await chat("carol", ["register", "carol", "--password-stdin"], `${PASSWORD}\n${PASSWORD}\n`);
     await chat("carol", ["join", "lobby"]);
     await chat("carol", ["send", "lobby", "posted while you were away"]);

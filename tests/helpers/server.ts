@@ -89,6 +89,11 @@ export async function startServer(opts: StartOptions = {}): Promise<TestServer> 
   };
 }
 
+/** Start a stopped (or killed) server again: the same data folder, on the same port. */
+export function restartServer(stopped: TestServer): Promise<TestServer> {
+  return startServer({ dataDir: stopped.dataDir, args: ["--port", String(stopped.port)] });
+}
+
 async function readStartLine(
   proc: Subprocess<"ignore", "pipe", "inherit" | "ignore">,
 ): Promise<{ scheme: string; host: string; port: number }> {
