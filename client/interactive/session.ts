@@ -1,7 +1,7 @@
 /**
  * The interactive chat session: it owns the chat line, shows what arrives, sends what is
- * typed, keeps the typing indicator and the prompt up to date, and catches up after a
- * reconnect (history `after` the last message seen per room and per DM peer, shown once).
+ * typed, keeps the typing indicator and the prompt up to date, and after a reconnect has
+ * the message feed (message-feed.ts) catch up with what was missed.
  */
 import type {
   ChatMessage,
