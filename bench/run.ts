@@ -1,7 +1,8 @@
 /**
  * The benchmark suite: `bun run bench` (full, a few minutes, writes BENCHMARKS.md) or
  * `bun run bench --quick` (a few seconds; prints the report unless `--out FILE` is given).
- * `--only fanout,latency,connections,storage,startup,oneshot` runs a subset.
+ * `--only fanout,latency,connections,storage,startup,oneshot` runs a subset; `--reps N` sets
+ * the repetitions of every comparison.
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { cpus, release, totalmem } from "node:os";
@@ -84,9 +85,19 @@ const { values } = parseArgs({
     quick: { type: "boolean", default: false },
     out: { type: "string" },
     only: { type: "string" },
+    reps: { type: "string" },
   },
 });
-const params = values.quick ? QUICK : FULL;
+const params: Params = values.quick ? QUICK : FULL;
+if (values.reps !== undefined) {
+  const reps = Number(values.reps);
+  if (!Number.isInteger(reps) || reps < 1) {
+    console.error("--reps takes a whole number of repetitions (1 or more)");
+    process.exit(2);
+  }
+  params.reps = reps;
+  params.fanout.reps = reps;
+}
 const only = new Set(values.only ? values.only.split(",") : SECTIONS);
 const outFile = values.out ?? (values.quick ? null : join(ROOT, "BENCHMARKS.md"));
 
