@@ -2,7 +2,7 @@
  * The benchmark suite: `bun run bench` (full, a few minutes, writes BENCHMARKS.md) or
  * `bun run bench --quick` (a few seconds; prints the report unless `--out FILE` is given).
  * `--only fanout,latency,connections,storage,startup,oneshot` runs a subset; `--reps N` sets
- * the repetitions of every comparison.
+ * the repetitions of the fan-out, latency, connections and storage comparisons.
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { cpus, release, totalmem } from "node:os";
