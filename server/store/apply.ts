@@ -42,9 +42,14 @@ export interface ApplyOptions {
 
 /**
  * Apply one op to `snapshot` in place. Every op is an idempotent upsert: users by name,
- * sessions by token hash, rooms by name, messages by id within their history key, so applying
- * an op twice leaves the same state. A history key keeps only its last `historyLimit` messages.
- * Records are stored by reference: callers that keep mutating an op's objects must copy first.
+ * sessions by token hash, rooms by name, a room's members and requests by user name, messages
+ * by id within their history key, so applying an op twice leaves the same state. A history key
+ * keeps only its last `historyLimit` messages. Records are stored by reference, and `member`
+ * and `pending` ops change a stored room's lists in place: callers that keep using an op's
+ * objects must copy first. Each op costs O(1) on average, whatever the size of the state:
+ * lists are located through an index kept beside them (see `locate`), so a list given to
+ * applyOp must from then on be changed by applyOp only. Removing from a list moves its last
+ * item into the gap, so the order of members, requests and sessions is not kept.
  */
 export function applyOp(
   snapshot: Snapshot,
@@ -54,19 +59,30 @@ export function applyOp(
 ): void {
   switch (op.op) {
     case "user":
-      upsert(snapshot.users, op.user, (u) => u.name === op.user.name);
+      upsert(snapshot.users, op.user, byName);
       return;
     case "session":
-      upsert(snapshot.sessions, op.session, (s) => s.tokenHash === op.session.tokenHash);
+      upsert(snapshot.sessions, op.session, byTokenHash);
       return;
-    case "session_del": {
-      const i = snapshot.sessions.findIndex((s) => s.tokenHash === op.tokenHash);
-      if (i >= 0) snapshot.sessions.splice(i, 1);
+    case "session_del":
+      remove(snapshot.sessions, op.tokenHash, byTokenHash);
+      return;
+    case "room":
+      upsert(snapshot.rooms, op.room, byName);
+      return;
+    case "member":
+    case "pending": {
+      const i = locate(snapshot.rooms, op.room, byName);
+      if (i < 0) return; // rooms are never deleted: nothing in a valid journal comes here
+      const room = snapshot.rooms[i]!;
+      const list = op.op === "member" ? room.members : room.pending;
+      if (op.present) {
+        if (locate(list, op.user, itself) < 0) append(list, op.user, itself);
+      } else {
+        remove(list, op.user, itself);
+      }
       return;
     }
-    case "room":
-      upsert(snapshot.rooms, op.room, (r) => r.name === op.room.name);
-      return;
     case "msg": {
       const list = (snapshot.history[op.key] ??= []);
       const ids = opts.index?.ids(op.key);
@@ -98,8 +114,72 @@ function trimList(list: StoredMessage[], limit: number, ids?: Set<string>): void
   for (const old of list.splice(0, list.length - limit)) ids?.delete(old.id);
 }
 
-function upsert<T>(list: T[], item: T, same: (x: T) => boolean): void {
-  const i = list.findIndex(same);
+const byName = (x: { name: string }): string => x.name;
+const byTokenHash = (x: { tokenHash: string }): string => x.tokenHash;
+const itself = (x: string): string => x;
+
+/** Where each item of a list is, by key, and the list's length when that was true. */
+interface Positions {
+  at: Map<string, number>;
+  length: number;
+}
+
+/** Positions of the lists applyOp has touched; a list that is dropped takes its entry along. */
+const POSITIONS = new WeakMap<unknown[], Positions>();
+
+/**
+ * The positions of `list`, (re)built when missing or plainly out of date (another length). A
+ * list holding one key twice (a hand-edited file) keeps only the last, as upserts would have.
+ */
+function positions<T>(list: T[], keyOf: (x: T) => string): Positions {
+  let p = POSITIONS.get(list);
+  if (p && p.length === list.length) return p;
+  const at = new Map<string, number>();
+  for (let i = 0; i < list.length; i++) at.set(keyOf(list[i]!), i);
+  if (at.size !== list.length) {
+    const kept = list.filter((x, i) => at.get(keyOf(x)) === i);
+    list.length = 0;
+    for (const x of kept) list.push(x);
+    at.clear();
+    for (let i = 0; i < list.length; i++) at.set(keyOf(list[i]!), i);
+  }
+  p = { at, length: list.length };
+  POSITIONS.set(list, p);
+  return p;
+}
+
+/** The index of the item with `key` in `list`, or -1; O(1) on average. */
+function locate<T>(list: T[], key: string, keyOf: (x: T) => string): number {
+  const i = positions(list, keyOf).at.get(key);
+  if (i === undefined) return -1;
+  if (i < list.length && keyOf(list[i]!) === key) return i;
+  POSITIONS.delete(list); // changed behind applyOp's back: start again
+  return positions(list, keyOf).at.get(key) ?? -1;
+}
+
+function append<T>(list: T[], item: T, keyOf: (x: T) => string): void {
+  const p = positions(list, keyOf);
+  p.at.set(keyOf(item), list.length);
+  list.push(item);
+  p.length = list.length;
+}
+
+function upsert<T>(list: T[], item: T, keyOf: (x: T) => string): void {
+  const i = locate(list, keyOf(item), keyOf);
   if (i >= 0) list[i] = item;
-  else list.push(item);
+  else append(list, item, keyOf);
+}
+
+/** Remove the item with `key` (if any) by moving the last item into its place. */
+function remove<T>(list: T[], key: string, keyOf: (x: T) => string): void {
+  const i = locate(list, key, keyOf);
+  if (i < 0) return;
+  const p = positions(list, keyOf);
+  const last = list.pop()!;
+  if (i < list.length) {
+    list[i] = last;
+    p.at.set(keyOf(last), i);
+  }
+  p.at.delete(key);
+  p.length = list.length;
 }

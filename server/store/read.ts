@@ -51,6 +51,8 @@ export async function readDataDir(dir: string, historyLimit: number): Promise<Da
     session: users?.value.journal,
     session_del: users?.value.journal,
     room: rooms?.value.journal,
+    member: rooms?.value.journal,
+    pending: rooms?.value.journal,
     msg: history?.value.journal,
   };
   for (const { offset, op } of journal.entries) {

@@ -4,7 +4,8 @@
  * The domain keeps the live state in memory and describes each change as a StoreOp.
  * A store makes ops durable: `commit` resolves only once they are on disk (fsync'd), and
  * ops committed in the same tick share one write (group commit). Every op is an idempotent
- * upsert, so replaying a journal twice gives the same state.
+ * upsert, so replaying a journal twice gives the same state. The size of an op does not grow
+ * with the state: a join or a kick is a `member` op, not the room with all its members.
  */
 
 /** An account. */
@@ -71,6 +72,10 @@ export type StoreOp =
   | { op: "session"; session: SessionRecord }
   | { op: "session_del"; tokenHash: string }
   | { op: "room"; room: RoomRecord }
+  /** `user` is (present) or is not a member of `room`; a room that does not exist is ignored. */
+  | { op: "member"; room: string; user: string; present: boolean }
+  /** `user` has (present) or has not a pending join request in `room`; likewise. */
+  | { op: "pending"; room: string; user: string; present: boolean }
   | { op: "msg"; key: string; message: StoredMessage };
 
 /** Where the domain's state lives between restarts. */

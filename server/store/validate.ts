@@ -116,6 +116,9 @@ export function isStoreOp(x: unknown): x is StoreOp {
       return typeof x.tokenHash === "string";
     case "room":
       return isRoom(x.room);
+    case "member":
+    case "pending":
+      return hasStrings(x, "room", "user") && typeof x.present === "boolean";
     case "msg":
       return typeof x.key === "string" && isMessage(x.message);
     default:
