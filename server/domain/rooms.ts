@@ -7,6 +7,7 @@ import type { KeyedQueue } from "./serial.ts";
 import { roomLock, userLock } from "./serial.ts";
 import { copyRoom, roomInfo, toRecord } from "./state.ts";
 import type { RoomState } from "./state.ts";
+import type { StoreOp } from "../store/store.ts";
 import type { Typing } from "./typing.ts";
 import { roomTopic, userTopic } from "./types.ts";
 import type { Deps } from "./types.ts";
@@ -128,10 +129,9 @@ export class Rooms {
         await this.#addMember(old, user);
         return "joined";
       }
-      const room = copyRoom(old);
-      room.pending.add(user);
-      await this.#put(room);
-      this.#d.publisher.publish(userTopic(room.admin), { type: "join_request", room: name, user });
+      await this.#d.store.commit([pendingOp(name, user, true)]);
+      this.#d.state.setPending(old, user, true);
+      this.#d.publisher.publish(userTopic(old.admin), { type: "join_request", room: name, user });
       return "pending";
     });
   }
@@ -142,9 +142,9 @@ export class Rooms {
     return this.#queue.run([roomLock(name)], async () => {
       const found = this.#d.state.rooms.get(name);
       if (found && !found.shutDown && found.pending.has(user)) {
-        const room = copyRoom(found);
-        room.pending.delete(user);
-        return this.#put(room);
+        await this.#d.store.commit([pendingOp(name, user, false)]);
+        this.#d.state.setPending(found, user, false);
+        return;
       }
       const room = seeRoom(this.#d.state, name, user);
       if (room.shutDown) throw shutDown(name);
@@ -172,14 +172,11 @@ export class Rooms {
     const name = roomName(raw);
     const targetLock = userLock(normalizeUserName(rawTarget) ?? "");
     return this.#queue.run([roomLock(name), targetLock], async () => {
-      const old = adminRoom(this.#d.state, name, user, isApproved ? "approve" : "deny");
+      const room = adminRoom(this.#d.state, name, user, isApproved ? "approve" : "deny");
       const target = userName(rawTarget);
-      if (!old.pending.has(target)) {
+      if (!room.pending.has(target)) {
         throw new ChatError("not_found", `no pending request from '${target}' in '${name}'`);
       }
-      const room = copyRoom(old);
-      room.pending.delete(target);
-      if (isApproved) room.members.add(target);
       const decision = { type: "join_decision", room: name, approved: isApproved } as const;
       // A requester with no live connection hears the decision on next connect.
       const record = this.#d.state.users.get(target);
@@ -188,10 +185,12 @@ export class Rooms {
           ? { ...record, notices: [...record.notices, decision] }
           : null;
       await this.#d.store.commit([
-        { op: "room", room: toRecord(room) },
+        pendingOp(name, target, false),
+        ...(isApproved ? [memberOp(name, target, true)] : []),
         ...(queued ? [{ op: "user", user: queued } as const] : []),
       ]);
-      this.#d.state.putRoom(room);
+      this.#d.state.setPending(room, target, false);
+      if (isApproved) this.#d.state.setMember(room, target, true);
       if (queued) this.#d.state.users.set(target, queued);
       if (isApproved) this.#subscribeMember(room, target);
       this.#d.publisher.publish(userTopic(target), decision);
@@ -212,10 +211,9 @@ export class Rooms {
     });
   }
 
-  async #addMember(old: RoomState, user: string): Promise<void> {
-    const room = copyRoom(old);
-    room.members.add(user);
-    await this.#put(room);
+  async #addMember(room: RoomState, user: string): Promise<void> {
+    await this.#d.store.commit([memberOp(room.name, user, true)]);
+    this.#d.state.setMember(room, user, true);
     this.#subscribeMember(room, user);
   }
 
@@ -225,10 +223,9 @@ export class Rooms {
     this.#d.publisher.publish(topic, { type: "member", room: room.name, user, event: "joined" });
   }
 
-  async #removeMember(old: RoomState, user: string, event: "left" | "kicked"): Promise<void> {
-    const room = copyRoom(old);
-    room.members.delete(user);
-    await this.#put(room);
+  async #removeMember(room: RoomState, user: string, event: "left" | "kicked"): Promise<void> {
+    await this.#d.store.commit([memberOp(room.name, user, false)]);
+    this.#d.state.setMember(room, user, false);
     this.#typing.clear(room.name, user);
     const topic = roomTopic(room.name);
     // Published before unsubscribing so that the user's other connections see it too.
@@ -237,8 +234,20 @@ export class Rooms {
   }
 
   // Durable first, then visible: the new version replaces the old only once it is stored.
+  // Membership and requests are stored as one-user ops (memberOp, pendingOp), whose size does
+  // not grow with the room; only create, edit and shutdown store the whole room.
   async #put(room: RoomState): Promise<void> {
     await this.#d.store.commit([{ op: "room", room: toRecord(room) }]);
     this.#d.state.putRoom(room);
   }
+}
+
+/** The store op making `user` a member of `room`, or not. */
+function memberOp(room: string, user: string, present: boolean): StoreOp {
+  return { op: "member", room, user, present };
+}
+
+/** The store op giving `user` a pending request in `room`, or dropping it. */
+function pendingOp(room: string, user: string, present: boolean): StoreOp {
+  return { op: "pending", room, user, present };
 }

@@ -17,8 +17,9 @@ export interface RoomState {
 
 /**
  * The live state of the server, loaded from a snapshot and kept in step with the store. Users
- * and rooms are replaced by new versions, never changed in place, and only once the store has
- * committed the new version: what a client can see is always on disk.
+ * and rooms are replaced by new versions, and a room's members and requests are changed one
+ * user at a time (`setMember`, `setPending`), always only once the store has committed the
+ * change: what a client can see is always on disk.
  */
 export class ChatState {
   readonly users = new Map<string, UserRecord>();
@@ -51,6 +52,19 @@ export class ChatState {
     }
     this.rooms.set(room.name, room);
     if (isLive) for (const m of room.members) this.indexMember(m, room.name, true);
+  }
+
+  /** Make `user` a member of `room` or not, in place (O(1)): the store has it already. */
+  setMember(room: RoomState, user: string, isMember: boolean): void {
+    if (isMember) room.members.add(user);
+    else room.members.delete(user);
+    if (!room.shutDown) this.indexMember(user, room.name, isMember);
+  }
+
+  /** Give `user` a pending request in `room` or drop it, in place (O(1)). */
+  setPending(room: RoomState, user: string, isPending: boolean): void {
+    if (isPending) room.pending.add(user);
+    else room.pending.delete(user);
   }
 
   /** Add or remove `room` from a user's membership index. */
