@@ -1,0 +1,194 @@
+/**
+ * Figures for filling one room: N users register, then each joins the same open room.
+ * Reports the time of the joins, the bytes the server wrote to disk during them (journal and
+ * compactions), the journal's size, the server's peak RSS, and the restart (replay) time.
+ *
+ *   bun scripts/join-bench.ts [--users N] [--concurrency C] [--keep]
+ *
+ * The server runs with CHAT_PASSWORD_COST=low and --no-rate-limit in a temporary data folder.
+ */
+import { existsSync, readFileSync, statSync } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { parseArgs } from "node:util";
+import type { Subprocess } from "bun";
+
+const { values } = parseArgs({
+  options: {
+    users: { type: "string", default: "10000" },
+    concurrency: { type: "string", default: "50" },
+    keep: { type: "boolean", default: false },
+  },
+});
+const USERS = Number(values.users);
+const CONCURRENCY = Number(values.concurrency);
+const ROOT = resolve(import.meta.dir, "..");
+const ROOM = "big";
+
+interface Server {
+  proc: Subprocess<"ignore", "pipe", "ignore">;
+  url: string;
+}
+
+async function start(dir: string): Promise<Server> {
+  const proc = Bun.spawn(
+    [
+      "bun",
+      "server/main.ts",
+      "--host",
+      "127.0.0.1",
+      "--port",
+      "0",
+      "--data",
+      dir,
+      "--no-rate-limit",
+    ],
+    {
+      cwd: ROOT,
+      env: { ...process.env, CHAT_PASSWORD_COST: "low" },
+      stdin: "ignore",
+      stdout: "pipe",
+      stderr: "ignore",
+    },
+  );
+  const reader = proc.stdout.getReader();
+  let text = "";
+  for (;;) {
+    const match = /running at (ws:\/\/\S+)/.exec(text);
+    if (match) {
+      reader.releaseLock();
+      return { proc, url: match[1]! };
+    }
+    const { value, done } = await reader.read();
+    if (done) throw new Error(`server exited before its start line: ${text}`);
+    text += new TextDecoder().decode(value);
+  }
+}
+
+/** Bytes the process has written so far (all files), from /proc. */
+function written(pid: number): number {
+  const m = /^wchar: (\d+)$/m.exec(readFileSync(`/proc/${pid}/io`, "utf8"));
+  return m ? Number(m[1]) : Number.NaN;
+}
+
+/** Peak resident memory of the process so far, in MB. */
+function peakRssMb(pid: number): number {
+  const m = /^VmHWM:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+  return m ? Number(m[1]) / 1024 : Number.NaN;
+}
+
+/** A minimal one-shot client: requests in order, one reply each. */
+class Client {
+  #ws: WebSocket;
+  #waiting: ((frame: Record<string, unknown>) => void)[] = [];
+  #n = 0;
+
+  private constructor(ws: WebSocket) {
+    this.#ws = ws;
+    ws.addEventListener("message", (ev) => {
+      const frame = JSON.parse(String(ev.data)) as Record<string, unknown>;
+      if (frame.type === "welcome" || typeof frame.replyTo === "string") {
+        this.#waiting.shift()?.(frame);
+      }
+    });
+  }
+
+  static async connect(url: string): Promise<Client> {
+    const client = new Client(new WebSocket(url));
+    await client.#reply(); // welcome
+    return client;
+  }
+
+  async call(msg: Record<string, unknown>): Promise<Record<string, unknown>> {
+    const reply = this.#reply();
+    this.#ws.send(JSON.stringify({ ...msg, id: `r${++this.#n}` }));
+    const frame = await reply;
+    if (frame.type === "error") throw new Error(`${String(msg.type)}: ${String(frame.message)}`);
+    return frame;
+  }
+
+  close(): void {
+    this.#ws.close();
+  }
+
+  #reply(): Promise<Record<string, unknown>> {
+    return new Promise((resolve) => this.#waiting.push(resolve));
+  }
+}
+
+/** Run `fn(i)` for i in [0, n) with at most CONCURRENCY at a time. */
+async function pool(n: number, fn: (i: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < n) await fn(next++);
+  };
+  await Promise.all(Array.from({ length: Math.min(CONCURRENCY, n) }, worker));
+}
+
+function journalBytes(dir: string): number {
+  const path = join(dir, "journal.jsonl");
+  return existsSync(path) ? statSync(path).size : 0;
+}
+
+function mb(bytes: number): string {
+  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}
+
+const dir = await mkdtemp(join(tmpdir(), "join-bench-"));
+try {
+  const server = await start(dir);
+  const pid = server.proc.pid;
+  const admin = await Client.connect(server.url);
+  await admin.call({ type: "register", user: "admin", password: "password1" });
+  await admin.call({ type: "create", room: ROOM });
+
+  const clients: Client[] = new Array(USERS);
+  let t = performance.now();
+  await pool(USERS, async (i) => {
+    const c = await Client.connect(server.url);
+    await c.call({ type: "register", user: `u${i}`, password: "password1" });
+    clients[i] = c;
+  });
+  console.log(`registered ${USERS} users in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+
+  const before = written(pid);
+  const journalBefore = journalBytes(dir);
+  t = performance.now();
+  await pool(USERS, async (i) => {
+    await clients[i]!.call({ type: "join", room: ROOM });
+  });
+  const joinSeconds = (performance.now() - t) / 1000;
+  const wrote = written(pid) - before;
+  const journalAfter = journalBytes(dir);
+  const rss = peakRssMb(pid);
+  for (const c of clients) c.close();
+  admin.close();
+
+  console.log(
+    `${USERS} joins: ${joinSeconds.toFixed(2)} s (${Math.round(USERS / joinSeconds)}/s), ` +
+      `written ${mb(wrote)} (${Math.round(wrote / USERS)} B/join), ` +
+      `journal ${mb(journalBefore)} -> ${mb(journalAfter)}, peak RSS ${rss.toFixed(0)} MB`,
+  );
+
+  // Replay after a kill (journal only), then load after a clean stop (snapshot files).
+  server.proc.kill("SIGKILL");
+  await server.proc.exited;
+  for (const how of ["after kill -9", "after clean stop"]) {
+    t = performance.now();
+    const again = await start(dir);
+    const startSeconds = (performance.now() - t) / 1000;
+    const c = await Client.connect(again.url);
+    await c.call({ type: "login", user: "admin", password: "password1" });
+    const who = await c.call({ type: "who", room: ROOM });
+    const members = (who.users as unknown[]).length;
+    c.close();
+    console.log(`restart ${how}: ${startSeconds.toFixed(2)} s, ${members} members`);
+    if (members !== USERS + 1) throw new Error(`expected ${USERS + 1} members, got ${members}`);
+    again.proc.kill("SIGTERM");
+    await again.proc.exited;
+  }
+} finally {
+  if (values.keep) console.log(`data kept in ${dir}`);
+  else await rm(dir, { recursive: true, force: true });
+}
