@@ -104,10 +104,7 @@ const HANDLERS = {
     await chat.rooms.kick(user(chat, conn), m.room, m.user);
     return { type: "ok" };
   },
-  send: async (chat, conn, m) => ({
-    type: "sent",
-    message: await chat.messages.send(user(chat, conn), m.room, m.text, m.clientId),
-  }),
+  send: (chat, conn, m) => chat.messages.send(user(chat, conn), m.room, m.text, m.clientId),
   dm: async (chat, conn, m) => ({
     type: "dm_sent",
     message: await chat.messages.dm(user(chat, conn), m.to, m.text, m.clientId),

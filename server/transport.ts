@@ -121,27 +121,57 @@ export function startTransport(opts: TransportOptions): Transport {
     ws.close(CLOSE_CODES.flood, "too many frames");
   };
 
-  const run = async (ws: Socket, msg: ClientMessage): Promise<void> => {
-    const conn = ws.data.conn!;
-    inFlight++;
+  const logAfterReply = (conn: WsConn, err: unknown): void => {
+    // The request was answered already; what follows it is best effort and retried next time.
+    log.error("after_reply", {
+      conn: conn.id,
+      error: err instanceof Error ? err.stack : String(err),
+    });
+  };
+
+  // Answer a request (its reply, or the error it threw) and run what follows the reply.
+  const settle = (
+    ws: Socket,
+    conn: WsConn,
+    msg: ClientMessage,
+    isOk: boolean,
+    value: unknown,
+  ): Promise<void> | undefined => {
     try {
-      reply(ws, await dispatch(chat, conn, msg), msg.id);
+      if (isOk) reply(ws, value as ServerMessage, msg.id);
+      else fail(ws, value, msg.id);
     } catch (err) {
-      return fail(ws, err, msg.id);
+      isOk = false;
+      fail(ws, err, msg.id);
     } finally {
       if (--inFlight === 0) onDrained?.();
       // Also after other requests: a logout elsewhere may have unbound this connection.
       if (ws.readyState === 1) setUnauthenticated(ws, conn.user === null);
     }
+    if (!isOk) return;
     try {
-      await afterReply(chat, conn, msg);
+      return afterReply(chat, conn, msg)?.catch((err: unknown) => logAfterReply(conn, err));
     } catch (err) {
-      // The request was answered already; what follows it is best effort and retried next time.
-      log.error("after_reply", {
-        conn: conn.id,
-        error: err instanceof Error ? err.stack : String(err),
-      });
+      logAfterReply(conn, err);
     }
+  };
+
+  // A request answered at once is answered in this turn; one that waits (for the disk, for
+  // password hashing) is answered when its promise settles: one promise per request, no more.
+  const run = (ws: Socket, msg: ClientMessage): Promise<void> | undefined => {
+    const conn = ws.data.conn!;
+    inFlight++;
+    let result: ServerMessage | Promise<ServerMessage>;
+    try {
+      result = dispatch(chat, conn, msg);
+    } catch (err) {
+      return settle(ws, conn, msg, false, err);
+    }
+    if (!(result instanceof Promise)) return settle(ws, conn, msg, true, result);
+    return result.then(
+      (value) => settle(ws, conn, msg, true, value),
+      (err: unknown) => settle(ws, conn, msg, false, err),
+    );
   };
 
   const handle = (ws: Socket, raw: string | Buffer): Promise<void> | undefined => {

@@ -47,25 +47,28 @@ export class Messages {
     this.#queue = queue;
   }
 
-  /** Store a room message, then publish it to the room; resolves with the stored message. */
-  async send(user: string, rawRoom: string, text: string, clientId?: string): Promise<ChatMessage> {
+  /**
+   * Store a room message, then publish it to the room; resolves with the acknowledgement.
+   * A refused send (not a member, bad text, rate limit) throws at once, before anything waits.
+   */
+  send(
+    user: string,
+    rawRoom: string,
+    text: string,
+    clientId?: string,
+  ): Promise<{ type: "sent"; message: ChatMessage }> {
     const room = memberRoom(this.#d.state, rawRoom, user);
     const clean = cleanText(text);
-    const key = roomKey(room.name);
-    const stored = await this.#store({ key, from: user, text: clean, clientId, room: room.name });
-    const m = stored.message;
-    if (stored.isNew) {
-      this.#typing.clear(room.name, user);
-      this.#d.publisher.publish(roomTopic(room.name), {
-        type: "message",
-        id: m.id,
-        room: room.name,
-        from: m.from,
-        text: m.text,
-        ts: m.ts,
-      });
-    }
-    return toChatMessage(m);
+    const name = room.name;
+    const draft: Draft = { key: roomKey(name), from: user, text: clean, clientId, room: name };
+    return this.#store(draft, (m, isNew) => {
+      const message = toChatMessage(m);
+      if (isNew) {
+        this.#typing.clear(name, user);
+        this.#d.publisher.publish(roomTopic(name), { type: "message", ...message });
+      }
+      return { type: "sent", message };
+    });
   }
 
   /** Store a DM, then publish it to both users; queued for a recipient with no live connection. */
@@ -74,10 +77,11 @@ export class Messages {
     if (!this.#d.state.users.has(to)) throw new ChatError("not_found", `no such user '${to}'`);
     const draft: Draft = { key: dmKey(user, to), from: user, text: cleanText(text), clientId, to };
     // The notice for an offline recipient is stored in the same commit as the message.
+    const found = (message: StoredMessage, isNew: boolean) => ({ message, isNew });
     const stored = this.#d.conns.hasLive(to)
-      ? await this.#store(draft)
+      ? await this.#store(draft, found)
       : await this.#queue.run([userLock(to)], () =>
-          this.#store(draft, (m) => this.#queueNotice(to, m)),
+          this.#store(draft, found, (m) => this.#queueNotice(to, m)),
         );
     const dm = toDirectMessage(stored.message);
     if (!stored.isNew) return dm;
@@ -107,18 +111,22 @@ export class Messages {
     return { room: room.name, messages: list.map(toChatMessage) };
   }
 
-  // Commit first, then append to memory: a message exists only once it is durable. `also`
-  // adds ops to the same commit and returns what applies them once it succeeded.
-  async #store(
+  // Commit first, then append to memory: a message exists only once it is durable. `done` runs
+  // once the message is stored (or found stored already, isNew false); its result is what the
+  // promise resolves with. `also` adds ops to the same commit and returns what applies them
+  // once it succeeded. A refusal (rate limit) throws at once.
+  #store<T>(
     draft: Draft,
+    done: (m: StoredMessage, isNew: boolean) => T,
     also?: (m: StoredMessage) => { ops: StoreOp[]; apply: () => void },
-  ): Promise<{ message: StoredMessage; isNew: boolean }> {
+  ): Promise<T> {
     const { key, from, clientId } = draft;
-    if (clientId !== undefined) {
-      const seen = this.#d.state.history.findByClientId(key, from, clientId);
-      if (seen) return { message: seen, isNew: false };
-      const pending = this.#inFlight.get(clientKey(key, from, clientId));
-      if (pending) return { message: await pending, isNew: false };
+    const ck = clientId === undefined ? null : clientKey(key, from, clientId);
+    if (ck !== null) {
+      const seen = this.#d.state.history.findByClientId(key, from, clientId!);
+      if (seen) return Promise.resolve(done(seen, false));
+      const pending = this.#inFlight.get(ck);
+      if (pending) return pending.then((m) => done(m, false));
     }
     this.#d.limits.message(from);
     const message: StoredMessage = {
@@ -133,25 +141,24 @@ export class Messages {
     const extra = also?.(message);
     const ops: StoreOp[] = [{ op: "msg", key, message }];
     if (extra) ops.push(...extra.ops);
-    const commit = this.#d.store.commit(ops).then(
-      () => message,
+    const result = this.#d.store.commit(ops).then(
       () => {
+        if (ck !== null) this.#inFlight.delete(ck);
+        this.#d.state.history.append(key, message);
+        extra?.apply();
+        return done(message, true);
+      },
+      () => {
+        if (ck !== null) this.#inFlight.delete(ck);
         throw new ChatError("internal", "the message could not be stored; it was not sent");
       },
     );
-    if (clientId === undefined) await commit;
-    else {
-      const ck = clientKey(key, from, clientId);
-      this.#inFlight.set(ck, commit);
-      try {
-        await commit;
-      } finally {
-        this.#inFlight.delete(ck);
-      }
+    if (ck !== null) {
+      const stored = result.then(() => message);
+      stored.catch(() => {}); // the sender sees the failure through `result`
+      this.#inFlight.set(ck, stored);
     }
-    this.#d.state.history.append(key, message);
-    extra?.apply();
-    return { message, isNew: true };
+    return result;
   }
 
   // The recipient's record with the DM added to its queued notices (not applied yet).

@@ -21,11 +21,18 @@ export interface JsonFileStoreOptions {
   onCompactError?: (err: Error) => void;
 }
 
-interface Pending {
-  bytes: Buffer;
+/** The commits of one group commit: their journal lines, their ops and one shared promise. */
+interface Batch {
+  text: string;
   ops: StoreOp[];
+  done: Promise<void>;
   resolve: () => void;
   reject: (err: Error) => void;
+}
+
+function newBatch(): Batch {
+  const { promise, resolve, reject } = Promise.withResolvers<void>();
+  return { text: "", ops: [], done: promise, resolve, reject };
 }
 
 /**
@@ -47,7 +54,8 @@ export class JsonFileStore implements Store {
   #journal: Journal | null = null;
   #unlock: (() => Promise<void>) | null = null;
   #opening: Promise<void> | null = null;
-  #queue: Pending[] = [];
+  /** Commits waiting for the next write; null when there are none. */
+  #queue: Batch | null = null;
   #scheduled = false;
   #writing: Promise<void> | null = null;
   /** Serialises journal appends, state changes and rotations. */
@@ -73,19 +81,32 @@ export class JsonFileStore implements Store {
     return copyOut(this.#state!, this.#historyLimit);
   }
 
-  /** Append the ops to the journal; resolves once they are fsync'd. */
-  async commit(ops: StoreOp[]): Promise<void> {
-    if (this.#closing) throw new Error("the store is closed");
-    if (ops.length === 0) return;
+  /**
+   * Append the ops to the journal; resolves once they are fsync'd. Every commit of one group
+   * commit gets the same promise (one per batch, not one per commit).
+   */
+  commit(ops: StoreOp[]): Promise<void> {
+    if (this.#closing) return Promise.reject(new Error("the store is closed"));
+    if (ops.length === 0) return Promise.resolve();
     // Serialise now: the caller may change its objects after this call.
-    const bytes = Buffer.from(ops.map((op) => `${JSON.stringify(op)}\n`).join(""));
+    let text = "";
+    try {
+      for (const op of ops) text += `${JSON.stringify(op)}\n`;
+    } catch (err) {
+      return Promise.reject(err as Error);
+    }
     const kept = ops.map((op) => (op.op === "msg" ? op : structuredClone(op)));
-    if (!this.#state) await this.#open();
-    if (this.#closing) throw new Error("the store is closed");
-    return new Promise((resolve, reject) => {
-      this.#queue.push({ bytes, ops: kept, resolve, reject });
-      this.#schedule();
-    });
+    if (!this.#state) return this.#open().then(() => this.#enqueue(text, kept));
+    return this.#enqueue(text, kept);
+  }
+
+  #enqueue(text: string, ops: StoreOp[]): Promise<void> {
+    if (this.#closing) return Promise.reject(new Error("the store is closed"));
+    const batch = (this.#queue ??= newBatch());
+    batch.text += text;
+    for (const op of ops) batch.ops.push(op);
+    this.#schedule();
+    return batch.done;
   }
 
   /** Wait for pending writes, compact into the three files, release the journal. */
@@ -158,28 +179,23 @@ export class JsonFileStore implements Store {
 
   /** Write the queued commits as one batch; commits arriving meanwhile form the next one. */
   #flush(): void {
-    if (this.#writing || this.#queue.length === 0) return;
     const batch = this.#queue;
-    this.#queue = [];
+    if (this.#writing || batch === null) return;
+    this.#queue = null;
     this.#writing = this.#writeBatch(batch).finally(() => {
       this.#writing = null;
       this.#flush();
     });
   }
 
-  async #writeBatch(batch: Pending[]): Promise<void> {
+  async #writeBatch(batch: Batch): Promise<void> {
     const journal = this.#journal!;
-    const bytes = batch.length === 1 ? batch[0]!.bytes : Buffer.concat(batch.map((p) => p.bytes));
+    const bytes = Buffer.from(batch.text);
     try {
       await this.#exclusive(async () => {
         await journal.append(bytes);
-        for (const pending of batch) {
-          for (const op of pending.ops)
-            applyOp(this.#state!, op, this.#historyLimit, {
-              index: this.#index,
-              trimSlack: trimSlack(this.#historyLimit),
-            });
-        }
+        const opts = { index: this.#index, trimSlack: trimSlack(this.#historyLimit) };
+        for (const op of batch.ops) applyOp(this.#state!, op, this.#historyLimit, opts);
       });
     } catch (err) {
       const error = new Error(
@@ -188,10 +204,10 @@ export class JsonFileStore implements Store {
           cause: err,
         },
       );
-      for (const pending of batch) pending.reject(error);
+      batch.reject(error);
       return;
     }
-    for (const pending of batch) pending.resolve();
+    batch.resolve();
     this.#maybeCompact();
   }
 
