@@ -47,6 +47,12 @@ export class BunPublisher implements Publisher {
     this.publishEach([topic], msg);
   }
 
+  /** Publish an already serialised frame, uncompressed. */
+  publishText(topic: string, text: string): void {
+    const server = this.server;
+    if (server !== null && server.publish(topic, text, false) <= 0) this.onBackpressure();
+  }
+
   /** Serialise once, publish once per topic, uncompressed. */
   publishEach(topics: Iterable<string>, msg: ServerMessage): void {
     const server = this.server;

@@ -2,6 +2,7 @@ import type { BunFile, Server } from "bun";
 import { LIMITS, parseClientMessage, PROTOCOL_VERSION, ProtocolError } from "../shared/protocol.ts";
 import type { ClientMessage, ServerMessage } from "../shared/protocol.ts";
 import type { Chat } from "./domain/chat.ts";
+import { SentAck } from "./domain/messages.ts";
 import { ChatError } from "../shared/errors.ts";
 import { RateLimiter } from "./domain/rate-limit.ts";
 import type { Logger } from "./domain/types.ts";
@@ -88,6 +89,7 @@ export function startTransport(opts: TransportOptions): Transport {
 
   // Every reply is a fresh object from its handler, so replyTo is set on it without a copy.
   const reply = (ws: Socket, msg: ServerMessage, id: string | undefined): void => {
+    if (msg instanceof SentAck) return ws.data.conn?.sendText(msg.frame(id));
     if (id !== undefined) (msg as { replyTo?: string }).replyTo = id;
     ws.data.conn?.sendText(JSON.stringify(msg));
   };

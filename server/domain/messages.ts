@@ -32,6 +32,25 @@ function toDirectMessage(m: StoredMessage): DirectMessage {
   return { id: m.id, from: m.from, to: m.to ?? "", text: m.text, ts: m.ts };
 }
 
+/** The `sent` acknowledgement of a room message, with the message's JSON made once. */
+export class SentAck {
+  readonly type = "sent";
+  readonly message: ChatMessage;
+  readonly #json: string;
+
+  /** The acknowledgement of `message`, whose JSON is `json`. */
+  constructor(message: ChatMessage, json: string) {
+    this.message = message;
+    this.#json = json;
+  }
+
+  /** The frame's JSON, answering request `replyTo` when given. */
+  frame(replyTo: string | undefined): string {
+    const head = `{"type":"sent","message":${this.#json}`;
+    return replyTo === undefined ? `${head}}` : `${head},"replyTo":${JSON.stringify(replyTo)}}`;
+  }
+}
+
 /** Room messages, DMs and history (SPEC 2.3). */
 export class Messages {
   #d: Deps;
@@ -51,23 +70,23 @@ export class Messages {
    * Store a room message, then publish it to the room; resolves with the acknowledgement.
    * A refused send (not a member, bad text, rate limit) throws at once, before anything waits.
    */
-  send(
-    user: string,
-    rawRoom: string,
-    text: string,
-    clientId?: string,
-  ): Promise<{ type: "sent"; message: ChatMessage }> {
+  send(user: string, rawRoom: string, text: string, clientId?: string): Promise<SentAck> {
     const room = memberRoom(this.#d.state, rawRoom, user);
     const clean = cleanText(text);
     const name = room.name;
     const draft: Draft = { key: roomKey(name), from: user, text: clean, clientId, room: name };
     return this.#store(draft, (m, isNew) => {
       const message = toChatMessage(m);
+      // Serialised once: the event and the acknowledgement are built around the same JSON.
+      const json = JSON.stringify(message);
       if (isNew) {
         this.#typing.clear(name, user);
-        this.#d.publisher.publish(roomTopic(name), { type: "message", ...message });
+        const publisher = this.#d.publisher;
+        if (publisher.publishText) {
+          publisher.publishText(roomTopic(name), `{"type":"message",${json.slice(1)}`);
+        } else publisher.publish(roomTopic(name), { type: "message", ...message });
       }
-      return { type: "sent", message };
+      return new SentAck(message, json);
     });
   }
 
