@@ -95,16 +95,16 @@ export class JsonFileStore implements Store {
     } catch (err) {
       return Promise.reject(err as Error);
     }
-    const kept = ops.map((op) => (op.op === "msg" ? op : structuredClone(op)));
-    if (!this.#state) return this.#open().then(() => this.#enqueue(text, kept));
-    return this.#enqueue(text, kept);
+    if (this.#state) return this.#enqueue(text, ops);
+    const kept = ops.map(keep); // copied now: the caller may change them while the store opens
+    return this.#open().then(() => this.#enqueue(text, kept));
   }
 
   #enqueue(text: string, ops: StoreOp[]): Promise<void> {
     if (this.#closing) return Promise.reject(new Error("the store is closed"));
     const batch = (this.#queue ??= newBatch());
     batch.text += text;
-    for (const op of ops) batch.ops.push(op);
+    for (const op of ops) batch.ops.push(keep(op));
     this.#schedule();
     return batch.done;
   }
@@ -255,6 +255,11 @@ export class JsonFileStore implements Store {
     this.#snapshotBytes = bytes;
     this.#retryCompactAt = 0;
   }
+}
+
+/** What the store keeps of a committed op: messages by reference (never changed), records copied. */
+function keep(op: StoreOp): StoreOp {
+  return op.op === "msg" ? op : structuredClone(op);
 }
 
 /** history.json, one message per line, in pieces so that the event loop is not held long. */
