@@ -3,7 +3,11 @@
  * Reports the time of the joins, the bytes the server wrote to disk during them (journal and
  * compactions), the journal's size, the server's peak RSS, and the restart (replay) time.
  *
- *   bun scripts/join-bench.ts [--users N] [--concurrency C] [--keep]
+ *   bun scripts/join-bench.ts [--users N] [--concurrency C] [--open] [--keep]
+ *
+ * Each join runs on a fresh one-shot connection (auth with the user's token, join, close), so
+ * at most C connections are open. With --open, every user's connection stays open from
+ * registration on, and each join is also sent to every member already in: N²/2 frames.
  *
  * The server runs with CHAT_PASSWORD_COST=low and --no-rate-limit in a temporary data folder.
  */
@@ -18,6 +22,7 @@ const { values } = parseArgs({
   options: {
     users: { type: "string", default: "10000" },
     concurrency: { type: "string", default: "50" },
+    open: { type: "boolean", default: false },
     keep: { type: "boolean", default: false },
   },
 });
@@ -66,10 +71,14 @@ async function start(dir: string): Promise<Server> {
   }
 }
 
-/** Bytes the process has written so far (all files), from /proc. */
-function written(pid: number): number {
-  const m = /^wchar: (\d+)$/m.exec(readFileSync(`/proc/${pid}/io`, "utf8"));
-  return m ? Number(m[1]) : Number.NaN;
+/**
+ * Bytes the process has written so far, from /proc: `disk` reached the storage layer
+ * (journal, compactions, log; counted per dirtied page), `all` went through write() (sockets too).
+ */
+function written(pid: number): { disk: number; all: number } {
+  const io = readFileSync(`/proc/${pid}/io`, "utf8");
+  const field = (name: string) => Number(new RegExp(`^${name}: (\\d+)$`, "m").exec(io)?.[1]);
+  return { disk: field("write_bytes"), all: field("wchar") };
 }
 
 /** Peak resident memory of the process so far, in MB. */
@@ -126,6 +135,33 @@ async function pool(n: number, fn: (i: number) => Promise<void>): Promise<void> 
   await Promise.all(Array.from({ length: Math.min(CONCURRENCY, n) }, worker));
 }
 
+/**
+ * Bytes appended to the journal while running, by watching its size; a compaction replaces the
+ * file (a new inode), and the new file's size then counts as appended: a close estimate.
+ */
+function watchJournal(dir: string): () => { appended: number; compactions: number } {
+  const path = join(dir, "journal.jsonl");
+  let last = statSync(path);
+  let appended = 0;
+  let compactions = 0;
+  const poll = () => {
+    const now = statSync(path, { throwIfNoEntry: false });
+    if (!now) return;
+    if (now.ino === last.ino) appended += now.size - last.size;
+    else {
+      compactions++;
+      appended += now.size;
+    }
+    last = now;
+  };
+  const timer = setInterval(poll, 5);
+  return () => {
+    clearInterval(timer);
+    poll();
+    return { appended, compactions };
+  };
+}
+
 function journalBytes(dir: string): number {
   const path = join(dir, "journal.jsonl");
   return existsSync(path) ? statSync(path).size : 0;
@@ -144,30 +180,46 @@ try {
   await admin.call({ type: "create", room: ROOM });
 
   const clients: Client[] = new Array(USERS);
+  const tokens: string[] = new Array(USERS);
   let t = performance.now();
   await pool(USERS, async (i) => {
     const c = await Client.connect(server.url);
-    await c.call({ type: "register", user: `u${i}`, password: "password1" });
-    clients[i] = c;
+    const reply = await c.call({ type: "register", user: `u${i}`, password: "password1" });
+    tokens[i] = String(reply.token);
+    if (values.open) clients[i] = c;
+    else c.close();
   });
   console.log(`registered ${USERS} users in ${((performance.now() - t) / 1000).toFixed(1)} s`);
 
   const before = written(pid);
   const journalBefore = journalBytes(dir);
+  const stopWatch = watchJournal(dir);
   t = performance.now();
   await pool(USERS, async (i) => {
-    await clients[i]!.call({ type: "join", room: ROOM });
+    if (values.open) {
+      await clients[i]!.call({ type: "join", room: ROOM });
+      return;
+    }
+    const c = await Client.connect(server.url);
+    await c.call({ type: "auth", token: tokens[i] });
+    await c.call({ type: "join", room: ROOM });
+    c.close();
   });
   const joinSeconds = (performance.now() - t) / 1000;
-  const wrote = written(pid) - before;
+  const { appended, compactions } = stopWatch();
+  const after = written(pid);
+  const disk = after.disk - before.disk;
+  const all = after.all - before.all;
   const journalAfter = journalBytes(dir);
   const rss = peakRssMb(pid);
-  for (const c of clients) c.close();
+  if (values.open) for (const c of clients) c.close();
   admin.close();
 
   console.log(
     `${USERS} joins: ${joinSeconds.toFixed(2)} s (${Math.round(USERS / joinSeconds)}/s), ` +
-      `written ${mb(wrote)} (${Math.round(wrote / USERS)} B/join), ` +
+      `journal appended ~${mb(appended)} (${Math.round(appended / USERS)} B/join, ` +
+      `${compactions} compactions), disk written ${mb(disk)}, ` +
+      `all writes incl. sockets ${mb(all)}, ` +
       `journal ${mb(journalBefore)} -> ${mb(journalAfter)}, peak RSS ${rss.toFixed(0)} MB`,
   );
 
