@@ -87,15 +87,24 @@ describe.skipIf(!mounted)("Server on a full disk", () => {
     const { client: bob, token: bobToken } = await registered(server.url, "bob");
     clients.push(alice, bob);
     await alice.call({ type: "create", room: "lobby" });
+    // A hidden room whose joins and leaves fill the last bytes: each is stored as a journal
+    // line a little shorter than bob's join of "lobby".
+    await alice.call({ type: "create", room: "z", visible: false });
+    const { client: cy } = await registered(server.url, "cy", "oneshot");
+    clients.push(cy);
     const filler = join(mountPoint, "filler2");
     const { bavail, bsize } = statfsSync(mountPoint);
     writeFileSync(filler, Buffer.alloc(Math.max(0, bavail * bsize - 512 * 1024)));
-    // Fill what is left with big messages, then with small ones: a room record is larger.
+    // Fill what is left with big messages, then with small ones, then with shorter changes.
     for (const text of [TEXT, "x"]) {
       for (let i = 0; i < 2000; i++) {
         const reply = await alice.request({ type: "send", room: "lobby", text });
         if (reply.type === "error") break;
       }
+    }
+    for (let i = 0; i < 2000; i++) {
+      const reply = await cy.request({ type: i % 2 ? "leave" : "join", room: "z" });
+      if (reply.type === "error") break;
     }
 
     expect(await bob.request({ type: "join", room: "lobby" })).toMatchObject({ code: "internal" });
