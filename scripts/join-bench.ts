@@ -73,7 +73,7 @@ async function start(dir: string): Promise<Server> {
 
 /**
  * Bytes the process has written so far, from /proc: `disk` reached the storage layer
- * (journal, compactions, log; counted per dirtied page), `all` went through write() (sockets too).
+ * (journal, compactions, log; counted per dirtied page), `all` went through write() calls.
  */
 function written(pid: number): { disk: number; all: number } {
   const io = readFileSync(`/proc/${pid}/io`, "utf8");
@@ -219,7 +219,7 @@ try {
     `${USERS} joins: ${joinSeconds.toFixed(2)} s (${Math.round(USERS / joinSeconds)}/s), ` +
       `journal appended ~${mb(appended)} (${Math.round(appended / USERS)} B/join, ` +
       `${compactions} compactions), disk written ${mb(disk)}, ` +
-      `all writes incl. sockets ${mb(all)}, ` +
+      `write() calls ${mb(all)}, ` +
       `journal ${mb(journalBefore)} -> ${mb(journalAfter)}, peak RSS ${rss.toFixed(0)} MB`,
   );
 
