@@ -86,7 +86,7 @@ export function applyOp(
     case "msg": {
       const list = (snapshot.history[op.key] ??= []);
       const ids = opts.index?.ids(op.key);
-      if (ids ? ids.has(op.message.id) : list.some((m) => m.id === op.message.id)) return;
+      if (ids ? ids.has(op.message.id) : isRepeat(list, op.message.id)) return;
       list.push(op.message);
       ids?.add(op.message.id);
       if (list.length > historyLimit + (opts.trimSlack ?? 0)) trimList(list, historyLimit, ids);
@@ -96,6 +96,28 @@ export function applyOp(
       op satisfies never;
       throw new Error(`unknown store op ${JSON.stringify(op)}`);
   }
+}
+
+/** The greatest id each message list has held (an upper bound once messages are trimmed). */
+const NEWEST = new WeakMap<StoredMessage[], string>();
+
+/**
+ * Whether `list` holds a message with `id`. Ids are time-ordered, so an id greater than any the
+ * list has held (every live commit) is new without a scan; any other id is looked for. Call it
+ * only right before appending the message when it is new.
+ */
+function isRepeat(list: StoredMessage[], id: string): boolean {
+  let newest = NEWEST.get(list);
+  if (newest === undefined) {
+    newest = "";
+    for (const m of list) if (m.id > newest) newest = m.id;
+  }
+  if (id > newest) {
+    NEWEST.set(list, id);
+    return false;
+  }
+  NEWEST.set(list, newest);
+  return list.some((m) => m.id === id);
 }
 
 /** A copy of the last `limit` messages of a list. */

@@ -1,6 +1,6 @@
 import { mkdir, unlink } from "node:fs/promises";
 import { join } from "node:path";
-import { applyOp, HistoryIndex, lastMessages } from "./apply.ts";
+import { applyOp, lastMessages } from "./apply.ts";
 import { lockFile, writeFileAtomic } from "./files.ts";
 import { Journal } from "./journal.ts";
 import { FILES, readDataDir, trimSlack } from "./read.ts";
@@ -50,7 +50,6 @@ export class JsonFileStore implements Store {
   readonly #compactBytes: number;
   readonly #onCompactError: (err: Error) => void;
   #state: Snapshot | null = null;
-  #index = new HistoryIndex();
   #journal: Journal | null = null;
   #unlock: (() => Promise<void>) | null = null;
   #opening: Promise<void> | null = null;
@@ -141,10 +140,7 @@ export class JsonFileStore implements Store {
     await mkdir(this.#dir, { recursive: true, mode: 0o700 });
     const unlock = await lockFile(join(this.#dir, FILES.lock));
     try {
-      const { state, index, journal, snapshotBytes } = await readDataDir(
-        this.#dir,
-        this.#historyLimit,
-      );
+      const { state, journal, snapshotBytes } = await readDataDir(this.#dir, this.#historyLimit);
       // Everything was read and is valid: only now may files be touched.
       this.#journal = await Journal.open(join(this.#dir, FILES.journal), journal);
       for (const name of [FILES.users, FILES.rooms, FILES.history, FILES.journal]) {
@@ -153,7 +149,6 @@ export class JsonFileStore implements Store {
       }
       this.#snapshotBytes = snapshotBytes;
       this.#state = state;
-      this.#index = index;
       this.#unlock = unlock;
     } catch (err) {
       await unlock();
@@ -194,7 +189,9 @@ export class JsonFileStore implements Store {
     try {
       await this.#exclusive(async () => {
         await journal.append(bytes);
-        const opts = { index: this.#index, trimSlack: trimSlack(this.#historyLimit) };
+        // No id index: a live commit's id is new (see isRepeat), and an index of every stored
+        // id would be one more large structure for the garbage collector to walk.
+        const opts = { trimSlack: trimSlack(this.#historyLimit) };
         for (const op of batch.ops) applyOp(this.#state!, op, this.#historyLimit, opts);
       });
     } catch (err) {

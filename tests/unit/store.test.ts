@@ -93,6 +93,14 @@ describe("applyOp with an index and trim slack", () => {
     expect(s.history["room:a"]!.map((m) => m.id)).toEqual(["a", "b", "c"]);
   });
 
+  test("without an index a repeated id is still stored once, also when ids are out of order", () => {
+    const s = emptySnapshot();
+    for (const id of ["b", "d", "a", "d", "b", "a", "e"]) {
+      applyOp(s, { op: "msg", key: "room:a", message: msg(id) }, 10, { trimSlack: 2 });
+    }
+    expect(s.history["room:a"]!.map((m) => m.id)).toEqual(["b", "d", "a", "e"]);
+  });
+
   test("a key grows past the limit by the slack, then is cut back to the limit", () => {
     const s = emptySnapshot();
     const index = new HistoryIndex();
