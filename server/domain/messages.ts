@@ -150,15 +150,7 @@ export class Messages {
       if (pending) return pending.then((m) => done(m, false));
     }
     this.#d.limits.message(from);
-    const message: StoredMessage = {
-      id: this.#d.crypto.newId(),
-      from,
-      text: draft.text,
-      ts: this.#timestamp(),
-    };
-    if (draft.room !== undefined) message.room = draft.room;
-    if (draft.to !== undefined) message.to = draft.to;
-    if (clientId !== undefined) message.clientId = clientId;
+    const message = newMessage(this.#d.crypto.newId(), draft, this.#timestamp());
     const extra = also?.(message);
     const ops: StoreOp[] = [{ op: "msg", key, message }];
     if (extra) ops.push(...extra.ops);
@@ -213,6 +205,23 @@ interface Draft {
   clientId: string | undefined;
   room?: string;
   to?: string;
+}
+
+// A stored message made by one object literal per shape: adding fields one at a time gives
+// the object out-of-line storage, one more allocation per message that history keeps alive.
+function newMessage(id: string, draft: Draft, ts: string): StoredMessage {
+  const { from, text, clientId, room, to } = draft;
+  if (room !== undefined) {
+    return clientId === undefined
+      ? { id, from, text, ts, room }
+      : { id, from, text, ts, room, clientId };
+  }
+  if (to !== undefined) {
+    return clientId === undefined
+      ? { id, from, text, ts, to }
+      : { id, from, text, ts, to, clientId };
+  }
+  return clientId === undefined ? { id, from, text, ts } : { id, from, text, ts, clientId };
 }
 
 function clientKey(key: string, from: string, clientId: string): string {
