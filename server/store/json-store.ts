@@ -259,16 +259,15 @@ function keep(op: StoreOp): StoreOp {
   return op.op === "msg" ? op : structuredClone(op);
 }
 
-/** history.json, one message per line, in pieces so that the event loop is not held long. */
+/** history.json, one history key per line, in pieces so that the event loop is not held long. */
 function* historyChunks(
   history: (readonly [string, StoredMessage[]])[],
   mark: JournalMark,
 ): Generator<string> {
   let chunk = `{"journal":${JSON.stringify(mark)},"history":{`;
   for (const [i, [key, messages]] of history.entries()) {
-    chunk += `${i ? "," : ""}\n${JSON.stringify(key)}:[`;
-    chunk += messages.map((m) => `\n${JSON.stringify(m)}`).join(",");
-    chunk += "]";
+    // One call per key: stringifying message by message and joining costs about twice as much.
+    chunk += `${i ? "," : ""}\n${JSON.stringify(key)}:${JSON.stringify(messages)}`;
     if (chunk.length > CHUNK_BYTES) {
       yield chunk;
       chunk = "";
