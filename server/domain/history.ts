@@ -15,23 +15,33 @@ export class History {
   readonly limit: number;
   #lists = new Map<string, StoredMessage[]>();
   #byClientId = new Map<string, StoredMessage>();
+  readonly #slack: number;
 
   /** Keep at most `limit` messages per key. */
   constructor(limit: number) {
     this.limit = limit;
+    this.#slack = Math.max(16, Math.ceil(limit / 2));
   }
 
-  /** Append a stored message to the end of its key, dropping the oldest past the limit. */
+  /**
+   * Append a stored message to the end of its key; the oldest past the limit leaves the window.
+   * A list keeps up to `slack` messages before its window and drops them all at once, so that an
+   * append costs O(1) on average instead of moving the whole list.
+   */
   append(key: string, message: StoredMessage): void {
     let list = this.#lists.get(key);
     if (!list) this.#lists.set(key, (list = []));
     list.push(message);
     if (message.clientId)
       this.#byClientId.set(clientKey(key, message.from, message.clientId), message);
-    while (list.length > this.limit) {
-      const dropped = list.shift()!;
-      if (dropped.clientId) this.#byClientId.delete(clientKey(key, dropped.from, dropped.clientId));
+    if (list.length <= this.limit) return;
+    // Only read the message leaving the window when some client id is indexed: it was appended
+    // `limit` messages ago, and with many keys it is no longer in the CPU cache.
+    if (this.#byClientId.size > 0) {
+      const left = list[list.length - 1 - this.limit]!;
+      if (left.clientId) this.#byClientId.delete(clientKey(key, left.from, left.clientId));
     }
+    if (list.length >= this.limit + this.#slack) list.splice(0, list.length - this.limit);
   }
 
   /** The message `from` sent to `key` with this client id, while it is in the window. */
@@ -47,10 +57,11 @@ export class History {
   page(key: string, opts: PageOptions = {}): StoredMessage[] {
     const list = this.#lists.get(key) ?? [];
     const limit = Math.min(opts.limit ?? this.limit, this.limit);
-    let start = 0;
+    const first = Math.max(0, list.length - this.limit); // the window: older ones wait to be cut
+    let start = first;
     let end = list.length;
-    if (opts.after !== undefined) start = cut(list, opts.after, true);
-    if (opts.before !== undefined) end = Math.min(end, cut(list, opts.before, false));
+    if (opts.after !== undefined) start = cut(list, first, opts.after, true);
+    if (opts.before !== undefined) end = Math.min(end, cut(list, first, opts.before, false));
     if (end <= start) return [];
     return opts.after !== undefined && opts.before === undefined
       ? list.slice(start, Math.min(end, start + limit))
@@ -62,11 +73,15 @@ function clientKey(key: string, from: string, clientId: string): string {
   return `${key}\u0000${from}\u0000${clientId}`;
 }
 
-// The index just past `id` (after) or at `id` (before); by value when the id is not found.
-function cut(list: StoredMessage[], id: string, isAfter: boolean): number {
-  for (let i = list.length - 1; i >= 0; i--) {
+// The index just past `id` (after) or at `id` (before) in the window starting at `first`; by
+// value when the id is not in it.
+function cut(list: StoredMessage[], first: number, id: string, isAfter: boolean): number {
+  for (let i = list.length - 1; i >= first; i--) {
     if (list[i]!.id === id) return isAfter ? i + 1 : i;
   }
-  const i = list.findIndex((m) => (isAfter ? m.id > id : m.id >= id));
-  return i < 0 ? list.length : i;
+  for (let i = first; i < list.length; i++) {
+    const m = list[i]!;
+    if (isAfter ? m.id > id : m.id >= id) return i;
+  }
+  return list.length;
 }

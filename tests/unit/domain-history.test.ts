@@ -1,0 +1,42 @@
+import { describe, expect, test } from "bun:test";
+import { History } from "../../server/domain/history.ts";
+import type { StoredMessage } from "../../server/store/store.ts";
+
+function msg(n: number, clientId?: string): StoredMessage {
+  const id = `m${String(n).padStart(4, "0")}`;
+  const m: StoredMessage = { id, from: "ann", text: `text ${n}`, ts: "2026-01-01T00:00:00.000Z" };
+  if (clientId !== undefined) m.clientId = clientId;
+  return m;
+}
+
+const ids = (list: StoredMessage[]) => list.map((m) => m.id);
+
+describe("History window", () => {
+  test("only the last `limit` messages are seen, whatever the number appended", () => {
+    const h = new History(3);
+    for (let n = 0; n < 60; n++) {
+      h.append("k", msg(n));
+      const want = [n - 2, n - 1, n].filter((i) => i >= 0).map((i) => msg(i).id);
+      expect(ids(h.page("k"))).toEqual(want);
+    }
+  });
+
+  test("cursors on ids that left the window compare by value", () => {
+    const h = new History(3);
+    for (let n = 0; n < 20; n++) h.append("k", msg(n));
+    expect(ids(h.page("k", { after: msg(15).id }))).toEqual(ids([msg(17), msg(18), msg(19)]));
+    expect(ids(h.page("k", { after: msg(17).id }))).toEqual(ids([msg(18), msg(19)]));
+    expect(ids(h.page("k", { before: msg(16).id }))).toEqual([]);
+    expect(ids(h.page("k", { before: msg(19).id }))).toEqual(ids([msg(17), msg(18)]));
+  });
+
+  test("a client id is found while its message is in the window, and not after", () => {
+    const h = new History(3);
+    h.append("k", msg(0, "c0"));
+    h.append("k", msg(1));
+    h.append("k", msg(2));
+    expect(h.findByClientId("k", "ann", "c0")?.id).toBe(msg(0).id);
+    h.append("k", msg(3));
+    expect(h.findByClientId("k", "ann", "c0")).toBeUndefined();
+  });
+});
