@@ -14,9 +14,9 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { parseArgs } from "node:util";
-import type { Subprocess } from "bun";
+import { startServer } from "../tests/helpers/server.ts";
 
 const { values } = parseArgs({
   options: {
@@ -28,48 +28,7 @@ const { values } = parseArgs({
 });
 const USERS = Number(values.users);
 const CONCURRENCY = Number(values.concurrency);
-const ROOT = resolve(import.meta.dir, "..");
 const ROOM = "big";
-
-interface Server {
-  proc: Subprocess<"ignore", "pipe", "ignore">;
-  url: string;
-}
-
-async function start(dir: string): Promise<Server> {
-  const proc = Bun.spawn(
-    [
-      "bun",
-      "server/main.ts",
-      "--host",
-      "127.0.0.1",
-      "--port",
-      "0",
-      "--data",
-      dir,
-      "--no-rate-limit",
-    ],
-    {
-      cwd: ROOT,
-      env: { ...process.env, CHAT_PASSWORD_COST: "low" },
-      stdin: "ignore",
-      stdout: "pipe",
-      stderr: "ignore",
-    },
-  );
-  const reader = proc.stdout.getReader();
-  let text = "";
-  for (;;) {
-    const match = /running at (ws:\/\/\S+)/.exec(text);
-    if (match) {
-      reader.releaseLock();
-      return { proc, url: match[1]! };
-    }
-    const { value, done } = await reader.read();
-    if (done) throw new Error(`server exited before its start line: ${text}`);
-    text += new TextDecoder().decode(value);
-  }
-}
 
 /**
  * Bytes the process has written so far, from /proc: `disk` reached the storage layer
@@ -173,7 +132,7 @@ function mb(bytes: number): string {
 
 const dir = await mkdtemp(join(tmpdir(), "join-bench-"));
 try {
-  const server = await start(dir);
+  const server = await startServer({ dataDir: dir });
   const pid = server.proc.pid;
   const admin = await Client.connect(server.url);
   await admin.call({ type: "register", user: "admin", password: "password1" });
@@ -224,11 +183,10 @@ try {
   );
 
   // Replay after a kill (journal only), then load after a clean stop (snapshot files).
-  server.proc.kill("SIGKILL");
-  await server.proc.exited;
+  await server.kill();
   for (const how of ["after kill -9", "after clean stop"]) {
     t = performance.now();
-    const again = await start(dir);
+    const again = await startServer({ dataDir: dir });
     const startSeconds = (performance.now() - t) / 1000;
     const c = await Client.connect(again.url);
     await c.call({ type: "login", user: "admin", password: "password1" });
@@ -237,8 +195,7 @@ try {
     c.close();
     console.log(`restart ${how}: ${startSeconds.toFixed(2)} s, ${members} members`);
     if (members !== USERS + 1) throw new Error(`expected ${USERS + 1} members, got ${members}`);
-    again.proc.kill("SIGTERM");
-    await again.proc.exited;
+    await again.stop();
   }
 } finally {
   if (values.keep) console.log(`data kept in ${dir}`);

@@ -34,36 +34,26 @@ export function request(
 /** The password every benchmark account uses. */
 export const BENCH_PASSWORD = "bench-password-1";
 
-/** Register a user on a fresh connection; returns the connection and the session token. */
-export async function registerUser(
+/** Sign in with the benchmark password on a fresh connection (`register` or `login`). */
+async function signIn(
+  type: "register" | "login",
   host: string,
   port: number,
   user: string,
 ): Promise<{ ws: RawWs; token: string }> {
   const ws = await RawWs.connect(host, port);
-  const reply = await request(ws, {
-    type: "register",
-    user,
-    password: BENCH_PASSWORD,
-    mode: "listen",
-  });
+  const reply = await request(ws, { type, user, password: BENCH_PASSWORD, mode: "listen" });
   return { ws, token: String(reply.token) };
 }
 
+/** Register a user on a fresh connection; returns the connection and the session token. */
+export function registerUser(host: string, port: number, user: string) {
+  return signIn("register", host, port, user);
+}
+
 /** Log in (password) on a fresh connection. */
-export async function loginUser(
-  host: string,
-  port: number,
-  user: string,
-): Promise<{ ws: RawWs; token: string }> {
-  const ws = await RawWs.connect(host, port);
-  const reply = await request(ws, {
-    type: "login",
-    user,
-    password: BENCH_PASSWORD,
-    mode: "listen",
-  });
-  return { ws, token: String(reply.token) };
+export function loginUser(host: string, port: number, user: string) {
+  return signIn("login", host, port, user);
 }
 
 /** Authenticate with a token on a fresh connection. */
