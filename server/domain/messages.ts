@@ -83,10 +83,7 @@ export class Messages {
       const json = JSON.stringify(message);
       if (isNew) {
         this.#typing.clear(name, user);
-        const publisher = this.#d.publisher;
-        if (publisher.publishText) {
-          publisher.publishText(roomTopic(name), `{"type":"message",${json.slice(1)}`);
-        } else publisher.publish(roomTopic(name), { type: "message", ...message });
+        this.#d.publisher.publishText(roomTopic(name), `{"type":"message",${json.slice(1)}`);
       }
       return new SentAck(message, json);
     });

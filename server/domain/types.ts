@@ -41,8 +41,8 @@ export interface Publisher {
   publish(topic: string, msg: ServerMessage): void;
   /** Send `msg` to each of `topics` (serialised once for all of them). */
   publishEach(topics: Iterable<string>, msg: ServerMessage): void;
-  /** Send an already serialised frame to every connection subscribed to `topic` (optional). */
-  publishText?(topic: string, text: string): void;
+  /** Send an already serialised frame to every connection subscribed to `topic`. */
+  publishText(topic: string, text: string): void;
 }
 
 /** One client connection as the domain sees it. */

@@ -91,6 +91,11 @@ class FakeHub implements Publisher {
   publishEach(topics: Iterable<string>, msg: ServerMessage): void {
     for (const topic of topics) this.publish(topic, msg);
   }
+
+  // Parsed back, so that the domain tests check the frame the server really sends is valid JSON.
+  publishText(topic: string, text: string): void {
+    this.publish(topic, JSON.parse(text) as ServerMessage);
+  }
 }
 
 /** The domain wired with a fake clock, the in-memory store and fake crypto. */
