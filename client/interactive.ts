@@ -3,17 +3,22 @@
  * there is no saved session, a spinner while connecting, the last room or a room picker,
  * then the readline chat line of ChatSession until the user quits.
  */
-import * as clack from "@clack/prompts";
 import { COMMANDS } from "./commands.ts";
 import { forgetSession, readAuth, resolveServer, saveSession, sessionFor } from "./config.ts";
 import { Connection, type ServerEvent } from "./connection.ts";
 import { ChatError, ConnectionError, describeError, EXIT } from "./errors.ts";
-import { clackDialogs, type Dialogs, type DialogStreams } from "./interactive/dialogs.ts";
+import {
+  clackDialogs,
+  clackScreen,
+  type Dialogs,
+  type DialogStreams,
+  type Screen,
+} from "./interactive/dialogs.ts";
 import { StateStore, stateDir } from "./interactive/history-file.ts";
 import { ChatSession } from "./interactive/session.ts";
 import { makeSlash } from "./interactive/slash.ts";
 import { type Colors, makeColors } from "./render.ts";
-import { normalizeRoomName, sanitizeText, type RoomInfo } from "../shared/protocol.ts";
+import { normalizeRoomName, type RoomInfo } from "../shared/protocol.ts";
 
 /** What client/main.ts passes in. */
 export interface InteractiveOptions {
@@ -35,13 +40,14 @@ export async function runInteractive(opts: InteractiveOptions): Promise<number> 
   const env = opts.env ?? process.env;
   const colors = makeColors(opts.color);
   const dialogs = clackDialogs(streams);
-  const out = streams.output as unknown as import("node:stream").Writable;
-  clack.intro(colors.bold(" chat "), { output: out });
+  // Everything clack shows goes through the Screen and the Dialogs, which make it inert.
+  const out = clackScreen(streams.output);
+  out.intro(colors.bold(" chat "));
   let server: string;
   try {
     server = resolveServer(opts.server, readAuth(opts.configDir));
   } catch (err) {
-    clack.cancel(describeError(err), { output: out });
+    out.cancel(describeError(err));
     return EXIT.usage;
   }
   // `/login` or `/register` as someone else ends a chat to start over with that session.
@@ -72,12 +78,10 @@ async function chat(
   const room = await chooseRoom(conn, state, server, me, dialogs, colors);
   if (room === undefined) {
     conn.close();
-    clack.cancel("bye", { output: out });
+    out.cancel("bye");
     return 0;
   }
-  clack.outro(`logged in as ${colors.bold(me)} on ${server}; /help lists the commands`, {
-    output: out,
-  });
+  out.outro(`logged in as ${colors.bold(me)} on ${server}; /help lists the commands`);
   const session = new ChatSession({
     ...streams,
     conn,
@@ -103,7 +107,7 @@ async function chat(
   return session;
 }
 
-type Out = import("node:stream").Writable;
+type Out = Screen;
 
 /** A connection with the events that arrived before the chat line could show them. */
 interface Started {
@@ -121,12 +125,12 @@ async function connect(
 ): Promise<Started | number> {
   const saved = sessionFor(readAuth(opts.configDir), server);
   let token = env.CHAT_TOKEN || saved?.token || null;
-  const spin = clack.spinner({ output: out });
+  const spin = out.spinner();
   spin.start(`Connecting to ${server}`);
   const fail = (err: unknown) => {
     const [first = "", ...rest] = describeError(err, server).split("\n");
     spin.error(first);
-    clack.cancel(rest.join("\n"), { output: out });
+    out.cancel(rest.join("\n"));
     return err instanceof ConnectionError ? EXIT.connection : EXIT.error;
   };
   let started: Started;
@@ -150,7 +154,7 @@ async function connect(
   const user = await logIn(started.conn, dialogs, out);
   if (user === null) {
     started.conn.close();
-    clack.cancel("not logged in", { output: out });
+    out.cancel("not logged in");
     return EXIT.auth;
   }
   const newToken = started.conn.token;
@@ -195,7 +199,7 @@ async function logIn(conn: Connection, d: Dialogs, out: Out): Promise<string | n
       const again = await d.password("Password again");
       if (again === null) return null;
       if (again !== password) {
-        clack.log.error("the two passwords differ", { output: out });
+        out.error("the two passwords differ");
         continue;
       }
     }
@@ -203,7 +207,7 @@ async function logIn(conn: Connection, d: Dialogs, out: Out): Promise<string | n
       const reply = await conn.request({ type: action, user: user.trim(), password });
       if (reply.type === "session") return reply.user;
     } catch (err) {
-      clack.log.error(describeError(err).replace(/^error: /, ""), { output: out });
+      out.error(describeError(err).replace(/^error: /, ""));
       if (err instanceof ConnectionError) return null;
     }
   }
@@ -228,8 +232,8 @@ async function chooseRoom(
     .sort((a, b) => Number(isMember(b)) - Number(isMember(a)) || b.members - a.members)
     .map((r) => ({
       value: `#${r.name}`,
-      label: `#${sanitizeText(r.name)}`,
-      hint: `${isMember(r) ? r.role : "open"}, ${r.members} ${r.members === 1 ? "member" : "members"}${r.topic ? `: ${sanitizeText(r.topic)}` : ""}`,
+      label: `#${r.name}`,
+      hint: `${isMember(r) ? r.role : "open"}, ${r.members} ${r.members === 1 ? "member" : "members"}${r.topic ? `: ${r.topic}` : ""}`,
     }));
   choices.push({ value: "+new", label: c.dim("create a new room"), hint: "" });
   const picked = await d.select("Which room?", choices);

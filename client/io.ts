@@ -6,12 +6,16 @@
  * `chat send` is allowed. Lines go out with console.log and console.error, which write
  * each line at once (also into a pipe) and lose nothing at exit. A long-running command
  * (`listen`) writes through the descriptor instead, to notice a reader that went away.
+ *
+ * Every write goes through the funnel of terminal-text.ts: what a command prints, and every
+ * diagnostic, is made inert for a terminal here, whatever the command put into it.
  */
 import type { GlobalOptions } from "./args.ts";
 import type { CommandIO, PromptHooks } from "./commands.ts";
 import { CancelledError, UsageError } from "./errors.ts";
 import { cancelOnCtrlD } from "./prompt-cancel.ts";
 import type * as Render from "./render.ts";
+import { jsonLine, toTerminal } from "./terminal-text.ts";
 
 const fs = () => require("node:fs") as typeof import("node:fs");
 
@@ -37,14 +41,14 @@ function writeLine(fd: number, text: string): void {
   }
 }
 
-/** Print one line on stdout (one string argument: console.log applies no formatting). */
+/** Print one line on stdout, made inert (one string argument: console.log does no formatting). */
 export function printLine(text: string): void {
-  console.log(text);
+  console.log(toTerminal(text));
 }
 
-/** Print one line on stderr. */
+/** Print one line on stderr, made inert. */
 export function printError(text: string): void {
-  console.error(text);
+  console.error(toTerminal(text));
 }
 
 let nullDevice: number | undefined;
@@ -77,12 +81,14 @@ export function makeIO(
   let isTTY: boolean | undefined;
   let colors: CommandIO["colors"] | undefined;
   // console.log ignores a closed pipe; a long-running reader must notice it and stop.
-  const out = isLongRunning ? (text: string) => writeLine(STDOUT, text) : printLine;
-  const err = isLongRunning ? (text: string) => writeLine(STDERR, text) : printError;
+  const raw = isLongRunning
+    ? (text: string) => writeLine(STDOUT, text)
+    : (text: string) => console.log(text);
   return {
-    out,
-    json: (obj) => out(safeJson(obj)),
-    err,
+    out: (text) => raw(toTerminal(text)),
+    // jsonLine escapes every control character: the line is inert as it is.
+    json: (obj) => raw(jsonLine(obj)),
+    err: isLongRunning ? (text) => writeLine(STDERR, toTerminal(text)) : printError,
     get colors() {
       if (!colors) {
         // render.ts is loaded only by commands that print for people.
@@ -106,7 +112,7 @@ const TERMINAL_PROMPTS: PromptHooks = {
   async password(message) {
     const clack = await import("@clack/prompts");
     const value = await cancelOnCtrlD(process.stdin, (signal) =>
-      clack.password({ message, mask: "*", signal }),
+      clack.password({ message: toTerminal(message), mask: "*", signal }),
     );
     if (clack.isCancel(value)) throw new CancelledError();
     return value;
@@ -114,7 +120,7 @@ const TERMINAL_PROMPTS: PromptHooks = {
   async confirm(message) {
     const clack = await import("@clack/prompts");
     const value = await cancelOnCtrlD(process.stdin, (signal) =>
-      clack.confirm({ message, initialValue: false, signal }),
+      clack.confirm({ message: toTerminal(message), initialValue: false, signal }),
     );
     if (clack.isCancel(value)) throw new CancelledError();
     return value;
@@ -132,16 +138,4 @@ export function readCa(path: string | undefined): string | undefined {
       "check the path given to --ca or CHAT_CA",
     );
   }
-}
-
-// JSON.stringify leaves DEL, C1 controls (0x9b is an 8-bit CSI) and bidi overrides as they
-// are; they can only occur inside strings, where a \u escape is the same JSON value.
-const JSON_UNSAFE_RE = /[\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
-
-/** One JSON line that a terminal displays as it is: the same value as JSON.stringify's. */
-function safeJson(value: unknown): string {
-  return (JSON.stringify(value) ?? "null").replace(
-    JSON_UNSAFE_RE,
-    (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, "0")}`,
-  );
 }

@@ -1,8 +1,9 @@
 /**
- * Pure functions from server data to the text a user reads or the JSON a script parses.
+ * Pure functions from server data to the text a user reads.
  *
- * The only importer of picocolors. Every string that came over the wire is passed through
- * sanitizeText again here, before it can reach a terminal.
+ * Every string that came over the wire is passed through sanitizeText here as well, so that
+ * widths are measured on what will show; what reaches the terminal is made inert once more
+ * by the funnel (terminal-text.ts), where the colours of these lines become real.
  */
 import {
   type ChatMessage,
@@ -12,72 +13,12 @@ import {
   type WhoEntry,
 } from "../shared/protocol.ts";
 import { stripReply } from "./json.ts";
+import type { Colors } from "./terminal-text.ts";
 
-/** Colour functions (all identity functions when colour is off). */
-export type Colors = ReturnType<typeof import("picocolors").createColors>;
+export { type Colors, makeColors } from "./terminal-text.ts";
 
 /** A frame from the server as seen by the renderer: a known event or a newer one. */
 export type RenderableEvent = { type: string; [key: string]: unknown };
-
-const STYLE_NAMES = [
-  "reset",
-  "bold",
-  "dim",
-  "italic",
-  "underline",
-  "inverse",
-  "hidden",
-  "strikethrough",
-  "black",
-  "red",
-  "green",
-  "yellow",
-  "blue",
-  "magenta",
-  "cyan",
-  "white",
-  "gray",
-  "bgBlack",
-  "bgRed",
-  "bgGreen",
-  "bgYellow",
-  "bgBlue",
-  "bgMagenta",
-  "bgCyan",
-  "bgWhite",
-  "blackBright",
-  "redBright",
-  "greenBright",
-  "yellowBright",
-  "blueBright",
-  "magentaBright",
-  "cyanBright",
-  "whiteBright",
-  "bgBlackBright",
-  "bgRedBright",
-  "bgGreenBright",
-  "bgYellowBright",
-  "bgBlueBright",
-  "bgMagentaBright",
-  "bgCyanBright",
-  "bgWhiteBright",
-] as const;
-
-const PLAIN = Object.fromEntries([
-  ["isColorSupported", false],
-  ...STYLE_NAMES.map((name) => [name, (input: unknown) => String(input ?? "")]),
-]) as Colors;
-
-/**
- * Colour functions, on or off. picocolors' own detection is bypassed (it colours pipes
- * whenever CI is set). It is loaded only when colour is on: loading it touches
- * process.stdout, which costs a one-shot command about 10 ms of start-up.
- */
-export function makeColors(enabled: boolean): Colors {
-  if (!enabled) return PLAIN;
-  const picocolors = require("picocolors") as typeof import("picocolors");
-  return picocolors.createColors(true);
-}
 
 /**
  * Whether to colour: never with --json, --no-color or NO_COLOR; FORCE_COLOR forces it;

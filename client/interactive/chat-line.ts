@@ -2,8 +2,12 @@
  * The chat line: a node:readline prompt that owns the bottom of the terminal. Lines printed
  * with `print` appear above it without disturbing what the user is typing. While a modal
  * dialog runs (`modal`), readline is closed and printed lines wait in a queue.
+ *
+ * Everything it draws (lines and the prompt) passes through the funnel of terminal-text.ts:
+ * what the session shows is made inert for the terminal here, wherever it came from.
  */
 import * as readline from "node:readline";
+import { toTerminal } from "../terminal-text.ts";
 
 /** Streams the chat line reads keys from and draws to (process.stdin/stdout, or test doubles). */
 export interface ChatLineStreams {
@@ -59,7 +63,7 @@ export class ChatLine {
   constructor(opts: ChatLineOptions) {
     this.#opts = opts;
     this.#history = (opts.history ?? []).filter((line) => !this.#isSecret(line));
-    this.#prompt = opts.prompt;
+    this.#prompt = toTerminal(opts.prompt);
     this.#open();
   }
 
@@ -78,9 +82,13 @@ export class ChatLine {
     return this.#rl === null && !this.#ended;
   }
 
-  /** Print text above the prompt; the typed input and cursor stay as they were. */
-  print(text: string): void {
+  /**
+   * Print text above the prompt, made inert; the typed input and cursor stay as they were.
+   * `isBell` rings the terminal bell with it (the one control character let through).
+   */
+  print(raw: string, isBell = false): void {
     if (this.#ended) return;
+    const text = isBell ? `${toTerminal(raw)}\x07` : toTerminal(raw);
     if (!this.#rl) {
       this.#queue.push(text);
       return;
@@ -89,7 +97,8 @@ export class ChatLine {
   }
 
   /** Change the prompt (room, typing users, connection state) without printing a line. */
-  setPrompt(prompt: string): void {
+  setPrompt(raw: string): void {
+    const prompt = toTerminal(raw);
     if (prompt === this.#prompt) return;
     this.#prompt = prompt;
     if (!this.#rl) return;

@@ -1,11 +1,16 @@
 /**
  * Modal dialogs of the interactive client, drawn by @clack/prompts. The session only sees
  * the Dialogs interface (tests pass their own); cancel (Esc, Ctrl-C, Ctrl-D) comes back as
- * null.
+ * null. The only other clack output, the start-up lines, is `clackScreen`'s.
+ *
+ * Every text handed to clack here (messages, labels, hints, values shown for editing) goes
+ * through the funnel of terminal-text.ts first: clack draws with escape codes of its own,
+ * so its output cannot be filtered afterwards.
  */
 import * as clack from "@clack/prompts";
 import type { Readable, Writable } from "node:stream";
 import { cancelOnCtrlD } from "../prompt-cancel.ts";
+import { toTerminal as inert } from "../terminal-text.ts";
 
 /** One choice of a select dialog. */
 export interface Choice<T> {
@@ -46,29 +51,67 @@ export function clackDialogs(streams: DialogStreams): Dialogs {
         clack.text({
           ...io,
           signal,
-          message,
-          placeholder: opts?.placeholder,
-          initialValue: opts?.initial,
+          message: inert(message),
+          placeholder: opts?.placeholder === undefined ? undefined : inert(opts.placeholder),
+          initialValue: opts?.initial === undefined ? undefined : inert(opts.initial),
         }),
       );
     },
     password(message) {
-      return ask<string>((signal) => clack.password({ ...io, signal, message }));
+      return ask<string>((signal) => clack.password({ ...io, signal, message: inert(message) }));
     },
     confirm(message, initial = true) {
       return ask<boolean>((signal) =>
-        clack.confirm({ ...io, signal, message, initialValue: initial }),
+        clack.confirm({ ...io, signal, message: inert(message), initialValue: initial }),
       );
     },
     select<T extends string>(message: string, choices: Choice<T>[]) {
-      const options = choices.map((c) => ({ value: c.value, label: c.label, hint: c.hint }));
+      const options = choices.map((c) => ({
+        value: c.value,
+        label: inert(c.label),
+        hint: c.hint === undefined ? undefined : inert(c.hint),
+      }));
       // clack's option type is conditional on the value type; a string union satisfies it.
       return ask<T>((signal) =>
-        clack.select<T>({ ...io, signal, message, options: options as never }),
+        clack.select<T>({ ...io, signal, message: inert(message), options: options as never }),
       );
     },
     info(message) {
-      clack.log.info(message, { output: io.output });
+      clack.log.info(inert(message), { output: io.output });
+    },
+  };
+}
+
+/** The start-up lines of the interactive mode, drawn by clack around the dialogs. */
+export interface Screen {
+  intro(title: string): void;
+  outro(message: string): void;
+  cancel(message: string): void;
+  error(message: string): void;
+  spinner(): {
+    start(message: string): void;
+    message(text: string): void;
+    stop(message: string): void;
+    error(message: string): void;
+  };
+}
+
+/** The Screen drawn with clack on `output`; every text made inert first. */
+export function clackScreen(output: NodeJS.WritableStream): Screen {
+  const opts = { output: output as unknown as Writable };
+  return {
+    intro: (title) => clack.intro(inert(title), opts),
+    outro: (message) => clack.outro(inert(message), opts),
+    cancel: (message) => clack.cancel(inert(message), opts),
+    error: (message) => clack.log.error(inert(message), opts),
+    spinner() {
+      const spin = clack.spinner(opts);
+      return {
+        start: (message) => spin.start(inert(message)),
+        message: (text) => spin.message(inert(text)),
+        stop: (message) => spin.stop(inert(message)),
+        error: (message) => spin.error(inert(message)),
+      };
     },
   };
 }

@@ -137,7 +137,7 @@ export class ChatSession {
   /** Print a shown line above the prompt (ringing the bell when asked). */
   print(shown: Shown | string): void {
     const item = typeof shown === "string" ? { text: shown, isBell: false } : shown;
-    this.line.print(item.isBell ? `${item.text}\x07` : item.text);
+    this.line.print(item.text, item.isBell);
   }
 
   /** Switch the current room and show its recent messages. */
