@@ -5,6 +5,8 @@
  * reply that echoes the number; everything else is an event. With `reconnect`, a dropped
  * connection is re-dialled with backoff (0.5 s doubling to 30 s, with jitter) and
  * re-authenticated with the session token; requests made meanwhile wait and are sent then.
+ * A re-authentication refused as `rate_limited` waits the `retryAfterMs` it names (bounded,
+ * with jitter) and tries again; only a refused session (`auth_failed`) ends it.
  */
 import type { ClientMessage, ClientMode, ServerMessage } from "../shared/protocol.ts";
 import { ChatError, ConnectionError } from "./errors.ts";
@@ -36,6 +38,23 @@ export interface ConnectionOptions {
 
 const BACKOFF_FIRST_MS = 500;
 const BACKOFF_MAX_MS = 30_000;
+
+// A server asking for a longer wait than this is asked again after this long.
+const RATE_LIMIT_WAIT_MAX_MS = 5 * 60_000;
+
+/**
+ * Delay before re-authenticating after a `rate_limited` refusal: what the server asked
+ * for (bounded), plus up to 25% jitter so that clients refused together do not return
+ * together; never sooner than the first backoff step.
+ */
+export function rateLimitDelay(retryAfterMs: number | undefined, random = Math.random): number {
+  const asked = Number.isFinite(retryAfterMs) ? (retryAfterMs as number) : BACKOFF_FIRST_MS;
+  const base = Math.min(RATE_LIMIT_WAIT_MAX_MS, Math.max(BACKOFF_FIRST_MS, asked));
+  return Math.round(base * (1 + random() * 0.25));
+}
+
+/** Codes that refuse the session itself: trying again with the same token cannot help. */
+const FINAL_AUTH_CODES: ReadonlySet<string> = new Set(["auth_failed", "auth_required"]);
 
 /** Delay before reconnect attempt `attempt` (0-based): doubling, capped, +-25% jitter. */
 export function backoffDelay(attempt: number, random: () => number = Math.random): number {
@@ -273,8 +292,7 @@ export class Connection {
     this.#scheduleReconnect();
   }
 
-  #scheduleReconnect(): void {
-    const delay = backoffDelay(this.#attempt++);
+  #scheduleReconnect(delay = backoffDelay(this.#attempt++)): void {
     this.#nextRetryAt = Date.now() + delay;
     this.#reconnectTimer = setTimeout(() => {
       this.#reconnectTimer = null;
@@ -290,15 +308,18 @@ export class Connection {
       if (this.#token) await this.#authenticate(this.#token);
     } catch (err) {
       if (this.#isClosing) return;
-      if (err instanceof ChatError) {
+      if (err instanceof ChatError && FINAL_AUTH_CODES.has(err.code)) {
         // The session was revoked or expired: retrying cannot help.
         this.#events.broadcast({ type: "error", code: err.code, message: err.message });
         this.close();
         return;
       }
-      this.#ws?.close();
+      // Detached before closing: its close must not count as another drop.
+      const ws = this.#ws;
       this.#ws = null;
-      this.#scheduleReconnect();
+      ws?.close();
+      const isLimited = err instanceof ChatError && err.code === "rate_limited";
+      this.#scheduleReconnect(isLimited ? rateLimitDelay(err.retryAfterMs) : undefined);
       return;
     }
     if (this.#isClosing) return;

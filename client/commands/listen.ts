@@ -4,7 +4,9 @@
  * The connection reconnects by itself. While it is away, and while the starting point of
  * each room is fetched, live events wait in a buffer; after a reconnect the messages
  * missed meanwhile are fetched with `history after` the last one seen, then the buffer is
- * printed. Message ids already printed are never printed again.
+ * printed. Message ids already printed are never printed again. A re-authentication that
+ * is rate limited is tried again by the connection; a session refused or logged out
+ * elsewhere ends `listen` with the auth exit code (4).
  */
 import type { ChatMessage, DirectMessage, ServerMessage } from "../../shared/protocol.ts";
 import type { Connection, ServerEvent } from "../connection.ts";
@@ -171,11 +173,11 @@ class Listener {
 
   #onEvent(event: ServerEvent): void {
     if (event.type === "error") {
-      this.#lastError = new ChatError(
-        event.code === "auth_failed" ? "auth_failed" : "internal",
-        String(event.message),
-      );
+      const isAuth = event.code === "auth_failed" || event.code === "auth_required";
+      this.#lastError = new ChatError(isAuth ? "auth_failed" : "internal", String(event.message));
       this.#ctx.io.err(`error from the server: ${String(event.message)}`);
+      // The session was logged out or revoked elsewhere: this connection hears nothing more.
+      if (event.code === "auth_required") this.#finish(EXIT.auth);
       return;
     }
     this.#followMembership(event);

@@ -286,6 +286,46 @@ describe("Reconnecting", () => {
     expect(seen).toContainEqual({ type: "error", code: "auth_failed", message: "revoked" });
   });
 
+  test("a re-authentication refused as rate_limited waits retryAfterMs and tries again", async () => {
+    const conn = await openWithToken(true);
+    const seen: ServerEvent[] = [];
+    conn.onEvent((e) => seen.push(e));
+    jest.useFakeTimers();
+    latest().drop();
+    jest.advanceTimersByTime(800);
+    latest().accept();
+    await settle();
+    const limited = latest();
+    limited.reply("auth", {
+      type: "error",
+      code: "rate_limited",
+      message: "slow",
+      retryAfterMs: 4000,
+    });
+    await settle();
+    expect(conn.state).toBe("reconnecting");
+    const wait = (conn.nextRetryAt ?? 0) - Date.now();
+    expect(wait).toBeGreaterThanOrEqual(4000);
+    expect(wait).toBeLessThanOrEqual(5000);
+    jest.advanceTimersByTime(3900);
+    expect(latest()).toBe(limited);
+    jest.advanceTimersByTime(1200);
+    expect(latest()).not.toBe(limited);
+    latest().accept();
+    await settle();
+    latest().reply("auth", { type: "session", user: "alice", token: "tok" });
+    await settle();
+    expect(conn.state).toBe("open");
+    expect(seen.filter((e) => e.type === "error")).toEqual([]);
+  });
+
+  test("a server asking to wait for ever is asked again within minutes", async () => {
+    const { rateLimitDelay } = await import("../../client/connection.ts");
+    expect(rateLimitDelay(1e12, () => 1)).toBeLessThanOrEqual(6.25 * 60_000);
+    expect(rateLimitDelay(-5, () => 0)).toBeGreaterThan(0);
+    expect(rateLimitDelay(undefined, () => 0)).toBeGreaterThan(0);
+  });
+
   test("without reconnect, a drop fails waiting requests and closes", async () => {
     const conn = await openWithToken(false);
     const waiting = conn.request({ type: "rooms" });

@@ -1,0 +1,120 @@
+/**
+ * `chat listen` when the server drops it, limits its re-authentication, refuses its session
+ * or logs it out: it waits and tries again when rate limited, and ends with exit 4 only when
+ * the session itself is gone.
+ */
+import { afterEach, describe, expect, setDefaultTimeout, test } from "bun:test";
+import { type FakeServer, fakeServer } from "../helpers/fake-server.ts";
+import { startServer, type TestServer, tempDir } from "../helpers/server.ts";
+import { Listening, registerUser, User } from "./helpers.ts";
+
+// These tests start real processes: 5 s per test is too tight on a busy machine.
+setDefaultTimeout(30_000);
+
+const running: Listening[] = [];
+const servers: FakeServer[] = [];
+let real: TestServer | null = null;
+
+afterEach(async () => {
+  await Promise.all(running.splice(0).map((l) => l.stop("SIGKILL")));
+  for (const s of servers.splice(0)) s.stop();
+  await real?.stop();
+  real = null;
+});
+
+const message = (id: string, text: string) => ({
+  id: `0190a000-0000-7000-8000-00000000000${id}`,
+  room: "lobby",
+  from: "alice",
+  text,
+  ts: new Date().toISOString(),
+});
+
+/**
+ * A server that drops the first connection once listen is ready, answers the next
+ * authentication with `answer`, and, once a session is back, has one new message.
+ */
+function droppingServer(answer: (auths: number) => Record<string, unknown>): {
+  server: FakeServer;
+  auths: () => number;
+} {
+  let auths = 0;
+  let histories = 0;
+  const server = fakeServer("flaky", (msg, conn) => {
+    if (msg.type === "auth") {
+      auths += 1;
+      conn.reply(auths === 1 ? { type: "session", user: "bob", token: "t" } : answer(auths));
+      return;
+    }
+    if (msg.type === "history") {
+      histories += 1;
+      const messages = histories === 1 ? [] : [message("1", "after the restart")];
+      conn.reply({ type: "history", room: "lobby", messages });
+      // The first connection goes away as a restarting server's would.
+      if (histories === 1) setTimeout(() => conn.close(1001, "going away"), 50);
+      return;
+    }
+    conn.reply({ type: "ok" });
+  });
+  servers.push(server);
+  return { server, auths: () => auths };
+}
+
+async function listenTo(url: string, args: string[] = []): Promise<Listening> {
+  const user = new User(url, "bob", tempDir("chat-cfg-"));
+  const l = await user.listen(["lobby", ...args], { CHAT_TOKEN: "t" });
+  running.push(l);
+  return l;
+}
+
+describe("chat listen re-authenticating", () => {
+  test("a rate-limited re-authentication waits retryAfterMs and tries again; the next message arrives", async () => {
+    const { server, auths } = droppingServer((n) =>
+      n === 2
+        ? { type: "error", code: "rate_limited", message: "too many", retryAfterMs: 300 }
+        : { type: "session", user: "bob", token: "t" },
+    );
+    const l = await listenTo(server.url, ["--count", "1"]);
+    expect(await l.proc.exited).toBe(0);
+    expect(l.lines.join("\n")).toContain("after the restart");
+    expect(auths()).toBe(3);
+  });
+
+  test("a refused session on re-authentication is final: exit 4", async () => {
+    const { server, auths } = droppingServer(() => ({
+      type: "error",
+      code: "auth_failed",
+      message: "unknown or expired session",
+    }));
+    const l = await listenTo(server.url);
+    expect(await l.proc.exited).toBe(4);
+    expect(l.stderr).toContain("unknown or expired session");
+    expect(auths()).toBe(2);
+  });
+
+  test("a session logged out elsewhere ends listen with exit 4 (hostile server)", async () => {
+    const server = fakeServer("revoking", (msg, conn) => {
+      if (msg.type === "auth") conn.reply({ type: "session", user: "bob", token: "t" });
+      else if (msg.type === "history") {
+        conn.reply({ type: "history", room: "lobby", messages: [] });
+        const notice = "this session was logged out; log in again\x1b]0;pwned\x07";
+        setTimeout(() => conn.send({ type: "error", code: "auth_required", message: notice }), 50);
+      } else conn.reply({ type: "ok" });
+    });
+    servers.push(server);
+    const l = await listenTo(server.url);
+    expect(await l.proc.exited).toBe(4);
+    expect(l.stderr).toContain("this session was logged out");
+    expect(l.stderr).not.toContain("\x1b");
+  });
+
+  test("`chat logout` of the same session elsewhere ends listen with exit 4 (real server)", async () => {
+    real = await startServer();
+    const alice = await registerUser(real.url, "alice");
+    const l = await alice.listen();
+    running.push(l);
+    await alice.ok(["logout"]);
+    expect(await l.proc.exited).toBe(4);
+    expect(l.stderr).toContain("logged out");
+  });
+});
