@@ -7,12 +7,14 @@ import { ChatState } from "./domain/state.ts";
 import type { Deps, Logger } from "./domain/types.ts";
 import { ConfigError, parseConfig, USAGE } from "./config.ts";
 import type { Config } from "./config.ts";
-import { createLogger } from "./log.ts";
-import { BUN_CRYPTO, bunPasswords, SYSTEM_CLOCK } from "./platform.ts";
+import { createLogger, foldingLogger } from "./log.ts";
+import { BUN_CRYPTO, bunPasswords, cpuCount, SYSTEM_CLOCK } from "./platform.ts";
+import { HashQueue } from "./domain/hash-queue.ts";
 import { JsonFileStore } from "./store/json-store.ts";
 import type { Store } from "./store/store.ts";
 import { BunPublisher } from "./sockets.ts";
 import { startTransport } from "./transport.ts";
+import { VERSION } from "../shared/version.ts";
 import type { Transport } from "./transport.ts";
 
 const STOP_TIMEOUT_MS = 15_000;
@@ -42,7 +44,7 @@ async function main(): Promise<void> {
     process.stderr.write(`error: cannot create data folder ${config.dataDir}: ${String(err)}\n`);
     process.exit(1);
   }
-  const log = createLogger(join(config.dataDir, "server.log"));
+  const log = foldingLogger(createLogger(join(config.dataDir, "server.log")), SYSTEM_CLOCK);
   process.on("unhandledRejection", (err) => {
     log.error("unhandled_rejection", { error: err instanceof Error ? err.stack : String(err) });
   });
@@ -67,13 +69,19 @@ async function main(): Promise<void> {
     store,
     clock: SYSTEM_CLOCK,
     crypto: BUN_CRYPTO,
-    passwords: bunPasswords(config.isPasswordCheap),
+    passwords: new HashQueue(bunPasswords(config.isPasswordCheap), {
+      concurrency: config.hashConcurrency ?? cpuCount(),
+      maxWaiting: config.hashQueue === 0 ? null : config.hashQueue,
+    }),
     publisher,
     log,
-    limits: new RateLimits(SYSTEM_CLOCK, config.isRateLimited),
+    limits: new RateLimits(SYSTEM_CLOCK, config.isRateLimited, config.accountLimits),
     conns: new Connections(),
   };
-  const chat = new Chat(deps, { idleAfterSeconds: config.idleAfterSeconds });
+  const chat = new Chat(deps, {
+    idleAfterSeconds: config.idleAfterSeconds,
+    sessions: { maxPerUser: config.maxSessions, ttlMs: config.sessionTtlDays * 86_400_000 },
+  });
   let transport: Transport;
   try {
     transport = startTransport({
@@ -85,8 +93,17 @@ async function main(): Promise<void> {
       chat,
       publisher,
       log,
-      isFloodGuarded: config.isRateLimited,
-      authDeadlineMs: config.authDeadlineSeconds * 1000,
+      admission: {
+        maxWaitingPerAddress: config.maxUnauthenticatedPerAddress,
+        maxConnectionsPerUser: config.maxConnectionsPerUser,
+        maxConnectionsPerAddress: config.maxConnectionsPerAddress,
+        authDeadlineMs: config.authDeadlineSeconds * 1000,
+      },
+      requests: {
+        requestsPerConnection: config.requestsPerConnection,
+        requestsPerUser: config.requestsPerUser,
+        isMalformedGuarded: config.isRateLimited,
+      },
     });
   } catch (err) {
     const message = `cannot listen on ${config.host}:${config.port}: ${err instanceof Error ? err.message : String(err)}`;
@@ -117,7 +134,12 @@ async function main(): Promise<void> {
   process.on("SIGINT", () => void shutdown("SIGINT"));
   process.on("SIGTERM", () => void shutdown("SIGTERM"));
   process.stdout.write(`[SERVER] Chat server running at ${transport.url}\n`);
-  log.info("start", { url: transport.url, data: config.dataDir, pid: process.pid });
+  log.info("start", {
+    url: transport.url,
+    version: VERSION,
+    data: config.dataDir,
+    pid: process.pid,
+  });
 }
 
 await main();

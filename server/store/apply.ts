@@ -1,4 +1,5 @@
-import type { Snapshot, StoredMessage, StoreOp } from "./store.ts";
+import { addNotice, clearNotices, legacyQueue, queueOf } from "./notices.ts";
+import type { LegacyUserRecord, Snapshot, StoredMessage, StoreOp, UserRecord } from "./store.ts";
 
 /** A snapshot with nothing in it. */
 export function emptySnapshot(): Snapshot {
@@ -43,8 +44,9 @@ export interface ApplyOptions {
 /**
  * Apply one op to `snapshot` in place. Every op is an idempotent upsert: users by name,
  * sessions by token hash, rooms by name, a room's members and requests by user name, messages
- * by id within their history key, so applying an op twice leaves the same state. A history key
- * keeps only its last `historyLimit` messages. Records are stored by reference, and `member`
+ * by id within their history key, notices by their number, so applying an op twice leaves the
+ * same state. A history key keeps only its last `historyLimit` messages, and a user's queue of
+ * notices at most `historyLimit` of each kind. Records are stored by reference, and `member`
  * and `pending` ops change a stored room's lists in place: callers that keep using an op's
  * objects must copy first. Each op costs O(1) on average, whatever the size of the state:
  * lists are located through an index kept beside them (see `locate`), so a list given to
@@ -59,7 +61,7 @@ export function applyOp(
 ): void {
   switch (op.op) {
     case "user":
-      upsert(snapshot.users, op.user, byName);
+      upsert(snapshot.users, userRecord(snapshot, op.user, historyLimit), byName);
       return;
     case "session":
       upsert(snapshot.sessions, op.session, byTokenHash);
@@ -92,10 +94,33 @@ export function applyOp(
       if (list.length > historyLimit + (opts.trimSlack ?? 0)) trimList(list, historyLimit, ids);
       return;
     }
+    case "notice":
+      addNotice(queueOf((snapshot.notices ??= {}), op.user), op.seq, op.notice, historyLimit);
+      return;
+    case "notice_clear": {
+      const all = snapshot.notices;
+      if (!all || !Object.hasOwn(all, op.user)) return;
+      clearNotices(all[op.user]!, op.upTo);
+      if (all[op.user]!.length === 0) delete all[op.user];
+      return;
+    }
     default:
       op satisfies never;
       throw new Error(`unknown store op ${JSON.stringify(op)}`);
   }
+}
+
+/**
+ * The record to store for a `user` op. An older version kept the user's whole notice queue in
+ * the record: such a queue replaces the user's queue, and the record is stored without it.
+ */
+function userRecord(snapshot: Snapshot, user: LegacyUserRecord, limit: number): UserRecord {
+  if (user.notices === undefined) return user;
+  const { notices, ...record } = user;
+  const all = (snapshot.notices ??= {});
+  if (notices.length === 0) delete all[user.name];
+  else queueOf(all, user.name).splice(0, Infinity, ...legacyQueue(notices, limit));
+  return record;
 }
 
 /** The greatest id each message list has held (an upper bound once messages are trimmed). */

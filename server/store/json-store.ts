@@ -235,6 +235,10 @@ export class JsonFileStore implements Store {
         users: s.users.slice(),
         sessions: s.sessions.slice(),
         rooms: s.rooms.slice(),
+        // Queues change in place (their entries never do): copied now, under the lock.
+        notices: Object.fromEntries(
+          Object.entries(s.notices ?? {}).map(([u, l]) => [u, l.slice()]),
+        ),
         history: Object.entries(s.history).map(
           ([k, v]) => [k, lastMessages(v, this.#historyLimit)] as const,
         ),
@@ -242,7 +246,11 @@ export class JsonFileStore implements Store {
     });
     const { mark } = snap;
     let bytes = await writeFileAtomic(this.#dir, FILES.users, [
-      JSON.stringify({ users: snap.users, sessions: snap.sessions, journal: mark }, null, 2),
+      JSON.stringify(
+        { users: snap.users, sessions: snap.sessions, notices: snap.notices, journal: mark },
+        null,
+        2,
+      ),
     ]);
     bytes += await writeFileAtomic(this.#dir, FILES.rooms, [
       JSON.stringify({ rooms: snap.rooms, journal: mark }, null, 2),
@@ -278,7 +286,7 @@ function* historyChunks(
 
 /** A copy the caller may change freely; messages are shared (they are never changed). */
 function copyOut(state: Snapshot, historyLimit: number): Snapshot {
-  return {
+  const copy: Snapshot = {
     users: structuredClone(state.users),
     sessions: structuredClone(state.sessions),
     rooms: structuredClone(state.rooms),
@@ -286,4 +294,6 @@ function copyOut(state: Snapshot, historyLimit: number): Snapshot {
       Object.entries(state.history).map(([k, v]) => [k, lastMessages(v, historyLimit)]),
     ),
   };
+  if (Object.keys(state.notices ?? {}).length > 0) copy.notices = structuredClone(state.notices);
+  return copy;
 }

@@ -1,5 +1,6 @@
 import { join } from "node:path";
 import { applyOp, trimHistory } from "./apply.ts";
+import { capNotices } from "./notices.ts";
 import { readIfExists } from "./files.ts";
 import type { JournalContents } from "./journal.ts";
 import { parseJournal } from "./journal.ts";
@@ -40,9 +41,11 @@ export async function readDataDir(dir: string, historyLimit: number): Promise<Da
     sessions: users?.value.sessions ?? [],
     rooms: rooms?.value.rooms ?? [],
     history: history?.value.history ?? {},
+    notices: users?.value.notices ?? {},
   };
   // The limit may have been lowered since the files were written.
   trimHistory(state.history, historyLimit);
+  for (const queued of Object.values(state.notices!)) capNotices(queued, historyLimit);
   const marks: Record<StoreOp["op"], JournalMark | null | undefined> = {
     user: users?.value.journal,
     session: users?.value.journal,
@@ -51,6 +54,8 @@ export async function readDataDir(dir: string, historyLimit: number): Promise<Da
     member: rooms?.value.journal,
     pending: rooms?.value.journal,
     msg: history?.value.journal,
+    notice: users?.value.journal,
+    notice_clear: users?.value.journal,
   };
   const opts = { trimSlack: trimSlack(historyLimit) };
   for (const { offset, op } of journal.entries) {

@@ -5,7 +5,8 @@
  * A store makes ops durable: `commit` resolves only once they are on disk (fsync'd), and
  * ops committed in the same tick share one write (group commit). Every op is an idempotent
  * upsert, so replaying a journal twice gives the same state. The size of an op does not grow
- * with the state: a join or a kick is a `member` op, not the room with all its members.
+ * with the state: a join or a kick is a `member` op, not the room with all its members, and a
+ * queued notice is a `notice` op, not the user's whole queue.
  */
 
 /** An account. */
@@ -14,14 +15,26 @@ export interface UserRecord {
   /** Bun.password (argon2id) hash. */
   passwordHash: string;
   created: string;
-  /** Notices for a user who was offline (join decisions, DMs), delivered on next connect. */
-  notices: Notice[];
+}
+
+/**
+ * A user record as older versions wrote it, with the user's whole notice queue inside: read
+ * into `Snapshot.notices` (from users.json and from `user` ops of the journal), never written.
+ */
+export interface LegacyUserRecord extends UserRecord {
+  notices?: Notice[];
 }
 
 /** Something to tell a user on their next interactive or listen connection. */
 export type Notice =
   | { type: "join_decision"; room: string; approved: boolean }
   | { type: "dm"; id: string; from: string; to: string; text: string; ts: string };
+
+/** A queued notice with its number in the user's queue (increasing; clears go up to one). */
+export interface QueuedNotice {
+  seq: number;
+  notice: Notice;
+}
 
 /** A login session; only the SHA-256 of the token is ever stored. */
 export interface SessionRecord {
@@ -64,6 +77,8 @@ export interface Snapshot {
   sessions: SessionRecord[];
   rooms: RoomRecord[];
   history: Record<string, StoredMessage[]>;
+  /** Notices queued per user, oldest first; a user without any has no key (absent: none). */
+  notices?: Record<string, QueuedNotice[]>;
 }
 
 /** One durable change. */
@@ -76,7 +91,11 @@ export type StoreOp =
   | { op: "member"; room: string; user: string; present: boolean }
   /** `user` has (present) or has not a pending join request in `room`; likewise. */
   | { op: "pending"; room: string; user: string; present: boolean }
-  | { op: "msg"; key: string; message: StoredMessage };
+  | { op: "msg"; key: string; message: StoredMessage }
+  /** Queue `notice` for `user` as number `seq` (see `addNotice` for what it replaces or drops). */
+  | { op: "notice"; user: string; seq: number; notice: Notice }
+  /** Drop the notices of `user` numbered `upTo` or lower (they were delivered). */
+  | { op: "notice_clear"; user: string; upTo: number };
 
 /** Where the domain's state lives between restarts. */
 export interface Store {

@@ -1,4 +1,14 @@
-import type { RoomRecord, SessionRecord, StoredMessage, StoreOp, UserRecord } from "./store.ts";
+import { legacyQueue, queueOf } from "./notices.ts";
+import type {
+  LegacyUserRecord,
+  Notice,
+  QueuedNotice,
+  RoomRecord,
+  SessionRecord,
+  StoredMessage,
+  StoreOp,
+  UserRecord,
+} from "./store.ts";
 
 /**
  * Shape checks for what the store reads back from disk. Each throws an Error saying what is
@@ -15,6 +25,8 @@ export interface JournalMark {
 export interface UsersFile {
   users: UserRecord[];
   sessions: SessionRecord[];
+  /** Queued notices per user (older files kept them in each user record: moved here). */
+  notices: Record<string, QueuedNotice[]>;
   journal: JournalMark | null;
 }
 
@@ -49,8 +61,25 @@ function list<T>(x: unknown, what: string, ok: (item: unknown) => boolean): T[] 
 
 function isUser(x: unknown): boolean {
   return (
-    hasStrings(x, "name", "passwordHash") && (x.notices === undefined || Array.isArray(x.notices))
+    hasStrings(x, "name", "passwordHash") &&
+    (x.notices === undefined || (Array.isArray(x.notices) && x.notices.every(isNotice)))
   );
+}
+
+function isNotice(x: unknown): x is Notice {
+  if (!isObj(x)) return false;
+  if (x.type === "dm") return hasStrings(x, "id", "from", "to", "text", "ts");
+  return (
+    x.type === "join_decision" && typeof x.room === "string" && typeof x.approved === "boolean"
+  );
+}
+
+function isSeq(x: unknown): x is number {
+  return Number.isSafeInteger(x) && (x as number) > 0;
+}
+
+function isQueued(x: unknown): boolean {
+  return isObj(x) && isSeq(x.seq) && isNotice(x.notice);
 }
 
 function isSession(x: unknown): boolean {
@@ -78,13 +107,23 @@ function top(x: unknown): Obj {
   return x;
 }
 
-/** Check a parsed users.json (`sessions` may be absent). */
+/** Check a parsed users.json (`sessions` and `notices` may be absent). */
 export function checkUsersFile(data: unknown): UsersFile {
   const o = top(data);
-  const users = list<UserRecord>(o.users, "users", isUser);
-  for (const u of users) u.notices ??= [];
+  const users = list<LegacyUserRecord>(o.users, "users", isUser);
   const sessions = list<SessionRecord>(o.sessions ?? [], "sessions", isSession);
-  return { users, sessions, journal: mark(o.journal) };
+  const notices: Record<string, QueuedNotice[]> = {};
+  if (o.notices !== undefined && !isObj(o.notices)) throw new Error(`"notices" is not an object`);
+  for (const [user, queued] of Object.entries(o.notices ?? {})) {
+    queueOf(notices, user).push(...list<QueuedNotice>(queued, `notices.${user}`, isQueued));
+  }
+  for (const u of users) {
+    // Written by an older version: the queue lived in the record.
+    if (u.notices?.length) queueOf(notices, u.name).push(...legacyQueue(u.notices, Infinity));
+    delete u.notices;
+  }
+  for (const queued of Object.values(notices)) queued.sort((a, b) => a.seq - b.seq);
+  return { users, sessions, notices, journal: mark(o.journal) };
 }
 
 /** Check a parsed rooms.json. */
@@ -121,6 +160,10 @@ export function isStoreOp(x: unknown): x is StoreOp {
       return hasStrings(x, "room", "user") && typeof x.present === "boolean";
     case "msg":
       return typeof x.key === "string" && isMessage(x.message);
+    case "notice":
+      return typeof x.user === "string" && isSeq(x.seq) && isNotice(x.notice);
+    case "notice_clear":
+      return typeof x.user === "string" && Number.isSafeInteger(x.upTo);
     default:
       return false;
   }
