@@ -10,6 +10,8 @@ import { listen } from "./commands/listen.ts";
 import { dm, history, send } from "./commands/messages.ts";
 import { approve, deny, join, kick, leave, requests, who } from "./commands/membership.ts";
 import { create, createroom, edit, editroom, rooms, shutdown } from "./commands/rooms.ts";
+import { completion } from "./commands/completion.ts";
+import { version } from "./commands/version.ts";
 import type { Command } from "./commands/types.ts";
 
 export type { ParsedCommandLine } from "./commands/load.ts";
@@ -75,6 +77,8 @@ export const COMMANDS: readonly Command[] = [
   history,
   who,
   listen,
+  completion,
+  version,
   help,
 ];
 

@@ -71,8 +71,7 @@ async function main(argv: string[]): Promise<number> {
   const { globals, rest } = splitLeadingGlobals(argv);
   const leading = parseLeading(globals);
   if (leading.version) {
-    const pkg = (await import("../package.json")) as { version?: string };
-    printLine(`chat ${pkg.version ?? ""}`);
+    printLine(`chat ${(await import("../shared/version.ts")).VERSION}`);
     return 0;
   }
   if (rest.length === 0 && leading.help) {
@@ -119,6 +118,10 @@ interface EarlyStart {
   dial: { server: string; conn: Promise<Connection> } | null;
 }
 
+// Commands that dial nothing at start: `listen` makes a reconnecting connection of its own,
+// `completion` a short-lived one, `help` and `version` none.
+const OFFLINE_COMMANDS = new Set(["listen", "help", "version", "completion"]);
+
 const ignore = () => {
   // Reported when (and only if) the command uses the result.
 };
@@ -131,7 +134,7 @@ function startEarly(leading: GlobalOptions, name: string): EarlyStart {
   const early: EarlyStart = { leading, configDir, auth: null, dial: null };
   try {
     early.auth = loadAuth(configDir);
-    if (name === "" || name === "listen" || name === "help") return early;
+    if (name === "" || OFFLINE_COMMANDS.has(name)) return early;
     const server = resolveServer(leading.server ?? env.CHAT_SERVER, early.auth);
     const ca = readCa(leading.ca ?? env.CHAT_CA);
     const timeoutMs = (leading.timeout ?? DEFAULT_TIMEOUT_S) * 1000;

@@ -19,6 +19,8 @@ const membership = () => import("./membership.ts") as Promise<CommandModule>;
 const messages = () => import("./messages.ts") as Promise<CommandModule>;
 const listen = () => import("./listen.ts") as Promise<CommandModule>;
 const table = () => import("../commands.ts") as Promise<CommandModule>;
+const completion = () => import("./completion.ts") as Promise<CommandModule>;
+const version = () => import("./version.ts") as Promise<CommandModule>;
 
 /** The module of every command name and alias (checked against the table by a unit test). */
 export const COMMAND_MODULES: Record<string, () => Promise<CommandModule>> = {
@@ -45,6 +47,8 @@ export const COMMAND_MODULES: Record<string, () => Promise<CommandModule>> = {
   msg: messages,
   history: messages,
   listen,
+  completion,
+  version,
   help: table,
 };
 

@@ -11,6 +11,7 @@ describe("The command table", () => {
     expect(names).toEqual(
       [
         "approve",
+        "completion",
         "create",
         "createroom",
         "deny",
@@ -31,6 +32,7 @@ describe("The command table", () => {
         "rooms",
         "send",
         "shutdown",
+        "version",
         "who",
         "whoami",
       ].sort(),
