@@ -172,7 +172,7 @@ async function child(dir: string): Promise<void> {
       ];
       if (i % 50 === 0) {
         const created = new Date().toISOString();
-        ops.push({ op: "user", user: { name: `u${i}`, passwordHash: "x", created, notices: [] } });
+        ops.push({ op: "user", user: { name: `u${i}`, passwordHash: "x", created } });
       }
       await store.commit(ops);
       process.stdout.write(`${id}\n`);

@@ -47,7 +47,7 @@ async function populate(dir: string, rooms: number, users: number): Promise<void
     const name = `user${u}`;
     records.push({
       op: "user",
-      user: { name, passwordHash: "$argon2id$".padEnd(97, "x"), created, notices: [] },
+      user: { name, passwordHash: "$argon2id$".padEnd(97, "x"), created },
     });
   }
   for (let r = 0; r < rooms; r++) {

@@ -51,7 +51,7 @@ export class Accounts {
     return this.#queue.run([userLock(user)], async () => {
       // The name may have been taken while the hash was computed.
       if (state.users.has(user)) throw new ChatError("conflict", `user name '${user}' is taken`);
-      const record: UserRecord = { name: user, passwordHash, created: this.#iso(), notices: [] };
+      const record: UserRecord = { name: user, passwordHash, created: this.#iso() };
       const grant = this.#newSession(user);
       await this.#d.store.commit([
         { op: "user", user: record },

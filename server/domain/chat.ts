@@ -1,7 +1,9 @@
 import type { ClientMode, Status, WhoEntry } from "../../shared/protocol.ts";
 import { Accounts } from "./accounts.ts";
 import { ChatError } from "../../shared/errors.ts";
+import { clearNotices } from "../store/notices.ts";
 import { Messages } from "./messages.ts";
+import { isStale } from "./notices.ts";
 import { guardStore } from "./persist.ts";
 import { Presence } from "./presence.ts";
 import { memberRoom, seeRoom } from "./room-access.ts";
@@ -130,28 +132,31 @@ export class Chat {
 
   /**
    * After the session reply, a live connection receives what its user missed: queued DMs and
-   * join decisions (once), then pending requests in rooms the user administers.
+   * join decisions (once; stale decisions are dropped unsent), then pending requests in rooms
+   * the user administers.
    */
   async deliverMissed(conn: Conn): Promise<void> {
     const user = conn.user;
     if (user === null || conn.mode === "oneshot") return;
     await this.#queue.run([userLock(user)], async () => {
-      const record = this.deps.state.users.get(user);
-      if (!record || record.notices.length === 0) return;
-      for (const n of record.notices) conn.send(n);
+      const queued = this.deps.state.notices.get(user);
+      // Unbound while waiting for the lock (closed, logged out): the queue stays for later.
+      if (!queued || queued.length === 0 || conn.user !== user) return;
+      for (const { notice } of queued) {
+        if (!isStale(this.deps.state, user, notice)) conn.send(notice);
+      }
       // Dropped only once that is stored; if it is not, they are sent again next time.
-      const cleared = { ...record, notices: [] };
+      const upTo = queued[queued.length - 1]!.seq;
       try {
-        await this.deps.store.commit([{ op: "user", user: cleared }]);
-        this.deps.state.users.set(user, cleared);
+        await this.deps.store.commit([{ op: "notice_clear", user, upTo }]);
+        clearNotices(queued, upTo);
+        if (queued.length === 0) this.deps.state.notices.delete(user);
       } catch {
         // The store logged the failure; the pending requests below still go out.
       }
     });
-    for (const room of this.deps.state.rooms.values()) {
-      if (room.admin !== user || room.shutDown) continue;
-      for (const u of room.pending) conn.send({ type: "join_request", room: room.name, user: u });
-    }
+    // O(rooms the user administers), not a scan of every room on each connect.
+    for (const r of this.rooms.requests(user)) conn.send({ type: "join_request", ...r });
   }
 
   #publishPresence(user: string, status: Status): void {

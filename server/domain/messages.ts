@@ -6,6 +6,7 @@ import { userName } from "./accounts.ts";
 import { ChatError } from "../../shared/errors.ts";
 import type { PageOptions } from "./history.ts";
 import { memberRoom, seeRoom } from "./room-access.ts";
+import { queueNotice } from "./notices.ts";
 import type { KeyedQueue } from "./serial.ts";
 import { userLock } from "./serial.ts";
 import type { Typing } from "./typing.ts";
@@ -181,16 +182,10 @@ export class Messages {
     return this.#lastTs;
   }
 
-  // The recipient's record with the DM added to its queued notices (not applied yet).
+  // The op queueing the DM for its recipient (one line of its own, whatever the queue holds).
   #queueNotice(to: string, m: StoredMessage): { ops: StoreOp[]; apply: () => void } {
-    const current = this.#d.state.users.get(to)!;
-    const notices = [...current.notices, { type: "dm" as const, ...toDirectMessage(m) }];
-    trimDmNotices(notices, this.#d.state.history.limit);
-    const record = { ...current, notices };
-    return {
-      ops: [{ op: "user", user: record }],
-      apply: () => this.#d.state.users.set(to, record),
-    };
+    const { op, apply } = queueNotice(this.#d.state, to, { type: "dm", ...toDirectMessage(m) });
+    return { ops: [op], apply };
   }
 }
 
@@ -223,15 +218,4 @@ function newMessage(id: string, draft: Draft, ts: string): StoredMessage {
 
 function clientKey(key: string, from: string, clientId: string): string {
   return `${key}\u0000${from}\u0000${clientId}`;
-}
-
-// Keep at most `limit` queued DMs per user, dropping the oldest (they stay in history).
-function trimDmNotices(notices: { type: string }[], limit: number): void {
-  let dms = notices.filter((n) => n.type === "dm").length;
-  for (let i = 0; i < notices.length && dms > limit;) {
-    if (notices[i]!.type === "dm") {
-      notices.splice(i, 1);
-      dms--;
-    } else i++;
-  }
 }

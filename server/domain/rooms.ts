@@ -2,6 +2,7 @@ import { LIMITS, normalizeUserName, sanitizeText } from "../../shared/protocol.t
 import type { JoinRequest, RoomInfo } from "../../shared/protocol.ts";
 import { userName } from "./accounts.ts";
 import { ChatError } from "../../shared/errors.ts";
+import { queueNotice } from "./notices.ts";
 import { adminRoom, roomName, seeRoom, shutDown } from "./room-access.ts";
 import type { KeyedQueue } from "./serial.ts";
 import { roomLock, userLock } from "./serial.ts";
@@ -178,20 +179,20 @@ export class Rooms {
         throw new ChatError("not_found", `no pending request from '${target}' in '${name}'`);
       }
       const decision = { type: "join_decision", room: name, approved: isApproved } as const;
-      // A requester with no live connection hears the decision on next connect.
-      const record = this.#d.state.users.get(target);
+      // Kept for the next live connection only when no connection of the requester (one-shot
+      // included) hears it now: a decision heard live is never delivered twice.
       const queued =
-        record && !this.#d.conns.hasLive(target)
-          ? { ...record, notices: [...record.notices, decision] }
+        this.#d.state.users.has(target) && this.#d.conns.of(target).size === 0
+          ? queueNotice(this.#d.state, target, decision)
           : null;
       await this.#d.store.commit([
         pendingOp(name, target, false),
         ...(isApproved ? [memberOp(name, target, true)] : []),
-        ...(queued ? [{ op: "user", user: queued } as const] : []),
+        ...(queued ? [queued.op] : []),
       ]);
       this.#d.state.setPending(room, target, false);
       if (isApproved) this.#d.state.setMember(room, target, true);
-      if (queued) this.#d.state.users.set(target, queued);
+      queued?.apply();
       if (isApproved) this.#subscribeMember(room, target);
       this.#d.publisher.publish(userTopic(target), decision);
     });

@@ -1,5 +1,13 @@
 import type { RoomInfo, Role } from "../../shared/protocol.ts";
-import type { RoomRecord, SessionRecord, Snapshot, UserRecord } from "../store/store.ts";
+import { legacyQueue } from "../store/notices.ts";
+import type {
+  LegacyUserRecord,
+  QueuedNotice,
+  RoomRecord,
+  SessionRecord,
+  Snapshot,
+  UserRecord,
+} from "../store/store.ts";
 import { History } from "./history.ts";
 
 /** A room in memory: the record's fields with Sets for members and pending requests. */
@@ -25,6 +33,8 @@ export class ChatState {
   readonly users = new Map<string, UserRecord>();
   readonly sessions = new Map<string, SessionRecord>();
   readonly rooms = new Map<string, RoomState>();
+  /** user -> notices queued for their next live connection, oldest first (never empty). */
+  readonly notices = new Map<string, QueuedNotice[]>();
   /** user -> rooms (not shut down) the user is a member of. */
   readonly roomsOf = new Map<string, Set<string>>();
   readonly history: History;
@@ -32,8 +42,14 @@ export class ChatState {
   /** Build the state from a snapshot, keeping `historyLimit` messages per key. */
   constructor(snapshot: Snapshot, historyLimit: number) {
     this.history = new History(historyLimit);
-    for (const u of snapshot.users)
-      this.users.set(u.name, { ...u, notices: [...(u.notices ?? [])] });
+    for (const { notices, ...u } of snapshot.users as LegacyUserRecord[]) {
+      this.users.set(u.name, u);
+      // A record of an older version carries its queue; the store's loads never do.
+      if (notices?.length) this.notices.set(u.name, legacyQueue(notices, historyLimit));
+    }
+    for (const [user, queued] of Object.entries(snapshot.notices ?? {})) {
+      if (queued.length > 0) this.notices.set(user, queued.slice());
+    }
     for (const s of snapshot.sessions) this.sessions.set(s.tokenHash, s);
     for (const r of snapshot.rooms) this.putRoom(fromRecord(r));
     for (const [key, list] of Object.entries(snapshot.history)) {

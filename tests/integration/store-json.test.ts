@@ -58,7 +58,7 @@ async function crashCopy(dir: string): Promise<string> {
 }
 
 function user(name: string, passwordHash = "hash"): UserRecord {
-  return { name, passwordHash, created: "2026-01-01T00:00:00.000Z", notices: [] };
+  return { name, passwordHash, created: "2026-01-01T00:00:00.000Z" };
 }
 
 function room(name: string, members = ["ann"]): RoomRecord {

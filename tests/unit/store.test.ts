@@ -11,7 +11,7 @@ import type { RoomRecord, StoredMessage, UserRecord } from "../../server/store/s
 import { dmKey, roomKey } from "../../server/store/store.ts";
 
 function user(name: string, passwordHash = "h"): UserRecord {
-  return { name, passwordHash, created: "2026-01-01T00:00:00.000Z", notices: [] };
+  return { name, passwordHash, created: "2026-01-01T00:00:00.000Z" };
 }
 
 function room(name: string, topic = ""): RoomRecord {
