@@ -4,6 +4,7 @@
  */
 import type { BunFile, Server } from "bun";
 import { PROTOCOL_VERSION } from "../shared/protocol.ts";
+import { VERSION } from "../shared/version.ts";
 import type { Chat } from "./domain/chat.ts";
 import type { Logger } from "./domain/types.ts";
 import { Admission } from "./admission.ts";
@@ -117,6 +118,7 @@ export function startTransport(opts: TransportOptions): Transport {
         return Response.json({
           status: "ok",
           protocol: PROTOCOL_VERSION,
+          version: VERSION,
           connections: life.sockets.size,
           uptimeSeconds: Math.round((Date.now() - started) / 1000),
         });
