@@ -1,0 +1,117 @@
+/**
+ * `bun run build`: single-file executables of `chat` and of the server for every platform,
+ * and a SHA256SUMS file (`sha256sum -c SHA256SUMS` checks them).
+ *
+ *   bun scripts/build.ts [--target linux-x64]... [--outdir dist]
+ *
+ * Bun fetches the runtime of a foreign target from the npm registry the first time; a
+ * target that cannot be built is named with the reason, the others are still built, and
+ * the exit code is 1.
+ */
+import { mkdirSync } from "node:fs";
+import { basename, join, resolve } from "node:path";
+
+/** Every platform an executable is built for. */
+export const TARGETS = [
+  "linux-x64",
+  "linux-arm64",
+  "darwin-x64",
+  "darwin-arm64",
+  "windows-x64",
+] as const;
+
+/** The programs built, by executable name. */
+const PROGRAMS = { chat: "client/main.ts", "chat-server": "server/main.ts" } as const;
+
+const ROOT = resolve(import.meta.dir, "..");
+
+function parseArgs(argv: string[]): { targets: string[]; outdir: string } {
+  const targets: string[] = [];
+  let outdir = join(ROOT, "dist");
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === "--target") targets.push(argv[++i] ?? "");
+    else if (arg === "--outdir") outdir = resolve(argv[++i] ?? "");
+    else {
+      console.error(
+        `unknown argument '${arg}'\nusage: bun scripts/build.ts [--target T]... [--outdir DIR]`,
+      );
+      process.exit(2);
+    }
+  }
+  for (const t of targets) {
+    if (!(TARGETS as readonly string[]).includes(t)) {
+      console.error(`unknown target '${t}'; one of ${TARGETS.join(", ")}`);
+      process.exit(2);
+    }
+  }
+  return { targets: targets.length > 0 ? targets : [...TARGETS], outdir };
+}
+
+/** Build one executable; resolves with null, or the reason it failed. */
+async function compile(entry: string, target: string, outfile: string): Promise<string | null> {
+  const proc = Bun.spawn(
+    [
+      process.execPath,
+      "build",
+      "--compile",
+      "--minify",
+      `--target=bun-${target}`,
+      join(ROOT, entry),
+      "--outfile",
+      outfile,
+    ],
+    { cwd: ROOT, stdout: "pipe", stderr: "pipe" },
+  );
+  const [out, err, code] = await Promise.all([
+    new Response(proc.stdout).text(),
+    new Response(proc.stderr).text(),
+    proc.exited,
+  ]);
+  if (code === 0) return null;
+  const reason = `${err}\n${out}`.trim().split("\n").slice(-3).join(" ");
+  return reason || `bun build exited with ${code}`;
+}
+
+async function sha256(path: string): Promise<string> {
+  const hasher = new Bun.CryptoHasher("sha256");
+  for await (const chunk of Bun.file(path).stream()) hasher.update(chunk);
+  return hasher.digest("hex");
+}
+
+async function main(): Promise<number> {
+  const { targets, outdir } = parseArgs(process.argv.slice(2));
+  mkdirSync(outdir, { recursive: true });
+  const built: string[] = [];
+  const failed: string[] = [];
+  for (const target of targets) {
+    const exe = target.startsWith("windows") ? ".exe" : "";
+    for (const [name, entry] of Object.entries(PROGRAMS)) {
+      const outfile = join(outdir, `${name}-${target}${exe}`);
+      const started = performance.now();
+      const reason = await compile(entry, target, outfile);
+      if (reason) {
+        failed.push(`${name}-${target}`);
+        console.error(
+          `could not build ${name} for ${target}: ${reason}\n` +
+            `  (Bun fetches the ${target} runtime from the npm registry; is it reachable?)`,
+        );
+        continue;
+      }
+      const size = Bun.file(outfile).size;
+      const ms = Math.round(performance.now() - started);
+      console.log(`built ${outfile} (${(size / 1e6).toFixed(1)} MB, ${ms} ms)`);
+      built.push(outfile);
+    }
+  }
+  const lines = await Promise.all(built.map(async (f) => `${await sha256(f)}  ${basename(f)}\n`));
+  await Bun.write(join(outdir, "SHA256SUMS"), lines.join(""));
+  console.log(`wrote ${join(outdir, "SHA256SUMS")} (${built.length} files)`);
+  if (failed.length > 0) {
+    console.error(`not built: ${failed.join(", ")}`);
+    return 1;
+  }
+  return 0;
+}
+
+process.exit(await main());
