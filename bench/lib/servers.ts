@@ -49,7 +49,16 @@ export function removeTempDirs(): void {
 /** Start one server and wait for its "running at" line. */
 export async function startServer(
   kind: ServerKind,
-  opts: { dataDir?: string; extraArgs?: string[]; bunArgs?: string[]; core?: number | null } = {},
+  opts: {
+    dataDir?: string;
+    extraArgs?: string[];
+    bunArgs?: string[];
+    core?: number | null;
+    /** Keep the rate limits and quotas on (off by default: throughput is measured without). */
+    isRateLimited?: boolean;
+    /** The real password hashing cost instead of CHAT_PASSWORD_COST=low. */
+    isPasswordCostReal?: boolean;
+  } = {},
 ): Promise<RunningServer> {
   const dataDir = opts.dataDir ?? (kind === "ours" ? tempDir("data") : "");
   const core = opts.core === undefined ? SERVER_CORE : opts.core;
@@ -65,7 +74,7 @@ export async function startServer(
           "0",
           "--data",
           dataDir,
-          "--no-rate-limit",
+          ...(opts.isRateLimited ? [] : ["--no-rate-limit"]),
           ...(opts.extraArgs ?? []),
         ]
       : kind === "bare"
@@ -74,7 +83,7 @@ export async function startServer(
   const t0 = performance.now();
   const proc = spawnTracked([...raiseFdLimit(), ...pin(core), ...cmd], {
     cwd: ROOT,
-    env: { CHAT_PASSWORD_COST: "low" },
+    env: { CHAT_PASSWORD_COST: opts.isPasswordCostReal ? "real" : "low" },
   });
   const stderr = collect(proc.stderr);
   const timeout = setTimeout(() => proc.kill("SIGKILL"), 60_000);

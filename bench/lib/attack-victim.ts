@@ -1,0 +1,191 @@
+/**
+ * The ordinary user of the attack benchmark, in a process of its own so that the attacking
+ * process's work never shows in its figures. It authenticates with a session token it already
+ * holds and, on each command, measures paced `ping` round trips and `send` acknowledgements.
+ *
+ * Protocol with the parent, one line each way: the child prints `{"ready":...}` once, then
+ * reads `baseline` or `attack` (measure; `attack` first opens a fresh connection, falling
+ * back to the first one when the server refuses it) and `stop` (end the measurement early),
+ * printing one JSON `PhaseResult` line per measurement.
+ */
+import type { Subprocess } from "bun";
+import { parseArgs } from "node:util";
+import { describe, Peer, sleep, Tally } from "./attack-peer.ts";
+import { pin } from "./proc.ts";
+import { CLIENT_CORE } from "./servers.ts";
+
+/** Percentiles of one kind of round trip, in ms. */
+export interface Latency {
+  n: number;
+  p50: number;
+  p99: number;
+}
+
+/** What one measurement found. */
+export interface PhaseResult {
+  ping: Latency;
+  send: Latency;
+  /** Refusals and failures the victim met, e.g. `2 rate_limited`; "none" when none. */
+  errors: string;
+  /** How the fresh connection of an `attack` measurement went: `auth 3 ms` or `refused: ...`. */
+  auth: string;
+}
+
+/** How the victim samples. */
+export interface VictimPlan {
+  port: number;
+  token: string;
+  room: string;
+  samples: number;
+  intervalMs: number;
+  maxMs: number;
+}
+
+/** The p50 and p99 of `values` (nearest rank). */
+export function latency(values: number[]): Latency {
+  const v = [...values].sort((a, b) => a - b);
+  const at = (q: number) =>
+    v.length ? v[Math.min(v.length - 1, Math.ceil(q * v.length) - 1)]! : NaN;
+  return { n: v.length, p50: at(0.5), p99: at(0.99) };
+}
+
+/** The victim process, driven from the benchmark. */
+export class Victim {
+  #proc: Subprocess<"pipe", "pipe", "inherit">;
+  #lines: AsyncIterator<string>;
+
+  private constructor(proc: Subprocess<"pipe", "pipe", "inherit">) {
+    this.#proc = proc;
+    this.#lines = readLines(proc.stdout);
+    process.on("exit", () => proc.kill("SIGKILL"));
+  }
+
+  /** Start the victim and wait until it is authenticated; throws with the refusal if not. */
+  static async start(plan: VictimPlan): Promise<Victim> {
+    // `--k=v`: a token may start with "-".
+    const args = Object.entries(plan).map(([k, v]) => `--${k}=${String(v)}`);
+    const proc = Bun.spawn([...pin(CLIENT_CORE), process.execPath, import.meta.path, ...args], {
+      stdin: "pipe",
+      stdout: "pipe",
+      stderr: "inherit",
+    });
+    const victim = new Victim(proc);
+    const ready = JSON.parse(await victim.#line()) as { ready: boolean; auth: string };
+    if (!ready.ready) {
+      await victim.close();
+      throw new Error(`the victim could not authenticate: ${ready.auth}`);
+    }
+    return victim;
+  }
+
+  /** Measure now; a measurement ends early when `until` settles first. */
+  async measure(phase: "baseline" | "attack", until?: Promise<unknown>): Promise<PhaseResult> {
+    this.#write(phase);
+    let isDone = false;
+    void until?.finally(() => {
+      if (!isDone) this.#write("stop");
+    });
+    const result = JSON.parse(await this.#line()) as PhaseResult;
+    isDone = true;
+    return result;
+  }
+
+  /** End the victim process. */
+  async close(): Promise<void> {
+    this.#proc.kill("SIGKILL");
+    await this.#proc.exited;
+  }
+
+  #write(line: string): void {
+    void this.#proc.stdin.write(`${line}\n`);
+    void this.#proc.stdin.flush();
+  }
+
+  async #line(): Promise<string> {
+    const next = await this.#lines.next();
+    if (next.done) throw new Error("the victim process ended");
+    return next.value;
+  }
+}
+
+async function* readLines(stream: ReadableStream<Uint8Array>): AsyncGenerator<string> {
+  const decoder = new TextDecoder();
+  let buf = "";
+  for await (const chunk of stream) {
+    buf += decoder.decode(chunk, { stream: true });
+    let nl: number;
+    while ((nl = buf.indexOf("\n")) >= 0) {
+      yield buf.slice(0, nl);
+      buf = buf.slice(nl + 1);
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------
+// The victim process itself.
+
+async function timedAuth(plan: VictimPlan): Promise<{ peer: Peer | null; auth: string }> {
+  const t0 = performance.now();
+  const peer = await Peer.authed(plan.port, plan.token, "listen");
+  if (typeof peer === "string") return { peer: null, auth: `refused: ${peer}` };
+  return { peer, auth: `auth ${(performance.now() - t0).toFixed(1)} ms` };
+}
+
+async function sample(peer: Peer, plan: VictimPlan, isStopped: () => boolean) {
+  const pings: number[] = [];
+  const sends: number[] = [];
+  const errors = new Tally();
+  const t0 = performance.now();
+  for (let i = 0; i < plan.samples && !isStopped(); i++) {
+    if (performance.now() - t0 > plan.maxMs || peer.closed) break;
+    let t = performance.now();
+    const pong = await peer.call({ type: "ping" }, 10_000);
+    if (pong.type === "pong") pings.push(performance.now() - t);
+    else errors.add(`ping ${describe(pong)}`);
+    t = performance.now();
+    const sent = await peer.call({ type: "send", room: plan.room, text: `v${i}` }, 10_000);
+    if (sent.type === "sent") sends.push(performance.now() - t);
+    else errors.add(`send ${describe(sent)}`);
+    await sleep(t0 + (i + 1) * plan.intervalMs - performance.now());
+  }
+  if (peer.closed) errors.add("connection closed");
+  return { ping: latency(pings), send: latency(sends), errors: errors.toString() };
+}
+
+async function victimMain(): Promise<void> {
+  const { values } = parseArgs({
+    options: Object.fromEntries(
+      ["port", "token", "room", "samples", "intervalMs", "maxMs"].map((k) => [
+        k,
+        { type: "string" as const },
+      ]),
+    ),
+  });
+  const plan: VictimPlan = {
+    port: Number(values.port),
+    token: String(values.token),
+    room: String(values.room),
+    samples: Number(values.samples),
+    intervalMs: Number(values.intervalMs),
+    maxMs: Number(values.maxMs),
+  };
+  const first = await timedAuth(plan);
+  console.log(JSON.stringify({ ready: first.peer !== null, auth: first.auth }));
+  if (!first.peer) return;
+  let isStopped = false;
+  for await (const command of console) {
+    if (command === "stop") isStopped = true;
+    if (command !== "baseline" && command !== "attack") continue;
+    isStopped = false;
+    // Not awaited: a `stop` line must be read while the measurement runs.
+    void (async () => {
+      const fresh = command === "attack" ? await timedAuth(plan) : { peer: null, auth: "" };
+      const peer = fresh.peer ?? first.peer!;
+      const result = await sample(peer, plan, () => isStopped);
+      const auth = command === "baseline" ? first.auth : fresh.auth;
+      console.log(JSON.stringify({ ...result, auth } satisfies PhaseResult));
+    })();
+  }
+}
+
+if (import.meta.main) await victimMain();
