@@ -14,12 +14,25 @@ export interface Config {
   isPasswordCheap: boolean;
   /** Seconds a connection may stay unauthenticated (CHAT_AUTH_DEADLINE, default 600). */
   authDeadlineSeconds: number;
+  /** Authenticated connections per user (0: no quota). */
+  maxConnectionsPerUser: number;
+  /** Authenticated connections per address (0: no quota). */
+  maxConnectionsPerAddress: number;
+  /** Connections per address not authenticated yet; more are refused with HTTP 429 (0: none). */
+  maxUnauthenticatedPerAddress: number;
+  /** Requests per second per connection, bursts of 4 s worth (0: no limit). */
+  requestsPerConnection: number;
+  /** Requests per second per user across connections, bursts of 4 s worth (0: no limit). */
+  requestsPerUser: number;
 }
 
 /** Usage text printed with a configuration error. */
 export const USAGE =
   "usage: bun run server [--host H] [--port P] [--data DIR] [--idle-after SECONDS]\n" +
-  "                      [--history-limit N] [--tls-cert FILE --tls-key FILE] [--no-rate-limit]";
+  "                      [--history-limit N] [--tls-cert FILE --tls-key FILE] [--no-rate-limit]\n" +
+  "                      [--max-connections-per-user N] [--max-connections-per-address N]\n" +
+  "                      [--max-unauthenticated-per-address N]\n" +
+  "                      [--requests-per-connection N] [--requests-per-user N]";
 
 /** A configuration error: printed with the usage, exit code 2. */
 export class ConfigError extends Error {
@@ -53,6 +66,11 @@ export function parseConfig(argv: string[], env: Record<string, string | undefin
         "tls-key": { type: "string" },
         "no-rate-limit": { type: "boolean" },
         "rate-limit": { type: "boolean" },
+        "max-connections-per-user": { type: "string" },
+        "max-connections-per-address": { type: "string" },
+        "max-unauthenticated-per-address": { type: "string" },
+        "requests-per-connection": { type: "string" },
+        "requests-per-user": { type: "string" },
       },
       strict: true,
       allowPositionals: false,
@@ -81,5 +99,33 @@ export function parseConfig(argv: string[], env: Record<string, string | undefin
     isRateLimited: !values["no-rate-limit"],
     isPasswordCheap: env.CHAT_PASSWORD_COST === "low",
     authDeadlineSeconds: int(env.CHAT_AUTH_DEADLINE ?? "600", "CHAT_AUTH_DEADLINE", 1, 1e7),
+    ...frontDoor(values, !values["no-rate-limit"]),
+  };
+}
+
+// The bounds of the front door: each flag's value, else its default; under --no-rate-limit
+// (`isOn` false) every one not given explicitly is 0, off.
+function frontDoor(
+  values: Record<string, string | boolean | undefined>,
+  isOn: boolean,
+): Pick<
+  Config,
+  | "maxConnectionsPerUser"
+  | "maxConnectionsPerAddress"
+  | "maxUnauthenticatedPerAddress"
+  | "requestsPerConnection"
+  | "requestsPerUser"
+> {
+  const get = (flag: string, fallback: number): number => {
+    const value = values[flag];
+    if (typeof value === "string") return int(value, flag, 0, 1e7);
+    return isOn ? fallback : 0;
+  };
+  return {
+    maxConnectionsPerUser: get("max-connections-per-user", 20),
+    maxConnectionsPerAddress: get("max-connections-per-address", 200),
+    maxUnauthenticatedPerAddress: get("max-unauthenticated-per-address", 64),
+    requestsPerConnection: get("requests-per-connection", 50),
+    requestsPerUser: get("requests-per-user", 100),
   };
 }

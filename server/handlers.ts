@@ -33,6 +33,8 @@ function session(
   grant: SessionGrant,
   msg: { mode?: Conn["mode"] },
 ): ServerMessage {
+  // Refused when the socket closed while the password or token was checked, or past a quota.
+  conn.admit(grant.user);
   chat.attach(conn, grant.user, msg.mode ?? "oneshot");
   return { type: "session", user: grant.user, token: grant.token };
 }
@@ -122,7 +124,11 @@ const HANDLERS = {
     user(chat, conn);
     return { type: "ok" };
   },
-  ping: () => ({ type: "pong" }),
+  // Any request counts as activity (SPEC 2.4), a ping too; before login it is just a pong.
+  ping: (chat, conn) => {
+    if (conn.user !== null) user(chat, conn);
+    return { type: "pong" };
+  },
 } satisfies { [K in ClientMessageType]: Handler<K> };
 
 /** Run the handler of `msg` and return its reply. Throws ChatError for a refused request. */

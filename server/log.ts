@@ -1,5 +1,6 @@
 import { openSync, writeSync } from "node:fs";
-import type { Logger } from "./domain/types.ts";
+import { RateLimiter } from "./domain/rate-limit.ts";
+import type { Clock, Logger, TimerHandle } from "./domain/types.ts";
 
 /** A value as it appears in a log line: quoted when needed, never a raw control character. */
 export function logValue(value: unknown): string {
@@ -38,5 +39,59 @@ export function createLogger(file: string | null, isQuiet = false): Logger {
   return {
     info: (event, details) => write("INFO", event, details),
     error: (event, details) => write("ERROR", event, details),
+  };
+}
+
+// Events a client can cause at will, many times a second: written per address and event at
+// most FOLD_LINES.perSecond a second after a burst, the rest counted.
+const FOLDED_EVENTS: ReadonlySet<string> = new Set([
+  "connect",
+  "disconnect",
+  "refused",
+  "refused_connections",
+  "login_failed",
+  "auth_failed",
+  "auth_timeout",
+  "flood",
+]);
+const FOLD_LINES = { burst: 5, perSecond: 1 } as const;
+/** How soon counted lines are reported when no line of the same address and event is written. */
+const FOLD_REPORT_MS = 1000;
+
+/**
+ * Wrap `log` so that refusals, failed logins and connections of one address fill at most a
+ * few lines a second: per address and event, past a burst of 5, one a second is written and
+ * the others counted. The count goes on the next written line of that address and event
+ * (`refused ... folded=57`), or within a second on a line of its own
+ * (`refused address=1.2.3.4 folded=57`). Other lines, and lines without an address, pass.
+ */
+export function foldingLogger(log: Logger, clock: Clock): Logger {
+  const lines = new RateLimiter(FOLD_LINES, clock);
+  const folded = new Map<string, { event: string; address: string; count: number }>();
+  let timer: TimerHandle | null = null;
+  const report = (): void => {
+    timer = null;
+    for (const { event, address, count } of folded.values()) {
+      log.info(event, { address, folded: count });
+    }
+    folded.clear();
+  };
+  return {
+    info(event, details) {
+      const address = details?.address;
+      if (!FOLDED_EVENTS.has(event) || typeof address !== "string") {
+        return log.info(event, details);
+      }
+      const key = `${event} ${address}`;
+      const prior = folded.get(key);
+      if (lines.take(key) === 0) {
+        folded.delete(key);
+        return log.info(event, prior ? { ...details, folded: prior.count } : details);
+      }
+      if (prior) prior.count++;
+      else folded.set(key, { event, address, count: 1 });
+      timer ??= clock.setTimer(report, FOLD_REPORT_MS);
+    },
+    error: (event, details) => log.error(event, details),
   };
 }

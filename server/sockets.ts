@@ -1,6 +1,7 @@
 import type { Server, ServerWebSocket } from "bun";
 import { LIMITS } from "../shared/protocol.ts";
 import type { ClientMode, ServerMessage } from "../shared/protocol.ts";
+import { ChatError } from "../shared/errors.ts";
 import type { Conn, Logger, Publisher } from "./domain/types.ts";
 
 /** Close codes the server uses besides 1001 (shutting down) and 1009 (frame over 1 MiB). */
@@ -31,6 +32,8 @@ export interface ConnData {
   behindSince: number | null;
   /** Set while the connection is not authenticated: it closes the connection when it fires. */
   authTimer: ReturnType<typeof setTimeout> | null;
+  /** The user this socket is counted under in the connection quotas, or null. */
+  countedAs: string | null;
 }
 
 /** A server-side WebSocket of the chat endpoint. */
@@ -91,25 +94,70 @@ export class Outbox {
   }
 }
 
+/** What a WsConn tells the transport. */
+export interface ConnHooks {
+  /** A send could not go out at once (queued or dropped). */
+  onBackpressure(): void;
+  /** Throw a ChatError when binding the connection to `user` would pass a quota. */
+  checkQuota(user: string): void;
+  /** The connection was bound to a user, unbound, or closed. */
+  onStanding(): void;
+}
+
 /** The domain's view of one socket. */
 export class WsConn implements Conn {
   readonly id: string;
   readonly address: string;
-  user: string | null = null;
   mode: ClientMode = "oneshot";
   tokenHash: string | null = null;
+  #user: string | null = null;
+  #isClosed = false;
   #ws: Socket;
   #outbox: Outbox;
   #queued: string[] = [];
-  #onBackpressure: () => void;
+  #hooks: ConnHooks;
 
-  /** Wrap `ws`; `onBackpressure` is told when a send could not go out at once. */
-  constructor(ws: Socket, outbox: Outbox, onBackpressure: () => void) {
+  /** Wrap `ws`; `hooks` hear of backpressure and of every change of its user. */
+  constructor(ws: Socket, outbox: Outbox, hooks: ConnHooks) {
     this.#ws = ws;
     this.#outbox = outbox;
-    this.#onBackpressure = onBackpressure;
+    this.#hooks = hooks;
     this.id = ws.data.id;
     this.address = ws.data.address;
+  }
+
+  /** The authenticated user, or null. */
+  get user(): string | null {
+    return this.#user;
+  }
+
+  // Every path that binds or unbinds a connection (login, logout here or on another
+  // connection, a revoked session, close) goes through here, so the transport's counts and
+  // the login deadline follow the domain without the domain knowing of them.
+  set user(user: string | null) {
+    if (user === this.#user) return;
+    this.#user = user;
+    this.#hooks.onStanding();
+  }
+
+  /** False once the socket closed (or is closing). */
+  get isOpen(): boolean {
+    return !this.#isClosed && this.#ws.readyState === 1;
+  }
+
+  /** Refuse a closed connection, or one past the connection quotas. */
+  admit(user: string): void {
+    if (!this.isOpen) {
+      throw new ChatError("auth_required", "the connection closed while authenticating");
+    }
+    this.#hooks.checkQuota(user);
+  }
+
+  /** The socket closed: it is never bound again and its frames are dropped. */
+  markClosed(): void {
+    this.#isClosed = true;
+    this.#queued = [];
+    this.#hooks.onStanding();
   }
 
   /** Serialise and send one frame to this socket. */
@@ -134,7 +182,7 @@ export class WsConn implements Conn {
     };
     if (queued.length === 1) write();
     else ws.cork(write);
-    if (isBlocked) this.#onBackpressure();
+    if (isBlocked) this.#hooks.onBackpressure();
   }
 
   /** Subscribe to a topic while open. */

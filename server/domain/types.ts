@@ -63,6 +63,11 @@ export interface Conn {
   subscribe(topic: string): void;
   /** Unsubscribe this connection from a topic. */
   unsubscribe(topic: string): void;
+  /**
+   * Throw a ChatError unless this connection may be bound to `user` now: it is still open (one
+   * that closed while its login was checked must never be bound) and within the quotas.
+   */
+  admit(user: string): void;
 }
 
 /** Logging, injected: one line per event, never a secret. */

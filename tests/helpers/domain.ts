@@ -5,6 +5,7 @@ import { ChatError } from "../../shared/errors.ts";
 import { RateLimits } from "../../server/domain/rate-limit.ts";
 import { ChatState } from "../../server/domain/state.ts";
 import type { Clock, Conn, Deps, Publisher, TimerHandle } from "../../server/domain/types.ts";
+import { errorFrame } from "../../server/error-frame.ts";
 import { afterReply, dispatch } from "../../server/handlers.ts";
 import { MemoryStore } from "../../server/store/memory-store.ts";
 import type { Snapshot } from "../../server/store/store.ts";
@@ -70,6 +71,10 @@ export class FakeConn implements Conn {
 
   unsubscribe(topic: string): void {
     this.topics.delete(topic);
+  }
+
+  admit(): void {
+    if (!this.isOpen) throw new ChatError("auth_required", "the connection closed");
   }
 
   /** Received events of one type. */
@@ -158,9 +163,7 @@ export class Harness {
       return reply;
     } catch (err) {
       if (!(err instanceof ChatError)) throw err;
-      const reply: ServerMessage = { type: "error", code: err.code, message: err.message };
-      if (err.retryAfterMs !== undefined) reply.retryAfterMs = err.retryAfterMs;
-      return reply;
+      return errorFrame(err);
     }
   }
 

@@ -83,10 +83,9 @@ describe("membership changes are stored as one-user ops", () => {
       ["pending", true],
       ["pending", true],
       ["pending", false],
+      // u0 and u1 hear the decisions on their one-shot connections: nothing is queued.
       ["member", true],
-      ["user"], // u0 is offline (oneshot): the decision waits as a notice
       ["pending", false],
-      ["user"],
       ["pending", false],
       ["member", false],
       ["member", false],

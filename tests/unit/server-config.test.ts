@@ -14,6 +14,11 @@ describe("Server configuration", () => {
       isRateLimited: true,
       isPasswordCheap: false,
       authDeadlineSeconds: 600,
+      maxConnectionsPerUser: 20,
+      maxConnectionsPerAddress: 200,
+      maxUnauthenticatedPerAddress: 64,
+      requestsPerConnection: 50,
+      requestsPerUser: 100,
     });
   });
 

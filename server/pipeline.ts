@@ -1,0 +1,241 @@
+/**
+ * The request pipeline: every frame of every socket goes parse -> limits -> handler -> reply
+ * (or error frame) -> what follows the reply, in order per connection, and is drained on stop.
+ */
+import {
+  LIMITS,
+  normalizeUserName,
+  parseClientMessage,
+  ProtocolError,
+} from "../shared/protocol.ts";
+import type { ClientMessage, ServerMessage } from "../shared/protocol.ts";
+import { ChatError } from "../shared/errors.ts";
+import type { Chat } from "./domain/chat.ts";
+import { SentAck } from "./domain/messages.ts";
+import { RateLimiter } from "./domain/rate-limit.ts";
+import type { Clock, Logger } from "./domain/types.ts";
+import type { Admission } from "./admission.ts";
+import { errorFrame } from "./error-frame.ts";
+import { afterReply, AUTH_TYPES, dispatch } from "./handlers.ts";
+import { CLOSE_CODES, peekId } from "./sockets.ts";
+import type { Socket, WsConn } from "./sockets.ts";
+
+/** On stop, how long requests in progress (a send waiting for the disk) may take to finish. */
+const DRAIN_MS = 5000;
+/** A request bucket holds this many seconds' worth of requests: a reconnect's catch-up fits. */
+const REQUEST_BURST_SECONDS = 4;
+// Malformed frames (not JSON, unknown type, wrong fields, binary, over 64 KiB): past this
+// burst at this rate a connection is closed with 4029. No correct client sends one.
+const MALFORMED = { burst: 20, perSecond: 2 } as const;
+
+/** The bounds of the pipeline; a rate of 0 is no limit. */
+export interface PipelineLimits {
+  /** Requests per second per connection, in bursts of REQUEST_BURST_SECONDS times as many. */
+  requestsPerConnection: number;
+  /** Requests per second per user across all their connections, bursts as above. */
+  requestsPerUser: number;
+  /** Close (4029) connections that keep sending malformed frames. */
+  isMalformedGuarded: boolean;
+}
+
+/** What the pipeline works with. */
+export interface PipelineDeps {
+  chat: Chat;
+  log: Logger;
+  admission: Admission;
+  clock: Clock;
+}
+
+function bucket(perSecond: number, clock: Clock): RateLimiter | null {
+  if (perSecond === 0) return null;
+  return new RateLimiter({ burst: perSecond * REQUEST_BURST_SECONDS, perSecond }, clock);
+}
+
+/** Parses, limits, dispatches and answers requests; one per server. */
+export class Pipeline {
+  #d: PipelineDeps;
+  #limits: PipelineLimits;
+  #perConnection: RateLimiter | null;
+  #perUser: RateLimiter | null;
+  #malformed: RateLimiter;
+  #inFlight = 0;
+  #isStopping = false;
+  #onDrained: (() => void) | null = null;
+
+  /** A pipeline over `deps` with `limits`. */
+  constructor(deps: PipelineDeps, limits: PipelineLimits) {
+    this.#d = deps;
+    this.#limits = limits;
+    this.#perConnection = bucket(limits.requestsPerConnection, deps.clock);
+    this.#perUser = bucket(limits.requestsPerUser, deps.clock);
+    this.#malformed = new RateLimiter(MALFORMED, deps.clock);
+  }
+
+  /**
+   * Take one frame of `ws`. A frame that arrives while a register/login/auth/logout of the
+   * same connection is in flight waits for it: it must see who the connection is.
+   */
+  message(ws: Socket, raw: string | Buffer): void {
+    const d = ws.data;
+    const prior = d.queue;
+    const next = prior === null ? this.#handle(ws, raw) : prior.then(() => this.#handle(ws, raw));
+    if (next === undefined) return;
+    d.queue = next;
+    void next.then(() => {
+      if (d.queue === next) d.queue = null;
+    });
+  }
+
+  /** Start no new request; resolve once those in flight are answered, or after DRAIN_MS. */
+  async drain(): Promise<void> {
+    this.#isStopping = true;
+    if (this.#inFlight === 0) return;
+    await new Promise<void>((resolve) => {
+      this.#onDrained = resolve;
+      setTimeout(resolve, DRAIN_MS).unref();
+    });
+  }
+
+  #handle(ws: Socket, raw: string | Buffer): Promise<void> | undefined {
+    // While stopping, requests in progress are answered but no new one is started.
+    if (ws.readyState !== 1 || this.#isStopping) return;
+    const msg = this.#parse(ws, raw);
+    if (msg === null) return;
+    const conn = ws.data.conn!;
+    try {
+      this.#limit(conn, msg);
+    } catch (err) {
+      this.#fail(conn, err, msg.id);
+      return;
+    }
+    const done = this.#run(ws, conn, msg);
+    return AUTH_TYPES.has(msg.type) ? done : undefined;
+  }
+
+  // The request, or null when the frame is malformed (answered bad_request, and counted).
+  #parse(ws: Socket, raw: string | Buffer): ClientMessage | null {
+    let text: string;
+    let id: string | undefined;
+    if (typeof raw !== "string") {
+      text = "binary frames are not accepted: send JSON text";
+    } else if (raw.length > LIMITS.frameMax / 3 && Buffer.byteLength(raw) > LIMITS.frameMax) {
+      text = `frame is larger than ${LIMITS.frameMax} bytes`;
+      id = peekId(raw);
+    } else {
+      try {
+        return parseClientMessage(raw);
+      } catch (err) {
+        text = err instanceof ProtocolError ? err.message : "malformed frame";
+        id = peekId(raw);
+      }
+    }
+    const conn = ws.data.conn!;
+    this.#fail(conn, new ChatError("bad_request", text), id);
+    if (this.#limits.isMalformedGuarded && this.#malformed.take(ws.data.id) > 0) {
+      this.#d.log.info("flood", { conn: ws.data.id, address: ws.data.address });
+      conn.flush(); // the replies so far go out before the close
+      ws.close(CLOSE_CODES.flood, "too many malformed frames");
+    }
+    return null;
+  }
+
+  // Throws rate_limited when the connection or its user sends too many requests, or when a
+  // login could not be bound anyway (a quota is full: refused before the password is hashed).
+  #limit(conn: WsConn, msg: ClientMessage): void {
+    const onConn = this.#perConnection?.take(conn.id) ?? 0;
+    if (onConn > 0) {
+      const text = `too many requests on this connection; retry in ${Math.ceil(onConn / 1000)} s`;
+      throw new ChatError("rate_limited", text, onConn);
+    }
+    const user = conn.user;
+    const byUser = user === null ? 0 : (this.#perUser?.take(user) ?? 0);
+    if (byUser > 0) {
+      const text = `too many requests from '${user}'; retry in ${Math.ceil(byUser / 1000)} s`;
+      throw new ChatError("rate_limited", text, byUser);
+    }
+    if (user !== null) return;
+    if (msg.type === "register" || msg.type === "auth") {
+      this.#d.admission.checkQuota(conn.address, null);
+    } else if (msg.type === "login") {
+      this.#d.admission.checkQuota(conn.address, normalizeUserName(msg.user));
+    }
+  }
+
+  // A request answered at once is answered in this turn; one that waits (for the disk, for
+  // password hashing) is answered when its promise settles: one promise per request, no more.
+  #run(ws: Socket, conn: WsConn, msg: ClientMessage): Promise<void> | undefined {
+    this.#inFlight++;
+    let result: ServerMessage | Promise<ServerMessage>;
+    try {
+      result = dispatch(this.#d.chat, conn, msg);
+    } catch (err) {
+      return this.#settle(conn, msg, false, err);
+    }
+    if (!(result instanceof Promise)) return this.#settle(conn, msg, true, result);
+    return result.then(
+      (value) => this.#settle(conn, msg, true, value),
+      (err: unknown) => this.#settle(conn, msg, false, err),
+    );
+  }
+
+  // Answer a request (its reply, or the error it threw) and run what follows the reply.
+  #settle(
+    conn: WsConn,
+    msg: ClientMessage,
+    isOk: boolean,
+    value: unknown,
+  ): Promise<void> | undefined {
+    try {
+      if (isOk) this.#reply(conn, value as ServerMessage, msg.id);
+      else this.#fail(conn, value, msg.id);
+    } catch (err) {
+      isOk = false;
+      this.#fail(conn, err, msg.id);
+    } finally {
+      if (--this.#inFlight === 0) this.#onDrained?.();
+    }
+    if (!isOk) return;
+    try {
+      return afterReply(this.#d.chat, conn, msg)?.catch((err: unknown) =>
+        this.#logAfterReply(conn, err),
+      );
+    } catch (err) {
+      this.#logAfterReply(conn, err);
+    }
+  }
+
+  // Every reply is a fresh object from its handler, so replyTo is set on it without a copy.
+  #reply(conn: WsConn, msg: ServerMessage, id: string | undefined): void {
+    if (msg instanceof SentAck) return conn.sendText(msg.frame(id));
+    if (id !== undefined) (msg as { replyTo?: string }).replyTo = id;
+    conn.sendText(JSON.stringify(msg));
+  }
+
+  // A refused request gets its error frame and the connection stays open.
+  #fail(conn: WsConn, err: unknown, id: string | undefined): void {
+    const frame = errorFrame(err);
+    if (err instanceof ChatError) {
+      this.#d.log.info("refused", {
+        conn: conn.id,
+        address: conn.address,
+        user: conn.user ?? undefined,
+        code: err.code,
+        reason: err.message,
+      });
+    } else {
+      this.#d.log.error("internal", {
+        conn: conn.id,
+        error: err instanceof Error ? err.stack : String(err),
+      });
+    }
+    this.#reply(conn, frame, id);
+  }
+
+  #logAfterReply(conn: WsConn, err: unknown): void {
+    // The request was answered already; what follows it is best effort and retried next time.
+    this.#d.log.error("after_reply", {
+      conn: conn.id,
+      error: err instanceof Error ? err.stack : String(err),
+    });
+  }
+}
