@@ -16,7 +16,7 @@ export interface AdmissionLimits {
   maxConnectionsPerUser: number;
   /** Authenticated connections from one address. */
   maxConnectionsPerAddress: number;
-  /** A connection not authenticated after this long (from opening or from being unbound) is closed with 4408. */
+  /** A connection not authenticated this long after opening (or being unbound) is closed (4408). */
   authDeadlineMs: number;
 }
 
