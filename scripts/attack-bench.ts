@@ -9,28 +9,20 @@
  * The victim authenticates with a session token it already holds: it shares 127.0.0.1 with
  * the attacker, so limits per address apply to both, and the table says when it was refused.
  * A refusal, a closed socket or a server that stops answering is a result, not a failure.
+ * The victim and the attacker run in processes of their own, the attacker at a lower
+ * priority, so that the attacker's own work does not show in the victim's figures.
  */
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { manyRooms, historyPages, piledNotices } from "../bench/lib/attack-floods.ts";
-import { badLogins, manySockets, passwordWork } from "../bench/lib/attack-logins.ts";
+import { Attacker, ATTACKS } from "../bench/lib/attacker.ts";
 import { makeSeed, ROOMS, SCALES } from "../bench/lib/attack-plan.ts";
 import type { Attack, Scale, Seed } from "../bench/lib/attack-plan.ts";
 import { Victim } from "../bench/lib/attack-victim.ts";
 import type { Latency, PhaseResult } from "../bench/lib/attack-victim.ts";
 import { copyDataset } from "../bench/lib/dataset.ts";
-import { installExitHandlers, rssBytes } from "../bench/lib/proc.ts";
+import { HAS_TASKSET, installExitHandlers, rssBytes } from "../bench/lib/proc.ts";
 import { removeTempDirs, startServer, tempDir } from "../bench/lib/servers.ts";
-
-const ATTACKS: Attack[] = [
-  manyRooms,
-  piledNotices,
-  passwordWork,
-  manySockets,
-  historyPages,
-  badLogins,
-];
 
 /** The figures of one attack. */
 interface Row {
@@ -43,6 +35,8 @@ interface Row {
   dataGrowth: number;
   diskWritten: number;
   logGrowth: number;
+  /** Connections the server closed, by close code (from its log). */
+  closed: string;
   answered: string;
 }
 
@@ -73,6 +67,23 @@ function diskWrites(pid: number): number {
   }
 }
 
+/** Connections the server closed during the attack, by close code, from its log. */
+function closesInLog(log: string, from: number): string {
+  let text = "";
+  try {
+    text = readFileSync(log, "utf8").slice(from);
+  } catch {
+    return "no log";
+  }
+  const codes = new Map<string, number>();
+  for (const m of text.matchAll(/ disconnect .*code=(\d+)/g)) {
+    // 1000/1005/1006: the client closed or dropped the connection, not the server.
+    if (!["1000", "1005", "1006"].includes(m[1]!)) codes.set(m[1]!, (codes.get(m[1]!) ?? 0) + 1);
+  }
+  const parts = [...codes].map(([code, n]) => `${n.toLocaleString("en-US")} x ${code}`);
+  return parts.join(", ") || "none";
+}
+
 async function runAttack(attack: Attack, seed: Seed, scale: Scale): Promise<Row> {
   const dataDir = tempDir(`attack-${attack.name}`);
   copyDataset(seed.dataDir, dataDir);
@@ -90,9 +101,11 @@ async function runAttack(attack: Attack, seed: Seed, scale: Scale): Promise<Row>
     dataGrowth: NaN,
     diskWritten: NaN,
     logGrowth: NaN,
+    closed: "n/a",
     answered: "",
   };
   let victim: Victim | null = null;
+  let attacker: Attacker | null = null;
   let peak = 0;
   const sampler = setInterval(() => {
     peak = Math.max(peak, rssBytes(server.pid) || 0);
@@ -110,19 +123,22 @@ async function runAttack(attack: Attack, seed: Seed, scale: Scale): Promise<Row>
     const dataBefore = dataSize(dataDir);
     const logBefore = fileSize(log);
     const writtenBefore = diskWrites(server.pid);
-    const running = await attack.start({ port: server.port, seed, scale });
-    row.attacked = await victim.measure("attack", running.finished);
-    row.answered = await running.stop();
+    attacker = await Attacker.start(attack.name, server.port, seed, scale);
+    row.attacked = await victim.measure("attack", attacker.finished);
+    row.answered = await attacker.stop();
+    attacker = null;
     row.rssAfter = rssBytes(server.pid);
     row.rssPeak = Math.max(peak, row.rssAfter || 0);
     row.dataBytes = dataSize(dataDir);
     row.dataGrowth = row.dataBytes - dataBefore;
     row.diskWritten = diskWrites(server.pid) - writtenBefore;
     row.logGrowth = fileSize(log) - logBefore;
+    row.closed = closesInLog(log, logBefore);
   } catch (err) {
     row.answered = `benchmark error: ${err instanceof Error ? err.message : String(err)}`;
   } finally {
     clearInterval(sampler);
+    await attacker?.stop();
     await victim?.close();
     await server.stop();
   }
@@ -169,8 +185,8 @@ function victimNote(row: Row): string {
 
 function table(rows: Row[]): string {
   const head =
-    "| attack | ping ms p50 / p99: before -> under attack | send ack ms p50 / p99: before -> under attack | within 2x? (ping p50 p99, send p50 p99) | RSS after (peak) | data (growth) | disk written | log growth | victim under attack | what the server answered the attacker |";
-  const lines = [head, `|${" --- |".repeat(10)}`];
+    "| attack | ping ms p50 / p99: before -> under attack | send ack ms p50 / p99: before -> under attack | within 2x? (ping p50 p99, send p50 p99) | RSS after (peak) | data (growth) | disk written | log growth | closed by the server | victim under attack | what the server answered the attacker |";
+  const lines = [head, `|${" --- |".repeat(11)}`];
   for (const row of rows) {
     const cells = [
       row.attack,
@@ -181,6 +197,7 @@ function table(rows: Row[]): string {
       `${mb(row.dataBytes)} (+${mb(row.dataGrowth)})`,
       mb(row.diskWritten),
       kb(row.logGrowth),
+      row.closed,
       victimNote(row),
       row.answered.replaceAll("|", "/"),
     ];
@@ -206,7 +223,10 @@ async function main(): Promise<void> {
   );
   console.log(
     `password hashing: ${scale.isPasswordCostReal ? "real cost" : "CHAT_PASSWORD_COST=low (cheap: not the real cost)"}; ` +
-      `victim: ${scale.samples} ping + send pairs every ${scale.intervalMs} ms (at most ${scale.maxMs / 1000} s) per phase\n`,
+      `victim: ${scale.samples} ping + send pairs every ${scale.intervalMs} ms (at most ${scale.maxMs / 1000} s) per phase; ` +
+      (HAS_TASKSET
+        ? "server on core 0, victim and attacker (nice 10) on core 1\n"
+        : "no taskset: processes are not pinned\n"),
   );
   const seed = await makeSeed(scale);
   const rows: Row[] = [];

@@ -36,7 +36,7 @@ function requestLoop(ctx: AttackContext, crew: Crew, user: User, body: Record<st
           peer = crew.keep(next);
         }
         const reply = await peer.call(body);
-        tally.add(describe(reply));
+        crew.record(tally, reply);
         largest = Math.max(largest, reply.size);
         await waitIfLimited(reply);
       }
@@ -106,7 +106,7 @@ function pipelined(
       let i = next++;
       while (i < count && !crew.isOver && !peer.closed) {
         const reply = await peer.call(body(i));
-        tally.add(describe(reply));
+        crew.record(tally, reply);
         if (!(await waitIfLimited(reply))) i = next++;
       }
     });
@@ -139,12 +139,12 @@ export const piledNotices: Attack = {
         while ((await waitIfLimited(join)) && !crew.isOver) {
           join = await requester.call({ type: "join", room: ROOMS.closed });
         }
-        joins.add(describe(join));
+        crew.record(joins, join);
         let deny = await admin.call({ type: "deny", room: ROOMS.closed, user: "requester" });
         while ((await waitIfLimited(deny)) && !crew.isOver) {
           deny = await admin.call({ type: "deny", room: ROOMS.closed, user: "requester" });
         }
-        denials.add(describe(deny));
+        crew.record(denials, deny);
         if (requester.closed || admin.closed) return;
       }
     });

@@ -2,7 +2,7 @@
  * Attacks on the front door: password work asked for in bulk, as many sockets as one
  * account can hold, and wrong passwords from an address that is already limited.
  */
-import { describe, Peer, sleep, Tally } from "./attack-peer.ts";
+import { Peer, sleep, Tally } from "./attack-peer.ts";
 import { Crew, PASSWORD, waitIfLimited } from "./attack-plan.ts";
 import type { Attack, RunningAttack } from "./attack-plan.ts";
 
@@ -27,7 +27,11 @@ export const passwordWork: Attack = {
         const burst = Array.from({ length: ctx.scale.passwdFrames }, () =>
           changer.call({ type: "passwd", old: PASSWORD, new: PASSWORD }),
         );
-        for (const reply of await Promise.all(burst)) passwd.add(describe(reply));
+        const replies = await Promise.all(burst);
+        for (const reply of replies) crew.record(passwd, reply);
+        // Then as soon as the server allows more: what gets the most password work done.
+        const limited = replies.filter((r) => r.code === "rate_limited");
+        if (limited.length > 0) await waitIfLimited(limited.at(-1)!);
       }
     });
     const logins = new Tally();
@@ -43,7 +47,7 @@ export const passwordWork: Attack = {
           }
           crew.keep(peer);
           const reply = await peer.call({ type: "login", user: "looper", password: PASSWORD });
-          logins.add(describe(reply));
+          crew.record(logins, reply);
           peer.close();
           await waitIfLimited(reply);
         }
@@ -128,7 +132,7 @@ export const badLogins: Attack = {
             peer = crew.keep(next);
           }
           // No waiting: this attacker does not care what it is told.
-          tally.add(describe(await peer.call(wrong)));
+          crew.record(tally, await peer.call(wrong));
         }
       });
     }

@@ -4,8 +4,8 @@
  * the bookkeeping of a running attack (deadline, stop flag, sockets to close).
  */
 import { BENCH_PASSWORD, registerUser, request } from "./chat.ts";
-import { sleep } from "./attack-peer.ts";
-import type { Peer, Reply } from "./attack-peer.ts";
+import { describe, sleep } from "./attack-peer.ts";
+import type { Peer, Reply, Tally } from "./attack-peer.ts";
 import { startServer, tempDir } from "./servers.ts";
 
 /** How big the attacks are. */
@@ -179,6 +179,11 @@ export class Crew {
   /** True once stopped or past the deadline: every loop checks it. */
   get isOver(): boolean {
     return this.#isStopped || performance.now() > this.#deadline;
+  }
+
+  /** Count `reply` in `tally`, unless the attack was stopped (its sockets closed by us). */
+  record(tally: Tally, reply: Reply): void {
+    if (!this.#isStopped) tally.add(describe(reply));
   }
 
   /** Close `peer` when the attack stops. */

@@ -8,9 +8,9 @@
  * back to the first one when the server refuses it) and `stop` (end the measurement early),
  * printing one JSON `PhaseResult` line per measurement.
  */
-import type { Subprocess } from "bun";
 import { parseArgs } from "node:util";
 import { describe, Peer, sleep, Tally } from "./attack-peer.ts";
+import { LineChild } from "./line-child.ts";
 import { pin } from "./proc.ts";
 import { CLIENT_CORE } from "./servers.ts";
 
@@ -51,73 +51,40 @@ export function latency(values: number[]): Latency {
 
 /** The victim process, driven from the benchmark. */
 export class Victim {
-  #proc: Subprocess<"pipe", "pipe", "inherit">;
-  #lines: AsyncIterator<string>;
+  #child: LineChild;
 
-  private constructor(proc: Subprocess<"pipe", "pipe", "inherit">) {
-    this.#proc = proc;
-    this.#lines = readLines(proc.stdout);
-    process.on("exit", () => proc.kill("SIGKILL"));
+  private constructor(child: LineChild) {
+    this.#child = child;
   }
 
   /** Start the victim and wait until it is authenticated; throws with the refusal if not. */
   static async start(plan: VictimPlan): Promise<Victim> {
     // `--k=v`: a token may start with "-".
     const args = Object.entries(plan).map(([k, v]) => `--${k}=${String(v)}`);
-    const proc = Bun.spawn([...pin(CLIENT_CORE), process.execPath, import.meta.path, ...args], {
-      stdin: "pipe",
-      stdout: "pipe",
-      stderr: "inherit",
-    });
-    const victim = new Victim(proc);
-    const ready = JSON.parse(await victim.#line()) as { ready: boolean; auth: string };
+    const child = new LineChild([...pin(CLIENT_CORE), process.execPath, import.meta.path, ...args]);
+    const ready = await child.next<{ ready: boolean; auth: string }>();
     if (!ready.ready) {
-      await victim.close();
+      await child.close();
       throw new Error(`the victim could not authenticate: ${ready.auth}`);
     }
-    return victim;
+    return new Victim(child);
   }
 
   /** Measure now; a measurement ends early when `until` settles first. */
   async measure(phase: "baseline" | "attack", until?: Promise<unknown>): Promise<PhaseResult> {
-    this.#write(phase);
+    this.#child.write(phase);
     let isDone = false;
     void until?.finally(() => {
-      if (!isDone) this.#write("stop");
+      if (!isDone) this.#child.write("stop");
     });
-    const result = JSON.parse(await this.#line()) as PhaseResult;
+    const result = await this.#child.next<PhaseResult>();
     isDone = true;
     return result;
   }
 
   /** End the victim process. */
-  async close(): Promise<void> {
-    this.#proc.kill("SIGKILL");
-    await this.#proc.exited;
-  }
-
-  #write(line: string): void {
-    void this.#proc.stdin.write(`${line}\n`);
-    void this.#proc.stdin.flush();
-  }
-
-  async #line(): Promise<string> {
-    const next = await this.#lines.next();
-    if (next.done) throw new Error("the victim process ended");
-    return next.value;
-  }
-}
-
-async function* readLines(stream: ReadableStream<Uint8Array>): AsyncGenerator<string> {
-  const decoder = new TextDecoder();
-  let buf = "";
-  for await (const chunk of stream) {
-    buf += decoder.decode(chunk, { stream: true });
-    let nl: number;
-    while ((nl = buf.indexOf("\n")) >= 0) {
-      yield buf.slice(0, nl);
-      buf = buf.slice(nl + 1);
-    }
+  close(): Promise<void> {
+    return this.#child.close();
   }
 }
 
