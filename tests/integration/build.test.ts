@@ -1,0 +1,170 @@
+/**
+ * `bun run build`: the linux-x64 executables are built here, into a temp folder, and run
+ * from a folder with no node_modules and no checkout: `--version`, `help`, and a
+ * register/send/history round trip against the built server. The other four platforms are
+ * built only with CHAT_BUILD_ALL_TARGETS=1 (each fetches a 90-110 MB runtime the first
+ * time), and checked by their file headers.
+ */
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import type { Subprocess } from "bun";
+import { existsSync, readFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { tempDir } from "../helpers/server.ts";
+
+const ROOT = resolve(import.meta.dir, "../..");
+const VERSION = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")).version as string;
+const START_LINE = /^\[SERVER\] Chat server running at (ws:\/\/[^\s]+)$/m;
+const isLinuxX64 = process.platform === "linux" && process.arch === "x64";
+
+function build(
+  targets: string[],
+  outdir: string,
+): { code: number; stdout: string; stderr: string } {
+  const args = targets.flatMap((t) => ["--target", t]);
+  const result = Bun.spawnSync(["bun", "scripts/build.ts", ...args, "--outdir", outdir], {
+    cwd: ROOT,
+  });
+  return {
+    code: result.exitCode,
+    stdout: result.stdout.toString(),
+    stderr: result.stderr.toString(),
+  };
+}
+
+/** The platform an executable is for, read from its header (ELF, Mach-O or PE). */
+function platformOf(path: string): string {
+  const bytes = readFileSync(path).subarray(0, 4096);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (view.getUint32(0) === 0x7f454c46) {
+    const machine = view.getUint16(18, true);
+    return `linux-${machine === 0x3e ? "x64" : machine === 0xb7 ? "arm64" : machine}`;
+  }
+  if (view.getUint32(0, true) === 0xfeedfacf) {
+    const cpu = view.getUint32(4, true);
+    return `darwin-${cpu === 0x01000007 ? "x64" : cpu === 0x0100000c ? "arm64" : cpu}`;
+  }
+  if (bytes[0] === 0x4d && bytes[1] === 0x5a) {
+    const pe = view.getUint32(0x3c, true);
+    if (view.getUint32(pe) !== 0x50450000) return "MZ without PE";
+    const machine = view.getUint16(pe + 4, true);
+    return `windows-${machine === 0x8664 ? "x64" : machine}`;
+  }
+  return "unknown";
+}
+
+describe.if(isLinuxX64)("The linux-x64 executables", () => {
+  let dist: string;
+  let work: string;
+  let server: Subprocess<"ignore", "pipe", "ignore"> | null = null;
+  // Nothing of the test's environment (CHAT_*, NODE_PATH) reaches the executables.
+  const env = (home: string) => ({ PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: home });
+
+  beforeAll(() => {
+    dist = tempDir("chat-dist-");
+    work = tempDir("chat-nomodules-");
+    const result = build(["linux-x64"], dist);
+    if (result.code !== 0) throw new Error(`build failed:\n${result.stderr}`);
+  }, 60_000);
+
+  afterAll(async () => {
+    server?.kill("SIGTERM");
+    await server?.exited;
+  });
+
+  function chat(args: string[], stdin?: string) {
+    const result = Bun.spawnSync(
+      [join(dist, "chat-linux-x64"), "--config-dir", join(work, "c"), ...args],
+      {
+        cwd: work,
+        env: env(work),
+        stdin: stdin === undefined ? "ignore" : new TextEncoder().encode(stdin),
+      },
+    );
+    return {
+      code: result.exitCode,
+      stdout: result.stdout.toString(),
+      stderr: result.stderr.toString(),
+    };
+  }
+
+  test("are single files with a SHA256SUMS that sha256sum -c accepts", () => {
+    expect(platformOf(join(dist, "chat-linux-x64"))).toBe("linux-x64");
+    expect(platformOf(join(dist, "chat-server-linux-x64"))).toBe("linux-x64");
+    const sums = readFileSync(join(dist, "SHA256SUMS"), "utf8");
+    expect(sums).toMatch(
+      /^[0-9a-f]{64} {2}chat-linux-x64\n[0-9a-f]{64} {2}chat-server-linux-x64\n$/,
+    );
+    if (Bun.which("sha256sum")) {
+      const check = Bun.spawnSync(["sha256sum", "-c", "SHA256SUMS"], { cwd: dist });
+      expect(check.stdout.toString()).toBe("chat-linux-x64: OK\nchat-server-linux-x64: OK\n");
+    }
+  });
+
+  test("chat runs --version and help from a folder with no node_modules", () => {
+    expect(existsSync(join(work, "node_modules"))).toBe(false);
+    expect(chat(["--version"])).toEqual({ code: 0, stdout: `chat ${VERSION}\n`, stderr: "" });
+    const help = chat(["help"]);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain("send");
+    expect(help.stdout).toContain("completion");
+  });
+
+  test("the built chat and server do a send/history round trip", async () => {
+    const data = join(work, "data");
+    server = Bun.spawn(
+      [join(dist, "chat-server-linux-x64"), "--host", "127.0.0.1", "--port", "0", "--data", data],
+      {
+        cwd: work,
+        env: { ...env(work), CHAT_PASSWORD_COST: "low" },
+        stdout: "pipe",
+        stderr: "ignore",
+      },
+    );
+    let text = "";
+    const reader = server.stdout.getReader();
+    while (!START_LINE.test(text)) {
+      const { value, done } = await reader.read();
+      if (done) throw new Error(`the server ended before its start line: ${text}`);
+      text += new TextDecoder().decode(value);
+    }
+    reader.releaseLock();
+    const url = START_LINE.exec(text)?.[1] ?? "";
+    const register = chat(
+      ["--server", url, "register", "ann", "--password-stdin"],
+      "long enough pw\n",
+    );
+    expect(register.code).toBe(0);
+    expect(chat(["create", "lobby"]).code).toBe(0);
+    expect(chat(["send", "lobby", "built", "and", "shipped"]).code).toBe(0);
+    const history = chat(["--json", "history", "lobby"]);
+    expect(history.code).toBe(0);
+    expect(JSON.parse(history.stdout.trim())).toMatchObject({
+      type: "message",
+      room: "lobby",
+      from: "ann",
+      text: "built and shipped",
+    });
+  }, 20_000);
+});
+
+describe.if(process.env.CHAT_BUILD_ALL_TARGETS === "1")("Every platform's executables", () => {
+  test("are built and carry their platform's header", () => {
+    const dist = tempDir("chat-dist-all-");
+    const result = build([], dist);
+    expect(result.stderr).toBe("");
+    expect(result.code).toBe(0);
+    for (const target of [
+      "linux-x64",
+      "linux-arm64",
+      "darwin-x64",
+      "darwin-arm64",
+      "windows-x64",
+    ]) {
+      const exe = target.startsWith("windows") ? ".exe" : "";
+      for (const name of ["chat", "chat-server"]) {
+        expect(platformOf(join(dist, `${name}-${target}${exe}`))).toBe(target);
+      }
+    }
+    expect(readFileSync(join(dist, "SHA256SUMS"), "utf8").trim().split("\n")).toHaveLength(10);
+  }, 600_000);
+});
