@@ -55,6 +55,21 @@ export class History {
    * longer in the window is compared by value: ids are time-ordered.
    */
   page(key: string, opts: PageOptions = {}): StoredMessage[] {
+    return this.boundedPage(key, opts, Infinity, () => 0).messages;
+  }
+
+  /**
+   * Like `page`, and bounded in bytes: the page holds the messages nearest its cursor whose
+   * `sizeOf` add up to at most `maxBytes` (at least one). `more` is true when the range asked
+   * for holds messages beyond the page in its direction: older ones, or newer ones with `after`
+   * alone. A page cut short by bytes says `more` exactly as one cut by `limit` does.
+   */
+  boundedPage(
+    key: string,
+    opts: PageOptions,
+    maxBytes: number,
+    sizeOf: (m: StoredMessage) => number,
+  ): { messages: StoredMessage[]; more: boolean } {
     const list = this.#lists.get(key) ?? [];
     const limit = Math.min(opts.limit ?? this.limit, this.limit);
     const first = Math.max(0, list.length - this.limit); // the window: older ones wait to be cut
@@ -62,11 +77,38 @@ export class History {
     let end = list.length;
     if (opts.after !== undefined) start = cut(list, first, opts.after, true);
     if (opts.before !== undefined) end = Math.min(end, cut(list, first, opts.before, false));
-    if (end <= start) return [];
-    return opts.after !== undefined && opts.before === undefined
-      ? list.slice(start, Math.min(end, start + limit))
-      : list.slice(Math.max(start, end - limit), end);
+    if (end <= start) return { messages: [], more: false };
+    const isForward = opts.after !== undefined && opts.before === undefined;
+    let bytes = 0;
+    let n = 0;
+    for (const most = Math.min(limit, end - start); n < most; n++) {
+      const m = list[isForward ? start + n : end - 1 - n]!;
+      bytes += sizeOf(m);
+      if (n > 0 && bytes > maxBytes) break;
+    }
+    return isForward
+      ? { messages: list.slice(start, start + n), more: start + n < end }
+      : { messages: list.slice(end - n, end), more: end - n > start };
   }
+}
+
+/** The UTF-8 length of `s` in bytes, without encoding it. */
+export function utf8Length(s: string): number {
+  let bytes = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x80) bytes += 1;
+    else if (c < 0x800) bytes += 2;
+    else if (c >= 0xd800 && c < 0xdc00 && i + 1 < s.length) {
+      const next = s.charCodeAt(i + 1);
+      // A surrogate pair is one 4-byte character; a lone surrogate is sent as 3 bytes (U+FFFD).
+      if (next >= 0xdc00 && next < 0xe000) {
+        bytes += 4;
+        i++;
+      } else bytes += 3;
+    } else bytes += 3;
+  }
+  return bytes;
 }
 
 function clientKey(key: string, from: string, clientId: string): string {

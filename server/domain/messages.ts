@@ -4,6 +4,7 @@ import { dmKey, roomKey } from "../store/store.ts";
 import type { StoredMessage, StoreOp } from "../store/store.ts";
 import { userName } from "./accounts.ts";
 import { ChatError } from "../../shared/errors.ts";
+import { utf8Length } from "./history.ts";
 import type { PageOptions } from "./history.ts";
 import { memberRoom, seeRoom } from "./room-access.ts";
 import { queueNotice } from "./notices.ts";
@@ -21,6 +22,17 @@ function cleanText(text: string): string {
     throw new ChatError("bad_request", `message text is longer than ${LIMITS.textMax} characters`);
   }
   return clean;
+}
+
+/**
+ * Most bytes of the messages of one `history` reply: with its envelope (type, names, `more`,
+ * `replyTo`) the frame stays within 512 KiB, half the slow-reader threshold.
+ */
+export const HISTORY_PAGE_BYTES = 512 * 1024 - 1024;
+
+// The bytes `value` takes in a reply's message list: its UTF-8 JSON and a comma.
+function jsonBytes(value: unknown): number {
+  return utf8Length(JSON.stringify(value)) + 1;
 }
 
 /** A stored room message as sent on the wire. */
@@ -109,25 +121,33 @@ export class Messages {
     return dm;
   }
 
-  /** A room's history (members only) or the DM conversation with another user. */
+  /**
+   * A room's history (members only) or the DM conversation with another user: one page, at
+   * most HISTORY_PAGE_BYTES of messages; `more` says whether the range goes on past it.
+   */
   history(
     user: string,
     target: { room?: string; user?: string },
     opts: PageOptions,
-  ): { room?: string; user?: string; messages: (ChatMessage | DirectMessage)[] } {
+  ): { room?: string; user?: string; messages: (ChatMessage | DirectMessage)[]; more: boolean } {
+    const history = this.#d.state.history;
     if (target.user !== undefined) {
+      // A name with no account answers as an account with no DMs does (an empty page): the
+      // answer does not tell which names exist.
       const other = userName(target.user);
-      if (!this.#d.state.users.has(other))
-        throw new ChatError("not_found", `no such user '${other}'`);
-      const list = this.#d.state.history.page(dmKey(user, other), opts);
-      return { user: other, messages: list.map(toDirectMessage) };
+      const page = history.boundedPage(dmKey(user, other), opts, HISTORY_PAGE_BYTES, (m) =>
+        jsonBytes(toDirectMessage(m)),
+      );
+      return { user: other, messages: page.messages.map(toDirectMessage), more: page.more };
     }
     const room = seeRoom(this.#d.state, target.room ?? "", user);
     if (!room.members.has(user)) {
       throw new ChatError("forbidden", `you are not a member of '${room.name}'; join it first`);
     }
-    const list = this.#d.state.history.page(roomKey(room.name), opts);
-    return { room: room.name, messages: list.map(toChatMessage) };
+    const page = history.boundedPage(roomKey(room.name), opts, HISTORY_PAGE_BYTES, (m) =>
+      jsonBytes(toChatMessage(m)),
+    );
+    return { room: room.name, messages: page.messages.map(toChatMessage), more: page.more };
   }
 
   // Commit first, then append to memory: a message exists only once it is durable. `done` runs

@@ -15,17 +15,20 @@ export function roomName(raw: string): string {
 }
 
 /** The not_found error for a room, identical for a missing room and a hidden one. */
-function noSuchRoom(name: string): ChatError {
+export function noSuchRoom(name: string): ChatError {
   return new ChatError("not_found", `no such room '${name}'`);
+}
+
+/** True when `room` is hidden and `user` is neither a member nor its admin. */
+export function isHiddenFrom(room: RoomState, user: string): boolean {
+  return !room.visible && !room.members.has(user) && room.admin !== user;
 }
 
 /** The room by name, as `user` may see it: hidden rooms exist only for their members. */
 export function seeRoom(state: ChatState, raw: string, user: string): RoomState {
   const name = roomName(raw);
   const room = state.rooms.get(name);
-  if (!room || (!room.visible && !room.members.has(user) && room.admin !== user)) {
-    throw noSuchRoom(name);
-  }
+  if (!room || isHiddenFrom(room, user)) throw noSuchRoom(name);
   return room;
 }
 

@@ -3,7 +3,10 @@ import type { JoinRequest, RoomInfo } from "../../shared/protocol.ts";
 import { userName } from "./accounts.ts";
 import { ChatError } from "../../shared/errors.ts";
 import { queueNotice } from "./notices.ts";
-import { adminRoom, roomName, seeRoom, shutDown } from "./room-access.ts";
+import { adminRoom, isHiddenFrom, noSuchRoom, roomName, seeRoom, shutDown } from "./room-access.ts";
+import { listRooms } from "./room-list.ts";
+import type { RoomsPage, RoomsReply } from "./room-list.ts";
+import { DEFAULT_ROOM_QUOTAS, quotaLock, RoomQuota } from "./room-quota.ts";
 import type { KeyedQueue } from "./serial.ts";
 import { roomLock, userLock } from "./serial.ts";
 import { copyRoom, roomInfo, toRecord } from "./state.ts";
@@ -33,34 +36,30 @@ export class Rooms {
   #d: Deps;
   #typing: Typing;
   #queue: KeyedQueue;
+  #quota: RoomQuota;
 
   /** Rooms over the shared state; `typing` is cleared when members leave; `queue` orders changes. */
-  constructor(deps: Deps, typing: Typing, queue: KeyedQueue) {
+  constructor(deps: Deps, typing: Typing, queue: KeyedQueue, quotas = DEFAULT_ROOM_QUOTAS) {
     this.#d = deps;
     this.#typing = typing;
     this.#queue = queue;
+    this.#quota = new RoomQuota(deps, quotas);
   }
 
-  /** Visible rooms plus the caller's own rooms and requests, none shut down. */
-  list(user: string): RoomInfo[] {
-    const out: RoomInfo[] = [];
-    for (const room of this.#d.state.rooms.values()) {
-      if (room.shutDown) continue;
-      if (room.visible || room.members.has(user) || room.pending.has(user)) {
-        out.push(roomInfo(room, user));
-      }
-    }
-    return out.sort((a, b) => (a.name < b.name ? -1 : 1));
+  /** One page of the visible rooms plus the caller's own rooms and requests, none shut down. */
+  list(user: string, page: RoomsPage = {}): RoomsReply {
+    return listRooms(this.#d.state, user, page);
   }
 
   /** Create a room with the caller as admin and first member. */
   create(user: string, raw: string, s: RoomSettings): Promise<RoomInfo> {
     const name = roomName(raw);
-    return this.#queue.run([roomLock(name)], async () => {
+    const topic = s.topic === undefined ? "" : cleanTopic(s.topic);
+    return this.#queue.run([roomLock(name), quotaLock(user)], async () => {
       if (this.#d.state.rooms.has(name)) {
         throw new ChatError("conflict", `room name '${name}' is taken`);
       }
-      const topic = s.topic === undefined ? "" : cleanTopic(s.topic);
+      this.#quota.checkCreate(user);
       const room: RoomState = {
         name,
         admin: user,
@@ -116,9 +115,10 @@ export class Rooms {
   /** Join an open room, or file a request for a closed one (admins are told at once). */
   join(user: string, raw: string): Promise<"joined" | "pending"> {
     const name = roomName(raw);
-    return this.#queue.run([roomLock(name)], async () => {
+    return this.#queue.run([roomLock(name), quotaLock(user)], async () => {
       const old = this.#d.state.rooms.get(name);
-      if (!old) throw new ChatError("not_found", `no such room '${name}'`);
+      // A shut-down hidden room is, to a non-member, exactly a room that does not exist.
+      if (!old || (old.shutDown && isHiddenFrom(old, user))) throw noSuchRoom(name);
       if (old.shutDown) throw shutDown(name);
       if (old.members.has(user)) {
         throw new ChatError("conflict", `you are already a member of '${name}'`);
@@ -126,6 +126,7 @@ export class Rooms {
       if (old.pending.has(user)) {
         throw new ChatError("conflict", `your request to join '${name}' is already pending`);
       }
+      this.#quota.checkJoined(user);
       if (old.open || old.admin === user) {
         await this.#addMember(old, user);
         return "joined";
@@ -161,10 +162,11 @@ export class Rooms {
 
   /** Pending requests in the rooms the caller administers (or in one of them). */
   requests(user: string, raw?: string): JoinRequest[] {
+    const state = this.#d.state;
     const rooms =
       raw === undefined
-        ? [...this.#d.state.rooms.values()].filter((r) => r.admin === user && !r.shutDown)
-        : [adminRoom(this.#d.state, raw, user, "see its requests")];
+        ? [...state.adminRoomsOf(user)].sort().map((name) => state.rooms.get(name)!)
+        : [adminRoom(state, raw, user, "see its requests")];
     return rooms.flatMap((r) => [...r.pending].map((u) => ({ room: r.name, user: u })));
   }
 

@@ -38,6 +38,12 @@ export class ChatState {
   /** user -> rooms (not shut down) the user is a member of. */
   readonly roomsOf = new Map<string, Set<string>>();
   readonly history: History;
+  // Indexes of live (not shut down) rooms, so that a user's rooms, requests and quotas and a
+  // page of `rooms` cost O(what is asked), never a scan of every room.
+  #adminOf = new Map<string, Set<string>>();
+  #pendingOf = new Map<string, Set<string>>();
+  #names: string[] = [];
+  #isLoading = true;
 
   /** Build the state from a snapshot, keeping `historyLimit` messages per key. */
   constructor(snapshot: Snapshot, historyLimit: number) {
@@ -52,6 +58,8 @@ export class ChatState {
     }
     for (const s of snapshot.sessions) this.sessions.set(s.tokenHash, s);
     for (const r of snapshot.rooms) this.putRoom(fromRecord(r));
+    this.#names.sort();
+    this.#isLoading = false;
     for (const [key, list] of Object.entries(snapshot.history)) {
       for (const m of list.slice(-historyLimit)) this.history.append(key, m);
     }
@@ -61,13 +69,22 @@ export class ChatState {
   putRoom(room: RoomState): void {
     const old = this.rooms.get(room.name);
     const isLive = !room.shutDown;
-    if (old && !old.shutDown) {
+    const wasLive = old !== undefined && !old.shutDown;
+    if (old && wasLive) {
       for (const m of old.members) {
         if (!isLive || !room.members.has(m)) this.indexMember(m, room.name, false);
       }
+      for (const p of old.pending) index(this.#pendingOf, p, room.name, false);
+      index(this.#adminOf, old.admin, room.name, false);
     }
     this.rooms.set(room.name, room);
-    if (isLive) for (const m of room.members) this.indexMember(m, room.name, true);
+    if (isLive) {
+      for (const m of room.members) this.indexMember(m, room.name, true);
+      for (const p of room.pending) index(this.#pendingOf, p, room.name, true);
+      index(this.#adminOf, room.admin, room.name, true);
+    }
+    if (isLive && !wasLive) this.#indexName(room.name, true);
+    if (!isLive && wasLive) this.#indexName(room.name, false);
   }
 
   /** Make `user` a member of `room` or not, in place (O(1)): the store has it already. */
@@ -81,23 +98,71 @@ export class ChatState {
   setPending(room: RoomState, user: string, isPending: boolean): void {
     if (isPending) room.pending.add(user);
     else room.pending.delete(user);
+    if (!room.shutDown) index(this.#pendingOf, user, room.name, isPending);
   }
 
   /** Add or remove `room` from a user's membership index. */
   indexMember(user: string, room: string, isMember: boolean): void {
-    let set = this.roomsOf.get(user);
-    if (isMember) {
-      if (!set) this.roomsOf.set(user, (set = new Set()));
-      set.add(room);
-    } else if (set) {
-      set.delete(room);
-      if (set.size === 0) this.roomsOf.delete(user);
-    }
+    index(this.roomsOf, user, room, isMember);
   }
 
   /** The rooms (not shut down) a user belongs to. */
   roomsOfUser(user: string): ReadonlySet<string> {
     return this.roomsOf.get(user) ?? EMPTY;
+  }
+
+  /** The rooms (not shut down) a user administers. */
+  adminRoomsOf(user: string): ReadonlySet<string> {
+    return this.#adminOf.get(user) ?? EMPTY;
+  }
+
+  /** The rooms (not shut down) where a user has a pending join request. */
+  pendingRoomsOf(user: string): ReadonlySet<string> {
+    return this.#pendingOf.get(user) ?? EMPTY;
+  }
+
+  /** The names of every room not shut down, sorted (the order `rooms` pages in). */
+  liveRoomNames(): readonly string[] {
+    return this.#names;
+  }
+
+  // Binary search: a creation or shutdown moves part of the array once (O(rooms) memmove,
+  // far cheaper than sorting every listing); loading appends and sorts once at the end.
+  #indexName(name: string, isLive: boolean): void {
+    if (this.#isLoading) {
+      // Each stored room is loaded once; `rooms` skips a name whose room is shut down anyway.
+      if (isLive) this.#names.push(name);
+      return;
+    }
+    const at = firstAfter(this.#names, name, true);
+    const isThere = this.#names[at] === name;
+    if (isLive && !isThere) this.#names.splice(at, 0, name);
+    if (!isLive && isThere) this.#names.splice(at, 1);
+  }
+}
+
+/** The index in sorted `names` of the first name after `name` (or at it, when `orAt`). */
+export function firstAfter(names: readonly string[], name: string, orAt = false): number {
+  let lo = 0;
+  let hi = names.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    const n = names[mid]!;
+    if (n < name || (!orAt && n === name)) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+// Add `room` to the set of `key` in `map`, or remove it (dropping an empty set).
+function index(map: Map<string, Set<string>>, key: string, room: string, isIn: boolean): void {
+  let set = map.get(key);
+  if (isIn) {
+    if (!set) map.set(key, (set = new Set()));
+    set.add(room);
+  } else if (set) {
+    set.delete(room);
+    if (set.size === 0) map.delete(key);
   }
 }
 

@@ -126,13 +126,14 @@ describe("Rooms", () => {
     await h.call(alice, { type: "create", room: "closed1", open: false, visible: false });
     await h.call(bob, { type: "join", room: "closed1" });
     const reply = (await h.call(bob, { type: "rooms" })) as { rooms: unknown[] };
+    // A hidden room's requester sees its name and `pending` only (SPEC 6).
     expect(reply.rooms).toEqual([
       {
         name: "closed1",
         open: false,
         visible: false,
-        admin: "alice",
-        members: 1,
+        admin: "",
+        members: 0,
         role: "pending",
         topic: "",
       },
