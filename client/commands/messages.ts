@@ -1,7 +1,12 @@
 /**
  * Message commands: send, dm, history.
  */
-import type { ClientMessage, ServerMessage } from "../../shared/protocol.ts";
+import type {
+  ChatMessage,
+  ClientMessage,
+  DirectMessage,
+  ServerMessage,
+} from "../../shared/protocol.ts";
 import { ConnectionError } from "../errors.ts";
 import { dmJson, messageJson, storedJson } from "../json.ts";
 import type { Command, CommandContext } from "./types.ts";
@@ -79,14 +84,42 @@ export const history: Command = {
     const limit = positiveInt("limit", values.limit);
     if (limit !== undefined) msg.limit = limit;
     if (typeof values.before === "string") msg.before = values.before;
-    const conn = await ctx.connect();
-    const reply = expectReply(await conn.request(msg), "history");
+    const messages = await historyPages(ctx, msg, limit);
     if (ctx.json) {
-      for (const m of reply.messages) ctx.io.json(storedJson(m));
+      for (const m of messages) ctx.io.json(storedJson(m));
     } else {
       const { renderStored } = await import("../render.ts");
-      for (const m of reply.messages) ctx.io.out(renderStored(m, ctx.io.colors));
+      for (const m of messages) ctx.io.out(renderStored(m, ctx.io.colors));
     }
     return 0;
   },
 };
+
+// Pages a long history needs at most (a page is bounded in bytes, so 200 long messages take
+// two or three); past it a server saying `more` forever is not followed.
+const HISTORY_PAGES_MAX = 50;
+
+/**
+ * The messages `msg` asks for, oldest first: the server bounds a page in bytes and says `more`
+ * when it stopped early, so older pages are fetched with `before` until `limit` is reached.
+ */
+async function historyPages(
+  ctx: CommandContext,
+  msg: Extract<ClientMessage, { type: "history" }>,
+  limit: number | undefined,
+): Promise<(ChatMessage | DirectMessage)[]> {
+  const conn = await ctx.connect();
+  let pages: (ChatMessage | DirectMessage)[][] = [];
+  let count = 0;
+  let ask = { ...msg };
+  for (let i = 0; i < HISTORY_PAGES_MAX; i++) {
+    const reply = expectReply(await conn.request(ask), "history");
+    const oldest = reply.messages[0];
+    pages = [reply.messages, ...pages];
+    count += reply.messages.length;
+    if (reply.more !== true || !oldest || (limit !== undefined && count >= limit)) break;
+    ask = { ...msg, before: oldest.id };
+    if (limit !== undefined) ask.limit = limit - count;
+  }
+  return pages.flat();
+}

@@ -2,12 +2,12 @@
  * Room commands: rooms, create/createroom, edit/editroom, shutdown. Who is in a room is
  * membership.ts's.
  */
-import type { RoomInfo } from "../../shared/protocol.ts";
+import type { ClientMessage, RoomInfo } from "../../shared/protocol.ts";
 import { UsageError } from "../errors.ts";
 import { roomJson } from "../json.ts";
 import { renderRooms } from "../render.ts";
 import type { Command, CommandContext, CommandArgs } from "./types.ts";
-import { expectReply, openWord, request, roomArg, visibleWord } from "./util.ts";
+import { expectReply, openWord, positiveInt, request, roomArg, visibleWord } from "./util.ts";
 
 /** A room's settings as create and edit send them. */
 type RoomSettings = { open?: boolean; visible?: boolean; topic?: string };
@@ -23,21 +23,57 @@ function printRoom(ctx: CommandContext, verb: string, room: RoomInfo): number {
   return 0;
 }
 
-/** `rooms`: the rooms the caller can see. */
+/** Rooms `chat rooms` prints at most unless `--limit` says otherwise. */
+export const ROOMS_LIMIT = 10_000;
+
+/** `rooms [--limit N] [--after ROOM]`: the rooms the caller can see, every page of them. */
 export const rooms: Command = {
   name: "rooms",
-  usage: "rooms",
+  usage: "rooms [--limit N] [--after ROOM]",
   summary: "list rooms: visible ones and yours",
-  options: {},
+  details:
+    `Sorted by name; the server sends 200 a reply and this fetches every page, up to --limit\n` +
+    `(default ${ROOMS_LIMIT}). When more remain it says so on stderr, with the --after to go on.`,
+  options: { limit: { type: "string", short: "n" }, after: { type: "string" } },
   minArgs: 0,
   maxArgs: 0,
-  async run(ctx) {
-    const reply = expectReply(await request(ctx, { type: "rooms" }), "rooms");
-    if (ctx.json) for (const room of reply.rooms) ctx.io.json(roomJson(room));
-    else ctx.io.out(renderRooms(reply.rooms, ctx.io.colors));
+  async run(ctx, { values }) {
+    const limit = positiveInt("limit", values.limit) ?? ROOMS_LIMIT;
+    const after = typeof values.after === "string" ? roomArg(values.after) : undefined;
+    const { list, next } = await roomPages(ctx, limit, after);
+    if (ctx.json) for (const room of list) ctx.io.json(roomJson(room));
+    else ctx.io.out(renderRooms(list, ctx.io.colors));
+    if (next !== undefined) ctx.io.err(`more rooms after #${next}: chat rooms --after ${next}`);
     return 0;
   },
 };
+
+/**
+ * Up to `limit` rooms after the room named `after`, page by page; `next` is where to go on
+ * when rooms remain. A server that keeps saying `next` without moving on is not followed.
+ */
+export async function roomPages(
+  ctx: CommandContext,
+  limit: number,
+  after?: string,
+): Promise<{ list: RoomInfo[]; next?: string }> {
+  const list: RoomInfo[] = [];
+  let cursor = after;
+  for (;;) {
+    const msg: ClientMessage = { type: "rooms", limit: Math.min(200, limit - list.length) };
+    if (cursor !== undefined) msg.cursor = cursor;
+    const reply = expectReply(await request(ctx, msg), "rooms");
+    const taken = reply.rooms.slice(0, limit - list.length);
+    list.push(...taken);
+    const last = list.at(-1)?.name;
+    // A page longer than asked for (a server that does not page) was cut here: say so.
+    if (taken.length < reply.rooms.length && last !== undefined) return { list, next: last };
+    const next = typeof reply.next === "string" && reply.next > (cursor ?? "") ? reply.next : null;
+    if (next === null) return { list };
+    cursor = next;
+    if (list.length >= limit) return { list, next: last ?? next };
+  }
+}
 
 async function createRoom(
   ctx: CommandContext,

@@ -110,9 +110,14 @@ export async function fetchRoomAfter(
     const fresh = reply.messages.filter((m): m is ChatMessage => "room" in m);
     for (const m of fresh) show(m);
     const last = fresh[fresh.length - 1];
-    if (!after || !last || fresh.length < CATCH_UP_PAGE) return;
+    if (!after || !last || !hasMore(reply, fresh.length)) return;
     after = last.id;
   }
+}
+
+// A server bounds a page in bytes too and says `more`; an older one only fills `limit`.
+function hasMore(reply: { more?: boolean }, count: number): boolean {
+  return reply.more ?? count >= CATCH_UP_PAGE;
 }
 
 /** Fetch the DMs with `peer` after `after`. */
@@ -122,7 +127,14 @@ export async function fetchDmsAfter(
   after: string,
   show: (message: DirectMessage) => void,
 ): Promise<void> {
-  const reply = await request({ type: "history", user: peer, after, limit: CATCH_UP_PAGE });
-  if (reply.type !== "history") return;
-  for (const m of reply.messages) if (!("room" in m)) show(m);
+  let from = after;
+  for (;;) {
+    const reply = await request({ type: "history", user: peer, after: from, limit: CATCH_UP_PAGE });
+    if (reply.type !== "history") return;
+    const fresh = reply.messages.filter((m): m is DirectMessage => !("room" in m));
+    for (const m of fresh) show(m);
+    const last = fresh[fresh.length - 1];
+    if (!last || !hasMore(reply, fresh.length)) return;
+    from = last.id;
+  }
 }

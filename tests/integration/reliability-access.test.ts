@@ -9,7 +9,7 @@ import { startServer } from "../helpers/server.ts";
 // This file starts real servers and processes: 5 s per test is too tight on a busy machine.
 setDefaultTimeout(30_000);
 
-type Kind = "ov" | "oh" | "cv" | "ch" | "sd";
+type Kind = "ov" | "oh" | "cv" | "ch" | "sd" | "sh";
 type Role = "anonymous" | "non-member" | "denied" | "kicked" | "pending" | "member" | "admin";
 type Command =
   | "who"
@@ -28,8 +28,11 @@ type Command =
 type Result =
   "ok" | "joined" | "pending" | "auth_required" | "forbidden" | "not_found" | "conflict";
 
-/** The kinds of room: open/closed x visible/hidden, and one shut down (open, visible). */
-const KINDS: Kind[] = ["ov", "oh", "cv", "ch", "sd"];
+/**
+ * The kinds of room: open/closed x visible/hidden, and two shut down: `sd` open and visible,
+ * `sh` open and hidden (to a non-member exactly a room that does not exist, SPEC 6).
+ */
+const KINDS: Kind[] = ["ov", "oh", "cv", "ch", "sd", "sh"];
 
 /** The acting user of each role (the admin of every room is `ada`). */
 const ACTOR: Record<Role, string | null> = {
@@ -47,22 +50,23 @@ const USERS = ["ada", "mona", "mark", "pete", "dina", "kurt", "nora"];
 
 const ROLES = Object.keys(ACTOR) as Role[];
 
-// The non-members (non-member, denied, kicked) all get the same answers.
+// The non-members (non-member, denied, kicked) all get the same answers. `who` of a shut-down
+// room answers members only (SPEC 6); a shut-down hidden room is not_found, join included.
 const OUTSIDER: Record<Command, Result[]> = {
-  //            ov           oh            cv           ch            sd
-  who: /*    */ ["ok", /*   */ "not_found", "ok", /*   */ "not_found", "ok"],
-  history: /**/ ["forbidden", "not_found", "forbidden", "not_found", "forbidden"],
-  send: /*   */ ["forbidden", "not_found", "forbidden", "not_found", "forbidden"],
-  typing: /* */ ["forbidden", "not_found", "forbidden", "not_found", "forbidden"],
-  join: /*   */ ["joined", /**/ "joined", /**/ "pending", "pending", /**/ "forbidden"],
-  leave: /*  */ ["forbidden", "not_found", "forbidden", "not_found", "forbidden"],
-  requests: ["forbidden", "not_found", "forbidden", "not_found", "forbidden"],
-  edit: /*   */ ["forbidden", "not_found", "forbidden", "not_found", "forbidden"],
-  approve: /**/ ["forbidden", "not_found", "forbidden", "not_found", "forbidden"],
-  deny: /*   */ ["forbidden", "not_found", "forbidden", "not_found", "forbidden"],
-  kick: /*   */ ["forbidden", "not_found", "forbidden", "not_found", "forbidden"],
-  shutdown: ["forbidden", "not_found", "forbidden", "not_found", "forbidden"],
-  create: /* */ ["conflict", "conflict", "conflict", "conflict", "conflict"],
+  //            ov           oh            cv           ch            sd           sh
+  who: /*    */ ["ok", /*   */ "not_found", "ok", /*   */ "not_found", "forbidden", "not_found"],
+  history: /**/ ["forbidden", "not_found", "forbidden", "not_found", "forbidden", "not_found"],
+  send: /*   */ ["forbidden", "not_found", "forbidden", "not_found", "forbidden", "not_found"],
+  typing: /* */ ["forbidden", "not_found", "forbidden", "not_found", "forbidden", "not_found"],
+  join: /*   */ ["joined", /**/ "joined", /**/ "pending", "pending", /**/ "forbidden", "not_found"],
+  leave: /*  */ ["forbidden", "not_found", "forbidden", "not_found", "forbidden", "not_found"],
+  requests: ["forbidden", "not_found", "forbidden", "not_found", "forbidden", "not_found"],
+  edit: /*   */ ["forbidden", "not_found", "forbidden", "not_found", "forbidden", "not_found"],
+  approve: /**/ ["forbidden", "not_found", "forbidden", "not_found", "forbidden", "not_found"],
+  deny: /*   */ ["forbidden", "not_found", "forbidden", "not_found", "forbidden", "not_found"],
+  kick: /*   */ ["forbidden", "not_found", "forbidden", "not_found", "forbidden", "not_found"],
+  shutdown: ["forbidden", "not_found", "forbidden", "not_found", "forbidden", "not_found"],
+  create: /* */ ["conflict", "conflict", "conflict", "conflict", "conflict", "conflict"],
 };
 
 /** Expected result of each command by each role, per kind of room (ov, oh, cv, ch, sd). */
@@ -77,39 +81,39 @@ const EXPECTED: Record<Role, Record<Command, Result[]>> = {
   // conflict and `leave` withdraws the request. Shutting a room down drops its requests.
   pending: {
     ...OUTSIDER,
-    join: ["conflict", "conflict", "conflict", "conflict", "forbidden"],
-    leave: ["ok", "ok", "ok", "ok", "forbidden"],
+    join: ["conflict", "conflict", "conflict", "conflict", "forbidden", "not_found"],
+    leave: ["ok", "ok", "ok", "ok", "forbidden", "not_found"],
   },
   member: {
-    who: ["ok", "ok", "ok", "ok", "ok"],
-    history: ["ok", "ok", "ok", "ok", "ok"],
-    send: ["ok", "ok", "ok", "ok", "forbidden"],
-    typing: ["ok", "ok", "ok", "ok", "forbidden"],
-    join: ["conflict", "conflict", "conflict", "conflict", "forbidden"],
-    leave: ["ok", "ok", "ok", "ok", "forbidden"],
-    requests: ["forbidden", "forbidden", "forbidden", "forbidden", "forbidden"],
-    edit: ["forbidden", "forbidden", "forbidden", "forbidden", "forbidden"],
-    approve: ["forbidden", "forbidden", "forbidden", "forbidden", "forbidden"],
-    deny: ["forbidden", "forbidden", "forbidden", "forbidden", "forbidden"],
-    kick: ["forbidden", "forbidden", "forbidden", "forbidden", "forbidden"],
-    shutdown: ["forbidden", "forbidden", "forbidden", "forbidden", "forbidden"],
-    create: ["conflict", "conflict", "conflict", "conflict", "conflict"],
+    who: ["ok", "ok", "ok", "ok", "ok", "ok"],
+    history: ["ok", "ok", "ok", "ok", "ok", "ok"],
+    send: ["ok", "ok", "ok", "ok", "forbidden", "forbidden"],
+    typing: ["ok", "ok", "ok", "ok", "forbidden", "forbidden"],
+    join: ["conflict", "conflict", "conflict", "conflict", "forbidden", "forbidden"],
+    leave: ["ok", "ok", "ok", "ok", "forbidden", "forbidden"],
+    requests: ["forbidden", "forbidden", "forbidden", "forbidden", "forbidden", "forbidden"],
+    edit: ["forbidden", "forbidden", "forbidden", "forbidden", "forbidden", "forbidden"],
+    approve: ["forbidden", "forbidden", "forbidden", "forbidden", "forbidden", "forbidden"],
+    deny: ["forbidden", "forbidden", "forbidden", "forbidden", "forbidden", "forbidden"],
+    kick: ["forbidden", "forbidden", "forbidden", "forbidden", "forbidden", "forbidden"],
+    shutdown: ["forbidden", "forbidden", "forbidden", "forbidden", "forbidden", "forbidden"],
+    create: ["conflict", "conflict", "conflict", "conflict", "conflict", "conflict"],
   },
   admin: {
-    who: ["ok", "ok", "ok", "ok", "ok"],
-    history: ["ok", "ok", "ok", "ok", "ok"],
-    send: ["ok", "ok", "ok", "ok", "forbidden"],
-    typing: ["ok", "ok", "ok", "ok", "forbidden"],
-    join: ["conflict", "conflict", "conflict", "conflict", "forbidden"],
+    who: ["ok", "ok", "ok", "ok", "ok", "ok"],
+    history: ["ok", "ok", "ok", "ok", "ok", "ok"],
+    send: ["ok", "ok", "ok", "ok", "forbidden", "forbidden"],
+    typing: ["ok", "ok", "ok", "ok", "forbidden", "forbidden"],
+    join: ["conflict", "conflict", "conflict", "conflict", "forbidden", "forbidden"],
     // Refused while other members remain (SPEC 2.2).
-    leave: ["forbidden", "forbidden", "forbidden", "forbidden", "forbidden"],
-    requests: ["ok", "ok", "ok", "ok", "forbidden"],
-    edit: ["ok", "ok", "ok", "ok", "forbidden"],
-    approve: ["ok", "ok", "ok", "ok", "forbidden"],
-    deny: ["ok", "ok", "ok", "ok", "forbidden"],
-    kick: ["ok", "ok", "ok", "ok", "forbidden"],
-    shutdown: ["ok", "ok", "ok", "ok", "forbidden"],
-    create: ["conflict", "conflict", "conflict", "conflict", "conflict"],
+    leave: ["forbidden", "forbidden", "forbidden", "forbidden", "forbidden", "forbidden"],
+    requests: ["ok", "ok", "ok", "ok", "forbidden", "forbidden"],
+    edit: ["ok", "ok", "ok", "ok", "forbidden", "forbidden"],
+    approve: ["ok", "ok", "ok", "ok", "forbidden", "forbidden"],
+    deny: ["ok", "ok", "ok", "ok", "forbidden", "forbidden"],
+    kick: ["ok", "ok", "ok", "ok", "forbidden", "forbidden"],
+    shutdown: ["ok", "ok", "ok", "ok", "forbidden", "forbidden"],
+    create: ["conflict", "conflict", "conflict", "conflict", "conflict", "conflict"],
   },
 };
 
@@ -159,7 +163,7 @@ function conn(role: Role | "bystander"): Wire {
 /** Make a room of `kind` with every role in place: admin, members, pending, denied, kicked. */
 async function makeRoom(name: string, kind: Kind): Promise<void> {
   const ada = conn("admin");
-  const visible = kind !== "oh" && kind !== "ch";
+  const visible = kind !== "oh" && kind !== "ch" && kind !== "sh";
   await ada.ok({ type: "create", room: name, open: false, visible });
   for (const role of ["member", "bystander", "pending", "denied", "kicked"] as const) {
     expect((await conn(role).ok({ type: "join", room: name })).status).toBe("pending");
@@ -169,11 +173,11 @@ async function makeRoom(name: string, kind: Kind): Promise<void> {
   await ada.ok({ type: "approve", room: name, user: "kurt" });
   await ada.ok({ type: "deny", room: name, user: "dina" });
   await ada.ok({ type: "kick", room: name, user: "kurt" });
-  if (kind === "ov" || kind === "oh" || kind === "sd") {
+  if (kind === "ov" || kind === "oh" || kind === "sd" || kind === "sh") {
     await ada.ok({ type: "edit", room: name, open: true });
   }
   await ada.ok({ type: "send", room: name, text: `history of ${name}` });
-  if (kind === "sd") await ada.ok({ type: "shutdown", room: name });
+  if (kind === "sd" || kind === "sh") await ada.ok({ type: "shutdown", room: name });
 }
 
 beforeAll(async () => {
@@ -223,11 +227,44 @@ describe("Hidden rooms", () => {
       // Outsiders joined the `join-*` rooms in the table above; those are theirs now.
       const listed = (await names(role)).filter((n) => !n.startsWith("join-"));
       expect(listed.filter((n) => n.endsWith("-oh") || n.endsWith("-ch"))).toEqual([]);
-      expect(listed.filter((n) => n.endsWith("-sd"))).toEqual([]);
+      expect(listed.filter((n) => n.endsWith("-sd") || n.endsWith("-sh"))).toEqual([]);
       expect(listed).toContain("who-ov");
     }
     expect(await names("member")).toEqual(expect.arrayContaining(hidden));
     expect(await names("pending")).toEqual(expect.arrayContaining(["who-ch"]));
+  });
+
+  test("a requester of a hidden room sees its name and `pending` only: no topic, admin or count", async () => {
+    await conn("admin").ok({ type: "edit", room: "requests-ch", topic: "the plan" });
+    const reply = await conn("pending").ok({ type: "rooms" });
+    const rooms = reply.rooms as Record<string, unknown>[];
+    expect(rooms.find((r) => r.name === "requests-ch")).toEqual({
+      name: "requests-ch",
+      open: false,
+      visible: false,
+      admin: "",
+      members: 0,
+      role: "pending",
+      topic: "",
+    });
+    // A visible closed room shows its requester everything, as before.
+    expect(rooms.find((r) => r.name === "requests-cv")).toMatchObject({
+      admin: "ada",
+      role: "pending",
+    });
+  });
+
+  test("who is typing is shown to members only", async () => {
+    await conn("member").ok({ type: "typing", room: "who-ov", typing: true });
+    const typing = async (role: Role | "bystander") => {
+      const reply = await conn(role).ok({ type: "who", room: "who-ov" });
+      const users = reply.users as { user: string; typing: boolean }[];
+      return users.find((u) => u.user === "mona")?.typing;
+    };
+    expect(await typing("bystander")).toBe(true);
+    expect(await typing("non-member")).toBe(false);
+    expect(await typing("pending")).toBe(false);
+    await conn("member").ok({ type: "typing", room: "who-ov", typing: false });
   });
 
   test("`who` without a room names no one from a hidden room the caller is not in", async () => {
@@ -247,8 +284,10 @@ describe("Hidden rooms", () => {
     const outsider = conn("non-member");
     const leaks: string[] = [];
     for (const command of COMMANDS) {
-      if (command === "join" || command === "create") continue; // the name is the key
-      for (const kind of ["oh", "ch"] as const) {
+      if (command === "create") continue; // a name stays taken, shut down or not
+      for (const kind of ["oh", "ch", "sh"] as const) {
+        // Joining a live hidden room by its name works: the name is the key.
+        if (command === "join" && kind !== "sh") continue;
         const room = `${command}-${kind}`;
         const missing = `${command}-nx`;
         const a = await outsider.request(frame(command, room));
