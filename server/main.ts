@@ -10,6 +10,7 @@ import type { Config } from "./config.ts";
 import { createLogger, foldingLogger } from "./log.ts";
 import { BUN_CRYPTO, bunPasswords, cpuCount, SYSTEM_CLOCK } from "./platform.ts";
 import { HashQueue } from "./domain/hash-queue.ts";
+import { restrictDir } from "./store/files.ts";
 import { JsonFileStore } from "./store/json-store.ts";
 import type { Store } from "./store/store.ts";
 import { BunPublisher } from "./sockets.ts";
@@ -44,7 +45,15 @@ async function main(): Promise<void> {
     process.stderr.write(`error: cannot create data folder ${config.dataDir}: ${String(err)}\n`);
     process.exit(1);
   }
+  // An existing folder keeps its mode through mkdir: one from a checkout is 0755.
+  const oldMode = await restrictDir(config.dataDir).catch((err: unknown) => {
+    process.stderr.write(`error: cannot make ${config.dataDir} private: ${String(err)}\n`);
+    process.exit(1);
+  });
   const log = foldingLogger(createLogger(join(config.dataDir, "server.log")), SYSTEM_CLOCK);
+  if (oldMode !== null) {
+    log.info("data_folder_mode", { folder: config.dataDir, was: oldMode.toString(8), now: "700" });
+  }
   process.on("unhandledRejection", (err) => {
     log.error("unhandled_rejection", { error: err instanceof Error ? err.stack : String(err) });
   });

@@ -1,5 +1,5 @@
 import { constants } from "node:fs";
-import { open, readFile, rename, unlink } from "node:fs/promises";
+import { chmod, open, readFile, rename, stat, unlink } from "node:fs/promises";
 import { join, resolve } from "node:path";
 
 /** Mode of every file the store writes. */
@@ -60,30 +60,60 @@ export async function readIfExists(path: string): Promise<Buffer | null> {
   }
 }
 
+/** Mode of the data folder: only its owner may list or enter it. */
+export const DIR_MODE = 0o700;
+
+/**
+ * Make a data folder that this user owns mode 0700 when it is looser (a folder that came with a
+ * checkout is 0755). Returns the old mode when it was changed, else null; a folder of another
+ * owner is left alone (its owner chose its mode).
+ */
+export async function restrictDir(dir: string): Promise<number | null> {
+  const info = await stat(dir);
+  const mode = info.mode & 0o777;
+  if ((mode & 0o077) === 0 || info.uid !== process.getuid?.()) return null;
+  await chmod(dir, DIR_MODE);
+  return mode;
+}
+
 /** Lock files held by this process. */
 const held = new Set<string>();
 
 /**
+ * Who wrote a lock file: a pid, and where the system tells (Linux /proc) the process's start in
+ * clock ticks after boot and the boot's id. A pid alone is not enough: after a crash and a
+ * restart (of a container, say) the same pid often belongs to another, unrelated process.
+ */
+interface LockOwner {
+  pid: number;
+  start: string | null;
+  boot: string | null;
+}
+
+/**
  * Take the lock file `path` for this process, so that two servers never write one data folder.
- * A lock left by a process that is gone (killed) is taken over. Returns the release function.
+ * A lock whose owner is gone (killed) is taken over, also when its pid now belongs to another
+ * process. Returns the release function.
  */
 export async function lockFile(path: string): Promise<() => Promise<void>> {
   const key = resolve(path);
   if (held.has(key)) throw new Error(`${path}: the data folder is already open in this process`);
+  const me = await describe(process.pid);
   for (let attempt = 0; ; attempt++) {
     try {
       const fh = await open(path, "wx", FILE_MODE);
       try {
-        await fh.writeFile(`${process.pid}\n`);
+        const second = me.start === null ? "" : `${me.start} ${me.boot ?? "-"}\n`;
+        await fh.writeFile(`${me.pid}\n${second}`);
       } finally {
         await fh.close();
       }
       break;
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== "EEXIST" || attempt > 0) throw err;
-      const pid = Number.parseInt(await readFile(path, "utf8").catch(() => ""), 10);
-      if (pid !== process.pid && isRunning(pid)) {
-        throw new Error(`${path}: the data folder is in use by process ${pid}`);
+      const owner = parseLock(await readFile(path, "utf8").catch(() => ""));
+      if (owner && (await isLockOwnerAlive(path, owner))) {
+        throw new Error(`${path}: the data folder is in use by process ${owner.pid}`);
       }
       await unlink(path).catch(() => {}); // stale: its process is gone; a lost race shows as EEXIST
     }
@@ -95,12 +125,63 @@ export async function lockFile(path: string): Promise<() => Promise<void>> {
   };
 }
 
+function parseLock(text: string): LockOwner | null {
+  const [first = "", second = ""] = text.split("\n");
+  const pid = Number.parseInt(first, 10);
+  if (!Number.isSafeInteger(pid) || pid <= 0) return null;
+  const [start, boot] = second.trim().split(" ");
+  return { pid, start: start || null, boot: boot && boot !== "-" ? boot : null };
+}
+
+/** What a lock written by process `pid` now would say. */
+async function describe(pid: number): Promise<LockOwner> {
+  return { pid, start: await processStart(pid), boot: await bootId() };
+}
+
+/** Whether the process that wrote the lock at `path` is still running. */
+async function isLockOwnerAlive(path: string, owner: LockOwner): Promise<boolean> {
+  // This process did not write it (it would be in `held`): a restart that got the same pid.
+  if (owner.pid === process.pid || !isRunning(owner.pid)) return false;
+  const now = await describe(owner.pid);
+  if (now.start === null) return true; // no /proc: a live pid is all there is to go by
+  if (owner.start !== null) {
+    if (owner.boot !== null && now.boot !== null && owner.boot !== now.boot) return false;
+    return owner.start === now.start;
+  }
+  // A lock of an older version (a pid only): its writer started before writing it. A process
+  // that started later holds a reused pid. One second of slack for the clocks' resolution.
+  const started = await processStartMs(now.start);
+  const written = (await stat(path).catch(() => null))?.mtimeMs;
+  return started === null || written === undefined || started <= written + 1000;
+}
+
 function isRunning(pid: number): boolean {
-  if (!Number.isSafeInteger(pid) || pid <= 0) return false;
   try {
     process.kill(pid, 0);
     return true;
   } catch (err) {
     return (err as NodeJS.ErrnoException).code === "EPERM";
   }
+}
+
+/** Field 22 of /proc/<pid>/stat: the start in clock ticks after boot; null without /proc. */
+async function processStart(pid: number): Promise<string | null> {
+  const stat = await readFile(`/proc/${pid}/stat`, "utf8").catch(() => null);
+  if (stat === null) return null;
+  // The command name (field 2) is in parentheses and may hold spaces: count after it.
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return fields[19] ?? null;
+}
+
+async function bootId(): Promise<string | null> {
+  const id = await readFile("/proc/sys/kernel/random/boot_id", "utf8").catch(() => null);
+  return id === null ? null : id.trim();
+}
+
+/** Wall-clock time of a /proc start in ticks (Linux reports them at 100 a second). */
+async function processStartMs(ticks: string): Promise<number | null> {
+  const uptime = await readFile("/proc/uptime", "utf8").catch(() => null);
+  if (uptime === null) return null;
+  const bootMs = Date.now() - Number.parseFloat(uptime) * 1000;
+  return bootMs + Number(ticks) * 10;
 }

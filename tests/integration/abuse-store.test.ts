@@ -1,0 +1,164 @@
+import { afterEach, describe, expect, setDefaultTimeout, test } from "bun:test";
+import type { Subprocess } from "bun";
+import { chmodSync, mkdirSync, readFileSync, statSync, utimesSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { lockFile } from "../../server/store/files.ts";
+import { JsonFileStore } from "../../server/store/json-store.ts";
+import { startServer, tempDir } from "../helpers/server.ts";
+import type { TestServer } from "../helpers/server.ts";
+import { authed, registered } from "../helpers/ws-client.ts";
+
+// This file starts real servers and processes: 5 s per test is too tight on a busy machine.
+setDefaultTimeout(30_000);
+
+let server: TestServer | null = null;
+const sleepers: Subprocess[] = [];
+
+afterEach(async () => {
+  await server?.stop();
+  server = null;
+  for (const p of sleepers.splice(0)) {
+    p.kill("SIGKILL");
+    await p.exited;
+  }
+});
+
+/** A live process that has nothing to do with any chat server. */
+function unrelatedProcess(): number {
+  const p = Bun.spawn(["sleep", "60"], { stdin: "ignore", stdout: "ignore", stderr: "ignore" });
+  sleepers.push(p);
+  return p.pid;
+}
+
+/** The start field (22) of /proc/<pid>/stat. */
+function startTicks(pid: number): string {
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  return stat.slice(stat.lastIndexOf(")") + 2).split(" ")[19]!;
+}
+
+const BOOT = readFileSync("/proc/sys/kernel/random/boot_id", "utf8").trim();
+
+describe("The data folder's lock", () => {
+  test("a stale lock whose pid now belongs to another live process does not stop start-up", async () => {
+    const dir = tempDir();
+    const pid = unrelatedProcess();
+    // What a server that had this pid before (and was killed) left behind: another start.
+    const earlier = String(Number(startTicks(pid)) - 1);
+    writeFileSync(join(dir, "store.lock"), `${pid}\n${earlier} ${BOOT}\n`);
+    server = await startServer({ dataDir: dir });
+    const lock = readFileSync(join(dir, "store.lock"), "utf8");
+    expect(lock.split("\n")[0]).toBe(String(server.proc.pid));
+  });
+
+  test("a pid-only lock of an older version, older than its pid's process, is taken over", async () => {
+    const dir = tempDir();
+    const path = join(dir, "store.lock");
+    writeFileSync(path, `${unrelatedProcess()}\n`);
+    const hourAgo = new Date(Date.now() - 3_600_000);
+    utimesSync(path, hourAgo, hourAgo);
+    server = await startServer({ dataDir: dir });
+  });
+
+  test("a pid-only lock written after its pid's process started still refuses", async () => {
+    const dir = tempDir();
+    const path = join(dir, "store.lock");
+    writeFileSync(path, `${unrelatedProcess()}\n`);
+    // Well past the second of slack the check allows for the clocks' resolution.
+    const later = new Date(Date.now() + 60_000);
+    utimesSync(path, later, later);
+    await expect(startServer({ dataDir: dir })).rejects.toThrow("before its start line");
+  });
+
+  test("a lock from before a reboot is taken over whatever its pid is now", async () => {
+    const dir = tempDir();
+    const pid = unrelatedProcess();
+    writeFileSync(join(dir, "store.lock"), `${pid}\n${startTicks(pid)} another-boot\n`);
+    server = await startServer({ dataDir: dir });
+  });
+
+  test("the lock of a live store still refuses, in this process and in another", async () => {
+    const dir = tempDir();
+    const release = await lockFile(join(dir, "store.lock"));
+    try {
+      await expect(lockFile(join(dir, "store.lock"))).rejects.toThrow("already open");
+      await expect(startServer({ dataDir: dir })).rejects.toThrow("before its start line");
+    } finally {
+      await release();
+    }
+    server = await startServer({ dataDir: dir });
+    await expect(startServer({ dataDir: dir })).rejects.toThrow("before its start line");
+  });
+});
+
+describe("The data folder's mode", () => {
+  test("an existing folder open to others (as a checkout makes it) is 0700 after start", async () => {
+    const dir = join(tempDir(), "data");
+    mkdirSync(dir);
+    chmodSync(dir, 0o755);
+    server = await startServer({ dataDir: dir });
+    expect(statSync(dir).mode & 0o777).toBe(0o700);
+    await server.stop();
+    expect(readFileSync(join(dir, "server.log"), "utf8")).toContain("data_folder_mode");
+  });
+});
+
+describe("Notices stored by an older version", () => {
+  const legacyUser = (notices: unknown[]) => ({
+    name: "bob",
+    passwordHash: "h",
+    created: "t",
+    notices,
+  });
+  const dm = (id: string) => ({ type: "dm", id, from: "ann", to: "bob", text: id, ts: "t" });
+
+  test("queues inside the records of users.json and of journal lines are read and kept", async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, "users.json"), JSON.stringify({ users: [legacyUser([dm("a")])] }));
+    const journal = [
+      { journal: "g1" },
+      { op: "user", user: legacyUser([dm("a"), dm("b")]) },
+      { op: "notice", user: "bob", seq: 3, notice: dm("c") },
+    ];
+    writeFileSync(
+      join(dir, "journal.jsonl"),
+      journal.map((line) => `${JSON.stringify(line)}\n`).join(""),
+    );
+    const store = new JsonFileStore(dir, { historyLimit: 10 });
+    const loaded = await store.load();
+    expect(loaded.users).toEqual([{ name: "bob", passwordHash: "h", created: "t" }]);
+    expect(loaded.notices!.bob!.map((q) => q.seq)).toEqual([1, 2, 3]);
+    await store.close();
+    // Compacted: the queue is beside the records now, and reads back the same.
+    const users = JSON.parse(readFileSync(join(dir, "users.json"), "utf8"));
+    expect(users.users[0].notices).toBeUndefined();
+    expect(users.notices.bob.map((q: { notice: { id: string } }) => q.notice.id)).toEqual([
+      "a",
+      "b",
+      "c",
+    ]);
+    const again = new JsonFileStore(dir, { historyLimit: 10 });
+    expect((await again.load()).notices).toEqual(loaded.notices);
+    await again.close();
+  });
+
+  test("a server on a folder of an older version delivers its queued DM once", async () => {
+    const dir = tempDir();
+    server = await startServer({ dataDir: dir });
+    const { client, token } = await registered(server.url, "bob", "oneshot");
+    await client.close();
+    await server.stop();
+    // Put the queue where an older version kept it.
+    const path = join(dir, "users.json");
+    const users = JSON.parse(readFileSync(path, "utf8"));
+    users.users[0].notices = [{ ...dm("m1"), text: "from before" }];
+    writeFileSync(path, JSON.stringify(users));
+    server = await startServer({ dataDir: dir });
+    for (const expected of [["from before"], []]) {
+      const c = await authed(server.url, token, "listen");
+      await c.call({ type: "ping" });
+      await c.call({ type: "ping" });
+      expect(c.pending().flatMap((f) => (f.type === "dm" ? [f.text] : []))).toEqual(expected);
+      await c.close();
+    }
+  });
+});
