@@ -7,6 +7,7 @@ import { type ParsedCommandLine, parseArgsOf } from "./commands/load.ts";
 import { UsageError } from "./errors.ts";
 import { login, logout, passwd, register, whoami } from "./commands/account.ts";
 import { listen } from "./commands/listen.ts";
+import { revoke, sessions } from "./commands/sessions.ts";
 import { dm, history, send } from "./commands/messages.ts";
 import { approve, deny, join, kick, leave, requests, who } from "./commands/membership.ts";
 import { create, createroom, edit, editroom, rooms, shutdown } from "./commands/rooms.ts";
@@ -60,6 +61,8 @@ export const COMMANDS: readonly Command[] = [
   logout,
   whoami,
   passwd,
+  sessions,
+  revoke,
   rooms,
   create,
   createroom,

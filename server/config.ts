@@ -1,7 +1,11 @@
 import { parseArgs } from "node:util";
+import type { AccountConfig } from "./config-accounts.ts";
+import { ACCOUNT_OPTIONS, ACCOUNT_USAGE, parseAccountConfig } from "./config-accounts.ts";
+import type { RoomConfig } from "./config-rooms.ts";
+import { parseRoomConfig, ROOM_OPTIONS, ROOM_USAGE } from "./config-rooms.ts";
 
 /** The server's settings, from flags and environment (flags win). */
-export interface Config {
+export interface Config extends AccountConfig, RoomConfig {
   host: string;
   port: number;
   dataDir: string;
@@ -32,7 +36,9 @@ export const USAGE =
   "                      [--history-limit N] [--tls-cert FILE --tls-key FILE] [--no-rate-limit]\n" +
   "                      [--max-connections-per-user N] [--max-connections-per-address N]\n" +
   "                      [--max-unauthenticated-per-address N]\n" +
-  "                      [--requests-per-connection N] [--requests-per-user N]";
+  "                      [--requests-per-connection N] [--requests-per-user N]\n" +
+  ACCOUNT_USAGE +
+  ROOM_USAGE;
 
 /** A configuration error: printed with the usage, exit code 2. */
 export class ConfigError extends Error {
@@ -66,6 +72,8 @@ export function parseConfig(argv: string[], env: Record<string, string | undefin
         "tls-key": { type: "string" },
         "no-rate-limit": { type: "boolean" },
         "rate-limit": { type: "boolean" },
+        ...ACCOUNT_OPTIONS,
+        ...ROOM_OPTIONS,
         "max-connections-per-user": { type: "string" },
         "max-connections-per-address": { type: "string" },
         "max-unauthenticated-per-address": { type: "string" },
@@ -100,6 +108,8 @@ export function parseConfig(argv: string[], env: Record<string, string | undefin
     isPasswordCheap: env.CHAT_PASSWORD_COST === "low",
     authDeadlineSeconds: int(env.CHAT_AUTH_DEADLINE ?? "600", "CHAT_AUTH_DEADLINE", 1, 1e7),
     ...frontDoor(values, !values["no-rate-limit"]),
+    ...parseAccountConfig(values, !values["no-rate-limit"], (m) => new ConfigError(m)),
+    ...parseRoomConfig(values, !values["no-rate-limit"], (m) => new ConfigError(m)),
   };
 }
 

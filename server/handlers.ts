@@ -50,11 +50,21 @@ function user(chat: Chat, conn: Conn): string {
 const HANDLERS = {
   register: async (chat, conn, m) => {
     notTwice(conn);
-    return session(chat, conn, await chat.accounts.register(conn, m.user, m.password), m);
+    return session(
+      chat,
+      conn,
+      await chat.accounts.register(conn, m.user, m.password, m.client ?? m.mode ?? "oneshot"),
+      m,
+    );
   },
   login: async (chat, conn, m) => {
     notTwice(conn);
-    return session(chat, conn, await chat.accounts.login(conn, m.user, m.password), m);
+    return session(
+      chat,
+      conn,
+      await chat.accounts.login(conn, m.user, m.password, m.client ?? m.mode ?? "oneshot"),
+      m,
+    );
   },
   auth: (chat, conn, m) => {
     notTwice(conn);
@@ -66,10 +76,18 @@ const HANDLERS = {
     return { type: "ok" };
   },
   passwd: async (chat, conn, m) => {
-    await chat.accounts.passwd(conn, user(chat, conn), m.old, m.new);
+    await chat.accounts.passwd(conn, user(chat, conn), m.old, m.new, m.keepSessions);
     return { type: "ok" };
   },
-  rooms: (chat, conn) => ({ type: "rooms", rooms: chat.rooms.list(user(chat, conn)) }),
+  sessions: (chat, conn) => ({
+    type: "sessions",
+    sessions: chat.accounts.list(conn, user(chat, conn)),
+  }),
+  revoke: async (chat, conn, m) => ({
+    type: "revoked",
+    count: await chat.accounts.revoke(conn, user(chat, conn), m.session ?? null),
+  }),
+  rooms: (chat, conn, m) => ({ type: "rooms", ...chat.rooms.list(user(chat, conn), m) }),
   create: async (chat, conn, m) => ({
     type: "room",
     room: await chat.rooms.create(user(chat, conn), m.room, m),

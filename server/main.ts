@@ -90,6 +90,7 @@ async function main(): Promise<void> {
   const chat = new Chat(deps, {
     idleAfterSeconds: config.idleAfterSeconds,
     sessions: { maxPerUser: config.maxSessions, ttlMs: config.sessionTtlDays * 86_400_000 },
+    roomQuotas: config.roomQuotas,
   });
   let transport: Transport;
   try {

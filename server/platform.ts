@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import type { Clock, Crypto, PasswordHasher } from "./domain/types.ts";
 
 /** The real clock: Date.now and timers. */
@@ -33,4 +34,9 @@ export function bunPasswords(isCheap: boolean): PasswordHasher {
       }
     },
   };
+}
+
+/** The cores this process may use: how many password hashes may run at once. */
+export function cpuCount(): number {
+  return navigator.hardwareConcurrency || availableParallelism() || 1;
 }

@@ -68,6 +68,8 @@ function optMode(obj: Obj): ClientMode | undefined {
 // Names are only checked for type and length here; the server normalises and validates them
 // so that the error says which name is wrong.
 const NAME_FIELD_MAX = 64;
+// The server keeps 64 characters of a client's name for itself; more is cut, not refused.
+const CLIENT_FIELD_MAX = 256;
 
 /**
  * Parse and validate one client frame. Throws ProtocolError for anything malformed.
@@ -101,6 +103,8 @@ function parseClientBody(type: string, d: Obj): ClientMessage {
       };
       const mode = optMode(d);
       if (mode) msg.mode = mode;
+      const client = optStr(d, "client", CLIENT_FIELD_MAX);
+      if (client !== undefined) msg.client = client;
       return msg;
     }
     case "auth": {
@@ -112,17 +116,25 @@ function parseClientBody(type: string, d: Obj): ClientMessage {
       if (mode) msg.mode = mode;
       return msg;
     }
-    case "logout":
     case "rooms":
+      return parseRooms(d);
+    case "logout":
+    case "sessions":
     case "activity":
     case "ping":
       return { type: t };
-    case "passwd":
-      return {
+    case "passwd": {
+      const msg: Extract<ClientMessage, { type: "passwd" }> = {
         type: t,
         old: str(d, "old", LIMITS.passwordMax),
         new: str(d, "new", LIMITS.passwordMax),
       };
+      const keep = optBool(d, "keepSessions");
+      if (keep !== undefined) msg.keepSessions = keep;
+      return msg;
+    }
+    case "revoke":
+      return parseRevoke(d);
     case "create":
     case "edit": {
       const msg: Extract<ClientMessage, { type: "create" | "edit" }> = {
@@ -187,6 +199,24 @@ function parseClientBody(type: string, d: Obj): ClientMessage {
       throw new ProtocolError(`unknown message type '${String(exhaustive).slice(0, 40)}'`);
     }
   }
+}
+
+function parseRevoke(d: Obj): ClientMessage {
+  const session = optStr(d, "session", NAME_FIELD_MAX);
+  const allOthers = optBool(d, "allOthers");
+  if ((session === undefined) === (allOthers !== true)) {
+    throw new ProtocolError("revoke needs exactly one of 'session' and 'allOthers': true");
+  }
+  return session === undefined ? { type: "revoke", allOthers: true } : { type: "revoke", session };
+}
+
+function parseRooms(d: Obj): ClientMessage {
+  const msg: Extract<ClientMessage, { type: "rooms" }> = { type: "rooms" };
+  const limit = optInt(d, "limit", 1, 10_000);
+  const cursor = optStr(d, "cursor", NAME_FIELD_MAX);
+  if (limit !== undefined) msg.limit = limit;
+  if (cursor !== undefined) msg.cursor = cursor;
+  return msg;
 }
 
 function parseHistory(d: Obj): ClientMessage {

@@ -100,6 +100,22 @@ export interface WhoEntry {
   typing: boolean;
 }
 
+/** One of the caller's login sessions, as listed by `sessions`. */
+export interface SessionInfo {
+  /** Names the session for `revoke`; not the token, and useless without a login. */
+  id: string;
+  /** ISO 8601. */
+  created: string;
+  /** ISO 8601, to the hour: the server stores it at most once an hour. */
+  lastUsed: string;
+  /** How the client that logged in named itself (may be empty). */
+  client: string;
+  /** The address it logged in from. */
+  address: string;
+  /** The session of the connection asking. */
+  current: boolean;
+}
+
 /** A pending join request. */
 export interface JoinRequest {
   room: string;
@@ -111,12 +127,30 @@ export interface JoinRequest {
 
 /** Every frame a client may send. `id` is optional; replies echo it as `replyTo`. */
 export type ClientMessage =
-  | { type: "register"; id?: string; user: string; password: string; mode?: ClientMode }
-  | { type: "login"; id?: string; user: string; password: string; mode?: ClientMode }
+  | {
+      type: "register";
+      id?: string;
+      user: string;
+      password: string;
+      mode?: ClientMode;
+      client?: string;
+    }
+  | {
+      type: "login";
+      id?: string;
+      user: string;
+      password: string;
+      mode?: ClientMode;
+      client?: string;
+    }
   | { type: "auth"; id?: string; token: string; mode?: ClientMode }
   | { type: "logout"; id?: string }
-  | { type: "passwd"; id?: string; old: string; new: string }
-  | { type: "rooms"; id?: string }
+  | { type: "passwd"; id?: string; old: string; new: string; keepSessions?: boolean }
+  | { type: "sessions"; id?: string }
+  /** Exactly one of `session` (an id from `sessions`) and `allOthers: true`. */
+  | { type: "revoke"; id?: string; session?: string; allOthers?: boolean }
+  /** One page: at most `limit` (up to 200) rooms after the room named `cursor`. */
+  | { type: "rooms"; id?: string; limit?: number; cursor?: string }
   | { type: "create"; id?: string; room: string; open?: boolean; visible?: boolean; topic?: string }
   | { type: "edit"; id?: string; room: string; open?: boolean; visible?: boolean; topic?: string }
   | { type: "shutdown"; id?: string; room: string }
@@ -157,7 +191,8 @@ export type ServerMessage =
   | { type: "session"; replyTo?: string; user: string; token: string }
   | { type: "ok"; replyTo?: string }
   | { type: "pong"; replyTo?: string }
-  | { type: "rooms"; replyTo?: string; rooms: RoomInfo[] }
+  /** `next`, when present: there may be more; ask again with it as `cursor`. */
+  | { type: "rooms"; replyTo?: string; rooms: RoomInfo[]; next?: string }
   | { type: "room"; replyTo?: string; room: RoomInfo }
   | { type: "joined"; replyTo?: string; room: string; status: "joined" | "pending" }
   | { type: "requests"; replyTo?: string; requests: JoinRequest[] }
@@ -169,8 +204,12 @@ export type ServerMessage =
       room?: string;
       user?: string;
       messages: (ChatMessage | DirectMessage)[];
+      /** True when more messages lie beyond this page in its direction (older; newer with `after`). */
+      more?: boolean;
     }
   | { type: "who"; replyTo?: string; room?: string; users: WhoEntry[] }
+  | { type: "sessions"; replyTo?: string; sessions: SessionInfo[] }
+  | { type: "revoked"; replyTo?: string; count: number }
   | { type: "error"; replyTo?: string; code: ErrorCode; message: string; retryAfterMs?: number }
   // events
   | ({ type: "message" } & ChatMessage)

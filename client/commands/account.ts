@@ -1,12 +1,16 @@
 /**
- * Account commands: register, login, logout, whoami, passwd.
+ * Account commands: register, login, logout, whoami, passwd (`sessions.ts` lists and revokes).
  */
 import { forgetSession, saveSession } from "../config.ts";
+import { VERSION } from "../../shared/version.ts";
 import { ChatError } from "../errors.ts";
 import type { Command, CommandContext } from "./types.ts";
 import { checkPassword, expectReply, passwordStdinHint, readPasswords, userArg } from "./util.ts";
 
 const PASSWORD_STDIN = { "password-stdin": { type: "boolean" } } as const;
+
+/** How this program names itself to the server, shown in `chat sessions`. */
+const CLIENT_NAME = `chat ${VERSION} (${process.platform})`;
 
 async function startSession(
   ctx: CommandContext,
@@ -24,7 +28,10 @@ async function startSession(
   }
   if (type === "register") checkPassword(password);
   const conn = await ctx.connect({ auth: false });
-  const session = expectReply(await conn.request({ type, user, password }), "session");
+  const session = expectReply(
+    await conn.request({ type, user, password, client: CLIENT_NAME }),
+    "session",
+  );
   saveSession(ctx.configDir, { server: ctx.server, user: session.user, token: session.token });
   if (ctx.json) ctx.io.json({ user: session.user, server: ctx.server });
   else {
@@ -105,10 +112,12 @@ export const whoami: Command = {
 /** `passwd`: change the password. */
 export const passwd: Command = {
   name: "passwd",
-  usage: "passwd [--password-stdin]",
-  summary: "change your password",
-  details: "With --password-stdin, stdin holds the old password, then the new one, one per line.",
-  options: PASSWORD_STDIN,
+  usage: "passwd [--password-stdin] [--keep-sessions]",
+  summary: "change your password (and log out your other sessions)",
+  details:
+    "With --password-stdin, stdin holds the old password, then the new one, one per line.\n" +
+    "Every other session of the account is logged out, unless --keep-sessions.",
+  options: { ...PASSWORD_STDIN, "keep-sessions": { type: "boolean" } },
   minArgs: 0,
   maxArgs: 0,
   async run(ctx, { values }) {
@@ -123,10 +132,13 @@ export const passwd: Command = {
       throw new ChatError("bad_request", "the two new passwords differ");
     }
     checkPassword(fresh);
+    const keepSessions = values["keep-sessions"] === true;
     const conn = await ctx.connect();
-    expectReply(await conn.request({ type: "passwd", old, new: fresh }), "ok");
-    if (ctx.json) ctx.io.json({ user: conn.user, passwordChanged: true });
-    else ctx.io.out("password changed");
+    expectReply(await conn.request({ type: "passwd", old, new: fresh, keepSessions }), "ok");
+    if (ctx.json) {
+      ctx.io.json({ user: conn.user, passwordChanged: true, otherSessionsEnded: !keepSessions });
+    } else if (keepSessions) ctx.io.out("password changed; other sessions kept");
+    else ctx.io.out("password changed; other sessions logged out");
     return 0;
   },
 };

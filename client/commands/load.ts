@@ -18,6 +18,7 @@ const rooms = () => import("./rooms.ts") as Promise<CommandModule>;
 const membership = () => import("./membership.ts") as Promise<CommandModule>;
 const messages = () => import("./messages.ts") as Promise<CommandModule>;
 const listen = () => import("./listen.ts") as Promise<CommandModule>;
+const sessions = () => import("./sessions.ts") as Promise<CommandModule>;
 const table = () => import("../commands.ts") as Promise<CommandModule>;
 const completion = () => import("./completion.ts") as Promise<CommandModule>;
 const version = () => import("./version.ts") as Promise<CommandModule>;
@@ -29,6 +30,8 @@ export const COMMAND_MODULES: Record<string, () => Promise<CommandModule>> = {
   logout: account,
   whoami: account,
   passwd: account,
+  sessions,
+  revoke: sessions,
   rooms,
   create: rooms,
   createroom: rooms,

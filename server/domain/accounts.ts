@@ -1,8 +1,18 @@
+/**
+ * Accounts: register, login, token auth, logout and password change. Every request that hashes
+ * or checks a password is charged to its address and user name before the work starts (see
+ * RateLimits.accountWork), and a name with no account is checked against a dummy hash of the
+ * same cost, so that its answer takes as long as a wrong password's.
+ */
 import { LIMITS, normalizeUserName } from "../../shared/protocol.ts";
+import type { SessionInfo } from "../../shared/protocol.ts";
 import { ChatError } from "../../shared/errors.ts";
-import type { SessionRecord, UserRecord } from "../store/store.ts";
+import type { UserRecord } from "../store/store.ts";
+import type { AttemptCharge } from "./rate-limit.ts";
 import type { KeyedQueue } from "./serial.ts";
 import { userLock } from "./serial.ts";
+import { DEFAULT_SESSION_OPTIONS, Sessions } from "./sessions.ts";
+import type { SessionOptions, SessionsEnded } from "./sessions.ts";
 import type { Conn, Deps } from "./types.ts";
 
 /** A session handed to a client. */
@@ -31,34 +41,52 @@ function checkPassword(password: string): void {
 
 /** Accounts and sessions: register, login, token auth, logout, password change. */
 export class Accounts {
+  /** Every session of every user. */
+  readonly sessions: Sessions;
   #d: Deps;
   #queue: KeyedQueue;
+  #dummyHash: Promise<string> | null = null;
 
-  /** Accounts over the shared state; `queue` orders changes of one user's record. */
-  constructor(deps: Deps, queue: KeyedQueue) {
+  /**
+   * Accounts over the shared state; `queue` orders changes of one user's record; `onEnded`
+   * hears of sessions ended by anything but the connection's own logout.
+   */
+  constructor(
+    deps: Deps,
+    queue: KeyedQueue,
+    onEnded: SessionsEnded,
+    opts: SessionOptions = DEFAULT_SESSION_OPTIONS,
+  ) {
     this.#d = deps;
     this.#queue = queue;
+    this.sessions = new Sessions(deps, opts, queue, onEnded);
+    // Made at start-up, so that the first unknown name takes no longer than the next.
+    this.#dummyHash = this.#makeDummy();
   }
 
-  /** Create an account and a session. */
-  async register(conn: Conn, rawUser: string, password: string): Promise<SessionGrant> {
+  /** Create an account and a session. The limits are checked before the name is. */
+  async register(
+    conn: Conn,
+    rawUser: string,
+    password: string,
+    client?: string,
+  ): Promise<SessionGrant> {
     const user = userName(rawUser);
     checkPassword(password);
     const { state } = this.#d;
+    // Limited first: a limited address learns nothing about which names are taken.
+    this.#d.limits.accountWork("register", conn.address, user);
     if (state.users.has(user)) throw new ChatError("conflict", `user name '${user}' is taken`);
-    this.#d.limits.registration(conn.address);
     const passwordHash = await this.#d.passwords.hash(password);
     return this.#queue.run([userLock(user)], async () => {
       // The name may have been taken while the hash was computed.
       if (state.users.has(user)) throw new ChatError("conflict", `user name '${user}' is taken`);
       const record: UserRecord = { name: user, passwordHash, created: this.#iso() };
-      const grant = this.#newSession(user);
-      await this.#d.store.commit([
-        { op: "user", user: record },
-        { op: "session", session: grant.session },
-      ]);
-      state.users.set(user, record);
-      state.sessions.set(grant.session.tokenHash, grant.session);
+      const grant = this.sessions.make(user, conn.address, client);
+      await this.sessions.add(grant.session, {
+        ops: [{ op: "user", user: record }],
+        apply: () => state.users.set(user, record),
+      });
       this.#d.log.info("register", { user, address: conn.address });
       conn.tokenHash = grant.session.tokenHash;
       return { user, token: grant.token };
@@ -66,73 +94,129 @@ export class Accounts {
   }
 
   /** Check a password and create a session. */
-  async login(conn: Conn, rawUser: string, password: string): Promise<SessionGrant> {
+  async login(
+    conn: Conn,
+    rawUser: string,
+    password: string,
+    client?: string,
+  ): Promise<SessionGrant> {
     const user = normalizeUserName(rawUser);
-    this.#d.limits.checkLogin(conn.address, user);
+    const charge = this.#d.limits.accountWork("login", conn.address, user);
     const record = user === null ? undefined : this.#d.state.users.get(user);
-    const isValid = record ? await this.#d.passwords.verify(password, record.passwordHash) : false;
+    const isValid = await this.#check(password, record?.passwordHash, charge);
     if (!record || !isValid) {
-      this.#d.limits.failedLogin(conn.address, user);
       // A name with no account is not logged: it is often a password typed in the wrong field.
       const logged = record ? record.name : user === null ? "(invalid)" : "(unknown)";
       this.#d.log.info("login_failed", { user: logged, address: conn.address });
       throw new ChatError("auth_failed", "wrong user name or password");
     }
-    const grant = this.#newSession(record.name);
-    await this.#d.store.commit([{ op: "session", session: grant.session }]);
-    this.#d.state.sessions.set(grant.session.tokenHash, grant.session);
+    const grant = this.sessions.make(record.name, conn.address, client);
+    await this.sessions.add(grant.session);
     this.#d.log.info("login", { user: record.name, address: conn.address });
     conn.tokenHash = grant.session.tokenHash;
     return { user: record.name, token: grant.token };
   }
 
-  /** Resume a session by its token. */
+  /**
+   * Resume a session by its token. A valid token is accepted whatever its address did; a bad
+   * one is charged to the address's own bad-token bucket, never to the password buckets.
+   */
   auth(conn: Conn, token: string): SessionGrant {
-    this.#d.limits.checkLogin(conn.address, null);
-    const hash = this.#d.crypto.hashToken(token);
-    const session = this.#d.state.sessions.get(hash);
-    if (!session || !this.#d.state.users.has(session.user)) {
-      this.#d.limits.failedLogin(conn.address, null);
+    const session = this.sessions.resume(token);
+    if (!session) {
+      this.#d.limits.badToken(conn.address);
       this.#d.log.info("auth_failed", { address: conn.address });
       throw new ChatError("auth_failed", "session token is not valid; log in again");
     }
     this.#d.log.info("auth", { user: session.user, address: conn.address });
-    conn.tokenHash = hash;
+    conn.tokenHash = session.tokenHash;
     return { user: session.user, token };
   }
 
   /** Revoke the connection's session. */
   async logout(conn: Conn): Promise<void> {
-    const hash = conn.tokenHash;
-    if (hash === null) return;
-    await this.#d.store.commit([{ op: "session_del", tokenHash: hash }]);
-    this.#d.state.sessions.delete(hash);
+    const { tokenHash: hash, user } = conn;
+    if (hash === null || user === null) return;
+    await this.sessions.end(user, [hash], { cause: conn });
     conn.tokenHash = null;
-    this.#d.log.info("logout", { user: conn.user });
+    this.#d.log.info("logout", { user });
   }
 
-  /** Change the caller's password after checking the old one. Sessions stay valid. */
-  async passwd(conn: Conn, user: string, oldPassword: string, newPassword: string): Promise<void> {
+  /** The caller's sessions. */
+  list(conn: Conn, user: string): SessionInfo[] {
+    return this.sessions.list(user, conn.tokenHash);
+  }
+
+  /** End one of the caller's sessions by id, or (id null) all but the caller's own. */
+  async revoke(conn: Conn, user: string, id: string | null): Promise<number> {
+    const count = await this.sessions.revoke(user, id, conn);
+    this.#d.log.info("revoke", { user, count });
+    return count;
+  }
+
+  /**
+   * Change the caller's password after checking the old one. Every other session of the user
+   * ends with it (in the same commit) unless `keepSessions`.
+   */
+  async passwd(
+    conn: Conn,
+    user: string,
+    oldPassword: string,
+    newPassword: string,
+    keepSessions = false,
+  ): Promise<void> {
     checkPassword(newPassword);
-    this.#d.limits.checkLogin(conn.address, user);
+    const charge = this.#d.limits.accountWork("passwd", conn.address, user);
     const current = this.#d.state.users.get(user);
-    if (!current || !(await this.#d.passwords.verify(oldPassword, current.passwordHash))) {
-      this.#d.limits.failedLogin(conn.address, user);
+    if (!current || !(await this.#check(oldPassword, current.passwordHash, charge))) {
       throw new ChatError("auth_failed", "the current password is wrong");
     }
     const passwordHash = await this.#d.passwords.hash(newPassword);
+    let ended = 0;
     await this.#queue.run([userLock(user)], async () => {
       const record = { ...this.#d.state.users.get(user)!, passwordHash };
-      await this.#d.store.commit([{ op: "user", user: record }]);
-      this.#d.state.users.set(user, record);
+      const others = keepSessions ? [] : this.sessions.othersOf(user, conn.tokenHash);
+      ended = others.length;
+      await this.sessions.end(user, others, {
+        ops: [{ op: "user", user: record }],
+        apply: () => this.#d.state.users.set(user, record),
+        cause: conn,
+      });
     });
-    this.#d.log.info("passwd", { user });
+    this.#d.log.info("passwd", { user, sessionsEnded: ended });
   }
 
-  #newSession(user: string): { token: string; session: SessionRecord } {
-    const token = this.#d.crypto.newToken();
-    const tokenHash = this.#d.crypto.hashToken(token);
-    return { token, session: { tokenHash, user, created: this.#iso() } };
+  /**
+   * Whether `password` matches `hash`; with no hash (no such user) it is checked against a
+   * dummy hash of the same cost and is false. The charge is settled: returned when right,
+   * kept when wrong, returned when the check never ran.
+   */
+  async #check(password: string, hash: string | undefined, charge: AttemptCharge) {
+    let isValid: boolean;
+    try {
+      isValid = await this.#d.passwords.verify(password, hash ?? (await this.#dummy()));
+    } catch (err) {
+      charge.cancel();
+      throw err;
+    }
+    if (isValid && hash !== undefined) {
+      charge.succeeded();
+      return true;
+    }
+    return false;
+  }
+
+  #dummy(): Promise<string> {
+    this.#dummyHash ??= this.#makeDummy();
+    return this.#dummyHash;
+  }
+
+  // The same parameters as every real hash, through the same queue; no one knows the password.
+  #makeDummy(): Promise<string> {
+    const made = this.#d.passwords.hash(`no account ${this.#d.clock.now()} ${Math.random()}`);
+    // A refused hash (a full queue) is not kept: the next request tries again.
+    made.catch(() => (this.#dummyHash = null));
+    return made;
   }
 
   #iso(): string {

@@ -1,12 +1,14 @@
 import type { ClientMode, Status, WhoEntry } from "../../shared/protocol.ts";
 import { Accounts } from "./accounts.ts";
+import type { SessionOptions } from "./sessions.ts";
 import { ChatError } from "../../shared/errors.ts";
 import { clearNotices } from "../store/notices.ts";
 import { Messages } from "./messages.ts";
 import { isStale } from "./notices.ts";
 import { guardStore } from "./persist.ts";
 import { Presence } from "./presence.ts";
-import { memberRoom, seeRoom } from "./room-access.ts";
+import { memberRoom, seeRoom, shutDown } from "./room-access.ts";
+import type { RoomQuotas } from "./room-quota.ts";
 import { Rooms } from "./rooms.ts";
 import { KeyedQueue, userLock } from "./serial.ts";
 import { Typing } from "./typing.ts";
@@ -17,6 +19,10 @@ import type { Conn, Deps } from "./types.ts";
 export interface ChatOptions {
   /** Seconds without activity before an online user is idle; 0 never. */
   idleAfterSeconds: number;
+  /** Sessions per user and their lifetime; the defaults when absent. */
+  sessions?: SessionOptions;
+  /** Room quotas per user; DEFAULT_ROOM_QUOTAS when absent. */
+  roomQuotas?: RoomQuotas;
 }
 
 /** The whole domain: accounts, rooms, messages, presence and typing, wired together. */
@@ -41,8 +47,13 @@ export class Chat {
     );
     // One queue for every change of a room or user record: see KeyedQueue.
     this.#queue = new KeyedQueue();
-    this.accounts = new Accounts(deps, this.#queue);
-    this.rooms = new Rooms(deps, this.typing, this.#queue);
+    this.accounts = new Accounts(
+      deps,
+      this.#queue,
+      (user, hashes, cause) => this.#endConnections(user, hashes, cause),
+      opts.sessions,
+    );
+    this.rooms = new Rooms(deps, this.typing, this.#queue, opts.roomQuotas);
     this.messages = new Messages(deps, this.typing, this.#queue);
   }
 
@@ -70,35 +81,43 @@ export class Chat {
     conn.user = null;
   }
 
-  /** Log out: revoke the session and unbind every connection that used it from the user. */
+  /** Log out: revoke the session; every connection that used it is unbound from the user. */
   async logout(conn: Conn): Promise<void> {
-    const user = conn.user;
-    const hash = conn.tokenHash;
     await this.accounts.logout(conn);
-    if (user === null) return;
-    // The session is revoked everywhere: other connections that authenticated with the same
-    // token are unbound too (and told), not only new ones refused.
-    const sharing = [...this.deps.conns.of(user)].filter(
-      (c) => c !== conn && hash !== null && c.tokenHash === hash,
+  }
+
+  /**
+   * Sessions of `user` ended (logout, revoke, passwd, expiry, eviction): every connection that
+   * authenticated with one of them is unbound at once, not only new ones refused, and told with
+   * an `auth_required` error, except `cause`, whose own request gets its reply.
+   */
+  #endConnections(user: string, hashes: ReadonlySet<string>, cause: Conn | null): void {
+    const using = [...this.deps.conns.of(user)].filter(
+      (c) => c.tokenHash !== null && hashes.has(c.tokenHash),
     );
-    for (const c of [conn, ...sharing]) {
+    for (const c of using) {
       this.detach(c);
       c.tokenHash = null;
       c.unsubscribe(userTopic(user));
       for (const room of this.deps.state.roomsOfUser(user)) c.unsubscribe(roomTopic(room));
     }
     const notice = "this session was logged out; log in again";
-    for (const c of sharing) c.send({ type: "error", code: "auth_required", message: notice });
+    for (const c of using) {
+      if (c !== cause) c.send({ type: "error", code: "auth_required", message: notice });
+    }
   }
 
   /** Members of a room with status and typing; without a room, everyone sharing a room. */
   who(user: string, rawRoom?: string): { room?: string; users: WhoEntry[] } {
     if (rawRoom !== undefined) {
       const room = seeRoom(this.deps.state, rawRoom, user);
+      // Typing is for members only, and so is everything about a shut-down room.
+      const isMember = room.members.has(user);
+      if (room.shutDown && !isMember) throw shutDown(room.name);
       const users = [...room.members].sort().map((u) => ({
         user: u,
         status: this.presence.status(u),
-        typing: this.typing.isTyping(room.name, u),
+        typing: isMember && this.typing.isTyping(room.name, u),
       }));
       return { room: room.name, users };
     }
@@ -126,6 +145,7 @@ export class Chat {
 
   /** Cancel timers (server stop). */
   stop(): void {
+    this.accounts.sessions.stop();
     this.typing.stop();
     this.presence.stop();
   }

@@ -41,9 +41,10 @@ export class RateLimiter {
     return wait;
   }
 
-  /** Take `cost` tokens even when it leaves the bucket below zero (a failure already happened). */
-  charge(key: string, cost = 1): void {
-    this.#refill(key).tokens -= cost;
+  /** Give back `cost` tokens taken earlier (never above the burst). */
+  give(key: string, cost = 1): void {
+    const b = this.#refill(key);
+    b.tokens = Math.min(this.#spec.burst, b.tokens + cost);
   }
 
   #refill(key: string): Bucket {
@@ -70,12 +71,47 @@ export class RateLimiter {
   }
 }
 
-/** The server's limits (SPEC 2.5). */
-const RATE_LIMITS = {
+/** The shapes of the limits on messages and on account work, each a flag of the server. */
+export interface RateLimitSpecs {
+  /** Messages (room or DM) per user across all their connections. */
+  messages: BucketSpec;
+  /** Wrong passwords (login, passwd), per address and per user name. */
+  passwordFailures: BucketSpec;
+  /** Session tokens that are not valid, per address. */
+  badTokens: BucketSpec;
+  /** Registrations per address. */
+  registrations: BucketSpec;
+  /** Password work (register, login, passwd), successful included, per address. */
+  accountByAddress: BucketSpec;
+  /** Password work (register, login, passwd), successful included, per user name. */
+  accountByUser: BucketSpec;
+}
+
+/** The default limits (SPEC 2.5 and 6). */
+export const DEFAULT_RATE_LIMITS: RateLimitSpecs = {
   messages: { burst: 20, perSecond: 10 },
-  failedLogins: { burst: 5, perSecond: 0.1 },
+  passwordFailures: { burst: 5, perSecond: 0.1 },
+  badTokens: { burst: 5, perSecond: 0.1 },
   registrations: { burst: 10, perSecond: 0.1 },
-} as const satisfies Record<string, BucketSpec>;
+  accountByAddress: { burst: 30, perSecond: 0.5 },
+  accountByUser: { burst: 10, perSecond: 0.1 },
+};
+
+/** What an account request does with its password, which decides the buckets it draws on. */
+export type AccountWork = "register" | "login" | "passwd";
+
+/**
+ * The failure tokens an account request took before its password was checked: `succeeded`
+ * gives them back (the password was right), `cancel` too (it was never checked).
+ */
+export interface AttemptCharge {
+  /** The password was right: the failure tokens are returned. */
+  succeeded(): void;
+  /** The password was never checked (the hash queue was full): the failure tokens are returned. */
+  cancel(): void;
+}
+
+const NO_CHARGE: AttemptCharge = { succeeded: () => {}, cancel: () => {} };
 
 /** Every limit the domain applies; all of them pass when disabled (`--no-rate-limit`). */
 export class RateLimits {
@@ -83,15 +119,22 @@ export class RateLimits {
   #messages: RateLimiter;
   #failedByAddress: RateLimiter;
   #failedByUser: RateLimiter;
+  #badTokens: RateLimiter;
   #registrations: RateLimiter;
+  #accountByAddress: RateLimiter;
+  #accountByUser: RateLimiter;
 
-  /** Limits on `clock`; `isEnabled` false turns them all off. */
-  constructor(clock: Clock, isEnabled: boolean) {
+  /** Limits on `clock`; `isEnabled` false turns them all off; `specs` overrides defaults. */
+  constructor(clock: Clock, isEnabled: boolean, specs: Partial<RateLimitSpecs> = {}) {
     this.isEnabled = isEnabled;
-    this.#messages = new RateLimiter(RATE_LIMITS.messages, clock);
-    this.#failedByAddress = new RateLimiter(RATE_LIMITS.failedLogins, clock);
-    this.#failedByUser = new RateLimiter(RATE_LIMITS.failedLogins, clock);
-    this.#registrations = new RateLimiter(RATE_LIMITS.registrations, clock);
+    const s = { ...DEFAULT_RATE_LIMITS, ...specs };
+    this.#messages = new RateLimiter(s.messages, clock);
+    this.#failedByAddress = new RateLimiter(s.passwordFailures, clock);
+    this.#failedByUser = new RateLimiter(s.passwordFailures, clock);
+    this.#badTokens = new RateLimiter(s.badTokens, clock);
+    this.#registrations = new RateLimiter(s.registrations, clock);
+    this.#accountByAddress = new RateLimiter(s.accountByAddress, clock);
+    this.#accountByUser = new RateLimiter(s.accountByUser, clock);
   }
 
   /** Count one message (room or DM) of `user`; throws rate_limited when over. */
@@ -99,24 +142,51 @@ export class RateLimits {
     if (this.isEnabled) refuse(this.#messages.take(user), "too many messages");
   }
 
-  /** Throw rate_limited when `address` or `user` has failed to log in too often. */
-  checkLogin(address: string, user: string | null): void {
-    if (!this.isEnabled) return;
-    refuse(this.#failedByAddress.wait(address), "too many failed logins from this address");
+  /**
+   * Take, before any password is hashed or checked, one token from every bucket `work` draws
+   * on: the account buckets of the address and the user name (successes count too), the
+   * registration bucket (register), the failure buckets (login, passwd). All or nothing:
+   * throws rate_limited, taking none, when one is empty. The failure tokens come back through
+   * the returned charge when the password turns out right, so concurrent guesses can never
+   * get past the failure burst, and a right password never pays for a wrong one.
+   */
+  accountWork(work: AccountWork, address: string, user: string | null): AttemptCharge {
+    if (!this.isEnabled) return NO_CHARGE;
+    const takes: [RateLimiter, string, string][] = [
+      [this.#accountByAddress, address, "too many account requests from this address"],
+    ];
     if (user !== null)
-      refuse(this.#failedByUser.wait(user), `too many failed logins for '${user}'`);
+      takes.push([this.#accountByUser, user, `too many account requests for '${user}'`]);
+    if (work === "register") {
+      takes.push([this.#registrations, address, "too many registrations"]);
+    } else {
+      takes.push([this.#failedByAddress, address, "too many failed logins from this address"]);
+      if (user !== null)
+        takes.push([this.#failedByUser, user, `too many failed logins for '${user}'`]);
+    }
+    let worst: [number, string] = [0, ""];
+    for (const [limiter, key, what] of takes) {
+      const wait = limiter.wait(key);
+      if (wait > worst[0]) worst = [wait, what];
+    }
+    refuse(worst[0], worst[1]);
+    for (const [limiter, key] of takes) limiter.take(key);
+    if (work === "register") return NO_CHARGE;
+    const giveBack = (): void => {
+      this.#failedByAddress.give(address);
+      if (user !== null) this.#failedByUser.give(user);
+    };
+    return { succeeded: giveBack, cancel: giveBack };
   }
 
-  /** Record one failed login (or token) attempt. */
-  failedLogin(address: string, user: string | null): void {
-    if (!this.isEnabled) return;
-    this.#failedByAddress.charge(address);
-    if (user !== null) this.#failedByUser.charge(user);
-  }
-
-  /** Count one registration from `address`; throws rate_limited when over. */
-  registration(address: string): void {
-    if (this.isEnabled) refuse(this.#registrations.take(address), "too many registrations");
+  /**
+   * Count one session token that is not valid from `address`; throws rate_limited when the
+   * address has sent too many. Only bad tokens draw on this bucket, and a valid token never
+   * looks at it.
+   */
+  badToken(address: string): void {
+    if (this.isEnabled)
+      refuse(this.#badTokens.take(address), "too many bad session tokens from this address");
   }
 }
 

@@ -69,6 +69,12 @@ export function applyOp(
     case "session_del":
       remove(snapshot.sessions, op.tokenHash, byTokenHash);
       return;
+    case "session_used": {
+      // A new record, not a change in place: callers may share the old one (see above).
+      const i = locate(snapshot.sessions, op.tokenHash, byTokenHash);
+      if (i >= 0) snapshot.sessions[i] = { ...snapshot.sessions[i]!, lastUsed: op.lastUsed };
+      return;
+    }
     case "room":
       upsert(snapshot.rooms, op.room, byName);
       return;

@@ -50,6 +50,7 @@ export async function readDataDir(dir: string, historyLimit: number): Promise<Da
     user: users?.value.journal,
     session: users?.value.journal,
     session_del: users?.value.journal,
+    session_used: users?.value.journal,
     room: rooms?.value.journal,
     member: rooms?.value.journal,
     pending: rooms?.value.journal,

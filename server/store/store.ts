@@ -41,6 +41,14 @@ export interface SessionRecord {
   tokenHash: string;
   user: string;
   created: string;
+  /** What the owner sees to tell sessions apart (never the token); older records lack it. */
+  id?: string;
+  /** When the session was last used to authenticate, to the hour (see Sessions). */
+  lastUsed?: string;
+  /** The client it was created by, as the client named itself (sanitised, bounded). */
+  client?: string;
+  /** The address it was created from. */
+  address?: string;
 }
 
 /** A room with all its settings, members and pending requests. */
@@ -86,6 +94,8 @@ export type StoreOp =
   | { op: "user"; user: UserRecord }
   | { op: "session"; session: SessionRecord }
   | { op: "session_del"; tokenHash: string }
+  /** A session was used at `lastUsed`; a session that does not exist (ended) is ignored. */
+  | { op: "session_used"; tokenHash: string; lastUsed: string }
   | { op: "room"; room: RoomRecord }
   /** `user` is (present) or is not a member of `room`; a room that does not exist is ignored. */
   | { op: "member"; room: string; user: string; present: boolean }

@@ -153,6 +153,8 @@ export function isStoreOp(x: unknown): x is StoreOp {
       return isSession(x.session);
     case "session_del":
       return typeof x.tokenHash === "string";
+    case "session_used":
+      return hasStrings(x, "tokenHash", "lastUsed");
     case "room":
       return isRoom(x.room);
     case "member":

@@ -51,11 +51,19 @@ interface Shape {
 
 /** Every client frame type with its fields; used both to build frames and to check parses. */
 const SHAPES: Record<ClientMessageType, Shape> = {
-  register: { required: { user: "user", password: "password" }, optional: { mode: "mode" } },
-  login: { required: { user: "user", password: "password" }, optional: { mode: "mode" } },
+  register: {
+    required: { user: "user", password: "password" },
+    optional: { mode: "mode", client: "clientId" },
+  },
+  login: {
+    required: { user: "user", password: "password" },
+    optional: { mode: "mode", client: "clientId" },
+  },
   auth: { required: { token: "token" }, optional: { mode: "mode" } },
   logout: { required: {}, optional: {} },
-  passwd: { required: { old: "password", new: "password" }, optional: {} },
+  passwd: { required: { old: "password", new: "password" }, optional: { keepSessions: "bool" } },
+  sessions: { required: {}, optional: {} },
+  revoke: { required: { session: "msgId" }, optional: {} },
   rooms: { required: {}, optional: {} },
   create: {
     required: { room: "room" },

@@ -3,8 +3,18 @@ import { Chat } from "../../server/domain/chat.ts";
 import { Connections } from "../../server/domain/connections.ts";
 import { ChatError } from "../../shared/errors.ts";
 import { RateLimits } from "../../server/domain/rate-limit.ts";
+import type { RateLimitSpecs } from "../../server/domain/rate-limit.ts";
+import type { SessionOptions } from "../../server/domain/sessions.ts";
+import type { RoomQuotas } from "../../server/domain/room-quota.ts";
 import { ChatState } from "../../server/domain/state.ts";
-import type { Clock, Conn, Deps, Publisher, TimerHandle } from "../../server/domain/types.ts";
+import type {
+  Clock,
+  Conn,
+  Deps,
+  PasswordHasher,
+  Publisher,
+  TimerHandle,
+} from "../../server/domain/types.ts";
 import { errorFrame } from "../../server/error-frame.ts";
 import { afterReply, dispatch } from "../../server/handlers.ts";
 import { MemoryStore } from "../../server/store/memory-store.ts";
@@ -103,6 +113,12 @@ class FakeHub implements Publisher {
   }
 }
 
+/** Instant password "hashing" that tests can read: `pw(<password>)`. */
+export const FAKE_PASSWORDS: PasswordHasher = {
+  hash: async (pw) => `pw(${pw})`,
+  verify: async (pw, hash) => hash === `pw(${pw})`,
+};
+
 /** The domain wired with a fake clock, the in-memory store and fake crypto. */
 export class Harness {
   readonly clock = new FakeClock();
@@ -120,6 +136,14 @@ export class Harness {
       snapshot?: Snapshot;
       /** A store to use instead of a fresh MemoryStore (it should hold `snapshot`). */
       store?: MemoryStore;
+      /** Limits other than the defaults (with `isRateLimited`). */
+      limits?: Partial<RateLimitSpecs>;
+      /** Session bounds other than the defaults. */
+      sessions?: SessionOptions;
+      /** Room quotas per user; the server's defaults when absent. */
+      roomQuotas?: RoomQuotas;
+      /** A password hasher instead of the instant fake one. */
+      passwords?: PasswordHasher;
     } = {},
   ) {
     this.store = opts.store ?? new MemoryStore(opts.snapshot, 200);
@@ -135,16 +159,17 @@ export class Harness {
         hashToken: (t) => `hash(${t})`,
         newId: () => `m${String(++this.#nextId).padStart(6, "0")}`,
       },
-      passwords: {
-        hash: async (pw) => `pw(${pw})`,
-        verify: async (pw, hash) => hash === `pw(${pw})`,
-      },
+      passwords: opts.passwords ?? FAKE_PASSWORDS,
       publisher: this.hub,
       log: { info: () => {}, error: () => {} },
-      limits: new RateLimits(this.clock, opts.isRateLimited ?? false),
+      limits: new RateLimits(this.clock, opts.isRateLimited ?? false, opts.limits),
       conns: new Connections(),
     };
-    this.chat = new Chat(deps, { idleAfterSeconds: opts.idleAfterSeconds ?? 300 });
+    this.chat = new Chat(deps, {
+      idleAfterSeconds: opts.idleAfterSeconds ?? 300,
+      ...(opts.sessions ? { sessions: opts.sessions } : {}),
+      ...(opts.roomQuotas ? { roomQuotas: opts.roomQuotas } : {}),
+    });
   }
 
   /** A new unauthenticated connection. */

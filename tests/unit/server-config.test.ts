@@ -19,6 +19,22 @@ describe("Server configuration", () => {
       maxUnauthenticatedPerAddress: 64,
       requestsPerConnection: 50,
       requestsPerUser: 100,
+      accountLimits: {
+        passwordFailures: { burst: 5, perSecond: 0.1 },
+        badTokens: { burst: 5, perSecond: 0.1 },
+        registrations: { burst: 10, perSecond: 0.1 },
+        accountByAddress: { burst: 30, perSecond: 0.5 },
+        accountByUser: { burst: 10, perSecond: 0.1 },
+      },
+      hashConcurrency: null,
+      hashQueue: 256,
+      maxSessions: 50,
+      sessionTtlDays: 90,
+      roomQuotas: {
+        maxRoomsPerUser: 50,
+        maxRoomsJoined: 1000,
+        createLimit: { burst: 10, perSecond: 1 },
+      },
     });
   });
 

@@ -1,0 +1,320 @@
+/**
+ * Login sessions: created by register and login, resumed by token, listed and revoked by their
+ * owner, bounded per user (the least recently used goes first) and expired after a time unused.
+ *
+ * "Last used" is stored at most once per LAST_USED_STEP_MS per session, so that authenticating
+ * does not write a journal line each time: it is exact to that step, and expiry counts from it.
+ */
+import type { SessionInfo } from "../../shared/protocol.ts";
+import { sanitizeText } from "../../shared/protocol.ts";
+import { ChatError } from "../../shared/errors.ts";
+import type { SessionRecord, StoreOp } from "../store/store.ts";
+import type { KeyedQueue } from "./serial.ts";
+import type { Conn, Deps, TimerHandle } from "./types.ts";
+
+/** The bounds of sessions (flags `--max-sessions`, `--session-ttl`). */
+export interface SessionOptions {
+  /** Sessions one user may hold; creating one more ends the least recently used. */
+  maxPerUser: number;
+  /** A session unused this long (ms) has expired. */
+  ttlMs: number;
+}
+
+/** 50 sessions per user, expired after 90 days unused. */
+export const DEFAULT_SESSION_OPTIONS: SessionOptions = {
+  maxPerUser: 50,
+  ttlMs: 90 * 24 * 3600 * 1000,
+};
+
+/** "Last used" is stored when it moved on by at least this much: at most one line an hour. */
+export const LAST_USED_STEP_MS = 3600 * 1000;
+
+/** How often expired sessions are swept out of the state and the store. */
+export const SWEEP_EVERY_MS = 3600 * 1000;
+
+/** The longest client description kept; the longest address kept. */
+export const CLIENT_MAX = 64;
+const ADDRESS_MAX = 64;
+// Ended sessions are deleted in commits of at most this many ops.
+const SWEEP_BATCH = 256;
+
+/**
+ * Told which sessions of `user` ended, so that connections using them are logged out; `cause`
+ * is the connection whose request ended them, if any.
+ */
+export type SessionsEnded = (
+  user: string,
+  tokenHashes: ReadonlySet<string>,
+  cause: Conn | null,
+) => void;
+
+/** What else goes with ending sessions: ops of the same commit, and the connection asking. */
+export interface AlongWith {
+  /** Ops of another record stored in the same commit. */
+  ops?: StoreOp[];
+  /** Applies `ops` to the state once they are stored. */
+  apply?(): void;
+  /** The connection whose request ends them: it gets its reply instead of a notice. */
+  cause?: Conn;
+}
+
+/** A new session: the token for the client, the record for the store. */
+export interface NewSession {
+  token: string;
+  session: SessionRecord;
+}
+
+/** A client's description of itself, made safe to store and print: one line, bounded. */
+export function clientLabel(raw: string | undefined): string {
+  if (raw === undefined) return "";
+  return sanitizeText(raw).replace(/\s+/g, " ").trim().slice(0, CLIENT_MAX);
+}
+
+/** The sessions of every user; every change goes through here, committed before applied. */
+export class Sessions {
+  #d: Deps;
+  #opts: SessionOptions;
+  #queue: KeyedQueue;
+  #onEnded: SessionsEnded;
+  #byUser = new Map<string, Set<string>>();
+  #loadedAt: number;
+  #sweepTimer: TimerHandle | null = null;
+  /** Sessions whose end is being stored: a sweep does not end them twice. */
+  #ending = new Set<string>();
+
+  /** Sessions over the shared state; `onEnded` hears of every session ended. */
+  constructor(deps: Deps, opts: SessionOptions, queue: KeyedQueue, onEnded: SessionsEnded) {
+    this.#d = deps;
+    this.#opts = opts;
+    this.#queue = queue;
+    this.#onEnded = onEnded;
+    this.#loadedAt = deps.clock.now();
+    for (const s of deps.state.sessions.values()) this.#index(s.user, s.tokenHash, true);
+    this.#scheduleSweep();
+  }
+
+  /** A token and record for a new session of `user` (not stored yet: see `add`). */
+  make(user: string, address: string, client: string | undefined): NewSession {
+    const token = this.#d.crypto.newToken();
+    const now = this.#iso();
+    const session: SessionRecord = {
+      tokenHash: this.#d.crypto.hashToken(token),
+      user,
+      created: now,
+      id: this.#newId(user),
+      lastUsed: now,
+      client: clientLabel(client),
+      address: address.slice(0, ADDRESS_MAX),
+    };
+    return { token, session };
+  }
+
+  /**
+   * Store a new session of an existing user, with the `extra` ops of the same change; beyond
+   * the per-user maximum the least recently used sessions end in the same commit.
+   */
+  async add(fresh: SessionRecord, along?: AlongWith): Promise<void> {
+    const user = fresh.user;
+    await this.#queue.run([sessionsLock(user)], async () => {
+      const evicted = this.#leastRecent(user, this.#count(user) + 1 - this.#opts.maxPerUser);
+      await this.#d.store.commit([
+        ...(along?.ops ?? []),
+        { op: "session", session: fresh },
+        ...evicted.map((h) => ({ op: "session_del" as const, tokenHash: h })),
+      ]);
+      along?.apply?.();
+      this.#d.state.sessions.set(fresh.tokenHash, fresh);
+      this.#index(user, fresh.tokenHash, true);
+      this.#forget(user, evicted, null);
+    });
+  }
+
+  /**
+   * The live session of a token, or null: unknown, of a user that is gone, or expired (then it
+   * is ended). A session in use has its "last used" stored at most once per step.
+   */
+  resume(token: string): SessionRecord | null {
+    const hash = this.#d.crypto.hashToken(token);
+    const session = this.#d.state.sessions.get(hash);
+    if (!session || !this.#d.state.users.has(session.user)) return null;
+    const now = this.#d.clock.now();
+    if (now - this.#lastUsedMs(session) >= this.#opts.ttlMs) {
+      if (this.#ending.has(hash)) return null;
+      void this.end(session.user, [hash]).catch(() => {
+        // The store logged it; the sweep tries again.
+      });
+      return null;
+    }
+    if (now - this.#lastUsedMs(session) >= LAST_USED_STEP_MS) this.#touch(session, now);
+    return session;
+  }
+
+  /** The sessions of `user`, oldest first, `current` marking the caller's own. */
+  list(user: string, currentHash: string | null): SessionInfo[] {
+    return this.#records(user)
+      .sort((a, b) => a.created.localeCompare(b.created))
+      .map((s) => ({
+        id: this.idOf(s),
+        created: s.created,
+        lastUsed: s.lastUsed ?? s.created,
+        client: s.client ?? "",
+        address: s.address ?? "",
+        current: s.tokenHash === currentHash,
+      }));
+  }
+
+  /**
+   * End one session of `user` by id, or (id null) every session but `currentHash`. Returns how
+   * many ended; not_found for an id the user does not hold.
+   */
+  async revoke(user: string, id: string | null, cause: Conn): Promise<number> {
+    const currentHash = cause.tokenHash;
+    const records = this.#records(user);
+    let hashes: string[];
+    if (id === null) {
+      hashes = records.filter((s) => s.tokenHash !== currentHash).map((s) => s.tokenHash);
+    } else {
+      const found = records.find((s) => this.idOf(s) === id);
+      if (!found) throw new ChatError("not_found", `no session '${id}'; see \`sessions\``);
+      hashes = [found.tokenHash];
+    }
+    await this.end(user, hashes, { cause });
+    return hashes.length;
+  }
+
+  /** The hashes of every session of `user` but `keepHash`. */
+  othersOf(user: string, keepHash: string | null): string[] {
+    return [...(this.#byUser.get(user) ?? [])].filter((h) => h !== keepHash);
+  }
+
+  /** End sessions of `user` (stored along with `along`); connections using them are told. */
+  async end(user: string, hashes: readonly string[], along?: AlongWith): Promise<void> {
+    const extra = along?.ops ?? [];
+    if (hashes.length === 0 && extra.length === 0) return;
+    for (const h of hashes) this.#ending.add(h);
+    try {
+      await this.#queue.run([sessionsLock(user)], async () => {
+        const ops: StoreOp[] = hashes.map((h) => ({ op: "session_del", tokenHash: h }));
+        await this.#d.store.commit([...extra, ...ops]);
+        along?.apply?.();
+        this.#forget(user, hashes, along?.cause ?? null);
+      });
+    } finally {
+      for (const h of hashes) this.#ending.delete(h);
+    }
+  }
+
+  /** The id shown for a session: stored, or for older records derived from the token hash. */
+  idOf(s: SessionRecord): string {
+    return s.id ?? this.#d.crypto.hashToken(`id:${s.tokenHash}`).slice(-12);
+  }
+
+  /** End every expired session now (also run every SWEEP_EVERY_MS). */
+  async sweep(): Promise<void> {
+    const now = this.#d.clock.now();
+    const expired = new Map<string, string[]>();
+    for (const s of this.#d.state.sessions.values()) {
+      if (now - this.#lastUsedMs(s) < this.#opts.ttlMs || this.#ending.has(s.tokenHash)) continue;
+      const list = expired.get(s.user) ?? [];
+      list.push(s.tokenHash);
+      expired.set(s.user, list);
+    }
+    for (const [user, hashes] of expired) {
+      for (let i = 0; i < hashes.length; i += SWEEP_BATCH) {
+        await this.end(user, hashes.slice(i, i + SWEEP_BATCH));
+      }
+    }
+    if (expired.size > 0) this.#d.log.info("sessions_expired", { users: expired.size });
+  }
+
+  /** Cancel the sweep timer (server stop). */
+  stop(): void {
+    if (this.#sweepTimer !== null) this.#d.clock.clearTimer(this.#sweepTimer);
+    this.#sweepTimer = null;
+  }
+
+  #scheduleSweep(): void {
+    this.#sweepTimer = this.#d.clock.setTimer(() => {
+      this.#scheduleSweep();
+      void this.sweep().catch(() => {
+        // The store logged it; the next sweep tries again.
+      });
+    }, SWEEP_EVERY_MS);
+  }
+
+  #touch(session: SessionRecord, now: number): void {
+    const lastUsed = new Date(now).toISOString();
+    const { tokenHash } = session;
+    // Marked in memory at once so that a burst of auths writes one line, not one each; if the
+    // write fails, the disk keeps the older time and the session may expire that much sooner.
+    this.#d.state.sessions.set(tokenHash, { ...session, lastUsed });
+    void this.#d.store.commit([{ op: "session_used", tokenHash, lastUsed }]).catch(() => {
+      // The store logged it; nothing else depends on this line.
+    });
+  }
+
+  #forget(user: string, hashes: readonly string[], cause: Conn | null): void {
+    const ended = new Set<string>();
+    for (const h of hashes) {
+      if (!this.#d.state.sessions.delete(h)) continue;
+      this.#index(user, h, false);
+      ended.add(h);
+    }
+    if (ended.size > 0) this.#onEnded(user, ended, cause);
+  }
+
+  #records(user: string): SessionRecord[] {
+    const out: SessionRecord[] = [];
+    for (const h of this.#byUser.get(user) ?? []) {
+      const s = this.#d.state.sessions.get(h);
+      if (s) out.push(s);
+    }
+    return out;
+  }
+
+  #count(user: string): number {
+    return this.#byUser.get(user)?.size ?? 0;
+  }
+
+  #leastRecent(user: string, n: number): string[] {
+    if (n <= 0) return [];
+    return this.#records(user)
+      .sort((a, b) => this.#lastUsedMs(a) - this.#lastUsedMs(b))
+      .slice(0, n)
+      .map((s) => s.tokenHash);
+  }
+
+  #lastUsedMs(s: SessionRecord): number {
+    const t = Date.parse(s.lastUsed ?? s.created);
+    // A record without a readable time counts from when the server loaded it.
+    return Number.isFinite(t) ? t : this.#loadedAt;
+  }
+
+  #newId(user: string): string {
+    const taken = new Set(this.#records(user).map((s) => this.idOf(s)));
+    for (;;) {
+      const id = this.#d.crypto.newId().replace(/-/g, "").slice(-12);
+      if (!taken.has(id)) return id;
+    }
+  }
+
+  #index(user: string, hash: string, isPresent: boolean): void {
+    let set = this.#byUser.get(user);
+    if (isPresent) {
+      if (!set) this.#byUser.set(user, (set = new Set()));
+      set.add(hash);
+    } else if (set) {
+      set.delete(hash);
+      if (set.size === 0) this.#byUser.delete(user);
+    }
+  }
+
+  #iso(): string {
+    return new Date(this.#d.clock.now()).toISOString();
+  }
+}
+
+/** The queue key of a user's sessions. */
+function sessionsLock(user: string): string {
+  return `sessions:${user}`;
+}

@@ -1,0 +1,148 @@
+/**
+ * The room attacks of SPEC 6 at a small scale through the real server: one account creating
+ * rooms without end, `rooms` and `history` replies too big to read, and a user in very many
+ * rooms; each refused or bounded, also after a restart.
+ */
+import { afterEach, describe, expect, setDefaultTimeout, test } from "bun:test";
+import { registered, loggedIn, type Received, type Wire } from "../fuzz/wire.ts";
+import { startServer, type TestServer } from "../helpers/server.ts";
+
+// This file starts real servers: 5 s per test is too tight on a busy machine.
+setDefaultTimeout(60_000);
+
+const KIB = 1024;
+const MIB = 1024 * KIB;
+/** What a reader may have queued before the server calls it slow (4008). */
+const SLOW_READER_BYTES = MIB;
+
+let server: TestServer | null = null;
+const wires: Wire[] = [];
+
+afterEach(async () => {
+  for (const w of wires.splice(0)) await w.close();
+  await server?.stop();
+  server = null;
+});
+
+async function user(name: string): Promise<Wire> {
+  const w = await registered(server!.url, name);
+  wires.push(w);
+  return w;
+}
+
+// The size of a reply as the server sent it: JSON.stringify keeps its key order and text.
+const bytes = (m: Received) => Buffer.byteLength(JSON.stringify(m));
+
+describe("Room quotas through the real server", () => {
+  test("the 51st room of one account is refused, and still after a restart", async () => {
+    // Rate limits on, with a creation burst large enough not to be what refuses.
+    const args = ["--rate-limit", "--room-create-limit", "100/1"];
+    server = await startServer({ args });
+    const mallory = await user("mallory");
+    for (let i = 0; i < 50; i++) await mallory.ok({ type: "create", room: `spam-${i}` });
+    const refused = await mallory.request({ type: "create", room: "spam-50" });
+    expect(refused).toMatchObject({
+      type: "error",
+      code: "forbidden",
+      message: "you already administer 50 rooms, the most one user may have; shut one down first",
+    });
+    // Others are not affected.
+    const bob = await user("bob");
+    await bob.ok({ type: "create", room: "bobs" });
+    for (const w of wires.splice(0)) await w.close();
+    const dataDir = server.dataDir;
+    await server.stop();
+    server = await startServer({ args, dataDir });
+    const again = await loggedIn(server.url, "mallory");
+    wires.push(again);
+    expect(await again.request({ type: "create", room: "spam-50" })).toMatchObject({
+      code: "forbidden",
+    });
+    await again.ok({ type: "shutdown", room: "spam-0" });
+    await again.ok({ type: "create", room: "spam-50" });
+  });
+
+  test("room creation is limited to a burst, then refused with retryAfterMs", async () => {
+    server = await startServer({ args: ["--rate-limit"] });
+    const mallory = await user("mallory");
+    for (let i = 0; i < 10; i++) await mallory.ok({ type: "create", room: `fast-${i}` });
+    const limited = await mallory.request({ type: "create", room: "fast-10" });
+    expect(limited).toMatchObject({ code: "rate_limited" });
+    expect(Number(limited.retryAfterMs)).toBeGreaterThan(0);
+    expect(Number(limited.retryAfterMs)).toBeLessThanOrEqual(1000);
+  });
+
+  test("joining past --max-rooms-joined is refused clearly, and still after a restart", async () => {
+    const args = ["--max-rooms-joined", "3"];
+    server = await startServer({ args });
+    const ada = await user("ada");
+    for (const name of ["a1", "a2", "a3"]) await ada.ok({ type: "create", room: name });
+    const bob = await user("bob");
+    await bob.ok({ type: "create", room: "b1" });
+    await bob.ok({ type: "join", room: "a1" });
+    await bob.ok({ type: "join", room: "a2" });
+    const refused = await bob.request({ type: "join", room: "a3" });
+    expect(refused).toMatchObject({
+      code: "forbidden",
+      message: "you are in 3 rooms (joined or asked to join), the most allowed; leave one first",
+    });
+    for (const w of wires.splice(0)) await w.close();
+    const dataDir = server.dataDir;
+    await server.stop();
+    server = await startServer({ args, dataDir });
+    const again = await loggedIn(server.url, "bob");
+    wires.push(again);
+    expect(await again.request({ type: "join", room: "a3" })).toMatchObject({
+      code: "forbidden",
+    });
+    await again.ok({ type: "leave", room: "a1" });
+    expect(await again.ok({ type: "join", room: "a3" })).toMatchObject({ status: "joined" });
+  });
+});
+
+describe("Bounded replies through the real server", () => {
+  test("a `rooms` page of 200-character topics stays far below the slow-reader threshold", async () => {
+    server = await startServer({ args: ["--max-rooms-per-user", "50"] });
+    // The widest topic: 200 characters of three bytes each.
+    const topic = "€".repeat(200);
+    const owners = await Promise.all(["o1", "o2", "o3", "o4", "o5"].map(user));
+    await Promise.all(
+      owners.map(async (w, i) => {
+        for (let r = 0; r < 50; r++) {
+          await w.ok({ type: "create", room: `r${i}-${String(r).padStart(2, "0")}`, topic });
+        }
+      }),
+    );
+    const reader = await user("reader");
+    const first = await reader.ok({ type: "rooms" });
+    expect((first.rooms as unknown[]).length).toBe(200);
+    expect(first.next).toBe("r3-49");
+    expect(bytes(first)).toBeLessThan(SLOW_READER_BYTES / 4);
+    const second = await reader.ok({ type: "rooms", cursor: first.next });
+    expect((second.rooms as unknown[]).length).toBe(50);
+    expect(second.next).toBeUndefined();
+  });
+
+  test("history of 200 x 4,000 characters: pages of at most 512 KiB, `before` walks them all", async () => {
+    server = await startServer();
+    const ada = await user("ada");
+    await ada.ok({ type: "create", room: "long" });
+    const filler = "x".repeat(4000);
+    for (let i = 0; i < 200; i++) {
+      await ada.ok({ type: "send", room: "long", text: `${i} ${filler}`.slice(0, 4000) });
+    }
+    const seen: string[] = [];
+    let ask: Record<string, unknown> = { type: "history", room: "long", limit: 200 };
+    let pages = 0;
+    for (; pages < 10; pages++) {
+      const page = await ada.ok(ask);
+      expect(bytes(page)).toBeLessThanOrEqual(512 * KIB);
+      const messages = page.messages as { id: string; text: string }[];
+      seen.unshift(...messages.map((m) => m.text.split(" ")[0]!));
+      if (page.more !== true) break;
+      ask = { type: "history", room: "long", limit: 200, before: messages[0]!.id };
+    }
+    expect(pages).toBeGreaterThanOrEqual(1);
+    expect(seen).toEqual(Array.from({ length: 200 }, (_, i) => String(i)));
+  });
+});
