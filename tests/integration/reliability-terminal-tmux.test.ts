@@ -1,8 +1,9 @@
 /**
  * Terminal safety end to end: the interactive client in a real terminal (tmux) connected to
- * a hostile server whose every string carries terminal sequences. The pane's title does not
- * change, nothing reaches the clipboard, the screen is not cleared, and no bidi override or
- * escape reaches the screen.
+ * a hostile server whose every string carries terminal sequences, its user name (shown in
+ * the "logged in as" banner and by /whoami) and its error texts included. The pane's title
+ * does not change, nothing reaches the clipboard, the screen is not cleared, and no bidi
+ * override or escape reaches the screen.
  */
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { spawnSync } from "bun";
@@ -43,7 +44,7 @@ function hostileServer(): FakeServer {
   return fakeServer(evil("chat"), (msg, conn) => {
     switch (msg.type) {
       case "auth":
-        return conn.reply({ type: "session", user: "bob", token: "t" });
+        return conn.reply({ type: "session", user: evil("bob"), token: "t" });
       case "rooms":
         return conn.reply({ type: "rooms", rooms: [room] });
       case "history":
@@ -59,6 +60,9 @@ function hostileServer(): FakeServer {
           users: [{ user: "mallory", status: "online", typing: false }],
         });
       case "join":
+        if (msg.room !== "lobby") {
+          return conn.reply({ type: "error", code: "not_found", message: evil("NO-SUCH-ROOM") });
+        }
         return conn.reply({ type: "joined", room: "lobby", status: "joined" });
       case "ping":
         return conn.reply({ type: "pong" });
@@ -120,8 +124,15 @@ describe.skipIf(!isTmux)("the interactive client against a hostile server", () =
     await tmux.waitFor("bob", (s) => s.endsWith("#lobby>"));
     tmux.type("bob", "hello");
     tmux.press("bob", "Enter");
-    const screen = await tmux.waitFor("bob", "MARKER-AFTER");
+    await tmux.waitFor("bob", "MARKER-AFTER");
+    // Slash-command output: the user name, the members, a server's error text.
+    for (const command of ["/whoami", "/who", "/join other"]) {
+      tmux.type("bob", command);
+      tmux.press("bob", "Enter");
+    }
+    const screen = await tmux.waitFor("bob", "NO-SUCH-ROOM");
 
+    expect(screen).toContain("logged in as bob on");
     expect(screen).toContain("SAFE-MESSAGE");
     // The screen was not cleared by the hostile message: what came before is still there.
     expect(screen).toContain("MARKER-BEFORE");
