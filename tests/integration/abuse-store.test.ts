@@ -162,3 +162,37 @@ describe("Notices stored by an older version", () => {
     }
   });
 });
+
+describe("Notices through compaction", () => {
+  test("queues written while the store compacts in the background read back exactly", async () => {
+    const dir = tempDir();
+    const store = new JsonFileStore(dir, { historyLimit: 20, compactBytes: 2048 });
+    await store.load();
+    const dm = (i: number) => ({
+      type: "dm" as const,
+      id: `m${String(i).padStart(4, "0")}`,
+      from: "ann",
+      to: "bob",
+      text: "y".repeat(200),
+      ts: "t",
+    });
+    let seq = 0;
+    for (let round = 0; round < 30; round++) {
+      const ops = [1, 2, 3].map(() => ({
+        op: "notice" as const,
+        user: "bob",
+        seq: ++seq,
+        notice: dm(seq),
+      }));
+      await store.commit(ops);
+      if (round % 7 === 6) await store.commit([{ op: "notice_clear", user: "bob", upTo: seq - 2 }]);
+    }
+    const live = await store.load();
+    await store.close();
+    expect(live.notices!.bob!.length).toBeLessThanOrEqual(20);
+    expect(statSync(join(dir, "users.json")).size).toBeGreaterThan(0);
+    const again = new JsonFileStore(dir, { historyLimit: 20 });
+    expect((await again.load()).notices).toEqual(live.notices);
+    await again.close();
+  });
+});
