@@ -56,6 +56,9 @@ async function compile(entry: string, target: string, outfile: string): Promise<
       "build",
       "--compile",
       "--minify",
+      // Precompiled bytecode: `chat --version` starts in about half the time (see README).
+      "--bytecode",
+      "--format=esm",
       `--target=bun-${target}`,
       join(ROOT, entry),
       "--outfile",
