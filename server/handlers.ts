@@ -34,7 +34,13 @@ function session(
   msg: { mode?: Conn["mode"] },
 ): ServerMessage {
   // Refused when the socket closed while the password or token was checked, or past a quota.
-  conn.admit(grant.user);
+  try {
+    conn.admit(grant.user);
+  } catch (err) {
+    // A session made for this refused login would be kept with no one holding its token.
+    if (grant.isNew) chat.accounts.discard(conn, grant.user);
+    throw err;
+  }
   chat.attach(conn, grant.user, msg.mode ?? "oneshot");
   return { type: "session", user: grant.user, token: grant.token };
 }

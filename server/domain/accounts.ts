@@ -19,6 +19,8 @@ import type { Conn, Deps } from "./types.ts";
 export interface SessionGrant {
   user: string;
   token: string;
+  /** Made by this request (register, login), not resumed (auth). */
+  isNew: boolean;
 }
 
 const NAME_RULE = "1-32 characters of a-z 0-9 _ -, starting with a letter or digit";
@@ -89,7 +91,7 @@ export class Accounts {
       });
       this.#d.log.info("register", { user, address: conn.address });
       conn.tokenHash = grant.session.tokenHash;
-      return { user, token: grant.token };
+      return { user, token: grant.token, isNew: true };
     });
   }
 
@@ -114,7 +116,7 @@ export class Accounts {
     await this.sessions.add(grant.session);
     this.#d.log.info("login", { user: record.name, address: conn.address });
     conn.tokenHash = grant.session.tokenHash;
-    return { user: record.name, token: grant.token };
+    return { user: record.name, token: grant.token, isNew: true };
   }
 
   /**
@@ -130,7 +132,7 @@ export class Accounts {
     }
     this.#d.log.info("auth", { user: session.user, address: conn.address });
     conn.tokenHash = session.tokenHash;
-    return { user: session.user, token };
+    return { user: session.user, token, isNew: false };
   }
 
   /** Revoke the connection's session. */
@@ -140,6 +142,20 @@ export class Accounts {
     await this.sessions.end(user, [hash], { cause: conn });
     conn.tokenHash = null;
     this.#d.log.info("logout", { user });
+  }
+
+  /**
+   * End the session just made for a connection that may not be bound after all (it closed
+   * while the password was checked, or is past a quota). The store logs a failure; the
+   * session then ends with the sweep or the per-user maximum.
+   */
+  discard(conn: Conn, user: string): void {
+    const hash = conn.tokenHash;
+    conn.tokenHash = null;
+    if (hash === null) return;
+    void this.sessions.end(user, [hash]).catch(() => {
+      // Logged by the store; see above.
+    });
   }
 
   /** The caller's sessions. */

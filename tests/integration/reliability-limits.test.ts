@@ -146,7 +146,7 @@ describe("Login limits", () => {
     await other.close();
   });
 
-  test("guessing session tokens counts as failed logins", async () => {
+  test("guessing session tokens is limited per address (a bucket of its own)", async () => {
     const { url } = await limitedServer();
     const wire = await Wire.open(url);
     const replies: Received[] = [];

@@ -323,6 +323,19 @@ describe("Sessions", () => {
     expect((await h2.store.load()).sessions).toHaveLength(0);
   });
 
+  test("a login whose connection closed while the password was checked keeps no session", async () => {
+    const h = new Harness();
+    const me = await h.user("alice");
+    const gone = h.conn();
+    const pending = h.request(gone, login);
+    gone.isOpen = false;
+    expect(await pending).toMatchObject({ type: "error", code: "auth_required" });
+    await Bun.sleep(0);
+    expect(gone.user).toBeNull();
+    expect(await sessionsOf(h, me)).toHaveLength(1);
+    expect((await h.store.load()).sessions).toHaveLength(1);
+  });
+
   test("authenticating stores `last used` at most once per step, as one small line", async () => {
     const store = new RecordingStore();
     const h = new Harness({ store });
