@@ -89,7 +89,21 @@ export class Sessions {
     this.#queue = queue;
     this.#onEnded = onEnded;
     this.#loadedAt = deps.clock.now();
-    for (const s of deps.state.sessions.values()) this.#index(s.user, s.tokenHash, true);
+    const legacy: StoreOp[] = [];
+    const since = new Date(this.#loadedAt).toISOString();
+    for (const s of deps.state.sessions.values()) {
+      this.#index(s.user, s.tokenHash, true);
+      if (Number.isFinite(Date.parse(s.lastUsed ?? ""))) continue;
+      // Written by a version that did not record use: counted as used now, once, so that
+      // an upgrade neither ends every old session at once nor keeps them forever.
+      deps.state.sessions.set(s.tokenHash, { ...s, lastUsed: since });
+      legacy.push({ op: "session_used", tokenHash: s.tokenHash, lastUsed: since });
+    }
+    for (let i = 0; i < legacy.length; i += SWEEP_BATCH) {
+      void deps.store.commit(legacy.slice(i, i + SWEEP_BATCH)).catch(() => {
+        // The store logged it; they are counted from the next start instead.
+      });
+    }
     this.#scheduleSweep();
   }
 
@@ -152,11 +166,12 @@ export class Sessions {
   /** The sessions of `user`, oldest first, `current` marking the caller's own. */
   list(user: string, currentHash: string | null): SessionInfo[] {
     return this.#records(user)
-      .sort((a, b) => a.created.localeCompare(b.created))
+      .sort((a, b) => String(a.created).localeCompare(String(b.created)))
       .map((s) => ({
         id: this.idOf(s),
-        created: s.created,
-        lastUsed: s.lastUsed ?? s.created,
+        // A hand-edited or very old record may lack it.
+        created: typeof s.created === "string" ? s.created : "",
+        lastUsed: s.lastUsed ?? s.created ?? "",
         client: s.client ?? "",
         address: s.address ?? "",
         current: s.tokenHash === currentHash,

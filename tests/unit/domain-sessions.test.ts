@@ -336,6 +336,39 @@ describe("Sessions", () => {
     expect((await h.store.load()).sessions).toHaveLength(1);
   });
 
+  test("sessions stored by an older version count as used at start-up, and can be revoked", async () => {
+    const old = "2020-01-01T00:00:00.000Z";
+    const snapshot = {
+      users: [{ name: "alice", passwordHash: "pw(password1)", created: old }],
+      sessions: [
+        { tokenHash: "hash(oldtoken)", user: "alice", created: old },
+        { tokenHash: "hash(unused)", user: "alice", created: old },
+      ],
+      rooms: [],
+      history: {},
+    };
+    const store = new RecordingStore(snapshot);
+    const h = new Harness({ snapshot, store, sessions: { maxPerUser: 50, ttlMs: 10 * DAY_MS } });
+    await Bun.sleep(0);
+    const now = new Date(h.clock.now()).toISOString();
+    expect(store.ops).toEqual([
+      { op: "session_used", tokenHash: "hash(oldtoken)", lastUsed: now },
+      { op: "session_used", tokenHash: "hash(unused)", lastUsed: now },
+    ]);
+    const me = h.conn();
+    expect(await h.request(me, { type: "auth", token: "oldtoken" })).toMatchObject({
+      type: "session",
+    });
+    const listed = (await sessionsOf(h, me)).find((s) => s.current)!;
+    expect(listed).toMatchObject({ created: old, lastUsed: now, client: "", address: "" });
+    expect(await h.call(me, { type: "revoke", session: listed.id })).toMatchObject({ count: 1 });
+    expect((await store.load()).sessions).toHaveLength(1);
+    // The one never used again expires the TTL after start-up, not at once and not never.
+    h.clock.advance(11 * DAY_MS);
+    await Bun.sleep(0);
+    expect((await store.load()).sessions).toHaveLength(0);
+  });
+
   test("authenticating stores `last used` at most once per step, as one small line", async () => {
     const store = new RecordingStore();
     const h = new Harness({ store });
