@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import type { Subprocess } from "bun";
 import { existsSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { hasTmux, Tmux } from "../e2e/tmux.ts";
 import { tempDir } from "../helpers/server.ts";
 
 const ROOT = resolve(import.meta.dir, "../..");
@@ -56,6 +57,7 @@ describe.if(isLinuxX64)("The linux-x64 executables", () => {
   let dist: string;
   let work: string;
   let server: Subprocess<"ignore", "pipe", "ignore"> | null = null;
+  let url = "";
   // Nothing of the test's environment (CHAT_*, NODE_PATH) reaches the executables.
   const env = (home: string) => ({ PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: home });
 
@@ -128,7 +130,7 @@ describe.if(isLinuxX64)("The linux-x64 executables", () => {
       text += new TextDecoder().decode(value);
     }
     reader.releaseLock();
-    const url = START_LINE.exec(text)?.[1] ?? "";
+    url = START_LINE.exec(text)?.[1] ?? "";
     const register = chat(
       ["--server", url, "register", "ann", "--password-stdin"],
       "long enough pw\n",
@@ -145,6 +147,61 @@ describe.if(isLinuxX64)("The linux-x64 executables", () => {
       text: "built and shipped",
     });
   }, 20_000);
+
+  test.if(Bun.which("curl") !== null && Bun.which("sha256sum") !== null)(
+    "the README's install steps download, check and install chat",
+    async () => {
+      const readme = readFileSync(join(ROOT, "README.md"), "utf8");
+      const start = readme.indexOf('```sh\ncurl -fsSLO "$RELEASES/chat-linux-x64"');
+      expect(start).toBeGreaterThan(0);
+      const steps = readme.slice(start + 6, readme.indexOf("```", start + 6));
+      const releases = Bun.serve({
+        hostname: "127.0.0.1",
+        port: 0,
+        fetch: (req) => new Response(Bun.file(join(dist, new URL(req.url).pathname.slice(1)))),
+      });
+      const home = tempDir("chat-install-");
+      const bin = join(home, "bin");
+      // The one change: a folder of the test's own instead of sudo and /usr/local/bin.
+      const script = `mkdir -p ${bin}\n${steps.replace("sudo mv", "mv").replace("/usr/local/bin", bin)}`;
+      const run = Bun.spawn(["sh", "-e", "-c", script], {
+        cwd: home,
+        env: {
+          ...env(home),
+          PATH: `${bin}:${env(home).PATH}`,
+          RELEASES: releases.url.href.replace(/\/$/, ""),
+        },
+        stdout: "pipe",
+        stderr: "pipe",
+      });
+      const [out, err, code] = await Promise.all([
+        new Response(run.stdout).text(),
+        new Response(run.stderr).text(),
+        run.exited,
+      ]);
+      releases.stop(true);
+      expect(err).toBe("");
+      expect(code).toBe(0);
+      expect(out).toBe(`chat-linux-x64: OK\nchat ${VERSION}\n`);
+    },
+    20_000,
+  );
+
+  test.if(hasTmux())(
+    "the built chat starts the interactive mode on a terminal",
+    async () => {
+      expect(url).not.toBe("");
+      const tmux = new Tmux();
+      try {
+        const exe = join(dist, "chat-linux-x64");
+        tmux.start("chat", [exe, "--config-dir", join(work, "fresh"), "--server", url], env(work));
+        await tmux.waitFor("chat", "No saved session for this server");
+      } finally {
+        tmux.kill();
+      }
+    },
+    20_000,
+  );
 });
 
 describe.if(process.env.CHAT_BUILD_ALL_TARGETS === "1")("Every platform's executables", () => {
