@@ -6,69 +6,27 @@
  * does not write a journal line each time: it is exact to that step, and expiry counts from it.
  */
 import type { SessionInfo } from "../../shared/protocol.ts";
-import { sanitizeText } from "../../shared/protocol.ts";
 import { ChatError } from "../../shared/errors.ts";
 import type { SessionRecord, StoreOp } from "../store/store.ts";
 import type { KeyedQueue } from "./serial.ts";
+import {
+  ADDRESS_MAX,
+  clientLabel,
+  LAST_USED_STEP_MS,
+  SWEEP_BATCH,
+  SWEEP_EVERY_MS,
+} from "./session-terms.ts";
+import type { AlongWith, NewSession, SessionOptions, SessionsEnded } from "./session-terms.ts";
 import type { Conn, Deps, TimerHandle } from "./types.ts";
 
-/** The bounds of sessions (flags `--max-sessions`, `--session-ttl`). */
-export interface SessionOptions {
-  /** Sessions one user may hold; creating one more ends the least recently used. */
-  maxPerUser: number;
-  /** A session unused this long (ms) has expired. */
-  ttlMs: number;
-}
-
-/** 50 sessions per user, expired after 90 days unused. */
-export const DEFAULT_SESSION_OPTIONS: SessionOptions = {
-  maxPerUser: 50,
-  ttlMs: 90 * 24 * 3600 * 1000,
-};
-
-/** "Last used" is stored when it moved on by at least this much: at most one line an hour. */
-export const LAST_USED_STEP_MS = 3600 * 1000;
-
-/** How often expired sessions are swept out of the state and the store. */
-export const SWEEP_EVERY_MS = 3600 * 1000;
-
-/** The longest client description kept; the longest address kept. */
-export const CLIENT_MAX = 64;
-const ADDRESS_MAX = 64;
-// Ended sessions are deleted in commits of at most this many ops.
-const SWEEP_BATCH = 256;
-
-/**
- * Told which sessions of `user` ended, so that connections using them are logged out; `cause`
- * is the connection whose request ended them, if any.
- */
-export type SessionsEnded = (
-  user: string,
-  tokenHashes: ReadonlySet<string>,
-  cause: Conn | null,
-) => void;
-
-/** What else goes with ending sessions: ops of the same commit, and the connection asking. */
-export interface AlongWith {
-  /** Ops of another record stored in the same commit. */
-  ops?: StoreOp[];
-  /** Applies `ops` to the state once they are stored. */
-  apply?(): void;
-  /** The connection whose request ends them: it gets its reply instead of a notice. */
-  cause?: Conn;
-}
-
-/** A new session: the token for the client, the record for the store. */
-export interface NewSession {
-  token: string;
-  session: SessionRecord;
-}
-
-/** A client's description of itself, made safe to store and print: one line, bounded. */
-export function clientLabel(raw: string | undefined): string {
-  if (raw === undefined) return "";
-  return sanitizeText(raw).replace(/\s+/g, " ").trim().slice(0, CLIENT_MAX);
-}
+export {
+  CLIENT_MAX,
+  clientLabel,
+  DEFAULT_SESSION_OPTIONS,
+  LAST_USED_STEP_MS,
+  SWEEP_EVERY_MS,
+} from "./session-terms.ts";
+export type { AlongWith, NewSession, SessionOptions, SessionsEnded } from "./session-terms.ts";
 
 /** The sessions of every user; every change goes through here, committed before applied. */
 export class Sessions {
