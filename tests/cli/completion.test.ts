@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { startServer, type TestServer, tempDir } from "../helpers/server.ts";
 import { chat, registerUser, type User } from "./helpers.ts";
@@ -64,6 +64,21 @@ describe("chat completion", () => {
     expect((await complete(["join", ""], warm, bob.configDir)).stdout.trim()).toBe("bobs-room");
     const down = await complete(["join", ""], cold, bob.configDir);
     expect(down).toEqual({ code: 0, stdout: "", stderr: "" });
+  });
+
+  test("a server that accepts and never answers: the shell gets its answer, without names", async () => {
+    // Longer than the 5 s test timeout if completion waited the usual 10 s for a reply.
+    const silent = Bun.listen({ hostname: "127.0.0.1", port: 0, socket: { data() {} } });
+    const configDir = tempDir("chat-cli-");
+    const url = `ws://127.0.0.1:${silent.port}`;
+    const auth = { last: url, sessions: { [url]: { user: "ann", token: "t", savedAt: "" } } };
+    writeFileSync(join(configDir, "auth.json"), JSON.stringify(auth));
+    try {
+      const result = await complete(["join", ""], tempDir("chat-state-"), configDir);
+      expect(result).toEqual({ code: 0, stdout: "", stderr: "" });
+    } finally {
+      silent.stop(true);
+    }
   });
 
   test("without a saved login there are no names and no request", async () => {
