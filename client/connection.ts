@@ -54,7 +54,7 @@ export function rateLimitDelay(retryAfterMs: number | undefined, random = Math.r
 }
 
 /** Codes that refuse the session itself: trying again with the same token cannot help. */
-const FINAL_AUTH_CODES: ReadonlySet<string> = new Set(["auth_failed", "auth_required"]);
+export const FINAL_AUTH_CODES: ReadonlySet<string> = new Set(["auth_failed", "auth_required"]);
 
 /** Delay before reconnect attempt `attempt` (0-based): doubling, capped, +-25% jitter. */
 export function backoffDelay(attempt: number, random: () => number = Math.random): number {

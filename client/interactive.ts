@@ -5,7 +5,7 @@
  */
 import { COMMANDS } from "./commands.ts";
 import { forgetSession, readAuth, resolveServer, saveSession, sessionFor } from "./config.ts";
-import { Connection, type ServerEvent } from "./connection.ts";
+import { Connection, FINAL_AUTH_CODES, rateLimitDelay, type ServerEvent } from "./connection.ts";
 import { ChatError, ConnectionError, describeError, EXIT } from "./errors.ts";
 import {
   clackDialogs,
@@ -135,10 +135,10 @@ async function connect(
   };
   let started: Started;
   try {
-    started = await openQueued(opts, server);
-    if (token !== null) await started.conn.authenticate(token);
+    started = await openAuthenticated(opts, server, token, spin);
   } catch (err) {
-    if (!(err instanceof ChatError) || token === null) return fail(err);
+    const isRefused = err instanceof ChatError && FINAL_AUTH_CODES.has(err.code);
+    if (!isRefused || token === null) return fail(err);
     // The saved session was revoked or expired: forget it and log in again.
     if (!env.CHAT_TOKEN) forgetSession(opts.configDir, server);
     token = null;
@@ -160,6 +160,33 @@ async function connect(
   const newToken = started.conn.token;
   if (newToken) saveSession(opts.configDir, { server, user, token: newToken });
   return started;
+}
+
+// A rate-limited authentication is not a refused session: the saved one is kept, and
+// asked for again after the wait the server names, a few times.
+const RATE_LIMITED_TRIES = 5;
+
+async function openAuthenticated(
+  opts: InteractiveOptions,
+  server: string,
+  token: string | null,
+  spin: ReturnType<Screen["spinner"]>,
+): Promise<Started> {
+  for (let attempt = 1; ; attempt++) {
+    const started = await openQueued(opts, server);
+    if (token === null) return started;
+    try {
+      await started.conn.authenticate(token);
+      return started;
+    } catch (err) {
+      started.stopQueue();
+      const isLimited = err instanceof ChatError && err.code === "rate_limited";
+      if (!isLimited || attempt >= RATE_LIMITED_TRIES) throw err;
+      const delay = rateLimitDelay(err.retryAfterMs);
+      spin.message(`The server asks to wait; trying again in ${Math.ceil(delay / 1000)} s`);
+      await Bun.sleep(delay);
+    }
+  }
 }
 
 // Events that arrive while the start dialogs run (DMs and decisions kept for this user

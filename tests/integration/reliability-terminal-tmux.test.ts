@@ -8,6 +8,7 @@
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { spawnSync } from "bun";
 import { join, resolve } from "node:path";
+import { readAuth, saveSession, sessionFor } from "../../client/config.ts";
 import { hasTmux, Tmux } from "../e2e/tmux.ts";
 import { type FakeServer, fakeServer } from "../helpers/fake-server.ts";
 import { tempDir } from "../helpers/server.ts";
@@ -141,5 +142,79 @@ describe.skipIf(!isTmux)("the interactive client against a hostile server", () =
     expect(tmuxCmd("display-message", "-p", "-t", "bob", "#{pane_title}")).toBe(titleBefore);
     expect(tmuxCmd("display-message", "-p", "-t", "bob", "#{pane_title}")).not.toContain("pwned");
     expect(tmuxCmd("list-buffers")).toBe("");
+  });
+});
+
+/** A server that answers the first authentication with rate_limited, then accepts. */
+function limitingServer(): FakeServer & { auths: () => number } {
+  let auths = 0;
+  const server = fakeServer("limited", (msg, conn) => {
+    switch (msg.type) {
+      case "auth":
+        auths += 1;
+        return conn.reply(
+          auths === 1
+            ? { type: "error", code: "rate_limited", message: "too many", retryAfterMs: 600 }
+            : { type: "session", user: "bob", token: "saved-token" },
+        );
+      case "rooms":
+        return conn.reply({
+          type: "rooms",
+          rooms: [
+            {
+              name: "lobby",
+              open: true,
+              visible: true,
+              admin: "bob",
+              members: 1,
+              role: "admin",
+              topic: "",
+            },
+          ],
+        });
+      case "history":
+        return conn.reply({ type: "history", room: "lobby", messages: [] });
+      case "who":
+        return conn.reply({ type: "who", room: "lobby", users: [] });
+      default:
+        return conn.reply({ type: "ok" });
+    }
+  });
+  return { ...server, auths: () => auths };
+}
+
+describe.skipIf(!isTmux)("the interactive client started while its address is rate limited", () => {
+  const tmux = new Tmux();
+  let limited: ReturnType<typeof limitingServer>;
+
+  beforeAll(() => {
+    limited = limitingServer();
+  });
+
+  afterAll(() => {
+    tmux.kill();
+    limited?.stop();
+  });
+
+  test("keeps the saved session, waits as asked and logs in with it", async () => {
+    const base = tempDir("chat-tmux-");
+    const env = {
+      XDG_CONFIG_HOME: join(base, "config"),
+      XDG_STATE_HOME: join(base, "state"),
+      TERM: "xterm-256color",
+    };
+    const configDir = join(base, "config", "chat");
+    saveSession(configDir, { server: limited.url, user: "bob", token: "saved-token" });
+    tmux.start("bob", ["bun", join(ROOT, "client/main.ts"), limited.url], env);
+    const first = await tmux.waitFor(
+      "bob",
+      (s) => s.includes("Which room?") || s.endsWith(">") || s.includes("No saved session"),
+    );
+    expect(first).not.toContain("No saved session");
+    if (first.includes("Which room?")) tmux.press("bob", "Enter");
+    const screen = await tmux.waitFor("bob", (s) => s.endsWith("#lobby>"));
+    expect(screen).toContain("logged in as bob");
+    expect(limited.auths()).toBe(2);
+    expect(sessionFor(readAuth(configDir), limited.url)?.token).toBe("saved-token");
   });
 });
