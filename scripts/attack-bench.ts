@@ -123,6 +123,7 @@ async function runAttack(attack: Attack, seed: Seed, scale: Scale): Promise<Row>
     const dataBefore = dataSize(dataDir);
     const logBefore = fileSize(log);
     const writtenBefore = diskWrites(server.pid);
+    peak = 0; // the peak of the attack, not of start-up
     attacker = await Attacker.start(attack.name, server.port, seed, scale);
     row.attacked = await victim.measure("attack", attacker.finished);
     row.answered = await attacker.stop();
@@ -185,7 +186,7 @@ function victimNote(row: Row): string {
 
 function table(rows: Row[]): string {
   const head =
-    "| attack | ping ms p50 / p99: before -> under attack | send ack ms p50 / p99: before -> under attack | within 2x? (ping p50 p99, send p50 p99) | RSS after (peak) | data (growth) | disk written | log growth | closed by the server | victim under attack | what the server answered the attacker |";
+    "| attack | ping ms p50 / p99: before -> under attack | send ack ms p50 / p99: before -> under attack | within 2x? (ping p50 p99, send p50 p99) | RSS after (peak during) | data (growth) | disk written | log growth | closed by the server | victim under attack | what the server answered the attacker |";
   const lines = [head, `|${" --- |".repeat(11)}`];
   for (const row of rows) {
     const cells = [
@@ -219,7 +220,7 @@ async function main(): Promise<void> {
   installExitHandlers(removeTempDirs);
   const commit = Bun.spawnSync(["git", "rev-parse", "--short", "HEAD"]).stdout.toString().trim();
   console.log(
-    `# Attack benchmark, ${new Date().toISOString()}, commit ${commit}, scale ${scale.name}`,
+    `# Attack benchmark, ${new Date().toISOString()}, commit ${commit || "(not a git checkout)"}, scale ${scale.name}`,
   );
   console.log(
     `password hashing: ${scale.isPasswordCostReal ? "real cost" : "CHAT_PASSWORD_COST=low (cheap: not the real cost)"}; ` +

@@ -102,7 +102,7 @@ export const manySockets: Attack = {
       async stop() {
         const health = await healthMs(ctx.port);
         await crew.stop();
-        return `${ctx.scale.sockets} tried: ${tally}; ${health}`;
+        return `${ctx.scale.sockets.toLocaleString("en-US")} tried: ${tally}; ${health}`;
       },
     };
   },
