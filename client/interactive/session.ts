@@ -10,7 +10,7 @@ import type {
   RoomInfo,
   ServerMessage,
 } from "../../shared/protocol.ts";
-import { sanitizeText } from "../../shared/protocol.ts";
+import { normalizeUserName, sanitizeText } from "../../shared/protocol.ts";
 import type { ConnectionState, ServerEvent } from "../connection.ts";
 import type { Colors } from "../render.ts";
 import { ChatLine, type ChatLineStreams } from "./chat-line.ts";
@@ -239,10 +239,13 @@ export class ChatSession {
     this.line?.setPrompt(this.#prompt());
   }
 
+  // readline prints candidates and inserts them without the funnel: only names a server
+  // could have accepted (no control character can be in one) are offered.
   #completionSource() {
-    const users = new Set(this.users);
+    const users = new Set([...this.users].filter(isPlainName));
     users.delete(this.me);
-    return { commands: this.opts.commandNames, rooms: [...this.rooms.keys()], users: [...users] };
+    const rooms = [...this.rooms.keys()].filter(isPlainName);
+    return { commands: this.opts.commandNames, rooms, users: [...users] };
   }
 
   *#memberRooms(): Iterable<string> {
@@ -354,6 +357,10 @@ export class ChatSession {
     const answer = await this.modal((d) => d.confirm("Leave the chat?", true));
     if (answer === true) this.quit(0);
   }
+}
+
+function isPlainName(name: string): boolean {
+  return normalizeUserName(name) === name;
 }
 
 /** The message of an error, for one line on screen. */

@@ -227,4 +227,32 @@ describe("Slash-command output as a write point", () => {
     }
     expect(text).toContain("changed #lobby (open, visible, topic");
   });
+
+  test("Tab completion offers only plain names, never a hostile server's", async () => {
+    const term = new FakeTerminal(120, 30);
+    const conn = new HostileConnection();
+    session = new ChatSession({
+      input: term.input,
+      output: term.output,
+      conn,
+      me: "bob",
+      server: "ws://test",
+      colors: makeColors(false),
+      dialogs: noDialogs,
+      state: null,
+      commandNames: ["join", "dm"],
+      slash: async () => {},
+    });
+    await session.start(null);
+    conn.emit({ type: "presence", user: `eve${EVIL}`, status: "online" });
+    conn.emit({ type: "presence", user: "erin", status: "online" });
+    conn.emit({ type: "presence", user: "emma", status: "online" });
+    await term.type("/join lo\t\t");
+    await term.type(`${KEY.ctrlU}/dm e\t\t`);
+    await tick();
+    expect(term.raw).not.toContain("\x1b]");
+    expect(term.raw).not.toMatch(/[\x80-\x9f\u202a-\u202e\u2066-\u2069]/);
+    // The candidates for `/dm e`: the plain names, and not the hostile one.
+    expect(term.text()).toContain("\nemma  erin\n");
+  });
 });
