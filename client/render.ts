@@ -15,6 +15,7 @@ import {
 import { stripReply } from "./json.ts";
 import type { Colors } from "./terminal-text.ts";
 
+/** The colour functions, made by the funnel so that only it turns them into escape codes. */
 export { type Colors, makeColors } from "./terminal-text.ts";
 
 /** A frame from the server as seen by the renderer: a known event or a newer one. */
