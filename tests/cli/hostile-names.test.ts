@@ -58,6 +58,22 @@ function answer(type: string): Record<string, unknown> {
       return { type: "error", code: "forbidden", message: evil("not a member") };
     case "kick":
       return { type: "error", code: "not_found", message: evil("no such user") };
+    case "sessions":
+      return {
+        type: "sessions",
+        sessions: [
+          {
+            id: evil("s1"),
+            created: TS,
+            lastUsed: TS,
+            client: evil("chat"),
+            address: evil("1.2.3.4"),
+            current: true,
+          },
+        ],
+      };
+    case "revoke":
+      return { type: "error", code: "not_found", message: evil("no such session") };
     case "deny":
       return { type: "error", code: "rate_limited", message: evil("slow"), retryAfterMs: 900 };
     default:
@@ -104,6 +120,8 @@ const COMMANDS: [string[], string][] = [
   [["kick", "lobby", "eve"], "no such user"],
   [["deny", "lobby", "eve"], "slow"],
   [["approve", "lobby", "eve"], "eve"],
+  [["sessions"], "1.2.3.4"],
+  [["revoke", "s1"], "no such session"],
   [["listen", "lobby", "--count", "1"], "server trouble"],
 ];
 
