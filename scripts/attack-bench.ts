@@ -12,16 +12,16 @@
  * The victim and the attacker run in processes of their own, the attacker at a lower
  * priority, so that the attacker's own work does not show in the victim's figures.
  */
-import { readdirSync, readFileSync, statSync } from "node:fs";
-import { join } from "node:path";
 import { parseArgs } from "node:util";
+import { FootprintWatch } from "../bench/lib/attack-footprint.ts";
+import type { Footprint } from "../bench/lib/attack-footprint.ts";
 import { Attacker, ATTACKS } from "../bench/lib/attacker.ts";
 import { makeSeed, ROOMS, SCALES } from "../bench/lib/attack-plan.ts";
 import type { Attack, Scale, Seed } from "../bench/lib/attack-plan.ts";
 import { Victim } from "../bench/lib/attack-victim.ts";
 import type { Latency, PhaseResult } from "../bench/lib/attack-victim.ts";
 import { copyDataset } from "../bench/lib/dataset.ts";
-import { HAS_TASKSET, installExitHandlers, rssBytes } from "../bench/lib/proc.ts";
+import { HAS_TASKSET, installExitHandlers } from "../bench/lib/proc.ts";
 import { removeTempDirs, startServer, tempDir } from "../bench/lib/servers.ts";
 
 /** The figures of one attack. */
@@ -29,116 +29,46 @@ interface Row {
   attack: string;
   baseline?: PhaseResult;
   attacked?: PhaseResult;
-  rssAfter: number;
-  rssPeak: number;
-  dataBytes: number;
-  dataGrowth: number;
-  diskWritten: number;
-  logGrowth: number;
-  /** Connections the server closed, by close code (from its log). */
-  closed: string;
+  footprint?: Footprint;
   answered: string;
-}
-
-/** Bytes of the files under `dir`, server.log aside (it is reported on its own). */
-function dataSize(dir: string): number {
-  let total = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
-    if (!entry.isFile() || entry.name === "server.log") continue;
-    total += statSync(join(entry.parentPath, entry.name)).size;
-  }
-  return total;
-}
-
-function fileSize(path: string): number {
-  try {
-    return statSync(path).size;
-  } catch {
-    return 0;
-  }
-}
-
-/** Bytes the process has had written to disk so far (/proc/PID/io write_bytes). */
-function diskWrites(pid: number): number {
-  try {
-    return Number(/^write_bytes: (\d+)$/m.exec(readFileSync(`/proc/${pid}/io`, "utf8"))?.[1]);
-  } catch {
-    return NaN;
-  }
-}
-
-/** Connections the server closed during the attack, by close code, from its log. */
-function closesInLog(log: string, from: number): string {
-  let text = "";
-  try {
-    text = readFileSync(log, "utf8").slice(from);
-  } catch {
-    return "no log";
-  }
-  const codes = new Map<string, number>();
-  for (const m of text.matchAll(/ disconnect .*code=(\d+)/g)) {
-    // 1000/1005/1006: the client closed or dropped the connection, not the server.
-    if (!["1000", "1005", "1006"].includes(m[1]!)) codes.set(m[1]!, (codes.get(m[1]!) ?? 0) + 1);
-  }
-  const parts = [...codes].map(([code, n]) => `${n.toLocaleString("en-US")} x ${code}`);
-  return parts.join(", ") || "none";
 }
 
 async function runAttack(attack: Attack, seed: Seed, scale: Scale): Promise<Row> {
   const dataDir = tempDir(`attack-${attack.name}`);
   copyDataset(seed.dataDir, dataDir);
-  const log = join(dataDir, "server.log");
   const server = await startServer("ours", {
     dataDir,
     isRateLimited: true,
     isPasswordCostReal: scale.isPasswordCostReal,
   });
-  const row: Row = {
-    attack: attack.name,
-    rssAfter: NaN,
-    rssPeak: NaN,
-    dataBytes: NaN,
-    dataGrowth: NaN,
-    diskWritten: NaN,
-    logGrowth: NaN,
-    closed: "n/a",
-    answered: "",
-  };
+  const row: Row = { attack: attack.name, answered: "" };
+  const { samples, intervalMs, maxMs } = scale;
+  const { port, pid } = server;
   let victim: Victim | null = null;
   let attacker: Attacker | null = null;
-  let peak = 0;
-  const sampler = setInterval(() => {
-    peak = Math.max(peak, rssBytes(server.pid) || 0);
-  }, 200);
+  let watch: FootprintWatch | null = null;
   try {
     victim = await Victim.start({
-      port: server.port,
+      port,
       token: seed.tokens.victim,
       room: ROOMS.victim,
-      samples: scale.samples,
-      intervalMs: scale.intervalMs,
-      maxMs: scale.maxMs,
+      samples,
+      intervalMs,
+      maxMs,
     });
     row.baseline = await victim.measure("baseline");
-    const dataBefore = dataSize(dataDir);
-    const logBefore = fileSize(log);
-    const writtenBefore = diskWrites(server.pid);
-    peak = 0; // the peak of the attack, not of start-up
-    attacker = await Attacker.start(attack.name, server.port, seed, scale);
+    watch = new FootprintWatch(pid, dataDir);
+    attacker = await Attacker.start(attack.name, port, seed, scale);
+    // The victim connects once the attack is under way (the address limited, the sockets open).
+    await Promise.race([Bun.sleep(scale.warmupMs), attacker.finished]);
     row.attacked = await victim.measure("attack", attacker.finished);
     row.answered = await attacker.stop();
     attacker = null;
-    row.rssAfter = rssBytes(server.pid);
-    row.rssPeak = Math.max(peak, row.rssAfter || 0);
-    row.dataBytes = dataSize(dataDir);
-    row.dataGrowth = row.dataBytes - dataBefore;
-    row.diskWritten = diskWrites(server.pid) - writtenBefore;
-    row.logGrowth = fileSize(log) - logBefore;
-    row.closed = closesInLog(log, logBefore);
+    row.footprint = watch.finish();
   } catch (err) {
     row.answered = `benchmark error: ${err instanceof Error ? err.message : String(err)}`;
+    watch?.cancel();
   } finally {
-    clearInterval(sampler);
     await attacker?.stop();
     await victim?.close();
     await server.stop();
@@ -147,8 +77,8 @@ async function runAttack(attack: Attack, seed: Seed, scale: Scale): Promise<Row>
 }
 
 const ms = (x: number) => (Number.isFinite(x) ? (x < 10 ? x.toFixed(2) : x.toFixed(0)) : "n/a");
-const mb = (x: number) => (Number.isFinite(x) ? `${(x / 1e6).toFixed(1)} MB` : "n/a");
-const kb = (x: number) => (Number.isFinite(x) ? `${(x / 1e3).toFixed(1)} KB` : "n/a");
+const mb = (x = NaN) => (Number.isFinite(x) ? `${(x / 1e6).toFixed(1)} MB` : "n/a");
+const kb = (x = NaN) => (Number.isFinite(x) ? `${(x / 1e3).toFixed(1)} KB` : "n/a");
 
 function pair(base: Latency | undefined, under: Latency | undefined): string {
   if (!base || !under) return "n/a";
@@ -189,16 +119,17 @@ function table(rows: Row[]): string {
     "| attack | ping ms p50 / p99: before -> under attack | send ack ms p50 / p99: before -> under attack | within 2x? (ping p50 p99, send p50 p99) | RSS after (peak during) | data (growth) | disk written | log growth | closed by the server | victim under attack | what the server answered the attacker |";
   const lines = [head, `|${" --- |".repeat(11)}`];
   for (const row of rows) {
+    const f = row.footprint;
     const cells = [
       row.attack,
       pair(row.baseline?.ping, row.attacked?.ping),
       pair(row.baseline?.send, row.attacked?.send),
       verdict(row),
-      `${mb(row.rssAfter)} (${mb(row.rssPeak)})`,
-      `${mb(row.dataBytes)} (+${mb(row.dataGrowth)})`,
-      mb(row.diskWritten),
-      kb(row.logGrowth),
-      row.closed,
+      `${mb(f?.rssAfter)} (${mb(f?.rssPeak)})`,
+      `${mb(f?.dataBytes)} (+${mb(f?.dataGrowth)})`,
+      mb(f?.diskWritten),
+      kb(f?.logGrowth),
+      f?.closed ?? "n/a",
       victimNote(row),
       row.answered.replaceAll("|", "/"),
     ];

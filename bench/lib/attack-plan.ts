@@ -19,6 +19,8 @@ export interface Scale {
   maxMs: number;
   /** The longest any attack runs (it also stops when the victim's measurement ends). */
   attackMs: number;
+  /** How long an attack runs before the victim connects again and measures. */
+  warmupMs: number;
   rooms: number;
   roomsCreateMs: number;
   loopSockets: number;
@@ -40,6 +42,7 @@ export const SCALES: Record<Scale["name"], Scale> = {
     intervalMs: 110,
     maxMs: 40_000,
     attackMs: 45_000,
+    warmupMs: 2000,
     rooms: 30_000,
     roomsCreateMs: 15_000,
     loopSockets: 6,
@@ -58,8 +61,9 @@ export const SCALES: Record<Scale["name"], Scale> = {
     intervalMs: 40,
     maxMs: 1500,
     attackMs: 2000,
+    warmupMs: 100,
     rooms: 60,
-    roomsCreateMs: 800,
+    roomsCreateMs: 500,
     loopSockets: 6,
     dms: 30,
     denials: 20,
