@@ -97,6 +97,18 @@ function pathOf(req: Request): string {
   }
 }
 
+/**
+ * The answer to an error thrown while serving HTTP: its stack goes to the log, the client gets
+ * a plain 500 that shows nothing of the code (never Bun's error page with source and paths).
+ */
+export function httpErrorResponse(err: Error, log: Logger): Response {
+  log.error("http_error", { error: err.stack ?? String(err) });
+  return new Response("internal server error\n", {
+    status: 500,
+    headers: { "content-type": "text/plain; charset=utf-8" },
+  });
+}
+
 /** Start Bun.serve with the chat WebSocket endpoint on any path and GET /health. */
 export function startTransport(opts: TransportOptions): Transport {
   const admission = new Admission(opts.admission, opts.log);
@@ -138,10 +150,7 @@ export function startTransport(opts: TransportOptions): Transport {
       if (srv.upgrade(req, { data })) return undefined;
       return new Response("chat server: connect with a WebSocket client\n", { status: 426 });
     },
-    error(err) {
-      opts.log.error("http_error", { error: err.stack ?? String(err) });
-      return new Response("internal server error\n", { status: 500 });
-    },
+    error: (err) => httpErrorResponse(err, opts.log),
     websocket: {
       data: {} as ConnData,
       maxPayloadLength: FRAME_READ_MAX,

@@ -7,6 +7,7 @@ import { ChatError } from "../../shared/errors.ts";
 import { ConfigError, parseConfig } from "../../server/config.ts";
 import { errorFrame } from "../../server/error-frame.ts";
 import { foldingLogger } from "../../server/log.ts";
+import { httpErrorResponse } from "../../server/transport.ts";
 import type { Logger } from "../../server/domain/types.ts";
 import { FakeClock, Harness } from "../helpers/domain.ts";
 
@@ -143,5 +144,17 @@ describe("Ping", () => {
     const h = new Harness();
     const anon = h.conn();
     expect(await h.call(anon, { type: "ping" })).toEqual({ type: "pong" });
+  });
+});
+
+describe("HTTP errors", () => {
+  test("an error while serving HTTP is a plain 500 without source; the stack goes to the log", async () => {
+    const { log, lines } = recorder();
+    const err = new Error("boom at /work/main/server/transport.ts:1");
+    const res = httpErrorResponse(err, log);
+    expect(res.status).toBe(500);
+    expect(res.headers.get("content-type")).toStartWith("text/plain");
+    expect(await res.text()).toBe("internal server error\n");
+    expect(lines[0]).toStartWith("http_error error=Error: boom");
   });
 });
