@@ -6,7 +6,7 @@
 import { afterEach, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { type FakeServer, fakeServer } from "../helpers/fake-server.ts";
 import { startServer, type TestServer, tempDir } from "../helpers/server.ts";
-import { Listening, registerUser, User } from "./helpers.ts";
+import { type Listening, PASSWORD, registerUser, User } from "./helpers.ts";
 
 // These tests start real processes: 5 s per test is too tight on a busy machine.
 setDefaultTimeout(30_000);
@@ -114,6 +114,18 @@ describe("chat listen re-authenticating", () => {
     const l = await alice.listen();
     running.push(l);
     await alice.ok(["logout"]);
+    expect(await l.proc.exited).toBe(4);
+    expect(l.stderr).toContain("logged out");
+  });
+
+  test("`chat revoke --all-others` from another device ends listen with exit 4 (real server)", async () => {
+    real = await startServer();
+    const alice = await registerUser(real.url, "alice");
+    const l = await alice.listen();
+    running.push(l);
+    const laptop = new User(real.url, alice.name);
+    await laptop.ok(["login", alice.name, "--password-stdin"], { stdin: `${PASSWORD}\n` });
+    await laptop.ok(["revoke", "--all-others"]);
     expect(await l.proc.exited).toBe(4);
     expect(l.stderr).toContain("logged out");
   });
