@@ -20,6 +20,8 @@ export const REPLY_TYPES = new Set([
   "dm_sent",
   "history",
   "who",
+  "sessions",
+  "revoked",
   "error",
 ]);
 

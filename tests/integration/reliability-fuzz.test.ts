@@ -89,7 +89,6 @@ const REFUSED: Record<"anonymous" | "mallory" | "eve", Frame[]> = {
     text({ type: "typing", room: "secret", typing: true }),
     text({ type: "history", room: "secret" }),
     text({ type: "history", room: "lobby" }),
-    text({ type: "history", user: "nobody" }),
     text({ type: "who", room: "attic" }),
     text({ type: "edit", room: "lobby", topic: "mine now" }),
     text({ type: "edit", room: "secret", open: true }),
