@@ -74,7 +74,7 @@ export class Admission {
   checkQuota(address: string, user: string | null): void {
     const { maxConnectionsPerUser: perUser, maxConnectionsPerAddress: perAddress } = this.#limits;
     if (user !== null && perUser > 0 && this.#byUser.get(user) >= perUser) {
-      const text = `'${user}' already has ${perUser} connections, the most allowed: close one first`;
+      const text = `'${user}' already has ${perUser} connections, the most allowed; close one`;
       throw new ChatError("rate_limited", text, QUOTA_RETRY_MS);
     }
     if (perAddress > 0 && this.#byAddress.get(address) >= perAddress) {

@@ -44,20 +44,48 @@ export interface Transport {
   stop(): Promise<void>;
 }
 
-/** The life of each chat socket, one method per event of Bun's websocket handler. */
-class Lifecycle {
+/** The endpoint: one method per event of Bun.serve (a request; a socket's open, frame, close). */
+class Endpoint {
   readonly sockets = new Set<Socket>();
   readonly outbox = new Outbox();
   readonly slow: SlowReaders;
   #opts: TransportOptions;
   #admission: Admission;
   #pipeline: Pipeline;
+  #started = Date.now();
+  #nextId = 0;
 
   constructor(opts: TransportOptions, admission: Admission, pipeline: Pipeline) {
     this.#opts = opts;
     this.#admission = admission;
     this.#pipeline = pipeline;
     this.slow = new SlowReaders(this.sockets, opts.log);
+  }
+
+  fetch(req: Request, srv: Server<ConnData>): Response | undefined {
+    if (req.method === "GET" && pathOf(req) === "/health" && !req.headers.get("upgrade")) {
+      return Response.json({
+        status: "ok",
+        protocol: PROTOCOL_VERSION,
+        version: VERSION,
+        connections: this.sockets.size,
+        uptimeSeconds: Math.round((Date.now() - this.#started) / 1000),
+      });
+    }
+    const address = srv.requestIP(req)?.address ?? "unknown";
+    const refusal = this.#admission.refuseUpgrade(address);
+    if (refusal !== null) return refusal;
+    const data: ConnData = {
+      id: `c${++this.#nextId}`,
+      address,
+      conn: null,
+      queue: null,
+      behindSince: null,
+      authTimer: null,
+      countedAs: null,
+    };
+    if (srv.upgrade(req, { data })) return undefined;
+    return new Response("chat server: connect with a WebSocket client\n", { status: 426 });
   }
 
   open(ws: Socket): void {
@@ -114,10 +142,8 @@ export function startTransport(opts: TransportOptions): Transport {
   const admission = new Admission(opts.admission, opts.log);
   const deps = { chat: opts.chat, log: opts.log, admission, clock: SYSTEM_CLOCK };
   const pipeline = new Pipeline(deps, opts.requests);
-  const life = new Lifecycle(opts, admission, pipeline);
-  opts.publisher.onBackpressure = () => life.slow.soon();
-  const started = Date.now();
-  let nextId = 0;
+  const endpoint = new Endpoint(opts, admission, pipeline);
+  opts.publisher.onBackpressure = () => endpoint.slow.soon();
 
   const server = Bun.serve({
     hostname: opts.hostname,
@@ -125,31 +151,7 @@ export function startTransport(opts: TransportOptions): Transport {
     ...(opts.tls ? { tls: opts.tls } : {}),
     // Never Bun's development error page: it shows source lines and paths.
     development: false,
-    fetch(req, srv) {
-      if (req.method === "GET" && pathOf(req) === "/health" && !req.headers.get("upgrade")) {
-        return Response.json({
-          status: "ok",
-          protocol: PROTOCOL_VERSION,
-          version: VERSION,
-          connections: life.sockets.size,
-          uptimeSeconds: Math.round((Date.now() - started) / 1000),
-        });
-      }
-      const address = srv.requestIP(req)?.address ?? "unknown";
-      const refusal = admission.refuseUpgrade(address);
-      if (refusal !== null) return refusal;
-      const data: ConnData = {
-        id: `c${++nextId}`,
-        address,
-        conn: null,
-        queue: null,
-        behindSince: null,
-        authTimer: null,
-        countedAs: null,
-      };
-      if (srv.upgrade(req, { data })) return undefined;
-      return new Response("chat server: connect with a WebSocket client\n", { status: 426 });
-    },
+    fetch: (req, srv) => endpoint.fetch(req, srv),
     error: (err) => httpErrorResponse(err, opts.log),
     websocket: {
       data: {} as ConnData,
@@ -157,9 +159,9 @@ export function startTransport(opts: TransportOptions): Transport {
       perMessageDeflate: false,
       backpressureLimit: BACKPRESSURE_LIMIT,
       closeOnBackpressureLimit: false,
-      open: (ws) => life.open(ws),
-      message: (ws, raw) => life.message(ws, raw),
-      close: (ws, code) => life.close(ws, code),
+      open: (ws) => endpoint.open(ws),
+      message: (ws, raw) => endpoint.message(ws, raw),
+      close: (ws, code) => endpoint.close(ws, code),
     },
   });
   opts.publisher.server = server;
@@ -170,10 +172,10 @@ export function startTransport(opts: TransportOptions): Transport {
     server,
     url: `${scheme}://${host}:${server.port}`,
     async stop() {
-      life.slow.stop();
+      endpoint.slow.stop();
       void server.stop(); // no new connections; the open ones are closed below
       await pipeline.drain();
-      life.outbox.flush();
+      endpoint.outbox.flush();
       server.stop(true);
     },
   };
