@@ -1,3 +1,4 @@
+/** The server log: one line per event, values made inert, floods folded. */
 import { openSync, writeSync } from "node:fs";
 import { RateLimiter } from "./domain/rate-limit.ts";
 import type { Clock, Logger, TimerHandle } from "./domain/types.ts";

@@ -1,3 +1,4 @@
+/** Bun sockets as the domain sees them: publishing, per-socket sends, slow readers. */
 import type { Server, ServerWebSocket } from "bun";
 import { LIMITS } from "../shared/protocol.ts";
 import type { ClientMode, ServerMessage } from "../shared/protocol.ts";
@@ -167,6 +168,7 @@ export class WsConn implements Conn {
 
   /** Send an already serialised frame (written at the end of this event-loop turn). */
   sendText(text: string): void {
+    if (this.#isClosed) return; // a reply to a request that outlived its socket
     if (this.#queued.push(text) === 1) this.#outbox.add(this);
   }
 
