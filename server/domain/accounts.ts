@@ -113,7 +113,11 @@ export class Accounts {
       throw new ChatError("auth_failed", "wrong user name or password");
     }
     const grant = this.sessions.make(record.name, conn.address, client);
-    await this.sessions.add(grant.session);
+    // A password changed while this one was checked ends every other session: this one too.
+    const { passwordHash } = record;
+    await this.sessions.add(grant.session, undefined, () => {
+      return this.#d.state.users.get(record.name)?.passwordHash === passwordHash;
+    });
     this.#d.log.info("login", { user: record.name, address: conn.address });
     conn.tokenHash = grant.session.tokenHash;
     return { user: record.name, token: grant.token, isNew: true };
@@ -188,12 +192,11 @@ export class Accounts {
       throw new ChatError("auth_failed", "the current password is wrong");
     }
     const passwordHash = await this.#d.passwords.hash(newPassword);
-    let ended = 0;
-    await this.#queue.run([userLock(user)], async () => {
+    const ended = await this.#queue.run([userLock(user)], () => {
       const record = { ...this.#d.state.users.get(user)!, passwordHash };
-      const others = keepSessions ? [] : this.sessions.othersOf(user, conn.tokenHash);
-      ended = others.length;
-      await this.sessions.end(user, others, {
+      // Chosen inside the sessions' queue, so that a login finishing meanwhile is ended too.
+      const others = () => (keepSessions ? [] : this.sessions.othersOf(user, conn.tokenHash));
+      return this.sessions.end(user, others, {
         ops: [{ op: "user", user: record }],
         apply: () => this.#d.state.users.set(user, record),
         cause: conn,

@@ -82,12 +82,15 @@ export class Sessions {
   }
 
   /**
-   * Store a new session of an existing user, with the `extra` ops of the same change; beyond
-   * the per-user maximum the least recently used sessions end in the same commit.
+   * Store a new session of an existing user, with `along`'s ops in the same commit; beyond
+   * the per-user maximum the least recently used sessions end in the same commit. `isValid`
+   * is asked once no other change of the user's sessions runs (a password changed meanwhile
+   * makes a login's check stale): false refuses the session with auth_failed.
    */
-  async add(fresh: SessionRecord, along?: AlongWith): Promise<void> {
+  async add(fresh: SessionRecord, along?: AlongWith, isValid = () => true): Promise<void> {
     const user = fresh.user;
     await this.#queue.run([sessionsLock(user)], async () => {
+      if (!isValid()) throw new ChatError("auth_failed", "wrong user name or password");
       const evicted = this.#leastRecent(user, this.#count(user) + 1 - this.#opts.maxPerUser);
       await this.#d.store.commit([
         ...(along?.ops ?? []),
@@ -151,8 +154,7 @@ export class Sessions {
       if (!found) throw new ChatError("not_found", `no session '${id}'; see \`sessions\``);
       hashes = [found.tokenHash];
     }
-    await this.end(user, hashes, { cause });
-    return hashes.length;
+    return this.end(user, hashes, { cause });
   }
 
   /** The hashes of every session of `user` but `keepHash`. */
@@ -160,17 +162,28 @@ export class Sessions {
     return [...(this.#byUser.get(user) ?? [])].filter((h) => h !== keepHash);
   }
 
-  /** End sessions of `user` (stored along with `along`); connections using them are told. */
-  async end(user: string, hashes: readonly string[], along?: AlongWith): Promise<void> {
-    const extra = along?.ops ?? [];
-    if (hashes.length === 0 && extra.length === 0) return;
-    for (const h of hashes) this.#ending.add(h);
+  /**
+   * End sessions of `user` (stored along with `along`); connections using them are told.
+   * `which` may be a function, asked once no other change of the user's sessions runs.
+   * Returns how many were ended.
+   */
+  async end(
+    user: string,
+    which: readonly string[] | (() => readonly string[]),
+    along?: AlongWith,
+  ): Promise<number> {
+    let hashes: readonly string[] = [];
     try {
-      await this.#queue.run([sessionsLock(user)], async () => {
+      return await this.#queue.run([sessionsLock(user)], async () => {
+        hashes = typeof which === "function" ? which() : which;
+        const extra = along?.ops ?? [];
+        if (hashes.length === 0 && extra.length === 0) return 0;
+        for (const h of hashes) this.#ending.add(h);
         const ops: StoreOp[] = hashes.map((h) => ({ op: "session_del", tokenHash: h }));
         await this.#d.store.commit([...extra, ...ops]);
         along?.apply?.();
         this.#forget(user, hashes, along?.cause ?? null);
+        return hashes.length;
       });
     } finally {
       for (const h of hashes) this.#ending.delete(h);

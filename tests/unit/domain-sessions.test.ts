@@ -277,6 +277,30 @@ describe("Sessions", () => {
     expect(await sessionsOf(h, me)).toHaveLength(1);
   });
 
+  test("a login checked against the old password while passwd ran gets no session", async () => {
+    let release: () => void = () => {};
+    let isHolding = false;
+    const passwords: PasswordHasher = {
+      hash: FAKE_PASSWORDS.hash,
+      verify: async (pw, hash) => {
+        if (isHolding) {
+          isHolding = false;
+          await new Promise<void>((r) => (release = r));
+        }
+        return FAKE_PASSWORDS.verify(pw, hash);
+      },
+    };
+    const h = new Harness({ passwords });
+    const me = await h.user("alice");
+    // The next check (the late login's) waits until passwd is done.
+    isHolding = true;
+    const late = h.request(h.conn(), login);
+    await h.call(me, { type: "passwd", old: "password1", new: "password2" });
+    release();
+    expect(await late).toMatchObject({ type: "error", code: "auth_failed" });
+    expect(await sessionsOf(h, me)).toHaveLength(1);
+  });
+
   test("past the maximum per user the least recently used session ends", async () => {
     const h = new Harness({ sessions: { maxPerUser: 3, ttlMs: 90 * DAY_MS } });
     const t1 = tokenOf(await h.call(h.conn(), { ...login, type: "register" }));
