@@ -97,6 +97,23 @@ describe("Successful account work is limited too", () => {
     await client.close();
   });
 
+  test("60 pipelined right passwd frames from one socket: the burst is done, the rest refused", async () => {
+    const { url } = await limitedServer();
+    const { client } = await registered(url, "alice");
+    const change = { type: "passwd", old: "password1", new: "password1", keepSessions: true };
+    const replies = await Promise.all(Array.from({ length: 60 }, () => client.request(change)));
+    const codes = replies.map(codeOf);
+    const done = codes.filter((c) => c === "ok").length;
+    expect(done).toBeGreaterThan(0);
+    expect(done).toBeLessThanOrEqual(10);
+    expect(codes.filter((c) => c === "rate_limited")).toHaveLength(60 - done);
+    // Another user is not held back.
+    expect(await once(url, { type: "register", user: "bob", password: "password1" })).toMatchObject(
+      { type: "session" },
+    );
+    await client.close();
+  });
+
   test("register of a taken name while limited is rate_limited, like a free one", async () => {
     const { url } = await limitedServer(["--register-limit", "2/100"]);
     (await registered(url, "taken")).client.close();
