@@ -139,7 +139,7 @@ const HANDLERS = {
     type: "history",
     ...chat.messages.history(user(chat, conn), m, m),
   }),
-  who: (chat, conn, m) => ({ type: "who", ...chat.who(user(chat, conn), m.room) }),
+  who: (chat, conn, m) => ({ type: "who", ...chat.who(user(chat, conn), m.room, m) }),
   typing: (chat, conn, m) => {
     chat.setTyping(conn, user(chat, conn), m.room, m.typing);
     return { type: "ok" };

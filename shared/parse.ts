@@ -187,10 +187,8 @@ function parseClientBody(type: string, d: Obj): ClientMessage {
     }
     case "history":
       return parseHistory(d);
-    case "who": {
-      const room = optStr(d, "room", NAME_FIELD_MAX);
-      return room === undefined ? { type: t } : { type: t, room };
-    }
+    case "who":
+      return parseWho(d);
     case "typing":
       return { type: t, room: str(d, "room", NAME_FIELD_MAX), typing: bool(d, "typing") };
     default: {
@@ -208,6 +206,17 @@ function parseRevoke(d: Obj): ClientMessage {
     throw new ProtocolError("revoke needs exactly one of 'session' and 'allOthers': true");
   }
   return session === undefined ? { type: "revoke", allOthers: true } : { type: "revoke", session };
+}
+
+function parseWho(d: Obj): ClientMessage {
+  const msg: Extract<ClientMessage, { type: "who" }> = { type: "who" };
+  const room = optStr(d, "room", NAME_FIELD_MAX);
+  const limit = optInt(d, "limit", 1, 10_000);
+  const cursor = optStr(d, "cursor", NAME_FIELD_MAX);
+  if (room !== undefined) msg.room = room;
+  if (limit !== undefined) msg.limit = limit;
+  if (cursor !== undefined) msg.cursor = cursor;
+  return msg;
 }
 
 function parseRooms(d: Obj): ClientMessage {

@@ -172,7 +172,8 @@ export type ClientMessage =
       before?: string;
       after?: string;
     }
-  | { type: "who"; id?: string; room?: string }
+  /** With a room: at most `limit` (up to 1000) members after the user named `cursor`. */
+  | { type: "who"; id?: string; room?: string; limit?: number; cursor?: string }
   | { type: "typing"; id?: string; room: string; typing: boolean }
   | { type: "activity"; id?: string }
   | { type: "ping"; id?: string };
@@ -207,7 +208,15 @@ export type ServerMessage =
       /** True when more messages lie beyond this page in its direction (older; newer with `after`). */
       more?: boolean;
     }
-  | { type: "who"; replyTo?: string; room?: string; users: WhoEntry[] }
+  /** `next`: more members, ask again with it as `cursor`; `more`: a list without room was cut. */
+  | {
+      type: "who";
+      replyTo?: string;
+      room?: string;
+      users: WhoEntry[];
+      next?: string;
+      more?: boolean;
+    }
   | { type: "sessions"; replyTo?: string; sessions: SessionInfo[] }
   | { type: "revoked"; replyTo?: string; count: number }
   | { type: "error"; replyTo?: string; code: ErrorCode; message: string; retryAfterMs?: number }

@@ -1,10 +1,10 @@
 /**
  * Membership commands: join, leave, requests, approve, deny, kick, who.
  */
-import type { ClientMessage } from "../../shared/protocol.ts";
+import type { ClientMessage, WhoEntry } from "../../shared/protocol.ts";
 import { whoJson } from "../json.ts";
 import { renderTable, renderWho } from "../render.ts";
-import type { Command } from "./types.ts";
+import type { Command, CommandContext } from "./types.ts";
 import { expectReply, request, roomArg, userArg } from "./util.ts";
 
 /** `join <room>`. */
@@ -109,12 +109,34 @@ export const who: Command = {
   minArgs: 0,
   maxArgs: 1,
   async run(ctx, { positionals }) {
-    const msg: ClientMessage = positionals[0]
-      ? { type: "who", room: roomArg(positionals[0]) }
-      : { type: "who" };
-    const reply = expectReply(await request(ctx, msg), "who");
-    if (ctx.json) for (const user of reply.users) ctx.io.json(whoJson(user));
-    else ctx.io.out(renderWho(reply.users, ctx.io.colors));
+    const room = positionals[0] ? roomArg(positionals[0]) : undefined;
+    const { users, isCut } = await whoPages(ctx, room);
+    if (ctx.json) for (const user of users) ctx.io.json(whoJson(user));
+    else ctx.io.out(renderWho(users, ctx.io.colors));
+    if (isCut) ctx.io.err("the list was cut short; `chat who ROOM` lists all of a room's members");
     return 0;
   },
 };
+
+// Pages of a room's members followed at most (1,000 members each): past it a server that
+// keeps saying `next` is not followed.
+const WHO_PAGES_MAX = 1000;
+
+/** Every member of `room` page by page; without a room the one list the server gives. */
+async function whoPages(
+  ctx: CommandContext,
+  room: string | undefined,
+): Promise<{ users: WhoEntry[]; isCut: boolean }> {
+  const users: WhoEntry[] = [];
+  let cursor: string | undefined;
+  for (let i = 0; i < WHO_PAGES_MAX; i++) {
+    const msg: ClientMessage = room === undefined ? { type: "who" } : { type: "who", room };
+    if (cursor !== undefined && msg.type === "who") msg.cursor = cursor;
+    const reply = expectReply(await request(ctx, msg), "who");
+    users.push(...reply.users);
+    const next = typeof reply.next === "string" && reply.next > (cursor ?? "") ? reply.next : null;
+    if (room === undefined || next === null) return { users, isCut: reply.more === true };
+    cursor = next;
+  }
+  return { users, isCut: true };
+}

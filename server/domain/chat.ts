@@ -1,4 +1,4 @@
-import type { ClientMode, Status, WhoEntry } from "../../shared/protocol.ts";
+import type { ClientMode, Status } from "../../shared/protocol.ts";
 import { Accounts } from "./accounts.ts";
 import type { SessionOptions } from "./sessions.ts";
 import { ChatError } from "../../shared/errors.ts";
@@ -7,11 +7,13 @@ import { Messages } from "./messages.ts";
 import { isStale } from "./notices.ts";
 import { guardStore } from "./persist.ts";
 import { Presence } from "./presence.ts";
-import { memberRoom, seeRoom, shutDown } from "./room-access.ts";
+import { memberRoom } from "./room-access.ts";
 import type { RoomQuotas } from "./room-quota.ts";
 import { Rooms } from "./rooms.ts";
 import { KeyedQueue, userLock } from "./serial.ts";
 import { Typing } from "./typing.ts";
+import { roomWho, sharedWho } from "./who.ts";
+import type { WhoPage, WhoReply } from "./who.ts";
 import { roomTopic, userTopic } from "./types.ts";
 import type { Conn, Deps } from "./types.ts";
 
@@ -107,34 +109,15 @@ export class Chat {
     }
   }
 
-  /** Members of a room with status and typing; without a room, everyone sharing a room. */
-  who(user: string, rawRoom?: string): { room?: string; users: WhoEntry[] } {
-    if (rawRoom !== undefined) {
-      const room = seeRoom(this.deps.state, rawRoom, user);
-      // Typing is for members only, and so is everything about a shut-down room.
-      const isMember = room.members.has(user);
-      if (room.shutDown && !isMember) throw shutDown(room.name);
-      const users = [...room.members].sort().map((u) => ({
-        user: u,
-        status: this.presence.status(u),
-        typing: isMember && this.typing.isTyping(room.name, u),
-      }));
-      return { room: room.name, users };
-    }
-    const typing = new Set<string>();
-    const all = new Set<string>([user]);
-    for (const name of this.deps.state.roomsOfUser(user)) {
-      for (const m of this.deps.state.rooms.get(name)?.members ?? []) {
-        all.add(m);
-        if (this.typing.isTyping(name, m)) typing.add(m);
-      }
-    }
-    const users = [...all].sort().map((u) => ({
-      user: u,
-      status: this.presence.status(u),
-      typing: typing.has(u),
-    }));
-    return { users };
+  /** A page of a room's members with status and typing; without a room, everyone sharing one. */
+  who(user: string, rawRoom?: string, page: WhoPage = {}): WhoReply {
+    const src = {
+      status: (u: string) => this.presence.status(u),
+      isTyping: (room: string, u: string) => this.typing.isTyping(room, u),
+    };
+    return rawRoom === undefined
+      ? sharedWho(this.deps.state, src, user)
+      : roomWho(this.deps.state, src, user, rawRoom, page);
   }
 
   /** Set or clear the caller's typing notice in a room they belong to. */

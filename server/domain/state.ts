@@ -44,6 +44,8 @@ export class ChatState {
   #pendingOf = new Map<string, Set<string>>();
   #names: string[] = [];
   #isLoading = true;
+  // A room's members sorted, made when `who` pages through them and dropped when they change.
+  #sortedMembers = new WeakMap<RoomState, string[]>();
 
   /** Build the state from a snapshot, keeping `historyLimit` messages per key. */
   constructor(snapshot: Snapshot, historyLimit: number) {
@@ -91,6 +93,7 @@ export class ChatState {
   setMember(room: RoomState, user: string, isMember: boolean): void {
     if (isMember) room.members.add(user);
     else room.members.delete(user);
+    this.#sortedMembers.delete(room);
     if (!room.shutDown) this.indexMember(user, room.name, isMember);
   }
 
@@ -119,6 +122,13 @@ export class ChatState {
   /** The rooms (not shut down) where a user has a pending join request. */
   pendingRoomsOf(user: string): ReadonlySet<string> {
     return this.#pendingOf.get(user) ?? EMPTY;
+  }
+
+  /** A room's members, sorted (the order `who` pages in); made once per change of members. */
+  sortedMembers(room: RoomState): readonly string[] {
+    let sorted = this.#sortedMembers.get(room);
+    if (!sorted) this.#sortedMembers.set(room, (sorted = [...room.members].sort()));
+    return sorted;
   }
 
   /** The names of every room not shut down, sorted (the order `rooms` pages in). */

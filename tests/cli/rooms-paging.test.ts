@@ -1,10 +1,13 @@
 /**
  * `chat rooms` on a server with more rooms than one reply holds: every page fetched, bounded
- * by --limit with a note on stderr saying how to go on; `chat history` across byte-bounded pages.
+ * by --limit with a note on stderr saying how to go on; `chat history` across byte-bounded pages;
+ * `chat who` of a room with more members than one reply holds.
  */
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { registered, type Wire } from "../fuzz/wire.ts";
-import { startServer, type TestServer } from "../helpers/server.ts";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { startServer, tempDir, type TestServer } from "../helpers/server.ts";
 import { jsonLines, registerUser, type User } from "./helpers.ts";
 
 // This file starts real servers and processes: 5 s per test is too tight on a busy machine.
@@ -68,5 +71,36 @@ describe("chat history with long messages", () => {
     expect(last.map((m) => String(m.text).split(" ")[0])).toEqual(
       Array.from({ length: 150 }, (_, i) => String(i + 50)),
     );
+  });
+});
+
+describe("chat who with a crowded room", () => {
+  test("lists every member of a room of 2,500 across pages", async () => {
+    const dataDir = tempDir();
+    const members = Array.from({ length: 2500 }, (_, i) => `m${String(i).padStart(4, "0")}`);
+    const room = {
+      name: "crowd",
+      admin: "m0000",
+      open: true,
+      visible: true,
+      topic: "",
+      members,
+      pending: [],
+      shutDown: false,
+      created: "2026-11-25T12:00:00.000Z",
+    };
+    writeFileSync(join(dataDir, "rooms.json"), JSON.stringify({ rooms: [room] }), { mode: 0o600 });
+    const crowded = await startServer({ dataDir });
+    try {
+      const carol = await registerUser(crowded.url, "carol");
+      await carol.ok(["join", "crowd"]);
+      const result = await carol.run(["who", "crowd", "--json"]);
+      expect(result.code).toBe(0);
+      expect(result.stderr).toBe("");
+      const names = jsonLines(result.stdout).map((u) => String(u.user));
+      expect(names).toEqual([...members, carol.name].sort());
+    } finally {
+      await crowded.stop();
+    }
   });
 });

@@ -221,3 +221,77 @@ describe("history pages", () => {
     expect([two.messages.length, two.more]).toEqual([2, true]);
   });
 });
+
+describe("who pages", () => {
+  type WhoReply = Extract<ServerMessage, { type: "who" }>;
+
+  /** A harness whose room `big` has ada and `n` more members (stored before start). */
+  function bigRoom(n: number, rooms = ["big"]): Harness {
+    const members = [
+      "ada",
+      ...Array.from({ length: n }, (_, i) => `u${String(i).padStart(5, "0")}`),
+    ];
+    return new Harness({
+      snapshot: {
+        users: [],
+        sessions: [],
+        rooms: rooms.map((name) => ({
+          name,
+          admin: "ada",
+          open: true,
+          visible: true,
+          topic: "",
+          members,
+          pending: [],
+          shutDown: false,
+          created: "2026-11-25T12:00:00.000Z",
+        })),
+        history: {},
+      },
+    });
+  }
+
+  test("a room's members come 1,000 a page in name order with `next`, each once", async () => {
+    const h = bigRoom(2500);
+    const ada = await h.user("ada");
+    const names: string[] = [];
+    const sizes: number[] = [];
+    let cursor: string | undefined;
+    for (let i = 0; i < 10; i++) {
+      const msg: Record<string, unknown> = { type: "who", room: "big" };
+      if (cursor !== undefined) msg.cursor = cursor;
+      const page = (await h.call(ada, msg)) as WhoReply;
+      expect(bytes(page)).toBeLessThan(128 * KIB);
+      names.push(...page.users.map((u) => u.user));
+      sizes.push(page.users.length);
+      if (page.next === undefined) break;
+      cursor = page.next;
+    }
+    expect(sizes).toEqual([1000, 1000, 501]);
+    expect(names).toEqual([...names].sort());
+    expect(new Set(names).size).toBe(2501);
+    const two = (await h.call(ada, { type: "who", room: "big", limit: 2 })) as WhoReply;
+    expect(two.users.map((u) => u.user)).toEqual(["ada", "u00000"]);
+    expect(two.next).toBe("u00000");
+  });
+
+  test("`who` without a room lists at most 1,000 and says `more` when it cut the list", async () => {
+    const small = bigRoom(10);
+    const few = (await small.call(await small.user("ada"), { type: "who" })) as WhoReply;
+    expect([few.users.length, few.more]).toEqual([11, undefined]);
+    const h = bigRoom(1500);
+    const all = (await h.call(await h.user("ada"), { type: "who" })) as WhoReply;
+    expect(all.users.length).toBe(1000);
+    expect(all.more).toBe(true);
+  });
+
+  test("a user in many big rooms gets part of the list and `more`, not a visit to every member", async () => {
+    // 30 rooms of the same 700 members: 21,000 memberships, over the 20,000 one request looks
+    // at, though only 700 people.
+    const rooms = Array.from({ length: 30 }, (_, i) => `big${i}`);
+    const h = bigRoom(699, rooms);
+    const reply = (await h.call(await h.user("ada"), { type: "who" })) as WhoReply;
+    expect(reply.more).toBe(true);
+    expect(reply.users.length).toBe(700);
+  });
+});

@@ -1,0 +1,92 @@
+/** `who`: a room's members in pages, or everyone sharing a room with the caller, bounded. */
+import type { Status, WhoEntry } from "../../shared/protocol.ts";
+import { seeRoom, shutDown } from "./room-access.ts";
+import type { ChatState } from "./state.ts";
+import { firstAfter } from "./state.ts";
+
+/** Most users in one `who` reply (and the default page of a room's members). */
+export const WHO_PAGE_MAX = 1000;
+
+// Memberships one `who` without a room looks at: a user in many big rooms gets the first part
+// and `more`, rather than one request visiting every member of every room.
+const SHARED_SCAN_MAX = 20_000;
+
+/** What `who` of a room asks for: at most `limit` members after the user named `cursor`. */
+export interface WhoPage {
+  limit?: number;
+  cursor?: string;
+}
+
+/** A `who` reply: `next` to page on through a room; `more` when a list without room was cut. */
+export interface WhoReply {
+  room?: string;
+  users: WhoEntry[];
+  next?: string;
+  more?: boolean;
+}
+
+/** What `who` reads of presence and typing. */
+export interface WhoSources {
+  status(user: string): Status;
+  isTyping(room: string, user: string): boolean;
+}
+
+/**
+ * One page of a room's members with status and typing. Typing is shown to members only, and a
+ * shut-down room answers its members only.
+ */
+export function roomWho(
+  state: ChatState,
+  src: WhoSources,
+  user: string,
+  rawRoom: string,
+  page: WhoPage = {},
+): WhoReply {
+  const room = seeRoom(state, rawRoom, user);
+  const isMember = room.members.has(user);
+  if (room.shutDown && !isMember) throw shutDown(room.name);
+  const sorted = state.sortedMembers(room);
+  const limit = Math.min(page.limit ?? WHO_PAGE_MAX, WHO_PAGE_MAX);
+  const start = page.cursor === undefined ? 0 : firstAfter(sorted, page.cursor);
+  const names = sorted.slice(start, start + limit);
+  const users = names.map((u) => ({
+    user: u,
+    status: src.status(u),
+    typing: isMember && src.isTyping(room.name, u),
+  }));
+  const last = names[names.length - 1];
+  return start + limit < sorted.length && last !== undefined
+    ? { room: room.name, users, next: last }
+    : { room: room.name, users };
+}
+
+/**
+ * Everyone who shares a room with `user` (the user included), sorted, at most WHO_PAGE_MAX;
+ * `typing` when typing in any of those rooms. `more` says the list was cut.
+ */
+export function sharedWho(state: ChatState, src: WhoSources, user: string): WhoReply {
+  const typing = new Set<string>();
+  const all = new Set<string>([user]);
+  let budget = SHARED_SCAN_MAX;
+  let isCut = false;
+  for (const name of state.roomsOfUser(user)) {
+    const members = state.rooms.get(name)?.members ?? new Set<string>();
+    if (members.size > budget) {
+      isCut = true;
+      break;
+    }
+    budget -= members.size;
+    for (const m of members) {
+      all.add(m);
+      if (src.isTyping(name, m)) typing.add(m);
+    }
+  }
+  const sorted = [...all].sort();
+  if (sorted.length > WHO_PAGE_MAX) isCut = true;
+  const users = sorted.slice(0, WHO_PAGE_MAX).map((u) => ({
+    user: u,
+    status: src.status(u),
+    typing: typing.has(u),
+  }));
+  return isCut ? { users, more: true } : { users };
+}
