@@ -116,7 +116,7 @@ const HANDLERS = {
   },
   requests: (chat, conn, m) => ({
     type: "requests",
-    requests: chat.rooms.requests(user(chat, conn), m.room),
+    ...chat.rooms.requests(user(chat, conn), m.room),
   }),
   approve: async (chat, conn, m) => {
     await chat.rooms.decide(user(chat, conn), m.room, m.user, true);

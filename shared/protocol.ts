@@ -196,7 +196,8 @@ export type ServerMessage =
   | { type: "rooms"; replyTo?: string; rooms: RoomInfo[]; next?: string }
   | { type: "room"; replyTo?: string; room: RoomInfo }
   | { type: "joined"; replyTo?: string; room: string; status: "joined" | "pending" }
-  | { type: "requests"; replyTo?: string; requests: JoinRequest[] }
+  /** At most 1000; `more` when there are others. */
+  | { type: "requests"; replyTo?: string; requests: JoinRequest[]; more?: boolean }
   | { type: "sent"; replyTo?: string; message: ChatMessage }
   | { type: "dm_sent"; replyTo?: string; message: DirectMessage }
   | {

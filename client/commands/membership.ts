@@ -65,6 +65,7 @@ export const requests: Command = {
       const rows = reply.requests.map((r) => [`#${r.room}`, r.user]);
       ctx.io.out(renderTable(["ROOM", "USER"], rows, ctx.io.colors));
     }
+    if (reply.more === true) ctx.io.err("more requests wait; they are listed as these are decided");
     return 0;
   },
 };

@@ -159,7 +159,9 @@ export class Chat {
       }
     });
     // O(rooms the user administers), not a scan of every room on each connect.
-    for (const r of this.rooms.requests(user)) conn.send({ type: "join_request", ...r });
+    for (const r of this.rooms.requests(user).requests) {
+      conn.send({ type: "join_request", ...r });
+    }
   }
 
   #publishPresence(user: string, status: Status): void {

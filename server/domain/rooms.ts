@@ -16,6 +16,9 @@ import type { Typing } from "./typing.ts";
 import { roomTopic, userTopic } from "./types.ts";
 import type { Deps } from "./types.ts";
 
+/** Most pending requests in one `requests` reply, and sent to an admin on connect. */
+export const REQUESTS_MAX = 1000;
+
 /** Settings given to `create` and `edit`. */
 export interface RoomSettings {
   open?: boolean;
@@ -160,14 +163,25 @@ export class Rooms {
     });
   }
 
-  /** Pending requests in the rooms the caller administers (or in one of them). */
-  requests(user: string, raw?: string): JoinRequest[] {
+  /**
+   * Pending requests in the rooms the caller administers (or in one of them), oldest first
+   * per room, at most REQUESTS_MAX; `more` when there are others (they come as these are
+   * decided).
+   */
+  requests(user: string, raw?: string): { requests: JoinRequest[]; more?: true } {
     const state = this.#d.state;
     const rooms =
       raw === undefined
         ? [...state.adminRoomsOf(user)].sort().map((name) => state.rooms.get(name)!)
         : [adminRoom(state, raw, user, "see its requests")];
-    return rooms.flatMap((r) => [...r.pending].map((u) => ({ room: r.name, user: u })));
+    const out: JoinRequest[] = [];
+    for (const r of rooms) {
+      for (const u of r.pending) {
+        if (out.length === REQUESTS_MAX) return { requests: out, more: true };
+        out.push({ room: r.name, user: u });
+      }
+    }
+    return { requests: out };
   }
 
   /** Approve or deny a pending request; the requester is told live or on next connect. */

@@ -295,3 +295,40 @@ describe("who pages", () => {
     expect(reply.users.length).toBe(700);
   });
 });
+
+describe("requests", () => {
+  test("at most 1,000 pending requests a reply and on connect; `more` says others wait", async () => {
+    const pending = Array.from({ length: 1200 }, (_, i) => `p${String(i).padStart(4, "0")}`);
+    const h = new Harness({
+      snapshot: {
+        users: [],
+        sessions: [],
+        rooms: [
+          {
+            name: "club",
+            admin: "ada",
+            open: false,
+            visible: true,
+            topic: "",
+            members: ["ada"],
+            pending,
+            shutDown: false,
+            created: "2026-11-25T12:00:00.000Z",
+          },
+        ],
+        history: {},
+      },
+    });
+    const ada = await h.user("ada");
+    const reply = (await h.call(ada, { type: "requests" })) as Extract<
+      ServerMessage,
+      { type: "requests" }
+    >;
+    expect(reply.requests.length).toBe(1000);
+    expect(reply.more).toBe(true);
+    expect(ada.events("join_request").length).toBe(1000);
+    await h.call(ada, { type: "deny", room: "club", user: "p0000" });
+    const one = (await h.call(ada, { type: "requests", room: "club" })) as typeof reply;
+    expect(one.requests[0]).toEqual({ room: "club", user: "p0001" });
+  });
+});
