@@ -1,14 +1,18 @@
 /**
- * The flags of room quotas: rooms administered and joined per user, the creation rate.
- * Parsed here and spread into the server's Config by config.ts.
+ * The flags of room quotas (rooms administered and joined per user, the creation rate) and of
+ * reply bounds (rooms, who, requests and history pages). Parsed here and spread into the
+ * server's Config by config.ts.
  */
 import { parseBucket } from "./config-accounts.ts";
+import { DEFAULT_REPLY_BOUNDS } from "./domain/bounds.ts";
+import type { ReplyBounds } from "./domain/bounds.ts";
 import { DEFAULT_ROOM_QUOTAS } from "./domain/room-quota.ts";
 import type { RoomQuotas } from "./domain/room-quota.ts";
 
 /** The room settings of the server. */
 export interface RoomConfig {
   roomQuotas: RoomQuotas;
+  replyBounds: ReplyBounds;
 }
 
 /** parseArgs options of the room flags. */
@@ -16,11 +20,25 @@ export const ROOM_OPTIONS = {
   "max-rooms-per-user": { type: "string" },
   "max-rooms-joined": { type: "string" },
   "room-create-limit": { type: "string" },
+  "rooms-page": { type: "string" },
+  "who-page": { type: "string" },
+  "requests-page": { type: "string" },
+  "history-page-kib": { type: "string" },
 } as const;
 
 /** The usage lines of the room flags. */
 export const ROOM_USAGE =
-  "\n                      [--max-rooms-per-user N] [--max-rooms-joined N] [--room-create-limit B/S]";
+  "\n                      [--max-rooms-per-user N] [--max-rooms-joined N] [--room-create-limit B/S]" +
+  "\n                      [--rooms-page N] [--who-page N] [--requests-page N] [--history-page-kib N]";
+
+// The range of each page flag: any page stays well under the 1 MiB slow-reader threshold, and
+// a history page always holds the longest message (4,000 characters, at most 24 KB as JSON).
+const PAGE_FLAGS = {
+  "rooms-page": [1, 500],
+  "who-page": [1, 5000],
+  "requests-page": [1, 5000],
+  "history-page-kib": [64, 768],
+} as const;
 
 type Values = Record<string, string | boolean | string[] | boolean[] | undefined>;
 
@@ -45,7 +63,24 @@ export function parseRoomConfig(
   };
   const limit = v["room-create-limit"];
   const d = DEFAULT_ROOM_QUOTAS;
+  const page = (flag: keyof typeof PAGE_FLAGS, fallback: number): number => {
+    const given = v[flag];
+    const value = typeof given === "string" ? given : String(fallback);
+    const n = Number(value);
+    const [min, max] = PAGE_FLAGS[flag];
+    if (!/^\d+$/.test(value.trim()) || n < min || n > max) {
+      throw fail(`--${flag} must be a whole number from ${min} to ${max}, not '${value}'`);
+    }
+    return n;
+  };
+  const b = DEFAULT_REPLY_BOUNDS;
   return {
+    replyBounds: {
+      roomsPage: page("rooms-page", b.roomsPage),
+      whoPage: page("who-page", b.whoPage),
+      requestsPage: page("requests-page", b.requestsPage),
+      historyPageBytes: page("history-page-kib", b.historyPageBytes / 1024) * 1024,
+    },
     roomQuotas: {
       maxRoomsPerUser: whole("max-rooms-per-user", d.maxRoomsPerUser),
       maxRoomsJoined: whole("max-rooms-joined", d.maxRoomsJoined),

@@ -91,6 +91,7 @@ async function main(): Promise<void> {
     idleAfterSeconds: config.idleAfterSeconds,
     sessions: { maxPerUser: config.maxSessions, ttlMs: config.sessionTtlDays * 86_400_000 },
     roomQuotas: config.roomQuotas,
+    replyBounds: config.replyBounds,
   });
   let transport: Transport;
   try {

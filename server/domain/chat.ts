@@ -8,6 +8,8 @@ import { isStale } from "./notices.ts";
 import { guardStore } from "./persist.ts";
 import { Presence } from "./presence.ts";
 import { memberRoom } from "./room-access.ts";
+import { DEFAULT_REPLY_BOUNDS } from "./bounds.ts";
+import type { ReplyBounds } from "./bounds.ts";
 import type { RoomQuotas } from "./room-quota.ts";
 import { Rooms } from "./rooms.ts";
 import { KeyedQueue, userLock } from "./serial.ts";
@@ -25,6 +27,8 @@ export interface ChatOptions {
   sessions?: SessionOptions;
   /** Room quotas per user; DEFAULT_ROOM_QUOTAS when absent. */
   roomQuotas?: RoomQuotas;
+  /** The most one reply lists; DEFAULT_REPLY_BOUNDS when absent. */
+  replyBounds?: ReplyBounds;
 }
 
 /** The whole domain: accounts, rooms, messages, presence and typing, wired together. */
@@ -36,6 +40,7 @@ export class Chat {
   readonly presence: Presence;
   readonly typing: Typing;
   #queue: KeyedQueue;
+  #bounds: ReplyBounds;
 
   /** Wire the services over `deps`. */
   constructor(rawDeps: Deps, opts: ChatOptions) {
@@ -55,8 +60,9 @@ export class Chat {
       (user, hashes, cause) => this.#endConnections(user, hashes, cause),
       opts.sessions,
     );
-    this.rooms = new Rooms(deps, this.typing, this.#queue, opts.roomQuotas);
-    this.messages = new Messages(deps, this.typing, this.#queue);
+    this.#bounds = opts.replyBounds ?? DEFAULT_REPLY_BOUNDS;
+    this.rooms = new Rooms(deps, this.typing, this.#queue, opts.roomQuotas, this.#bounds);
+    this.messages = new Messages(deps, this.typing, this.#queue, this.#bounds.historyPageBytes);
   }
 
   /**
@@ -115,9 +121,10 @@ export class Chat {
       status: (u: string) => this.presence.status(u),
       isTyping: (room: string, u: string) => this.typing.isTyping(room, u),
     };
+    const max = this.#bounds.whoPage;
     return rawRoom === undefined
-      ? sharedWho(this.deps.state, src, user)
-      : roomWho(this.deps.state, src, user, rawRoom, page);
+      ? sharedWho(this.deps.state, src, user, max)
+      : roomWho(this.deps.state, src, user, rawRoom, page, max);
   }
 
   /** Set or clear the caller's typing notice in a room they belong to. */

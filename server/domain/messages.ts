@@ -24,11 +24,9 @@ function cleanText(text: string): string {
   return clean;
 }
 
-/**
- * Most bytes of the messages of one `history` reply: with its envelope (type, names, `more`,
- * `replyTo`) the frame stays within 512 KiB, half the slow-reader threshold.
- */
-export const HISTORY_PAGE_BYTES = 512 * 1024 - 1024;
+// Bytes kept for a `history` frame's envelope (type, names, `more`, `replyTo`): the messages
+// take the rest of the page's bytes.
+const HISTORY_ENVELOPE_BYTES = 1024;
 
 // The bytes `value` takes in a reply's message list: its UTF-8 JSON and a comma.
 function jsonBytes(value: unknown): number {
@@ -72,13 +70,18 @@ export class Messages {
   #inFlight = new Map<string, Promise<StoredMessage>>();
   #queue: KeyedQueue;
   #lastNow = Number.NaN;
+  #pageBytes: number;
   #lastTs = "";
 
-  /** Messages over the shared state; a send clears the sender's typing notice. */
-  constructor(deps: Deps, typing: Typing, queue: KeyedQueue) {
+  /**
+   * Messages over the shared state; a send clears the sender's typing notice; a `history` frame
+   * holds at most `historyPageBytes`.
+   */
+  constructor(deps: Deps, typing: Typing, queue: KeyedQueue, historyPageBytes = 512 * 1024) {
     this.#d = deps;
     this.#typing = typing;
     this.#queue = queue;
+    this.#pageBytes = historyPageBytes - HISTORY_ENVELOPE_BYTES;
   }
 
   /**
@@ -122,8 +125,8 @@ export class Messages {
   }
 
   /**
-   * A room's history (members only) or the DM conversation with another user: one page, at
-   * most HISTORY_PAGE_BYTES of messages; `more` says whether the range goes on past it.
+   * A room's history (members only) or the DM conversation with another user: one page, its
+   * frame at most `historyPageBytes`; `more` says whether the range goes on past it.
    */
   history(
     user: string,
@@ -135,7 +138,7 @@ export class Messages {
       // A name with no account answers as an account with no DMs does (an empty page): the
       // answer does not tell which names exist.
       const other = userName(target.user);
-      const page = history.boundedPage(dmKey(user, other), opts, HISTORY_PAGE_BYTES, (m) =>
+      const page = history.boundedPage(dmKey(user, other), opts, this.#pageBytes, (m) =>
         jsonBytes(toDirectMessage(m)),
       );
       return { user: other, messages: page.messages.map(toDirectMessage), more: page.more };
@@ -144,7 +147,7 @@ export class Messages {
     if (!room.members.has(user)) {
       throw new ChatError("forbidden", `you are not a member of '${room.name}'; join it first`);
     }
-    const page = history.boundedPage(roomKey(room.name), opts, HISTORY_PAGE_BYTES, (m) =>
+    const page = history.boundedPage(roomKey(room.name), opts, this.#pageBytes, (m) =>
       jsonBytes(toChatMessage(m)),
     );
     return { room: room.name, messages: page.messages.map(toChatMessage), more: page.more };

@@ -3,12 +3,9 @@ import type { RoomInfo } from "../../shared/protocol.ts";
 import type { ChatState, RoomState } from "./state.ts";
 import { firstAfter, roomInfo } from "./state.ts";
 
-/** Most rooms in one `rooms` reply (and the default page). */
-export const ROOMS_PAGE_MAX = 200;
-
-// Most room names one request looks at: a page among many hidden rooms may come back short
-// (even empty) with `next`, rather than one request scanning every room of the server.
-const SCAN_MAX = 5_000;
+// Room names one request looks at, per room of the page: a page among many hidden rooms may
+// come back short (even empty) with `next`, rather than one request scanning every room.
+const SCAN_PER_ROOM = 25;
 
 /** What `rooms` asks for: at most `limit` rooms, after the room named `cursor`. */
 export interface RoomsPage {
@@ -24,13 +21,19 @@ export interface RoomsReply {
 
 /**
  * Visible rooms plus the caller's own rooms and requests, none shut down, sorted by name:
- * the page after `cursor`. Costs O(limit + the hidden rooms skipped), at most SCAN_MAX names.
+ * the page after `cursor`, at most `pageMax` rooms. Costs O(limit + the hidden rooms skipped),
+ * at most SCAN_PER_ROOM x `pageMax` names.
  */
-export function listRooms(state: ChatState, user: string, page: RoomsPage = {}): RoomsReply {
-  const limit = Math.min(page.limit ?? ROOMS_PAGE_MAX, ROOMS_PAGE_MAX);
+export function listRooms(
+  state: ChatState,
+  user: string,
+  page: RoomsPage,
+  pageMax: number,
+): RoomsReply {
+  const limit = Math.min(page.limit ?? pageMax, pageMax);
   const names = state.liveRoomNames();
   const start = page.cursor === undefined ? 0 : firstAfter(names, page.cursor);
-  const end = Math.min(names.length, start + SCAN_MAX);
+  const end = Math.min(names.length, start + SCAN_PER_ROOM * pageMax);
   const out: RoomInfo[] = [];
   let i = start;
   for (; i < end; i++) {

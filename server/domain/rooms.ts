@@ -7,6 +7,8 @@ import { adminRoom, isHiddenFrom, noSuchRoom, roomName, seeRoom, shutDown } from
 import { listRooms } from "./room-list.ts";
 import type { RoomsPage, RoomsReply } from "./room-list.ts";
 import { DEFAULT_ROOM_QUOTAS, quotaLock, RoomQuota } from "./room-quota.ts";
+import { DEFAULT_REPLY_BOUNDS } from "./bounds.ts";
+import type { ReplyBounds } from "./bounds.ts";
 import type { KeyedQueue } from "./serial.ts";
 import { roomLock, userLock } from "./serial.ts";
 import { copyRoom, roomInfo, toRecord } from "./state.ts";
@@ -15,9 +17,6 @@ import type { StoreOp } from "../store/store.ts";
 import type { Typing } from "./typing.ts";
 import { roomTopic, userTopic } from "./types.ts";
 import type { Deps } from "./types.ts";
-
-/** Most pending requests in one `requests` reply, and sent to an admin on connect. */
-export const REQUESTS_MAX = 1000;
 
 /** Settings given to `create` and `edit`. */
 export interface RoomSettings {
@@ -40,18 +39,29 @@ export class Rooms {
   #typing: Typing;
   #queue: KeyedQueue;
   #quota: RoomQuota;
+  #bounds: ReplyBounds;
 
-  /** Rooms over the shared state; `typing` is cleared when members leave; `queue` orders changes. */
-  constructor(deps: Deps, typing: Typing, queue: KeyedQueue, quotas = DEFAULT_ROOM_QUOTAS) {
+  /**
+   * Rooms over the shared state; `typing` is cleared when members leave; `queue` orders changes;
+   * `quotas` bound what one user holds and `bounds` what one reply lists.
+   */
+  constructor(
+    deps: Deps,
+    typing: Typing,
+    queue: KeyedQueue,
+    quotas = DEFAULT_ROOM_QUOTAS,
+    bounds = DEFAULT_REPLY_BOUNDS,
+  ) {
     this.#d = deps;
     this.#typing = typing;
     this.#queue = queue;
     this.#quota = new RoomQuota(deps, quotas);
+    this.#bounds = bounds;
   }
 
   /** One page of the visible rooms plus the caller's own rooms and requests, none shut down. */
   list(user: string, page: RoomsPage = {}): RoomsReply {
-    return listRooms(this.#d.state, user, page);
+    return listRooms(this.#d.state, user, page, this.#bounds.roomsPage);
   }
 
   /** Create a room with the caller as admin and first member. */
@@ -165,7 +175,7 @@ export class Rooms {
 
   /**
    * Pending requests in the rooms the caller administers (or in one of them), oldest first
-   * per room, at most REQUESTS_MAX; `more` when there are others (they come as these are
+   * per room, at most `requestsPage` of the bounds; `more` when there are others (they come as these are
    * decided).
    */
   requests(user: string, raw?: string): { requests: JoinRequest[]; more?: true } {
@@ -177,7 +187,7 @@ export class Rooms {
     const out: JoinRequest[] = [];
     for (const r of rooms) {
       for (const u of r.pending) {
-        if (out.length === REQUESTS_MAX) return { requests: out, more: true };
+        if (out.length === this.#bounds.requestsPage) return { requests: out, more: true };
         out.push({ room: r.name, user: u });
       }
     }

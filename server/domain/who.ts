@@ -4,12 +4,10 @@ import { seeRoom, shutDown } from "./room-access.ts";
 import type { ChatState } from "./state.ts";
 import { firstAfter } from "./state.ts";
 
-/** Most users in one `who` reply (and the default page of a room's members). */
-export const WHO_PAGE_MAX = 1000;
-
-// Memberships one `who` without a room looks at: a user in many big rooms gets the first part
-// and `more`, rather than one request visiting every member of every room.
-const SHARED_SCAN_MAX = 20_000;
+// Memberships one `who` without a room looks at, per person it may list: a user in many big
+// rooms gets the first part and `more`, rather than one request visiting every member of
+// every room.
+const SCAN_PER_USER = 20;
 
 /** What `who` of a room asks for: at most `limit` members after the user named `cursor`. */
 export interface WhoPage {
@@ -40,13 +38,14 @@ export function roomWho(
   src: WhoSources,
   user: string,
   rawRoom: string,
-  page: WhoPage = {},
+  page: WhoPage,
+  pageMax: number,
 ): WhoReply {
   const room = seeRoom(state, rawRoom, user);
   const isMember = room.members.has(user);
   if (room.shutDown && !isMember) throw shutDown(room.name);
   const sorted = state.sortedMembers(room);
-  const limit = Math.min(page.limit ?? WHO_PAGE_MAX, WHO_PAGE_MAX);
+  const limit = Math.min(page.limit ?? pageMax, pageMax);
   const start = page.cursor === undefined ? 0 : firstAfter(sorted, page.cursor);
   const names = sorted.slice(start, start + limit);
   const users = names.map((u) => ({
@@ -61,13 +60,13 @@ export function roomWho(
 }
 
 /**
- * Everyone who shares a room with `user` (the user included), sorted, at most WHO_PAGE_MAX;
- * `typing` when typing in any of those rooms. `more` says the list was cut.
+ * Everyone who shares a room with `user` (the user included), sorted, at most `max`; `typing`
+ * when typing in any of those rooms. `more` says the list was cut.
  */
-export function sharedWho(state: ChatState, src: WhoSources, user: string): WhoReply {
+export function sharedWho(state: ChatState, src: WhoSources, user: string, max: number): WhoReply {
   const typing = new Set<string>();
   const all = new Set<string>([user]);
-  let budget = SHARED_SCAN_MAX;
+  let budget = SCAN_PER_USER * max;
   let isCut = false;
   for (const name of state.roomsOfUser(user)) {
     const members = state.rooms.get(name)?.members ?? new Set<string>();
@@ -82,8 +81,8 @@ export function sharedWho(state: ChatState, src: WhoSources, user: string): WhoR
     }
   }
   const sorted = [...all].sort();
-  if (sorted.length > WHO_PAGE_MAX) isCut = true;
-  const users = sorted.slice(0, WHO_PAGE_MAX).map((u) => ({
+  if (sorted.length > max) isCut = true;
+  const users = sorted.slice(0, max).map((u) => ({
     user: u,
     status: src.status(u),
     typing: typing.has(u),

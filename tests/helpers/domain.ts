@@ -6,6 +6,7 @@ import { RateLimits } from "../../server/domain/rate-limit.ts";
 import type { RateLimitSpecs } from "../../server/domain/rate-limit.ts";
 import type { SessionOptions } from "../../server/domain/sessions.ts";
 import type { RoomQuotas } from "../../server/domain/room-quota.ts";
+import type { ReplyBounds } from "../../server/domain/bounds.ts";
 import { ChatState } from "../../server/domain/state.ts";
 import type {
   Clock,
@@ -142,6 +143,8 @@ export class Harness {
       sessions?: SessionOptions;
       /** Room quotas per user; the server's defaults when absent. */
       roomQuotas?: RoomQuotas;
+      /** The most one reply lists; the server's defaults when absent. */
+      replyBounds?: ReplyBounds;
       /** A password hasher instead of the instant fake one. */
       passwords?: PasswordHasher;
     } = {},
@@ -169,6 +172,7 @@ export class Harness {
       idleAfterSeconds: opts.idleAfterSeconds ?? 300,
       ...(opts.sessions ? { sessions: opts.sessions } : {}),
       ...(opts.roomQuotas ? { roomQuotas: opts.roomQuotas } : {}),
+      ...(opts.replyBounds ? { replyBounds: opts.replyBounds } : {}),
     });
   }
 

@@ -1,8 +1,10 @@
 /**
  * Room quotas per user (SPEC 6): live rooms administered, rooms joined or requested, and the
- * creation bucket; driven through the real handler table on the fake clock.
+ * creation bucket; and the reply bounds as flags; through the real handler table on the fake
+ * clock.
  */
 import { describe, expect, test } from "bun:test";
+import { DEFAULT_REPLY_BOUNDS } from "../../server/domain/bounds.ts";
 import { DEFAULT_ROOM_QUOTAS } from "../../server/domain/room-quota.ts";
 import type { RoomQuotas } from "../../server/domain/room-quota.ts";
 import { parseConfig } from "../../server/config.ts";
@@ -124,5 +126,49 @@ describe("Room quotas", () => {
     expect(() => parseConfig(["--max-rooms-joined", "lots"], {})).toThrow(
       "--max-rooms-joined must be a whole number",
     );
+  });
+});
+
+describe("Reply bounds", () => {
+  test("the page flags set each bound, within a range that keeps pages far under 1 MiB", () => {
+    expect(parseConfig([], {}).replyBounds).toEqual(DEFAULT_REPLY_BOUNDS);
+    const flags = ["--rooms-page", "50", "--who-page", "10", "--requests-page", "5"];
+    expect(parseConfig([...flags, "--history-page-kib", "64"], {}).replyBounds).toEqual({
+      roomsPage: 50,
+      whoPage: 10,
+      requestsPage: 5,
+      historyPageBytes: 64 * 1024,
+    });
+    expect(() => parseConfig(["--rooms-page", "501"], {})).toThrow(
+      "--rooms-page must be a whole number from 1 to 500, not '501'",
+    );
+    expect(() => parseConfig(["--history-page-kib", "1024"], {})).toThrow(
+      "--history-page-kib must be a whole number from 64 to 768",
+    );
+  });
+
+  test("smaller bounds make smaller pages of rooms, who, requests and history", async () => {
+    const bounds = { roomsPage: 50, whoPage: 10, requestsPage: 5, historyPageBytes: 64 * 1024 };
+    const h = new Harness({ replyBounds: bounds, roomQuotas: quotas({ maxRoomsPerUser: 0 }) });
+    const ada = await h.user("ada");
+    await createMany(h, ada, "r", 60);
+    await h.call(ada, { type: "create", room: "club", open: false });
+    for (let i = 0; i < 12; i++) {
+      const c = await h.user(`u${i}`);
+      await h.call(c, { type: "join", room: "r0" });
+      await h.call(c, { type: "join", room: "club" });
+    }
+    const rooms = (await h.call(ada, { type: "rooms", limit: 200 })) as { rooms: unknown[] };
+    expect(rooms.rooms.length).toBe(50);
+    const who = (await h.call(ada, { type: "who", room: "r0" })) as { users: unknown[] };
+    expect(who.users.length).toBe(10);
+    const requests = (await h.call(ada, { type: "requests" })) as { requests: unknown[] };
+    expect(requests.requests.length).toBe(5);
+    for (let i = 0; i < 40; i++) {
+      await h.call(ada, { type: "send", room: "r1", text: "z".repeat(4000) });
+    }
+    const page = await h.call(ada, { type: "history", room: "r1" });
+    expect(Buffer.byteLength(JSON.stringify(page))).toBeLessThanOrEqual(64 * 1024);
+    expect(page).toMatchObject({ more: true });
   });
 });

@@ -35,6 +35,7 @@ describe("Server configuration", () => {
         maxRoomsJoined: 1000,
         createLimit: { burst: 10, perSecond: 1 },
       },
+      replyBounds: { roomsPage: 200, whoPage: 1000, requestsPage: 1000, historyPageBytes: 524288 },
     });
   });
 
