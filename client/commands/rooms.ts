@@ -32,8 +32,9 @@ export const rooms: Command = {
   usage: "rooms [--limit N] [--after ROOM]",
   summary: "list rooms: visible ones and yours",
   details:
-    `Sorted by name; the server sends 200 a reply and this fetches every page, up to --limit\n` +
-    `(default ${ROOMS_LIMIT}). When more remain it says so on stderr, with the --after to go on.`,
+    `Sorted by name. The server answers a page at a time (200 by default); this fetches every\n` +
+    `page, up to --limit rooms (default ${ROOMS_LIMIT}). When more remain it says so on stderr,\n` +
+    `with the --after ROOM to go on from.`,
   options: { limit: { type: "string", short: "n" }, after: { type: "string" } },
   minArgs: 0,
   maxArgs: 0,
