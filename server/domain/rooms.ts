@@ -84,7 +84,7 @@ export class Rooms {
         shutDown: false,
         created: new Date(this.#d.clock.now()).toISOString(),
       };
-      await this.#put(room);
+      await this.#put(room, true);
       this.#d.conns.subscribeUser(user, roomTopic(name));
       this.#d.log.info("room_create", { room: name, user });
       return roomInfo(room, user);
@@ -261,10 +261,15 @@ export class Rooms {
   }
 
   // Durable first, then visible: the new version replaces the old only once it is stored.
-  // Membership and requests are stored as one-user ops (memberOp, pendingOp), whose size does
-  // not grow with the room; only create, edit and shutdown store the whole room.
-  async #put(room: RoomState): Promise<void> {
-    await this.#d.store.commit([{ op: "room", room: toRecord(room) }]);
+  // Only a new room is stored whole (one member, no requests); membership and requests are
+  // one-user ops (memberOp, pendingOp) and settings a `room_set` op, so no line grows with the
+  // room.
+  async #put(room: RoomState, isNew = false): Promise<void> {
+    const { name, open, visible, topic, shutDown } = room;
+    const op: StoreOp = isNew
+      ? { op: "room", room: toRecord(room) }
+      : { op: "room_set", room: name, open, visible, topic, shutDown };
+    await this.#d.store.commit([op]);
     this.#d.state.putRoom(room);
   }
 }

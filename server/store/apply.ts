@@ -78,6 +78,16 @@ export function applyOp(
     case "room":
       upsert(snapshot.rooms, op.room, byName);
       return;
+    case "room_set": {
+      const i = locate(snapshot.rooms, op.room, byName);
+      if (i < 0) return;
+      const { open, visible, topic, shutDown } = op;
+      const room = snapshot.rooms[i]!;
+      // A new record around the same member list: callers may share the old one (see above).
+      const pending = shutDown ? [] : room.pending;
+      snapshot.rooms[i] = { ...room, open, visible, topic, shutDown, pending };
+      return;
+    }
     case "member":
     case "pending": {
       const i = locate(snapshot.rooms, op.room, byName);

@@ -52,6 +52,7 @@ export async function readDataDir(dir: string, historyLimit: number): Promise<Da
     session_del: users?.value.journal,
     session_used: users?.value.journal,
     room: rooms?.value.journal,
+    room_set: rooms?.value.journal,
     member: rooms?.value.journal,
     pending: rooms?.value.journal,
     msg: history?.value.journal,

@@ -97,6 +97,18 @@ export type StoreOp =
   /** A session was used at `lastUsed`; a session that does not exist (ended) is ignored. */
   | { op: "session_used"; tokenHash: string; lastUsed: string }
   | { op: "room"; room: RoomRecord }
+  /**
+   * A room's settings changed (`edit`) or it was shut down: its members stay, and shutting down
+   * drops its requests. A line whose size does not grow with the room. Likewise ignored.
+   */
+  | {
+      op: "room_set";
+      room: string;
+      open: boolean;
+      visible: boolean;
+      topic: string;
+      shutDown: boolean;
+    }
   /** `user` is (present) or is not a member of `room`; a room that does not exist is ignored. */
   | { op: "member"; room: string; user: string; present: boolean }
   /** `user` has (present) or has not a pending join request in `room`; likewise. */

@@ -157,6 +157,13 @@ export function isStoreOp(x: unknown): x is StoreOp {
       return hasStrings(x, "tokenHash", "lastUsed");
     case "room":
       return isRoom(x.room);
+    case "room_set":
+      return (
+        hasStrings(x, "room", "topic") &&
+        typeof x.open === "boolean" &&
+        typeof x.visible === "boolean" &&
+        typeof x.shutDown === "boolean"
+      );
     case "member":
     case "pending":
       return hasStrings(x, "room", "user") && typeof x.present === "boolean";

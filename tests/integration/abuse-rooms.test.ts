@@ -1,9 +1,11 @@
 /**
  * The room attacks of SPEC 6 at a small scale through the real server: one account creating
- * rooms without end, `rooms` and `history` replies too big to read, and a user in very many
- * rooms; each refused or bounded, also after a restart.
+ * rooms without end, `rooms` and `history` replies too big to read, a user in very many rooms,
+ * and settings of a big room stored whole; each refused or bounded, also after a restart.
  */
 import { afterEach, describe, expect, setDefaultTimeout, test } from "bun:test";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { registered, loggedIn, type Received, type Wire } from "../fuzz/wire.ts";
 import { startServer, type TestServer } from "../helpers/server.ts";
 
@@ -144,5 +146,52 @@ describe("Bounded replies through the real server", () => {
     }
     expect(pages).toBeGreaterThanOrEqual(1);
     expect(seen).toEqual(Array.from({ length: 200 }, (_, i) => String(i)));
+  });
+});
+
+describe("Room settings in the journal", () => {
+  test("edit and shutdown are short lines that survive kill -9 with the members kept", async () => {
+    server = await startServer();
+    const ada = await user("ada");
+    await ada.ok({ type: "create", room: "big" });
+    for (let i = 0; i < 30; i++) {
+      const w = await user(`m${i}`);
+      await w.ok({ type: "join", room: "big" });
+    }
+    await ada.ok({ type: "edit", room: "big", topic: "moved", open: false });
+    const journal = readFileSync(join(server.dataDir, "journal.jsonl"), "utf8").trim().split("\n");
+    const last = journal.at(-1)!;
+    expect(JSON.parse(last)).toMatchObject({ op: "room_set", room: "big", topic: "moved" });
+    expect(last.length).toBeLessThan(200);
+    for (const w of wires.splice(0)) await w.close();
+    const dataDir = server.dataDir;
+    await server.kill();
+    server = await startServer({ dataDir });
+    const again = await loggedIn(server.url, "ada");
+    wires.push(again);
+    const listed = await again.ok({ type: "rooms" });
+    expect(listed.rooms).toEqual([
+      {
+        name: "big",
+        open: false,
+        visible: true,
+        admin: "ada",
+        members: 31,
+        role: "admin",
+        topic: "moved",
+      },
+    ]);
+    await again.ok({ type: "shutdown", room: "big" });
+    for (const w of wires.splice(0)) await w.close();
+    await server.kill();
+    server = await startServer({ dataDir });
+    const member = await loggedIn(server.url, "m3");
+    wires.push(member);
+    expect((await member.ok({ type: "rooms" })).rooms).toEqual([]);
+    expect(((await member.ok({ type: "who", room: "big" })).users as unknown[]).length).toBe(31);
+    const outsider = await user("nora");
+    expect(await outsider.request({ type: "who", room: "big" })).toMatchObject({
+      code: "forbidden",
+    });
   });
 });
