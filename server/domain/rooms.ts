@@ -95,13 +95,15 @@ export class Rooms {
   edit(user: string, raw: string, s: RoomSettings): Promise<RoomInfo> {
     const name = roomName(raw);
     return this.#queue.run([roomLock(name)], async () => {
-      const old = adminRoom(this.#d.state, name, user, "edit it");
-      const room = copyRoom(old, {
-        open: s.open ?? old.open,
-        visible: s.visible ?? old.visible,
-        topic: s.topic === undefined ? old.topic : cleanTopic(s.topic),
-      });
-      await this.#put(room);
+      const room = adminRoom(this.#d.state, name, user, "edit it");
+      const open = s.open ?? room.open;
+      const visible = s.visible ?? room.visible;
+      const topic = s.topic === undefined ? room.topic : cleanTopic(s.topic);
+      await this.#d.store.commit([
+        { op: "room_set", room: name, open, visible, topic, shutDown: false },
+      ]);
+      // In place, O(1): the members are the same, so nothing is re-indexed or copied.
+      this.#d.state.setSettings(room, { open, visible, topic });
       this.#d.publisher.publish(roomTopic(name), {
         type: "room_update",
         room: roomInfo(room, null),

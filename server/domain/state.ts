@@ -97,6 +97,13 @@ export class ChatState {
     if (!room.shutDown) this.indexMember(user, room.name, isMember);
   }
 
+  /** Change a room's settings in place (O(1)): the store has them already. */
+  setSettings(room: RoomState, s: Pick<RoomState, "open" | "visible" | "topic">): void {
+    room.open = s.open;
+    room.visible = s.visible;
+    room.topic = s.topic;
+  }
+
   /** Give `user` a pending request in `room` or drop it, in place (O(1)). */
   setPending(room: RoomState, user: string, isPending: boolean): void {
     if (isPending) room.pending.add(user);
