@@ -51,11 +51,9 @@ function isListed(room: RoomState, user: string): boolean {
   return room.visible || room.members.has(user) || room.pending.has(user);
 }
 
-/**
- * A room as listed to `user`. A hidden room the user has only asked to join shows its name and
- * `pending` alone: its settings, admin, member count and topic are for members.
- */
-export function listedRoom(room: RoomState, user: string): RoomInfo {
+// A room as listed to `user`. A hidden room the user has only asked to join shows its name and
+// `pending` alone: its settings, admin, member count and topic are for members.
+function listedRoom(room: RoomState, user: string): RoomInfo {
   if (room.visible || room.members.has(user)) return roomInfo(room, user);
   return {
     name: room.name,
