@@ -15,7 +15,10 @@ import {
   type Screen,
 } from "./interactive/dialogs.ts";
 import { StateStore, stateDir } from "./interactive/history-file.ts";
+import { passwordProblem, roomProblem, userProblem } from "./interactive/field-checks.ts";
+import { colorDepth } from "./interactive/name-color.ts";
 import { ChatSession } from "./interactive/session.ts";
+import { dialogWords } from "./interactive/words.ts";
 import { makeSlash } from "./interactive/slash.ts";
 import { type Colors, makeColors } from "./render.ts";
 import { normalizeRoomName, type RoomInfo } from "../shared/protocol.ts";
@@ -88,6 +91,7 @@ async function chat(
     me,
     server,
     colors,
+    depth: colorDepth(env),
     dialogs,
     state,
     commandNames: COMMANDS.flatMap((c) => [c.name, ...(c.aliases ?? [])]),
@@ -210,31 +214,40 @@ function open(opts: InteractiveOptions, url: string, token: string | null): Prom
   });
 }
 
-// The login-or-register dialog; asks again after a wrong password or a taken name.
+// The login-or-register form. Each field is checked as it is typed; after a refusal (a
+// wrong password, a taken name) it asks again, keeping the choice and the name typed.
 async function logIn(conn: Connection, d: Dialogs, out: Out): Promise<string | null> {
+  let action: "login" | "register" | null = null;
+  let name = "";
   for (;;) {
-    const action = await d.select("No saved session for this server", [
+    action ??= await d.select("No saved session for this server", [
       { value: "login", label: "Log in" },
       { value: "register", label: "Create an account" },
     ]);
     if (action === null) return null;
-    const user = await d.text("User name", { placeholder: "a-z 0-9 _ -" });
-    if (user === null) return null;
-    const password = await d.password("Password");
+    const isNew = action === "register";
+    const typed = await d.text("User name", {
+      placeholder: "a-z 0-9 _ -",
+      initial: name || undefined,
+      validate: userProblem,
+    });
+    if (typed === null) return null;
+    name = typed.trim();
+    const password = await d.password("Password", {
+      validate: isNew ? passwordProblem : undefined,
+    });
     if (password === null) return null;
-    if (action === "register") {
-      const again = await d.password("Password again");
+    if (isNew) {
+      const again = await d.password("Password again", {
+        validate: (v) => (v === password ? undefined : "the two passwords differ"),
+      });
       if (again === null) return null;
-      if (again !== password) {
-        out.error("the two passwords differ");
-        continue;
-      }
     }
     try {
-      const reply = await conn.request({ type: action, user: user.trim(), password });
+      const reply = await conn.request({ type: action, user: name, password });
       if (reply.type === "session") return reply.user;
     } catch (err) {
-      out.error(describeError(err).replace(/^error: /, ""));
+      out.error(dialogWords(describeError(err)));
       if (err instanceof ConnectionError) return null;
     }
   }
@@ -279,7 +292,7 @@ async function chooseRoom(
 
 async function createFirstRoom(conn: Connection, d: Dialogs): Promise<string | null | undefined> {
   for (;;) {
-    const raw = await d.text("Room name", { placeholder: "e.g. lobby" });
+    const raw = await d.text("Room name", { placeholder: "e.g. lobby", validate: roomProblem });
     if (raw === null) return undefined;
     const room = normalizeRoomName(raw);
     if (!room) {
@@ -290,7 +303,7 @@ async function createFirstRoom(conn: Connection, d: Dialogs): Promise<string | n
       await conn.request({ type: "create", room });
       return room;
     } catch (err) {
-      d.info(describeError(err).split("\n")[0] ?? "");
+      d.info(dialogWords(describeError(err)));
     }
   }
 }

@@ -16,11 +16,20 @@ const CLOSE = "\ue001";
 const KEY = Array.from(crypto.getRandomValues(new Uint8Array(8)), (b) =>
   String.fromCharCode(0xe100 + b),
 ).join("");
-const MARKER_RE = new RegExp(`${OPEN}${KEY}(\\d{1,3})${CLOSE}`, "g");
+// An SGR code, or a 256-colour foreground (38;5;n).
+const MARKER_RE = new RegExp(`${OPEN}${KEY}(\\d{1,3}(?:;5;\\d{1,3})?)${CLOSE}`, "g");
 
 /** The client's own SGR code `n`, as it travels until the funnel writes it. */
-function mark(n: number): string {
+function mark(n: number | string): string {
   return `${OPEN}${KEY}${n}${CLOSE}`;
+}
+
+/** `input` in colour `n` of the 256-colour palette (plain when colour is off). */
+export function paint256(colors: Colors, n: number, input: unknown): string {
+  const text = String(input ?? "");
+  if (!colors.isColorSupported) return text;
+  const code = Math.max(0, Math.min(255, Math.trunc(n)));
+  return `${mark(`38;5;${code}`)}${text}${mark(39)}`;
 }
 
 /** Text made inert for a terminal, with the client's own colour markers made real. */

@@ -1,13 +1,20 @@
 /**
- * The chat line: a node:readline prompt that owns the bottom of the terminal. Lines printed
- * with `print` appear above it without disturbing what the user is typing. While a modal
- * dialog runs (`modal`), readline is closed and printed lines wait in a queue.
+ * The chat line: the prompt and the input at the bottom of the terminal, drawn by this
+ * class from raw keys (node:readline only decodes them). Lines printed with `print` appear
+ * above it without disturbing what the user is typing; it keeps the frame it drew last
+ * (its height and the cursor's row) and redraws from there. While a modal dialog runs
+ * (`modal`), it is out of the way and printed lines wait in a queue.
  *
- * Everything it draws (lines and the prompt) passes through the funnel of terminal-text.ts:
- * what the session shows is made inert for the terminal here, wherever it came from.
+ * A paste is one unit: with bracketed paste (asked of the terminal) or, without it, keys
+ * that arrive together with a newline inside them, it lands in the input with its
+ * newlines, is never sent by itself and is reported as one edit.
+ *
+ * Everything it draws passes through the funnel of terminal-text.ts.
  */
-import * as readline from "node:readline";
+import { emitKeypressEvents } from "node:readline";
 import { toTerminal } from "../terminal-text.ts";
+import { type Key, LineEditor, type KeyResult } from "./line-editor.ts";
+import { layoutLine } from "./line-layout.ts";
 
 /** Streams the chat line reads keys from and draws to (process.stdin/stdout, or test doubles). */
 export interface ChatLineStreams {
@@ -17,9 +24,9 @@ export interface ChatLineStreams {
 
 /** What the chat line reports to its owner. */
 export interface ChatLineHandlers {
-  /** A line was submitted with Enter; lines pasted together come as one, joined by "\n". */
+  /** The input was submitted with Enter (a paste's newlines included). */
   onLine(line: string): void;
-  /** The input line changed by a keystroke (typed, deleted, cleared, submitted). */
+  /** The input changed (typed, pasted, deleted, cleared, submitted): once per chunk of keys. */
   onEdit?(line: string): void;
   /** Ctrl-C on an empty line. */
   onInterrupt?(): void;
@@ -38,48 +45,74 @@ export interface ChatLineOptions extends ChatLineStreams, ChatLineHandlers {
   completer?: (line: string) => [string[], string];
   /** Lines never kept in the input history (they carry a password). */
   isSecret?: (line: string) => boolean;
-  /** Draw as a terminal (keys, cursor movement); defaults to output.isTTY. */
-  terminal?: boolean;
+  /** The input as shown: passwords hidden, the length unchanged. */
+  mask?: (line: string) => string;
+  /** A status row under the input for this text (counts near a limit), or null. */
+  status?: (line: string) => string | null;
+  /** The clock of the paste window (ms). */
+  now?: () => number;
 }
 
 const DEFAULT_HISTORY_SIZE = 500;
+const BRACKETED_PASTE_ON = "\x1b[?2004h";
+const BRACKETED_PASTE_OFF = "\x1b[?2004l";
+// Without bracketed paste, keys that follow a paste this soon still belong to it: a
+// terminal hands a long paste over in several reads.
+const PASTE_WINDOW_MS = 40;
 
-/** A readline prompt that can print above itself and step aside for dialogs. */
+type RawInput = NodeJS.ReadableStream & { setRawMode?(mode: boolean): unknown };
+type Sized = { columns?: number; rows?: number };
+
+/** The prompt and input line that can print above itself and step aside for dialogs. */
 export class ChatLine {
   #opts: ChatLineOptions;
-  #rl: readline.Interface | null = null;
-  #history: string[];
+  #editor: LineEditor;
   #prompt: string;
   #queue: string[] = [];
-  #closing = false;
+  #isOpen = false;
   #ended = false;
-  #lastLine = "";
-  /** Lines submitted in the current chunk of input, and the screen rows they took. */
-  #burst: { lines: string[]; rows: number } | null = null;
-  /** The rows of the submission being handled (for eraseSubmitted). */
+  #modalDepth = 0;
+  /** The frame on screen: its height and the row of the cursor in it (null: none drawn). */
+  #frame: { height: number; cursorRow: number } | null = null;
+  /** Rows of the line just submitted, left on screen right above the frame. */
   #submittedRows: number | null = null;
-  #keypressListener = (): void => this.#afterKeypress();
+  #chunk: [string | undefined, Key][] = [];
+  #isBracketed = false;
+  #pasteUntil = -Infinity;
+  #lastCR = false;
+  #reported = "";
+  #onKeypress = (str: string | undefined, key: Key | undefined): void => {
+    if (!this.#isOpen) return;
+    this.#chunk.push([str, key ?? {}]);
+    if (this.#chunk.length === 1) queueMicrotask(() => this.#takeChunk());
+  };
+  #onInputEnd = (): void => this.#end();
 
   constructor(opts: ChatLineOptions) {
     this.#opts = opts;
-    this.#history = (opts.history ?? []).filter((line) => !this.#isSecret(line));
+    this.#editor = new LineEditor({
+      history: opts.history ?? [],
+      historySize: opts.historySize ?? DEFAULT_HISTORY_SIZE,
+      completer: opts.completer,
+      isSecret: opts.isSecret,
+    });
     this.#prompt = toTerminal(opts.prompt);
     this.#open();
   }
 
-  /** The text currently typed on the line. */
+  /** The text currently typed. */
   get line(): string {
-    return this.#rl?.line ?? "";
+    return this.#editor.buffer.text;
   }
 
   /** Input history, newest first. */
   get history(): string[] {
-    return [...this.#history];
+    return this.#editor.history;
   }
 
   /** True while a modal dialog has the terminal. */
   get isSuspended(): boolean {
-    return this.#rl === null && !this.#ended;
+    return !this.#isOpen && !this.#ended;
   }
 
   /**
@@ -89,11 +122,11 @@ export class ChatLine {
   print(raw: string, isBell = false): void {
     if (this.#ended) return;
     const text = isBell ? `${toTerminal(raw)}\x07` : toTerminal(raw);
-    if (!this.#rl) {
+    if (!this.#isOpen) {
       this.#queue.push(text);
       return;
     }
-    this.#printNow(this.#rl, text);
+    this.#printNow(text);
   }
 
   /** Change the prompt (room, typing users, connection state) without printing a line. */
@@ -101,127 +134,43 @@ export class ChatLine {
     const prompt = toTerminal(raw);
     if (prompt === this.#prompt) return;
     this.#prompt = prompt;
-    if (!this.#rl) return;
-    const rl = this.#rl;
-    if (rl.terminal) this.#erase(rl);
-    rl.setPrompt(prompt);
-    if (rl.terminal) rl.prompt(true);
+    if (this.#isOpen) this.#draw();
   }
 
   /** Clear the typed input. */
   clearLine(): void {
-    const rl = this.#rl;
-    if (!rl || rl.line === "") return;
-    rl.write(null, { ctrl: true, name: "e" });
-    rl.write(null, { ctrl: true, name: "u" });
-    this.#afterKeypress();
+    if (this.line === "") return;
+    this.#editor.buffer.set("");
+    this.#refresh();
+  }
+
+  /** Put text back into the input (before what is typed there now), e.g. a message not sent. */
+  restore(text: string): void {
+    this.#editor.buffer.set(text + this.line);
+    this.#refresh();
   }
 
   /**
-   * Run a dialog that owns the terminal: readline is closed while it runs, lines printed
-   * meanwhile are queued and shown after it, and readline comes back with its history.
+   * Run a dialog that owns the terminal: the line is out of the way while it runs, lines
+   * printed meanwhile are queued and shown after it, and the input comes back as it was.
    */
   async modal<T>(dialog: () => Promise<T>): Promise<T> {
     if (this.#ended) return dialog();
+    this.#modalDepth += 1;
     this.#suspend();
     try {
       return await dialog();
     } finally {
-      if (!this.#ended) this.#open();
+      this.#modalDepth -= 1;
+      if (!this.#ended && this.#modalDepth === 0) this.#open();
     }
   }
 
-  /** Close the line for good. */
+  /** Close the line for good, leaving no prompt behind. */
   close(): void {
+    if (this.#ended) return;
     this.#ended = true;
-    this.#teardown();
-  }
-
-  #open(): void {
-    const { input, output } = this.#opts;
-    const terminal = this.#opts.terminal ?? (output as { isTTY?: boolean }).isTTY === true;
-    const rl = readline.createInterface({
-      input,
-      output,
-      terminal,
-      prompt: this.#prompt,
-      history: [...this.#history],
-      historySize: this.#opts.historySize ?? DEFAULT_HISTORY_SIZE,
-      removeHistoryDuplicates: true,
-      completer: this.#opts.completer,
-      crlfDelay: Infinity,
-      tabSize: 4,
-    });
-    this.#rl = rl;
-    this.#lastLine = "";
-    rl.on("line", (line) => this.#onLine(line));
-    rl.on("history", (history: string[]) => {
-      // readline lets this listener edit its history array in place: a secret line is
-      // dropped before it can be recalled with Up or saved.
-      for (let i = history.length - 1; i >= 0; i--) {
-        if (this.#isSecret(history[i] ?? "")) history.splice(i, 1);
-      }
-      this.#history = [...history];
-      this.#opts.onHistory?.(this.history);
-    });
-    rl.on("SIGINT", () => this.#onSigint());
-    rl.on("close", () => this.#onClose());
-    // Registered after readline's own listener, so rl.line already holds the new text.
-    input.on("keypress", this.#keypressListener);
-    rl.prompt();
-    const queued = this.#queue;
-    this.#queue = [];
-    for (const text of queued) this.#printNow(rl, text);
-  }
-
-  #suspend(): void {
-    const rl = this.#rl;
-    if (!rl) return;
-    // Keep the history readline holds (it may be newer than the last 'history' event).
-    const held = (rl as unknown as { history?: unknown }).history;
-    if (Array.isArray(held)) this.#history = held.filter((h) => typeof h === "string");
-    // The dialog draws where the prompt was.
-    if (rl.terminal) this.#erase(rl);
-    this.#teardown();
-  }
-
-  #teardown(): void {
-    const rl = this.#rl;
-    if (!rl) return;
-    this.#rl = null;
-    this.#opts.input.removeListener("keypress", this.#keypressListener);
-    this.#closing = true;
-    rl.close();
-    this.#closing = false;
-  }
-
-  #isSecret(line: string): boolean {
-    return this.#opts.isSecret?.(line) === true;
-  }
-
-  #printNow(rl: readline.Interface, text: string): void {
-    const out = this.#opts.output;
-    if (!rl.terminal) {
-      out.write(`${text}\n`);
-      return;
-    }
-    this.#erase(rl);
-    out.write(`${text.replace(/\n/g, "\r\n")}\r\n`);
-    rl.prompt(true);
-  }
-
-  /** Move to the first row of the prompt and erase prompt and input. */
-  #erase(rl: readline.Interface): void {
-    const out = this.#opts.output;
-    const rows = rl.getCursorPos().rows;
-    if (rows > 0) readline.moveCursor(out, 0, -rows);
-    readline.cursorTo(out, 0);
-    readline.clearScreenDown(out);
-    // readline remembers how many rows it drew and moves up by that much before its next
-    // redraw. The cursor is now where the prompt starts, so that memory must be reset or
-    // the redraw would climb over the lines just printed.
-    const state = rl as unknown as { prevRows?: number };
-    if (typeof state.prevRows === "number") state.prevRows = 0;
+    this.#suspend();
   }
 
   /**
@@ -229,69 +178,191 @@ export class ChatLine {
    * once, as the server echoes it, rather than also as typed.
    */
   eraseSubmitted(): void {
-    const rl = this.#rl;
-    if (!rl || !rl.terminal || this.#submittedRows === null) return;
-    const out = this.#opts.output;
-    // The prompt was drawn again below the submitted rows; anything typed after them in
-    // the same chunk of input is on it and is drawn again.
-    readline.moveCursor(out, 0, -(this.#submittedRows + rl.getCursorPos().rows));
+    const rows = this.#submittedRows;
+    if (rows === null || !this.#isOpen || !this.#frame) return;
+    this.#write(`\x1b[${rows + this.#frame.cursorRow}A\r\x1b[J`);
+    this.#frame = null;
     this.#submittedRows = null;
-    readline.cursorTo(out, 0);
-    readline.clearScreenDown(out);
-    const state = rl as unknown as { prevRows?: number };
-    if (typeof state.prevRows === "number") state.prevRows = 0;
-    rl.prompt(true);
+    this.#draw();
   }
 
-  #onLine(line: string): void {
-    this.#lastLine = "";
-    this.#opts.onEdit?.("");
-    const columns = (this.#opts.output as { columns?: number }).columns ?? 80;
-    // readline starts a new row when the text ends at the last column, before Enter
-    // moves down another: a line of exactly one row's width took two.
-    const rows = Math.floor(Bun.stringWidth(this.#prompt + line) / columns) + 1;
-    // Lines that arrive in one chunk of input were pasted together: they make one
-    // submission, handed over once the whole chunk has been read.
-    if (this.#burst) {
-      this.#burst.lines.push(line);
-      this.#burst.rows += rows;
-    } else {
-      this.#burst = { lines: [line], rows };
-      queueMicrotask(() => this.#submit());
-    }
-    if (this.#rl && !this.#ended) this.#rl.prompt();
+  #open(): void {
+    if (this.#isOpen) return;
+    const input = this.#opts.input as RawInput;
+    emitKeypressEvents(input);
+    input.setRawMode?.(true);
+    input.on("keypress", this.#onKeypress);
+    input.on("end", this.#onInputEnd);
+    input.resume();
+    this.#isOpen = true;
+    this.#write(BRACKETED_PASTE_ON);
+    const queued = this.#queue;
+    this.#queue = [];
+    for (const text of queued) this.#printNow(text);
+    this.#draw();
   }
 
-  #submit(): void {
-    const burst = this.#burst;
-    this.#burst = null;
-    if (!burst || this.#ended) return;
-    this.#submittedRows = burst.rows;
-    this.#opts.onLine(burst.lines.join("\n"));
-    this.#submittedRows = null;
+  #suspend(): void {
+    if (!this.#isOpen) return;
+    this.#erase();
+    this.#write(BRACKETED_PASTE_OFF);
+    this.#isOpen = false;
+    this.#isBracketed = false;
+    this.#chunk = [];
+    const input = this.#opts.input as RawInput;
+    input.removeListener("keypress", this.#onKeypress);
+    input.removeListener("end", this.#onInputEnd);
+    input.setRawMode?.(false);
+    input.pause();
   }
 
-  #afterKeypress(): void {
-    const line = this.#rl?.line ?? "";
-    if (line === this.#lastLine) return;
-    this.#lastLine = line;
-    this.#opts.onEdit?.(line);
-  }
-
-  #onSigint(): void {
-    if (this.line !== "") {
-      this.clearLine();
-      return;
-    }
-    this.#opts.onInterrupt?.();
-  }
-
-  #onClose(): void {
-    if (this.#closing) return;
-    this.#rl = null;
-    this.#opts.input.removeListener("keypress", this.#keypressListener);
+  #end(): void {
     if (this.#ended) return;
-    this.#ended = true;
+    this.close();
     this.#opts.onEnd?.();
   }
+
+  #write(text: string): void {
+    this.#opts.output.write(text);
+  }
+
+  #printNow(text: string): void {
+    this.#erase();
+    this.#submittedRows = null;
+    this.#write(`${text.replace(/\n/g, "\r\n")}\r\n`);
+    this.#draw();
+  }
+
+  // Back to the first row of the frame, cleared to the end of the screen.
+  #erase(): void {
+    const frame = this.#frame;
+    if (!frame) return;
+    this.#write(`${frame.cursorRow > 0 ? `\x1b[${frame.cursorRow}A` : ""}\r\x1b[J`);
+    this.#frame = null;
+  }
+
+  #draw(isSubmitted = false): number {
+    this.#erase();
+    const text = this.line;
+    const shown = this.#opts.mask?.(text) ?? text;
+    const out = this.#opts.output as Sized;
+    const status = isSubmitted ? null : (this.#opts.status?.(text) ?? null);
+    const layout = layoutLine({
+      prompt: this.#prompt,
+      text: shown.length === text.length ? shown : text.replace(/\S/g, "*"),
+      cursor: isSubmitted ? text.length : this.#editor.buffer.cursor,
+      columns: out.columns ?? 80,
+      maxRows: Math.min(10, Math.max(2, (out.rows ?? 24) - 4)),
+      info: status === null ? null : toTerminal(status),
+    });
+    const rows = layout.rows.map((row, i) =>
+      i === layout.rows.length - 1 && status !== null ? row : toTerminal(row),
+    );
+    if (layout.hasPrompt) rows[0] = this.#prompt + (rows[0] ?? "");
+    const below = layout.height - 1 - layout.cursorRow;
+    const back = `${below > 0 ? `\x1b[${below}A` : ""}\r${layout.cursorCol > 0 ? `\x1b[${layout.cursorCol}C` : ""}`;
+    this.#write(rows.join("\r\n") + (isSubmitted ? "" : back));
+    this.#frame = { height: layout.height, cursorRow: layout.cursorRow };
+    return layout.height;
+  }
+
+  // Keys decoded from one read of the terminal are handled together and drawn once.
+  #takeChunk(): void {
+    const keys = this.#chunk;
+    this.#chunk = [];
+    if (!this.#isOpen) return;
+    const now = (this.#opts.now ?? Date.now)();
+    if (looksPasted(keys)) this.#pasteUntil = now + PASTE_WINDOW_MS;
+    const isInWindow = now < this.#pasteUntil;
+    for (const [str, key] of keys) {
+      if (key.name === "paste-start" || key.name === "paste-end") {
+        this.#isBracketed = key.name === "paste-start";
+        continue;
+      }
+      if ((this.#isBracketed || isInWindow) && this.#pasteKey(str, key)) continue;
+      this.#lastCR = false;
+      if (!this.#act(this.#editor.key(str, key))) return;
+    }
+    this.#refresh();
+  }
+
+  // A key inside a paste: text and newlines go into the input as they are.
+  #pasteKey(str: string | undefined, key: Key): boolean {
+    const isNewline = key.name === "return" || key.name === "enter";
+    if (isNewline) {
+      // CR LF is one newline.
+      if (!(this.#lastCR && str === "\n")) this.#editor.insert("\n");
+      this.#lastCR = str === "\r";
+      return true;
+    }
+    this.#lastCR = false;
+    if (str === "\t" || (str && !key.ctrl && !key.meta && str >= " " && key.name !== "escape")) {
+      this.#editor.insert(str);
+      return true;
+    }
+    return false;
+  }
+
+  // False when the line is no longer taking keys (suspended for a dialog, or ended).
+  #act(result: KeyResult): boolean {
+    switch (result.type) {
+      case "submit":
+        this.#submit(result.text);
+        break;
+      case "interrupt":
+        this.#opts.onInterrupt?.();
+        break;
+      case "end":
+        this.#end();
+        break;
+      case "redraw":
+        this.#frame = null;
+        this.#write("\x1b[H\x1b[2J");
+        break;
+      case "candidates":
+        this.#printNow(toTerminal(result.list.join("  ")));
+        break;
+      default:
+        break;
+    }
+    return this.#isOpen;
+  }
+
+  #submit(text: string): void {
+    // The line stays on screen as typed (masked), and a fresh prompt comes below it.
+    const buffer = this.#editor.buffer;
+    const rest = buffer.text;
+    buffer.set(text);
+    const rows = this.#draw(true);
+    this.#write("\r\n");
+    this.#frame = null;
+    buffer.set(rest);
+    this.#submittedRows = rows;
+    this.#draw();
+    this.#reportEdit();
+    this.#opts.onHistory?.(this.history);
+    this.#opts.onLine(text);
+  }
+
+  #refresh(): void {
+    if (this.#isOpen) this.#draw();
+    this.#reportEdit();
+  }
+
+  #reportEdit(): void {
+    const line = this.line;
+    if (line === this.#reported) return;
+    this.#reported = line;
+    this.#opts.onEdit?.(line);
+  }
+}
+
+// Keys of one read with text after a newline were pasted, not typed.
+function looksPasted(keys: [string | undefined, Key][]): boolean {
+  let sawNewline = false;
+  for (const [str, key] of keys) {
+    if (key.name === "return" || key.name === "enter") sawNewline = true;
+    else if (sawNewline && str && str >= " ") return true;
+  }
+  return false;
 }

@@ -21,12 +21,23 @@ export interface Choice<T> {
 
 /** The dialogs the interactive client needs. Every one answers null when cancelled. */
 export interface Dialogs {
-  text(message: string, opts?: { placeholder?: string; initial?: string }): Promise<string | null>;
-  password(message: string): Promise<string | null>;
+  text(message: string, opts?: TextOptions): Promise<string | null>;
+  password(message: string, opts?: { validate?: Validate }): Promise<string | null>;
   confirm(message: string, initial?: boolean): Promise<boolean | null>;
-  select<T extends string>(message: string, choices: Choice<T>[]): Promise<T | null>;
+  /** `initial`: the choice the cursor starts on (the current value). */
+  select<T extends string>(message: string, choices: Choice<T>[], initial?: T): Promise<T | null>;
   /** An informational line in the dialog style. */
   info(message: string): void;
+}
+
+/** Checks a field as it is typed: what is wrong with the value, or undefined when it is fine. */
+export type Validate = (value: string) => string | undefined;
+
+/** Options of a text field. */
+export interface TextOptions {
+  placeholder?: string;
+  initial?: string;
+  validate?: Validate;
 }
 
 /** Streams the dialogs draw on. */
@@ -54,18 +65,26 @@ export function clackDialogs(streams: DialogStreams): Dialogs {
           message: inert(message),
           placeholder: opts?.placeholder === undefined ? undefined : inert(opts.placeholder),
           initialValue: opts?.initial === undefined ? undefined : inert(opts.initial),
+          validate: checked(opts?.validate),
         }),
       );
     },
-    password(message) {
-      return ask<string>((signal) => clack.password({ ...io, signal, message: inert(message) }));
+    password(message, opts) {
+      return ask<string>((signal) =>
+        clack.password({
+          ...io,
+          signal,
+          message: inert(message),
+          validate: checked(opts?.validate),
+        }),
+      );
     },
     confirm(message, initial = true) {
       return ask<boolean>((signal) =>
         clack.confirm({ ...io, signal, message: inert(message), initialValue: initial }),
       );
     },
-    select<T extends string>(message: string, choices: Choice<T>[]) {
+    select<T extends string>(message: string, choices: Choice<T>[], initial?: T) {
       const options = choices.map((c) => ({
         value: c.value,
         label: inert(c.label),
@@ -73,12 +92,27 @@ export function clackDialogs(streams: DialogStreams): Dialogs {
       }));
       // clack's option type is conditional on the value type; a string union satisfies it.
       return ask<T>((signal) =>
-        clack.select<T>({ ...io, signal, message: inert(message), options: options as never }),
+        clack.select<T>({
+          ...io,
+          signal,
+          message: inert(message),
+          options: options as never,
+          initialValue: initial,
+        }),
       );
     },
     info(message) {
       clack.log.info(inert(message), { output: io.output });
     },
+  };
+}
+
+// clack passes undefined for an empty field; its message is drawn, so it is made inert.
+function checked(validate: Validate | undefined) {
+  if (!validate) return undefined;
+  return (value: string | undefined) => {
+    const problem = validate(value ?? "");
+    return problem === undefined ? undefined : inert(problem);
   };
 }
 

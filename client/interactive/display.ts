@@ -1,7 +1,7 @@
 /**
- * How the interactive client shows what arrives: one line per event, time as HH:MM, a
- * stable colour per user name, DMs marked, other rooms' lines prefixed with the room, and
- * a bell for DMs and mentions. Everything from the wire passes through sanitizeText.
+ * How the interactive client shows what arrives: one line per event, time as HH:MM (and a
+ * line where the day changes), a stable colour per user name, DMs marked, other rooms'
+ * lines prefixed with the room, and a bell for DMs and mentions. Everything from the wire passes through sanitizeText.
  */
 import {
   type ChatMessage,
@@ -9,7 +9,8 @@ import {
   type RoomInfo,
   sanitizeText,
 } from "../../shared/protocol.ts";
-import { type Colors, colorName, formatTime } from "../render.ts";
+import { type Colors, formatTime } from "../render.ts";
+import { type ColorDepth, colorName } from "./name-color.ts";
 
 /** A line to print, and whether it should ring the terminal bell. */
 export interface Shown {
@@ -22,6 +23,10 @@ export interface Viewpoint {
   me: string;
   room: string | null;
   colors: Colors;
+  /** Colours of the terminal, for sender names (16 when not given). */
+  depth?: ColorDepth;
+  /** Now, in ms: which day is today. */
+  now?: number;
 }
 
 /** Local time as HH:MM. */
@@ -46,7 +51,7 @@ export function showMessage(msg: ChatMessage, view: Viewpoint): Shown {
   const room = sanitizeText(msg.room);
   const isMention = from !== view.me && mentions(text, view.me);
   const prefix = room === view.room ? "" : `${c.cyan(`#${room}`)} `;
-  const head = `${c.dim(hhmm(msg.ts))} ${prefix}${colorName(from, c)}: `;
+  const head = `${c.dim(hhmm(msg.ts))} ${prefix}${colorName(from, c, view.depth)}: `;
   const width = 6 + (room === view.room ? 0 : room.length + 2) + from.length + 2;
   const body = isMention ? c.bold(indent(text, width)) : indent(text, width);
   return { text: head + body, isBell: isMention };
@@ -60,11 +65,33 @@ export function showDm(msg: DirectMessage, view: Viewpoint): Shown {
   const text = sanitizeText(msg.text);
   const isIncoming = from !== view.me;
   const who = isIncoming
-    ? `${colorName(from, c)} ${c.dim("->")} you`
-    : `you ${c.dim("->")} ${colorName(to, c)}`;
+    ? `${colorName(from, c, view.depth)} ${c.dim("->")} you`
+    : `you ${c.dim("->")} ${colorName(to, c, view.depth)}`;
   const plainWho = isIncoming ? `${from} -> you` : `you -> ${to}`;
-  const head = `${c.dim(hhmm(msg.ts))} ${c.magenta("[DM]")} ${who}: `;
+  // `[dm]` as in /history and `chat listen`.
+  const head = `${c.dim(hhmm(msg.ts))} ${c.magenta("[dm]")} ${who}: `;
   return { text: head + indent(text, 6 + 5 + plainWho.length + 2), isBell: isIncoming };
+}
+
+/** The local day of a server timestamp (`2026-11-29`), or null when it is not a time. */
+export function dayOf(ts: string | number): string | null {
+  const d = new Date(ts);
+  if (Number.isNaN(d.getTime())) return null;
+  const pad = (n: number) => String(n).padStart(2, "0");
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+}
+
+/** The line where the day changes: `--- Sunday 29 November ---` (with the year if not this one). */
+export function showDay(ts: string, view: Viewpoint): Shown {
+  const d = new Date(ts);
+  const thisYear = new Date(view.now ?? Date.now()).getFullYear();
+  const label = d.toLocaleDateString("en-GB", {
+    weekday: "long",
+    day: "numeric",
+    month: "long",
+    ...(d.getFullYear() === thisYear ? {} : { year: "numeric" }),
+  });
+  return { text: view.colors.dim(`--- ${label.replace(",", "")} ---`), isBell: false };
 }
 
 /** A notice line (presence, membership, requests): `-- text`. */

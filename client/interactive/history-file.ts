@@ -1,13 +1,20 @@
 /**
  * The interactive client's state folder ($XDG_STATE_HOME/chat, else ~/.local/state/chat,
- * %LOCALAPPDATA%\chat on Windows): input history across runs and the last room per server.
+ * %LOCALAPPDATA%\chat on Windows): input history across runs per server and account, and the
+ * last room per server.
  */
 import { chmodSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
 
-/** Most history lines kept on disk. */
+/** Most history entries kept on disk per account. */
 const HISTORY_FILE_MAX = 500;
+
+// One file per server and user: accounts sharing an OS user never see each other's input.
+function historyFile(server: string, user: string): string {
+  const key = new Bun.CryptoHasher("sha256").update(`${server}\n${user}`).digest("hex");
+  return `history-${key.slice(0, 24)}.jsonl`;
+}
 
 /** The state folder for the given environment. */
 export function stateDir(env: Record<string, string | undefined> = process.env): string {
@@ -24,24 +31,30 @@ export class StateStore {
     this.dir = dir;
   }
 
-  /** Input history, newest first. */
-  loadHistory(): string[] {
-    const text = this.#read("history");
+  /**
+   * Input history of one account on one server, newest first. Each entry is one JSON
+   * string per line, so that a pasted block stays one entry with its newlines.
+   */
+  loadHistory(server: string, user: string): string[] {
+    const text = this.#read(historyFile(server, user));
     if (text === null) return [];
-    return text
-      .split("\n")
-      .filter((line) => line !== "")
-      .reverse()
-      .slice(0, HISTORY_FILE_MAX);
+    const entries: string[] = [];
+    for (const line of text.split("\n")) {
+      try {
+        const entry: unknown = JSON.parse(line);
+        if (typeof entry === "string" && entry !== "") entries.push(entry);
+      } catch {
+        // A damaged line loses that entry only.
+      }
+    }
+    return entries.reverse().slice(0, HISTORY_FILE_MAX);
   }
 
-  /** Save input history (newest first); stored oldest first, one line each. */
-  saveHistory(history: readonly string[]): void {
-    const lines = history
-      .slice(0, HISTORY_FILE_MAX)
-      .filter((line) => !line.includes("\n"))
-      .reverse();
-    this.#write("history", lines.length === 0 ? "" : `${lines.join("\n")}\n`);
+  /** Save the input history (newest first) of one account; stored oldest first. */
+  saveHistory(server: string, user: string, history: readonly string[]): void {
+    const lines = history.slice(0, HISTORY_FILE_MAX).map((entry) => JSON.stringify(entry));
+    lines.reverse();
+    this.#write(historyFile(server, user), lines.length === 0 ? "" : `${lines.join("\n")}\n`);
   }
 
   /** The room last used with this server and user, or null. */

@@ -13,3 +13,10 @@ export function maskSecrets(line: string): string {
   if (!m || m[2]?.trim() === "") return line;
   return `${m[1]}${(m[2] ?? "").replace(/\S+/g, "********")}`;
 }
+
+/** The input line as shown while typed: the same passwords hidden, one `*` per character. */
+export function maskTyped(line: string): string {
+  const m = /^(\s*\/(?:login|register)\s+\S+)(\s+[\s\S]*)$/i.exec(line);
+  if (!m) return line;
+  return `${m[1]}${(m[2] ?? "").replace(/\S/g, "*")}`;
+}

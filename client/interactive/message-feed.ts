@@ -4,7 +4,7 @@
  * room and per DM peer).
  */
 import type { ChatMessage, DirectMessage } from "../../shared/protocol.ts";
-import { type Shown, showDm, showMessage, type Viewpoint } from "./display.ts";
+import { dayOf, type Shown, showDay, showDm, showMessage, type Viewpoint } from "./display.ts";
 import { type Cursors, fetchDmsAfter, fetchRoomAfter, type Request, Timeline } from "./timeline.ts";
 
 /** Where the feed shows messages, and what it tells about the people in them. */
@@ -23,6 +23,8 @@ export class MessageFeed {
   readonly #timeline = new Timeline();
   readonly #view: FeedView;
   readonly #request: Request;
+  /** The day of the last message shown. */
+  #lastDay: string | null = null;
 
   constructor(view: FeedView, request: Request) {
     this.#view = view;
@@ -35,7 +37,7 @@ export class MessageFeed {
     this.#view.spoke(msg.room, msg.from);
     this.#timeline.noteRoom(msg);
     if (!this.#timeline.isNew(msg.id)) return;
-    this.#view.print(showMessage(msg, this.#view.viewpoint()));
+    this.#print(msg.ts, (view) => showMessage(msg, view));
   }
 
   /** A direct message, sent or received. */
@@ -44,7 +46,7 @@ export class MessageFeed {
     this.#view.met(peer);
     this.#timeline.noteDm(peer, msg);
     if (!this.#timeline.isNew(msg.id)) return;
-    this.#view.print(showDm(msg, this.#view.viewpoint()));
+    this.#print(msg.ts, (view) => showDm(msg, view));
   }
 
   /**
@@ -58,12 +60,27 @@ export class MessageFeed {
         this.#timeline.noteRoom(m);
         if (!isNew && !isQuiet) continue;
         this.#view.met(m.from);
-        const shown = showMessage(m, this.#view.viewpoint());
-        this.#view.print(isQuiet ? { text: shown.text, isBell: false } : shown);
+        this.#print(m.ts, (view) => {
+          const shown = showMessage(m, view);
+          return isQuiet ? { text: shown.text, isBell: false } : shown;
+        });
       } else {
         this.dm(m);
       }
     }
+  }
+
+  // A message, after a day line when its day differs from the last one shown (or, for
+  // the first one shown, from today): yesterday's backlog never looks like today's.
+  #print(ts: string, show: (view: Viewpoint) => Shown): void {
+    const view = this.#view.viewpoint();
+    const day = dayOf(ts);
+    if (day !== null && day !== this.#lastDay) {
+      const isToday = day === dayOf(view.now ?? Date.now());
+      if (this.#lastDay !== null || !isToday) this.#view.print(showDay(ts, view));
+      this.#lastDay = day;
+    }
+    this.#view.print(show(view));
   }
 
   /** Start following a room: remember its newest message, so a catch-up starts there. */

@@ -18,8 +18,12 @@ import { complete } from "./completion.ts";
 import type { Dialogs } from "./dialogs.ts";
 import { describeRoom, type Shown, showError, showNotice } from "./display.ts";
 import type { StateStore } from "./history-file.ts";
-import { maskSecrets } from "./mask.ts";
+import { maskSecrets, maskTyped } from "./mask.ts";
 import { MessageFeed } from "./message-feed.ts";
+import type { ColorDepth } from "./name-color.ts";
+import { Outbox } from "./outbox.ts";
+import { inputStatus } from "./input-status.ts";
+import { TypedInput } from "./typed-input.ts";
 import { buildPrompt } from "./status.ts";
 import { RoomEvents } from "./room-events.ts";
 import { TypingNotifier } from "./typing.ts";
@@ -48,6 +52,8 @@ export interface SessionOptions extends ChatLineStreams {
   /** Runs a slash command (without its slash) through the shared command table. */
   slash(session: ChatSession, line: string): Promise<void>;
   now?: () => number;
+  /** Colours of the terminal, for sender names (default 16). */
+  depth?: ColorDepth;
   /** How many messages to show when entering a room. */
   recentCount?: number;
 }
@@ -66,7 +72,13 @@ export class ChatSession {
   });
   #feed = new MessageFeed(
     {
-      viewpoint: () => ({ me: this.me, room: this.room, colors: this.opts.colors }),
+      viewpoint: () => ({
+        me: this.me,
+        room: this.room,
+        colors: this.opts.colors,
+        depth: this.opts.depth,
+        now: this.#now(),
+      }),
       print: (shown) => this.print(shown),
       met: (user) => this.users.add(user),
       spoke: (room, user) => this.#typing.clear(room, user),
@@ -83,6 +95,23 @@ export class ChatSession {
   #unsubscribe: (() => void)[] = [];
   #isQuitting = false;
   #isSwitching = false;
+  #isLoggedOut = false;
+  #input: TypedInput = new TypedInput({
+    session: this,
+    runSlash: (line) => this.opts.slash(this, line),
+    stopTyping: () => this.#notifier.stop(),
+    send: (room, text) => this.#outbox.send({ room, text }),
+  });
+  #outbox = new Outbox({
+    request: (msg) => this.opts.conn.request(msg),
+    isOnline: () => this.#connection === "open",
+    sent: (reply) => {
+      if (reply.type === "sent") this.#feed.room(reply.message);
+    },
+    notice: (text) => this.print(showNotice(text, this.opts.colors)),
+    error: (text) => this.print(showError(text, this.opts.colors)),
+    restore: (text) => this.line.restore(text),
+  });
 
   constructor(opts: SessionOptions) {
     this.opts = opts;
@@ -100,14 +129,16 @@ export class ChatSession {
       input: opts.input,
       output: opts.output,
       prompt: this.#prompt(),
-      history: opts.state?.loadHistory() ?? [],
+      history: opts.state?.loadHistory(opts.server, opts.me) ?? [],
       completer: (text) => complete(text, this.#completionSource()),
-      onLine: (text) => void this.#onLine(text),
+      onLine: (text) => void this.#input.submitted(text),
       onEdit: (text) => this.#notifier.edited(text, this.room),
       onInterrupt: () => void this.#askQuit(),
       onEnd: () => this.quit(),
-      onHistory: (history) => opts.state?.saveHistory(history),
+      onHistory: (history) => opts.state?.saveHistory(opts.server, this.me, history),
       isSecret: (text) => maskSecrets(text) !== text,
+      mask: maskTyped,
+      status: (text) => inputStatus(text, opts.colors),
     });
     this.#unsubscribe.push(
       opts.conn.onEvent((event) => this.handleEvent(event)),
@@ -195,8 +226,9 @@ export class ChatSession {
     this.#stopOfflineClock();
     for (const stop of this.#unsubscribe) stop();
     this.#typing.clearAll();
+    for (const text of this.#outbox.giveBack())
+      this.print(showError(`not sent: ${text}`, this.opts.colors));
     this.line.close();
-    this.opts.output.write("\n");
     this.opts.conn.close();
     this.#finish(code);
   }
@@ -215,6 +247,9 @@ export class ChatSession {
         return;
       case "error":
         if (typeof e.code === "string") this.#lastErrorCode = e.code;
+        // The session was ended elsewhere (logout, revoke, password change): say so in
+        // words and offer to log in again on this connection.
+        if (e.code === "auth_required" && this.#connection !== "closed") return this.#loggedOut();
         this.print(showError(String(e.message ?? "error from the server"), c));
         return;
       default:
@@ -230,7 +265,13 @@ export class ChatSession {
     const retryInSeconds =
       typeof retryAt === "number" ? Math.max(1, Math.ceil((retryAt - this.#now()) / 1000)) : null;
     return buildPrompt(
-      { room: this.room, typing: typers, connection: this.#connection, retryInSeconds },
+      {
+        room: this.room,
+        typing: typers,
+        connection: this.#connection,
+        retryInSeconds,
+        isLoggedOut: this.#isLoggedOut,
+      },
       this.opts.colors,
     );
   }
@@ -256,40 +297,15 @@ export class ChatSession {
 
   // Requests whose answer nobody waits for: typing notices and activity.
   #fire(msg: ClientMessage): void {
-    if (this.#connection !== "open") return;
+    if (this.#connection !== "open" || this.#isLoggedOut) return;
     this.opts.conn.request(msg).catch(() => {
       // A lost typing notice or activity ping is harmless: the next keystroke sends another.
     });
   }
 
-  async #onLine(text: string): Promise<void> {
-    const line = text.trim();
-    if (line === "") return;
-    if (line.startsWith("/") && !line.startsWith("//")) {
-      this.line.eraseSubmitted();
-      // A sent DM or message shows as the server echoes it; other commands are echoed dim.
-      if (!/^\/(dm|send)\s/i.test(line)) this.print(this.opts.colors.dim(maskSecrets(line)));
-      await this.opts.slash(this, line.slice(1));
-      return;
-    }
-    if (this.room) this.line.eraseSubmitted();
-    await this.say(line.startsWith("//") ? line.slice(1) : line);
-  }
-
-  /** Send text to the current room. */
-  async say(text: string): Promise<void> {
-    const c = this.opts.colors;
-    if (!this.room) {
-      this.print(showError("you are in no room: /join <room> first", c));
-      return;
-    }
-    this.#notifier.stop();
-    try {
-      const reply = await this.opts.conn.request({ type: "send", room: this.room, text });
-      if (reply.type === "sent") this.#feed.room(reply.message);
-    } catch (err) {
-      this.print(showError(`not sent: ${errorText(err)}`, c));
-    }
+  /** Send text to the current room (held while the connection is down). */
+  say(text: string): Promise<void> {
+    return this.#input.say(text);
   }
 
   async #onState(state: ConnectionState): Promise<void> {
@@ -308,14 +324,18 @@ export class ChatSession {
     if (state !== "reconnecting") this.#stopOfflineClock();
     this.#refreshPrompt();
     if (state === "closed" && !this.#isQuitting) {
-      // A refused session ends the chat with the auth exit code; anything else is 7.
+      // A refused session (ended while the connection was down) can be started again
+      // with /login; anything else ends the chat with exit code 7.
       const isAuth =
         this.#lastErrorCode === "auth_failed" || this.#lastErrorCode === "auth_required";
-      const hint = isAuth ? "; run chat again to log in" : "";
-      this.print(showError(`disconnected from the server${hint}`, this.opts.colors));
-      this.quit(isAuth ? 4 : 7);
+      if (isAuth) return this.#loggedOut();
+      this.print(showError("disconnected from the server", this.opts.colors));
+      this.quit(7);
     }
-    if (state === "open" && previous !== "open") await this.#catchUp();
+    if (state === "open" && previous !== "open") {
+      await this.#catchUp();
+      await this.#outbox.flush();
+    }
   }
 
   #stopOfflineClock(): void {
@@ -351,6 +371,42 @@ export class ChatSession {
     this.room = [...this.#memberRooms()][0] ?? null;
     this.#refreshPrompt();
     if (this.room) this.print(showNotice(`now in #${sanitizeText(this.room)}`, this.opts.colors));
+  }
+
+  /** True after the session was ended elsewhere, until /login. */
+  get isLoggedOut(): boolean {
+    return this.#isLoggedOut;
+  }
+
+  /** The connection the chat runs on is gone for good (only a new one can log in). */
+  get isOffline(): boolean {
+    return this.#connection === "closed";
+  }
+
+  #loggedOut(): void {
+    if (this.#isLoggedOut) return;
+    this.#isLoggedOut = true;
+    this.#notifier.reset();
+    this.#typing.clearAll();
+    this.#refreshPrompt();
+    const text = `you were logged out: this session was ended elsewhere (a logout, a revoked session or a new password)`;
+    this.print(showError(text, this.opts.colors));
+    void this.#offerLogin();
+  }
+
+  async #offerLogin(): Promise<void> {
+    const isWanted = await this.modal((d) => d.confirm(`Log in again as ${this.me}?`, true));
+    if (isWanted === true) await this.opts.slash(this, `login ${this.me}`);
+    else this.print(showNotice("/login logs in again; /quit leaves", this.opts.colors));
+  }
+
+  /** Logged in again on the same connection as the same user: carry on where it stopped. */
+  async loggedInAgain(): Promise<void> {
+    this.#isLoggedOut = false;
+    this.#lastErrorCode = null;
+    this.#refreshPrompt();
+    await this.#catchUp();
+    await this.#outbox.flush();
   }
 
   async #askQuit(): Promise<void> {

@@ -8,6 +8,7 @@
 import { COMMANDS, type PromptHooks, splitWords } from "../commands.ts";
 import { CancelledError, describeError } from "../errors.ts";
 import { showError, showNotice } from "./display.ts";
+import { inChatWords } from "./words.ts";
 import { createRoom, decide, editRoom } from "./room-forms.ts";
 import type { ChatSession } from "./session.ts";
 import { ask, positionalsOf, runTable, type SlashOptions } from "./table.ts";
@@ -19,6 +20,9 @@ const LOCAL_HELP: [string, string][] = [
   ["/join <room>", "join a room (or ask to) and switch to it"],
   ["/help [command]", "this list, or the usage of one command"],
 ];
+
+// Commands that belong to the shell, or that the list above describes itself.
+const NOT_IN_CHAT = new Set(["join", "help", "listen", "completion"]);
 
 // Commands whose only argument defaults to the current room.
 const ROOM_DEFAULT = new Set(["history", "leave", "shutdown", "who", "edit", "editroom"]);
@@ -77,6 +81,22 @@ async function dispatch(session: ChatSession, line: string, opts: SlashOptions):
         showNotice("the chat already shows everything as it arrives", session.opts.colors),
       );
       return;
+    case "completion":
+      session.print(
+        showNotice(
+          "shell completion is for the shell: run `chat completion bash`",
+          session.opts.colors,
+        ),
+      );
+      return;
+    case "shutdown":
+      if (!isAdminOf(session, positionals[0] ?? session.room)) {
+        const room = (positionals[0] ?? session.room ?? "").replace(/^#/, "");
+        const text = `only the admin of #${room} may shut it down`;
+        session.print(showError(text, session.opts.colors));
+        return;
+      }
+      break;
     default:
       break;
   }
@@ -84,17 +104,21 @@ async function dispatch(session: ChatSession, line: string, opts: SlashOptions):
     (ROOM_DEFAULT.has(name) && positionals.length === 0) ||
     (name === "kick" && positionals.length === 1);
   const argv = isRoomLeftOut && session.room ? [session.room, ...args] : args;
+  // Taken before running: the event that tells of the leave moves the current room on.
+  const target = (positionals[0] ?? session.room ?? "").replace(/^#/, "").toLowerCase();
   // A shutdown, a leave and a kick are told by the events that follow them.
   const isTold = name === "shutdown" || name === "leave" || name === "kick";
   const code = await runTable(session, opts, [name, ...argv], undefined, isTold);
   if (code !== 0) return;
-  if (name === "leave") session.leftRoom((positionals[0] ?? session.room ?? "").replace(/^#/, ""));
+  if (name === "leave") session.leftRoom(target);
   if (name === "logout") session.quit(0);
 }
 
-// Advice written for the shell (`chat rooms`, `chat help send`) in the chat's own words.
-function inChatWords(text: string): string {
-  return text.replace(/`chat (\w)/g, "`/$1").replace(" (or set CHAT_TOKEN)", "");
+function isAdminOf(session: ChatSession, raw: string | null | undefined): boolean {
+  const room = (raw ?? "").replace(/^#/, "").toLowerCase();
+  // A room not in the list (not loaded yet): the server decides.
+  const info = session.rooms.get(room);
+  return info === undefined || info.role === "admin";
 }
 
 function withRoom(session: ChatSession, name: string, args: string[]): string[] {
@@ -126,13 +150,11 @@ function showHelp(session: ChatSession, opts: SlashOptions): void {
   const c = session.opts.colors;
   const rows: [string, string][] = [
     ...LOCAL_HELP,
-    ...COMMANDS.filter((cmd) => !["join", "help", "listen"].includes(cmd.name)).map(
-      (cmd): [string, string] => [
-        `/${interactiveUsage(cmd.usage)}`,
-        // Stdin and exit codes belong to the shell, not to the chat.
-        cmd.summary.replace(/ \((text - reads stdin|exit \d+ [^)]*)\)/, ""),
-      ],
-    ),
+    ...COMMANDS.filter((cmd) => !NOT_IN_CHAT.has(cmd.name)).map((cmd): [string, string] => [
+      `/${interactiveUsage(cmd.usage)}`,
+      // Stdin and exit codes belong to the shell, not to the chat.
+      cmd.summary.replace(/ \((text - reads stdin|exit \d+ [^)]*)\)/, ""),
+    ]),
   ];
   const width = 26;
   const lines = [c.bold("Plain text goes to the current room. Commands:")];
@@ -182,11 +204,29 @@ async function startSession(
           },
         }
       : undefined;
-  if (opts.conn.user && opts.dial) return switchAccount(session, opts, argv, hooks);
+  // Logged out elsewhere with the connection still up: log in again on it.
+  if (session.isLoggedOut && !session.isOffline) return logInAgain(session, opts, argv, hooks);
+  if ((opts.conn.user || session.isOffline) && opts.dial) {
+    return switchAccount(session, opts, argv, hooks);
+  }
   const code = await runTable(session, opts, argv, hooks);
   if (code !== 0 || !opts.conn.user) return;
   session.me = opts.conn.user;
   await session.refreshRooms();
+}
+
+// The live connection took the new session: the same user carries on where the chat
+// stopped; another user starts over, as their rooms and history differ.
+async function logInAgain(
+  session: ChatSession,
+  opts: SlashOptions,
+  argv: string[],
+  hooks: Partial<PromptHooks> | undefined,
+): Promise<void> {
+  const code = await runTable(session, opts, argv, hooks);
+  if (code !== 0) return;
+  if (opts.conn.user !== session.me) return session.switchAccount();
+  await session.loggedInAgain();
 }
 
 // Logged in already: the server takes one session per connection, so the new one is made
@@ -198,7 +238,7 @@ async function switchAccount(
   hooks: Partial<PromptHooks> | undefined,
 ): Promise<void> {
   const c = session.opts.colors;
-  if (argv[0] === "login" && argv[1]?.toLowerCase() === session.me) {
+  if (argv[0] === "login" && argv[1]?.toLowerCase() === session.me && !session.isOffline) {
     session.print(showNotice(`already logged in as ${session.me}`, c));
     return;
   }

@@ -14,6 +14,8 @@ export interface PromptState {
   connection: "open" | "connecting" | "reconnecting" | "closed";
   /** Seconds until the next attempt to reconnect; null or absent while one is under way. */
   retryInSeconds?: number | null;
+  /** The session was ended elsewhere: nothing can be sent until /login. */
+  isLoggedOut?: boolean;
 }
 
 /** "bob is typing", "bob and carol are typing", "4 people are typing". */
@@ -37,6 +39,8 @@ export function buildPrompt(state: PromptState, c: Colors): string {
     prompt = `${c.yellow(`[reconnecting${retry}]`)} ${prompt}`;
   } else if (state.connection === "closed") {
     prompt = `${c.red("[offline]")} ${prompt}`;
+  } else if (state.isLoggedOut) {
+    prompt = `${c.red("[logged out]")} ${prompt}`;
   }
   return `${prompt}> `;
 }

@@ -116,9 +116,9 @@ describe.skipIf(!isTmux)("interactive chat in a terminal", () => {
 
   test("/dm reaches the other user, marked as a DM", async () => {
     say("alice", "/dm bob psst, a secret");
-    await tmux.waitFor("bob", "[DM] alice -> you: psst, a secret");
-    const screen = await tmux.waitFor("alice", "[DM] you -> bob: psst, a secret");
-    expect(count(screen, "[DM] you -> bob: psst, a secret")).toBe(1);
+    await tmux.waitFor("bob", "[dm] alice -> you: psst, a secret");
+    const screen = await tmux.waitFor("alice", "[dm] you -> bob: psst, a secret");
+    expect(count(screen, "[dm] you -> bob: psst, a secret")).toBe(1);
   });
 
   test("/join of a closed room waits for the admin's /approve", async () => {
@@ -165,11 +165,11 @@ describe.skipIf(!isTmux)("interactive chat in a terminal", () => {
 
   test("the next run goes back to the last room, shows DMs sent meanwhile, and Up recalls the last run's input", async () => {
     say("alice", "/dm bob while you were out");
-    await tmux.waitFor("alice", "[DM] you -> bob: while you were out");
+    await tmux.waitFor("alice", "[dm] you -> bob: while you were out");
     tmux.killSession("bob");
     startClient("bob");
     await tmux.waitFor("bob", (s) => s.endsWith("#den>"));
-    await tmux.waitFor("bob", "[DM] alice -> you: while you were out");
+    await tmux.waitFor("bob", "[dm] alice -> you: while you were out");
     expect(tmux.screen("bob")).not.toContain("Which room?");
     tmux.press("bob", "Up");
     await tmux.waitFor("bob", (s) => s.endsWith("#den> back again"));

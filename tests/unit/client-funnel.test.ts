@@ -144,7 +144,10 @@ class HostileConnection implements SessionConnection {
       case "history":
         return { type: "history", messages: [] };
       case "create":
+        return { type: "room", room };
       case "edit":
+        // As the server does: every member, the admin who edited included, is told.
+        this.emit({ type: "room_update", room });
         return { type: "room", room };
       case "join":
         return { type: "joined", room: `lobby${EVIL}`, status: "pending" };
@@ -225,7 +228,7 @@ describe("Slash-command output as a write point", () => {
     for (const seen of ["bob", "#lobby", "mallory", "topic", "eve", "no", "oops", "carol"]) {
       expect(text).toContain(seen);
     }
-    expect(text).toContain("changed #lobby (open, visible, topic");
+    expect(text).toContain("room settings: #lobby (open, visible, topic: topic");
   });
 
   test("Tab completion offers only plain names, never a hostile server's", async () => {

@@ -80,18 +80,26 @@ class FakeConnection implements SessionConnection {
 }
 
 /** Dialogs that answer from a script, in order. */
-function scriptedDialogs(answers: unknown[]): Dialogs & { asked: string[] } {
+function scriptedDialogs(
+  answers: unknown[],
+): Dialogs & { asked: string[]; initials: Map<string, unknown> } {
   const asked: string[] = [];
+  // The value each select dialog started on, by its message.
+  const initials = new Map<string, unknown>();
   const next = async (message: string) => {
     asked.push(message);
     return (answers.length > 0 ? answers.shift() : null) as never;
   };
   return {
     asked,
+    initials,
     text: (m) => next(m),
     password: (m) => next(m),
     confirm: (m) => next(m),
-    select: <T extends string>(m: string, _c: Choice<T>[]) => next(m) as Promise<T | null>,
+    select: <T extends string>(m: string, _c: Choice<T>[], initial?: T) => {
+      initials.set(m, initial);
+      return next(m) as Promise<T | null>;
+    },
     info: () => {},
   };
 }
@@ -140,7 +148,7 @@ describe("ChatSession", () => {
   test("DMs are marked and ring the bell; so do mentions of the user's name", async () => {
     const { term, conn } = await setup();
     conn.emit({ type: "dm", id: "d1", from: "bob", to: "alice", text: "psst", ts: TS });
-    expect(term.text()).toContain("[DM] bob -> you: psst");
+    expect(term.text()).toContain("[dm] bob -> you: psst");
     expect(term.bells).toBe(1);
     conn.emit({ type: "message", ...msg("3", "lobby", "bob", "ask @alice") });
     expect(term.bells).toBe(2);
@@ -198,21 +206,40 @@ describe("ChatSession", () => {
     expect(screen.some((l) => l.startsWith("#lobby> xxx"))).toBe(false);
   });
 
-  test("pasted lines are sent as one message and shown once; text typed after them stays", async () => {
+  test("pasted lines land in the input as one message, sent once with Enter", async () => {
     const { term, conn } = await setup();
-    term.input.write(`first pasted line\rsecond pasted line\rstill typing`);
+    // A terminal without bracketed paste: the lines arrive in one read.
+    term.input.write(`first pasted line\rsecond pasted line\rlast line, no newline`);
     await Bun.sleep(5);
-    await tick();
-    expect(conn.ofType("send")).toEqual([
-      { type: "send", room: "lobby", text: "first pasted line\nsecond pasted line" },
+    expect(conn.ofType("send")).toEqual([]);
+    const pasted = "first pasted line\nsecond pasted line\nlast line, no newline";
+    expect(term.screen().slice(-2)).toEqual([
+      "#lobby> first pasted line↵second pasted line↵last line, no newline",
+      `3 lines · ${pasted.length}/4000`,
+    ]);
+    await Bun.sleep(50);
+    await term.type(KEY.enter);
+    await Bun.sleep(5);
+    expect(conn.ofType("send")).toMatchObject([
+      {
+        type: "send",
+        room: "lobby",
+        text: "first pasted line\nsecond pasted line\nlast line, no newline",
+      },
     ]);
     const screen = term.screen();
-    expect(screen.slice(-3)).toEqual([
+    expect(screen.slice(-4)).toEqual([
       `${hhmm()} alice: first pasted line`,
       `${" ".repeat(`${hhmm()} alice: `.length)}second pasted line`,
-      "#lobby> still typing",
+      `${" ".repeat(`${hhmm()} alice: `.length)}last line, no newline`,
+      "#lobby>",
     ]);
     expect(term.text().split("second pasted line").length - 1).toBe(1);
+    // One typing notice for the whole paste, and its withdrawal when sent.
+    expect(conn.ofType("typing").map((m) => (m as { typing: boolean }).typing)).toEqual([
+      true,
+      false,
+    ]);
   });
 
   test("the current room's typing users show in the prompt and clear with their message", async () => {
@@ -350,14 +377,18 @@ describe("slash commands", () => {
 
   test("commands about a room default to the current one, also with an option's value given", async () => {
     const { term, conn } = await setup();
-    conn.answer = (m) =>
-      m.type === "edit"
-        ? { type: "room", room: { ...room("lobby", "admin"), topic: "hi all" } }
-        : null;
+    const changed = { ...room("lobby", "admin"), topic: "hi all" };
+    conn.answer = (m) => {
+      if (m.type !== "edit") return null;
+      conn.emit({ type: "room_update", room: changed });
+      return { type: "room", room: changed };
+    };
     await term.type(`/edit --topic 'hi all'${KEY.enter}`);
     await Bun.sleep(5);
     expect(conn.ofType("edit")).toEqual([{ type: "edit", room: "lobby", topic: "hi all" }]);
-    expect(term.text()).toContain('changed #lobby (open, visible, topic "hi all")');
+    // Told once, by the update every member gets, not also by the command's own output.
+    expect(term.text()).toContain("-- room settings: #lobby (open, visible, topic: hi all)");
+    expect(term.text()).not.toContain("changed #lobby");
     await term.type(`/history --limit 1${KEY.enter}`);
     await Bun.sleep(5);
     expect(conn.ofType("history").at(-1)).toMatchObject({ room: "lobby", limit: 1 });
@@ -492,13 +523,44 @@ function hhmm(): string {
   return `${String(d.getHours()).padStart(2, "0")}:${String(d.getMinutes()).padStart(2, "0")}`;
 }
 
-describe("session end", () => {
-  test("a session refused on reconnect ends the chat with exit code 4 and says why", async () => {
-    const { term, conn, session: s } = await setup();
+describe("a session ended elsewhere", () => {
+  const LOGGED_OUT = { type: "error", code: "auth_required", message: "not logged in" };
+
+  test("says so in words, keeps what is typed, and logs in again on the same connection", async () => {
+    const { term, conn, dialogs } = await setup({ answers: [false, "hunter22"] });
+    conn.emit(LOGGED_OUT);
+    await Bun.sleep(5);
+    expect(term.text()).toContain("! you were logged out: this session was ended elsewhere");
+    expect(term.text()).not.toContain("not logged in");
+    expect(dialogs.asked).toEqual(["Log in again as alice?"]);
+    expect(term.screen().at(-1)).toBe("[logged out] #lobby>");
+    // Text typed meanwhile is not sent and not lost.
+    await term.type(`still here${KEY.enter}`);
+    await Bun.sleep(5);
+    expect(conn.ofType("send")).toEqual([]);
+    expect(term.screen().at(-1)).toBe("[logged out] #lobby> still here");
+    conn.answer = (m) =>
+      m.type === "login" ? { type: "session", user: "alice", token: "t3" } : null;
+    await term.type(`${KEY.ctrlU}/login alice${KEY.enter}`);
+    await Bun.sleep(10);
+    expect(conn.ofType("login")).toMatchObject([{ user: "alice", password: "hunter22" }]);
+    expect(term.text()).not.toContain("already logged in");
+    expect(term.screen().at(-1)).toBe("#lobby>");
+    await term.type(`back${KEY.enter}`);
+    await Bun.sleep(5);
+    expect(conn.ofType("send")).toMatchObject([{ room: "lobby", text: "back" }]);
+  });
+
+  test("refused on reconnect: says so and offers to log in again instead of ending", async () => {
+    const { term, conn, dialogs, session: s } = await setup({ answers: [false] });
     conn.setState("reconnecting");
     conn.emit({ type: "error", code: "auth_failed", message: "session token is not valid" });
     conn.setState("closed");
-    expect(await s.done).toBe(4);
-    expect(term.text()).toContain("! disconnected from the server; run chat again to log in");
+    await Bun.sleep(5);
+    expect(term.text()).toContain("! you were logged out: this session was ended elsewhere");
+    expect(dialogs.asked).toEqual(["Log in again as alice?"]);
+    expect(term.text()).toContain("-- /login logs in again; /quit leaves");
+    await term.type(`/quit${KEY.enter}`);
+    expect(await s.done).toBe(0);
   });
 });
