@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, test } from "bun:test";
 import { ChatLine } from "../../client/interactive/chat-line.ts";
+import { maskTyped } from "../../client/interactive/mask.ts";
 import { FakeTerminal, KEY, tick } from "./interactive-terminal.ts";
 
 let line: ChatLine | null = null;
@@ -128,5 +129,148 @@ describe("ChatLine", () => {
     open(term, { onEdit: (l) => edits.push(l) });
     await term.type("hi" + KEY.backspace + KEY.enter);
     expect(edits).toEqual(["h", "hi", "h", ""]);
+  });
+});
+
+describe("ChatLine paste", () => {
+  test("a bracketed paste lands in the input as one unit: not sent, one edit, sent with Enter", async () => {
+    const term = new FakeTerminal(60);
+    const edits: string[] = [];
+    const { line, events } = open(term, { onEdit: (l) => edits.push(l) });
+    // The terminal was asked for bracketed paste.
+    expect(term.raw).toContain("\x1b[?2004h");
+    await term.type("see: ");
+    edits.length = 0;
+    term.input.write("\x1b[200~first line\rsecond line\rthird, no newline\x1b[201~");
+    await tick();
+    expect(events).toEqual([]);
+    expect(line.line).toBe("see: first line\nsecond line\nthird, no newline");
+    expect(edits).toEqual(["see: first line\nsecond line\nthird, no newline"]);
+    expect(term.screen()).toEqual([
+      "#lobby> see: first line↵",
+      "second line↵",
+      "third, no newline",
+    ]);
+    await term.type(KEY.enter);
+    expect(events).toEqual(["line:see: first line\nsecond line\nthird, no newline"]);
+  });
+
+  test("a paste ending with a newline is not sent by itself", async () => {
+    const term = new FakeTerminal(60);
+    const { line, events } = open(term);
+    term.input.write("\x1b[200~one\rtwo\r\x1b[201~");
+    await tick();
+    expect(events).toEqual([]);
+    await term.type(KEY.enter);
+    expect(events).toEqual(["line:one\ntwo"]);
+    expect(line.line).toBe("");
+  });
+
+  test("a pasted block is one history entry", async () => {
+    const term = new FakeTerminal(60);
+    const { line } = open(term);
+    term.input.write("\x1b[200~one\rtwo\x1b[201~");
+    await tick();
+    await term.type(`${KEY.enter}typed${KEY.enter}`);
+    expect(line.history).toEqual(["typed", "one\ntwo"]);
+    await term.type(KEY.up + KEY.up);
+    expect(line.line).toBe("one\ntwo");
+  });
+
+  test("a paste taller than the screen shows a window of it; printing above keeps the frame", async () => {
+    const term = new FakeTerminal(20, 12);
+    const { line } = open(term);
+    const lines = Array.from({ length: 30 }, (_, i) => `line ${i + 1}`);
+    term.input.write(`\x1b[200~${lines.join("\r")}\x1b[201~`);
+    await tick();
+    line.print("12:00 bob: hi");
+    // 8 rows of input at most on a 12-row terminal, the last one holding the cursor.
+    expect(term.screen()).toEqual([
+      "12:00 bob: hi",
+      "…ine 23↵",
+      ...lines.slice(23, 29).map((l) => `${l}↵`),
+      "line 30",
+    ]);
+    expect(line.line).toBe(lines.join("\n"));
+  });
+
+  test("the status row shows under the input and goes once it is sent", async () => {
+    const term = new FakeTerminal(40);
+    open(term, { status: (l) => (l.length > 5 ? `${l.length}/10` : null) });
+    await term.type("abcdefg");
+    expect(term.screen()).toEqual(["#lobby> abcdefg", "7/10"]);
+    await term.type(KEY.enter);
+    expect(term.screen()).toEqual(["#lobby> abcdefg", "#lobby>"]);
+  });
+});
+
+describe("ChatLine keys and screen", () => {
+  test("a password is masked as it is typed; the line holds it", async () => {
+    const term = new FakeTerminal(60);
+    const { line, events } = open(term, { mask: maskTyped });
+    await term.type("/login bob hunter22");
+    expect(term.screen()).toEqual(["#lobby> /login bob ********"]);
+    expect(line.line).toBe("/login bob hunter22");
+    await term.type(KEY.enter);
+    expect(term.text()).not.toContain("hunter22");
+    expect(events).toEqual(["line:/login bob hunter22"]);
+  });
+
+  test("word and line editing keys", async () => {
+    const term = new FakeTerminal(60);
+    const { line } = open(term);
+    await term.type("one two three\x17"); // Ctrl-W
+    expect(line.line).toBe("one two ");
+    await term.type("\x01X\x05Y"); // Ctrl-A, Ctrl-E
+    expect(line.line).toBe("Xone two Y");
+    await term.type("\x1bb\x0b"); // Alt-B, Ctrl-K
+    expect(line.line).toBe("Xone two ");
+    await term.type(`${KEY.left}${KEY.left}\x15`); // Ctrl-U
+    expect(line.line).toBe("o ");
+  });
+
+  test("Up keeps the draft and Down brings it back", async () => {
+    const term = new FakeTerminal(60);
+    const { line } = open(term, { history: ["older"] });
+    await term.type(`draft${KEY.up}`);
+    expect(line.line).toBe("older");
+    await term.type(KEY.down);
+    expect(line.line).toBe("draft");
+  });
+
+  test("wide characters wrap whole, and the cursor stays after them", async () => {
+    const term = new FakeTerminal(12);
+    const { line } = open(term);
+    await term.type("日本語の");
+    expect(term.screen()).toEqual(["#lobby> 日本", "語の"]);
+    line.print("x");
+    await term.type("!");
+    expect(term.screen()).toEqual(["x", "#lobby> 日本", "語の!"]);
+  });
+
+  test("Ctrl-L draws the line again on a cleared screen", async () => {
+    const term = new FakeTerminal(40);
+    const { line } = open(term);
+    line.print("old line");
+    await term.type("typed\x0c");
+    expect(term.raw).toContain("\x1b[2J");
+    expect(line.line).toBe("typed");
+  });
+
+  test("closing leaves no prompt behind", async () => {
+    const term = new FakeTerminal(40);
+    const { line } = open(term);
+    line.print("last words");
+    await term.type("unsent");
+    line.close();
+    expect(term.screen()).toEqual(["last words"]);
+    expect(term.raw).toContain("\x1b[?2004l");
+  });
+
+  test("a double Tab lists the candidates above the prompt", async () => {
+    const term = new FakeTerminal(40);
+    open(term, { completer: (l) => [["/join", "/jump"].filter((c) => c.startsWith(l)), l] });
+    await term.type("/j\t\t");
+    expect(term.screen()).toEqual(["/join  /jump", "#lobby> /j"]);
   });
 });

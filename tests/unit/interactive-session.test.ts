@@ -1,138 +1,23 @@
 import { afterEach, describe, expect, test } from "bun:test";
-import type { ClientMessage, RoomInfo, ServerMessage } from "../../shared/protocol.ts";
-import type { Connection, ConnectionState, ServerEvent } from "../../client/connection.ts";
+import type { Connection } from "../../client/connection.ts";
 import { ChatError } from "../../client/errors.ts";
-import type { Choice, Dialogs } from "../../client/interactive/dialogs.ts";
-import { ChatSession, type SessionConnection } from "../../client/interactive/session.ts";
+import { ChatSession } from "../../client/interactive/session.ts";
 import { makeSlash } from "../../client/interactive/slash.ts";
 import { makeColors } from "../../client/render.ts";
+import {
+  FakeConnection,
+  msg,
+  quitSession,
+  room,
+  scriptedDialogs,
+  session,
+  setup,
+  track,
+  TS,
+} from "./interactive-harness.ts";
 import { FakeTerminal, KEY, tick } from "./interactive-terminal.ts";
 
-const TS = "2026-11-25T12:00:00.000Z";
-const room = (name: string, role: RoomInfo["role"], open = true): RoomInfo => ({
-  name,
-  open,
-  visible: true,
-  admin: "alice",
-  members: 2,
-  role,
-  topic: "",
-});
-const msg = (id: string, roomName: string, from: string, text: string) => ({
-  id,
-  room: roomName,
-  from,
-  text,
-  ts: TS,
-});
-
-/** A connection double: answers requests from a handler, records them, emits events. */
-class FakeConnection implements SessionConnection {
-  sent: ClientMessage[] = [];
-  user: string | null = "alice";
-  token: string | null = "tok";
-  nextRetryAt: number | null = null;
-  history = new Map<string, ReturnType<typeof msg>[]>();
-  rooms: RoomInfo[] = [room("lobby", "member"), room("dev", "member")];
-  #events = new Set<(e: ServerEvent) => void>();
-  #states = new Set<(s: ConnectionState) => void>();
-  answer: (m: ClientMessage) => ServerMessage | null = () => null;
-
-  async request(m: ClientMessage): Promise<ServerMessage> {
-    this.sent.push(m);
-    const custom = this.answer(m);
-    if (custom) return custom;
-    switch (m.type) {
-      case "rooms":
-        return { type: "rooms", rooms: this.rooms.map((r) => ({ ...r })) };
-      case "history": {
-        let list = this.history.get(m.room ?? "") ?? [];
-        if (m.after) list = list.slice(list.findIndex((x) => x.id === m.after) + 1);
-        if (m.limit) list = list.slice(-m.limit);
-        return { type: "history", room: m.room, messages: list };
-      }
-      case "send": {
-        const stored = msg(`s${this.sent.length}`, m.room, "alice", m.text);
-        return { type: "sent", message: stored };
-      }
-      default:
-        return { type: "ok" };
-    }
-  }
-  onEvent(l: (e: ServerEvent) => void) {
-    this.#events.add(l);
-    return () => this.#events.delete(l);
-  }
-  onState(l: (s: ConnectionState) => void) {
-    this.#states.add(l);
-    return () => this.#states.delete(l);
-  }
-  close() {}
-  emit(e: ServerEvent) {
-    for (const l of this.#events) l(e);
-  }
-  setState(s: ConnectionState) {
-    for (const l of this.#states) l(s);
-  }
-  ofType(type: string) {
-    return this.sent.filter((m) => m.type === type);
-  }
-}
-
-/** Dialogs that answer from a script, in order. */
-function scriptedDialogs(
-  answers: unknown[],
-): Dialogs & { asked: string[]; initials: Map<string, unknown> } {
-  const asked: string[] = [];
-  // The value each select dialog started on, by its message.
-  const initials = new Map<string, unknown>();
-  const next = async (message: string) => {
-    asked.push(message);
-    return (answers.length > 0 ? answers.shift() : null) as never;
-  };
-  return {
-    asked,
-    initials,
-    text: (m) => next(m),
-    password: (m) => next(m),
-    confirm: (m) => next(m),
-    select: <T extends string>(m: string, _c: Choice<T>[], initial?: T) => {
-      initials.set(m, initial);
-      return next(m) as Promise<T | null>;
-    },
-    info: () => {},
-  };
-}
-
-let session: ChatSession | null = null;
-afterEach(() => session?.quit());
-
-async function setup(opts: { answers?: unknown[]; now?: () => number } = {}) {
-  const term = new FakeTerminal(80, 30);
-  const conn = new FakeConnection();
-  const dialogs = scriptedDialogs(opts.answers ?? []);
-  session = new ChatSession({
-    input: term.input,
-    output: term.output,
-    conn,
-    me: "alice",
-    server: "ws://test",
-    colors: makeColors(false),
-    dialogs,
-    state: null,
-    commandNames: ["join", "dm", "who"],
-    slash: makeSlash({
-      conn: conn as unknown as Connection,
-      server: "ws://test",
-      configDir: "/nonexistent-config",
-      timeoutMs: 1000,
-      token: () => conn.token,
-    }),
-    now: opts.now,
-  });
-  await session.start("lobby");
-  return { term, conn, dialogs, session };
-}
+afterEach(quitSession);
 
 describe("ChatSession", () => {
   test("messages show with time and sender; other rooms' lines carry the room", async () => {
@@ -213,8 +98,10 @@ describe("ChatSession", () => {
     await Bun.sleep(5);
     expect(conn.ofType("send")).toEqual([]);
     const pasted = "first pasted line\nsecond pasted line\nlast line, no newline";
-    expect(term.screen().slice(-2)).toEqual([
-      "#lobby> first pasted line↵second pasted line↵last line, no newline",
+    expect(term.screen().slice(-4)).toEqual([
+      "#lobby> first pasted line↵",
+      "second pasted line↵",
+      "last line, no newline",
       `3 lines · ${pasted.length}/4000`,
     ]);
     await Bun.sleep(50);
@@ -474,25 +361,27 @@ describe("slash commands", () => {
   test("/help lists the slash commands without the shell's stdin and exit codes", async () => {
     const term = new FakeTerminal(100, 80);
     const conn = new FakeConnection();
-    session = new ChatSession({
-      input: term.input,
-      output: term.output,
-      conn,
-      me: "alice",
-      server: "ws://test",
-      colors: makeColors(false),
-      dialogs: scriptedDialogs([]),
-      state: null,
-      commandNames: [],
-      slash: makeSlash({
-        conn: conn as unknown as Connection,
+    const s = track(
+      new ChatSession({
+        input: term.input,
+        output: term.output,
+        conn,
+        me: "alice",
         server: "ws://test",
-        configDir: "/nonexistent-config",
-        timeoutMs: 1000,
-        token: () => conn.token,
+        colors: makeColors(false),
+        dialogs: scriptedDialogs([]),
+        state: null,
+        commandNames: [],
+        slash: makeSlash({
+          conn: conn as unknown as Connection,
+          server: "ws://test",
+          configDir: "/nonexistent-config",
+          timeoutMs: 1000,
+          token: () => conn.token,
+        }),
       }),
-    });
-    await session.start("lobby");
+    );
+    await s.start("lobby");
     await term.type(`/help${KEY.enter}`);
     await Bun.sleep(5);
     const text = term.text();
