@@ -3,13 +3,13 @@
  *
  * The connection reconnects by itself. While it is away, and while the starting point of
  * each room is fetched, live events wait in a buffer; after a reconnect the messages
- * missed meanwhile are fetched with `history after` the last one seen, then the buffer is
- * printed. Message ids already printed are never printed again. A re-authentication that
+ * missed meanwhile are fetched with `history after` the last one seen, following every page
+ * the server says `more` of and waiting out `rate_limited`, then the buffer is printed. Message ids already printed are never printed again. A re-authentication that
  * is rate limited is tried again by the connection; a session refused or logged out
  * elsewhere ends `listen` with the auth exit code (4).
  */
 import type { ChatMessage, DirectMessage, ServerMessage } from "../../shared/protocol.ts";
-import type { Connection, ServerEvent } from "../connection.ts";
+import { type Connection, rateLimitDelay, type ServerEvent } from "../connection.ts";
 import { ChatError, ConnectionError, EXIT, exitCodeFor } from "../errors.ts";
 import { eventJson } from "../json.ts";
 import { renderEvent } from "../render.ts";
@@ -18,6 +18,11 @@ import { expectReply, positiveInt, roomArg } from "./util.ts";
 
 // Ids remembered to suppress duplicates; old ones are dropped beyond this many.
 const SEEN_MAX = 10_000;
+// A history page refused as rate limited this many times in a row is given up on (reported).
+const RATE_LIMITED_ATTEMPTS = 10;
+
+type HistoryRequest = Extract<Parameters<Connection["request"]>[0], { type: "history" }>;
+type HistoryReply = Extract<ServerMessage, { type: "history" }>;
 
 /** Watches one connection and prints what it receives. */
 class Listener {
@@ -138,22 +143,42 @@ class Listener {
     }
   }
 
-  async #fetch(
-    msg: Extract<Parameters<Connection["request"]>[0], { type: "history" }>,
-    into: (ChatMessage | DirectMessage)[],
-  ): Promise<void> {
-    let reply: ServerMessage;
-    try {
-      reply = await this.#conn.request(msg);
-    } catch (err) {
-      // Kicked, or the room was shut down while away: nothing more to fetch from it.
-      if (err instanceof ChatError && msg.room) {
-        this.#lastSeen.delete(msg.room);
-        return;
-      }
-      throw err;
+  // One room's (or DM partner's) messages after the cursor, or its newest ones without one,
+  // page by page while the server says `more`: a page is bounded in bytes, what was missed
+  // is not. A server repeating a cursor or sending an empty page with `more` ends the loop.
+  async #fetch(msg: HistoryRequest, into: (ChatMessage | DirectMessage)[]): Promise<void> {
+    const isForward = msg.after !== undefined;
+    let ask = msg;
+    for (;;) {
+      const reply = await this.#history(ask);
+      if (reply === null) return;
+      into.push(...reply.messages);
+      const edge = isForward ? reply.messages.at(-1) : reply.messages[0];
+      const cursor = isForward ? ask.after : ask.before;
+      if (reply.more !== true || !edge || edge.id === cursor) return;
+      ask = isForward ? { ...msg, after: edge.id } : { ...msg, before: edge.id };
     }
-    into.push(...expectReply(reply, "history").messages);
+  }
+
+  // A history page; a `rate_limited` one (a catch-up of many rooms can pass the server's
+  // request burst) is asked again after the wait it names. null: kicked, or the room was
+  // shut down while away, so there is nothing more to fetch from it.
+  async #history(msg: HistoryRequest): Promise<HistoryReply | null> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return expectReply(await this.#conn.request(msg), "history");
+      } catch (err) {
+        if (!(err instanceof ChatError)) throw err;
+        if (err.code === "rate_limited") {
+          if (attempt >= RATE_LIMITED_ATTEMPTS) throw err;
+          await Bun.sleep(rateLimitDelay(err.retryAfterMs));
+          continue;
+        }
+        if (!msg.room) throw err;
+        this.#lastSeen.delete(msg.room);
+        return null;
+      }
+    }
   }
 
   // Prints what was fetched and what arrived meanwhile: messages in time order (a DM the

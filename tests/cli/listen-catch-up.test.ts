@@ -1,0 +1,77 @@
+/**
+ * `chat listen`'s catch-up after a reconnect against a server that bounds history pages in
+ * bytes (`more`) and rate limits requests: every missed message is printed once, in order.
+ */
+import { afterEach, describe, expect, setDefaultTimeout, test } from "bun:test";
+import { type FakeServer, fakeServer } from "../helpers/fake-server.ts";
+import { tempDir } from "../helpers/server.ts";
+import { type Listening, User } from "./helpers.ts";
+
+// These tests start real processes: 5 s per test is too tight on a busy machine.
+setDefaultTimeout(30_000);
+
+const running: Listening[] = [];
+const servers: FakeServer[] = [];
+
+afterEach(async () => {
+  await Promise.all(running.splice(0).map((l) => l.stop("SIGKILL")));
+  for (const s of servers.splice(0)) s.stop();
+});
+
+const MISSED = 7;
+const id = (n: number) => `0190a000-0000-7000-8000-${String(n).padStart(12, "0")}`;
+const message = (n: number) => ({
+  id: id(n),
+  room: "lobby",
+  from: "alice",
+  text: `missed ${n}`,
+  ts: new Date(Date.UTC(2026, 0, 1, 0, 0, n)).toISOString(),
+});
+
+/**
+ * A server with message 0 at start that drops the first connection once listen is ready; on
+ * the next, the first history request is rate limited, then the MISSED messages after 0 come
+ * two a page with `more`, paged on with `after`.
+ */
+function pagingServer(): { server: FakeServer; asked: string[] } {
+  const asked: string[] = [];
+  let histories = 0;
+  const server = fakeServer("paging", (msg, conn) => {
+    if (msg.type === "auth") return conn.reply({ type: "session", user: "bob", token: "t" });
+    if (msg.type !== "history") return conn.reply({ type: "ok" });
+    histories += 1;
+    if (histories === 1) {
+      conn.reply({ type: "history", room: "lobby", messages: [message(0)], more: true });
+      setTimeout(() => conn.close(1001, "going away"), 50);
+      return;
+    }
+    if (histories === 2) {
+      const limited = { code: "rate_limited", message: "too many requests", retryAfterMs: 200 };
+      return conn.reply({ type: "error", ...limited });
+    }
+    asked.push(String(msg.after));
+    const from = Number(String(msg.after).slice(-12)) + 1;
+    const last = Math.min(from + 1, MISSED);
+    const messages = [];
+    for (let n = from; n <= last; n++) messages.push(message(n));
+    conn.reply({ type: "history", room: "lobby", messages, more: last < MISSED });
+  });
+  servers.push(server);
+  return { server, asked };
+}
+
+describe("chat listen catching up", () => {
+  test("follows more through every history page and waits out rate_limited; each missed message once", async () => {
+    const { server, asked } = pagingServer();
+    const user = new User(server.url, "bob", tempDir("chat-cfg-"));
+    const l = await user.listen(["lobby", "--json", "--count", String(MISSED)], {
+      CHAT_TOKEN: "t",
+    });
+    running.push(l);
+    expect(await l.proc.exited).toBe(0);
+    const printed = l.lines.map((line) => (JSON.parse(line) as { text: string }).text);
+    expect(printed).toEqual(Array.from({ length: MISSED }, (_, i) => `missed ${i + 1}`));
+    expect(asked).toEqual([id(0), id(2), id(4), id(6)]);
+    expect(l.stderr).not.toContain("could not fetch");
+  });
+});
