@@ -78,6 +78,8 @@ export class ChatLine {
   #submittedRows: number | null = null;
   #chunk: [string | undefined, Key][] = [];
   #isBracketed = false;
+  /** The terminal marks its pastes: keys are never taken for a paste by their timing. */
+  #hasBracketedPaste = false;
   #pasteUntil = -Infinity;
   #lastCR = false;
   #reported = "";
@@ -272,8 +274,11 @@ export class ChatLine {
     this.#chunk = [];
     if (!this.#isOpen) return;
     const now = (this.#opts.now ?? Date.now)();
-    if (looksPasted(keys)) this.#pasteUntil = now + PASTE_WINDOW_MS;
-    const isInWindow = now < this.#pasteUntil;
+    if (keys.some(([, key]) => key.name === "paste-start")) this.#hasBracketedPaste = true;
+    if (!this.#hasBracketedPaste && looksPasted(keys)) this.#pasteUntil = now + PASTE_WINDOW_MS;
+    // A lone Enter is pressed, not pasted: a paste's next read brings text with it.
+    const isLoneKey = keys.length === 1;
+    const isInWindow = now < this.#pasteUntil && !isLoneKey;
     for (const [str, key] of keys) {
       if (key.name === "paste-start" || key.name === "paste-end") {
         this.#isBracketed = key.name === "paste-start";

@@ -59,6 +59,20 @@ export class Tmux {
     this.#run(["send-keys", "-t", name, "-l", text]);
   }
 
+  /**
+   * Paste text as a terminal does: bracketed (`\e[200~ ... \e[201~`) when the program asked
+   * for it, newlines sent as Enter (CR).
+   */
+  paste(name: string, text: string): void {
+    this.#run(["set-buffer", "-b", "e2e-paste", "--", text]);
+    this.#run(["paste-buffer", "-p", "-d", "-b", "e2e-paste", "-t", name]);
+  }
+
+  /** The visible screen with its colours (SGR escapes), as capture-pane -e gives it. */
+  screenWithColors(name: string): string {
+    return this.#run(["capture-pane", "-p", "-e", "-t", name]);
+  }
+
   /** Press keys by tmux name: Enter, Tab, Up, C-c, C-u, ... */
   press(name: string, ...keys: string[]): void {
     this.#run(["send-keys", "-t", name, ...keys]);

@@ -104,7 +104,6 @@ describe("ChatSession", () => {
       "last line, no newline",
       `3 lines · ${pasted.length}/4000`,
     ]);
-    await Bun.sleep(50);
     await term.type(KEY.enter);
     await Bun.sleep(5);
     expect(conn.ofType("send")).toMatchObject([
