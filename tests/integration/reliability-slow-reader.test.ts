@@ -6,7 +6,7 @@
 import { afterEach, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { join } from "node:path";
 import { RawSocket } from "../fuzz/raw-socket.ts";
-import { loggedIn, registered, rssBytes, type Wire } from "../fuzz/wire.ts";
+import { loggedIn, type Received, registered, rssBytes, type Wire } from "../fuzz/wire.ts";
 import { startServer, tempDir, type TestServer } from "../helpers/server.ts";
 
 // This file starts real servers and processes: 5 s per test is too tight on a busy machine.
@@ -15,6 +15,8 @@ setDefaultTimeout(30_000);
 const PER_SENDER = 2500;
 const TEXT = "x".repeat(2000);
 const WINDOW = 100;
+// How long the stopped `chat listen` may take, once resumed, to print what it missed.
+const CATCH_UP_MS = 30_000;
 
 let server: TestServer | null = null;
 
@@ -37,9 +39,12 @@ async function flood(wire: Wire, count: number, tag: string): Promise<string[]> 
   return ids;
 }
 
-/** Every message id of lobby, paging back from the newest with `before`. */
+/**
+ * Every message id of lobby, paging back from the newest with `before` while the reply says
+ * `more` (a page is bounded in bytes, so it may hold fewer than asked and still say `more`).
+ */
 async function allIds(wire: Wire): Promise<string[]> {
-  let ids: string[] = [];
+  const pages: string[][] = [];
   let before: string | undefined;
   for (;;) {
     const page = await wire.ok({
@@ -49,22 +54,35 @@ async function allIds(wire: Wire): Promise<string[]> {
       ...(before ? { before } : {}),
     });
     const got = (page.messages as { id: string }[]).map((m) => m.id);
-    ids = [...got, ...ids];
-    if (got.length < 500) return ids;
+    pages.unshift(got);
+    if (page.more !== true || got.length === 0) return pages.flat();
     before = got[0];
   }
 }
 
-/** The message ids of lobby after `after`, paging forward: the catch-up of a reconnect. */
+/** The message ids of lobby after `after`, paging forward while `more`: a reconnect's catch-up. */
 async function idsAfter(wire: Wire, after: string): Promise<string[]> {
   const ids: string[] = [];
   for (let cursor = after; ;) {
     const page = await wire.ok({ type: "history", room: "lobby", limit: 500, after: cursor });
     const got = (page.messages as { id: string }[]).map((m) => m.id);
     ids.push(...got);
-    if (got.length < 500) return ids;
+    if (page.more !== true || got.length === 0) return ids;
     cursor = got.at(-1)!;
   }
+}
+
+/**
+ * The first frame matching `pred` that `wire` received since its `from`th frame, so far or
+ * within `timeoutMs`. Waiting only when needed leaves no waiter behind when a test fails first.
+ */
+async function receivedSince(
+  wire: Wire,
+  from: number,
+  pred: (m: Received) => boolean,
+  timeoutMs: number,
+): Promise<Received> {
+  return wire.received.slice(from).find(pred) ?? (await wire.next(pred, timeoutMs));
 }
 
 function messageIds(frames: { type: string; id?: unknown }[]): string[] {
@@ -89,10 +107,7 @@ describe("Slow reader", () => {
     await sam.waitFor(() => sam.texts.some((t) => t.includes('"joined"')));
     sam.pause();
 
-    const samGone = bob.next(
-      (m) => m.type === "presence" && m.user === "sam" && m.status === "offline",
-      60_000,
-    );
+    const bobFrom = bob.received.length;
     const rss: number[] = [(await rssBytes(server.proc.pid)) ?? 0];
     const sampler = setInterval(async () => {
       if (server) rss.push((await rssBytes(server.proc.pid)) ?? 0);
@@ -102,7 +117,12 @@ describe("Slow reader", () => {
     const total = PER_SENDER * 2;
 
     // The slow reader was dropped (its presence went offline while it was still not reading).
-    await samGone;
+    await receivedSince(
+      bob,
+      bobFrom,
+      (m) => m.type === "presence" && m.user === "sam" && m.status === "offline",
+      30_000,
+    );
     // Every other reader received every message, once, in the stored order.
     if (messageIds(bob.received).length < total) {
       await bob.next(() => messageIds(bob.received).length >= total, 30_000);
@@ -133,7 +153,7 @@ describe("Slow reader", () => {
         `got ${seen.length} before 4008; server RSS ${mb(rss[0]!)} -> max ${mb(max)} MB`,
     );
     for (const w of [alice, carol, bob, again]) await w.close();
-  }, 120_000);
+  }, 60_000);
 });
 
 describe("Slow `chat listen`", () => {
@@ -176,19 +196,28 @@ describe("Slow `chat listen`", () => {
         for await (const chunk of cli.stderr) err += decoder.decode(chunk, { stream: true });
         return err;
       })();
+      const startBy = Date.now() + 15_000;
       while (!err.includes("listening on")) {
         expect(cli.exitCode).toBeNull();
+        if (Date.now() > startBy) throw new Error(`chat listen did not start: ${err}`);
         await Bun.sleep(20);
       }
       cli.kill("SIGSTOP");
-      const dropped = alice.next(
-        (m) => m.type === "presence" && m.user === "bob" && m.status === "offline",
-        60_000,
-      );
+      const aliceFrom = alice.received.length;
       await flood(alice, total, "a");
-      await dropped;
+      await receivedSince(
+        alice,
+        aliceFrom,
+        (m) => m.type === "presence" && m.user === "bob" && m.status === "offline",
+        30_000,
+      );
       cli.kill("SIGCONT");
-      const code = await cli.exited;
+      // Printing what it missed takes seconds; a listen that never gets there fails here, with
+      // what it said, instead of at the test's own timeout.
+      const code = await Promise.race([cli.exited, Bun.sleep(CATCH_UP_MS).then(() => null)]);
+      if (code === null) {
+        throw new Error(`chat listen did not finish ${CATCH_UP_MS} ms after SIGCONT: ${err}`);
+      }
       const lines = (await stdout)
         .trim()
         .split("\n")
@@ -206,7 +235,7 @@ describe("Slow `chat listen`", () => {
       }
     }
     await alice.close();
-  }, 120_000);
+  }, 60_000);
 });
 
 function mb(bytes: number): string {
