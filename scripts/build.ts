@@ -2,14 +2,16 @@
  * `bun run build`: single-file executables of `chat` and of the server for every platform,
  * and a SHA256SUMS file (`sha256sum -c SHA256SUMS` checks them).
  *
- *   bun scripts/build.ts [--target linux-x64]... [--outdir dist]
+ *   bun scripts/build.ts [--target linux-x64]... [--outdir dist] [--check-headers]
  *
  * Bun fetches the runtime of a foreign target from the npm registry the first time; a
  * target that cannot be built is named with the reason, the others are still built, and
- * the exit code is 1.
+ * the exit code is 1. With --check-headers each executable's ELF, Mach-O or PE header must
+ * name the platform in its file name, else the exit code is 1 too.
  */
 import { mkdirSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
+import { platformOf } from "./exe-header.ts";
 
 /** Every platform an executable is built for. */
 export const TARGETS = [
@@ -25,17 +27,25 @@ const PROGRAMS = { chat: "client/main.ts", "chat-server": "server/main.ts" } as 
 
 const ROOT = resolve(import.meta.dir, "..");
 
-function parseArgs(argv: string[]): { targets: string[]; outdir: string } {
+const USAGE = "usage: bun scripts/build.ts [--target T]... [--outdir DIR] [--check-headers]";
+
+interface BuildArgs {
+  targets: string[];
+  outdir: string;
+  isCheckingHeaders: boolean;
+}
+
+function parseArgs(argv: string[]): BuildArgs {
   const targets: string[] = [];
   let outdir = join(ROOT, "dist");
+  let isCheckingHeaders = false;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === "--target") targets.push(argv[++i] ?? "");
     else if (arg === "--outdir") outdir = resolve(argv[++i] ?? "");
+    else if (arg === "--check-headers") isCheckingHeaders = true;
     else {
-      console.error(
-        `unknown argument '${arg}'\nusage: bun scripts/build.ts [--target T]... [--outdir DIR]`,
-      );
+      console.error(`unknown argument '${arg}'\n${USAGE}`);
       process.exit(2);
     }
   }
@@ -45,7 +55,7 @@ function parseArgs(argv: string[]): { targets: string[]; outdir: string } {
       process.exit(2);
     }
   }
-  return { targets: targets.length > 0 ? targets : [...TARGETS], outdir };
+  return { targets: targets.length > 0 ? targets : [...TARGETS], outdir, isCheckingHeaders };
 }
 
 /** Build one executable; resolves with null, or the reason it failed. */
@@ -82,8 +92,25 @@ async function sha256(path: string): Promise<string> {
   return hasher.digest("hex");
 }
 
+// Each executable's header against the platform its name ends with; false if one differs.
+function checkHeaders(files: string[]): boolean {
+  const wrong: string[] = [];
+  for (const file of files) {
+    const target = TARGETS.find((t) =>
+      basename(file)
+        .replace(/\.exe$/, "")
+        .endsWith(`-${t}`),
+    );
+    const found = platformOf(file);
+    if (found !== target) wrong.push(`${basename(file)} is ${found}`);
+  }
+  for (const w of wrong) console.error(`wrong header: ${w}`);
+  console.log(`headers: ${files.length - wrong.length} of ${files.length} match their platform`);
+  return wrong.length === 0;
+}
+
 async function main(): Promise<number> {
-  const { targets, outdir } = parseArgs(process.argv.slice(2));
+  const { targets, outdir, isCheckingHeaders } = parseArgs(process.argv.slice(2));
   mkdirSync(outdir, { recursive: true });
   const built: string[] = [];
   const failed: string[] = [];
@@ -110,11 +137,12 @@ async function main(): Promise<number> {
   const lines = await Promise.all(built.map(async (f) => `${await sha256(f)}  ${basename(f)}\n`));
   await Bun.write(join(outdir, "SHA256SUMS"), lines.join(""));
   console.log(`wrote ${join(outdir, "SHA256SUMS")} (${built.length} files)`);
+  const isHeadersRight = !isCheckingHeaders || checkHeaders(built);
   if (failed.length > 0) {
     console.error(`not built: ${failed.join(", ")}`);
     return 1;
   }
-  return 0;
+  return isHeadersRight ? 0 : 1;
 }
 
 process.exit(await main());
