@@ -11,52 +11,11 @@ import {
   type ServerMessageType,
 } from "./protocol.ts";
 
-/** Thrown by the parsers: the frame is malformed. */
-export class ProtocolError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "ProtocolError";
-  }
-}
+import { bool, isObject, NAME_FIELD_MAX, type Obj, optBool, optInt, optStr, str } from "./fields.ts";
+import { ProtocolError } from "./fields.ts";
+import { parseFeature } from "./parse-features.ts";
 
-type Obj = Record<string, unknown>;
-
-function isObject(value: unknown): value is Obj {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-function str(obj: Obj, key: string, max: number): string {
-  const value = obj[key];
-  if (typeof value !== "string") throw new ProtocolError(`'${key}' must be a string`);
-  if (value.length > max) throw new ProtocolError(`'${key}' is longer than ${max} characters`);
-  return value;
-}
-
-function optStr(obj: Obj, key: string, max: number): string | undefined {
-  return obj[key] === undefined ? undefined : str(obj, key, max);
-}
-
-function optBool(obj: Obj, key: string): boolean | undefined {
-  const value = obj[key];
-  if (value === undefined) return undefined;
-  if (typeof value !== "boolean") throw new ProtocolError(`'${key}' must be true or false`);
-  return value;
-}
-
-function bool(obj: Obj, key: string): boolean {
-  const value = optBool(obj, key);
-  if (value === undefined) throw new ProtocolError(`'${key}' is required`);
-  return value;
-}
-
-function optInt(obj: Obj, key: string, min: number, max: number): number | undefined {
-  const value = obj[key];
-  if (value === undefined) return undefined;
-  if (typeof value !== "number" || !Number.isInteger(value) || value < min || value > max) {
-    throw new ProtocolError(`'${key}' must be an integer from ${min} to ${max}`);
-  }
-  return value;
-}
+export { ProtocolError } from "./fields.ts";
 
 function optMode(obj: Obj): ClientMode | undefined {
   const value = obj.mode;
@@ -65,9 +24,6 @@ function optMode(obj: Obj): ClientMode | undefined {
   throw new ProtocolError("'mode' must be interactive, listen or oneshot");
 }
 
-// Names are only checked for type and length here; the server normalises and validates them
-// so that the error says which name is wrong.
-const NAME_FIELD_MAX = 64;
 // The server keeps 64 characters of a client's name for itself; more is cut, not refused.
 const CLIENT_FIELD_MAX = 256;
 
@@ -173,6 +129,7 @@ function parseClientBody(type: string, d: Obj): ClientMessage {
       };
       const clientId = optStr(d, "clientId", LIMITS.clientIdMax);
       if (clientId !== undefined) msg.clientId = clientId;
+      if (optBool(d, "action") === true) msg.action = true;
       return msg;
     }
     case "dm": {
@@ -183,8 +140,19 @@ function parseClientBody(type: string, d: Obj): ClientMessage {
       };
       const clientId = optStr(d, "clientId", LIMITS.clientIdMax);
       if (clientId !== undefined) msg.clientId = clientId;
+      if (optBool(d, "action") === true) msg.action = true;
       return msg;
     }
+    case "amend":
+    case "delete":
+    case "away":
+    case "ban":
+    case "unban":
+    case "bans":
+    case "invite":
+    case "uninvite":
+    case "handover":
+      return parseFeature(t, d);
     case "history":
       return parseHistory(d);
     case "who":

@@ -48,6 +48,8 @@ export const LIMITS = {
   passwordMin: 8,
   passwordMax: 1024,
   topicMax: 200,
+  /** An away message, in characters. */
+  awayMax: 200,
   clientIdMax: 64,
   requestIdMax: 64,
   /** Largest frame the server accepts, in bytes. */
@@ -82,6 +84,12 @@ export interface ChatMessage {
   text: string;
   /** ISO 8601 server time. */
   ts: string;
+  /** An action (IRC `/me`): shown as `* alice waves`. */
+  action?: true;
+  /** ISO 8601 time of the last edit, or of the deletion. */
+  edited?: string;
+  /** Deleted: `text` is "" and the text is gone from storage. */
+  deleted?: true;
 }
 
 /** A stored direct message. */
@@ -91,6 +99,12 @@ export interface DirectMessage {
   to: string;
   text: string;
   ts: string;
+  /** An action (IRC `/me`). */
+  action?: true;
+  /** ISO 8601 time of the last edit, or of the deletion. */
+  edited?: string;
+  /** Deleted: `text` is "" and the text is gone from storage. */
+  deleted?: true;
 }
 
 /** One line of `who`. */
@@ -98,6 +112,8 @@ export interface WhoEntry {
   user: string;
   status: Status;
   typing: boolean;
+  /** The user's away message, when one is set. */
+  away?: string;
 }
 
 /** One of the caller's login sessions, as listed by `sessions`. */
@@ -160,8 +176,22 @@ export type ClientMessage =
   | { type: "approve"; id?: string; room: string; user: string }
   | { type: "deny"; id?: string; room: string; user: string }
   | { type: "kick"; id?: string; room: string; user: string }
-  | { type: "send"; id?: string; room: string; text: string; clientId?: string }
-  | { type: "dm"; id?: string; to: string; text: string; clientId?: string }
+  | { type: "send"; id?: string; room: string; text: string; clientId?: string; action?: boolean }
+  | { type: "dm"; id?: string; to: string; text: string; clientId?: string; action?: boolean }
+  /** Change the text of one's own message: exactly one of `room` and `user` (a DM partner). */
+  | { type: "amend"; id?: string; room?: string; user?: string; messageId: string; text: string }
+  /** Delete one's own message (or any in a room one administers); `room` or `user`. */
+  | { type: "delete"; id?: string; room?: string; user?: string; messageId: string }
+  /** Set (with `message`) or clear (without) the caller's away message. */
+  | { type: "away"; id?: string; message?: string }
+  | { type: "ban"; id?: string; room: string; user: string }
+  | { type: "unban"; id?: string; room: string; user: string }
+  /** One page: at most `limit` banned users after the user named `cursor`. */
+  | { type: "bans"; id?: string; room: string; limit?: number; cursor?: string }
+  | { type: "invite"; id?: string; room: string; user: string }
+  | { type: "uninvite"; id?: string; room: string; user: string }
+  /** Make another member the room's admin. */
+  | { type: "handover"; id?: string; room: string; user: string }
   | {
       type: "history";
       id?: string;
@@ -220,17 +250,31 @@ export type ServerMessage =
     }
   | { type: "sessions"; replyTo?: string; sessions: SessionInfo[] }
   | { type: "revoked"; replyTo?: string; count: number }
+  /** The message after `amend` or `delete`. */
+  | { type: "updated"; replyTo?: string; message: ChatMessage | DirectMessage }
+  | { type: "bans"; replyTo?: string; room: string; users: string[]; next?: string }
   | { type: "error"; replyTo?: string; code: ErrorCode; message: string; retryAfterMs?: number }
   // events
   | ({ type: "message" } & ChatMessage)
   | ({ type: "dm" } & DirectMessage)
-  | { type: "presence"; user: string; status: Status }
+  | { type: "presence"; user: string; status: Status; away?: string }
   | { type: "typing"; room: string; user: string; typing: boolean }
   | { type: "join_request"; room: string; user: string }
   | { type: "join_decision"; room: string; approved: boolean }
   | { type: "room_update"; room: RoomInfo }
-  | { type: "member"; room: string; user: string; event: "joined" | "left" | "kicked" }
-  | { type: "room_shutdown"; room: string };
+  | {
+      type: "member";
+      room: string;
+      user: string;
+      event: "joined" | "left" | "kicked" | "banned";
+    }
+  | { type: "room_shutdown"; room: string }
+  /** A room message was edited or deleted: the message as it now is. */
+  | ({ type: "message_update" } & ChatMessage)
+  /** A DM was edited or deleted. */
+  | ({ type: "dm_update" } & DirectMessage)
+  /** The caller was invited into `room` by its admin `from`. */
+  | { type: "invite"; room: string; from: string };
 
 /** The `type` of a server frame. */
 export type ServerMessageType = ServerMessage["type"];

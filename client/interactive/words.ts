@@ -14,9 +14,12 @@ export function inChatWords(text: string): string {
 
 /**
  * An error told in a dialog: without the "error: " label, with the advice in the chat's
- * words, and without advice about command arguments (a form has none).
+ * words, and without advice about command arguments or the room list (a form has neither).
  */
 export function dialogWords(description: string): string {
-  const lines = description.replace(/^error: /, "").split("\n");
+  const lines = description
+    .replace(/^error: /, "")
+    .replace(", or check the current state with `chat rooms`", "")
+    .split("\n");
   return inChatWords(lines.filter((l) => !l.startsWith("check the arguments")).join("\n"));
 }

@@ -15,7 +15,7 @@ import { roomTopic, userTopic } from "./types.ts";
 import type { Deps } from "./types.ts";
 
 /** Sanitise and trim a message text; bad_request unless 1-4000 characters remain. */
-function cleanText(text: string): string {
+export function cleanText(text: string): string {
   const clean = sanitizeText(text).trim();
   if (clean.length === 0) throw new ChatError("bad_request", "message text is empty");
   if (clean.length > LIMITS.textMax) {
@@ -34,13 +34,23 @@ function jsonBytes(value: unknown): number {
 }
 
 /** A stored room message as sent on the wire. */
-function toChatMessage(m: StoredMessage): ChatMessage {
-  return { id: m.id, room: m.room ?? "", from: m.from, text: m.text, ts: m.ts };
+export function toChatMessage(m: StoredMessage): ChatMessage {
+  const out: ChatMessage = { id: m.id, room: m.room ?? "", from: m.from, text: m.text, ts: m.ts };
+  return m.action || m.edited !== undefined ? withMarks(out, m) : out;
 }
 
 /** A stored DM as sent on the wire. */
-function toDirectMessage(m: StoredMessage): DirectMessage {
-  return { id: m.id, from: m.from, to: m.to ?? "", text: m.text, ts: m.ts };
+export function toDirectMessage(m: StoredMessage): DirectMessage {
+  const out: DirectMessage = { id: m.id, from: m.from, to: m.to ?? "", text: m.text, ts: m.ts };
+  return m.action || m.edited !== undefined ? withMarks(out, m) : out;
+}
+
+// The marks of an action, an edited message or a tombstone, on the wire as they are stored.
+function withMarks<T extends ChatMessage | DirectMessage>(out: T, m: StoredMessage): T {
+  if (m.action) out.action = true;
+  if (m.edited !== undefined) out.edited = m.edited;
+  if (m.deleted) out.deleted = true;
+  return out;
 }
 
 /** The `sent` acknowledgement of a room message, with the message's JSON made once. */
@@ -88,11 +98,18 @@ export class Messages {
    * Store a room message, then publish it to the room; resolves with the acknowledgement.
    * A refused send (not a member, bad text, rate limit) throws at once, before anything waits.
    */
-  send(user: string, rawRoom: string, text: string, clientId?: string): Promise<SentAck> {
+  send(
+    user: string,
+    rawRoom: string,
+    text: string,
+    clientId?: string,
+    isAction = false,
+  ): Promise<SentAck> {
     const room = memberRoom(this.#d.state, rawRoom, user);
     const clean = cleanText(text);
     const name = room.name;
     const draft: Draft = { key: roomKey(name), from: user, text: clean, clientId, room: name };
+    if (isAction) draft.isAction = true;
     return this.#store(draft, (m, isNew) => {
       const message = toChatMessage(m);
       // Serialised once: the event and the acknowledgement are built around the same JSON.
@@ -106,10 +123,17 @@ export class Messages {
   }
 
   /** Store a DM, then publish it to both users; queued for a recipient with no live connection. */
-  async dm(user: string, rawTo: string, text: string, clientId?: string): Promise<DirectMessage> {
+  async dm(
+    user: string,
+    rawTo: string,
+    text: string,
+    clientId?: string,
+    isAction = false,
+  ): Promise<DirectMessage> {
     const to = userName(rawTo);
     if (!this.#d.state.users.has(to)) throw new ChatError("not_found", `no such user '${to}'`);
     const draft: Draft = { key: dmKey(user, to), from: user, text: cleanText(text), clientId, to };
+    if (isAction) draft.isAction = true;
     // The notice for an offline recipient is stored in the same commit as the message.
     const found = (message: StoredMessage, isNew: boolean) => ({ message, isNew });
     const stored = this.#d.conns.hasLive(to)
@@ -220,11 +244,15 @@ interface Draft {
   clientId: string | undefined;
   room?: string;
   to?: string;
+  isAction?: true;
 }
 
 // A stored message made by one object literal per shape: adding fields one at a time gives
 // the object out-of-line storage, one more allocation per message that history keeps alive.
 function newMessage(id: string, draft: Draft, ts: string): StoredMessage {
+  if (draft.isAction) {
+    return { ...newMessage(id, { ...draft, isAction: undefined }, ts), action: true };
+  }
   const { from, text, clientId, room, to } = draft;
   if (room !== undefined) {
     return clientId === undefined

@@ -1,4 +1,5 @@
 import { addNotice, clearNotices, legacyQueue, queueOf } from "./notices.ts";
+import { applyLogEntry, noteTrimmed } from "./apply-log.ts";
 import type { LegacyUserRecord, Snapshot, StoredMessage, StoreOp, UserRecord } from "./store.ts";
 
 /** A snapshot with nothing in it. */
@@ -107,9 +108,15 @@ export function applyOp(
       if (ids ? ids.has(op.message.id) : isRepeat(list, op.message.id)) return;
       list.push(op.message);
       ids?.add(op.message.id);
-      if (list.length > historyLimit + (opts.trimSlack ?? 0)) trimList(list, historyLimit, ids);
+      if (list.length > historyLimit + (opts.trimSlack ?? 0)) {
+        noteTrimmed(snapshot, op.key, list, historyLimit);
+        trimList(list, historyLimit, ids);
+      }
       return;
     }
+    case "log":
+      applyLogEntry(snapshot, op.entry, historyLimit, opts.trimSlack);
+      return;
     case "notice":
       addNotice(queueOf((snapshot.notices ??= {}), op.user), op.seq, op.notice, historyLimit);
       return;

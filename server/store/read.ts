@@ -1,5 +1,6 @@
 import { join } from "node:path";
 import { applyOp, trimHistory } from "./apply.ts";
+import { noteHistoryTrims, trimLog } from "./apply-log.ts";
 import { capNotices } from "./notices.ts";
 import { readIfExists } from "./files.ts";
 import type { JournalContents } from "./journal.ts";
@@ -42,8 +43,11 @@ export async function readDataDir(dir: string, historyLimit: number): Promise<Da
     rooms: rooms?.value.rooms ?? [],
     history: history?.value.history ?? {},
     notices: users?.value.notices ?? {},
+    log: history?.value.log ?? {},
+    trimmed: history?.value.trimmed ?? {},
   };
   // The limit may have been lowered since the files were written.
+  noteHistoryTrims(state, historyLimit);
   trimHistory(state.history, historyLimit);
   for (const queued of Object.values(state.notices!)) capNotices(queued, historyLimit);
   const marks: Record<StoreOp["op"], JournalMark | null | undefined> = {
@@ -56,6 +60,7 @@ export async function readDataDir(dir: string, historyLimit: number): Promise<Da
     member: rooms?.value.journal,
     pending: rooms?.value.journal,
     msg: history?.value.journal,
+    log: history?.value.journal,
     notice: users?.value.journal,
     notice_clear: users?.value.journal,
   };
@@ -69,7 +74,9 @@ export async function readDataDir(dir: string, historyLimit: number): Promise<Da
     // the newest id of its key (see applyOp); an index of 200,000 ids took ~40% of start-up.
     applyOp(state, op, historyLimit, opts);
   }
+  noteHistoryTrims(state, historyLimit);
   trimHistory(state.history, historyLimit);
+  trimLog(state, historyLimit);
   const snapshotBytes = (users?.bytes ?? 0) + (rooms?.bytes ?? 0) + (history?.bytes ?? 0);
   return { state, journal, snapshotBytes };
 }

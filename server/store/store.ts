@@ -77,6 +77,18 @@ export interface StoredMessage {
   to?: string;
   /** The sender's idempotency key, when the request carried one. */
   clientId?: string;
+  /** Its position in the log of stored events (absent in messages of older versions). */
+  seq?: number;
+}
+
+/**
+ * A stored event other than a message, kept for `sync`: its position, its stream (`room:<name>`,
+ * `dm:<a>:<b>` or `user:<name>`) and its frame without `seq`.
+ */
+export interface LogEntry {
+  seq: number;
+  stream: string;
+  event: { type: string; [field: string]: unknown };
 }
 
 /** The whole persisted state. History keys: `room:<name>` or `dm:<a>:<b>` (names sorted). */
@@ -87,6 +99,10 @@ export interface Snapshot {
   history: Record<string, StoredMessage[]>;
   /** Notices queued per user, oldest first; a user without any has no key (absent: none). */
   notices?: Record<string, QueuedNotice[]>;
+  /** Events other than messages kept for `sync`, per stream, oldest first (absent: none). */
+  log?: Record<string, LogEntry[]>;
+  /** The greatest seq each stream (history key or log stream) has dropped (absent: none). */
+  trimmed?: Record<string, number>;
 }
 
 /** One durable change. */
@@ -114,6 +130,8 @@ export type StoreOp =
   /** `user` has (present) or has not a pending join request in `room`; likewise. */
   | { op: "pending"; room: string; user: string; present: boolean }
   | { op: "msg"; key: string; message: StoredMessage }
+  /** A stored event other than a message, kept for `sync` (committed with the change it tells). */
+  | { op: "log"; entry: LogEntry }
   /** Queue `notice` for `user` as number `seq` (see `addNotice` for what it replaces or drops). */
   | { op: "notice"; user: string; seq: number; notice: Notice }
   /** Drop the notices of `user` numbered `upTo` or lower (they were delivered). */

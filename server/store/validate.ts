@@ -169,6 +169,15 @@ export function isStoreOp(x: unknown): x is StoreOp {
       return hasStrings(x, "room", "user") && typeof x.present === "boolean";
     case "msg":
       return typeof x.key === "string" && isMessage(x.message);
+    case "msg_edit":
+      return hasStrings(x, "key", "id", "text", "edited");
+    case "msg_delete":
+      return hasStrings(x, "key", "id", "edited");
+    case "ban":
+    case "invite":
+      return hasStrings(x, "room", "user") && typeof x.present === "boolean";
+    case "room_admin":
+      return hasStrings(x, "room", "admin");
     case "notice":
       return typeof x.user === "string" && isSeq(x.seq) && isNotice(x.notice);
     case "notice_clear":

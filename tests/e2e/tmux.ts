@@ -56,7 +56,7 @@ export class Tmux {
 
   /** Type text literally. */
   type(name: string, text: string): void {
-    this.#run(["send-keys", "-t", name, "-l", text]);
+    this.#run(["send-keys", "-t", name, "-l", "--", text]);
   }
 
   /**

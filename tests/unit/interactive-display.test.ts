@@ -81,8 +81,13 @@ describe("words for the chat", () => {
       "error: name must be 1-32 characters\ncheck the arguments; `chat help <command>` shows the usage",
     );
     expect(told).toBe("name must be 1-32 characters");
-    expect(dialogWords("error: taken\nchoose another name, or check with `chat rooms`")).toBe(
-      "taken\nchoose another name, or check with `/rooms`",
+    expect(
+      dialogWords(
+        "error: taken\nchoose another name, or check the current state with `chat rooms`",
+      ),
+    ).toBe("taken\nchoose another name");
+    expect(dialogWords("error: no such room\ncheck the name; `chat rooms` lists them")).toBe(
+      "no such room\ncheck the name; `/rooms` lists them",
     );
   });
 
