@@ -84,6 +84,8 @@ export interface ChatMessage {
   text: string;
   /** ISO 8601 server time. */
   ts: string;
+  /** Position in the log of stored events (16 digits; a valid `since`). */
+  seq?: string;
   /** An action (IRC `/me`): shown as `* alice waves`. */
   action?: true;
   /** ISO 8601 time of the last edit, or of the deletion. */
@@ -99,6 +101,8 @@ export interface DirectMessage {
   to: string;
   text: string;
   ts: string;
+  /** Position in the log of stored events (16 digits; a valid `since`). */
+  seq?: string;
   /** An action (IRC `/me`). */
   action?: true;
   /** ISO 8601 time of the last edit, or of the deletion. */

@@ -1,4 +1,5 @@
 import { LIMITS, sanitizeText } from "../../shared/protocol.ts";
+import { formatSeq } from "../../shared/seq.ts";
 import type { ChatMessage, DirectMessage } from "../../shared/protocol.ts";
 import { dmKey, roomKey } from "../store/store.ts";
 import type { StoredMessage, StoreOp } from "../store/store.ts";
@@ -7,9 +8,7 @@ import { ChatError } from "../../shared/errors.ts";
 import { utf8Length } from "./history.ts";
 import type { PageOptions } from "./history.ts";
 import { memberRoom, seeRoom } from "./room-access.ts";
-import { queueNotice } from "./notices.ts";
 import type { KeyedQueue } from "./serial.ts";
-import { userLock } from "./serial.ts";
 import type { Typing } from "./typing.ts";
 import { roomTopic, userTopic } from "./types.ts";
 import type { Deps } from "./types.ts";
@@ -36,12 +35,14 @@ function jsonBytes(value: unknown): number {
 /** A stored room message as sent on the wire. */
 export function toChatMessage(m: StoredMessage): ChatMessage {
   const out: ChatMessage = { id: m.id, room: m.room ?? "", from: m.from, text: m.text, ts: m.ts };
+  if (m.seq !== undefined) out.seq = formatSeq(m.seq);
   return m.action || m.edited !== undefined ? withMarks(out, m) : out;
 }
 
 /** A stored DM as sent on the wire. */
 export function toDirectMessage(m: StoredMessage): DirectMessage {
   const out: DirectMessage = { id: m.id, from: m.from, to: m.to ?? "", text: m.text, ts: m.ts };
+  if (m.seq !== undefined) out.seq = formatSeq(m.seq);
   return m.action || m.edited !== undefined ? withMarks(out, m) : out;
 }
 
@@ -122,7 +123,10 @@ export class Messages {
     });
   }
 
-  /** Store a DM, then publish it to both users; queued for a recipient with no live connection. */
+  /**
+   * Store a DM, then publish it to both users. A recipient with no connection gets it through
+   * the log (`since`, `sync`): there is no second queue.
+   */
   async dm(
     user: string,
     rawTo: string,
@@ -134,18 +138,14 @@ export class Messages {
     if (!this.#d.state.users.has(to)) throw new ChatError("not_found", `no such user '${to}'`);
     const draft: Draft = { key: dmKey(user, to), from: user, text: cleanText(text), clientId, to };
     if (isAction) draft.isAction = true;
-    // The notice for an offline recipient is stored in the same commit as the message.
-    const found = (message: StoredMessage, isNew: boolean) => ({ message, isNew });
-    const stored = this.#d.conns.hasLive(to)
-      ? await this.#store(draft, found)
-      : await this.#queue.run([userLock(to)], () =>
-          this.#store(draft, found, (m) => this.#queueNotice(to, m)),
-        );
-    const dm = toDirectMessage(stored.message);
-    if (!stored.isNew) return dm;
-    const topics = to === user ? [userTopic(to)] : [userTopic(to), userTopic(user)];
-    this.#d.publisher.publishEach(topics, { type: "dm", ...dm });
-    return dm;
+    return this.#store(draft, (message, isNew) => {
+      const dm = toDirectMessage(message);
+      if (!isNew) return dm;
+      // Published in the step that keeps it in the log: a catch-up sees it in one or the other.
+      const topics = to === user ? [userTopic(to)] : [userTopic(to), userTopic(user)];
+      this.#d.publisher.publishEach(topics, { type: "dm", ...dm });
+      return dm;
+    });
   }
 
   /**
@@ -178,13 +178,12 @@ export class Messages {
   }
 
   // Commit first, then append to memory: a message exists only once it is durable. `done` runs
-  // once the message is stored (or found stored already, isNew false); its result is what the
-  // promise resolves with. `also` adds ops to the same commit and returns what applies them
-  // once it succeeded. A refusal (rate limit) throws at once.
+  // once the message is stored (or found stored already, isNew false), in the step that keeps
+  // it in the log; its result is what the promise resolves with. A refusal (rate limit) throws
+  // at once.
   #store<T>(
     draft: Draft,
     done: (m: StoredMessage, isNew: boolean) => T,
-    also?: (m: StoredMessage) => { ops: StoreOp[]; apply: () => void },
   ): Promise<T> {
     const { key, from, clientId } = draft;
     const ck = clientId === undefined ? null : clientKey(key, from, clientId);
@@ -195,19 +194,26 @@ export class Messages {
       if (pending) return pending.then((m) => done(m, false));
     }
     this.#d.limits.message(from);
-    const message = newMessage(this.#d.crypto.newId(), draft, this.#timestamp());
-    const extra = also?.(message);
+    const log = this.#d.state.log;
+    // Numbered right before the commit, nothing in between can throw: the log's order is the
+    // store's order, and every number taken is settled.
+    const seq = log.take();
+    const message = newMessage(this.#d.crypto.newId(), draft, this.#timestamp(), seq);
     const ops: StoreOp[] = [{ op: "msg", key, message }];
-    if (extra) ops.push(...extra.ops);
     const result = this.#d.store.commit(ops).then(
       () => {
         if (ck !== null) this.#inFlight.delete(ck);
         this.#d.state.history.append(key, message);
-        extra?.apply();
-        return done(message, true);
+        log.add(key, message);
+        try {
+          return done(message, true);
+        } finally {
+          log.settle(seq);
+        }
       },
       () => {
         if (ck !== null) this.#inFlight.delete(ck);
+        log.settle(seq);
         throw new ChatError("internal", "the message could not be stored; it was not sent");
       },
     );
@@ -228,12 +234,6 @@ export class Messages {
     }
     return this.#lastTs;
   }
-
-  // The op queueing the DM for its recipient (one line of its own, whatever the queue holds).
-  #queueNotice(to: string, m: StoredMessage): { ops: StoreOp[]; apply: () => void } {
-    const { op, apply } = queueNotice(this.#d.state, to, { type: "dm", ...toDirectMessage(m) });
-    return { ops: [op], apply };
-  }
 }
 
 /** A message about to be stored. */
@@ -249,22 +249,24 @@ interface Draft {
 
 // A stored message made by one object literal per shape: adding fields one at a time gives
 // the object out-of-line storage, one more allocation per message that history keeps alive.
-function newMessage(id: string, draft: Draft, ts: string): StoredMessage {
+function newMessage(id: string, draft: Draft, ts: string, seq: number): StoredMessage {
   if (draft.isAction) {
-    return { ...newMessage(id, { ...draft, isAction: undefined }, ts), action: true };
+    return { ...newMessage(id, { ...draft, isAction: undefined }, ts, seq), action: true };
   }
   const { from, text, clientId, room, to } = draft;
   if (room !== undefined) {
     return clientId === undefined
-      ? { id, from, text, ts, room }
-      : { id, from, text, ts, room, clientId };
+      ? { id, from, text, ts, room, seq }
+      : { id, from, text, ts, room, clientId, seq };
   }
   if (to !== undefined) {
     return clientId === undefined
-      ? { id, from, text, ts, to }
-      : { id, from, text, ts, to, clientId };
+      ? { id, from, text, ts, to, seq }
+      : { id, from, text, ts, to, clientId, seq };
   }
-  return clientId === undefined ? { id, from, text, ts } : { id, from, text, ts, clientId };
+  return clientId === undefined
+    ? { id, from, text, ts, seq }
+    : { id, from, text, ts, clientId, seq };
 }
 
 function clientKey(key: string, from: string, clientId: string): string {

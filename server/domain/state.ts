@@ -8,6 +8,8 @@ import type {
   Snapshot,
   UserRecord,
 } from "../store/store.ts";
+import { EventLog } from "./event-log.ts";
+import type { FeedItem } from "./event-log.ts";
 import { History } from "./history.ts";
 
 /** A room in memory: the record's fields with Sets for members and pending requests. */
@@ -38,6 +40,8 @@ export class ChatState {
   /** user -> rooms (not shut down) the user is a member of. */
   readonly roomsOf = new Map<string, Set<string>>();
   readonly history: History;
+  /** The log of stored events: seq numbering and what `sync` reads. */
+  readonly log: EventLog;
   // Indexes of live (not shut down) rooms, so that a user's rooms, requests and quotas and a
   // page of `rooms` cost O(what is asked), never a scan of every room.
   #adminOf = new Map<string, Set<string>>();
@@ -64,6 +68,10 @@ export class ChatState {
     this.#isLoading = false;
     for (const [key, list] of Object.entries(snapshot.history)) {
       for (const m of list.slice(-historyLimit)) this.history.append(key, m);
+    }
+    this.log = restoreLog(snapshot, historyLimit);
+    for (const room of this.rooms.values()) {
+      if (room.shutDown) this.log.roomEnded(room.name, room.members, 0);
     }
   }
 
@@ -184,6 +192,20 @@ function index(map: Map<string, Set<string>>, key: string, room: string, isIn: b
 }
 
 const EMPTY: ReadonlySet<string> = new Set();
+
+/** The log of stored events from a snapshot: its messages with their seq and its log entries. */
+function restoreLog(snapshot: Snapshot, limit: number): EventLog {
+  const streams = new Map<string, FeedItem[]>();
+  for (const [key, list] of Object.entries(snapshot.history)) {
+    streams.set(key, list.slice(-limit));
+  }
+  for (const [key, entries] of Object.entries(snapshot.log ?? {})) {
+    const items = streams.get(key) ?? [];
+    for (const e of entries.slice(-limit)) items.push(e);
+    streams.set(key, items);
+  }
+  return new EventLog(limit, { streams, trimmed: snapshot.trimmed });
+}
 
 /** A stored room as a RoomState. */
 function fromRecord(r: RoomRecord): RoomState {

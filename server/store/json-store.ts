@@ -1,10 +1,11 @@
 import { mkdir, unlink } from "node:fs/promises";
 import { join } from "node:path";
 import { applyOp, lastMessages } from "./apply.ts";
+import { lastEntries } from "./apply-log.ts";
 import { lockFile, writeFileAtomic } from "./files.ts";
 import { Journal } from "./journal.ts";
 import { FILES, readDataDir, trimSlack } from "./read.ts";
-import type { Snapshot, StoredMessage, Store, StoreOp } from "./store.ts";
+import type { LogEntry, Snapshot, StoredMessage, Store, StoreOp } from "./store.ts";
 import type { JournalMark } from "./validate.ts";
 
 const DEFAULT_COMPACT_BYTES = 8 * 1024 * 1024;
@@ -242,6 +243,8 @@ export class JsonFileStore implements Store {
         history: Object.entries(s.history).map(
           ([k, v]) => [k, lastMessages(v, this.#historyLimit)] as const,
         ),
+        log: lastEntries(s.log, this.#historyLimit),
+        trimmed: { ...s.trimmed },
       };
     });
     const { mark } = snap;
@@ -255,7 +258,7 @@ export class JsonFileStore implements Store {
     bytes += await writeFileAtomic(this.#dir, FILES.rooms, [
       JSON.stringify({ rooms: snap.rooms, journal: mark }, null, 2),
     ]);
-    bytes += await writeFileAtomic(this.#dir, FILES.history, historyChunks(snap.history, mark));
+    bytes += await writeFileAtomic(this.#dir, FILES.history, historyChunks(snap, mark));
     await journal.rotate(mark.offset, (step) => this.#exclusive(step));
     this.#snapshotBytes = bytes;
     this.#retryCompactAt = 0;
@@ -269,10 +272,23 @@ function keep(op: StoreOp): StoreOp {
 
 /** history.json, one history key per line, in pieces so that the event loop is not held long. */
 function* historyChunks(
-  history: (readonly [string, StoredMessage[]])[],
+  snap: {
+    history: (readonly [string, StoredMessage[]])[];
+    log: [string, LogEntry[]][];
+    trimmed: Record<string, number>;
+  },
   mark: JournalMark,
 ): Generator<string> {
-  let chunk = `{"journal":${JSON.stringify(mark)},"history":{`;
+  const { history } = snap;
+  let chunk = `{"journal":${JSON.stringify(mark)},"trimmed":${JSON.stringify(snap.trimmed)},"log":{`;
+  for (const [i, [stream, entries]] of snap.log.entries()) {
+    chunk += `${i ? "," : ""}\n${JSON.stringify(stream)}:${JSON.stringify(entries)}`;
+    if (chunk.length > CHUNK_BYTES) {
+      yield chunk;
+      chunk = "";
+    }
+  }
+  chunk += `\n},"history":{`;
   for (const [i, [key, messages]] of history.entries()) {
     // One call per key: stringifying message by message and joining costs about twice as much.
     chunk += `${i ? "," : ""}\n${JSON.stringify(key)}:${JSON.stringify(messages)}`;
@@ -295,5 +311,7 @@ function copyOut(state: Snapshot, historyLimit: number): Snapshot {
     ),
   };
   if (Object.keys(state.notices ?? {}).length > 0) copy.notices = structuredClone(state.notices);
+  if (state.log) copy.log = Object.fromEntries(lastEntries(state.log, historyLimit));
+  if (state.trimmed) copy.trimmed = { ...state.trimmed };
   return copy;
 }

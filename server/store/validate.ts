@@ -1,6 +1,7 @@
 import { legacyQueue, queueOf } from "./notices.ts";
 import type {
   LegacyUserRecord,
+  LogEntry,
   Notice,
   QueuedNotice,
   RoomRecord,
@@ -39,6 +40,10 @@ export interface RoomsFile {
 /** history.json */
 export interface HistoryFile {
   history: Record<string, StoredMessage[]>;
+  /** Events other than messages kept for `sync`, per stream (older files have none). */
+  log: Record<string, LogEntry[]>;
+  /** The greatest seq each stream had dropped (older files have none). */
+  trimmed: Record<string, number>;
   journal: JournalMark | null;
 }
 
@@ -91,7 +96,7 @@ function isRoom(x: unknown): boolean {
 }
 
 function isMessage(x: unknown): boolean {
-  return hasStrings(x, "id", "from", "text", "ts");
+  return hasStrings(x, "id", "from", "text", "ts") && (x.seq === undefined || isSeq(x.seq));
 }
 
 function mark(x: unknown): JournalMark | null {
@@ -139,8 +144,33 @@ export function checkHistoryFile(data: unknown): HistoryFile {
   for (const [key, messages] of Object.entries(o.history)) list(messages, key, isMessage);
   return {
     history: o.history as Record<string, StoredMessage[]>,
+    ...checkLog(o),
     journal: mark(o.journal),
   };
+}
+
+// The `log` and `trimmed` of history.json, both optional.
+function checkLog(o: Obj): Pick<HistoryFile, "log" | "trimmed"> {
+  if (o.log !== undefined && !isObj(o.log)) throw new Error(`"log" is not an object`);
+  if (o.trimmed !== undefined && !isObj(o.trimmed)) throw new Error(`"trimmed" is not an object`);
+  for (const [stream, entries] of Object.entries(o.log ?? {})) list(entries, stream, isLogEntry);
+  for (const [stream, seq] of Object.entries(o.trimmed ?? {})) {
+    if (!isSeq(seq)) throw new Error(`"trimmed" entry ${stream} is malformed`);
+  }
+  return {
+    log: (o.log ?? {}) as Record<string, LogEntry[]>,
+    trimmed: (o.trimmed ?? {}) as Record<string, number>,
+  };
+}
+
+function isLogEntry(x: unknown): x is LogEntry {
+  return (
+    isObj(x) &&
+    isSeq(x.seq) &&
+    typeof x.stream === "string" &&
+    isObj(x.event) &&
+    typeof x.event.type === "string"
+  );
 }
 
 /** Whether a parsed journal line is a StoreOp the store can apply. */
@@ -169,6 +199,8 @@ export function isStoreOp(x: unknown): x is StoreOp {
       return hasStrings(x, "room", "user") && typeof x.present === "boolean";
     case "msg":
       return typeof x.key === "string" && isMessage(x.message);
+    case "log":
+      return isLogEntry(x.entry);
     case "msg_edit":
       return hasStrings(x, "key", "id", "text", "edited");
     case "msg_delete":

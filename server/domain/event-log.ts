@@ -1,0 +1,183 @@
+/**
+ * The deployment's one ordered log of stored events, as `sync` and `since` read it: the counter
+ * that numbers every stored event, the position up to which every numbered event is settled
+ * (stored and published, or failed), and the last `limit` events of each stream.
+ *
+ * Streams: `room:<name>` (seen by the room's members while they are members), `dm:<a>:<b>`
+ * (seen by both users) and `user:<name>` (events addressed to one user: join requests to an
+ * admin, decisions, invites, read markers). Room and DM streams use the history keys, so a
+ * stream's messages are the very objects the history keeps.
+ */
+import type { LogEntry, StoredMessage } from "../store/store.ts";
+
+/** One retained event: a stored message (room or DM) or a logged event of another kind. */
+export type FeedItem = StoredMessage | LogEntry;
+
+/** The position of an item (a message stored by an older version has none: 0). */
+export function seqOf(item: FeedItem): number {
+  return item.seq ?? 0;
+}
+
+/** Whether an item is a logged event rather than a message. */
+export function isEntry(item: FeedItem): item is LogEntry {
+  return "event" in item;
+}
+
+/** The stream of a user's own events (requests, decisions, invites, read markers). */
+export function userStream(user: string): string {
+  return `user:${user}`;
+}
+
+/** A stream's retained events and what it has dropped. */
+export interface Stream {
+  /** Oldest first, by seq; the kept window starts at `start`. */
+  items: FeedItem[];
+  start: number;
+  /** The seqs of recently dropped items, oldest first (at most the limit). */
+  dropped: number[];
+  /** The greatest seq ever dropped from this stream (0: none). */
+  lastDropped: number;
+}
+
+/** What a restart restores the log from. */
+export interface LogSeed {
+  /** Retained items per stream (any order; sorted here). */
+  streams: Iterable<[string, FeedItem[]]>;
+  /** The greatest seq each stream had dropped when it was stored. */
+  trimmed?: Record<string, number>;
+}
+
+/** The numbering of stored events and the events kept for `sync`. */
+export class EventLog {
+  readonly limit: number;
+  #last = 0;
+  #floor = 0;
+  #settled = new Set<number>();
+  #streams = new Map<string, Stream>();
+  #dmsOf = new Map<string, Set<string>>();
+  /** user -> room -> seq of the event that ended the user's membership (left, kicked, shut down). */
+  #leftRooms = new Map<string, Map<string, number>>();
+  readonly #slack: number;
+
+  /** A log keeping `limit` events per stream, restored from `seed`. */
+  constructor(limit: number, seed?: LogSeed) {
+    this.limit = limit;
+    this.#slack = Math.max(16, Math.ceil(limit / 2));
+    if (!seed) return;
+    for (const [key, items] of seed.streams) {
+      const kept = items.filter((i) => seqOf(i) > 0).sort((a, b) => seqOf(a) - seqOf(b));
+      for (const item of kept) this.add(key, item);
+    }
+    for (const [key, seq] of Object.entries(seed.trimmed ?? {})) {
+      const s = this.#stream(key);
+      s.lastDropped = Math.max(s.lastDropped, seq);
+    }
+    this.#floor = this.#last;
+  }
+
+  /** The position every event up to which is settled: a session's `cursor`. */
+  get position(): number {
+    return this.#floor;
+  }
+
+  /** The greatest number given so far. */
+  get last(): number {
+    return this.#last;
+  }
+
+  /** Number the next stored event. Call it synchronously right before the store commit. */
+  take(): number {
+    return ++this.#last;
+  }
+
+  /** The event numbered `seq` was stored and published, or its commit failed. */
+  settle(seq: number): void {
+    if (seq <= this.#floor) return;
+    this.#settled.add(seq);
+    while (this.#settled.delete(this.#floor + 1)) this.#floor++;
+  }
+
+  /** Keep a stored event for `sync` (in seq order: call it as the event is published). */
+  add(stream: string, item: FeedItem): void {
+    const seq = seqOf(item);
+    if (seq > this.#last) this.#last = seq;
+    const s = this.#stream(stream);
+    const items = s.items;
+    let at = items.length;
+    while (at > s.start && seqOf(items[at - 1]!) > seq) at--;
+    if (at > s.start && seqOf(items[at - 1]!) === seq) return; // replayed twice
+    if (at === items.length) items.push(item);
+    else items.splice(at, 0, item);
+    this.#index(stream, item);
+    if (items.length - s.start > this.limit) this.#drop(s);
+  }
+
+  /** A stream, or undefined when it never had an event. */
+  stream(key: string): Stream | undefined {
+    return this.#streams.get(key);
+  }
+
+  /** The DM streams `user` takes part in. */
+  dmStreamsOf(user: string): ReadonlySet<string> {
+    return this.#dmsOf.get(user) ?? EMPTY;
+  }
+
+  /** Rooms whose membership `user` lost (room -> seq of that event). */
+  leftRoomsOf(user: string): ReadonlyMap<string, number> {
+    return this.#leftRooms.get(user) ?? NO_ROOMS;
+  }
+
+  /** Remember that `members` lost room `room` at `seq` (it was shut down). */
+  roomEnded(room: string, members: Iterable<string>, seq: number): void {
+    for (const m of members) this.#left(m, room, seq);
+  }
+
+  #stream(key: string): Stream {
+    let s = this.#streams.get(key);
+    if (!s) this.#streams.set(key, (s = { items: [], start: 0, dropped: [], lastDropped: 0 }));
+    return s;
+  }
+
+  #drop(s: Stream): void {
+    const gone = s.items[s.start]!;
+    const seq = seqOf(gone);
+    s.dropped.push(seq);
+    if (s.dropped.length >= this.limit + this.#slack) s.dropped.splice(0, this.#slack);
+    s.lastDropped = Math.max(s.lastDropped, seq);
+    s.start++;
+    // Dropped in batches, so that keeping a full stream costs O(1) per event on average.
+    if (s.start >= this.#slack) {
+      s.items.splice(0, s.start);
+      s.start = 0;
+    }
+  }
+
+  #index(stream: string, item: FeedItem): void {
+    if (!isEntry(item)) {
+      if (item.to !== undefined) {
+        indexSet(this.#dmsOf, item.from, stream);
+        indexSet(this.#dmsOf, item.to, stream);
+      }
+      return;
+    }
+    const e = item.event;
+    if (e.type === "member" && typeof e.user === "string" && e.event !== "joined") {
+      this.#left(e.user, String(e.room), item.seq);
+    }
+  }
+
+  #left(user: string, room: string, seq: number): void {
+    let rooms = this.#leftRooms.get(user);
+    if (!rooms) this.#leftRooms.set(user, (rooms = new Map()));
+    rooms.set(room, seq);
+  }
+}
+
+function indexSet(map: Map<string, Set<string>>, key: string, value: string): void {
+  let set = map.get(key);
+  if (!set) map.set(key, (set = new Set()));
+  set.add(value);
+}
+
+const EMPTY: ReadonlySet<string> = new Set();
+const NO_ROOMS: ReadonlyMap<string, number> = new Map();

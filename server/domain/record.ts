@@ -1,0 +1,86 @@
+/**
+ * The one place a stored event gets its `seq`: a change that users may see later through `sync`
+ * is committed together with its events, then applied, kept in the log and published, in that
+ * order and in one step once the store has it.
+ */
+import { formatSeq } from "../../shared/seq.ts";
+import type { ServerMessage } from "../../shared/protocol.ts";
+import type { LogEntry, StoreOp } from "../store/store.ts";
+import type { Deps } from "./types.ts";
+import { userTopic } from "./types.ts";
+
+/** The frame of a stored event, without `seq` (added here). */
+export type EventFrame = { type: string; [field: string]: unknown };
+
+/** One event of a stored change. */
+export interface NewEvent {
+  /** `roomStream(room)`, `dmStream(a, b)` or `userStream(user)`: who may see it. */
+  stream: string;
+  /** The frame as sent, without `seq`. */
+  event: EventFrame;
+  /** Publish it to the stream's topics once stored (default true); false: `sync` only. */
+  publish?: boolean;
+}
+
+/** The stream of a room's events (its members see them while they are members). */
+export function roomStream(room: string): string {
+  return `room:${room}`;
+}
+
+/** The stream of the DM conversation between two users (order does not matter). */
+export function dmStream(a: string, b: string): string {
+  return a < b ? `dm:${a}:${b}` : `dm:${b}:${a}`;
+}
+
+/** The stream of events addressed to `user` alone. */
+export function userStream(user: string): string {
+  return `user:${user}`;
+}
+
+/** The topics a stream's events are published to. */
+export function topicsOf(stream: string): string[] {
+  if (!stream.startsWith("dm:")) return [stream];
+  const [, a, b] = stream.split(":");
+  return a === b ? [userTopic(a!)] : [userTopic(a!), userTopic(b!)];
+}
+
+/**
+ * Store `ops` together with `events` (each numbered now, in order, one `log` op each, all in one
+ * commit), then, once durable: run `apply` (the state change, subscriptions), keep each event
+ * for `sync` and publish it with its `seq`. Resolves with the events' wire seqs. When the commit
+ * fails nothing is applied and it rejects with the store's error. Call it inside the change's
+ * lock, after every check: the numbers are taken at once.
+ */
+export async function commitEvents(
+  d: Deps,
+  ops: StoreOp[],
+  events: NewEvent[],
+  apply?: () => void,
+): Promise<string[]> {
+  const log = d.state.log;
+  const entries: LogEntry[] = events.map((e) => ({
+    seq: log.take(),
+    stream: e.stream,
+    event: e.event,
+  }));
+  const all = [...ops, ...entries.map((entry): StoreOp => ({ op: "log", entry }))];
+  try {
+    await d.store.commit(all);
+  } catch (err) {
+    for (const e of entries) log.settle(e.seq);
+    throw err;
+  }
+  try {
+    apply?.();
+  } finally {
+    entries.forEach((entry, i) => {
+      log.add(entry.stream, entry);
+      if (events[i]!.publish !== false) {
+        const frame = { ...entry.event, seq: formatSeq(entry.seq) } as ServerMessage;
+        d.publisher.publishEach(topicsOf(entry.stream), frame);
+      }
+      log.settle(entry.seq);
+    });
+  }
+  return entries.map((e) => formatSeq(e.seq));
+}

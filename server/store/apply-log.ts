@@ -1,0 +1,73 @@
+/**
+ * The store's copy of the events kept for `sync` (log entries per stream) and of what each
+ * stream has dropped, changed by `log` ops and by trimming history, so that compaction writes
+ * them and a restart restores them.
+ */
+import type { LogEntry, Snapshot } from "./store.ts";
+
+/** Keep `entry` in its stream, at most `limit` entries (trimmed once `slack` past it). */
+export function applyLogEntry(snapshot: Snapshot, entry: LogEntry, limit: number, slack = 0) {
+  const all = (snapshot.log ??= {});
+  const list = Object.hasOwn(all, entry.stream) ? all[entry.stream]! : own(all, entry.stream);
+  const last = list[list.length - 1];
+  if (last !== undefined && last.seq >= entry.seq) {
+    if (list.some((e) => e.seq === entry.seq)) return; // replayed twice
+  }
+  list.push(entry);
+  if (list.length > limit + slack) trimEntries(snapshot, entry.stream, list, limit);
+}
+
+/** Note that `key` drops the items before its last `limit` (call before cutting them). */
+export function noteTrimmed(
+  snapshot: Snapshot,
+  key: string,
+  list: readonly { seq?: number }[],
+  limit: number,
+): void {
+  if (list.length <= limit) return;
+  const seq = list[list.length - limit - 1]!.seq;
+  if (seq === undefined) return;
+  const trimmed = (snapshot.trimmed ??= {});
+  if (!Object.hasOwn(trimmed, key) || trimmed[key]! < seq) {
+    Object.defineProperty(trimmed, key, {
+      value: seq,
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+  }
+}
+
+/** Trim every stream of `snapshot.log` to its last `limit` entries, in place. */
+export function trimLog(snapshot: Snapshot, limit: number): void {
+  for (const [stream, list] of Object.entries(snapshot.log ?? {})) {
+    if (list.length > limit) trimEntries(snapshot, stream, list, limit);
+  }
+}
+
+/** The last `limit` entries of each stream, copied (for compaction and loading). */
+export function lastEntries(
+  log: Record<string, LogEntry[]> | undefined,
+  limit: number,
+): [string, LogEntry[]][] {
+  return Object.entries(log ?? {}).map(([k, v]) => [k, v.length > limit ? v.slice(-limit) : v.slice()]);
+}
+
+function trimEntries(snapshot: Snapshot, stream: string, list: LogEntry[], limit: number) {
+  noteTrimmed(snapshot, stream, list, limit);
+  list.splice(0, list.length - limit);
+}
+
+// An own property whatever the stream's name (a user called `__proto__`).
+function own(all: Record<string, LogEntry[]>, key: string): LogEntry[] {
+  const list: LogEntry[] = [];
+  Object.defineProperty(all, key, { value: list, enumerable: true, writable: true, configurable: true });
+  return list;
+}
+
+/** Note what trimming every key of `history` to `limit` drops (call before trimming). */
+export function noteHistoryTrims(snapshot: Snapshot, limit: number): void {
+  for (const [key, list] of Object.entries(snapshot.history)) {
+    noteTrimmed(snapshot, key, list, limit);
+  }
+}

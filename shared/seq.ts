@@ -1,0 +1,30 @@
+/**
+ * Log positions on the wire (`seq`, `cursor`, `since`): a position in the deployment's one
+ * ordered log of changes, sent as a 16-digit zero-padded decimal string so that string order
+ * is log order. Position 0 is the start of the log (before any event).
+ */
+
+/** Digits of a position on the wire. */
+export const SEQ_WIDTH = 16;
+
+/** The greatest position (2^53 - 1 fits in 16 digits). */
+const SEQ_MAX = Number.MAX_SAFE_INTEGER;
+
+const SEQ_PATTERN = /^[0-9]{16}$/;
+
+/** A position as sent on the wire. */
+export function formatSeq(position: number): string {
+  return String(position).padStart(SEQ_WIDTH, "0");
+}
+
+/** A wire position as a number, or null when it is not exactly 16 decimal digits in range. */
+export function parseSeq(text: unknown): number | null {
+  if (typeof text !== "string" || !SEQ_PATTERN.test(text)) return null;
+  const n = Number(text);
+  return n <= SEQ_MAX ? n : null;
+}
+
+/** Whether `text` is a well-formed wire position. */
+export function isSeq(text: unknown): text is string {
+  return parseSeq(text) !== null;
+}
