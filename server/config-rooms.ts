@@ -7,18 +7,23 @@ import { parseBucket } from "./config-accounts.ts";
 import { DEFAULT_REPLY_BOUNDS } from "./domain/bounds.ts";
 import type { ReplyBounds } from "./domain/bounds.ts";
 import { DEFAULT_ROOM_QUOTAS } from "./domain/room-quota.ts";
+import { DEFAULT_MODERATION_BOUNDS } from "./domain/moderation.ts";
+import type { ModerationBounds } from "./domain/moderation.ts";
 import type { RoomQuotas } from "./domain/room-quota.ts";
 
 /** The room settings of the server. */
 export interface RoomConfig {
   roomQuotas: RoomQuotas;
   replyBounds: ReplyBounds;
+  moderation: ModerationBounds;
 }
 
 /** parseArgs options of the room flags. */
 export const ROOM_OPTIONS = {
   "max-rooms-per-user": { type: "string" },
   "max-rooms-joined": { type: "string" },
+  "max-bans-per-room": { type: "string" },
+  "max-invites-per-room": { type: "string" },
   "room-create-limit": { type: "string" },
   "rooms-page": { type: "string" },
   "who-page": { type: "string" },
@@ -29,6 +34,7 @@ export const ROOM_OPTIONS = {
 /** The usage lines of the room flags. */
 export const ROOM_USAGE =
   "\n                      [--max-rooms-per-user N] [--max-rooms-joined N] [--room-create-limit B/S]" +
+  "\n                      [--max-bans-per-room N] [--max-invites-per-room N]" +
   "\n                      [--rooms-page N] [--who-page N] [--requests-page N] [--history-page-kib N]";
 
 // The range of each page flag: any page stays well under the 1 MiB slow-reader threshold, and
@@ -74,7 +80,12 @@ export function parseRoomConfig(
     return n;
   };
   const b = DEFAULT_REPLY_BOUNDS;
+  const m = DEFAULT_MODERATION_BOUNDS;
   return {
+    moderation: {
+      maxBansPerRoom: whole("max-bans-per-room", m.maxBansPerRoom),
+      maxInvitesPerRoom: whole("max-invites-per-room", m.maxInvitesPerRoom),
+    },
     replyBounds: {
       roomsPage: page("rooms-page", b.roomsPage),
       whoPage: page("who-page", b.whoPage),

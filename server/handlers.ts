@@ -130,15 +130,49 @@ const HANDLERS = {
     await chat.rooms.kick(user(chat, conn), m.room, m.user);
     return { type: "ok" };
   },
-  send: (chat, conn, m) => chat.messages.send(user(chat, conn), m.room, m.text, m.clientId),
+  send: (chat, conn, m) =>
+    chat.messages.send(user(chat, conn), m.room, m.text, m.clientId, m.action === true),
   dm: async (chat, conn, m) => ({
     type: "dm_sent",
-    message: await chat.messages.dm(user(chat, conn), m.to, m.text, m.clientId),
+    message: await chat.messages.dm(user(chat, conn), m.to, m.text, m.clientId, m.action === true),
   }),
   history: (chat, conn, m) => ({
     type: "history",
     ...chat.messages.history(user(chat, conn), m, m),
   }),
+  amend: async (chat, conn, m) => ({
+    type: "updated",
+    message: await chat.edits.amend(user(chat, conn), m, m.messageId, m.text),
+  }),
+  delete: async (chat, conn, m) => ({
+    type: "updated",
+    message: await chat.edits.delete(user(chat, conn), m, m.messageId),
+  }),
+  away: (chat, conn, m) => {
+    chat.setAway(user(chat, conn), m.message);
+    return { type: "ok" };
+  },
+  ban: async (chat, conn, m) => {
+    await chat.moderation.ban(user(chat, conn), m.room, m.user);
+    return { type: "ok" };
+  },
+  unban: async (chat, conn, m) => {
+    await chat.moderation.unban(user(chat, conn), m.room, m.user);
+    return { type: "ok" };
+  },
+  bans: (chat, conn, m) => ({ type: "bans", ...chat.moderation.bans(user(chat, conn), m.room, m) }),
+  invite: async (chat, conn, m) => {
+    await chat.moderation.invite(user(chat, conn), m.room, m.user);
+    return { type: "ok" };
+  },
+  uninvite: async (chat, conn, m) => {
+    await chat.moderation.uninvite(user(chat, conn), m.room, m.user);
+    return { type: "ok" };
+  },
+  handover: async (chat, conn, m) => {
+    await chat.moderation.handover(user(chat, conn), m.room, m.user);
+    return { type: "ok" };
+  },
   who: (chat, conn, m) => ({ type: "who", ...chat.who(user(chat, conn), m.room, m) }),
   typing: (chat, conn, m) => {
     chat.setTyping(conn, user(chat, conn), m.room, m.typing);

@@ -92,6 +92,7 @@ async function main(): Promise<void> {
     sessions: { maxPerUser: config.maxSessions, ttlMs: config.sessionTtlDays * 86_400_000 },
     roomQuotas: config.roomQuotas,
     replyBounds: config.replyBounds,
+    moderation: config.moderation,
   });
   let transport: Transport;
   try {

@@ -7,6 +7,10 @@ import { Messages } from "./messages.ts";
 import { isStale } from "./notices.ts";
 import { guardStore } from "./persist.ts";
 import { Presence } from "./presence.ts";
+import { AwayMessages, cleanAway } from "./away.ts";
+import { Edits } from "./edits.ts";
+import { DEFAULT_MODERATION_BOUNDS, Moderation } from "./moderation.ts";
+import type { ModerationBounds } from "./moderation.ts";
 import { memberRoom } from "./room-access.ts";
 import { DEFAULT_REPLY_BOUNDS } from "./bounds.ts";
 import type { ReplyBounds } from "./bounds.ts";
@@ -29,6 +33,8 @@ export interface ChatOptions {
   roomQuotas?: RoomQuotas;
   /** The most one reply lists; DEFAULT_REPLY_BOUNDS when absent. */
   replyBounds?: ReplyBounds;
+  /** Bans and invites per room; DEFAULT_MODERATION_BOUNDS when absent. */
+  moderation?: ModerationBounds;
 }
 
 /** The whole domain: accounts, rooms, messages, presence and typing, wired together. */
@@ -39,6 +45,9 @@ export class Chat {
   readonly messages: Messages;
   readonly presence: Presence;
   readonly typing: Typing;
+  readonly edits: Edits;
+  readonly moderation: Moderation;
+  readonly away = new AwayMessages();
   #queue: KeyedQueue;
   #bounds: ReplyBounds;
 
@@ -63,6 +72,15 @@ export class Chat {
     this.#bounds = opts.replyBounds ?? DEFAULT_REPLY_BOUNDS;
     this.rooms = new Rooms(deps, this.typing, this.#queue, opts.roomQuotas, this.#bounds);
     this.messages = new Messages(deps, this.typing, this.#queue, this.#bounds.historyPageBytes);
+    this.edits = new Edits(deps, this.#queue);
+    this.moderation = new Moderation(
+      deps,
+      this.typing,
+      this.#queue,
+      opts.moderation ?? DEFAULT_MODERATION_BOUNDS,
+      this.#bounds.whoPage,
+      opts.roomQuotas?.maxRoomsPerUser ?? 0,
+    );
   }
 
   /**
@@ -120,6 +138,7 @@ export class Chat {
     const src = {
       status: (u: string) => this.presence.status(u),
       isTyping: (room: string, u: string) => this.typing.isTyping(room, u),
+      away: (u: string) => this.away.get(u),
     };
     const max = this.#bounds.whoPage;
     return rawRoom === undefined
@@ -171,9 +190,21 @@ export class Chat {
     }
   }
 
+  /**
+   * Set (a message) or clear (none, or blank) the user's away message until cleared; the rooms
+   * are told with a presence event. It fans out like a message, so it counts as one.
+   */
+  setAway(user: string, message: string | undefined): void {
+    const clean = message === undefined ? "" : cleanAway(message);
+    this.deps.limits.message(user);
+    if (this.away.set(user, clean)) this.#publishPresence(user, this.presence.status(user));
+  }
+
   #publishPresence(user: string, status: Status): void {
     const topics = [...this.deps.state.roomsOfUser(user)].map(roomTopic);
-    this.deps.publisher.publishEach(topics, { type: "presence", user, status });
+    const away = this.away.get(user);
+    const event = away === undefined ? { user, status } : { user, status, away };
+    this.deps.publisher.publishEach(topics, { type: "presence", ...event });
   }
 }
 

@@ -49,6 +49,29 @@ export class History {
     return this.#byClientId.get(clientKey(key, from, clientId));
   }
 
+  /** The message with `id` under `key` while it is in the window, or undefined. */
+  find(key: string, id: string): StoredMessage | undefined {
+    const list = this.#lists.get(key);
+    if (!list) return undefined;
+    const first = Math.max(0, list.length - this.limit);
+    for (let i = list.length - 1; i >= first; i--) if (list[i]!.id === id) return list[i];
+    return undefined;
+  }
+
+  /**
+   * Put `message` in place of the message with its id under `key` (an edit or a deletion), in
+   * the window and in the client-id index, so that nothing keeps the old text.
+   */
+  replace(key: string, message: StoredMessage): void {
+    const list = this.#lists.get(key);
+    if (!list) return;
+    const i = list.findLastIndex((m) => m.id === message.id);
+    if (i < 0) return;
+    const ck = message.clientId && clientKey(key, message.from, message.clientId);
+    if (ck && this.#byClientId.get(ck) === list[i]) this.#byClientId.set(ck, message);
+    list[i] = message;
+  }
+
   /**
    * Oldest first. Without cursors: the last `limit`. `before`: the last `limit` older than that
    * id. `after`: the first `limit` newer than that id (catch-up after a reconnect). An id no

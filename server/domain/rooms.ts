@@ -83,6 +83,8 @@ export class Rooms {
         pending: new Set(),
         shutDown: false,
         created: new Date(this.#d.clock.now()).toISOString(),
+        banned: new Set(),
+        invited: new Set(),
       };
       await this.#put(room, true);
       this.#d.conns.subscribeUser(user, roomTopic(name));
@@ -141,8 +143,10 @@ export class Rooms {
       if (old.pending.has(user)) {
         throw new ChatError("conflict", `your request to join '${name}' is already pending`);
       }
+      if (old.banned.has(user)) throw new ChatError("forbidden", `you are banned from '${name}'`);
       this.#quota.checkJoined(user);
-      if (old.open || old.admin === user) {
+      // An invite lets its user into a closed or hidden room at once.
+      if (old.open || old.admin === user || old.invited.has(user)) {
         await this.#addMember(old, user);
         return "joined";
       }

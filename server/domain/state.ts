@@ -23,6 +23,10 @@ export interface RoomState {
   pending: Set<string>;
   shutDown: boolean;
   created: string;
+  /** Users refused by `ban`. */
+  banned: Set<string>;
+  /** Users the admin invited, who may join at once. */
+  invited: Set<string>;
 }
 
 /**
@@ -110,6 +114,13 @@ export class ChatState {
     room.open = s.open;
     room.visible = s.visible;
     room.topic = s.topic;
+  }
+
+  /** Make `admin` the admin of `room` in place (a room handed over): the store has it already. */
+  setAdmin(room: RoomState, admin: string): void {
+    if (!room.shutDown) index(this.#adminOf, room.admin, room.name, false);
+    room.admin = admin;
+    if (!room.shutDown) index(this.#adminOf, admin, room.name, true);
   }
 
   /** Give `user` a pending request in `room` or drop it, in place (O(1)). */
@@ -209,7 +220,13 @@ function restoreLog(snapshot: Snapshot, limit: number): EventLog {
 
 /** A stored room as a RoomState. */
 function fromRecord(r: RoomRecord): RoomState {
-  return { ...r, members: new Set(r.members), pending: new Set(r.pending) };
+  return {
+    ...r,
+    members: new Set(r.members),
+    pending: new Set(r.pending),
+    banned: new Set(r.banned),
+    invited: new Set(r.invited),
+  };
 }
 
 /** A copy of a room (its own member and request sets) with `changes` applied. */
@@ -219,7 +236,13 @@ export function copyRoom(room: RoomState, changes: Partial<RoomState> = {}): Roo
 
 /** A RoomState as a record for the store (a fresh copy). */
 export function toRecord(r: RoomState): RoomRecord {
-  return { ...r, members: [...r.members], pending: [...r.pending] };
+  return {
+    ...r,
+    members: [...r.members],
+    pending: [...r.pending],
+    banned: [...r.banned],
+    invited: [...r.invited],
+  };
 }
 
 /** The caller's role in a room. */

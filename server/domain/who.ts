@@ -27,6 +27,8 @@ export interface WhoReply {
 export interface WhoSources {
   status(user: string): Status;
   isTyping(room: string, user: string): boolean;
+  /** The user's away message, if any. */
+  away(user: string): string | undefined;
 }
 
 /**
@@ -48,11 +50,13 @@ export function roomWho(
   const limit = Math.min(page.limit ?? pageMax, pageMax);
   const start = page.cursor === undefined ? 0 : firstAfter(sorted, page.cursor);
   const names = sorted.slice(start, start + limit);
-  const users = names.map((u) => ({
-    user: u,
-    status: src.status(u),
-    typing: isMember && src.isTyping(room.name, u),
-  }));
+  const users = names.map((u) =>
+    withAway(src, u, {
+      user: u,
+      status: src.status(u),
+      typing: isMember && src.isTyping(room.name, u),
+    }),
+  );
   const last = names[names.length - 1];
   return start + limit < sorted.length && last !== undefined
     ? { room: room.name, users, next: last }
@@ -82,10 +86,15 @@ export function sharedWho(state: ChatState, src: WhoSources, user: string, max: 
   }
   const sorted = [...all].sort();
   if (sorted.length > max) isCut = true;
-  const users = sorted.slice(0, max).map((u) => ({
-    user: u,
-    status: src.status(u),
-    typing: typing.has(u),
-  }));
+  const users = sorted
+    .slice(0, max)
+    .map((u) => withAway(src, u, { user: u, status: src.status(u), typing: typing.has(u) }));
   return isCut ? { users, more: true } : { users };
+}
+
+// A who line with the user's away message, when one is set.
+function withAway(src: WhoSources, user: string, entry: WhoEntry): WhoEntry {
+  const away = src.away(user);
+  if (away !== undefined) entry.away = away;
+  return entry;
 }

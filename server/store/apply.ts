@@ -1,5 +1,7 @@
 import { addNotice, clearNotices, legacyQueue, queueOf } from "./notices.ts";
 import { applyLogEntry, noteTrimmed } from "./apply-log.ts";
+import { applyFeatureOp } from "./apply-features.ts";
+import { append, byName, byTokenHash, itself, locate, remove, upsert } from "./lists.ts";
 import type { LegacyUserRecord, Snapshot, StoredMessage, StoreOp, UserRecord } from "./store.ts";
 
 /** A snapshot with nothing in it. */
@@ -97,6 +99,8 @@ export function applyOp(
       const list = op.op === "member" ? room.members : room.pending;
       if (op.present) {
         if (locate(list, op.user, itself) < 0) append(list, op.user, itself);
+        // A member's invite is used up.
+        if (op.op === "member" && room.invited) remove(room.invited, op.user, itself);
       } else {
         remove(list, op.user, itself);
       }
@@ -127,6 +131,13 @@ export function applyOp(
       if (all[op.user]!.length === 0) delete all[op.user];
       return;
     }
+    case "msg_edit":
+    case "msg_delete":
+    case "ban":
+    case "invite":
+    case "room_admin":
+      applyFeatureOp(snapshot, op);
+      return;
     default:
       op satisfies never;
       throw new Error(`unknown store op ${JSON.stringify(op)}`);
@@ -184,72 +195,3 @@ function trimList(list: StoredMessage[], limit: number, ids?: Set<string>): void
   for (const old of list.splice(0, list.length - limit)) ids?.delete(old.id);
 }
 
-const byName = (x: { name: string }): string => x.name;
-const byTokenHash = (x: { tokenHash: string }): string => x.tokenHash;
-const itself = (x: string): string => x;
-
-/** Where each item of a list is, by key, and the list's length when that was true. */
-interface Positions {
-  at: Map<string, number>;
-  length: number;
-}
-
-/** Positions of the lists applyOp has touched; a list that is dropped takes its entry along. */
-const POSITIONS = new WeakMap<unknown[], Positions>();
-
-/**
- * The positions of `list`, (re)built when missing or plainly out of date (another length). A
- * list holding one key twice (a hand-edited file) keeps only the last, as upserts would have.
- */
-function positions<T>(list: T[], keyOf: (x: T) => string): Positions {
-  let p = POSITIONS.get(list);
-  if (p && p.length === list.length) return p;
-  const at = new Map<string, number>();
-  for (let i = 0; i < list.length; i++) at.set(keyOf(list[i]!), i);
-  if (at.size !== list.length) {
-    const kept = list.filter((x, i) => at.get(keyOf(x)) === i);
-    list.length = 0;
-    for (const x of kept) list.push(x);
-    at.clear();
-    for (let i = 0; i < list.length; i++) at.set(keyOf(list[i]!), i);
-  }
-  p = { at, length: list.length };
-  POSITIONS.set(list, p);
-  return p;
-}
-
-/** The index of the item with `key` in `list`, or -1; O(1) on average. */
-function locate<T>(list: T[], key: string, keyOf: (x: T) => string): number {
-  const i = positions(list, keyOf).at.get(key);
-  if (i === undefined) return -1;
-  if (i < list.length && keyOf(list[i]!) === key) return i;
-  POSITIONS.delete(list); // changed behind applyOp's back: start again
-  return positions(list, keyOf).at.get(key) ?? -1;
-}
-
-function append<T>(list: T[], item: T, keyOf: (x: T) => string): void {
-  const p = positions(list, keyOf);
-  p.at.set(keyOf(item), list.length);
-  list.push(item);
-  p.length = list.length;
-}
-
-function upsert<T>(list: T[], item: T, keyOf: (x: T) => string): void {
-  const i = locate(list, keyOf(item), keyOf);
-  if (i >= 0) list[i] = item;
-  else append(list, item, keyOf);
-}
-
-/** Remove the item with `key` (if any) by moving the last item into its place. */
-function remove<T>(list: T[], key: string, keyOf: (x: T) => string): void {
-  const i = locate(list, key, keyOf);
-  if (i < 0) return;
-  const p = positions(list, keyOf);
-  const last = list.pop()!;
-  if (i < list.length) {
-    list[i] = last;
-    p.at.set(keyOf(last), i);
-  }
-  p.at.delete(key);
-  p.length = list.length;
-}

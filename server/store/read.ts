@@ -61,6 +61,11 @@ export async function readDataDir(dir: string, historyLimit: number): Promise<Da
     pending: rooms?.value.journal,
     msg: history?.value.journal,
     log: history?.value.journal,
+    msg_edit: history?.value.journal,
+    msg_delete: history?.value.journal,
+    ban: rooms?.value.journal,
+    invite: rooms?.value.journal,
+    room_admin: rooms?.value.journal,
     notice: users?.value.journal,
     notice_clear: users?.value.journal,
   };

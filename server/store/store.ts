@@ -62,6 +62,10 @@ export interface RoomRecord {
   pending: string[];
   shutDown: boolean;
   created: string;
+  /** Users refused by `ban` (absent in records of older versions: none). */
+  banned?: string[];
+  /** Users invited by the admin, who may join at once (absent: none). */
+  invited?: string[];
 }
 
 /**
@@ -79,6 +83,12 @@ export interface StoredMessage {
   clientId?: string;
   /** Its position in the log of stored events (absent in messages of older versions). */
   seq?: number;
+  /** An action (IRC `/me`). */
+  action?: true;
+  /** When the text was last changed, or when the message was deleted. */
+  edited?: string;
+  /** Deleted: the text is "" (a tombstone). */
+  deleted?: true;
 }
 
 /**
@@ -132,6 +142,16 @@ export type StoreOp =
   | { op: "msg"; key: string; message: StoredMessage }
   /** A stored event other than a message, kept for `sync` (committed with the change it tells). */
   | { op: "log"; entry: LogEntry }
+  /** Message `id` under `key` has a new text since `edited`; ignored when gone or deleted. */
+  | { op: "msg_edit"; key: string; id: string; text: string; edited: string }
+  /** Message `id` under `key` is deleted: a tombstone replaces it. The line holds no text. */
+  | { op: "msg_delete"; key: string; id: string; edited: string }
+  /** `user` is (present) or is not banned from `room`; a ban also ends membership, request and invite. */
+  | { op: "ban"; room: string; user: string; present: boolean }
+  /** `user` is (present) or is not invited into `room`; an invite also ends a ban. */
+  | { op: "invite"; room: string; user: string; present: boolean }
+  /** `admin` is the admin of `room` now (a room handed over). */
+  | { op: "room_admin"; room: string; admin: string }
   /** Queue `notice` for `user` as number `seq` (see `addNotice` for what it replaces or drops). */
   | { op: "notice"; user: string; seq: number; notice: Notice }
   /** Drop the notices of `user` numbered `upTo` or lower (they were delivered). */

@@ -77,8 +77,26 @@ const SHAPES: Record<ClientMessageType, Shape> = {
   approve: { required: { room: "room", user: "user" }, optional: {} },
   deny: { required: { room: "room", user: "user" }, optional: {} },
   kick: { required: { room: "room", user: "user" }, optional: {} },
-  send: { required: { room: "room", text: "text" }, optional: { clientId: "clientId" } },
-  dm: { required: { to: "user", text: "text" }, optional: { clientId: "clientId" } },
+  send: {
+    required: { room: "room", text: "text" },
+    optional: { clientId: "clientId", action: "bool" },
+  },
+  dm: {
+    required: { to: "user", text: "text" },
+    optional: { clientId: "clientId", action: "bool" },
+  },
+  amend: {
+    required: { messageId: "msgId", text: "text" },
+    optional: { room: "room", user: "user" },
+  },
+  delete: { required: { messageId: "msgId" }, optional: { room: "room", user: "user" } },
+  away: { required: {}, optional: { message: "topic" } },
+  ban: { required: { room: "room", user: "user" }, optional: {} },
+  unban: { required: { room: "room", user: "user" }, optional: {} },
+  bans: { required: { room: "room" }, optional: { limit: "limit" } },
+  invite: { required: { room: "room", user: "user" }, optional: {} },
+  uninvite: { required: { room: "room", user: "user" }, optional: {} },
+  handover: { required: { room: "room", user: "user" }, optional: {} },
   history: {
     required: {},
     optional: { room: "room", user: "user", limit: "limit", before: "msgId", after: "msgId" },
@@ -134,8 +152,9 @@ export function checkClientMessage(msg: ClientMessage): string | null {
   for (const key of Object.keys(shape.required)) {
     if (!Object.hasOwn(rec, key)) return `${msg.type} without '${key}'`;
   }
-  if (msg.type === "history" && (msg.room === undefined) === (msg.user === undefined)) {
-    return "history without exactly one of room and user";
+  const isOneOf = msg.type === "history" || msg.type === "amend" || msg.type === "delete";
+  if (isOneOf && (msg.room === undefined) === (msg.user === undefined)) {
+    return `${msg.type} without exactly one of room and user`;
   }
   return null;
 }
@@ -358,6 +377,11 @@ export class FrameGenerator {
       for (const key of ["limit", "before", "after"] as const) {
         if (this.#chance(0.3)) entries.push([key, this.#validValue(SHAPES.history.optional[key]!)]);
       }
+      return entries;
+    }
+    if (type === "amend" || type === "delete") {
+      const key = this.#chance(0.5) ? "room" : "user";
+      entries.push([key, this.#validValue(key)]);
       return entries;
     }
     for (const [key, kind] of Object.entries(shape.optional)) {

@@ -22,6 +22,8 @@ export const REPLY_TYPES = new Set([
   "who",
   "sessions",
   "revoked",
+  "updated",
+  "bans",
   "error",
 ]);
 

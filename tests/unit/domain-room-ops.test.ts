@@ -42,6 +42,8 @@ async function stored(store: MemoryStore) {
     ...r,
     members: [...r.members].sort(),
     pending: [...r.pending].sort(),
+    banned: [...(r.banned ?? [])].sort(),
+    invited: [...(r.invited ?? [])].sort(),
   }));
 }
 
@@ -51,6 +53,8 @@ function live(h: Harness) {
     ...r,
     members: [...r.members].sort(),
     pending: [...r.pending].sort(),
+    banned: [...r.banned].sort(),
+    invited: [...r.invited].sort(),
   }));
 }
 

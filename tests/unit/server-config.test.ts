@@ -36,6 +36,7 @@ describe("Server configuration", () => {
         createLimit: { burst: 10, perSecond: 1 },
       },
       replyBounds: { roomsPage: 200, whoPage: 1000, requestsPage: 1000, historyPageBytes: 524288 },
+      moderation: { maxBansPerRoom: 1000, maxInvitesPerRoom: 1000 },
     });
   });
 

@@ -1,0 +1,139 @@
+/**
+ * Amending and deleting a stored message (SPEC 5.3). The sender may change its text or delete
+ * it; a room's admin may delete any message in the room; in a DM only the sender may. A
+ * deletion leaves a tombstone whose text is gone: the journal line of a deletion holds no text,
+ * and the next compaction writes the tombstone in place of the message.
+ */
+import type { ChatMessage, DirectMessage } from "../../shared/protocol.ts";
+import { ChatError } from "../../shared/errors.ts";
+import { changedMessage } from "../store/apply-features.ts";
+import { dmKey, roomKey } from "../store/store.ts";
+import type { StoredMessage } from "../store/store.ts";
+import { userName } from "./accounts.ts";
+import { cleanText, toChatMessage, toDirectMessage } from "./messages.ts";
+import { memberRoom } from "./room-access.ts";
+import type { KeyedQueue } from "./serial.ts";
+import { roomTopic, userTopic } from "./types.ts";
+import type { Deps } from "./types.ts";
+
+/** Which conversation a message is in: exactly one of a room and a DM partner. */
+export interface MessageTarget {
+  room?: string;
+  user?: string;
+}
+
+/** A message found for a change, with where it lives and who may change it. */
+interface Found {
+  key: string;
+  message: StoredMessage;
+  /** The room's admin (may delete others' messages); null in a DM. */
+  admin: string | null;
+}
+
+/** Edits and deletions of stored messages. */
+export class Edits {
+  #d: Deps;
+  #queue: KeyedQueue;
+
+  /** Edits over the shared state; `queue` orders the changes of one conversation. */
+  constructor(deps: Deps, queue: KeyedQueue) {
+    this.#d = deps;
+    this.#queue = queue;
+  }
+
+  /** Replace the text of the caller's own message; members (or both DM users) are told. */
+  amend(user: string, target: MessageTarget, id: string, text: string) {
+    const clean = cleanText(text);
+    const where = this.#where(user, target);
+    return this.#queue.run([editLock(where)], async () => {
+      const found = this.#find(user, where, target, id);
+      if (found.message.from !== user) {
+        throw new ChatError("forbidden", "you can only edit your own messages");
+      }
+      if (found.message.deleted) throw new ChatError("not_found", `message '${id}' was deleted`);
+      this.#d.limits.message(user);
+      const edited = this.#now();
+      await this.#d.store.commit([{ op: "msg_edit", key: found.key, id, text: clean, edited }]);
+      return this.#publish(found.key, changedMessage(found.message, { text: clean, edited }));
+    });
+  }
+
+  /**
+   * Delete a message: the caller's own, or any in a room the caller administers. Deleting a
+   * deleted message answers its tombstone and stores nothing (a retried request succeeds).
+   */
+  delete(user: string, target: MessageTarget, id: string) {
+    const where = this.#where(user, target);
+    return this.#queue.run([editLock(where)], async () => {
+      const found = this.#find(user, where, target, id);
+      if (found.message.from !== user && found.admin !== user) {
+        const whose = found.admin === null ? "its sender" : "its sender or the room's admin";
+        throw new ChatError("forbidden", `only ${whose} can delete this message`);
+      }
+      if (found.message.deleted) return wire(found.message);
+      this.#d.limits.message(user);
+      const edited = this.#now();
+      await this.#d.store.commit([{ op: "msg_delete", key: found.key, id, edited }]);
+      this.#dropQueuedDm(found.key, id);
+      return this.#publish(found.key, changedMessage(found.message, { edited, deleted: true }));
+    });
+  }
+
+  // The history key of the conversation, checked for access before anything waits: a hidden
+  // room answers a non-member not_found exactly as a missing room does.
+  #where(user: string, target: MessageTarget): string {
+    if (target.user !== undefined) return dmKey(user, userName(target.user));
+    return roomKey(memberRoom(this.#d.state, target.room ?? "", user).name);
+  }
+
+  #find(user: string, key: string, target: MessageTarget, id: string): Found {
+    // Checked again under the queue: the caller may have left or been removed meanwhile.
+    const room = target.room === undefined ? null : memberRoom(this.#d.state, target.room, user);
+    const message = this.#d.state.history.find(key, id);
+    if (!message) {
+      const place = room ? `'${room.name}'` : "this conversation";
+      throw new ChatError("not_found", `no message '${id}' in ${place} (or no longer kept)`);
+    }
+    return { key, message, admin: room ? room.admin : null };
+  }
+
+  // Now visible: replaced in history (and its client-id index), then published.
+  #publish(key: string, message: StoredMessage): ChatMessage | DirectMessage {
+    this.#d.state.history.replace(key, message);
+    if (message.room !== undefined) {
+      const m = toChatMessage(message);
+      this.#d.publisher.publish(roomTopic(message.room), { type: "message_update", ...m });
+      return m;
+    }
+    const m = toDirectMessage(message);
+    const topics = new Set([userTopic(message.from), userTopic(m.to)]);
+    this.#d.publisher.publishEach(topics, { type: "dm_update", ...m });
+    return m;
+  }
+
+  // A deleted DM still waiting in its recipient's queue leaves it (the store drops it too).
+  #dropQueuedDm(key: string, id: string): void {
+    if (!key.startsWith("dm:")) return;
+    for (const u of key.slice(3).split(":")) {
+      const queue = this.#d.state.notices.get(u);
+      if (!queue) continue;
+      const at = queue.findIndex((q) => q.notice.type === "dm" && q.notice.id === id);
+      if (at >= 0) queue.splice(at, 1);
+      if (queue.length === 0) this.#d.state.notices.delete(u);
+    }
+  }
+
+  #now(): string {
+    return new Date(this.#d.clock.now()).toISOString();
+  }
+}
+
+/** A stored message on the wire, as a room message or a DM. */
+function wire(m: StoredMessage): ChatMessage | DirectMessage {
+  return m.room !== undefined ? toChatMessage(m) : toDirectMessage(m);
+}
+
+/** The queue key of the changes of one conversation's messages. */
+function editLock(key: string): string {
+  return `edits:${key}`;
+}
