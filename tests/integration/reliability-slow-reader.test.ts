@@ -235,7 +235,7 @@ describe("Slow `chat listen`", () => {
       }
     }
     await alice.close();
-  }, 60_000);
+  }, 90_000);
 });
 
 function mb(bytes: number): string {
