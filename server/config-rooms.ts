@@ -1,6 +1,6 @@
 /**
  * The flags of room quotas (rooms administered and joined per user, the creation rate) and of
- * reply bounds (rooms, who, requests and history pages). Parsed here and spread into the
+ * reply bounds (rooms, who, requests, history and conversations pages). Parsed here and spread into the
  * server's Config by config.ts.
  */
 import { parseBucket } from "./config-accounts.ts";
@@ -29,13 +29,15 @@ export const ROOM_OPTIONS = {
   "who-page": { type: "string" },
   "requests-page": { type: "string" },
   "history-page-kib": { type: "string" },
+  "conversations-page": { type: "string" },
 } as const;
 
 /** The usage lines of the room flags. */
 export const ROOM_USAGE =
   "\n                      [--max-rooms-per-user N] [--max-rooms-joined N] [--room-create-limit B/S]" +
   "\n                      [--max-bans-per-room N] [--max-invites-per-room N]" +
-  "\n                      [--rooms-page N] [--who-page N] [--requests-page N] [--history-page-kib N]";
+  "\n                      [--rooms-page N] [--who-page N] [--requests-page N] [--history-page-kib N]" +
+  "\n                      [--conversations-page N]";
 
 // The range of each page flag: any page stays well under the 1 MiB slow-reader threshold, and
 // a history page always holds the longest message (4,000 characters, at most 24 KB as JSON).
@@ -44,6 +46,7 @@ const PAGE_FLAGS = {
   "who-page": [1, 5000],
   "requests-page": [1, 5000],
   "history-page-kib": [64, 768],
+  "conversations-page": [1, 500],
 } as const;
 
 type Values = Record<string, string | boolean | string[] | boolean[] | undefined>;
@@ -91,6 +94,7 @@ export function parseRoomConfig(
       whoPage: page("who-page", b.whoPage),
       requestsPage: page("requests-page", b.requestsPage),
       historyPageBytes: page("history-page-kib", b.historyPageBytes / 1024) * 1024,
+      conversationsPage: page("conversations-page", b.conversationsPage),
     },
     roomQuotas: {
       maxRoomsPerUser: whole("max-rooms-per-user", d.maxRoomsPerUser),

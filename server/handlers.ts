@@ -93,7 +93,10 @@ const HANDLERS = {
     type: "revoked",
     count: await chat.accounts.revoke(conn, user(chat, conn), m.session ?? null),
   }),
-  rooms: (chat, conn, m) => ({ type: "rooms", ...chat.rooms.list(user(chat, conn), m) }),
+  rooms: (chat, conn, m) => {
+    const name = user(chat, conn);
+    return { type: "rooms", ...chat.reads.withCounts(name, chat.rooms.list(name, m)) };
+  },
   create: async (chat, conn, m) => ({
     type: "room",
     room: await chat.rooms.create(user(chat, conn), m.room, m),
@@ -139,6 +142,11 @@ const HANDLERS = {
   history: (chat, conn, m) => ({
     type: "history",
     ...chat.messages.history(user(chat, conn), m, m),
+  }),
+  read: (chat, conn, m) => chat.reads.mark(user(chat, conn), m, m.upTo),
+  conversations: (chat, conn, m) => ({
+    type: "conversations",
+    ...chat.conversations(user(chat, conn), m),
   }),
   amend: async (chat, conn, m) => ({
     type: "updated",

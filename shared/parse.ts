@@ -14,6 +14,7 @@ import {
 import { bool, isObject, NAME_FIELD_MAX, type Obj, optBool, optInt, optStr, str } from "./fields.ts";
 import { ProtocolError } from "./fields.ts";
 import { parseFeature } from "./parse-features.ts";
+import { parseReadRequest } from "./parse-read.ts";
 
 export { ProtocolError } from "./fields.ts";
 
@@ -153,6 +154,9 @@ function parseClientBody(type: string, d: Obj): ClientMessage {
     case "uninvite":
     case "handover":
       return parseFeature(t, d);
+    case "read":
+    case "conversations":
+      return parseReadRequest(t, d);
     case "history":
       return parseHistory(d);
     case "who":

@@ -74,6 +74,10 @@ export interface RoomInfo {
   members: number;
   role: Role;
   topic: string;
+  /** In `rooms`, for a room the caller belongs to: messages after their read marker. */
+  unread?: number;
+  /** Those of them naming the caller as a word or as `@user`. */
+  mentions?: number;
 }
 
 /** A stored room message. */
@@ -134,6 +138,18 @@ export interface SessionInfo {
   address: string;
   /** The session of the connection asking. */
   current: boolean;
+}
+
+/** One DM conversation of the caller, as listed by `conversations`. */
+export interface ConversationInfo {
+  /** The partner. */
+  user: string;
+  /** The conversation's newest message. */
+  last: DirectMessage;
+  /** Messages after the caller's read marker, not the caller's own. */
+  unread: number;
+  /** Those of them naming the caller as a word or as `@user`. */
+  mentions: number;
 }
 
 /** A pending join request. */
@@ -206,6 +222,10 @@ export type ClientMessage =
       before?: string;
       after?: string;
     }
+  /** Mark a room (`room`) or a DM conversation (`user`) read up to message `upTo`. */
+  | { type: "read"; id?: string; room?: string; user?: string; upTo: string }
+  /** One page of the caller's DM partners, newest first, after the last id `cursor`. */
+  | { type: "conversations"; id?: string; limit?: number; cursor?: string }
   /** With a room: at most `limit` (up to 1000) members after the user named `cursor`. */
   | { type: "who"; id?: string; room?: string; limit?: number; cursor?: string }
   | { type: "typing"; id?: string; room: string; typing: boolean }
@@ -253,6 +273,26 @@ export type ServerMessage =
       more?: boolean;
     }
   | { type: "sessions"; replyTo?: string; sessions: SessionInfo[] }
+  /**
+   * A read marker: the reply to `read` (with the counts after it), and the event to the user's
+   * connections when it moved. Exactly one of `room` and `user`.
+   */
+  | {
+      type: "read";
+      replyTo?: string;
+      room?: string;
+      user?: string;
+      upTo: string;
+      unread?: number;
+      mentions?: number;
+    }
+  /** `next`, when present: there may be more; ask again with it as `cursor`. */
+  | {
+      type: "conversations";
+      replyTo?: string;
+      conversations: ConversationInfo[];
+      next?: string;
+    }
   | { type: "revoked"; replyTo?: string; count: number }
   /** The message after `amend` or `delete`. */
   | { type: "updated"; replyTo?: string; message: ChatMessage | DirectMessage }

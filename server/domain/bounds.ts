@@ -9,8 +9,10 @@ export interface ReplyBounds {
   whoPage: number;
   /** Pending requests in one `requests` reply, and sent to an admin on connect. */
   requestsPage: number;
-  /** Bytes of one `history` frame. */
+  /** Bytes of one `history` frame, and of one `conversations` frame. */
   historyPageBytes: number;
+  /** Conversations in one `conversations` page (its default and most). */
+  conversationsPage: number;
 }
 
 /** The bounds when no flag sets them. */
@@ -19,4 +21,5 @@ export const DEFAULT_REPLY_BOUNDS: ReplyBounds = {
   whoPage: 1000,
   requestsPage: 1000,
   historyPageBytes: 512 * 1024,
+  conversationsPage: 200,
 };

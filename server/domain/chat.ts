@@ -11,6 +11,9 @@ import { AwayMessages, cleanAway } from "./away.ts";
 import { Edits } from "./edits.ts";
 import { DEFAULT_MODERATION_BOUNDS, Moderation } from "./moderation.ts";
 import type { ModerationBounds } from "./moderation.ts";
+import { listConversations } from "./conversation-list.ts";
+import type { ConversationsPage, ConversationsReply } from "./conversation-list.ts";
+import { Reads } from "./reads.ts";
 import { memberRoom } from "./room-access.ts";
 import { DEFAULT_REPLY_BOUNDS } from "./bounds.ts";
 import type { ReplyBounds } from "./bounds.ts";
@@ -48,6 +51,7 @@ export class Chat {
   readonly edits: Edits;
   readonly moderation: Moderation;
   readonly away = new AwayMessages();
+  readonly reads: Reads;
   #queue: KeyedQueue;
   #bounds: ReplyBounds;
 
@@ -81,6 +85,16 @@ export class Chat {
       this.#bounds.whoPage,
       opts.roomQuotas?.maxRoomsPerUser ?? 0,
     );
+    this.reads = new Reads(deps, this.#queue);
+  }
+
+  /** A page of the caller's DM conversations, newest first, with unread and mention counts. */
+  conversations(user: string, page: ConversationsPage = {}): ConversationsReply {
+    const bounds = {
+      pageMax: this.#bounds.conversationsPage,
+      pageBytes: this.#bounds.historyPageBytes,
+    };
+    return listConversations(this.deps.state, this.reads, user, page, bounds);
   }
 
   /**

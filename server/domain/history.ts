@@ -44,6 +44,12 @@ export class History {
     if (list.length >= this.limit + this.#slack) list.splice(0, list.length - this.limit);
   }
 
+  /** The kept messages of `key` without copying them: `list` from index `start` on. */
+  kept(key: string): { list: readonly StoredMessage[]; start: number } {
+    const list = this.#lists.get(key) ?? NONE;
+    return { list, start: Math.max(0, list.length - this.limit) };
+  }
+
   /** The message `from` sent to `key` with this client id, while it is in the window. */
   findByClientId(key: string, from: string, clientId: string): StoredMessage | undefined {
     return this.#byClientId.get(clientKey(key, from, clientId));
@@ -133,6 +139,8 @@ export function utf8Length(s: string): number {
   }
   return bytes;
 }
+
+const NONE: readonly StoredMessage[] = [];
 
 function clientKey(key: string, from: string, clientId: string): string {
   return `${key}\u0000${from}\u0000${clientId}`;

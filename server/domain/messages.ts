@@ -141,6 +141,8 @@ export class Messages {
     return this.#store(draft, (message, isNew) => {
       const dm = toDirectMessage(message);
       if (!isNew) return dm;
+      // The partners' index moves with the history, before anything else can list them.
+      this.#d.state.conversations.touch(user, to, message.id);
       // Published in the step that keeps it in the log: a catch-up sees it in one or the other.
       const topics = to === user ? [userTopic(to)] : [userTopic(to), userTopic(user)];
       this.#d.publisher.publishEach(topics, { type: "dm", ...dm });

@@ -3,6 +3,7 @@ import type { JoinRequest, RoomInfo } from "../../shared/protocol.ts";
 import { userName } from "./accounts.ts";
 import { ChatError } from "../../shared/errors.ts";
 import { queueNotice } from "./notices.ts";
+import { joinMark } from "./reads.ts";
 import { adminRoom, isHiddenFrom, noSuchRoom, roomName, seeRoom, shutDown } from "./room-access.ts";
 import { listRooms } from "./room-list.ts";
 import type { RoomsPage, RoomsReply } from "./room-list.ts";
@@ -217,14 +218,18 @@ export class Rooms {
         this.#d.state.users.has(target) && this.#d.conns.of(target).size === 0
           ? queueNotice(this.#d.state, target, decision)
           : null;
+      // A new member has read what was said before they joined.
+      const read = isApproved ? joinMark(this.#d.state, name, target) : null;
       await this.#d.store.commit([
         pendingOp(name, target, false),
         ...(isApproved ? [memberOp(name, target, true)] : []),
         ...(queued ? [queued.op] : []),
+        ...(read ? [read.op] : []),
       ]);
       this.#d.state.setPending(room, target, false);
       if (isApproved) this.#d.state.setMember(room, target, true);
       queued?.apply();
+      read?.apply();
       if (isApproved) this.#subscribeMember(room, target);
       this.#d.publisher.publish(userTopic(target), decision);
     });
@@ -245,8 +250,11 @@ export class Rooms {
   }
 
   async #addMember(room: RoomState, user: string): Promise<void> {
-    await this.#d.store.commit([memberOp(room.name, user, true)]);
+    // A new member has read what was said before they joined.
+    const read = joinMark(this.#d.state, room.name, user);
+    await this.#d.store.commit([memberOp(room.name, user, true), ...(read ? [read.op] : [])]);
     this.#d.state.setMember(room, user, true);
+    read?.apply();
     this.#subscribeMember(room, user);
   }
 

@@ -8,9 +8,11 @@ import type {
   Snapshot,
   UserRecord,
 } from "../store/store.ts";
+import { Conversations } from "./conversations.ts";
 import { EventLog } from "./event-log.ts";
 import type { FeedItem } from "./event-log.ts";
 import { History } from "./history.ts";
+import { ReadMarkers } from "./read-markers.ts";
 
 /** A room in memory: the record's fields with Sets for members and pending requests. */
 export interface RoomState {
@@ -46,6 +48,10 @@ export class ChatState {
   readonly history: History;
   /** The log of stored events: seq numbering and what `sync` reads. */
   readonly log: EventLog;
+  /** Every user's read markers. */
+  readonly reads: ReadMarkers;
+  /** Every user's DM partners, ordered by their conversation's last message. */
+  readonly conversations: Conversations;
   // Indexes of live (not shut down) rooms, so that a user's rooms, requests and quotas and a
   // page of `rooms` cost O(what is asked), never a scan of every room.
   #adminOf = new Map<string, Set<string>>();
@@ -58,6 +64,8 @@ export class ChatState {
   /** Build the state from a snapshot, keeping `historyLimit` messages per key. */
   constructor(snapshot: Snapshot, historyLimit: number) {
     this.history = new History(historyLimit);
+    this.reads = new ReadMarkers(snapshot.reads);
+    this.conversations = new Conversations(snapshot.history);
     for (const { notices, ...u } of snapshot.users as LegacyUserRecord[]) {
       this.users.set(u.name, u);
       // A record of an older version carries its queue; the store's loads never do.

@@ -1,4 +1,5 @@
 import { addNotice, clearNotices, legacyQueue, queueOf } from "./notices.ts";
+import { moveMark } from "./reads.ts";
 import { applyLogEntry, noteTrimmed } from "./apply-log.ts";
 import { applyFeatureOp } from "./apply-features.ts";
 import { append, byName, byTokenHash, itself, locate, remove, upsert } from "./lists.ts";
@@ -131,6 +132,9 @@ export function applyOp(
       if (all[op.user]!.length === 0) delete all[op.user];
       return;
     }
+    case "read":
+      moveMark((snapshot.reads ??= {}), op.user, op.key, op.upTo);
+      return;
     case "msg_edit":
     case "msg_delete":
     case "ban":

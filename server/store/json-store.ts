@@ -5,6 +5,7 @@ import { lastEntries } from "./apply-log.ts";
 import { lockFile, writeFileAtomic } from "./files.ts";
 import { Journal } from "./journal.ts";
 import { FILES, readDataDir, trimSlack } from "./read.ts";
+import { copyMarks } from "./reads.ts";
 import type { LogEntry, Snapshot, StoredMessage, Store, StoreOp } from "./store.ts";
 import type { JournalMark } from "./validate.ts";
 
@@ -240,6 +241,7 @@ export class JsonFileStore implements Store {
         notices: Object.fromEntries(
           Object.entries(s.notices ?? {}).map(([u, l]) => [u, l.slice()]),
         ),
+        reads: copyMarks(s.reads),
         history: Object.entries(s.history).map(
           ([k, v]) => [k, lastMessages(v, this.#historyLimit)] as const,
         ),
@@ -250,7 +252,13 @@ export class JsonFileStore implements Store {
     const { mark } = snap;
     let bytes = await writeFileAtomic(this.#dir, FILES.users, [
       JSON.stringify(
-        { users: snap.users, sessions: snap.sessions, notices: snap.notices, journal: mark },
+        {
+          users: snap.users,
+          sessions: snap.sessions,
+          notices: snap.notices,
+          reads: snap.reads,
+          journal: mark,
+        },
         null,
         2,
       ),
@@ -311,6 +319,7 @@ function copyOut(state: Snapshot, historyLimit: number): Snapshot {
     ),
   };
   if (Object.keys(state.notices ?? {}).length > 0) copy.notices = structuredClone(state.notices);
+  if (Object.keys(state.reads ?? {}).length > 0) copy.reads = copyMarks(state.reads);
   if (state.log) copy.log = Object.fromEntries(lastEntries(state.log, historyLimit));
   if (state.trimmed) copy.trimmed = { ...state.trimmed };
   return copy;

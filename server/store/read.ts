@@ -43,6 +43,7 @@ export async function readDataDir(dir: string, historyLimit: number): Promise<Da
     rooms: rooms?.value.rooms ?? [],
     history: history?.value.history ?? {},
     notices: users?.value.notices ?? {},
+    reads: users?.value.reads ?? {},
     log: history?.value.log ?? {},
     trimmed: history?.value.trimmed ?? {},
   };
@@ -68,6 +69,7 @@ export async function readDataDir(dir: string, historyLimit: number): Promise<Da
     room_admin: rooms?.value.journal,
     notice: users?.value.journal,
     notice_clear: users?.value.journal,
+    read: users?.value.journal,
   };
   const opts = { trimSlack: trimSlack(historyLimit) };
   for (const { offset, op } of journal.entries) {

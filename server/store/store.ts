@@ -113,6 +113,8 @@ export interface Snapshot {
   log?: Record<string, LogEntry[]>;
   /** The greatest seq each stream (history key or log stream) has dropped (absent: none). */
   trimmed?: Record<string, number>;
+  /** Read markers: user -> history key -> id of the last message read (absent: none). */
+  reads?: Record<string, Record<string, string>>;
 }
 
 /** One durable change. */
@@ -155,7 +157,9 @@ export type StoreOp =
   /** Queue `notice` for `user` as number `seq` (see `addNotice` for what it replaces or drops). */
   | { op: "notice"; user: string; seq: number; notice: Notice }
   /** Drop the notices of `user` numbered `upTo` or lower (they were delivered). */
-  | { op: "notice_clear"; user: string; upTo: number };
+  | { op: "notice_clear"; user: string; upTo: number }
+  /** `user` has read history key `key` up to message `upTo`; a marker never moves back. */
+  | { op: "read"; user: string; key: string; upTo: string };
 
 /** Where the domain's state lives between restarts. */
 export interface Store {

@@ -1,4 +1,6 @@
 import { legacyQueue, queueOf } from "./notices.ts";
+import { moveMark } from "./reads.ts";
+import type { ReadMarks } from "./reads.ts";
 import type {
   LegacyUserRecord,
   LogEntry,
@@ -28,6 +30,8 @@ export interface UsersFile {
   sessions: SessionRecord[];
   /** Queued notices per user (older files kept them in each user record: moved here). */
   notices: Record<string, QueuedNotice[]>;
+  /** Read markers per user (older files have none). */
+  reads: ReadMarks;
   journal: JournalMark | null;
 }
 
@@ -128,7 +132,22 @@ export function checkUsersFile(data: unknown): UsersFile {
     delete u.notices;
   }
   for (const queued of Object.values(notices)) queued.sort((a, b) => a.seq - b.seq);
-  return { users, sessions, notices, journal: mark(o.journal) };
+  return { users, sessions, notices, reads: readMarks(o.reads), journal: mark(o.journal) };
+}
+
+// The `reads` of users.json: user -> history key -> message id, all strings.
+function readMarks(x: unknown): ReadMarks {
+  const reads: ReadMarks = {};
+  if (x === undefined) return reads;
+  if (!isObj(x)) throw new Error(`"reads" is not an object`);
+  for (const [user, marks] of Object.entries(x)) {
+    if (!isObj(marks)) throw new Error(`"reads.${user}" is not an object`);
+    for (const [key, id] of Object.entries(marks)) {
+      if (typeof id !== "string") throw new Error(`"reads.${user}" entry ${key} is malformed`);
+      moveMark(reads, user, key, id);
+    }
+  }
+  return reads;
 }
 
 /** Check a parsed rooms.json. */
@@ -214,6 +233,8 @@ export function isStoreOp(x: unknown): x is StoreOp {
       return typeof x.user === "string" && isSeq(x.seq) && isNotice(x.notice);
     case "notice_clear":
       return typeof x.user === "string" && Number.isSafeInteger(x.upTo);
+    case "read":
+      return hasStrings(x, "user", "key", "upTo");
     default:
       return false;
   }

@@ -102,6 +102,8 @@ const SHAPES: Record<ClientMessageType, Shape> = {
     optional: { room: "room", user: "user", limit: "limit", before: "msgId", after: "msgId" },
   },
   who: { required: {}, optional: { room: "room" } },
+  read: { required: { upTo: "msgId" }, optional: { room: "room", user: "user" } },
+  conversations: { required: {}, optional: { limit: "limit", cursor: "msgId" } },
   typing: { required: { room: "room", typing: "bool" }, optional: {} },
   activity: { required: {}, optional: {} },
   ping: { required: {}, optional: {} },

@@ -57,6 +57,8 @@ describe("Restart", () => {
         members: 1,
         role: "admin",
         topic: "",
+        unread: 0,
+        mentions: 0,
       },
       {
         name: "lobby",
@@ -66,6 +68,8 @@ describe("Restart", () => {
         members: 2,
         role: "admin",
         topic: "general",
+        unread: 1,
+        mentions: 0,
       },
     ]);
     const dms = await alice2.call({ type: "history", user: "bob" });

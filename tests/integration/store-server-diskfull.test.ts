@@ -159,6 +159,8 @@ describe.skipIf(!mounted)("Server on a full disk", () => {
         members: 2,
         role: "member",
         topic: "",
+        unread: 0,
+        mentions: 0,
       },
     ]);
   });

@@ -133,11 +133,13 @@ describe("Reply bounds", () => {
   test("the page flags set each bound, within a range that keeps pages far under 1 MiB", () => {
     expect(parseConfig([], {}).replyBounds).toEqual(DEFAULT_REPLY_BOUNDS);
     const flags = ["--rooms-page", "50", "--who-page", "10", "--requests-page", "5"];
-    expect(parseConfig([...flags, "--history-page-kib", "64"], {}).replyBounds).toEqual({
+    const more = ["--history-page-kib", "64", "--conversations-page", "7"];
+    expect(parseConfig([...flags, ...more], {}).replyBounds).toEqual({
       roomsPage: 50,
       whoPage: 10,
       requestsPage: 5,
       historyPageBytes: 64 * 1024,
+      conversationsPage: 7,
     });
     expect(() => parseConfig(["--rooms-page", "501"], {})).toThrow(
       "--rooms-page must be a whole number from 1 to 500, not '501'",
@@ -145,10 +147,19 @@ describe("Reply bounds", () => {
     expect(() => parseConfig(["--history-page-kib", "1024"], {})).toThrow(
       "--history-page-kib must be a whole number from 64 to 768",
     );
+    expect(() => parseConfig(["--conversations-page", "0"], {})).toThrow(
+      "--conversations-page must be a whole number from 1 to 500, not '0'",
+    );
   });
 
   test("smaller bounds make smaller pages of rooms, who, requests and history", async () => {
-    const bounds = { roomsPage: 50, whoPage: 10, requestsPage: 5, historyPageBytes: 64 * 1024 };
+    const bounds = {
+      roomsPage: 50,
+      whoPage: 10,
+      requestsPage: 5,
+      historyPageBytes: 64 * 1024,
+      conversationsPage: 200,
+    };
     const h = new Harness({ replyBounds: bounds, roomQuotas: quotas({ maxRoomsPerUser: 0 }) });
     const ada = await h.user("ada");
     await createMany(h, ada, "r", 60);

@@ -35,8 +35,14 @@ describe("Server configuration", () => {
         maxRoomsJoined: 1000,
         createLimit: { burst: 10, perSecond: 1 },
       },
-      replyBounds: { roomsPage: 200, whoPage: 1000, requestsPage: 1000, historyPageBytes: 524288 },
       moderation: { maxBansPerRoom: 1000, maxInvitesPerRoom: 1000 },
+      replyBounds: {
+        roomsPage: 200,
+        whoPage: 1000,
+        requestsPage: 1000,
+        historyPageBytes: 524288,
+        conversationsPage: 200,
+      },
     });
   });
 

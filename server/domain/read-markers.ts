@@ -1,0 +1,113 @@
+/**
+ * Read markers in memory (SPEC 5.2), and the unread and mention counts they give: per user, per
+ * history key (a room or a DM pair), the id of the last message read. Counting looks only at the
+ * kept history after the marker, so it is bounded by `--history-limit` per room or conversation.
+ */
+import type { ReadMarks } from "../store/reads.ts";
+import type { StoredMessage } from "../store/store.ts";
+
+/** What `rooms` and `conversations` say of one room or conversation. */
+export interface UnreadCounts {
+  /** Messages after the marker, not the user's own. */
+  unread: number;
+  /** Those of them naming the user as a word or as `@user`. */
+  mentions: number;
+}
+
+/** The kept messages of one history key: `list` from index `start` on, oldest first. */
+export interface KeptMessages {
+  list: readonly StoredMessage[];
+  start: number;
+}
+
+/** What one reader's mention scan of one history key found: each text is read once per reader. */
+interface MentionScan {
+  /** The newest message whose text was looked at. */
+  scannedTo: string;
+  /** The messages after the marker naming the reader, oldest first. */
+  found: StoredMessage[];
+}
+
+/**
+ * Every user's read markers, kept in step with the store (commit first, then `move`), and what
+ * counting their mentions found so far: a `rooms` call reads only the texts that arrived since
+ * the last one, so asking again and again costs O(kept messages) comparisons, not regex scans.
+ */
+export class ReadMarkers {
+  #marks = new Map<string, Map<string, string>>();
+  #scans = new Map<string, Map<string, MentionScan>>();
+
+  /** The markers of a snapshot. */
+  constructor(stored: ReadMarks = {}) {
+    for (const [user, marks] of Object.entries(stored)) {
+      for (const [key, id] of Object.entries(marks)) this.move(user, key, id);
+    }
+  }
+
+  /** The id `user` has read `key` up to, or undefined when never marked. */
+  get(user: string, key: string): string | undefined {
+    return this.#marks.get(user)?.get(key);
+  }
+
+  /** Move the marker forward to `upTo`; an older id changes nothing. True when it moved. */
+  move(user: string, key: string, upTo: string): boolean {
+    let marks = this.#marks.get(user);
+    if (!marks) this.#marks.set(user, (marks = new Map()));
+    const current = marks.get(key);
+    if (current !== undefined && upTo <= current) return false;
+    marks.set(key, upTo);
+    return true;
+  }
+
+  /**
+   * The unread and mention counts of `user` in `key`, whose kept messages are `kept`: messages
+   * of others after the marker (all kept ones when there is none). O(kept messages after the
+   * marker) comparisons, plus one `mentions` test of each text not looked at before.
+   */
+  counts(key: string, kept: KeptMessages, user: string, mentions: RegExp): UnreadCounts {
+    const marker = this.get(user, key) ?? "";
+    const { list, start } = kept;
+    let unread = 0;
+    let i = list.length - 1;
+    for (; i >= start && list[i]!.id > marker; i--) if (list[i]!.from !== user) unread++;
+    const scan = this.#scan(user, key);
+    const fresh: StoredMessage[] = [];
+    for (let j = list.length - 1; j > i && list[j]!.id > scan.scannedTo; j--) {
+      const m = list[j]!;
+      if (m.from !== user && mentions.test(m.text)) fresh.push(m);
+    }
+    if (list.length > start) scan.scannedTo = maxId(scan.scannedTo, list[list.length - 1]!.id);
+    for (let k = fresh.length - 1; k >= 0; k--) scan.found.push(fresh[k]!);
+    // What is read now, or no longer kept, is no longer counted.
+    const floor = maxId(marker, list.length > start ? list[start]!.id : scan.scannedTo);
+    let drop = 0;
+    while (drop < scan.found.length && scan.found[drop]!.id < floor) drop++;
+    if (drop < scan.found.length && scan.found[drop]!.id === marker) drop++;
+    if (drop > 0) scan.found.splice(0, drop);
+    return { unread, mentions: scan.found.length };
+  }
+
+  #scan(user: string, key: string): MentionScan {
+    let scans = this.#scans.get(user);
+    if (!scans) this.#scans.set(user, (scans = new Map()));
+    let scan = scans.get(key);
+    if (!scan) scans.set(key, (scan = { scannedTo: "", found: [] }));
+    return scan;
+  }
+}
+
+function maxId(a: string, b: string): string {
+  return a > b ? a : b;
+}
+
+// The characters of a name: a name next to one of them is part of a longer word.
+const NAME_CHAR = "[a-z0-9_-]";
+
+/**
+ * A test for a text naming `user`: as a word or as `@user`, any case, never inside a longer
+ * name (`bob` is not named by `bobby` or `bob-x`).
+ */
+export function mentionTest(user: string): RegExp {
+  const name = user.replace(/[^a-z0-9_-]/g, (c) => `\\${c}`);
+  return new RegExp(`(?<!${NAME_CHAR})${name}(?!${NAME_CHAR})`, "i");
+}

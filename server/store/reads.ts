@@ -1,0 +1,47 @@
+/**
+ * Read markers in a snapshot: per user, per history key (a room or a DM pair), the id of the
+ * last message read. Plain functions on the record so that replay and the store's copy agree.
+ * A marker only moves forward: ids are time-ordered, so a later message has a greater id.
+ */
+
+/** user -> history key -> id of the last message read. */
+export type ReadMarks = Record<string, Record<string, string>>;
+
+/**
+ * Move the marker of `user` in `key` to `upTo`, in place, unless it is there or further
+ * already (a replayed or an older move changes nothing). True when it moved.
+ */
+export function moveMark(all: ReadMarks, user: string, key: string, upTo: string): boolean {
+  const marks = ownRecord(all, user);
+  const current = Object.hasOwn(marks, key) ? marks[key]! : "";
+  if (upTo <= current) return false;
+  Object.defineProperty(marks, key, {
+    value: upTo,
+    enumerable: true,
+    writable: true,
+    configurable: true,
+  });
+  return true;
+}
+
+/** A copy of every marker (for a snapshot file written while the live one changes). */
+export function copyMarks(all: ReadMarks | undefined): ReadMarks {
+  const copy: ReadMarks = {};
+  for (const [user, marks] of Object.entries(all ?? {})) {
+    for (const [key, id] of Object.entries(marks)) moveMark(copy, user, key, id);
+  }
+  return copy;
+}
+
+// The record of `user` in `all`, created when missing (an own property, whatever the name).
+function ownRecord(all: ReadMarks, user: string): Record<string, string> {
+  if (Object.hasOwn(all, user)) return all[user]!;
+  const marks: Record<string, string> = {};
+  Object.defineProperty(all, user, {
+    value: marks,
+    enumerable: true,
+    writable: true,
+    configurable: true,
+  });
+  return marks;
+}
