@@ -8,21 +8,24 @@
  * is rate limited is tried again by the connection; a session refused or logged out
  * elsewhere ends `listen` with the auth exit code (4).
  */
-import type { ChatMessage, DirectMessage, ServerMessage } from "../../shared/protocol.ts";
-import { type Connection, rateLimitDelay, type ServerEvent } from "../connection.ts";
+import type { ChatMessage, DirectMessage } from "../../shared/protocol.ts";
+import type { Connection, ServerEvent } from "../connection.ts";
 import { ChatError, ConnectionError, EXIT, exitCodeFor } from "../errors.ts";
 import { eventJson } from "../json.ts";
 import { renderEvent } from "../render.ts";
+import {
+  forEachLimited,
+  HISTORY_IN_FLIGHT,
+  type HistoryReply,
+  type HistoryRequest,
+  historyPage,
+  memberRooms,
+} from "./listen-requests.ts";
 import type { Command, CommandContext } from "./types.ts";
-import { expectReply, positiveInt, roomArg } from "./util.ts";
+import { positiveInt, roomArg } from "./util.ts";
 
 // Ids remembered to suppress duplicates; old ones are dropped beyond this many.
 const SEEN_MAX = 10_000;
-// A history page refused as rate limited this many times in a row is given up on (reported).
-const RATE_LIMITED_ATTEMPTS = 10;
-
-type HistoryRequest = Extract<Parameters<Connection["request"]>[0], { type: "history" }>;
-type HistoryReply = Extract<ServerMessage, { type: "history" }>;
 
 /** Watches one connection and prints what it receives. */
 class Listener {
@@ -73,13 +76,12 @@ class Listener {
 
   // The newest message id of every room listened to: the point to catch up from.
   async #startingPoints(): Promise<void> {
-    const rooms = this.#filter ? [...this.#filter] : await this.#memberRooms();
-    await Promise.all(rooms.map((room) => this.#startingPoint(room)));
+    const rooms = this.#filter ? [...this.#filter] : await memberRooms(this.#conn);
+    await forEachLimited(rooms, HISTORY_IN_FLIGHT, (room) => this.#startingPoint(room));
   }
 
   async #startingPoint(room: string): Promise<void> {
-    const reply = await this.#conn.request({ type: "history", room, limit: 1 });
-    const messages = expectReply(reply, "history").messages;
+    const { messages } = await historyPage(this.#conn, { type: "history", room, limit: 1 });
     if (!this.#lastSeen.has(room)) this.#lastSeen.set(room, messages.at(-1)?.id ?? null);
   }
 
@@ -102,11 +104,6 @@ class Listener {
     }
   }
 
-  async #memberRooms(): Promise<string[]> {
-    const reply = expectReply(await this.#conn.request({ type: "rooms" }), "rooms");
-    return reply.rooms.filter((r) => r.role === "admin" || r.role === "member").map((r) => r.name);
-  }
-
   #onState(state: string): void {
     if (state === "reconnecting") {
       if (!this.#isCatchingUp)
@@ -123,13 +120,13 @@ class Listener {
   async #catchUp(): Promise<void> {
     try {
       const missed: (ChatMessage | DirectMessage)[] = [];
-      const fetches = [...this.#lastSeen].map(([room, after]) =>
-        this.#fetch({ type: "history", room, ...(after ? { after } : {}) }, missed),
-      );
-      for (const [user, after] of this.#lastDm) {
-        fetches.push(this.#fetch({ type: "history", user, after }, missed));
-      }
-      await Promise.all(fetches);
+      const asks: HistoryRequest[] = [...this.#lastSeen].map(([room, after]) => ({
+        type: "history",
+        room,
+        ...(after ? { after } : {}),
+      }));
+      for (const [user, after] of this.#lastDm) asks.push({ type: "history", user, after });
+      await forEachLimited(asks, HISTORY_IN_FLIGHT, (ask) => this.#fetch(ask, missed));
       const events: ServerEvent[] = missed.map((m) => ({
         ...m,
         type: "room" in m ? "message" : "dm",
@@ -150,34 +147,21 @@ class Listener {
     const isForward = msg.after !== undefined;
     let ask = msg;
     for (;;) {
-      const reply = await this.#history(ask);
-      if (reply === null) return;
+      let reply: HistoryReply;
+      try {
+        reply = await historyPage(this.#conn, ask);
+      } catch (err) {
+        // Kicked, or the room was shut down while away: nothing more to fetch from it.
+        const isGone = err instanceof ChatError && err.code !== "rate_limited";
+        if (!isGone || !msg.room) throw err;
+        this.#lastSeen.delete(msg.room);
+        return;
+      }
       into.push(...reply.messages);
       const edge = isForward ? reply.messages.at(-1) : reply.messages[0];
       const cursor = isForward ? ask.after : ask.before;
       if (reply.more !== true || !edge || edge.id === cursor) return;
       ask = isForward ? { ...msg, after: edge.id } : { ...msg, before: edge.id };
-    }
-  }
-
-  // A history page; a `rate_limited` one (a catch-up of many rooms can pass the server's
-  // request burst) is asked again after the wait it names. null: kicked, or the room was
-  // shut down while away, so there is nothing more to fetch from it.
-  async #history(msg: HistoryRequest): Promise<HistoryReply | null> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return expectReply(await this.#conn.request(msg), "history");
-      } catch (err) {
-        if (!(err instanceof ChatError)) throw err;
-        if (err.code === "rate_limited") {
-          if (attempt >= RATE_LIMITED_ATTEMPTS) throw err;
-          await Bun.sleep(rateLimitDelay(err.retryAfterMs));
-          continue;
-        }
-        if (!msg.room) throw err;
-        this.#lastSeen.delete(msg.room);
-        return null;
-      }
     }
   }
 

@@ -1,21 +1,25 @@
 /**
- * `chat listen`'s catch-up after a reconnect against a server that bounds history pages in
- * bytes (`more`) and rate limits requests: every missed message is printed once, in order.
+ * `chat listen` against a server that bounds history pages in bytes (`more`), pages its rooms
+ * and rate limits requests: every missed message is printed once, in order, every member room
+ * is listened to, and a request limit is waited out.
  */
 import { afterEach, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { type FakeServer, fakeServer } from "../helpers/fake-server.ts";
-import { tempDir } from "../helpers/server.ts";
-import { type Listening, User } from "./helpers.ts";
+import { startServer, type TestServer, tempDir } from "../helpers/server.ts";
+import { type Listening, registerUser, User } from "./helpers.ts";
 
 // These tests start real processes: 5 s per test is too tight on a busy machine.
 setDefaultTimeout(30_000);
 
 const running: Listening[] = [];
 const servers: FakeServer[] = [];
+let real: TestServer | null = null;
 
 afterEach(async () => {
   await Promise.all(running.splice(0).map((l) => l.stop("SIGKILL")));
   for (const s of servers.splice(0)) s.stop();
+  await real?.stop();
+  real = null;
 });
 
 const MISSED = 7;
@@ -73,5 +77,55 @@ describe("chat listen catching up", () => {
     expect(printed).toEqual(Array.from({ length: MISSED }, (_, i) => `missed ${i + 1}`));
     expect(asked).toEqual([id(0), id(2), id(4), id(6)]);
     expect(l.stderr).not.toContain("could not fetch");
+  });
+});
+
+describe("chat listen in many rooms", () => {
+  test("reads every page of rooms: a room on the second page is listened to from the start", async () => {
+    const asked: string[] = [];
+    const room = (name: string) => ({ name, role: "member", isPublic: true, members: 1 });
+    const server = fakeServer("many rooms", (msg, conn) => {
+      if (msg.type === "auth") return conn.reply({ type: "session", user: "bob", token: "t" });
+      if (msg.type === "rooms") {
+        const isFirst = msg.cursor === undefined;
+        return conn.reply(
+          isFirst
+            ? { type: "rooms", rooms: [room("alpha")], next: "alpha" }
+            : { type: "rooms", rooms: [room("zoo")] },
+        );
+      }
+      if (msg.type !== "history") return conn.reply({ type: "ok" });
+      asked.push(String(msg.room));
+      conn.reply({ type: "history", room: msg.room, messages: [] });
+    });
+    servers.push(server);
+    const user = new User(server.url, "bob", tempDir("chat-cfg-"));
+    running.push(await user.listen([], { CHAT_TOKEN: "t" }));
+    expect(asked.toSorted()).toEqual(["alpha", "zoo"]);
+  });
+
+  test("a server's request limit at start is waited out, not an error", async () => {
+    // A burst of 8 requests: the rooms list and 8 starting points are one too many.
+    real = await startServer({
+      args: [
+        "--rate-limit",
+        "--requests-per-connection",
+        "2",
+        "--requests-per-user",
+        "1000",
+        "--room-create-limit",
+        "20/1",
+      ],
+    });
+    const bob = await registerUser(real.url, "bob");
+    for (let i = 0; i < 8; i++) await bob.ok(["create", `r${i}`]);
+    const l = await bob.listen(["--json", "--count", "1"]);
+    running.push(l);
+    expect(l.stderr).not.toContain("rate");
+    await bob.ok(["send", "r7", "made it"]);
+    expect(await l.proc.exited).toBe(0);
+    expect(l.lines.map((line) => (JSON.parse(line) as { text?: string }).text)).toContain(
+      "made it",
+    );
   });
 });
