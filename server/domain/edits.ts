@@ -8,12 +8,12 @@ import type { ChatMessage, DirectMessage } from "../../shared/protocol.ts";
 import { ChatError } from "../../shared/errors.ts";
 import { changedMessage } from "../store/apply-features.ts";
 import { dmKey, roomKey } from "../store/store.ts";
-import type { StoredMessage } from "../store/store.ts";
+import type { StoredMessage, StoreOp } from "../store/store.ts";
 import { userName } from "./accounts.ts";
 import { cleanText, toChatMessage, toDirectMessage } from "./messages.ts";
+import { commitEvents } from "./record.ts";
 import { memberRoom } from "./room-access.ts";
 import type { KeyedQueue } from "./serial.ts";
-import { roomTopic, userTopic } from "./types.ts";
 import type { Deps } from "./types.ts";
 
 /** Which conversation a message is in: exactly one of a room and a DM partner. */
@@ -53,8 +53,8 @@ export class Edits {
       if (found.message.deleted) throw new ChatError("not_found", `message '${id}' was deleted`);
       this.#d.limits.message(user);
       const edited = this.#now();
-      await this.#d.store.commit([{ op: "msg_edit", key: found.key, id, text: clean, edited }]);
-      return this.#publish(found.key, changedMessage(found.message, { text: clean, edited }));
+      const op = { op: "msg_edit", key: found.key, id, text: clean, edited } as const;
+      return this.#commit(op, changedMessage(found.message, { text: clean, edited }));
     });
   }
 
@@ -73,9 +73,8 @@ export class Edits {
       if (found.message.deleted) return wire(found.message);
       this.#d.limits.message(user);
       const edited = this.#now();
-      await this.#d.store.commit([{ op: "msg_delete", key: found.key, id, edited }]);
-      this.#dropQueuedDm(found.key, id);
-      return this.#publish(found.key, changedMessage(found.message, { edited, deleted: true }));
+      const op = { op: "msg_delete", key: found.key, id, edited } as const;
+      return this.#commit(op, changedMessage(found.message, { edited, deleted: true }));
     });
   }
 
@@ -97,21 +96,24 @@ export class Edits {
     return { key, message, admin: room ? room.admin : null };
   }
 
-  // Now visible: replaced in history (and its client-id index), then published.
-  #publish(key: string, message: StoredMessage): ChatMessage | DirectMessage {
-    this.#d.state.history.replace(key, message);
-    if (message.room !== undefined) {
-      const m = toChatMessage(message);
-      this.#d.publisher.publish(roomTopic(message.room), { type: "message_update", ...m });
-      return m;
-    }
-    const m = toDirectMessage(message);
-    const topics = new Set([userTopic(message.from), userTopic(m.to)]);
-    this.#d.publisher.publishEach(topics, { type: "dm_update", ...m });
+  // Stored with its update event (its own seq, in the conversation's stream: the log changes
+  // the kept message and blanks a deleted one's earlier edits), then replaced in history (and
+  // its client-id index) and published. Resolves with the message as it now is.
+  async #commit(
+    op: Extract<StoreOp, { op: "msg_edit" | "msg_delete" }>,
+    message: StoredMessage,
+  ): Promise<ChatMessage | DirectMessage> {
+    const m = wire(message);
+    const { seq: _seq, ...fields } = m;
+    const event = { type: message.room !== undefined ? "message_update" : "dm_update", ...fields };
+    await commitEvents(this.#d, [op], [{ stream: op.key, event }], () => {
+      this.#d.state.history.replace(op.key, message);
+      if (op.op === "msg_delete") this.#dropQueuedDm(op.key, op.id);
+    });
     return m;
   }
 
-  // A deleted DM still waiting in its recipient's queue leaves it (the store drops it too).
+  // A deleted DM still waiting in a queue of an older version leaves it (the store drops it too).
   #dropQueuedDm(key: string, id: string): void {
     if (!key.startsWith("dm:")) return;
     for (const u of key.slice(3).split(":")) {

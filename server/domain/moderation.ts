@@ -7,6 +7,7 @@
 import type { ServerMessage } from "../../shared/protocol.ts";
 import { ChatError } from "../../shared/errors.ts";
 import { userName } from "./accounts.ts";
+import { commitEvents, roomStream, userStream } from "./record.ts";
 import { adminRoom, roomName } from "./room-access.ts";
 import { quotaLock } from "./room-quota.ts";
 import type { KeyedQueue } from "./serial.ts";
@@ -14,7 +15,7 @@ import { roomLock } from "./serial.ts";
 import { firstAfter, roomInfo } from "./state.ts";
 import type { RoomState } from "./state.ts";
 import type { Typing } from "./typing.ts";
-import { roomTopic, userTopic } from "./types.ts";
+import { roomTopic } from "./types.ts";
 import type { Deps } from "./types.ts";
 
 /** Bounds of moderation, each a server flag; 0 means no bound. */
@@ -82,8 +83,16 @@ export class Moderation {
       if (max > 0 && room.banned.size >= max) {
         throw new ChatError("forbidden", `'${name}' has ${max} bans, the most a room may have`);
       }
-      await this.#d.store.commit([{ op: "ban", room: name, user: target, present: true }]);
-      this.#banned(room, target);
+      // A member hears it in the room, whose delivery to them then stops; others on their own.
+      const wasMember = room.members.has(target);
+      const event = { type: "member", room: name, user: target, event: "banned" } as const;
+      await commitEvents(
+        this.#d,
+        [{ op: "ban", room: name, user: target, present: true }],
+        [{ stream: wasMember ? roomStream(name) : userStream(target), event }],
+        () => this.#banned(room, target),
+        () => this.#d.conns.unsubscribeUser(target, roomTopic(name)),
+      );
     });
   }
 
@@ -138,11 +147,16 @@ export class Moderation {
           `'${name}' has ${max} invites waiting, the most a room may have`,
         );
       }
-      await this.#d.store.commit([{ op: "invite", room: name, user: target, present: true }]);
-      room.invited.add(target);
-      room.banned.delete(target);
       const event = { type: "invite", room: name, from: user } satisfies ServerMessage;
-      this.#d.publisher.publish(userTopic(target), event);
+      await commitEvents(
+        this.#d,
+        [{ op: "invite", room: name, user: target, present: true }],
+        [{ stream: userStream(target), event }],
+        () => {
+          room.invited.add(target);
+          room.banned.delete(target);
+        },
+      );
     });
   }
 
@@ -175,34 +189,26 @@ export class Moderation {
         const message = `'${target}' already administers ${max} rooms, the most one user may have`;
         throw new ChatError("forbidden", message);
       }
-      await this.#d.store.commit([{ op: "room_admin", room: name, admin: target }]);
-      this.#d.state.setAdmin(room, target);
-      const update = { type: "room_update", room: roomInfo(room, null) } satisfies ServerMessage;
-      this.#d.publisher.publish(roomTopic(name), update);
+      const update = { type: "room_update", room: { ...roomInfo(room, null), admin: target } };
+      await commitEvents(
+        this.#d,
+        [{ op: "room_admin", room: name, admin: target }],
+        [{ stream: roomStream(name), event: update }],
+        () => this.#d.state.setAdmin(room, target),
+      );
       this.#d.log.info("room_handover", { room: name, user, to: target });
     });
   }
 
-  // The ban is stored: apply it and tell the user (through the room when a member, whose
-  // delivery from the room then stops; on their own topic otherwise).
+  // The ban is stored: the user is no member, requester or invitee of the room any more.
   #banned(room: RoomState, target: string): void {
     const state = this.#d.state;
-    const wasMember = room.members.has(target);
     room.banned.add(target);
     room.invited.delete(target);
     if (room.pending.has(target)) state.setPending(room, target, false);
-    const event = {
-      type: "member",
-      room: room.name,
-      user: target,
-      event: "banned",
-    } satisfies ServerMessage;
-    if (!wasMember) return this.#d.publisher.publish(userTopic(target), event);
+    if (!room.members.has(target)) return;
     state.setMember(room, target, false);
     this.#typing.clear(room.name, target);
-    const topic = roomTopic(room.name);
-    this.#d.publisher.publish(topic, event);
-    this.#d.conns.unsubscribeUser(target, topic);
   }
 
   // A user name that has an account; not_found otherwise.

@@ -47,7 +47,8 @@ export function topicsOf(stream: string): string[] {
 /**
  * Store `ops` together with `events` (each numbered now, in order, one `log` op each, all in one
  * commit), then, once durable: run `apply` (the state change, subscriptions), keep each event
- * for `sync` and publish it with its `seq`. Resolves with the events' wire seqs. When the commit
+ * for `sync` and publish it with its `seq`, then run `after` (unsubscribing someone who had to
+ * hear the event first). Resolves with the events' wire seqs. When the commit
  * fails nothing is applied and it rejects with the store's error. Call it inside the change's
  * lock, after every check: the numbers are taken at once.
  */
@@ -56,6 +57,7 @@ export async function commitEvents(
   ops: StoreOp[],
   events: NewEvent[],
   apply?: () => void,
+  after?: () => void,
 ): Promise<string[]> {
   const log = d.state.log;
   const entries: LogEntry[] = events.map((e) => ({
@@ -82,5 +84,6 @@ export async function commitEvents(
       log.settle(entry.seq);
     });
   }
+  after?.();
   return entries.map((e) => formatSeq(e.seq));
 }
