@@ -1,7 +1,8 @@
 /**
  * Where the prompt, the input and its status row fall on the screen: rows cut at the
- * terminal's width by display width (wide characters, newlines of a paste shown as `↵`),
- * and a window of rows around the cursor when the input is taller than allowed. Pure.
+ * terminal's width by display width (wide characters; a newline of a paste shown as `↵`
+ * at the end of its row), and a window of rows around the cursor when the input is taller
+ * than allowed. Pure.
  */
 
 /** What to lay out. `prompt` and `info` are ready for the terminal (their widths are measured). */
@@ -62,6 +63,11 @@ export function layoutLine(input: LayoutInput): Layout {
     rows[rows.length - 1] += shown;
     col += width;
     index += ch.length;
+    // Each line of a paste starts a row of its own.
+    if (ch === "\n") {
+      rows.push("");
+      col = 0;
+    }
   }
   if (input.cursor >= input.text.length) {
     // At the end of a full row the cursor waits at the start of the next one.
