@@ -3,25 +3,18 @@
  * typed, keeps the typing indicator and the prompt up to date, and after a reconnect has
  * the message feed (message-feed.ts) catch up with what was missed.
  */
-import type {
-  ChatMessage,
-  ClientMessage,
-  DirectMessage,
-  RoomInfo,
-  ServerMessage,
-} from "../../shared/protocol.ts";
+import type { ChatMessage, ClientMessage, DirectMessage, RoomInfo } from "../../shared/protocol.ts";
 import { normalizeUserName, sanitizeText } from "../../shared/protocol.ts";
-import type { ConnectionState, ServerEvent } from "../connection.ts";
-import type { Colors } from "../render.ts";
-import { ChatLine, type ChatLineStreams } from "./chat-line.ts";
+import type { ServerEvent } from "../connection.ts";
+import { ChatLine } from "./chat-line.ts";
 import { complete } from "./completion.ts";
+import { ConnectionWatch } from "./connection-watch.ts";
 import type { Dialogs } from "./dialogs.ts";
 import { describeRoom, type Shown, showError, showNotice } from "./display.ts";
-import type { StateStore } from "./history-file.ts";
 import { maskSecrets, maskTyped } from "./mask.ts";
 import { MessageFeed } from "./message-feed.ts";
-import type { ColorDepth } from "./name-color.ts";
 import { Outbox } from "./outbox.ts";
+import type { SessionOptions } from "./session-options.ts";
 import { inputStatus } from "./input-status.ts";
 import { TypedInput } from "./typed-input.ts";
 import { buildPrompt } from "./status.ts";
@@ -29,34 +22,7 @@ import { RoomEvents } from "./room-events.ts";
 import { TypingNotifier } from "./typing.ts";
 import { TypingBoard } from "./typing-board.ts";
 
-/** What the session needs of a connection (client/connection.ts provides it). */
-export interface SessionConnection {
-  request(msg: ClientMessage): Promise<ServerMessage>;
-  onEvent(listener: (event: ServerEvent) => void): () => void;
-  onState(listener: (state: ConnectionState) => void): () => void;
-  close(): void;
-  /** While reconnecting: when the next attempt starts (ms, on the session's clock). */
-  readonly nextRetryAt?: number | null;
-}
-
-/** Everything a session is built from. */
-export interface SessionOptions extends ChatLineStreams {
-  conn: SessionConnection;
-  me: string;
-  server: string;
-  colors: Colors;
-  dialogs: Dialogs;
-  state: StateStore | null;
-  /** Command names of the shared table, for completion and /help. */
-  commandNames: readonly string[];
-  /** Runs a slash command (without its slash) through the shared command table. */
-  slash(session: ChatSession, line: string): Promise<void>;
-  now?: () => number;
-  /** Colours of the terminal, for sender names (default 16). */
-  depth?: ColorDepth;
-  /** How many messages to show when entering a room. */
-  recentCount?: number;
-}
+export type { SessionConnection, SessionOptions } from "./session-options.ts";
 
 /** A running interactive session. */
 export class ChatSession {
@@ -66,7 +32,19 @@ export class ChatSession {
   readonly users = new Set<string>();
   me: string;
   room: string | null = null;
-  #connection: ConnectionState = "open";
+  #watch = new ConnectionWatch({
+    dropped: () => this.#dropped(),
+    back: () => this.#caughtUp("reconnected"),
+    refused: () => {
+      if (!this.#isQuitting) this.#loggedOut();
+    },
+    ended: () => {
+      if (this.#isQuitting) return;
+      this.print(showError("disconnected from the server", this.opts.colors));
+      this.quit(7);
+    },
+    refreshPrompt: () => this.#refreshPrompt(),
+  });
   #typing = new TypingBoard((room) => {
     if (room === this.room) this.#refreshPrompt();
   });
@@ -86,8 +64,6 @@ export class ChatSession {
     (msg) => this.opts.conn.request(msg),
   );
   #roomEvents = new RoomEvents(this);
-  #lastErrorCode: string | null = null;
-  #offlineTimer: ReturnType<typeof setInterval> | null = null;
   #now: () => number;
   #notifier: TypingNotifier;
   #done: Promise<number>;
@@ -104,7 +80,7 @@ export class ChatSession {
   });
   #outbox = new Outbox({
     request: (msg) => this.opts.conn.request(msg),
-    isOnline: () => this.#connection === "open",
+    isOnline: () => this.#watch.state === "open",
     sent: (reply) => {
       if (reply.type === "sent") this.#feed.room(reply.message);
     },
@@ -142,7 +118,7 @@ export class ChatSession {
     });
     this.#unsubscribe.push(
       opts.conn.onEvent((event) => this.handleEvent(event)),
-      opts.conn.onState((state) => void this.#onState(state)),
+      opts.conn.onState((state) => void this.#watch.changed(state)),
     );
   }
 
@@ -223,7 +199,7 @@ export class ChatSession {
     if (this.#isQuitting) return;
     this.#isQuitting = true;
     this.#notifier.stop();
-    this.#stopOfflineClock();
+    this.#watch.stop();
     for (const stop of this.#unsubscribe) stop();
     this.#typing.clearAll();
     for (const text of this.#outbox.giveBack())
@@ -246,10 +222,10 @@ export class ChatSession {
         if (e.user !== this.me) this.#typing.set(String(e.room), String(e.user), e.typing === true);
         return;
       case "error":
-        if (typeof e.code === "string") this.#lastErrorCode = e.code;
+        this.#watch.noteError(e.code);
         // The session was ended elsewhere (logout, revoke, password change): say so in
         // words and offer to log in again on this connection.
-        if (e.code === "auth_required" && this.#connection !== "closed") return this.#loggedOut();
+        if (e.code === "auth_required" && this.#watch.state !== "closed") return this.#loggedOut();
         this.print(showError(String(e.message ?? "error from the server"), c));
         return;
       default:
@@ -261,14 +237,15 @@ export class ChatSession {
 
   #prompt(): string {
     const typers = this.#typing.users(this.room);
-    const retryAt = this.#connection === "reconnecting" ? this.opts.conn.nextRetryAt : null;
+    const connection = this.#watch.state;
+    const retryAt = connection === "reconnecting" ? this.opts.conn.nextRetryAt : null;
     const retryInSeconds =
       typeof retryAt === "number" ? Math.max(1, Math.ceil((retryAt - this.#now()) / 1000)) : null;
     return buildPrompt(
       {
         room: this.room,
         typing: typers,
-        connection: this.#connection,
+        connection,
         retryInSeconds,
         isLoggedOut: this.#isLoggedOut,
       },
@@ -297,7 +274,7 @@ export class ChatSession {
 
   // Requests whose answer nobody waits for: typing notices and activity.
   #fire(msg: ClientMessage): void {
-    if (this.#connection !== "open" || this.#isLoggedOut) return;
+    if (this.#watch.state !== "open" || this.#isLoggedOut) return;
     this.opts.conn.request(msg).catch(() => {
       // A lost typing notice or activity ping is harmless: the next keystroke sends another.
     });
@@ -308,52 +285,28 @@ export class ChatSession {
     return this.#input.say(text);
   }
 
-  async #onState(state: ConnectionState): Promise<void> {
-    const previous = this.#connection;
-    this.#connection = state;
-    if (state === "reconnecting" && previous === "open") {
-      // Where each room stood when the connection dropped: messages that arrive live
-      // while catching up must not move the catch-up past ones still missing.
-      this.#feed.markDropped();
-      this.#notifier.reset();
-      // The prompt counts down to the next attempt, so that a long wait is visibly alive.
-      this.#offlineTimer = setInterval(() => this.#refreshPrompt(), 250);
-      this.#typing.clearAll();
-      this.print(showNotice("connection lost; reconnecting...", this.opts.colors));
-    }
-    if (state !== "reconnecting") this.#stopOfflineClock();
-    this.#refreshPrompt();
-    if (state === "closed" && !this.#isQuitting) {
-      // A refused session (ended while the connection was down) can be started again
-      // with /login; anything else ends the chat with exit code 7.
-      const isAuth =
-        this.#lastErrorCode === "auth_failed" || this.#lastErrorCode === "auth_required";
-      if (isAuth) return this.#loggedOut();
-      this.print(showError("disconnected from the server", this.opts.colors));
-      this.quit(7);
-    }
-    if (state === "open" && previous !== "open") {
-      await this.#catchUp();
-      await this.#outbox.flush();
-    }
+  #dropped(): void {
+    // Where each room stood when the connection dropped: messages that arrive live
+    // while catching up must not move the catch-up past ones still missing.
+    this.#feed.markDropped();
+    this.#notifier.reset();
+    this.#typing.clearAll();
+    this.print(showNotice("connection lost; reconnecting...", this.opts.colors));
   }
 
-  #stopOfflineClock(): void {
-    if (this.#offlineTimer) clearInterval(this.#offlineTimer);
-    this.#offlineTimer = null;
-  }
-
-  async #catchUp(): Promise<void> {
+  // Show what was missed, then `notice`, then send what waited to be sent.
+  async #caughtUp(notice: string): Promise<void> {
     const c = this.opts.colors;
     // Taken before anything is awaited: live messages must not move the cursors on.
     const cursors = this.#feed.takeCursors();
     try {
       await this.refreshRooms();
       await this.#feed.catchUp(cursors, this.#memberRooms());
-      this.print(showNotice("reconnected", c));
+      this.print(showNotice(notice, c));
     } catch (err) {
       this.print(showError(`catching up failed: ${errorText(err)}`, c));
     }
+    await this.#outbox.flush();
   }
 
   /** Start following a room the user just became a member of (for catch-up). */
@@ -380,7 +333,7 @@ export class ChatSession {
 
   /** The connection the chat runs on is gone for good (only a new one can log in). */
   get isOffline(): boolean {
-    return this.#connection === "closed";
+    return this.#watch.state === "closed";
   }
 
   #loggedOut(): void {
@@ -403,10 +356,9 @@ export class ChatSession {
   /** Logged in again on the same connection as the same user: carry on where it stopped. */
   async loggedInAgain(): Promise<void> {
     this.#isLoggedOut = false;
-    this.#lastErrorCode = null;
+    this.#watch.forgetError();
     this.#refreshPrompt();
-    await this.#catchUp();
-    await this.#outbox.flush();
+    await this.#caughtUp("logged in again");
   }
 
   async #askQuit(): Promise<void> {
