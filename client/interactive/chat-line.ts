@@ -89,6 +89,10 @@ export class ChatLine {
     if (this.#chunk.length === 1) queueMicrotask(() => this.#takeChunk());
   };
   #onInputEnd = (): void => this.#end();
+  // A new width rewraps the frame: draw it again for the new size.
+  #onResize = (): void => {
+    if (this.#isOpen) this.#draw();
+  };
 
   constructor(opts: ChatLineOptions) {
     this.#opts = opts;
@@ -195,6 +199,7 @@ export class ChatLine {
     input.setRawMode?.(true);
     input.on("keypress", this.#onKeypress);
     input.on("end", this.#onInputEnd);
+    this.#opts.output.on("resize", this.#onResize);
     input.resume();
     this.#isOpen = true;
     this.#write(BRACKETED_PASTE_ON);
@@ -214,6 +219,7 @@ export class ChatLine {
     const input = this.#opts.input as RawInput;
     input.removeListener("keypress", this.#onKeypress);
     input.removeListener("end", this.#onInputEnd);
+    this.#opts.output.removeListener("resize", this.#onResize);
     input.setRawMode?.(false);
     input.pause();
   }

@@ -248,6 +248,15 @@ describe("ChatLine keys and screen", () => {
     expect(term.screen()).toEqual(["x", "#lobby> 日本", "語の!"]);
   });
 
+  test("a narrower terminal gets the input drawn again at its width", async () => {
+    const term = new FakeTerminal(40);
+    open(term);
+    await term.type("abcdefghijklmnopqrstuvwxyz");
+    term.output.columns = 20;
+    term.output.emit("resize");
+    expect(term.screen()).toEqual(["#lobby> abcdefghijkl", "mnopqrstuvwxyz"]);
+  });
+
   test("Ctrl-L draws the line again on a cleared screen", async () => {
     const term = new FakeTerminal(40);
     const { line } = open(term);
