@@ -9,6 +9,7 @@ import { login, logout, passwd, register, whoami } from "./commands/account.ts";
 import { listen } from "./commands/listen.ts";
 import { revoke, sessions } from "./commands/sessions.ts";
 import { dm, history, send } from "./commands/messages.ts";
+import { conversations, read, unread } from "./commands/reading.ts";
 import { approve, deny, join, kick, leave, requests, who } from "./commands/membership.ts";
 import { create, createroom, edit, editroom, rooms, shutdown } from "./commands/rooms.ts";
 import { completion } from "./commands/completion.ts";
@@ -78,6 +79,9 @@ export const COMMANDS: readonly Command[] = [
   send,
   dm,
   history,
+  unread,
+  read,
+  conversations,
   who,
   listen,
   completion,

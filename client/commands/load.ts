@@ -19,6 +19,7 @@ const membership = () => import("./membership.ts") as Promise<CommandModule>;
 const messages = () => import("./messages.ts") as Promise<CommandModule>;
 const listen = () => import("./listen.ts") as Promise<CommandModule>;
 const sessions = () => import("./sessions.ts") as Promise<CommandModule>;
+const reading = () => import("./reading.ts") as Promise<CommandModule>;
 const table = () => import("../commands.ts") as Promise<CommandModule>;
 const completion = () => import("./completion.ts") as Promise<CommandModule>;
 const version = () => import("./version.ts") as Promise<CommandModule>;
@@ -49,6 +50,9 @@ export const COMMAND_MODULES: Record<string, () => Promise<CommandModule>> = {
   dm: messages,
   msg: messages,
   history: messages,
+  unread: reading,
+  read: reading,
+  conversations: reading,
   listen,
   completion,
   version,

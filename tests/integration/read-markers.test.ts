@@ -231,6 +231,30 @@ describe("Conversations", () => {
     expect(after.conversations).toMatchObject([{ user: "cy", unread: 0 }]);
   });
 
+  test("a page of long last messages stops at its byte bound and says next", async () => {
+    const s = await start(["--history-page-kib", "64"]);
+    const { client: bob } = await user(s.url, "bob");
+    const long = "é".repeat(4000); // 8,000 bytes of text, 4,000 characters
+    const names: string[] = [];
+    for (let i = 0; i < 12; i++) {
+      const name = `p${String(i).padStart(2, "0")}`;
+      names.unshift(name);
+      await dm((await user(s.url, name)).client, "bob", long);
+    }
+    const seen: string[] = [];
+    let cursor: unknown;
+    for (let pages = 0; pages < 12; pages++) {
+      const page = await bob.call({ type: "conversations", ...(cursor ? { cursor } : {}) });
+      expect(new TextEncoder().encode(JSON.stringify(page)).length).toBeLessThanOrEqual(64 * 1024);
+      const listed = page.conversations as { user: string }[];
+      expect(listed.length).toBeGreaterThan(0);
+      seen.push(...listed.map((c) => c.user));
+      cursor = page.next;
+      if (cursor === undefined) break;
+    }
+    expect(seen).toEqual(names);
+  });
+
   test("a user's list holds only their own conversations", async () => {
     const s = await start();
     const { client: ann } = await user(s.url, "ann");

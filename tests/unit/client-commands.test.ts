@@ -12,6 +12,7 @@ describe("The command table", () => {
       [
         "approve",
         "completion",
+        "conversations",
         "create",
         "createroom",
         "deny",
@@ -27,6 +28,7 @@ describe("The command table", () => {
         "login",
         "logout",
         "passwd",
+        "read",
         "register",
         "requests",
         "revoke",
@@ -34,6 +36,7 @@ describe("The command table", () => {
         "send",
         "sessions",
         "shutdown",
+        "unread",
         "version",
         "who",
         "whoami",
