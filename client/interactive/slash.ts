@@ -152,8 +152,12 @@ function showHelp(session: ChatSession, opts: SlashOptions): void {
     ...LOCAL_HELP,
     ...COMMANDS.filter((cmd) => !NOT_IN_CHAT.has(cmd.name)).map((cmd): [string, string] => [
       `/${interactiveUsage(cmd.usage)}`,
-      // Stdin and exit codes belong to the shell, not to the chat.
-      cmd.summary.replace(/ \((text - reads stdin|exit \d+ [^)]*)\)/, ""),
+      // Stdin, exit codes and the shell's own forms belong to the shell, not to the chat.
+      inChatWords(
+        cmd.summary
+          .replace(/[;,]?\s*(text )?- reads stdin/, "")
+          .replace(/ \((exit \d+ [^)]*|also `chat [^)]*)?\)/, ""),
+      ),
     ]),
   ];
   const width = 26;

@@ -388,6 +388,7 @@ describe("slash commands", () => {
     expect(text).toMatch(/\/whoami +print the logged-in user name\n/);
     expect(text).not.toContain("reads stdin");
     expect(text).not.toContain("exit 4");
+    expect(text).not.toContain("`chat ");
   });
 
   test("/quit ends the session with exit code 0", async () => {
