@@ -31,7 +31,7 @@ function session(
   chat: Chat,
   conn: Conn,
   grant: SessionGrant,
-  msg: { mode?: Conn["mode"] },
+  msg: { mode?: Conn["mode"]; since?: string },
 ): ServerMessage {
   // Refused when the socket closed while the password or token was checked, or past a quota.
   try {
@@ -41,8 +41,8 @@ function session(
     if (grant.isNew) chat.accounts.discard(conn, grant.user);
     throw err;
   }
-  chat.attach(conn, grant.user, msg.mode ?? "oneshot");
-  return { type: "session", user: grant.user, token: grant.token };
+  chat.attach(conn, grant.user, msg.mode ?? "oneshot", msg.since !== undefined);
+  return { type: "session", user: grant.user, token: grant.token, cursor: chat.cursor() };
 }
 
 // Every request of an authenticated user counts as activity for presence.
@@ -65,6 +65,8 @@ const HANDLERS = {
   },
   login: async (chat, conn, m) => {
     notTwice(conn);
+    // A bad cursor is refused before anything else is done.
+    if (m.since !== undefined) chat.position(m.since);
     return session(
       chat,
       conn,
@@ -74,6 +76,7 @@ const HANDLERS = {
   },
   auth: (chat, conn, m) => {
     notTwice(conn);
+    if (m.since !== undefined) chat.position(m.since);
     return session(chat, conn, chat.accounts.auth(conn, m.token), m);
   },
   logout: async (chat, conn) => {
@@ -139,6 +142,7 @@ const HANDLERS = {
     type: "dm_sent",
     message: await chat.messages.dm(user(chat, conn), m.to, m.text, m.clientId, m.action === true),
   }),
+  sync: (chat, conn, m) => chat.sync(conn, user(chat, conn), m.since, m.limit),
   history: (chat, conn, m) => ({
     type: "history",
     ...chat.messages.history(user(chat, conn), m, m),
@@ -205,6 +209,13 @@ export function dispatch(chat: Chat, conn: Conn, msg: ClientMessage): Reply {
 
 /** What to do once the reply to `msg` is sent: a new session receives what its user missed. */
 export function afterReply(chat: Chat, conn: Conn, msg: ClientMessage): Promise<void> | void {
+  if ((msg.type === "login" || msg.type === "auth") && msg.since !== undefined) {
+    // Not awaited: the connection's next requests need not wait for a long catch-up.
+    chat.catchUp(conn, chat.position(msg.since)).catch((err: unknown) => {
+      chat.deps.log.error("catch_up", { conn: conn.id, error: String(err) });
+    });
+    return;
+  }
   if (msg.type === "register" || msg.type === "login" || msg.type === "auth") {
     return chat.deliverMissed(conn);
   }

@@ -20,6 +20,8 @@ const STALLED_MS = 1000;
 /** Per-socket cap on queued bytes (Bun's backpressureLimit). */
 export const BACKPRESSURE_LIMIT = 16 * 1024 * 1024;
 const SWEEP_MS = 250;
+/** A catch-up sends its next page once no more than this is queued (far below BEHIND_BYTES). */
+const DRAINED_BYTES = 256 * 1024;
 const SWEEP_SOON_MS = 10;
 
 /** What the transport keeps on each socket. */
@@ -117,6 +119,7 @@ export class WsConn implements Conn {
   #outbox: Outbox;
   #queued: string[] = [];
   #hooks: ConnHooks;
+  #drainWaiters: (() => void)[] = [];
 
   /** Wrap `ws`; `hooks` hear of backpressure and of every change of its user. */
   constructor(ws: Socket, outbox: Outbox, hooks: ConnHooks) {
@@ -159,6 +162,21 @@ export class WsConn implements Conn {
     this.#isClosed = true;
     this.#queued = [];
     this.#hooks.onStanding();
+    this.drained();
+  }
+
+  /** Resolves once at most DRAINED_BYTES are queued for the socket, or it closed. */
+  async whenDrained(): Promise<void> {
+    while (this.isOpen && this.#ws.getBufferedAmount() > DRAINED_BYTES) {
+      await new Promise<void>((resolve) => this.#drainWaiters.push(resolve));
+    }
+  }
+
+  /** The socket took some of what was queued (Bun's `drain`), or it closed: look again. */
+  drained(): void {
+    const waiters = this.#drainWaiters;
+    this.#drainWaiters = [];
+    for (const wake of waiters) wake();
   }
 
   /** Serialise and send one frame to this socket. */

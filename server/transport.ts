@@ -162,6 +162,7 @@ export function startTransport(opts: TransportOptions): Transport {
       open: (ws) => endpoint.open(ws),
       message: (ws, raw) => endpoint.message(ws, raw),
       close: (ws, code) => endpoint.close(ws, code),
+      drain: (ws) => ws.data.conn?.drained(),
     },
   });
   opts.publisher.server = server;

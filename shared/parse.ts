@@ -11,10 +11,20 @@ import {
   type ServerMessageType,
 } from "./protocol.ts";
 
-import { bool, isObject, NAME_FIELD_MAX, type Obj, optBool, optInt, optStr, str } from "./fields.ts";
+import {
+  bool,
+  isObject,
+  NAME_FIELD_MAX,
+  type Obj,
+  optBool,
+  optInt,
+  optStr,
+  str,
+} from "./fields.ts";
 import { ProtocolError } from "./fields.ts";
 import { parseFeature } from "./parse-features.ts";
 import { parseReadRequest } from "./parse-read.ts";
+import { optSince, parseSync } from "./parse-sync.ts";
 
 export { ProtocolError } from "./fields.ts";
 
@@ -62,6 +72,8 @@ function parseClientBody(type: string, d: Obj): ClientMessage {
       if (mode) msg.mode = mode;
       const client = optStr(d, "client", CLIENT_FIELD_MAX);
       if (client !== undefined) msg.client = client;
+      const since = optSince(d);
+      if (since !== undefined && msg.type === "login") msg.since = since;
       return msg;
     }
     case "auth": {
@@ -71,8 +83,12 @@ function parseClientBody(type: string, d: Obj): ClientMessage {
       };
       const mode = optMode(d);
       if (mode) msg.mode = mode;
+      const since = optSince(d);
+      if (since !== undefined) msg.since = since;
       return msg;
     }
+    case "sync":
+      return parseSync(d);
     case "rooms":
       return parseRooms(d);
     case "logout":

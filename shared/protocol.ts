@@ -12,7 +12,7 @@ export { normalizeRoomName, normalizeUserName, sanitizeText } from "./sanitize.t
 export { parseClientMessage, parseServerMessage, ProtocolError } from "./parse.ts";
 
 /** Protocol revision, sent in the `welcome` frame. */
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;
 
 /** Wire error codes. */
 export const ErrorCode = {
@@ -78,6 +78,18 @@ export interface RoomInfo {
   unread?: number;
   /** Those of them naming the caller as a word or as `@user`. */
   mentions?: number;
+}
+
+/**
+ * A stream whose events after a cursor have partly left the kept history: a room, a DM
+ * conversation (`user`: the partner) or the events addressed to the caller alone (`self`).
+ */
+export interface Truncation {
+  room?: string;
+  user?: string;
+  self?: true;
+  /** How many were dropped (at least 1 when the server no longer knows how many). */
+  dropped: number;
 }
 
 /** A stored room message. */
@@ -171,6 +183,7 @@ export type ClientMessage =
       mode?: ClientMode;
       client?: string;
     }
+  /** `since`: a cursor; the missed events follow the session reply (see `sync`). */
   | {
       type: "login";
       id?: string;
@@ -178,8 +191,11 @@ export type ClientMessage =
       password: string;
       mode?: ClientMode;
       client?: string;
+      since?: string;
     }
-  | { type: "auth"; id?: string; token: string; mode?: ClientMode }
+  | { type: "auth"; id?: string; token: string; mode?: ClientMode; since?: string }
+  /** The stored events after cursor `since` the caller could see, at most `limit`. */
+  | { type: "sync"; id?: string; since: string; limit?: number }
   | { type: "logout"; id?: string }
   | { type: "passwd"; id?: string; old: string; new: string; keepSessions?: boolean }
   | { type: "sessions"; id?: string }
@@ -243,13 +259,17 @@ export type ServerMessage =
   // sent once on connect, before anything else
   | { type: "welcome"; server: string; protocol: number }
   // replies
-  | { type: "session"; replyTo?: string; user: string; token: string }
+  /** `cursor`: the position of the log at that moment. */
+  | { type: "session"; replyTo?: string; user: string; token: string; cursor?: string }
+  /** Closes a page of `sync` (or of the catch-up after `since`); `cursor`: the next `since`. */
+  | { type: "synced"; replyTo?: string; cursor: string; more: boolean; truncated: Truncation[] }
   | { type: "ok"; replyTo?: string }
   | { type: "pong"; replyTo?: string }
   /** `next`, when present: there may be more; ask again with it as `cursor`. */
   | { type: "rooms"; replyTo?: string; rooms: RoomInfo[]; next?: string }
   | { type: "room"; replyTo?: string; room: RoomInfo }
-  | { type: "joined"; replyTo?: string; room: string; status: "joined" | "pending" }
+  /** `already`: the caller was a member before (a join is idempotent). */
+  | { type: "joined"; replyTo?: string; room: string; status: "joined" | "pending" | "already" }
   /** At most 1000; `more` when there are others. */
   | { type: "requests"; replyTo?: string; requests: JoinRequest[]; more?: boolean }
   | { type: "sent"; replyTo?: string; message: ChatMessage }

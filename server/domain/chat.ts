@@ -2,9 +2,7 @@ import type { ClientMode, Status } from "../../shared/protocol.ts";
 import { Accounts } from "./accounts.ts";
 import type { SessionOptions } from "./sessions.ts";
 import { ChatError } from "../../shared/errors.ts";
-import { clearNotices } from "../store/notices.ts";
 import { Messages } from "./messages.ts";
-import { isStale } from "./notices.ts";
 import { guardStore } from "./persist.ts";
 import { Presence } from "./presence.ts";
 import { AwayMessages, cleanAway } from "./away.ts";
@@ -19,8 +17,12 @@ import { DEFAULT_REPLY_BOUNDS } from "./bounds.ts";
 import type { ReplyBounds } from "./bounds.ts";
 import type { RoomQuotas } from "./room-quota.ts";
 import { Rooms } from "./rooms.ts";
-import { KeyedQueue, userLock } from "./serial.ts";
+import { KeyedQueue } from "./serial.ts";
 import { Typing } from "./typing.ts";
+import { formatSeq } from "../../shared/seq.ts";
+import { catchUp, parseCursor, syncedMessage } from "./catch-up.ts";
+import type { SyncedMessage } from "./catch-up.ts";
+import { SYNC_PAGE, syncPage } from "./sync.ts";
 import { roomWho, sharedWho } from "./who.ts";
 import type { WhoPage, WhoReply } from "./who.ts";
 import { roomTopic, userTopic } from "./types.ts";
@@ -101,12 +103,15 @@ export class Chat {
    * Bind an authenticated connection to its user: subscribe it to the user's topic and rooms;
    * a live (interactive or listen) one also makes the user online.
    */
-  attach(conn: Conn, user: string, mode: ClientMode): void {
+  attach(conn: Conn, user: string, mode: ClientMode, isCatchingUp = false): void {
     conn.user = user;
     conn.mode = mode;
-    this.deps.conns.add(conn);
-    conn.subscribe(userTopic(user));
-    for (const room of this.deps.state.roomsOfUser(user)) conn.subscribe(roomTopic(room));
+    const conns = this.deps.conns;
+    conns.add(conn);
+    // Held until the catch-up's last page (see catchUp).
+    if (isCatchingUp) conns.hold(conn);
+    conns.subscribe(conn, userTopic(user));
+    for (const room of this.deps.state.roomsOfUser(user)) conns.subscribe(conn, roomTopic(room));
     if (mode === "oneshot") return this.presence.activity(user, false);
     this.presence.connect(user);
   }
@@ -166,6 +171,36 @@ export class Chat {
     this.typing.set(room.name, user, conn.id, isTyping);
   }
 
+  /** The position of the log now: a session's `cursor`. */
+  cursor(): string {
+    return formatSeq(this.deps.state.log.position);
+  }
+
+  /** A wire cursor as a position; bad_request when malformed or not from this log. */
+  position(text: string): number {
+    return parseCursor(this.deps.state, text);
+  }
+
+  /** Answer `sync`: the page's events go to `conn` at once; the `synced` closing it is returned. */
+  sync(conn: Conn, user: string, since: string, limit: number | undefined): SyncedMessage {
+    const page = syncPage(
+      this.deps.state,
+      user,
+      this.position(since),
+      Math.min(limit ?? SYNC_PAGE.default, SYNC_PAGE.max),
+      this.#bounds.historyPageBytes,
+    );
+    for (const frame of page.frames) conn.sendText(frame);
+    return syncedMessage(page);
+  }
+
+  /** Catch `conn` (attached with its subscriptions held) up from `since`; see catchUp. */
+  catchUp(conn: Conn, since: number): Promise<void> {
+    const user = conn.user;
+    if (user === null) return Promise.resolve();
+    return catchUp(this.deps, conn, user, since, this.#bounds.historyPageBytes);
+  }
+
   /** Cancel timers (server stop). */
   stop(): void {
     this.accounts.sessions.stop();
@@ -174,30 +209,12 @@ export class Chat {
   }
 
   /**
-   * After the session reply, a live connection receives what its user missed: queued DMs and
-   * join decisions (once; stale decisions are dropped unsent), then pending requests in rooms
-   * the user administers.
+   * After the session reply of a live connection without `since`: the pending requests in the
+   * rooms the user administers. (Everything else missed comes through the cursor.)
    */
-  async deliverMissed(conn: Conn): Promise<void> {
+  deliverMissed(conn: Conn): void {
     const user = conn.user;
     if (user === null || conn.mode === "oneshot") return;
-    await this.#queue.run([userLock(user)], async () => {
-      const queued = this.deps.state.notices.get(user);
-      // Unbound while waiting for the lock (closed, logged out): the queue stays for later.
-      if (!queued || queued.length === 0 || conn.user !== user) return;
-      for (const { notice } of queued) {
-        if (!isStale(this.deps.state, user, notice)) conn.send(notice);
-      }
-      // Dropped only once that is stored; if it is not, they are sent again next time.
-      const upTo = queued[queued.length - 1]!.seq;
-      try {
-        await this.deps.store.commit([{ op: "notice_clear", user, upTo }]);
-        clearNotices(queued, upTo);
-        if (queued.length === 0) this.deps.state.notices.delete(user);
-      } catch {
-        // The store logged the failure; the pending requests below still go out.
-      }
-    });
     // O(rooms the user administers), not a scan of every room on each connect.
     for (const r of this.rooms.requests(user).requests) {
       conn.send({ type: "join_request", ...r });

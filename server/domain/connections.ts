@@ -1,8 +1,14 @@
 import type { Conn } from "./types.ts";
 
-/** The authenticated connections of each user, for subscribing them all at once. */
+/**
+ * The authenticated connections of each user, for subscribing them all at once. A connection
+ * catching up (`auth`/`login` with `since`) has its subscriptions held aside until it has read
+ * everything it missed: what is published meanwhile reaches it through the catch-up instead,
+ * so nothing arrives twice or not at all.
+ */
 export class Connections {
   #byUser = new Map<string, Set<Conn>>();
+  #held = new Map<Conn, Set<string>>();
 
   /** Register an authenticated connection under its user. */
   add(conn: Conn): void {
@@ -18,6 +24,39 @@ export class Connections {
     if (!set) return;
     set.delete(conn);
     if (set.size === 0) this.#byUser.delete(user);
+    this.#held.delete(conn);
+  }
+
+  /** Hold the subscriptions of `conn` aside (it is catching up) until `release`. */
+  hold(conn: Conn): void {
+    this.#held.set(conn, new Set());
+  }
+
+  /** Whether `conn` is catching up (its subscriptions held). */
+  isHeld(conn: Conn): boolean {
+    return this.#held.has(conn);
+  }
+
+  /** Subscribe `conn` to every topic held for it, at once: its catch-up has ended. */
+  release(conn: Conn): void {
+    const topics = this.#held.get(conn);
+    if (!topics) return;
+    this.#held.delete(conn);
+    for (const t of topics) conn.subscribe(t);
+  }
+
+  /** Subscribe one connection (held aside while it catches up). */
+  subscribe(conn: Conn, topic: string): void {
+    const held = this.#held.get(conn);
+    if (held) held.add(topic);
+    else conn.subscribe(topic);
+  }
+
+  /** Unsubscribe one connection (likewise). */
+  unsubscribe(conn: Conn, topic: string): void {
+    const held = this.#held.get(conn);
+    if (held) held.delete(topic);
+    else conn.unsubscribe(topic);
   }
 
   /** The user's connections. */
@@ -33,12 +72,12 @@ export class Connections {
 
   /** Subscribe every connection of `user` to `topic`. */
   subscribeUser(user: string, topic: string): void {
-    for (const c of this.of(user)) c.subscribe(topic);
+    for (const c of this.of(user)) this.subscribe(c, topic);
   }
 
   /** Unsubscribe every connection of `user` from `topic`. */
   unsubscribeUser(user: string, topic: string): void {
-    for (const c of this.of(user)) c.unsubscribe(topic);
+    for (const c of this.of(user)) this.unsubscribe(c, topic);
   }
 }
 

@@ -109,6 +109,7 @@ export class EventLog {
     if (at === items.length) items.push(item);
     else items.splice(at, 0, item);
     this.#index(stream, item);
+    if (isEntry(item) && stream[0] !== "u") this.#update(s, item.event);
     if (items.length - s.start > this.limit) this.#drop(s);
   }
 
@@ -127,9 +128,9 @@ export class EventLog {
     return this.#leftRooms.get(user) ?? NO_ROOMS;
   }
 
-  /** Remember that `members` lost room `room` at `seq` (it was shut down). */
-  roomEnded(room: string, members: Iterable<string>, seq: number): void {
-    for (const m of members) this.#left(m, room, seq);
+  /** Remember that `members` lost room `room` (it was shut down just now). */
+  roomEnded(room: string, members: Iterable<string>): void {
+    for (const m of members) this.#left(m, room, this.#last);
   }
 
   #stream(key: string): Stream {
@@ -152,6 +153,21 @@ export class EventLog {
     }
   }
 
+  // An event about a message of its stream (an edit, a deletion) changes the kept message, so
+  // that `sync` shows the latest text; a deletion also blanks the text of earlier such events.
+  #update(s: Stream, e: LogEntry["event"]): void {
+    if (typeof e.id !== "string") return;
+    const items = s.items;
+    for (let i = items.length - 1; i >= s.start; i--) {
+      const item = items[i]!;
+      if (!isEntry(item)) {
+        if (item.id === e.id) items[i] = changed(item, e);
+      } else if (e.deleted === true && item.event.id === e.id && "text" in item.event) {
+        items[i] = { ...item, event: { ...item.event, text: "", deleted: true } };
+      }
+    }
+  }
+
   #index(stream: string, item: FeedItem): void {
     if (!isEntry(item)) {
       if (item.to !== undefined) {
@@ -171,6 +187,18 @@ export class EventLog {
     if (!rooms) this.#leftRooms.set(user, (rooms = new Map()));
     rooms.set(room, seq);
   }
+}
+
+// A message as an event about it says it is now (its text, edit time, deletion).
+function changed(m: StoredMessage, e: LogEntry["event"]): StoredMessage {
+  const next: StoredMessage = { ...m };
+  if (typeof e.text === "string") next.text = e.text;
+  if (typeof e.edited === "string") next.edited = e.edited;
+  if (e.deleted === true) {
+    next.deleted = true;
+    next.text = "";
+  }
+  return next;
 }
 
 function indexSet(map: Map<string, Set<string>>, key: string, value: string): void {

@@ -2,7 +2,8 @@ import { LIMITS, normalizeUserName, sanitizeText } from "../../shared/protocol.t
 import type { JoinRequest, RoomInfo } from "../../shared/protocol.ts";
 import { userName } from "./accounts.ts";
 import { ChatError } from "../../shared/errors.ts";
-import { queueNotice } from "./notices.ts";
+import { commitEvents, roomStream, userStream } from "./record.ts";
+import type { NewEvent } from "./record.ts";
 import { joinMark } from "./reads.ts";
 import { adminRoom, isHiddenFrom, noSuchRoom, roomName, seeRoom, shutDown } from "./room-access.ts";
 import { listRooms } from "./room-list.ts";
@@ -102,15 +103,14 @@ export class Rooms {
       const open = s.open ?? room.open;
       const visible = s.visible ?? room.visible;
       const topic = s.topic === undefined ? room.topic : cleanTopic(s.topic);
-      await this.#d.store.commit([
-        { op: "room_set", room: name, open, visible, topic, shutDown: false },
-      ]);
-      // In place, O(1): the members are the same, so nothing is re-indexed or copied.
-      this.#d.state.setSettings(room, { open, visible, topic });
-      this.#d.publisher.publish(roomTopic(name), {
-        type: "room_update",
-        room: roomInfo(room, null),
-      });
+      const info = { ...roomInfo(room, null), open, visible, topic };
+      await commitEvents(
+        this.#d,
+        [{ op: "room_set", room: name, open, visible, topic, shutDown: false }],
+        [{ stream: roomStream(name), event: { type: "room_update", room: info } }],
+        // In place, O(1): the members are the same, so nothing is re-indexed or copied.
+        () => this.#d.state.setSettings(room, { open, visible, topic }),
+      );
       return roomInfo(room, user);
     });
   }
@@ -121,26 +121,33 @@ export class Rooms {
     return this.#queue.run([roomLock(name)], async () => {
       const old = adminRoom(this.#d.state, name, user, "shut it down");
       const room = copyRoom(old, { shutDown: true, pending: new Set() });
-      await this.#put(room);
+      const { open, visible, topic: about } = room;
+      await commitEvents(
+        this.#d,
+        [{ op: "room_set", room: name, open, visible, topic: about, shutDown: true }],
+        [{ stream: roomStream(name), event: { type: "room_shutdown", room: name } }],
+        () => {
+          this.#d.state.putRoom(room);
+          this.#d.state.log.roomEnded(name, room.members);
+        },
+      );
       for (const m of room.members) this.#typing.clear(name, m);
       const topic = roomTopic(name);
-      this.#d.publisher.publish(topic, { type: "room_shutdown", room: name });
       for (const m of room.members) this.#d.conns.unsubscribeUser(m, topic);
       this.#d.log.info("room_shutdown", { room: name, user });
     });
   }
 
   /** Join an open room, or file a request for a closed one (admins are told at once). */
-  join(user: string, raw: string): Promise<"joined" | "pending"> {
+  join(user: string, raw: string): Promise<"joined" | "pending" | "already"> {
     const name = roomName(raw);
     return this.#queue.run([roomLock(name), quotaLock(user)], async () => {
       const old = this.#d.state.rooms.get(name);
       // A shut-down hidden room is, to a non-member, exactly a room that does not exist.
       if (!old || (old.shutDown && isHiddenFrom(old, user))) throw noSuchRoom(name);
       if (old.shutDown) throw shutDown(name);
-      if (old.members.has(user)) {
-        throw new ChatError("conflict", `you are already a member of '${name}'`);
-      }
+      // Idempotent: a retried join, or one from another device, is no error.
+      if (old.members.has(user)) return "already";
       if (old.pending.has(user)) {
         throw new ChatError("conflict", `your request to join '${name}' is already pending`);
       }
@@ -151,9 +158,13 @@ export class Rooms {
         await this.#addMember(old, user);
         return "joined";
       }
-      await this.#d.store.commit([pendingOp(name, user, true)]);
-      this.#d.state.setPending(old, user, true);
-      this.#d.publisher.publish(userTopic(old.admin), { type: "join_request", room: name, user });
+      // To the admin of the moment: a later admin reads requests with `requests`.
+      await commitEvents(
+        this.#d,
+        [pendingOp(name, user, true)],
+        [{ stream: userStream(old.admin), event: { type: "join_request", room: name, user } }],
+        () => this.#d.state.setPending(old, user, true),
+      );
       return "pending";
     });
   }
@@ -212,26 +223,27 @@ export class Rooms {
         throw new ChatError("not_found", `no pending request from '${target}' in '${name}'`);
       }
       const decision = { type: "join_decision", room: name, approved: isApproved } as const;
-      // Kept for the next live connection only when no connection of the requester (one-shot
-      // included) hears it now: a decision heard live is never delivered twice.
-      const queued =
-        this.#d.state.users.has(target) && this.#d.conns.of(target).size === 0
-          ? queueNotice(this.#d.state, target, decision)
-          : null;
       // A new member has read what was said before they joined.
       const read = isApproved ? joinMark(this.#d.state, name, target) : null;
-      await this.#d.store.commit([
-        pendingOp(name, target, false),
-        ...(isApproved ? [memberOp(name, target, true)] : []),
-        ...(queued ? [queued.op] : []),
-        ...(read ? [read.op] : []),
-      ]);
-      this.#d.state.setPending(room, target, false);
-      if (isApproved) this.#d.state.setMember(room, target, true);
-      queued?.apply();
-      read?.apply();
-      if (isApproved) this.#subscribeMember(room, target);
-      this.#d.publisher.publish(userTopic(target), decision);
+      // The requester hears it live, or later through the log (`since`, `sync`): once.
+      await commitEvents(
+        this.#d,
+        [
+          pendingOp(name, target, false),
+          ...(isApproved ? [memberOp(name, target, true)] : []),
+          ...(read ? [read.op] : []),
+        ],
+        [
+          ...(isApproved ? [joinedEvent(name, target)] : []),
+          { stream: userStream(target), event: decision },
+        ],
+        () => {
+          this.#d.state.setPending(room, target, false);
+          if (isApproved) this.#d.state.setMember(room, target, true);
+          read?.apply();
+          if (isApproved) this.#d.conns.subscribeUser(target, roomTopic(name));
+        },
+      );
     });
   }
 
@@ -252,26 +264,28 @@ export class Rooms {
   async #addMember(room: RoomState, user: string): Promise<void> {
     // A new member has read what was said before they joined.
     const read = joinMark(this.#d.state, room.name, user);
-    await this.#d.store.commit([memberOp(room.name, user, true), ...(read ? [read.op] : [])]);
-    this.#d.state.setMember(room, user, true);
-    read?.apply();
-    this.#subscribeMember(room, user);
-  }
-
-  #subscribeMember(room: RoomState, user: string): void {
-    const topic = roomTopic(room.name);
-    this.#d.conns.subscribeUser(user, topic);
-    this.#d.publisher.publish(topic, { type: "member", room: room.name, user, event: "joined" });
+    const ops = [memberOp(room.name, user, true), ...(read ? [read.op] : [])];
+    // Subscribed before the event is published, so that the user's connections see it too.
+    await commitEvents(this.#d, ops, [joinedEvent(room.name, user)], () => {
+      this.#d.state.setMember(room, user, true);
+      read?.apply();
+      this.#d.conns.subscribeUser(user, roomTopic(room.name));
+    });
   }
 
   async #removeMember(room: RoomState, user: string, event: "left" | "kicked"): Promise<void> {
-    await this.#d.store.commit([memberOp(room.name, user, false)]);
-    this.#d.state.setMember(room, user, false);
-    this.#typing.clear(room.name, user);
-    const topic = roomTopic(room.name);
+    const member = { type: "member", room: room.name, user, event };
     // Published before unsubscribing so that the user's other connections see it too.
-    this.#d.publisher.publish(topic, { type: "member", room: room.name, user, event });
-    this.#d.conns.unsubscribeUser(user, topic);
+    await commitEvents(
+      this.#d,
+      [memberOp(room.name, user, false)],
+      [{ stream: roomStream(room.name), event: member }],
+      () => {
+        this.#d.state.setMember(room, user, false);
+        this.#typing.clear(room.name, user);
+      },
+    );
+    this.#d.conns.unsubscribeUser(user, roomTopic(room.name));
   }
 
   // Durable first, then visible: the new version replaces the old only once it is stored.
@@ -286,6 +300,11 @@ export class Rooms {
     await this.#d.store.commit([op]);
     this.#d.state.putRoom(room);
   }
+}
+
+/** The event of `user` joining `room`. */
+function joinedEvent(room: string, user: string): NewEvent {
+  return { stream: roomStream(room), event: { type: "member", room, user, event: "joined" } };
 }
 
 /** The store op making `user` a member of `room`, or not. */

@@ -83,7 +83,7 @@ export class ChatState {
     }
     this.log = restoreLog(snapshot, historyLimit);
     for (const room of this.rooms.values()) {
-      if (room.shutDown) this.log.roomEnded(room.name, room.members, 0);
+      if (room.shutDown) this.log.roomEnded(room.name, room.members);
     }
   }
 

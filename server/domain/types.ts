@@ -59,6 +59,12 @@ export interface Conn {
   tokenHash: string | null;
   /** Send one frame to this connection only. */
   send(msg: ServerMessage): void;
+  /** Send an already serialised frame to this connection only. */
+  sendText(text: string): void;
+  /** Write the frames sent so far now (before anything published later). */
+  flush(): void;
+  /** Resolves once little is queued for the socket (or it closed): time for more. */
+  whenDrained(): Promise<void>;
   /** Subscribe this connection to a topic (idempotent). */
   subscribe(topic: string): void;
   /** Unsubscribe this connection from a topic. */

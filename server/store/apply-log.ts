@@ -13,8 +13,22 @@ export function applyLogEntry(snapshot: Snapshot, entry: LogEntry, limit: number
   if (last !== undefined && last.seq >= entry.seq) {
     if (list.some((e) => e.seq === entry.seq)) return; // replayed twice
   }
+  if (entry.event.deleted === true && typeof entry.event.id === "string") {
+    scrub(list, entry.event.id);
+  }
   list.push(entry);
   if (list.length > limit + slack) trimEntries(snapshot, entry.stream, list, limit);
+}
+
+// A deleted message's text leaves the events kept about it (earlier edits), in place: the
+// entries are the store's own copies.
+function scrub(list: LogEntry[], id: string): void {
+  for (let i = 0; i < list.length; i++) {
+    const e = list[i]!;
+    if (e.event.id === id && "text" in e.event) {
+      list[i] = { ...e, event: { ...e.event, text: "", deleted: true } };
+    }
+  }
 }
 
 /** Note that `key` drops the items before its last `limit` (call before cutting them). */
@@ -50,7 +64,10 @@ export function lastEntries(
   log: Record<string, LogEntry[]> | undefined,
   limit: number,
 ): [string, LogEntry[]][] {
-  return Object.entries(log ?? {}).map(([k, v]) => [k, v.length > limit ? v.slice(-limit) : v.slice()]);
+  return Object.entries(log ?? {}).map(([k, v]) => [
+    k,
+    v.length > limit ? v.slice(-limit) : v.slice(),
+  ]);
 }
 
 function trimEntries(snapshot: Snapshot, stream: string, list: LogEntry[], limit: number) {
@@ -61,7 +78,12 @@ function trimEntries(snapshot: Snapshot, stream: string, list: LogEntry[], limit
 // An own property whatever the stream's name (a user called `__proto__`).
 function own(all: Record<string, LogEntry[]>, key: string): LogEntry[] {
   const list: LogEntry[] = [];
-  Object.defineProperty(all, key, { value: list, enumerable: true, writable: true, configurable: true });
+  Object.defineProperty(all, key, {
+    value: list,
+    enumerable: true,
+    writable: true,
+    configurable: true,
+  });
   return list;
 }
 

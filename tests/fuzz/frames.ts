@@ -101,6 +101,7 @@ const SHAPES: Record<ClientMessageType, Shape> = {
     required: {},
     optional: { room: "room", user: "user", limit: "limit", before: "msgId", after: "msgId" },
   },
+  sync: { required: { since: "msgId" }, optional: {} },
   who: { required: {}, optional: { room: "room" } },
   read: { required: { upTo: "msgId" }, optional: { room: "room", user: "user" } },
   conversations: { required: {}, optional: { limit: "limit", cursor: "msgId" } },

@@ -76,6 +76,16 @@ export class FakeConn implements Conn {
     this.received.push(msg);
   }
 
+  sendText(text: string): void {
+    this.received.push(JSON.parse(text) as ServerMessage);
+  }
+
+  flush(): void {}
+
+  whenDrained(): Promise<void> {
+    return Promise.resolve();
+  }
+
   subscribe(topic: string): void {
     this.topics.add(topic);
   }

@@ -1,0 +1,70 @@
+/**
+ * Catching a connection up after `auth`/`login` with `since`: the session reply, then the
+ * missed events in pages (each closed by `synced`) sent as the socket drains, then live events.
+ * The connection's subscriptions are held aside until the last page: that page is read from
+ * the log and the subscriptions made in one synchronous step, and an event is kept in the log
+ * and published in one step too, so each event reaches the connection exactly once.
+ */
+import { ChatError } from "../../shared/errors.ts";
+import { formatSeq, parseSeq } from "../../shared/seq.ts";
+import type { ChatState } from "./state.ts";
+import { SYNC_PAGE, syncPage } from "./sync.ts";
+import type { SyncPage } from "./sync.ts";
+import type { ServerMessage } from "../../shared/protocol.ts";
+import type { Conn, Deps } from "./types.ts";
+
+/**
+ * A cursor from the wire as a position: bad_request when it is malformed, or ahead of the log
+ * (from the future, or from another deployment).
+ */
+export function parseCursor(state: ChatState, text: string): number {
+  const position = parseSeq(text);
+  if (position === null) {
+    throw new ChatError("bad_request", "malformed cursor: expected the 16 digits of a seq");
+  }
+  if (position > state.log.last) {
+    throw new ChatError("bad_request", "unknown cursor: it is not from this server's log");
+  }
+  return position;
+}
+
+/** The `synced` frame. */
+export type SyncedMessage = Extract<ServerMessage, { type: "synced" }>;
+
+/** The `synced` frame closing a page. */
+export function syncedMessage(page: SyncPage): SyncedMessage {
+  const { more, truncated } = page;
+  return { type: "synced", cursor: formatSeq(page.cursor), more, truncated };
+}
+
+/**
+ * Send `user` everything after `since` on `conn`, whose subscriptions are held, then release
+ * them. Stops quietly when the connection closes or is logged out meanwhile.
+ */
+export async function catchUp(
+  d: Deps,
+  conn: Conn,
+  user: string,
+  since: number,
+  pageBytes: number,
+): Promise<void> {
+  let cursor = since;
+  try {
+    for (;;) {
+      // One page at a time, each once the previous one has mostly left: the catch-up never
+      // makes the reader look slow, however much it missed.
+      await conn.whenDrained();
+      if (conn.user !== user || !d.conns.isHeld(conn)) return;
+      const page = syncPage(d.state, user, cursor, SYNC_PAGE.default, pageBytes);
+      for (const frame of page.frames) conn.sendText(frame);
+      conn.send(syncedMessage(page));
+      // Written before anything published after the release can overtake it.
+      conn.flush();
+      if (!page.more) return d.conns.release(conn);
+      cursor = page.cursor;
+    }
+  } finally {
+    // After a failure the connection is not left deaf: live events resume.
+    if (conn.user === user) d.conns.release(conn);
+  }
+}
