@@ -20,12 +20,17 @@ export interface KeptMessages {
   start: number;
 }
 
-/** What one reader's mention scan of one history key found: each text is read once per reader. */
+/**
+ * What one reader's mention tests in one history key found, so that each text is tested once
+ * per reader: messages are known by identity, so an edited one (a new object) is tested again.
+ */
 interface MentionScan {
-  /** The newest message whose text was looked at. */
+  /** Every message up to this id was tested when it was new. */
   scannedTo: string;
-  /** The messages after the marker naming the reader, oldest first. */
-  found: StoredMessage[];
+  /** The messages after the marker found naming the reader. */
+  found: Set<StoredMessage>;
+  /** Edited messages tested since (a replaced one is dropped with its object). */
+  edited: WeakSet<StoredMessage>;
 }
 
 /**
@@ -61,37 +66,43 @@ export class ReadMarkers {
 
   /**
    * The unread and mention counts of `user` in `key`, whose kept messages are `kept`: messages
-   * of others after the marker (all kept ones when there is none). O(kept messages after the
-   * marker) comparisons, plus one `mentions` test of each text not looked at before.
+   * of others after the marker (all kept ones when there is none), deleted ones left out.
+   * O(kept messages after the marker) lookups, plus one `mentions` test of each text (new or
+   * edited) not tested before.
    */
   counts(key: string, kept: KeptMessages, user: string, mentions: RegExp): UnreadCounts {
     const marker = this.get(user, key) ?? "";
+    const scan = this.#scan(user, key);
     const { list, start } = kept;
     let unread = 0;
-    let i = list.length - 1;
-    for (; i >= start && list[i]!.id > marker; i--) if (list[i]!.from !== user) unread++;
-    const scan = this.#scan(user, key);
-    const fresh: StoredMessage[] = [];
-    for (let j = list.length - 1; j > i && list[j]!.id > scan.scannedTo; j--) {
-      const m = list[j]!;
-      if (m.from !== user && mentions.test(m.text)) fresh.push(m);
+    let named = 0;
+    for (let i = list.length - 1; i >= start && list[i]!.id > marker; i--) {
+      const m = list[i]!;
+      if (m.from === user || m.deleted) continue;
+      unread++;
+      if (this.#isNamed(scan, m, mentions)) named++;
     }
     if (list.length > start) scan.scannedTo = maxId(scan.scannedTo, list[list.length - 1]!.id);
-    for (let k = fresh.length - 1; k >= 0; k--) scan.found.push(fresh[k]!);
-    // What is read now, or no longer kept, is no longer counted.
+    // Messages read since, or no longer kept, are forgotten.
     const floor = maxId(marker, list.length > start ? list[start]!.id : scan.scannedTo);
-    let drop = 0;
-    while (drop < scan.found.length && scan.found[drop]!.id < floor) drop++;
-    if (drop < scan.found.length && scan.found[drop]!.id === marker) drop++;
-    if (drop > 0) scan.found.splice(0, drop);
-    return { unread, mentions: scan.found.length };
+    for (const m of scan.found) if (m.id < floor || m.id === marker) scan.found.delete(m);
+    return { unread, mentions: named };
+  }
+
+  #isNamed(scan: MentionScan, m: StoredMessage, mentions: RegExp): boolean {
+    const isUntested = m.id > scan.scannedTo || (m.edited !== undefined && !scan.edited.has(m));
+    if (!isUntested) return scan.found.has(m);
+    if (m.edited !== undefined) scan.edited.add(m);
+    const isNamed = mentions.test(m.text);
+    if (isNamed) scan.found.add(m);
+    return isNamed;
   }
 
   #scan(user: string, key: string): MentionScan {
     let scans = this.#scans.get(user);
     if (!scans) this.#scans.set(user, (scans = new Map()));
     let scan = scans.get(key);
-    if (!scan) scans.set(key, (scan = { scannedTo: "", found: [] }));
+    if (!scan) scans.set(key, (scan = { scannedTo: "", found: new Set(), edited: new WeakSet() }));
     return scan;
   }
 }

@@ -12,7 +12,7 @@ function message(id: string, from: string, text: string): StoredMessage {
 
 // The counts computed the slow way, to hold the incremental ones against.
 function bruteForce(list: StoredMessage[], start: number, marker: string, user: string) {
-  const after = list.slice(start).filter((m) => m.id > marker && m.from !== user);
+  const after = list.slice(start).filter((m) => m.id > marker && m.from !== user && !m.deleted);
   const test = mentionTest(user);
   return { unread: after.length, mentions: after.filter((m) => test.test(m.text)).length };
 }
@@ -74,6 +74,18 @@ describe("ReadMarkers", () => {
     marks.move("bob", "room:lobby", list[list.length - 1]!.id);
     check();
     add(3);
+    check();
+    // An edit is a new object: its new text is tested again; a deleted message counts no more.
+    const edit = (i: number, text: string) => {
+      const at = list.length - i;
+      list[at] = { ...list[at]!, text, edited: "2026-11-25T12:01:00.000Z" };
+    };
+    edit(1, "now naming @bob");
+    edit(2, "no longer naming anyone");
+    check();
+    list[list.length - 3] = { ...list[list.length - 3]!, text: "", deleted: true };
+    check();
+    edit(1, "plain again");
     check();
   });
 });
