@@ -12,6 +12,8 @@ import { dm, history, send } from "./commands/messages.ts";
 import { conversations, read, unread } from "./commands/reading.ts";
 import { approve, deny, join, kick, leave, requests, who } from "./commands/membership.ts";
 import { create, createroom, edit, editroom, rooms, shutdown } from "./commands/rooms.ts";
+import { amend, away, deleteMessage, me } from "./commands/message-edits.ts";
+import { ban, bans, handover, invite, topic, unban, uninvite } from "./commands/moderation.ts";
 import { completion } from "./commands/completion.ts";
 import { version } from "./commands/version.ts";
 import type { Command } from "./commands/types.ts";
@@ -69,6 +71,7 @@ export const COMMANDS: readonly Command[] = [
   createroom,
   edit,
   editroom,
+  topic,
   shutdown,
   join,
   leave,
@@ -76,13 +79,23 @@ export const COMMANDS: readonly Command[] = [
   approve,
   deny,
   kick,
+  ban,
+  unban,
+  bans,
+  invite,
+  uninvite,
+  handover,
   send,
+  me,
   dm,
+  amend,
+  deleteMessage,
   history,
   unread,
   read,
   conversations,
   who,
+  away,
   listen,
   completion,
   version,

@@ -36,12 +36,23 @@ function sanitizeDeep(value: unknown): unknown {
 
 /** A stored room message as `--json` prints it. */
 export function messageJson(m: ChatMessage): Record<string, unknown> {
-  return { type: "message", id: m.id, room: m.room, from: m.from, text: clean(m.text), ts: m.ts };
+  const base = { type: "message", id: m.id, room: m.room, from: m.from, text: clean(m.text) };
+  return { ...base, ts: m.ts, ...marksJson(m) };
 }
 
 /** A stored direct message as `--json` prints it. */
 export function dmJson(m: DirectMessage): Record<string, unknown> {
-  return { type: "dm", id: m.id, from: m.from, to: m.to, text: clean(m.text), ts: m.ts };
+  const base = { type: "dm", id: m.id, from: m.from, to: m.to, text: clean(m.text) };
+  return { ...base, ts: m.ts, ...marksJson(m) };
+}
+
+// An action, an edit time and a deletion, each only when the server said so.
+function marksJson(m: ChatMessage | DirectMessage): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  if (m.action === true) out.action = true;
+  if (typeof m.edited === "string") out.edited = clean(m.edited);
+  if (m.deleted === true) out.deleted = true;
+  return out;
 }
 
 /** A stored message of either kind (history holds both) as `--json` prints it. */
@@ -58,7 +69,13 @@ export function eventJson(event: JsonEvent): Record<string, unknown> | null {
     case "dm":
       return dmJson(e as unknown as DirectMessage);
     case "presence":
-      return { type: "presence", user: e.user, status: e.status };
+      return typeof e.away === "string"
+        ? { type: "presence", user: e.user, status: e.status, away: clean(e.away) }
+        : { type: "presence", user: e.user, status: e.status };
+    case "message_update":
+      return { ...messageJson(e as unknown as ChatMessage), type: "message_update" };
+    case "dm_update":
+      return { ...dmJson(e as unknown as DirectMessage), type: "dm_update" };
     case "typing":
       return { type: "typing", room: e.room, user: e.user, typing: e.typing };
     case "join_request":
@@ -87,5 +104,6 @@ export function roomJson(r: RoomInfo): Record<string, unknown> {
 
 /** A `who` line as `--json` prints it. */
 export function whoJson(w: WhoEntry): Record<string, unknown> {
-  return { user: w.user, status: w.status, typing: w.typing };
+  const entry = { user: w.user, status: w.status, typing: w.typing };
+  return typeof w.away === "string" ? { ...entry, away: clean(w.away) } : entry;
 }

@@ -70,24 +70,37 @@ function withIndent(prefix: string, prefixWidth: number, text: string): string {
   return [prefix + first, ...rest.map((line) => indent + line)].join("\n");
 }
 
-/** A room message: `HH:MM #room alice: text` (with the date in history). */
+// After the sender's name: `: ` before a text, a space after `*` for an action.
+function separator(m: ChatMessage | DirectMessage): string {
+  return m.action === true && m.deleted !== true ? " " : ": ";
+}
+
+// The text of a message with its marks: `(deleted)` in place of a deleted one's, `(edited)`.
+function body(m: ChatMessage | DirectMessage, c: Colors): string {
+  if (m.deleted === true) return c.dim("(deleted)");
+  return m.edited !== undefined ? `${clean(m.text)} ${c.dim("(edited)")}` : clean(m.text);
+}
+
+/** A room message: `HH:MM #room alice: text`, an action `HH:MM #room * alice waves`. */
 export function renderMessage(m: ChatMessage, c: Colors, withDate = false): string {
   const time = formatTime(m.ts, withDate);
   const room = `#${clean(m.room)}`;
   const from = clean(m.from);
-  const plain = `${time} ${room} ${from}: `;
-  const prefix = `${c.dim(time)} ${c.cyan(room)} ${colorName(from, c)}: `;
-  return withIndent(prefix, Bun.stringWidth(plain), clean(m.text));
+  const star = m.action === true && m.deleted !== true ? "* " : "";
+  const plain = `${time} ${room} ${star}${from}${separator(m)}`;
+  const prefix = `${c.dim(time)} ${c.cyan(room)} ${star}${colorName(from, c)}${separator(m)}`;
+  return withIndent(prefix, Bun.stringWidth(plain), body(m, c));
 }
 
-/** A direct message: `HH:MM [dm] alice -> bob: text`. */
+/** A direct message: `HH:MM [dm] alice -> bob: text`, an action `[dm] * alice -> bob waves`. */
 function renderDm(m: DirectMessage, c: Colors, withDate = false): string {
   const time = formatTime(m.ts, withDate);
   const from = clean(m.from);
   const to = clean(m.to);
-  const plain = `${time} [dm] ${from} -> ${to}: `;
-  const prefix = `${c.dim(time)} ${c.magenta("[dm]")} ${colorName(from, c)} -> ${to}: `;
-  return withIndent(prefix, Bun.stringWidth(plain), clean(m.text));
+  const star = m.action === true && m.deleted !== true ? "* " : "";
+  const plain = `${time} [dm] ${star}${from} -> ${to}${separator(m)}`;
+  const prefix = `${c.dim(time)} ${c.magenta("[dm]")} ${star}${colorName(from, c)} -> ${to}${separator(m)}`;
+  return withIndent(prefix, Bun.stringWidth(plain), body(m, c));
 }
 
 function describeRoomChange(room: Record<string, unknown>): string {
@@ -102,7 +115,8 @@ function describeRoomChange(room: Record<string, unknown>): string {
  */
 export function renderEvent(event: RenderableEvent, c: Colors, now?: Date): string | null {
   const line = renderEventBody(event, c);
-  if (line === null || !now || event.type === "message" || event.type === "dm") return line;
+  const isMessage = ["message", "dm", "message_update", "dm_update"].includes(event.type);
+  if (line === null || !now || isMessage) return line;
   return `${c.dim(formatTime(now.toISOString()))} ${line}`;
 }
 
@@ -114,8 +128,18 @@ function renderEventBody(event: RenderableEvent, c: Colors): string | null {
       return renderMessage(e as unknown as ChatMessage, c);
     case "dm":
       return renderDm(e as unknown as DirectMessage, c);
-    case "presence":
-      return note(`${clean(e.user)} is ${clean(e.status)}`);
+    case "presence": {
+      const away = typeof e.away === "string" ? ` (away: ${clean(e.away)})` : "";
+      return note(`${clean(e.user)} is ${clean(e.status)}${away}`);
+    }
+    case "message_update":
+      return renderMessage(e as unknown as ChatMessage, c);
+    case "dm_update":
+      return renderDm(e as unknown as DirectMessage, c);
+    case "invite":
+      return c.yellow(
+        `* ${clean(e.from)} invites you to #${clean(e.room)} (chat join ${clean(e.room)})`,
+      );
     case "typing":
       return note(
         `${clean(e.user)} ${e.typing ? "is typing" : "stopped typing"} in #${clean(e.room)}`,
@@ -133,7 +157,13 @@ function renderEventBody(event: RenderableEvent, c: Colors): string | null {
       return note(`#${clean(room.name)} is now ${describeRoomChange(room)}`);
     }
     case "member": {
-      const verb = { joined: "joined", left: "left", kicked: "was kicked from" }[String(e.event)];
+      const verbs = {
+        joined: "joined",
+        left: "left",
+        kicked: "was kicked from",
+        banned: "was banned from",
+      };
+      const verb = verbs[String(e.event) as keyof typeof verbs];
       return note(`${clean(e.user)} ${verb ?? clean(e.event)} #${clean(e.room)}`);
     }
     case "room_shutdown":
@@ -186,12 +216,13 @@ export function renderRooms(rooms: RoomInfo[], c: Colors): string {
   );
 }
 
-/** The `who` table. */
+/** The `who` table; an AWAY column when someone has an away message. */
 export function renderWho(users: WhoEntry[], c: Colors): string {
   if (users.length === 0) return "nobody";
-  return renderTable(
-    ["USER", "STATUS", "TYPING"],
-    users.map((u) => [u.user, u.status, u.typing ? "typing" : ""]),
-    c,
-  );
+  const rows = users.map((u) => [u.user, u.status, u.typing ? "typing" : ""]);
+  if (!users.some((u) => typeof u.away === "string")) {
+    return renderTable(["USER", "STATUS", "TYPING"], rows, c);
+  }
+  const withAway = rows.map((row, i) => [...row, users[i]!.away ?? ""]);
+  return renderTable(["USER", "STATUS", "TYPING", "AWAY"], withAway, c);
 }

@@ -23,6 +23,8 @@ const reading = () => import("./reading.ts") as Promise<CommandModule>;
 const table = () => import("../commands.ts") as Promise<CommandModule>;
 const completion = () => import("./completion.ts") as Promise<CommandModule>;
 const version = () => import("./version.ts") as Promise<CommandModule>;
+const edits = () => import("./message-edits.ts") as Promise<CommandModule>;
+const moderation = () => import("./moderation.ts") as Promise<CommandModule>;
 
 /** The module of every command name and alias (checked against the table by a unit test). */
 export const COMMAND_MODULES: Record<string, () => Promise<CommandModule>> = {
@@ -50,6 +52,17 @@ export const COMMAND_MODULES: Record<string, () => Promise<CommandModule>> = {
   dm: messages,
   msg: messages,
   history: messages,
+  me: edits,
+  amend: edits,
+  delete: edits,
+  away: edits,
+  topic: moderation,
+  ban: moderation,
+  unban: moderation,
+  bans: moderation,
+  invite: moderation,
+  uninvite: moderation,
+  handover: moderation,
   unread: reading,
   read: reading,
   conversations: reading,

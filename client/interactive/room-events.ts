@@ -91,7 +91,9 @@ export class RoomEvents {
     this.#s.users.add(user);
     const isMe = user === this.#s.me;
     const removed = isMe ? "were removed from" : "was removed from";
-    const verb = event === "kicked" ? removed : event === "left" ? "left" : "joined";
+    const banned = isMe ? "were banned from" : "was banned from";
+    const verbs: Record<string, string> = { kicked: removed, banned, left: "left" };
+    const verb = verbs[event] ?? "joined";
     // The user's own joining is told by the join itself or by the admin's decision.
     if (!(isMe && event === "joined")) {
       this.#s.print(showNotice(`${isMe ? "you" : user} ${verb} #${room}`, this.#s.opts.colors));

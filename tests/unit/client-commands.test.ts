@@ -40,6 +40,17 @@ describe("The command table", () => {
         "version",
         "who",
         "whoami",
+        "me",
+        "amend",
+        "delete",
+        "away",
+        "topic",
+        "ban",
+        "unban",
+        "bans",
+        "invite",
+        "uninvite",
+        "handover",
       ].sort(),
     );
   });
