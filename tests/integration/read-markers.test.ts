@@ -57,9 +57,15 @@ describe("Read markers", () => {
     const ids = [];
     for (let i = 0; i < 3; i++) ids.push(await send(alice, "lobby", `m${i}`));
 
+    const cursor = String((await phone.call({ type: "sync", since: "0".repeat(16) })).cursor);
     const moved = await bob.call({ type: "read", room: "lobby", upTo: ids[1] });
     expect(moved).toMatchObject({ type: "read", room: "lobby", upTo: ids[1], unread: 1 });
-    expect(await phone.next("read")).toMatchObject({ room: "lobby", upTo: ids[1] });
+    const told = await phone.next("read");
+    expect(told).toMatchObject({ room: "lobby", upTo: ids[1] });
+    // A stored event: it has its place in the log, and a device that was away gets it by sync.
+    expect(String(told.seq) > cursor).toBe(true);
+    await phone.call({ type: "sync", since: cursor });
+    expect(await phone.next("read")).toEqual(told);
     const listed = roomOf(await phone.call({ type: "rooms" }), "lobby");
     expect(listed).toMatchObject({ unread: 1, mentions: 0 });
 

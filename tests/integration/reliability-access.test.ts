@@ -14,6 +14,7 @@ type Role = "anonymous" | "non-member" | "denied" | "kicked" | "pending" | "memb
 type Command =
   | "who"
   | "history"
+  | "read"
   | "send"
   | "typing"
   | "join"
@@ -56,6 +57,7 @@ const OUTSIDER: Record<Command, Result[]> = {
   //            ov           oh            cv           ch            sd           sh
   who: /*    */ ["ok", /*   */ "not_found", "ok", /*   */ "not_found", "forbidden", "not_found"],
   history: /**/ ["forbidden", "not_found", "forbidden", "not_found", "forbidden", "not_found"],
+  read: /*   */ ["forbidden", "not_found", "forbidden", "not_found", "forbidden", "not_found"],
   send: /*   */ ["forbidden", "not_found", "forbidden", "not_found", "forbidden", "not_found"],
   typing: /* */ ["forbidden", "not_found", "forbidden", "not_found", "forbidden", "not_found"],
   join: /*   */ ["joined", /**/ "joined", /**/ "pending", "pending", /**/ "forbidden", "not_found"],
@@ -87,6 +89,7 @@ const EXPECTED: Record<Role, Record<Command, Result[]>> = {
   member: {
     who: ["ok", "ok", "ok", "ok", "ok", "ok"],
     history: ["ok", "ok", "ok", "ok", "ok", "ok"],
+    read: ["ok", "ok", "ok", "ok", "ok", "ok"],
     send: ["ok", "ok", "ok", "ok", "forbidden", "forbidden"],
     typing: ["ok", "ok", "ok", "ok", "forbidden", "forbidden"],
     join: ["conflict", "conflict", "conflict", "conflict", "forbidden", "forbidden"],
@@ -102,6 +105,7 @@ const EXPECTED: Record<Role, Record<Command, Result[]>> = {
   admin: {
     who: ["ok", "ok", "ok", "ok", "ok", "ok"],
     history: ["ok", "ok", "ok", "ok", "ok", "ok"],
+    read: ["ok", "ok", "ok", "ok", "ok", "ok"],
     send: ["ok", "ok", "ok", "ok", "forbidden", "forbidden"],
     typing: ["ok", "ok", "ok", "ok", "forbidden", "forbidden"],
     join: ["conflict", "conflict", "conflict", "conflict", "forbidden", "forbidden"],
@@ -119,6 +123,9 @@ const EXPECTED: Record<Role, Record<Command, Result[]>> = {
 
 const COMMANDS = Object.keys(OUTSIDER) as Command[];
 
+/** The id of the message each room holds, for `read`. */
+const LAST_ID = new Map<string, string>();
+
 /** The frame of a command on a room. */
 function frame(command: Command, room: string): Record<string, unknown> {
   switch (command) {
@@ -130,6 +137,8 @@ function frame(command: Command, room: string): Record<string, unknown> {
       return { type: command, room };
     case "history":
       return { type: "history", room, limit: 10 };
+    case "read":
+      return { type: "read", room, upTo: LAST_ID.get(room) ?? "" };
     case "send":
       return { type: "send", room, text: "hello" };
     case "typing":
@@ -176,7 +185,8 @@ async function makeRoom(name: string, kind: Kind): Promise<void> {
   if (kind === "ov" || kind === "oh" || kind === "sd" || kind === "sh") {
     await ada.ok({ type: "edit", room: name, open: true });
   }
-  await ada.ok({ type: "send", room: name, text: `history of ${name}` });
+  const sent = await ada.ok({ type: "send", room: name, text: `history of ${name}` });
+  LAST_ID.set(name, String((sent.message as { id: string }).id));
   if (kind === "sd" || kind === "sh") await ada.ok({ type: "shutdown", room: name });
 }
 
