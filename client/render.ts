@@ -136,6 +136,10 @@ function renderEventBody(event: RenderableEvent, c: Colors): string | null {
       return renderMessage(e as unknown as ChatMessage, c);
     case "dm_update":
       return renderDm(e as unknown as DirectMessage, c);
+    case "read": {
+      const where = typeof e.user === "string" ? `@${clean(e.user)}` : `#${clean(e.room)}`;
+      return note(`${where} read up to ${clean(e.upTo)}`);
+    }
     case "invite":
       return c.yellow(
         `* ${clean(e.from)} invites you to #${clean(e.room)} (chat join ${clean(e.room)})`,

@@ -55,6 +55,13 @@ describe("Listen lines", () => {
     expect(renderEvent(presence, plain)).toBe("* bob is idle");
     expect(renderEvent(presence, plain, new Date(2026, 0, 1, 9, 5))).toBe("09:05 * bob is idle");
   });
+
+  test("a read marker moved on another device is one short line, hostile ids made inert", () => {
+    const room = { type: "read", room: "lobby", upTo: "019a-1", seq: "0000000000000042" };
+    expect(renderEvent(room, plain)).toBe("* #lobby read up to 019a-1");
+    const dm = { type: "read", user: "bob", upTo: HOSTILE };
+    expect(renderEvent(dm, plain)).toBe("* @bob read up to hi there");
+  });
 });
 
 describe("JSON shapes", () => {
