@@ -28,6 +28,9 @@ export interface OutboxTarget {
 
 type Send = Extract<ClientMessage, { type: "send" }> & { clientId: string };
 
+/** Most messages that wait for the connection; more stay in the input line. */
+export const OUTBOX_MAX = 50;
+
 /** Sends room messages, holding them while the connection is down. */
 export class Outbox {
   #target: OutboxTarget;
@@ -75,6 +78,11 @@ export class Outbox {
   }
 
   #hold(msg: Send): void {
+    if (this.#waiting.length >= OUTBOX_MAX) {
+      this.#target.error(`not sent: ${OUTBOX_MAX} messages already wait for the connection`);
+      this.#target.restore(msg.text);
+      return;
+    }
     this.#waiting.push(msg);
     const preview = msg.text.length > 40 ? `${msg.text.slice(0, 40)}...` : msg.text;
     this.#target.notice(

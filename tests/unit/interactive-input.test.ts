@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, test } from "bun:test";
 import { ChatError, ConnectionError } from "../../client/errors.ts";
+import { OUTBOX_MAX } from "../../client/interactive/outbox.ts";
 import { FakeConnection, quitSession, setup } from "./interactive-harness.ts";
 import { KEY, tick } from "./interactive-terminal.ts";
 
@@ -95,5 +96,19 @@ describe("a message typed while disconnected", () => {
     await Bun.sleep(5);
     expect(term.text()).toContain("! not sent: not a member of #lobby");
     expect(term.screen().at(-1)).toBe("#lobby> refused text");
+  });
+});
+
+describe("the messages that wait for the connection", () => {
+  test("are bounded: past the bound a message stays in the input", async () => {
+    const { term, conn, session } = await setup();
+    conn.setState("reconnecting");
+    for (let i = 0; i < OUTBOX_MAX; i++) await session.say(`waiting ${i}`);
+    await session.say("one too many");
+    expect(term.text()).toContain(`! not sent: ${OUTBOX_MAX} messages already wait`);
+    expect(session.line.line).toBe("one too many");
+    conn.setState("open");
+    await Bun.sleep(20);
+    expect(sends(conn).length).toBe(OUTBOX_MAX);
   });
 });
