@@ -290,7 +290,12 @@ export class ChatLine {
         this.#isBracketed = key.name === "paste-start";
         continue;
       }
-      if ((this.#isBracketed || isInWindow) && this.#pasteKey(str, key)) continue;
+      // Inside a marked paste only text counts: pasted escape sequences move nothing.
+      if (this.#isBracketed) {
+        this.#pasteKey(str, key);
+        continue;
+      }
+      if (isInWindow && this.#pasteKey(str, key)) continue;
       this.#lastCR = false;
       if (!this.#act(this.#editor.key(str, key))) return;
     }

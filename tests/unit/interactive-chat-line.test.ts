@@ -155,6 +155,15 @@ describe("ChatLine paste", () => {
     expect(events).toEqual(["line:see: first line\nsecond line\nthird, no newline"]);
   });
 
+  test("keys inside a marked paste are text only: a pasted arrow or Ctrl-C does nothing", async () => {
+    const term = new FakeTerminal(60);
+    const { line, events } = open(term);
+    term.input.write("\x1b[200~ab\x1b[D\x03c\x1b[201~");
+    await tick();
+    expect(line.line).toBe("abc");
+    expect(events).toEqual([]);
+  });
+
   test("a paste ending with a newline is not sent by itself", async () => {
     const term = new FakeTerminal(60);
     const { line, events } = open(term);
