@@ -118,6 +118,19 @@ describe("chat conversations", () => {
     expect(rest.map((c) => c.user)).toEqual([ann.name]);
   });
 
+  test("bad arguments exit 2 before asking the server", async () => {
+    for (const args of [
+      ["conversations", "--limit", "0"],
+      ["conversations", "extra"],
+      ["unread", "extra"],
+      ["read", "lobby", "id", "extra"],
+    ]) {
+      const result = await bob.run(args);
+      expect([args.join(" "), result.code]).toEqual([args.join(" "), 2]);
+      expect(result.stdout).toBe("");
+    }
+  });
+
   test("someone with no DMs has none", async () => {
     const loner = await registerUser(server.url, "fay");
     expect(await loner.ok(["conversations"])).toBe(
