@@ -15,6 +15,7 @@ import { emitKeypressEvents } from "node:readline";
 import { toTerminal } from "../terminal-text.ts";
 import { type Key, LineEditor, type KeyResult } from "./line-editor.ts";
 import { layoutLine } from "./line-layout.ts";
+import { type KeyPress, PasteReader } from "./paste.ts";
 
 /** Streams the chat line reads keys from and draws to (process.stdin/stdout, or test doubles). */
 export interface ChatLineStreams {
@@ -54,11 +55,10 @@ export interface ChatLineOptions extends ChatLineStreams, ChatLineHandlers {
 }
 
 const DEFAULT_HISTORY_SIZE = 500;
+/** Most lines kept for showing after a dialog. */
+export const QUEUE_MAX = 1000;
 const BRACKETED_PASTE_ON = "\x1b[?2004h";
 const BRACKETED_PASTE_OFF = "\x1b[?2004l";
-// Without bracketed paste, keys that follow a paste this soon still belong to it: a
-// terminal hands a long paste over in several reads.
-const PASTE_WINDOW_MS = 40;
 
 type RawInput = NodeJS.ReadableStream & { setRawMode?(mode: boolean): unknown };
 type Sized = { columns?: number; rows?: number };
@@ -69,6 +69,7 @@ export class ChatLine {
   #editor: LineEditor;
   #prompt: string;
   #queue: string[] = [];
+  #dropped = 0;
   #isOpen = false;
   #ended = false;
   #modalDepth = 0;
@@ -76,12 +77,8 @@ export class ChatLine {
   #frame: { height: number; cursorRow: number } | null = null;
   /** Rows of the line just submitted, left on screen right above the frame. */
   #submittedRows: number | null = null;
-  #chunk: [string | undefined, Key][] = [];
-  #isBracketed = false;
-  /** The terminal marks its pastes: keys are never taken for a paste by their timing. */
-  #hasBracketedPaste = false;
-  #pasteUntil = -Infinity;
-  #lastCR = false;
+  #chunk: KeyPress[] = [];
+  #paste: PasteReader;
   #reported = "";
   #onKeypress = (str: string | undefined, key: Key | undefined): void => {
     if (!this.#isOpen) return;
@@ -103,6 +100,7 @@ export class ChatLine {
       isSecret: opts.isSecret,
     });
     this.#prompt = toTerminal(opts.prompt);
+    this.#paste = new PasteReader(opts.now);
     this.#open();
   }
 
@@ -129,6 +127,11 @@ export class ChatLine {
     if (this.#ended) return;
     const text = isBell ? `${toTerminal(raw)}\x07` : toTerminal(raw);
     if (!this.#isOpen) {
+      // A dialog left open for long keeps the newest lines only.
+      if (this.#queue.length >= QUEUE_MAX) {
+        this.#queue.shift();
+        this.#dropped += 1;
+      }
       this.#queue.push(text);
       return;
     }
@@ -205,6 +208,12 @@ export class ChatLine {
     this.#write(BRACKETED_PASTE_ON);
     const queued = this.#queue;
     this.#queue = [];
+    if (this.#dropped > 0) {
+      this.#printNow(
+        toTerminal(`-- ${this.#dropped} earlier lines were not kept during the dialog`),
+      );
+      this.#dropped = 0;
+    }
     for (const text of queued) this.#printNow(text);
     this.#draw();
   }
@@ -214,8 +223,8 @@ export class ChatLine {
     this.#erase();
     this.#write(BRACKETED_PASTE_OFF);
     this.#isOpen = false;
-    this.#isBracketed = false;
     this.#chunk = [];
+    this.#paste.reset();
     const input = this.#opts.input as RawInput;
     input.removeListener("keypress", this.#onKeypress);
     input.removeListener("end", this.#onInputEnd);
@@ -279,44 +288,11 @@ export class ChatLine {
     const keys = this.#chunk;
     this.#chunk = [];
     if (!this.#isOpen) return;
-    const now = (this.#opts.now ?? Date.now)();
-    if (keys.some(([, key]) => key.name === "paste-start")) this.#hasBracketedPaste = true;
-    if (!this.#hasBracketedPaste && looksPasted(keys)) this.#pasteUntil = now + PASTE_WINDOW_MS;
-    // A lone Enter is pressed, not pasted: a paste's next read brings text with it.
-    const isLoneKey = keys.length === 1;
-    const isInWindow = now < this.#pasteUntil && !isLoneKey;
-    for (const [str, key] of keys) {
-      if (key.name === "paste-start" || key.name === "paste-end") {
-        this.#isBracketed = key.name === "paste-start";
-        continue;
-      }
-      // Inside a marked paste only text counts: pasted escape sequences move nothing.
-      if (this.#isBracketed) {
-        this.#pasteKey(str, key);
-        continue;
-      }
-      if (isInWindow && this.#pasteKey(str, key)) continue;
-      this.#lastCR = false;
-      if (!this.#act(this.#editor.key(str, key))) return;
+    for (const item of this.#paste.read(keys)) {
+      if ("text" in item) this.#editor.insert(item.text);
+      else if (!this.#act(this.#editor.key(...item.key))) return;
     }
     this.#refresh();
-  }
-
-  // A key inside a paste: text and newlines go into the input as they are.
-  #pasteKey(str: string | undefined, key: Key): boolean {
-    const isNewline = key.name === "return" || key.name === "enter";
-    if (isNewline) {
-      // CR LF is one newline.
-      if (!(this.#lastCR && str === "\n")) this.#editor.insert("\n");
-      this.#lastCR = str === "\r";
-      return true;
-    }
-    this.#lastCR = false;
-    if (str === "\t" || (str && !key.ctrl && !key.meta && str >= " " && key.name !== "escape")) {
-      this.#editor.insert(str);
-      return true;
-    }
-    return false;
   }
 
   // False when the line is no longer taking keys (suspended for a dialog, or ended).
@@ -371,14 +347,4 @@ export class ChatLine {
     this.#reported = line;
     this.#opts.onEdit?.(line);
   }
-}
-
-// Keys of one read with text after a newline were pasted, not typed.
-function looksPasted(keys: [string | undefined, Key][]): boolean {
-  let sawNewline = false;
-  for (const [str, key] of keys) {
-    if (key.name === "return" || key.name === "enter") sawNewline = true;
-    else if (sawNewline && str && str >= " ") return true;
-  }
-  return false;
 }

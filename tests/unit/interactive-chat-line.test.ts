@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, test } from "bun:test";
-import { ChatLine } from "../../client/interactive/chat-line.ts";
+import { ChatLine, QUEUE_MAX } from "../../client/interactive/chat-line.ts";
 import { maskTyped } from "../../client/interactive/mask.ts";
 import { FakeTerminal, KEY, tick } from "./interactive-terminal.ts";
 
@@ -111,6 +111,18 @@ describe("ChatLine", () => {
     await term.type(KEY.up);
     expect(line.line).toBe("older");
     expect(events).toEqual(["line:first"]);
+  });
+
+  test("lines printed during a long dialog are kept up to a bound, the newest ones", async () => {
+    const term = new FakeTerminal(60, 20);
+    const { line } = open(term);
+    await line.modal(async () => {
+      for (let i = 1; i <= QUEUE_MAX + 5; i++) line.print(`line ${i}`);
+    });
+    const text = term.text();
+    expect(text).toContain("-- 5 earlier lines were not kept during the dialog");
+    expect(text).toContain(`line ${QUEUE_MAX + 5}\n#lobby>`);
+    expect(text.split("\n")).not.toContain("line 5");
   });
 
   test("Tab completes with the completer", async () => {
