@@ -3,7 +3,7 @@
  * admin only, bounded per room, hidden rooms answering non-members as missing rooms do.
  */
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
-import { registered, type Received, type Wire } from "../fuzz/wire.ts";
+import { loggedIn, registered, type Received, type Wire } from "../fuzz/wire.ts";
 import { startServer, type TestServer } from "../helpers/server.ts";
 
 setDefaultTimeout(30_000);
@@ -239,5 +239,45 @@ describe("Away", () => {
     expect((await cleared).away).toBeUndefined();
     const after = await alice.ok({ type: "who", room: "away-room" });
     expect((after.users as Received[]).find((u) => u.user === "away-bob")!.away).toBeUndefined();
+  });
+});
+
+describe("After a crash", () => {
+  test("bans, invites, a handover, an edit and a deletion are replayed from the journal after kill -9", async () => {
+    const own = await startServer();
+    const alice = await registered(own.url, "alice");
+    const bob = await registered(own.url, "bob");
+    await registered(own.url, "carol").then((w) => w.close());
+    await alice.ok({ type: "create", room: "club", open: false });
+    await alice.ok({ type: "invite", room: "club", user: "bob" });
+    await bob.ok({ type: "join", room: "club" });
+    await alice.ok({ type: "ban", room: "club", user: "carol" });
+    const sent = (await bob.ok({ type: "send", room: "club", text: "typo" })).message as Received;
+    const gone = (await bob.ok({ type: "send", room: "club", text: "oops" })).message as Received;
+    await bob.ok({ type: "amend", room: "club", messageId: sent.id, text: "fixed" });
+    await alice.ok({ type: "delete", room: "club", messageId: gone.id });
+    await alice.ok({ type: "handover", room: "club", user: "bob" });
+    // No longer the admin: the invite that would lift carol's ban is refused.
+    expect(await alice.request({ type: "invite", room: "club", user: "carol" })).toMatchObject({
+      code: "forbidden",
+    });
+    await alice.close();
+    await bob.close();
+    await own.kill();
+    const again = await startServer({ dataDir: own.dataDir });
+    try {
+      const b = await loggedIn(again.url, "bob");
+      expect(await b.ok({ type: "bans", room: "club" })).toMatchObject({ users: ["carol"] });
+      const page = (await b.ok({ type: "history", room: "club" })).messages as Received[];
+      expect(page.map((m) => [m.text, m.edited !== undefined, m.deleted ?? false])).toEqual([
+        ["fixed", true, false],
+        ["", true, true],
+      ]);
+      const listed = (await b.ok({ type: "rooms" })).rooms as Received[];
+      expect(listed.find((r) => r.name === "club")).toMatchObject({ admin: "bob", role: "admin" });
+      await b.close();
+    } finally {
+      await again.stop();
+    }
   });
 });

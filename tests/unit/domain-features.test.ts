@@ -1,4 +1,5 @@
 import { describe, expect, test } from "bun:test";
+import { parseConfig } from "../../server/config.ts";
 import { Harness } from "../helpers/domain.ts";
 
 async function lobby(h: Harness) {
@@ -57,5 +58,20 @@ describe("Edits and deletions count as messages", () => {
       expect.stringContaining('"op":"msg_delete"'),
     ]);
     expect(lines.join("\n")).not.toContain("gone soon");
+  });
+});
+
+describe("Moderation flags", () => {
+  test("--max-bans-per-room and --max-invites-per-room are whole numbers; 0 means no bound", () => {
+    const flags = ["--max-bans-per-room", "5", "--max-invites-per-room", "0"];
+    expect(parseConfig(flags, {}).moderation).toEqual({ maxBansPerRoom: 5, maxInvitesPerRoom: 0 });
+    expect(() => parseConfig(["--max-bans-per-room", "many"], {})).toThrow(
+      "--max-bans-per-room must be a whole number",
+    );
+    // Off with the other quotas under --no-rate-limit, unless given.
+    expect(parseConfig(["--no-rate-limit"], {}).moderation).toEqual({
+      maxBansPerRoom: 0,
+      maxInvitesPerRoom: 0,
+    });
   });
 });
