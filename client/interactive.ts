@@ -15,11 +15,12 @@ import {
   type Screen,
 } from "./interactive/dialogs.ts";
 import { StateStore, stateDir } from "./interactive/history-file.ts";
-import { passwordProblem, roomProblem, userProblem } from "./interactive/field-checks.ts";
+import { roomProblem } from "./interactive/field-checks.ts";
 import { colorDepth } from "./interactive/name-color.ts";
 import { ChatSession } from "./interactive/session.ts";
 import { dialogWords } from "./interactive/words.ts";
 import { makeSlash } from "./interactive/slash.ts";
+import { logIn } from "./interactive/welcome.ts";
 import { type Colors, makeColors } from "./render.ts";
 import { normalizeRoomName, type RoomInfo } from "../shared/protocol.ts";
 
@@ -212,53 +213,6 @@ function open(opts: InteractiveOptions, url: string, token: string | null): Prom
     token,
     reconnect: true,
   });
-}
-
-// The login-or-register form. Each field is checked as it is typed; after a refusal only
-// what was refused is asked again: the name when it is taken, the password when wrong.
-async function logIn(conn: Connection, d: Dialogs, out: Out): Promise<string | null> {
-  const action = await d.select("No saved session for this server", [
-    { value: "login", label: "Log in" },
-    { value: "register", label: "Create an account" },
-  ]);
-  if (action === null) return null;
-  let name: string | null = null;
-  let password: string | null = null;
-  for (;;) {
-    name ??= await askName(d);
-    if (name === null) return null;
-    password ??= await askPassword(d, action === "register");
-    if (password === null) return null;
-    try {
-      const reply = await conn.request({ type: action, user: name, password });
-      if (reply.type === "session") return reply.user;
-    } catch (err) {
-      out.error(dialogWords(describeError(err)));
-      if (err instanceof ConnectionError) return null;
-      const isTaken = err instanceof ChatError && err.code === "conflict";
-      if (isTaken) name = await askName(d, name);
-      else password = null;
-    }
-  }
-}
-
-async function askName(d: Dialogs, initial?: string): Promise<string | null> {
-  const typed = await d.text("User name", {
-    placeholder: "a-z 0-9 _ -",
-    initial,
-    validate: userProblem,
-  });
-  return typed === null ? null : typed.trim();
-}
-
-// A new password is asked twice, each checked as typed; null: cancelled.
-async function askPassword(d: Dialogs, isNew: boolean): Promise<string | null> {
-  const password = await d.password("Password", { validate: isNew ? passwordProblem : undefined });
-  if (password === null || !isNew) return password;
-  const again = await d.password("Password again", {
-    validate: (v) => (v === password ? undefined : "the two passwords differ"),
-  });
-  return again === null ? null : password;
 }
 
 // The last room used with this server, or a picker. undefined: cancelled.
