@@ -323,16 +323,18 @@ export type ServerMessage =
   | ({ type: "dm" } & DirectMessage)
   | { type: "presence"; user: string; status: Status; away?: string }
   | { type: "typing"; room: string; user: string; typing: boolean }
-  | { type: "join_request"; room: string; user: string }
-  | { type: "join_decision"; room: string; approved: boolean }
-  | { type: "room_update"; room: RoomInfo }
+  // Stored events carry `seq`: their position in the log (a valid `since`).
+  | { type: "join_request"; room: string; user: string; seq?: string }
+  | { type: "join_decision"; room: string; approved: boolean; seq?: string }
+  | { type: "room_update"; room: RoomInfo; seq?: string }
   | {
       type: "member";
       room: string;
       user: string;
       event: "joined" | "left" | "kicked" | "banned";
+      seq?: string;
     }
-  | { type: "room_shutdown"; room: string }
+  | { type: "room_shutdown"; room: string; seq?: string }
   /** A room message was edited or deleted: the message as it now is. */
   | ({ type: "message_update" } & ChatMessage)
   /** A DM was edited or deleted. */

@@ -8,7 +8,7 @@
  * admin, decisions, invites, read markers). Room and DM streams use the history keys, so a
  * stream's messages are the very objects the history keeps.
  */
-import type { LogEntry, StoredMessage } from "../store/store.ts";
+import type { LogEntry, StoredMessage, Trimmed } from "../store/store.ts";
 
 /** One retained event: a stored message (room or DM) or a logged event of another kind. */
 export type FeedItem = StoredMessage | LogEntry;
@@ -33,18 +33,22 @@ export interface Stream {
   /** Oldest first, by seq; the kept window starts at `start`. */
   items: FeedItem[];
   start: number;
-  /** The seqs of recently dropped items, oldest first (at most the limit). */
+  /** The seqs of recently dropped items, oldest first (between the limit and 1.5 times it). */
   dropped: number[];
   /** The greatest seq ever dropped from this stream (0: none). */
   lastDropped: number;
+  /** How many items the stream has dropped in all. */
+  droppedCount: number;
+  /** The least seq the stream ever held (0: none yet). */
+  firstSeq: number;
 }
 
 /** What a restart restores the log from. */
 export interface LogSeed {
   /** Retained items per stream (any order; sorted here). */
   streams: Iterable<[string, FeedItem[]]>;
-  /** The greatest seq each stream had dropped when it was stored. */
-  trimmed?: Record<string, number>;
+  /** What each stream had dropped when it was stored. */
+  trimmed?: Record<string, Trimmed>;
 }
 
 /** The numbering of stored events and the events kept for `sync`. */
@@ -68,9 +72,11 @@ export class EventLog {
       const kept = items.filter((i) => seqOf(i) > 0).sort((a, b) => seqOf(a) - seqOf(b));
       for (const item of kept) this.add(key, item);
     }
-    for (const [key, seq] of Object.entries(seed.trimmed ?? {})) {
+    for (const [key, t] of Object.entries(seed.trimmed ?? {})) {
       const s = this.#stream(key);
-      s.lastDropped = Math.max(s.lastDropped, seq);
+      s.lastDropped = Math.max(s.lastDropped, t.seq);
+      s.droppedCount += t.count;
+      s.firstSeq = s.firstSeq === 0 ? t.first : Math.min(s.firstSeq, t.first);
     }
     this.#floor = this.#last;
   }
@@ -106,6 +112,7 @@ export class EventLog {
     let at = items.length;
     while (at > s.start && seqOf(items[at - 1]!) > seq) at--;
     if (at > s.start && seqOf(items[at - 1]!) === seq) return; // replayed twice
+    if (s.firstSeq === 0 || seq < s.firstSeq) s.firstSeq = seq;
     if (at === items.length) items.push(item);
     else items.splice(at, 0, item);
     this.#index(stream, item);
@@ -135,7 +142,10 @@ export class EventLog {
 
   #stream(key: string): Stream {
     let s = this.#streams.get(key);
-    if (!s) this.#streams.set(key, (s = { items: [], start: 0, dropped: [], lastDropped: 0 }));
+    if (!s) {
+      s = { items: [], start: 0, dropped: [], lastDropped: 0, droppedCount: 0, firstSeq: 0 };
+      this.#streams.set(key, s);
+    }
     return s;
   }
 
@@ -145,6 +155,7 @@ export class EventLog {
     s.dropped.push(seq);
     if (s.dropped.length >= this.limit + this.#slack) s.dropped.splice(0, this.#slack);
     s.lastDropped = Math.max(s.lastDropped, seq);
+    s.droppedCount++;
     s.start++;
     // Dropped in batches, so that keeping a full stream costs O(1) per event on average.
     if (s.start >= this.#slack) {

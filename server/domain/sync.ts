@@ -141,13 +141,13 @@ function visible(
   return { items: out, dropped: isMember ? droppedAfter(src.stream, since) : 0 };
 }
 
-// How many events after `since` a stream has dropped (at least 1 when it dropped any after
-// `since` whose numbers it no longer remembers, as after a restart).
+// How many events after `since` a stream has dropped: exact when `since` is before the
+// stream's first event or among the drops it remembers, else at least those it remembers.
 function droppedAfter(stream: Stream, since: number): number {
   if (since >= stream.lastDropped) return 0;
+  if (since < stream.firstSeq) return stream.droppedCount;
   const dropped = stream.dropped;
-  const n = dropped.length - firstAfterSeq(dropped, since);
-  return Math.max(1, n);
+  return Math.max(1, dropped.length - firstAfterSeq(dropped, since));
 }
 
 // The index of the first item at or after `start` whose seq is greater than `since`.

@@ -3,7 +3,7 @@
  * stream has dropped, changed by `log` ops and by trimming history, so that compaction writes
  * them and a restart restores them.
  */
-import type { LogEntry, Snapshot } from "./store.ts";
+import type { LogEntry, Snapshot, Trimmed } from "./store.ts";
 
 /** Keep `entry` in its stream, at most `limit` entries (trimmed once `slack` past it). */
 export function applyLogEntry(snapshot: Snapshot, entry: LogEntry, limit: number, slack = 0) {
@@ -38,18 +38,30 @@ export function noteTrimmed(
   list: readonly { seq?: number }[],
   limit: number,
 ): void {
-  if (list.length <= limit) return;
-  const seq = list[list.length - limit - 1]!.seq;
-  if (seq === undefined) return;
-  const trimmed = (snapshot.trimmed ??= {});
-  if (!Object.hasOwn(trimmed, key) || trimmed[key]! < seq) {
-    Object.defineProperty(trimmed, key, {
-      value: seq,
-      enumerable: true,
-      writable: true,
-      configurable: true,
-    });
+  const cut = list.length - limit;
+  if (cut <= 0) return;
+  let count = 0;
+  let first = 0;
+  for (let i = 0; i < cut; i++) {
+    const seq = list[i]!.seq;
+    if (seq === undefined) continue; // stored by an older version: before any cursor
+    count++;
+    if (first === 0) first = seq;
   }
+  const seq = list[cut - 1]!.seq;
+  if (seq === undefined || count === 0) return;
+  const trimmed = (snapshot.trimmed ??= {});
+  const old = Object.hasOwn(trimmed, key) ? trimmed[key]! : null;
+  // A new record each time: a compaction may hold the old one.
+  const value: Trimmed = old
+    ? { seq: Math.max(old.seq, seq), count: old.count + count, first: Math.min(old.first, first) }
+    : { seq, count, first };
+  Object.defineProperty(trimmed, key, {
+    value,
+    enumerable: true,
+    writable: true,
+    configurable: true,
+  });
 }
 
 /** Trim every stream of `snapshot.log` to its last `limit` entries, in place. */
@@ -85,6 +97,17 @@ function own(all: Record<string, LogEntry[]>, key: string): LogEntry[] {
     configurable: true,
   });
   return list;
+}
+
+/**
+ * `snapshot.trimmed` as it will be once every list is cut to `limit` (a compaction writes only
+ * the last `limit` of each list, while the live lists may hold some more).
+ */
+export function trimmedAt(snapshot: Snapshot, limit: number): Record<string, Trimmed> {
+  const copy: Snapshot = { ...snapshot, trimmed: { ...snapshot.trimmed } };
+  for (const [key, list] of Object.entries(snapshot.history)) noteTrimmed(copy, key, list, limit);
+  for (const [key, list] of Object.entries(snapshot.log ?? {})) noteTrimmed(copy, key, list, limit);
+  return copy.trimmed!;
 }
 
 /** Note what trimming every key of `history` to `limit` drops (call before trimming). */

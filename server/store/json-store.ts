@@ -1,12 +1,12 @@
 import { mkdir, unlink } from "node:fs/promises";
 import { join } from "node:path";
 import { applyOp, lastMessages } from "./apply.ts";
-import { lastEntries } from "./apply-log.ts";
+import { lastEntries, trimmedAt } from "./apply-log.ts";
 import { lockFile, writeFileAtomic } from "./files.ts";
 import { Journal } from "./journal.ts";
 import { FILES, readDataDir, trimSlack } from "./read.ts";
 import { copyMarks } from "./reads.ts";
-import type { LogEntry, Snapshot, StoredMessage, Store, StoreOp } from "./store.ts";
+import type { LogEntry, Snapshot, StoredMessage, Store, StoreOp, Trimmed } from "./store.ts";
 import type { JournalMark } from "./validate.ts";
 
 const DEFAULT_COMPACT_BYTES = 8 * 1024 * 1024;
@@ -246,7 +246,7 @@ export class JsonFileStore implements Store {
           ([k, v]) => [k, lastMessages(v, this.#historyLimit)] as const,
         ),
         log: lastEntries(s.log, this.#historyLimit),
-        trimmed: { ...s.trimmed },
+        trimmed: trimmedAt(s, this.#historyLimit),
       };
     });
     const { mark } = snap;
@@ -283,7 +283,7 @@ function* historyChunks(
   snap: {
     history: (readonly [string, StoredMessage[]])[];
     log: [string, LogEntry[]][];
-    trimmed: Record<string, number>;
+    trimmed: Record<string, Trimmed>;
   },
   mark: JournalMark,
 ): Generator<string> {
@@ -320,7 +320,10 @@ function copyOut(state: Snapshot, historyLimit: number): Snapshot {
   };
   if (Object.keys(state.notices ?? {}).length > 0) copy.notices = structuredClone(state.notices);
   if (Object.keys(state.reads ?? {}).length > 0) copy.reads = copyMarks(state.reads);
-  if (state.log) copy.log = Object.fromEntries(lastEntries(state.log, historyLimit));
-  if (state.trimmed) copy.trimmed = { ...state.trimmed };
+  if (Object.keys(state.log ?? {}).length > 0) {
+    copy.log = Object.fromEntries(lastEntries(state.log, historyLimit));
+  }
+  const trimmed = trimmedAt(state, historyLimit);
+  if (Object.keys(trimmed).length > 0) copy.trimmed = trimmed;
   return copy;
 }

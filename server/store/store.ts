@@ -101,6 +101,16 @@ export interface LogEntry {
   event: { type: string; [field: string]: unknown };
 }
 
+/** What a stream has dropped from its kept history: for `truncated` after a restart. */
+export interface Trimmed {
+  /** The greatest seq dropped. */
+  seq: number;
+  /** How many were dropped. */
+  count: number;
+  /** The least seq the stream ever held. */
+  first: number;
+}
+
 /** The whole persisted state. History keys: `room:<name>` or `dm:<a>:<b>` (names sorted). */
 export interface Snapshot {
   users: UserRecord[];
@@ -111,8 +121,8 @@ export interface Snapshot {
   notices?: Record<string, QueuedNotice[]>;
   /** Events other than messages kept for `sync`, per stream, oldest first (absent: none). */
   log?: Record<string, LogEntry[]>;
-  /** The greatest seq each stream (history key or log stream) has dropped (absent: none). */
-  trimmed?: Record<string, number>;
+  /** What each stream (history key or log stream) has dropped (absent: nothing). */
+  trimmed?: Record<string, Trimmed>;
   /** Read markers: user -> history key -> id of the last message read (absent: none). */
   reads?: Record<string, Record<string, string>>;
 }

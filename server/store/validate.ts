@@ -10,6 +10,7 @@ import type {
   SessionRecord,
   StoredMessage,
   StoreOp,
+  Trimmed,
   UserRecord,
 } from "./store.ts";
 
@@ -46,8 +47,8 @@ export interface HistoryFile {
   history: Record<string, StoredMessage[]>;
   /** Events other than messages kept for `sync`, per stream (older files have none). */
   log: Record<string, LogEntry[]>;
-  /** The greatest seq each stream had dropped (older files have none). */
-  trimmed: Record<string, number>;
+  /** What each stream had dropped (older files have none). */
+  trimmed: Record<string, Trimmed>;
   journal: JournalMark | null;
 }
 
@@ -173,12 +174,13 @@ function checkLog(o: Obj): Pick<HistoryFile, "log" | "trimmed"> {
   if (o.log !== undefined && !isObj(o.log)) throw new Error(`"log" is not an object`);
   if (o.trimmed !== undefined && !isObj(o.trimmed)) throw new Error(`"trimmed" is not an object`);
   for (const [stream, entries] of Object.entries(o.log ?? {})) list(entries, stream, isLogEntry);
-  for (const [stream, seq] of Object.entries(o.trimmed ?? {})) {
-    if (!isSeq(seq)) throw new Error(`"trimmed" entry ${stream} is malformed`);
+  for (const [stream, t] of Object.entries(o.trimmed ?? {})) {
+    const isTrimmed = isObj(t) && isSeq(t.seq) && isSeq(t.count) && isSeq(t.first);
+    if (!isTrimmed) throw new Error(`"trimmed" entry ${stream} is malformed`);
   }
   return {
     log: (o.log ?? {}) as Record<string, LogEntry[]>,
-    trimmed: (o.trimmed ?? {}) as Record<string, number>,
+    trimmed: (o.trimmed ?? {}) as Record<string, Trimmed>,
   };
 }
 

@@ -228,6 +228,20 @@ export class Harness {
     return c;
   }
 
+  /**
+   * Another connection of an existing user, logging in with `since`: resolves once its
+   * catch-up has sent its last page (a `synced` with `more` false).
+   */
+  async resume(name: string, since: string, mode: ClientMode = "listen"): Promise<FakeConn> {
+    const c = this.conn();
+    await this.call(c, { type: "login", user: name, password: "password1", mode, since });
+    for (let turn = 0; turn < 1000; turn++) {
+      if (c.events("synced").some((s) => !s.more)) return c;
+      await Promise.resolve();
+    }
+    throw new Error("the catch-up did not end");
+  }
+
   /** Close a connection as the transport does. */
   close(c: FakeConn): void {
     c.isOpen = false;

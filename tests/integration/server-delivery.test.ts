@@ -56,17 +56,23 @@ describe("Delivery", () => {
     expect(history.messages).toHaveLength(1);
   });
 
-  test("a DM to an offline user is delivered when that user next connects", async () => {
+  test("a DM to an offline user comes when that user next connects with since", async () => {
     server = await startServer();
     const { client: alice } = await user("alice");
-    const { client: bob, token } = await user("bob");
+    const bob = await TestClient.connect(server.url);
+    const session = await bob.call({ type: "register", user: "bob", password: "password1" });
     await bob.close();
     await alice.call({ type: "dm", to: "bob", text: "are you there?" });
-    const back = await again(token, "interactive");
+    const back = await TestClient.connect(server.url);
+    clients.push(back);
+    const token = String(session.token);
+    await back.call({ type: "auth", token, mode: "interactive", since: session.cursor });
     expect(await back.next("dm")).toMatchObject({ from: "alice", text: "are you there?" });
+    await back.next("synced");
     // Delivered after the session reply, so a client that waits for it misses nothing.
     const order = back.received.map((f) => f.type);
     expect(order.indexOf("session")).toBeLessThan(order.indexOf("dm"));
+    expect(order.indexOf("dm")).toBeLessThan(order.indexOf("synced"));
   });
 
   test("typing is shown to members and cleared when the typist disconnects", async () => {

@@ -75,10 +75,10 @@ async function check(url: string, expected: { members: string[]; clubMembers: st
   expect(pending).toEqual(["u0", "u7", "u8", "u9"]);
   // A member is back in the room without re-joining; one who left is not.
   const u11 = await client(url, { type: "login", user: "u11", password: "password1" });
-  expect(await u11.request({ type: "join", room: "big" })).toMatchObject({ code: "conflict" });
+  expect(await u11.request({ type: "join", room: "big" })).toMatchObject({ status: "already" });
   const u10 = await client(url, { type: "login", user: "u10", password: "password1" });
   const rejoin = await u10.request({ type: "join", room: "big" });
-  if (expected.members.includes("u10")) expect(rejoin).toMatchObject({ code: "conflict" });
+  if (expected.members.includes("u10")) expect(rejoin).toMatchObject({ status: "already" });
   else expect(rejoin).toMatchObject({ type: "joined", status: "joined" });
 }
 

@@ -105,24 +105,6 @@ describe("A change the store refuses", () => {
       expect(memory(h)).not.toEqual(before);
     });
   }
-
-  test("queued notices stay queued when clearing them cannot be stored, and come again", async () => {
-    const { h, store, conns } = await world();
-    await h.call(conns.alice, { type: "dm", to: "dave", text: "while you were away" });
-    store.isFull = true;
-    // dave registered fourth: his session token is token4.
-    const live = h.conn();
-    await h.call(live, { type: "auth", token: "token4", mode: "listen" });
-    expect(live.events("dm").map((m) => m.text)).toEqual(["while you were away"]);
-    store.isFull = false;
-    h.close(live);
-    const again = h.conn();
-    await h.call(again, { type: "auth", token: "token4", mode: "listen" });
-    expect(again.events("dm").map((m) => m.text)).toEqual(["while you were away"]);
-    const third = h.conn();
-    await h.call(third, { type: "auth", token: "token4", mode: "listen" });
-    expect(third.events("dm")).toEqual([]);
-  });
 });
 
 describe("Changes of one record", () => {

@@ -155,17 +155,19 @@ describe("Messages", () => {
     });
   });
 
-  test("a DM to an offline user is delivered once, on their next live connection", async () => {
+  test("a DM to an offline user comes once, through the cursor of their next connection", async () => {
     const h = new Harness();
     const alice = await h.user("alice");
-    const bob = await h.user("bob");
+    const bob = h.conn();
+    const session = await h.call(bob, { type: "register", user: "bob", password: "password1" });
     h.close(bob);
     await h.call(alice, { type: "dm", to: "bob", text: "while you were out" });
-    const script = await h.login("bob", "oneshot");
+    // No second queue: a connection without a cursor is not sent it.
+    const script = await h.login("bob", "interactive");
     expect(script.events("dm")).toEqual([]);
-    const back = await h.login("bob", "interactive");
+    const back = await h.resume("bob", String((session as { cursor: string }).cursor));
     expect(back.events("dm").map((m) => m.text)).toEqual(["while you were out"]);
-    const later = await h.login("bob", "listen");
+    const later = await h.resume("bob", back.events("synced").at(-1)!.cursor);
     expect(later.events("dm")).toEqual([]);
   });
 
