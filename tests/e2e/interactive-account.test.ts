@@ -134,6 +134,23 @@ describe.skipIf(!hasTmux())("accounts and sessions in a terminal", () => {
     expect(tmux.screen("alice")).not.toContain("already logged in");
   });
 
+  test("input history belongs to the account: bob on alice's machine does not get hers", async () => {
+    const shared = { XDG_STATE_HOME: env("alice").XDG_STATE_HOME ?? "" };
+    new StateStore(join(shared.XDG_STATE_HOME, "chat")).setLastRoom(server.url, "bob", "lobby");
+    tmux.start("bob", ["bun", "client/main.ts", server.url], env("bob", shared));
+    await tmux.waitFor("bob", (s) => s.endsWith("#lobby>"));
+    // Up recalls nothing of alice's: what is typed after it is sent as typed.
+    tmux.press("bob", "Up");
+    say("bob", "bob was here");
+    await tmux.waitFor("bob", "bob: bob was here");
+    tmux.press("bob", "Up");
+    await tmux.waitFor("bob", (s) => s.endsWith("#lobby> bob was here"));
+    tmux.press("bob", "Up");
+    await Bun.sleep(100);
+    expect(tmux.lastLine("bob")).toBe("#lobby> bob was here");
+    tmux.killSession("bob");
+  });
+
   test("switching accounts with /register leaves no stray prompt line", async () => {
     say("alice", `/register gina ${PASSWORD} ${PASSWORD}`);
     const screen = await tmux.waitFor("alice", "Which room?");
