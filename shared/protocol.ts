@@ -282,6 +282,8 @@ export type ServerMessage =
       messages: (ChatMessage | DirectMessage)[];
       /** True when more messages lie beyond this page in its direction (older; newer with `after`). */
       more?: boolean;
+      /** The `before`/`after` id is older than every kept message: some may be missing. */
+      truncated?: true;
     }
   /** `next`: more members, ask again with it as `cursor`; `more`: a list without room was cut. */
   | {

@@ -7,6 +7,7 @@ import { userName } from "./accounts.ts";
 import { ChatError } from "../../shared/errors.ts";
 import { utf8Length } from "./history.ts";
 import type { PageOptions } from "./history.ts";
+import { checkPageIds, isPastKept } from "./history-ids.ts";
 import { memberRoom, seeRoom } from "./room-access.ts";
 import type { KeyedQueue } from "./serial.ts";
 import type { Typing } from "./typing.ts";
@@ -154,39 +155,37 @@ export class Messages {
    * A room's history (members only) or the DM conversation with another user: one page, its
    * frame at most `historyPageBytes`; `more` says whether the range goes on past it.
    */
-  history(
-    user: string,
-    target: { room?: string; user?: string },
-    opts: PageOptions,
-  ): { room?: string; user?: string; messages: (ChatMessage | DirectMessage)[]; more: boolean } {
+  history(user: string, target: { room?: string; user?: string }, opts: PageOptions): HistoryPage {
     const history = this.#d.state.history;
+    checkPageIds(opts);
     if (target.user !== undefined) {
       // A name with no account answers as an account with no DMs does (an empty page): the
       // answer does not tell which names exist.
       const other = userName(target.user);
-      const page = history.boundedPage(dmKey(user, other), opts, this.#pageBytes, (m) =>
+      const key = dmKey(user, other);
+      const page = history.boundedPage(key, opts, this.#pageBytes, (m) =>
         jsonBytes(toDirectMessage(m)),
       );
-      return { user: other, messages: page.messages.map(toDirectMessage), more: page.more };
+      const messages = page.messages.map(toDirectMessage);
+      return withGap({ user: other, messages, more: page.more }, isPastKept(history, key, opts));
     }
     const room = seeRoom(this.#d.state, target.room ?? "", user);
     if (!room.members.has(user)) {
       throw new ChatError("forbidden", `you are not a member of '${room.name}'; join it first`);
     }
-    const page = history.boundedPage(roomKey(room.name), opts, this.#pageBytes, (m) =>
+    const key = roomKey(room.name);
+    const page = history.boundedPage(key, opts, this.#pageBytes, (m) =>
       jsonBytes(toChatMessage(m)),
     );
-    return { room: room.name, messages: page.messages.map(toChatMessage), more: page.more };
+    const messages = page.messages.map(toChatMessage);
+    return withGap({ room: room.name, messages, more: page.more }, isPastKept(history, key, opts));
   }
 
   // Commit first, then append to memory: a message exists only once it is durable. `done` runs
   // once the message is stored (or found stored already, isNew false), in the step that keeps
   // it in the log; its result is what the promise resolves with. A refusal (rate limit) throws
   // at once.
-  #store<T>(
-    draft: Draft,
-    done: (m: StoredMessage, isNew: boolean) => T,
-  ): Promise<T> {
+  #store<T>(draft: Draft, done: (m: StoredMessage, isNew: boolean) => T): Promise<T> {
     const { key, from, clientId } = draft;
     const ck = clientId === undefined ? null : clientKey(key, from, clientId);
     if (ck !== null) {
@@ -236,6 +235,20 @@ export class Messages {
     }
     return this.#lastTs;
   }
+}
+
+/** One page of `history`; `truncated` when a cursor id is older than everything kept. */
+export interface HistoryPage {
+  room?: string;
+  user?: string;
+  messages: (ChatMessage | DirectMessage)[];
+  more: boolean;
+  truncated?: true;
+}
+
+function withGap(page: HistoryPage, isTruncated: boolean): HistoryPage {
+  if (isTruncated) page.truncated = true;
+  return page;
 }
 
 /** A message about to be stored. */
