@@ -150,12 +150,6 @@ export class LineEditor {
       case "right":
         b.wordRight();
         return NONE;
-      case "p":
-        this.#walk(1);
-        return NONE;
-      case "n":
-        this.#walk(-1);
-        return NONE;
       case "l":
         return { type: "redraw" };
       default:
@@ -165,8 +159,9 @@ export class LineEditor {
 
   #meta(name: string): KeyResult {
     const b = this.buffer;
-    if (name === "b" || name === "left") b.wordLeft();
-    else if (name === "f" || name === "right") b.wordRight();
+    // Alt-Left/Right, like Ctrl-N/P, are left free for switching between views.
+    if (name === "b") b.wordLeft();
+    else if (name === "f") b.wordRight();
     else if (name === "backspace") b.deleteWordBack();
     return NONE;
   }
