@@ -1,7 +1,7 @@
 /**
- * The prompt of the chat line: the current room, who is typing there, and the
- * connection's state, e.g. `#lobby> `, `#lobby (bob is typing)> `,
- * `[reconnecting in 4s] #lobby> `.
+ * The prompt of the chat line: the current room, who is typing there, and the state of
+ * the connection and the session, e.g. `#lobby> `, `#lobby (bob is typing)> `,
+ * `[reconnecting in 4s] #lobby> `, `[logged out] #lobby> `.
  */
 import type { Colors } from "../render.ts";
 import { sanitizeText } from "../../shared/protocol.ts";

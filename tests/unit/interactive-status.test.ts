@@ -21,6 +21,11 @@ describe("prompt", () => {
     expect(buildPrompt({ ...state, retryInSeconds: null }, c)).toBe("[reconnecting...] #dev> ");
   });
 
+  test("shows a session ended elsewhere", () => {
+    const state = { room: "lobby", typing: [], connection: "open" as const, isLoggedOut: true };
+    expect(buildPrompt(state, c)).toBe("[logged out] #lobby> ");
+  });
+
   test("shows offline and no room", () => {
     expect(buildPrompt({ room: null, typing: [], connection: "closed" }, c)).toBe(
       "[offline] (no room)> ",
