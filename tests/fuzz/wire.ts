@@ -24,6 +24,8 @@ export const REPLY_TYPES = new Set([
   "revoked",
   "updated",
   "bans",
+  "read",
+  "conversations",
   "error",
 ]);
 
