@@ -9,6 +9,11 @@ import type { History, PageOptions } from "./history.ts";
 // Message ids are letters, digits and hyphens (UUIDs on a server, shorter ones in tests).
 const ID_PATTERN = /^[0-9A-Za-z-]{1,64}$/;
 
+/** Whether `id` has the shape of a message id (it may still name no message). */
+export function isMessageId(id: string): boolean {
+  return ID_PATTERN.test(id);
+}
+
 /** Throw bad_request unless every id of `opts` is well-formed. */
 export function checkPageIds(opts: PageOptions): void {
   for (const [name, id] of [

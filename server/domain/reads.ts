@@ -9,6 +9,7 @@ import { ChatError } from "../../shared/errors.ts";
 import { dmKey, roomKey } from "../store/store.ts";
 import type { StoreOp } from "../store/store.ts";
 import { userName } from "./accounts.ts";
+import { isMessageId } from "./history-ids.ts";
 import { mentionTest } from "./read-markers.ts";
 import type { UnreadCounts } from "./read-markers.ts";
 import { seeRoom } from "./room-access.ts";
@@ -62,6 +63,8 @@ export class Reads {
    */
   mark(user: string, target: ReadTarget, upTo: string): Promise<ReadReply> {
     const { key, named } = this.#resolve(user, target);
+    if (!isMessageId(upTo))
+      throw new ChatError("bad_request", "malformed 'upTo': not a message id");
     return this.#queue.run([readLock(user)], async () => {
       const state = this.#d.state;
       const current = state.reads.get(user, key);

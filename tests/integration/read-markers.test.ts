@@ -101,6 +101,11 @@ describe("Read markers", () => {
     // A message of another room is not a message of this one.
     expect(await asBob({ room: "lobby", upTo: inSecret })).toMatchObject({ code: "not_found" });
     expect(await asBob({ room: "lobby", upTo: "nonsense" })).toMatchObject({ code: "not_found" });
+    const malformed = await asBob({ room: "lobby", upTo: "not an id!" });
+    expect(malformed).toMatchObject({
+      code: "bad_request",
+      message: expect.stringContaining("upTo"),
+    });
     expect(await bob.request({ type: "read", upTo: inLobby })).toMatchObject({
       code: "bad_request",
     });
