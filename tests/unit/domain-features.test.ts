@@ -1,5 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { parseConfig } from "../../server/config.ts";
+import { applyOp, emptySnapshot } from "../../server/store/apply.ts";
+import type { StoreOp } from "../../server/store/store.ts";
 import { Harness } from "../helpers/domain.ts";
 
 async function lobby(h: Harness) {
@@ -73,5 +75,51 @@ describe("Moderation flags", () => {
       maxBansPerRoom: 0,
       maxInvitesPerRoom: 0,
     });
+  });
+});
+
+describe("The store ops of edits and moderation", () => {
+  const room = () => ({
+    name: "club",
+    admin: "alice",
+    open: false,
+    visible: true,
+    topic: "",
+    members: ["alice", "bob"],
+    pending: ["carol"],
+    shutDown: false,
+    created: "2026-11-25T12:00:00.000Z",
+  });
+  const ts = "2026-11-25T12:00:00.000Z";
+
+  test("each applies twice to the same state, and a late edit never brings a deleted text back", () => {
+    const ops: StoreOp[] = [
+      { op: "msg", key: "room:club", message: { id: "m1", from: "bob", text: "old", ts } },
+      { op: "msg_edit", key: "room:club", id: "m1", text: "new", edited: ts },
+      { op: "msg_delete", key: "room:club", id: "m1", edited: ts },
+      { op: "msg_edit", key: "room:club", id: "m1", text: "back", edited: ts },
+      { op: "ban", room: "club", user: "bob", present: true },
+      { op: "ban", room: "club", user: "carol", present: true },
+      { op: "invite", room: "club", user: "carol", present: true },
+      { op: "room_admin", room: "club", admin: "dave" },
+    ];
+    const once = emptySnapshot();
+    once.rooms.push(room());
+    for (const op of ops) applyOp(once, op, 10);
+    const twice = emptySnapshot();
+    twice.rooms.push(room());
+    for (const op of [...ops, ...ops]) applyOp(twice, op, 10);
+    expect(twice).toEqual(once);
+    expect(once.history["room:club"]).toEqual([
+      { id: "m1", from: "bob", text: "", ts, edited: ts, deleted: true },
+    ]);
+    expect(once.rooms[0]).toMatchObject({
+      admin: "dave",
+      members: ["alice"],
+      pending: [],
+      banned: ["bob"],
+      invited: ["carol"],
+    });
+    expect(JSON.stringify(once)).not.toContain("old");
   });
 });
