@@ -159,10 +159,11 @@ export class Chat {
       isTyping: (room: string, u: string) => this.typing.isTyping(room, u),
       away: (u: string) => this.away.get(u),
     };
-    const max = this.#bounds.whoPage;
+    // Lines with away messages are bounded in bytes like a history page.
+    const bounds = { pageMax: this.#bounds.whoPage, pageBytes: this.#bounds.historyPageBytes };
     return rawRoom === undefined
-      ? sharedWho(this.deps.state, src, user, max)
-      : roomWho(this.deps.state, src, user, rawRoom, page, max);
+      ? sharedWho(this.deps.state, src, user, bounds)
+      : roomWho(this.deps.state, src, user, rawRoom, page, bounds);
   }
 
   /** Set or clear the caller's typing notice in a room they belong to. */

@@ -1,5 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { parseConfig } from "../../server/config.ts";
+import { DEFAULT_REPLY_BOUNDS } from "../../server/domain/bounds.ts";
 import { applyOp, emptySnapshot } from "../../server/store/apply.ts";
 import type { StoreOp } from "../../server/store/store.ts";
 import { Harness } from "../helpers/domain.ts";
@@ -121,5 +122,39 @@ describe("The store ops of edits and moderation", () => {
       invited: ["carol"],
     });
     expect(JSON.stringify(once)).not.toContain("old");
+  });
+});
+
+describe("Away messages in who", () => {
+  test("a page of long away messages is cut by bytes and says next; the pages list everyone once", async () => {
+    const pageBytes = 64 * 1024;
+    const h = new Harness({
+      replyBounds: { ...DEFAULT_REPLY_BOUNDS, historyPageBytes: pageBytes },
+    });
+    const admin = await h.user("admin", "oneshot");
+    await h.call(admin, { type: "create", room: "big" });
+    for (let i = 0; i < 150; i++) {
+      const c = await h.user(`u${String(i).padStart(3, "0")}`, "oneshot");
+      await h.call(c, { type: "join", room: "big" });
+      await h.call(c, { type: "away", message: "€".repeat(200) });
+    }
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    for (let i = 0; i < 20; i++) {
+      const reply = (await h.call(admin, {
+        type: "who",
+        room: "big",
+        ...(cursor ? { cursor } : {}),
+      })) as { users: { user: string; away?: string }[]; next?: string };
+      expect(Buffer.byteLength(JSON.stringify(reply))).toBeLessThan(pageBytes + 1024);
+      seen.push(...reply.users.map((u) => u.user));
+      if (reply.next === undefined) break;
+      cursor = reply.next;
+    }
+    expect(seen.length).toBe(151);
+    expect(new Set(seen).size).toBe(151);
+    const shared = (await h.call(admin, { type: "who" })) as { users: unknown[]; more?: true };
+    expect(shared.more).toBe(true);
+    expect(Buffer.byteLength(JSON.stringify(shared))).toBeLessThan(pageBytes + 1024);
   });
 });
