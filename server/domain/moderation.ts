@@ -83,6 +83,8 @@ export class Moderation {
       if (max > 0 && room.banned.size >= max) {
         throw new ChatError("forbidden", `'${name}' has ${max} bans, the most a room may have`);
       }
+      // It tells someone else, as a DM would: one message of the rate limit.
+      this.#d.limits.message(user);
       // A member hears it in the room, whose delivery to them then stops; others on their own.
       const wasMember = room.members.has(target);
       const event = { type: "member", room: name, user: target, event: "banned" } as const;
@@ -147,6 +149,8 @@ export class Moderation {
           `'${name}' has ${max} invites waiting, the most a room may have`,
         );
       }
+      // It tells someone else, as a DM would: one message of the rate limit.
+      this.#d.limits.message(user);
       const event = { type: "invite", room: name, from: user } satisfies ServerMessage;
       await commitEvents(
         this.#d,

@@ -14,7 +14,7 @@ async function lobby(h: Harness) {
 }
 
 describe("Edits and deletions count as messages", () => {
-  test("past the message burst an amend, a delete and an away are rate limited; nothing changes", async () => {
+  test("past the message burst an amend, a delete, an away, a ban and an invite are rate limited; nothing changes", async () => {
     const h = new Harness({ isRateLimited: true });
     const { alice } = await lobby(h);
     const sent = (await h.call(alice, { type: "send", room: "lobby", text: "first" })) as {
@@ -36,6 +36,12 @@ describe("Edits and deletions count as messages", () => {
     expect(await h.request(alice, { type: "away", message: "out" })).toMatchObject({
       code: "rate_limited",
     });
+    await h.user("carol");
+    for (const type of ["ban", "invite"]) {
+      expect(await h.request(alice, { type, room: "lobby", user: "carol" })).toMatchObject({
+        code: "rate_limited",
+      });
+    }
     const page = (await h.call(alice, { type: "history", room: "lobby" })) as {
       messages: { text: string; deleted?: true }[];
     };
