@@ -3,7 +3,7 @@
  * connection that knows about sockets, frames and close codes. Reconnection, requests
  * and events are the Connection's.
  */
-import { parseServerMessage } from "../shared/protocol.ts";
+import { parseServerMessage } from "../shared/parse.ts";
 import type { ServerEvent } from "./connection.ts";
 import { ConnectionError } from "./errors.ts";
 

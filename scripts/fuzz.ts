@@ -8,7 +8,7 @@
  * Prints the figures and exits 1 when anything broke a rule.
  */
 import { parseArgs } from "node:util";
-import { parseClientMessage, ProtocolError } from "../shared/protocol.ts";
+import { parseClientMessage, ProtocolError } from "../shared/parse.ts";
 import { emptyStats } from "../tests/fuzz/driver.ts";
 import { checkClientMessage, FrameGenerator, frameText } from "../tests/fuzz/frames.ts";
 import { CONTEXT, fuzzRole, populate, type FuzzRole } from "../tests/fuzz/scenario.ts";

@@ -2,12 +2,8 @@
  * The request pipeline: every frame of every socket goes parse -> limits -> handler -> reply
  * (or error frame) -> what follows the reply, in order per connection, and is drained on stop.
  */
-import {
-  LIMITS,
-  normalizeUserName,
-  parseClientMessage,
-  ProtocolError,
-} from "../shared/protocol.ts";
+import { LIMITS, normalizeUserName } from "../shared/protocol.ts";
+import { parseClientMessage, ProtocolError } from "../shared/parse.ts";
 import type { ClientMessage, ServerMessage } from "../shared/protocol.ts";
 import { ChatError } from "../shared/errors.ts";
 import type { Chat } from "./domain/chat.ts";

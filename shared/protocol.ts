@@ -4,12 +4,11 @@
  * Every frame is one JSON object with a `type`. Client -> server frames are verbs
  * (`send`, `join`); server -> client frames are nouns (`message`, `joined`, `error`).
  * A request may carry `id`; its reply echoes it as `replyTo`. It imports nothing outside
- * shared/; the name and text rules (sanitize.ts) and the frame parsers (parse.ts) live
- * beside it and are re-exported here.
+ * shared/; the name and text rules (sanitize.ts) live beside it and are re-exported here.
+ * The frame parsers (parse.ts) import these types, so they are imported from parse.ts.
  */
 
 export { normalizeRoomName, normalizeUserName, sanitizeText } from "./sanitize.ts";
-export { parseClientMessage, parseServerMessage, ProtocolError } from "./parse.ts";
 
 /** Protocol revision, sent in the `welcome` frame. */
 export const PROTOCOL_VERSION = 2;

@@ -9,12 +9,8 @@
  * - every frame from the server parses as a server message;
  * - the connection stays open (the pong arrives); when it closes, that is a finding.
  */
-import {
-  isErrorCode,
-  parseClientMessage,
-  parseServerMessage,
-  type ClientMessage,
-} from "../../shared/protocol.ts";
+import { parseClientMessage, parseServerMessage } from "../../shared/parse.ts";
+import { isErrorCode, type ClientMessage } from "../../shared/protocol.ts";
 import { frameText, type Frame } from "./frames.ts";
 import { REPLY_TYPES, Wire, type Received } from "./wire.ts";
 

@@ -10,7 +10,7 @@ import { emptyStats, sendHostile } from "../fuzz/driver.ts";
 import { FrameGenerator, frameText, mulberry32, type Frame } from "../fuzz/frames.ts";
 import { CONTEXT, fuzzRole, NO_REPLY, populate, type FuzzRole } from "../fuzz/scenario.ts";
 import { isAlive, rssBytes, Wire, type Received } from "../fuzz/wire.ts";
-import { parseClientMessage } from "../../shared/protocol.ts";
+import { parseClientMessage } from "../../shared/parse.ts";
 import { startServer, type TestServer } from "../helpers/server.ts";
 
 // This file starts real servers and processes: 5 s per test is too tight on a busy machine.

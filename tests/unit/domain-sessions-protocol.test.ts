@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { parseClientMessage, ProtocolError } from "../../shared/protocol.ts";
+import { parseClientMessage, ProtocolError } from "../../shared/parse.ts";
 
 const parse = (obj: unknown) => parseClientMessage(JSON.stringify(obj));
 

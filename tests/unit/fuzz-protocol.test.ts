@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { parseClientMessage, ProtocolError } from "../../shared/protocol.ts";
+import { parseClientMessage, ProtocolError } from "../../shared/parse.ts";
 import {
   checkClientMessage,
   CLIENT_TYPES,

@@ -1,11 +1,6 @@
 import { describe, expect, test } from "bun:test";
-import {
-  normalizeRoomName,
-  normalizeUserName,
-  parseClientMessage,
-  ProtocolError,
-  sanitizeText,
-} from "../../shared/protocol.ts";
+import { parseClientMessage, ProtocolError } from "../../shared/parse.ts";
+import { normalizeRoomName, normalizeUserName, sanitizeText } from "../../shared/protocol.ts";
 
 describe("Names", () => {
   test("user names are lower-cased and checked", () => {
