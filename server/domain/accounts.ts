@@ -13,7 +13,8 @@ import type { KeyedQueue } from "./serial.ts";
 import { userLock } from "./serial.ts";
 import { DEFAULT_SESSION_OPTIONS, Sessions } from "./sessions.ts";
 import type { SessionOptions, SessionsEnded } from "./sessions.ts";
-import type { Conn, Deps } from "./types.ts";
+import type { Deps } from "./deps.ts";
+import type { Conn } from "./types.ts";
 
 /** A session handed to a client. */
 export interface SessionGrant {

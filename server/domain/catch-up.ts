@@ -11,7 +11,8 @@ import type { ChatState } from "./state.ts";
 import { SYNC_PAGE, syncPage } from "./sync.ts";
 import type { SyncPage } from "./sync.ts";
 import type { ServerMessage } from "../../shared/protocol.ts";
-import type { Conn, Deps } from "./types.ts";
+import type { Deps } from "./deps.ts";
+import type { Conn } from "./types.ts";
 
 /**
  * A cursor from the wire as a position: bad_request when it is malformed, or ahead of the log

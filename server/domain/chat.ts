@@ -26,7 +26,8 @@ import { SYNC_PAGE, syncPage } from "./sync.ts";
 import { roomWho, sharedWho } from "./who.ts";
 import type { WhoPage, WhoReply } from "./who.ts";
 import { roomTopic, userTopic } from "./types.ts";
-import type { Conn, Deps } from "./types.ts";
+import type { Deps } from "./deps.ts";
+import type { Conn } from "./types.ts";
 
 /** Options of the domain. */
 export interface ChatOptions {

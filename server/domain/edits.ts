@@ -14,7 +14,7 @@ import { cleanText, toChatMessage, toDirectMessage } from "./messages.ts";
 import { commitEvents } from "./record.ts";
 import { memberRoom } from "./room-access.ts";
 import type { KeyedQueue } from "./serial.ts";
-import type { Deps } from "./types.ts";
+import type { Deps } from "./deps.ts";
 
 /** Which conversation a message is in: exactly one of a room and a DM partner. */
 export interface MessageTarget {

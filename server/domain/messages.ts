@@ -12,7 +12,7 @@ import { memberRoom, seeRoom } from "./room-access.ts";
 import type { KeyedQueue } from "./serial.ts";
 import type { Typing } from "./typing.ts";
 import { roomTopic, userTopic } from "./types.ts";
-import type { Deps } from "./types.ts";
+import type { Deps } from "./deps.ts";
 
 /** Sanitise and trim a message text; bad_request unless 1-4000 characters remain. */
 export function cleanText(text: string): string {

@@ -16,7 +16,7 @@ import { firstAfter, roomInfo } from "./state.ts";
 import type { RoomState } from "./state.ts";
 import type { Typing } from "./typing.ts";
 import { roomTopic } from "./types.ts";
-import type { Deps } from "./types.ts";
+import type { Deps } from "./deps.ts";
 
 /** Bounds of moderation, each a server flag; 0 means no bound. */
 export interface ModerationBounds {

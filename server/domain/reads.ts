@@ -17,7 +17,7 @@ import type { KeyedQueue } from "./serial.ts";
 import type { ChatState } from "./state.ts";
 import { commitEvents, userStream } from "./record.ts";
 import type { EventFrame, NewEvent } from "./record.ts";
-import type { Deps } from "./types.ts";
+import type { Deps } from "./deps.ts";
 
 /** What `read` marks: exactly one of a room and a DM partner. */
 export interface ReadTarget {

@@ -6,7 +6,7 @@
 import { formatSeq } from "../../shared/seq.ts";
 import type { ServerMessage } from "../../shared/protocol.ts";
 import type { LogEntry, StoreOp } from "../store/store.ts";
-import type { Deps } from "./types.ts";
+import type { Deps } from "./deps.ts";
 import { userTopic } from "./types.ts";
 
 /** The frame of a stored event, without `seq` (added here). */

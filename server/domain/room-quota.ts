@@ -2,7 +2,7 @@
 import { ChatError } from "../../shared/errors.ts";
 import { RateLimiter } from "./rate-limit.ts";
 import type { BucketSpec } from "./rate-limit.ts";
-import type { Deps } from "./types.ts";
+import type { Deps } from "./deps.ts";
 
 /** Bounds on what one user may hold (SPEC 6); each is a server flag. */
 export interface RoomQuotas {

@@ -18,7 +18,7 @@ import type { RoomState } from "./state.ts";
 import type { StoreOp } from "../store/store.ts";
 import type { Typing } from "./typing.ts";
 import { roomTopic, userTopic } from "./types.ts";
-import type { Deps } from "./types.ts";
+import type { Deps } from "./deps.ts";
 
 /** Settings given to `create` and `edit`. */
 export interface RoomSettings {

@@ -17,7 +17,8 @@ import {
   SWEEP_EVERY_MS,
 } from "./session-terms.ts";
 import type { AlongWith, NewSession, SessionOptions, SessionsEnded } from "./session-terms.ts";
-import type { Conn, Deps, TimerHandle } from "./types.ts";
+import type { Deps } from "./deps.ts";
+import type { Conn, TimerHandle } from "./types.ts";
 
 export {
   CLIENT_MAX,

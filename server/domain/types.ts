@@ -1,8 +1,4 @@
 import type { ClientMode, ServerMessage } from "../../shared/protocol.ts";
-import type { Store } from "../store/store.ts";
-import type { Connections } from "./connections.ts";
-import type { RateLimits } from "./rate-limit.ts";
-import type { ChatState } from "./state.ts";
 
 /** An opaque timer handle returned by a Clock. */
 export type TimerHandle = unknown;
@@ -92,17 +88,4 @@ export function roomTopic(room: string): string {
 /** The topic of a user (DMs, notices, join requests). */
 export function userTopic(user: string): string {
   return `user:${user}`;
-}
-
-/** Everything a domain service needs, injected once. */
-export interface Deps {
-  state: ChatState;
-  store: Store;
-  clock: Clock;
-  crypto: Crypto;
-  passwords: PasswordHasher;
-  publisher: Publisher;
-  log: Logger;
-  limits: RateLimits;
-  conns: Connections;
 }

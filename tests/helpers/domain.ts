@@ -8,10 +8,10 @@ import type { SessionOptions } from "../../server/domain/sessions.ts";
 import type { RoomQuotas } from "../../server/domain/room-quota.ts";
 import type { ReplyBounds } from "../../server/domain/bounds.ts";
 import { ChatState } from "../../server/domain/state.ts";
+import type { Deps } from "../../server/domain/deps.ts";
 import type {
   Clock,
   Conn,
-  Deps,
   PasswordHasher,
   Publisher,
   TimerHandle,
