@@ -10,15 +10,15 @@
  */
 import type { ClientMessage, ClientMode, ServerMessage } from "../shared/protocol.ts";
 import { ChatError, ConnectionError } from "./errors.ts";
-import { EventFeed } from "./event-feed.ts";
+import { EventFeed, type ServerEvent } from "./event-feed.ts";
 import { errorFromReply, type Pending, PendingRequests } from "./pending.ts";
 import { dial } from "./socket.ts";
 
 /** The connection's state, reported to `onState` listeners on every change. */
 export type ConnectionState = "connecting" | "open" | "reconnecting" | "closed";
 
-/** A frame from the server that is not a reply: an event, possibly of a type newer than this client. */
-export type ServerEvent = { type: string; [key: string]: unknown };
+/** An event (event-feed.ts defines it: the connection's parts import it from there). */
+export type { ServerEvent } from "./event-feed.ts";
 
 /** How to open a connection. */
 export interface ConnectionOptions {

@@ -1,5 +1,7 @@
 /** The events of a connection, handed to its listeners; kept for the first one until it comes. */
-import type { ServerEvent } from "./connection.ts";
+
+/** A frame from the server that is not a reply: an event, possibly of a type newer than this client. */
+export type ServerEvent = { type: string; [key: string]: unknown };
 
 // Events kept for a listener that has not subscribed yet; a one-shot command never does.
 const UNCLAIMED_MAX = 1000;

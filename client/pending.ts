@@ -1,6 +1,6 @@
 /** The requests of a connection that wait for their reply, by request id. */
 import { type ClientMessage, isErrorCode, type ServerMessage } from "../shared/protocol.ts";
-import type { ServerEvent } from "./connection.ts";
+import type { ServerEvent } from "./event-feed.ts";
 import { ChatError } from "./errors.ts";
 
 /** A request waiting for its reply; `isSent` is false until it went out on the current socket. */

@@ -4,7 +4,7 @@
  * and events are the Connection's.
  */
 import { parseServerMessage } from "../shared/parse.ts";
-import type { ServerEvent } from "./connection.ts";
+import type { ServerEvent } from "./event-feed.ts";
 import { ConnectionError } from "./errors.ts";
 
 /** Where to dial, and how long to wait for the `welcome`. */
