@@ -3,7 +3,7 @@
  * interactive mode's `/command ...` alike, with the one parser both faces share.
  */
 import { GLOBAL_USAGE, type OptionsConfig } from "./args.ts";
-import { type ParsedCommandLine, parseArgsOf } from "./commands/load.ts";
+import { type ParsedCommandLine, parseArgsOf } from "./commands/parse-args.ts";
 import { UsageError } from "./errors.ts";
 import { login, logout, passwd, register, whoami } from "./commands/account.ts";
 import { listen } from "./commands/listen.ts";
@@ -14,11 +14,11 @@ import { approve, deny, join, kick, leave, requests, who } from "./commands/memb
 import { create, createroom, edit, editroom, rooms, shutdown } from "./commands/rooms.ts";
 import { amend, away, deleteMessage, me } from "./commands/message-edits.ts";
 import { ban, bans, handover, invite, topic, unban, uninvite } from "./commands/moderation.ts";
-import { completion } from "./commands/completion.ts";
+import { completionCommand } from "./commands/completion.ts";
 import { version } from "./commands/version.ts";
 import type { Command } from "./commands/types.ts";
 
-export type { ParsedCommandLine } from "./commands/load.ts";
+export type { ParsedCommandLine } from "./commands/parse-args.ts";
 
 export type {
   Command,
@@ -56,6 +56,12 @@ export const help: Command = {
     return 0;
   },
 };
+
+/** `completion <bash|zsh|fish>`: print a completion script; it completes from this table. */
+export const completion: Command = completionCommand(() => ({
+  commands: COMMANDS,
+  find: findCommand,
+}));
 
 /** Every command, in the order `help` lists them. */
 export const COMMANDS: readonly Command[] = [

@@ -11,7 +11,7 @@
  * diagnostic, is made inert for a terminal here, whatever the command put into it.
  */
 import type { GlobalOptions } from "./args.ts";
-import type { CommandIO, PromptHooks } from "./commands.ts";
+import type { CommandIO, PromptHooks } from "./commands/types.ts";
 import { CancelledError, UsageError } from "./errors.ts";
 import { cancelOnCtrlD } from "./prompt-cancel.ts";
 import type * as Render from "./render.ts";

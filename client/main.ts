@@ -21,7 +21,8 @@ import type {
   ParsedCommandLine,
   PromptHooks,
 } from "./commands.ts";
-import { loadCommand, parseArgsOf } from "./commands/load.ts";
+import { loadCommand } from "./commands/load.ts";
+import { parseArgsOf } from "./commands/parse-args.ts";
 import {
   type AuthFile,
   loadAuth,

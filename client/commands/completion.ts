@@ -4,7 +4,7 @@
  * read from the command table and, for room and user names, from the saved server.
  */
 import { UsageError } from "../errors.ts";
-import type { CompletionGlobals, Completion } from "../completion-words.ts";
+import type { CompletionGlobals, Completion, CompletionTable } from "../completion-words.ts";
 import type { Names } from "../completion-names.ts";
 import type { Command, CommandContext } from "./types.ts";
 
@@ -14,37 +14,47 @@ const INSTALL = `Install (then open a new shell):
   fish  chat completion fish > ~/.config/fish/completions/chat.fish
 Room and user names come from the saved server, cached for a minute.`;
 
-/** `completion <bash|zsh|fish>`: print a completion script. */
-export const completion: Command = {
-  name: "completion",
-  usage: "completion <bash|zsh|fish>",
-  summary: "print a shell completion script (bash, zsh or fish)",
-  details: INSTALL,
-  options: {},
-  minArgs: 1,
-  async run(ctx, { positionals }) {
-    const [what = "", ...words] = positionals;
-    if (what === "complete") return printCompletion(ctx, await completeLine(ctx, words));
-    const { completionScript, isShell } = await import("../completion-scripts.ts");
-    if (!isShell(what) || words.length > 0) {
-      throw new UsageError(
-        `completion: '${positionals.join(" ")}' is not one of bash, zsh, fish`,
-        "usage: chat completion <bash|zsh|fish>",
-      );
-    }
-    ctx.io.out(completionScript(what).trimEnd());
-    return 0;
-  },
-};
+/** The commands completion reads: the table that lists this command hands itself in. */
+export type CommandTable = Pick<CompletionTable, "commands" | "find">;
 
-async function completeLine(ctx: CommandContext, words: string[]): Promise<Completion> {
-  // Loaded here: the command table imports this module.
-  const [{ COMMANDS, findCommand }, { GLOBAL_OPTIONS }, { completeWords }] = await Promise.all([
-    import("../commands.ts"),
+/**
+ * `completion <bash|zsh|fish>`: print a completion script. Made by the command table, which
+ * passes `table` (read when a line is completed): importing the table here would be a cycle.
+ */
+export function completionCommand(table: () => CommandTable): Command {
+  return {
+    name: "completion",
+    usage: "completion <bash|zsh|fish>",
+    summary: "print a shell completion script (bash, zsh or fish)",
+    details: INSTALL,
+    options: {},
+    minArgs: 1,
+    async run(ctx, { positionals }) {
+      const [what = "", ...words] = positionals;
+      if (what === "complete") return printCompletion(ctx, await completeLine(ctx, table(), words));
+      const { completionScript, isShell } = await import("../completion-scripts.ts");
+      if (!isShell(what) || words.length > 0) {
+        throw new UsageError(
+          `completion: '${positionals.join(" ")}' is not one of bash, zsh, fish`,
+          "usage: chat completion <bash|zsh|fish>",
+        );
+      }
+      ctx.io.out(completionScript(what).trimEnd());
+      return 0;
+    },
+  };
+}
+
+async function completeLine(
+  ctx: CommandContext,
+  commands: CommandTable,
+  words: string[],
+): Promise<Completion> {
+  const [{ GLOBAL_OPTIONS }, { completeWords }] = await Promise.all([
     import("../args.ts"),
     import("../completion-words.ts"),
   ]);
-  const table = { commands: COMMANDS, globalOptions: GLOBAL_OPTIONS, find: findCommand };
+  const table = { ...commands, globalOptions: GLOBAL_OPTIONS };
   let names: Promise<Names> | null = null;
   return completeWords(words, table, async (kind, globals) => {
     names ??= savedServerNames(ctx, globals);

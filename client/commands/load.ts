@@ -1,15 +1,8 @@
 /**
- * Parsing one command's arguments, and loading only the module that implements it:
- * a one-shot `chat send` must not pay for compiling every other command at start-up.
+ * Loading only the module that implements a command: a one-shot `chat send` must not pay
+ * for compiling every other command at start-up.
  */
-import { type OptionsConfig, parseOptions } from "../args.ts";
-import { UsageError } from "../errors.ts";
-import type { Command, CommandArgs } from "./types.ts";
-
-/** A command line parsed against the table. */
-export interface ParsedCommandLine extends CommandArgs {
-  command: Command;
-}
+import type { Command } from "./types.ts";
 
 type CommandModule = Record<string, unknown>;
 
@@ -21,7 +14,6 @@ const listen = () => import("./listen.ts") as Promise<CommandModule>;
 const sessions = () => import("./sessions.ts") as Promise<CommandModule>;
 const reading = () => import("./reading.ts") as Promise<CommandModule>;
 const table = () => import("../commands.ts") as Promise<CommandModule>;
-const completion = () => import("./completion.ts") as Promise<CommandModule>;
 const version = () => import("./version.ts") as Promise<CommandModule>;
 const edits = () => import("./message-edits.ts") as Promise<CommandModule>;
 const moderation = () => import("./moderation.ts") as Promise<CommandModule>;
@@ -67,7 +59,7 @@ export const COMMAND_MODULES: Record<string, () => Promise<CommandModule>> = {
   read: reading,
   conversations: reading,
   listen,
-  completion,
+  completion: table,
   version,
   help: table,
 };
@@ -86,32 +78,4 @@ export async function loadCommand(name: string): Promise<Command | null> {
     if (isCommand(value) && (value.name === key || value.aliases?.includes(key))) return value;
   }
   return null;
-}
-
-/**
- * Parse a command's arguments: its options (and `extraOptions`, the one-shot face's
- * global options) and its argument count. Throws UsageError with the usage line.
- */
-export function parseArgsOf(
-  command: Command,
-  args: string[],
-  extraOptions: OptionsConfig = {},
-  prefix = "chat ",
-): ParsedCommandLine {
-  const usage = `usage: ${prefix}${command.usage}`;
-  let parsed: ReturnType<typeof parseOptions>;
-  try {
-    parsed = parseOptions(args, { ...extraOptions, ...command.options });
-  } catch (err) {
-    if (!(err instanceof UsageError)) throw err;
-    throw new UsageError(err.message, `${usage}\n(put -- before text that starts with a dash)`);
-  }
-  const { positionals } = parsed;
-  if (positionals.length < command.minArgs) {
-    throw new UsageError(`${command.name}: missing arguments`, usage);
-  }
-  if (command.maxArgs !== undefined && positionals.length > command.maxArgs) {
-    throw new UsageError(`${command.name}: too many arguments`, usage);
-  }
-  return { command, values: parsed.values, positionals };
 }
