@@ -34,6 +34,13 @@ export interface ConnectionOptions {
   token?: string | null;
   /** Re-dial by itself when the connection drops. */
   reconnect?: boolean;
+  /**
+   * Keep the cursor (the session's, then the greatest `seq` or `synced` cursor received) and
+   * authenticate every reconnect with `since` it: what was missed meanwhile comes first.
+   */
+  resume?: boolean;
+  /** The cursor the first authentication resumes from (with `resume`). */
+  since?: string;
 }
 
 const BACKOFF_FIRST_MS = 500;
@@ -79,10 +86,17 @@ export class Connection {
   readonly #events = new EventFeed();
   #authenticating: Promise<void> | null = null;
   readonly #stateListeners = new Set<(state: ConnectionState) => void>();
+  #cursor: string | null;
 
   private constructor(opts: ConnectionOptions) {
     this.#opts = opts;
     this.#token = opts.token ?? null;
+    this.#cursor = opts.since ?? null;
+  }
+
+  /** With `resume`: the cursor a reconnect resumes from (null before the first session). */
+  get cursor(): string | null {
+    return this.#cursor;
   }
 
   /**
@@ -232,11 +246,13 @@ export class Connection {
   }
 
   async #authenticate(token: string): Promise<void> {
+    const since = this.#opts.resume ? this.#cursor : null;
     const frame = {
       type: "auth",
       id: String(this.#nextId++),
       token,
       mode: this.#opts.mode,
+      ...(since === null ? {} : { since }),
     } as const;
     const { pending, reply: replied } = this.#pending.add(
       frame,
@@ -258,6 +274,7 @@ export class Connection {
   #route(frame: ServerEvent): void {
     const replyTo = typeof frame.replyTo === "string" ? frame.replyTo : null;
     if (replyTo === null) {
+      if (this.#opts.resume) this.#follow(frame);
       this.#events.deliver(frame);
       return;
     }
@@ -272,11 +289,18 @@ export class Connection {
     if (reply.type === "session") {
       this.#user = reply.user;
       this.#token = reply.token;
+      if (this.#opts.resume && this.#cursor === null) this.#cursor = reply.cursor ?? null;
     } else if (pending.frame.type === "logout" && reply.type === "ok") {
       this.#token = null;
       this.#user = null;
     }
     pending.resolve(reply);
+  }
+
+  // The greatest position received: seqs and cursors of one server compare as strings.
+  #follow(frame: ServerEvent): void {
+    const at = frame.type === "synced" ? frame.cursor : frame.seq;
+    if (typeof at === "string" && (this.#cursor === null || at > this.#cursor)) this.#cursor = at;
   }
 
   #onDrop(): void {
@@ -308,7 +332,12 @@ export class Connection {
       if (this.#token) await this.#authenticate(this.#token);
     } catch (err) {
       if (this.#isClosing) return;
-      if (err instanceof ChatError && FINAL_AUTH_CODES.has(err.code)) {
+      if (err instanceof ChatError && err.code === "bad_request" && this.#cursor !== null) {
+        // The cursor is not from this server (another one, or its data was reset): what was
+        // missed cannot be had; go on from now rather than retry a refusal forever.
+        this.#cursor = null;
+        this.#events.broadcast({ type: "error", code: "bad_request", message: err.message });
+      } else if (err instanceof ChatError && FINAL_AUTH_CODES.has(err.code)) {
         // The session was revoked or expired: retrying cannot help.
         this.#events.broadcast({ type: "error", code: err.code, message: err.message });
         this.close();

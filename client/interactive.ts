@@ -212,6 +212,8 @@ function open(opts: InteractiveOptions, url: string, token: string | null): Prom
     mode: "interactive",
     token,
     reconnect: true,
+    // Reconnects resume with `auth since=` the greatest seq seen: nothing missed, nothing twice.
+    resume: true,
   });
 }
 

@@ -46,9 +46,10 @@ export function dmJson(m: DirectMessage): Record<string, unknown> {
   return { ...base, ts: m.ts, ...marksJson(m) };
 }
 
-// An action, an edit time and a deletion, each only when the server said so.
+// An action, an edit time, a deletion and the log position, each only when the server said so.
 function marksJson(m: ChatMessage | DirectMessage): Record<string, unknown> {
   const out: Record<string, unknown> = {};
+  if (typeof m.seq === "string") out.seq = clean(m.seq);
   if (m.action === true) out.action = true;
   if (typeof m.edited === "string") out.edited = clean(m.edited);
   if (m.deleted === true) out.deleted = true;
@@ -79,14 +80,19 @@ export function eventJson(event: JsonEvent): Record<string, unknown> | null {
     case "typing":
       return { type: "typing", room: e.room, user: e.user, typing: e.typing };
     case "join_request":
-      return { type: "join_request", room: e.room, user: e.user };
+      return withSeq({ type: "join_request", room: e.room, user: e.user }, e);
     case "join_decision":
-      return { type: "join_decision", room: e.room, approved: e.approved };
+      return withSeq({ type: "join_decision", room: e.room, approved: e.approved }, e);
     case "welcome":
       return null;
     default:
       return sanitizeDeep(stripReply(e)) as Record<string, unknown>;
   }
+}
+
+// The event's `seq` (its log position, a valid `listen --since`), when it has one.
+function withSeq(out: Record<string, unknown>, e: Record<string, unknown>) {
+  return typeof e.seq === "string" ? { ...out, seq: clean(e.seq) } : out;
 }
 
 /** A room as `rooms --json` prints it. */

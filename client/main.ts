@@ -194,6 +194,8 @@ function makeConnector(
       reconnect,
       token: auth ? token : null,
       ...(ca ? { ca } : {}),
+      ...(opts.resume ? { resume: true } : {}),
+      ...(opts.since === undefined ? {} : { since: opts.since }),
     });
     made.push(conn);
     return conn;

@@ -1,56 +1,51 @@
 /**
- * `listen [<room>...] [--count N]`: print events as they arrive.
+ * `listen [<room>...] [--count N] [--since CURSOR] [--type T,...] [--exclude-self]`: print
+ * events as they arrive.
  *
- * The connection reconnects by itself. While it is away, and while the starting point of
- * each room is fetched, live events wait in a buffer; after a reconnect the messages
- * missed meanwhile are fetched with `history after` the last one seen, following every page
- * the server says `more` of and waiting out `rate_limited`, then the buffer is printed. Message ids already printed are never printed again. A re-authentication that
- * is rate limited is tried again by the connection; a session refused or logged out
- * elsewhere ends `listen` with the auth exit code (4).
+ * The connection reconnects by itself and resumes through the server's cursor: every
+ * re-authentication carries `since` (the greatest `seq` received), so what was missed comes
+ * first, each event once and in log order, with no history calls. `--since` starts from a
+ * cursor printed earlier (any event's `seq`). A re-authentication that is rate limited is
+ * tried again by the connection; a session refused or logged out elsewhere ends `listen`
+ * with the auth exit code (4).
  */
-import type { ChatMessage, DirectMessage } from "../../shared/protocol.ts";
+import { isSeq } from "../../shared/seq.ts";
 import type { Connection, ServerEvent } from "../connection.ts";
-import { ChatError, ConnectionError, EXIT, exitCodeFor } from "../errors.ts";
+import { ChatError, EXIT, exitCodeFor, UsageError } from "../errors.ts";
 import { eventJson } from "../json.ts";
 import { renderEvent } from "../render.ts";
-import {
-  forEachLimited,
-  HISTORY_IN_FLIGHT,
-  type HistoryReply,
-  type HistoryRequest,
-  historyPage,
-  memberRooms,
-} from "./listen-requests.ts";
 import type { Command, CommandContext } from "./types.ts";
 import { positiveInt, roomArg } from "./util.ts";
 
-// Ids remembered to suppress duplicates; old ones are dropped beyond this many.
-const SEEN_MAX = 10_000;
+/** What `listen` prints. */
+interface ListenFilter {
+  rooms: Set<string> | null;
+  types: Set<string> | null;
+  isSelfExcluded: boolean;
+  count: number | undefined;
+}
+
+// Events about a message, whose sender `--exclude-self` looks at.
+const MESSAGE_TYPES = new Set(["message", "dm", "message_update", "dm_update"]);
 
 /** Watches one connection and prints what it receives. */
 class Listener {
   readonly #ctx: CommandContext;
   readonly #conn: Connection;
-  readonly #filter: Set<string> | null;
-  readonly #count: number | undefined;
-  /** Last message id seen per room (null: the room had none when first looked at). */
-  readonly #lastSeen = new Map<string, string | null>();
-  /** Last DM id seen per conversation partner. */
-  readonly #lastDm = new Map<string, string>();
-  readonly #seen = new Set<string>();
+  readonly #filter: ListenFilter;
   /** Last status printed per user: the server sends a change once per shared room. */
   readonly #presence = new Map<string, string>();
-  #buffer: ServerEvent[] = [];
-  #isCatchingUp = true;
+  /** The greatest seq printed or passed over: nothing at or before it is printed again. */
+  #lastSeq = "";
+  #isLost = false;
   #printed = 0;
   #lastError: ChatError | null = null;
   #finish: (code: number) => void = () => {};
 
-  constructor(ctx: CommandContext, conn: Connection, rooms: string[], count: number | undefined) {
+  constructor(ctx: CommandContext, conn: Connection, filter: ListenFilter) {
     this.#ctx = ctx;
     this.#conn = conn;
-    this.#filter = rooms.length > 0 ? new Set(rooms) : null;
-    this.#count = count;
+    this.#filter = filter;
   }
 
   async run(): Promise<number> {
@@ -61,11 +56,12 @@ class Listener {
     this.#ctx.signal.addEventListener("abort", onAbort, { once: true });
     if (this.#ctx.signal.aborted) onAbort();
     try {
-      await this.#startingPoints();
-      this.#flush();
       // On stderr, so that a script can wait for it before expecting events.
       const stop = this.#ctx.io.isTTY ? "; Ctrl-C stops" : "";
       this.#ctx.io.err(`listening on ${this.#ctx.server} as ${this.#conn.user ?? "?"}${stop}`);
+      if (this.#conn.cursor === null) {
+        this.#ctx.io.err("this server keeps no cursor: events missed while away are not shown");
+      }
       return await done;
     } finally {
       stopEvents();
@@ -74,110 +70,17 @@ class Listener {
     }
   }
 
-  // The newest message id of every room listened to: the point to catch up from.
-  async #startingPoints(): Promise<void> {
-    const rooms = this.#filter ? [...this.#filter] : await memberRooms(this.#conn);
-    await forEachLimited(rooms, HISTORY_IN_FLIGHT, (room) => this.#startingPoint(room));
-  }
-
-  async #startingPoint(room: string): Promise<void> {
-    const { messages } = await historyPage(this.#conn, { type: "history", room, limit: 1 });
-    if (!this.#lastSeen.has(room)) this.#lastSeen.set(room, messages.at(-1)?.id ?? null);
-  }
-
-  // A room joined while listening (approved, or joined elsewhere) is caught up on after a
-  // reconnect like the others; one left is not.
-  #followMembership(event: ServerEvent): void {
-    const me = this.#conn.user;
-    const room = typeof event.room === "string" ? event.room : null;
-    if (room === null || (this.#filter && !this.#filter.has(room))) return;
-    const isJoined =
-      (event.type === "join_decision" && event.approved === true) ||
-      (event.type === "member" && event.user === me && event.event === "joined");
-    const isGone = event.type === "room_shutdown" || (event.type === "member" && event.user === me);
-    if (isJoined && !this.#lastSeen.has(room)) {
-      this.#startingPoint(room).catch(() => {
-        // Dropped meanwhile: the room is looked at again once it sends a message.
-      });
-    } else if (isGone && !isJoined) {
-      this.#lastSeen.delete(room);
-    }
-  }
-
   #onState(state: string): void {
     if (state === "reconnecting") {
-      if (!this.#isCatchingUp)
-        this.#ctx.io.err(`connection to ${this.#ctx.server} lost; reconnecting`);
-      this.#isCatchingUp = true;
+      if (!this.#isLost) this.#ctx.io.err(`connection to ${this.#ctx.server} lost; reconnecting`);
+      this.#isLost = true;
     } else if (state === "open") {
+      // What was missed follows on its own: the connection resumed from its cursor.
       this.#ctx.io.err(`reconnected to ${this.#ctx.server}`);
-      void this.#catchUp();
+      this.#isLost = false;
     } else if (state === "closed") {
       this.#finish(this.#lastError ? exitCodeFor(this.#lastError) : EXIT.connection);
     }
-  }
-
-  async #catchUp(): Promise<void> {
-    try {
-      const missed: (ChatMessage | DirectMessage)[] = [];
-      const asks: HistoryRequest[] = [...this.#lastSeen].map(([room, after]) => ({
-        type: "history",
-        room,
-        ...(after ? { after } : {}),
-      }));
-      for (const [user, after] of this.#lastDm) asks.push({ type: "history", user, after });
-      await forEachLimited(asks, HISTORY_IN_FLIGHT, (ask) => this.#fetch(ask, missed));
-      const events: ServerEvent[] = missed.map((m) => ({
-        ...m,
-        type: "room" in m ? "message" : "dm",
-      }));
-      this.#flush(events);
-    } catch (err) {
-      // Dropped again while catching up: the next reconnect catches up from the same point.
-      if (err instanceof ConnectionError && err.kind === "closed") return;
-      this.#ctx.io.err(`could not fetch what was missed: ${(err as Error).message}`);
-      this.#flush();
-    }
-  }
-
-  // One room's (or DM partner's) messages after the cursor, or its newest ones without one,
-  // page by page while the server says `more`: a page is bounded in bytes, what was missed
-  // is not. A server repeating a cursor or sending an empty page with `more` ends the loop.
-  async #fetch(msg: HistoryRequest, into: (ChatMessage | DirectMessage)[]): Promise<void> {
-    const isForward = msg.after !== undefined;
-    let ask = msg;
-    for (;;) {
-      let reply: HistoryReply;
-      try {
-        reply = await historyPage(this.#conn, ask);
-      } catch (err) {
-        // Kicked, or the room was shut down while away: nothing more to fetch from it.
-        const isGone = err instanceof ChatError && err.code !== "rate_limited";
-        if (!isGone || !msg.room) throw err;
-        this.#lastSeen.delete(msg.room);
-        return;
-      }
-      into.push(...reply.messages);
-      const edge = isForward ? reply.messages.at(-1) : reply.messages[0];
-      const cursor = isForward ? ask.after : ask.before;
-      if (reply.more !== true || !edge || edge.id === cursor) return;
-      ask = isForward ? { ...msg, after: edge.id } : { ...msg, before: edge.id };
-    }
-  }
-
-  // Prints what was fetched and what arrived meanwhile: messages in time order (a DM the
-  // server delivers on connect may be older than a fetched message), then other events.
-  #flush(fetched: ServerEvent[] = []): void {
-    this.#isCatchingUp = false;
-    const buffered = this.#buffer;
-    this.#buffer = [];
-    const isMessage = (e: ServerEvent) => e.type === "message" || e.type === "dm";
-    const messages = [...fetched, ...buffered.filter(isMessage)];
-    messages.sort((a, b) =>
-      String(a.ts) < String(b.ts) ? -1 : String(a.ts) > String(b.ts) ? 1 : 0,
-    );
-    for (const event of messages) this.#print(event);
-    for (const event of buffered) if (!isMessage(event)) this.#print(event);
   }
 
   #onEvent(event: ServerEvent): void {
@@ -189,35 +92,41 @@ class Listener {
       if (event.code === "auth_required") this.#finish(EXIT.auth);
       return;
     }
-    this.#followMembership(event);
-    if (this.#isCatchingUp) this.#buffer.push(event);
-    else this.#print(event);
+    if (event.type === "synced") return this.#noteGaps(event);
+    // Once each: a stored event carries its position in the log.
+    if (typeof event.seq === "string") {
+      if (event.seq <= this.#lastSeq) return;
+      this.#lastSeq = event.seq;
+    }
+    if (this.#isWanted(event)) this.#print(event);
+  }
+
+  // A catch-up that could not have everything says so, on stderr.
+  #noteGaps(event: ServerEvent): void {
+    const truncated = Array.isArray(event.truncated) ? event.truncated : [];
+    for (const t of truncated as Record<string, unknown>[]) {
+      const where = t.room ? `#${String(t.room)}` : t.user ? `@${String(t.user)}` : "your events";
+      this.#ctx.io.err(`missed more than the server keeps: ${String(t.dropped)} in ${where}`);
+    }
   }
 
   #isWanted(event: ServerEvent): boolean {
-    if (!this.#filter) return true;
+    const { rooms, types, isSelfExcluded } = this.#filter;
+    if (types && !types.has(event.type)) return false;
+    if (isSelfExcluded && MESSAGE_TYPES.has(event.type) && event.from === this.#conn.user) {
+      return false;
+    }
+    if (!rooms) return true;
     const room =
       event.type === "room_update" ? (event.room as { name?: unknown })?.name : event.room;
-    return typeof room !== "string" || this.#filter.has(room);
+    return typeof room !== "string" || rooms.has(room);
   }
 
   #print(event: ServerEvent): void {
-    if (!this.#isWanted(event)) return;
     if (event.type === "presence") {
       const user = String(event.user);
       if (this.#presence.get(user) === event.status) return;
       this.#presence.set(user, String(event.status));
-    }
-    const isMessage = event.type === "message" || event.type === "dm";
-    if (isMessage) {
-      const id = String(event.id);
-      if (this.#seen.has(id)) return;
-      this.#remember(id);
-      if (event.type === "message") this.#lastSeen.set(String(event.room), id);
-      else {
-        const peer = event.from === this.#conn.user ? event.to : event.from;
-        this.#lastDm.set(String(peer), id);
-      }
     }
     const { io } = this.#ctx;
     if (this.#ctx.json) {
@@ -227,33 +136,67 @@ class Listener {
       const line = renderEvent(event, io.colors, new Date());
       if (line !== null) io.out(line);
     }
-    if (isMessage && this.#count !== undefined && ++this.#printed >= this.#count) this.#finish(0);
-  }
-
-  #remember(id: string): void {
-    this.#seen.add(id);
-    if (this.#seen.size > SEEN_MAX) {
-      const oldest = this.#seen.values().next().value;
-      if (oldest !== undefined) this.#seen.delete(oldest);
-    }
+    const isMessage = event.type === "message" || event.type === "dm";
+    const { count } = this.#filter;
+    if (isMessage && count !== undefined && ++this.#printed >= count) this.#finish(0);
   }
 }
 
-/** `listen [<room>...] [--count N]`. */
+/** The `--type` list: comma-separated event types. */
+function typesArg(raw: string | undefined): Set<string> | null {
+  if (raw === undefined) return null;
+  const types = raw.split(",").map((t) => t.trim());
+  if (types.some((t) => !/^[a-z_]{1,32}$/.test(t))) {
+    throw new UsageError(
+      `'${raw}' is not a list of event types`,
+      "for example --type message,dm,join_decision",
+    );
+  }
+  return new Set(types);
+}
+
+/** The `--since` cursor: a `seq` printed earlier. */
+function sinceArg(raw: string | undefined): string | undefined {
+  if (raw === undefined || isSeq(raw)) return raw;
+  throw new UsageError(
+    `'${raw}' is not a cursor`,
+    "a cursor is the 16-digit seq of an event printed earlier (listen --json shows it)",
+  );
+}
+
+/** `listen [<room>...] [--count N] [--since CURSOR] [--type T,...] [--exclude-self]`. */
 export const listen: Command = {
   name: "listen",
-  usage: "listen [<room>...] [--count N]",
+  usage: "listen [<room>...] [--count N] [--since CURSOR] [--type T,...] [--exclude-self]",
   summary: "print events as they arrive, until interrupted (or N messages)",
   details:
-    "Prints messages, DMs, presence, typing, join requests and decisions, and room changes;\nwith rooms given, only those rooms' events (and DMs and presence). With --json, one\nobject per line. Reconnects by itself and prints nothing twice.\n--count N: exit 0 after N messages (room messages and DMs).\n" +
-    "Example: chat listen --json | while read -r line; do ...; done",
-  options: { count: { type: "string", short: "n" } },
+    "Prints messages, DMs, presence, typing, join requests and decisions, and room changes;\nwith rooms given, only those rooms' events (and DMs and presence). With --json, one\nobject per line, each stored event with its seq. Reconnects by itself and resumes where\nit was: nothing is printed twice or skipped.\n--count N: exit 0 after N messages (room messages and DMs).\n--since CURSOR: first print what happened after CURSOR (the seq of an event printed before).\n--type T,...: print only these event types (message,dm,member,join_decision,...).\n--exclude-self: leave out your own messages and DMs.\n" +
+    "Example: chat listen --json --since 0000000000004711 | while read -r line; do ...; done",
+  options: {
+    count: { type: "string", short: "n" },
+    since: { type: "string" },
+    type: { type: "string" },
+    "exclude-self": { type: "boolean" },
+  },
   minArgs: 0,
   isLongRunning: true,
   async run(ctx, { values, positionals }) {
     const rooms = positionals.map((room) => roomArg(room));
-    const count = positiveInt("count", values.count);
-    const conn = await ctx.connect({ mode: "listen", reconnect: true });
-    return new Listener(ctx, conn, rooms, count).run();
+    const filter: ListenFilter = {
+      rooms: rooms.length > 0 ? new Set(rooms) : null,
+      types: typesArg(values.type as string | undefined),
+      isSelfExcluded: values["exclude-self"] === true,
+      count: positiveInt("count", values.count),
+    };
+    const since = sinceArg(values.since as string | undefined);
+    const conn = await ctx.connect({
+      mode: "listen",
+      reconnect: true,
+      resume: true,
+      ...(since === undefined ? {} : { since }),
+    });
+    // A room one cannot read is refused at once (forbidden 5, missing 3), not listened to.
+    for (const room of rooms) await conn.request({ type: "history", room, limit: 1 });
+    return new Listener(ctx, conn, filter).run();
   },
 };

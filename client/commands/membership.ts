@@ -22,6 +22,7 @@ export const join: Command = {
     );
     if (ctx.json) ctx.io.json({ room: reply.room, status: reply.status });
     else if (reply.status === "joined") ctx.io.out(`joined #${reply.room}`);
+    else if (reply.status === "already") ctx.io.out(`already a member of #${reply.room}`);
     else ctx.io.out(`asked to join #${reply.room}; its admin decides (see \`chat listen\`)`);
     return 0;
   },

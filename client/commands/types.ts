@@ -50,6 +50,9 @@ export interface ConnectOptions {
   mode?: ClientMode;
   /** Re-dial by itself when the connection drops (default false). */
   reconnect?: boolean;
+  /** Resume through the cursor: see ConnectionOptions.resume (with `since` to start from). */
+  resume?: boolean;
+  since?: string;
   /**
    * Hand the connection over while authentication is still in flight: requests are sent
    * at once and settle after it (a round trip saved for `send`). `user` is not known yet.

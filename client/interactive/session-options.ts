@@ -9,7 +9,6 @@ import type { ChatLineStreams } from "./chat-line.ts";
 import type { Dialogs } from "./dialogs.ts";
 import type { StateStore } from "./history-file.ts";
 import type { ColorDepth } from "./name-color.ts";
-import type { ChatSession } from "./session.ts";
 
 /** What the session needs of a connection (client/connection.ts provides it). */
 export interface SessionConnection {
@@ -19,10 +18,16 @@ export interface SessionConnection {
   close(): void;
   /** While reconnecting: when the next attempt starts (ms, on the session's clock). */
   readonly nextRetryAt?: number | null;
+  /**
+   * Where a reconnect resumes from (`auth since=`), when the server keeps a cursor: what was
+   * missed then comes as events and nothing is fetched with `history`. Absent or null: an
+   * older server, caught up with `history after`.
+   */
+  readonly cursor?: string | null;
 }
 
-/** Everything a session is built from. */
-export interface SessionOptions extends ChatLineStreams {
+/** Everything a session is built from but its slash commands (session.ts adds those). */
+export interface SessionParts extends ChatLineStreams {
   conn: SessionConnection;
   me: string;
   server: string;
@@ -31,8 +36,6 @@ export interface SessionOptions extends ChatLineStreams {
   state: StateStore | null;
   /** Command names of the shared table, for completion and /help. */
   commandNames: readonly string[];
-  /** Runs a slash command (without its slash) through the shared command table. */
-  slash(session: ChatSession, line: string): Promise<void>;
   now?: () => number;
   /** Colours of the terminal, for sender names (default 16). */
   depth?: ColorDepth;

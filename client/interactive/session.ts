@@ -14,7 +14,7 @@ import { describeRoom, type Shown, showError, showNotice } from "./display.ts";
 import { maskSecrets, maskTyped } from "./mask.ts";
 import { MessageFeed } from "./message-feed.ts";
 import { Outbox } from "./outbox.ts";
-import type { SessionOptions } from "./session-options.ts";
+import type { SessionParts } from "./session-options.ts";
 import { inputStatus } from "./input-status.ts";
 import { TypedInput } from "./typed-input.ts";
 import { buildPrompt } from "./status.ts";
@@ -22,7 +22,13 @@ import { RoomEvents } from "./room-events.ts";
 import { TypingNotifier } from "./typing.ts";
 import { TypingBoard } from "./typing-board.ts";
 
-export type { SessionConnection, SessionOptions } from "./session-options.ts";
+export type { SessionConnection } from "./session-options.ts";
+
+/** Everything a session is built from (defined here: its slash runner takes the session). */
+export interface SessionOptions extends SessionParts {
+  /** Runs a slash command (without its slash) through the shared command table. */
+  slash(session: ChatSession, line: string): Promise<void>;
+}
 
 /** A running interactive session. */
 export class ChatSession {
@@ -301,7 +307,8 @@ export class ChatSession {
     const cursors = this.#feed.takeCursors();
     try {
       await this.refreshRooms();
-      await this.#feed.catchUp(cursors, this.#memberRooms());
+      // With a cursor the reconnect's `auth since=` brings what was missed as events.
+      if (this.opts.conn.cursor == null) await this.#feed.catchUp(cursors, this.#memberRooms());
       this.print(showNotice(notice, c));
     } catch (err) {
       this.print(showError(`catching up failed: ${errorText(err)}`, c));

@@ -68,6 +68,7 @@ describe("chat listen --json", () => {
       from: alice.name,
       text: "hello bob",
       ts: expect.any(String),
+      seq: expect.stringMatching(/^\d{16}$/),
     });
     await alice.ok(["dm", bob.name, "a secret"]);
     const dm = await l.waitForJson((e) => e.type === "dm", "a DM");
@@ -78,7 +79,9 @@ describe("chat listen --json", () => {
       to: bob.name,
       text: "a secret",
       ts: expect.any(String),
+      seq: expect.stringMatching(/^\d{16}$/),
     });
+    expect(String(dm.seq) > String(message.seq)).toBe(true);
   });
 
   test("prints presence and typing of room members; who shows who is typing", async () => {
@@ -133,10 +136,20 @@ describe("chat listen --json", () => {
     const requester = await listen(bob, ["--json"]);
     await bob.ok(["join", room]);
     const request = await admin.waitForJson((e) => e.type === "join_request", "a join request");
-    expect(request).toEqual({ type: "join_request", room, user: bob.name });
+    expect(request).toEqual({
+      type: "join_request",
+      room,
+      user: bob.name,
+      seq: expect.any(String),
+    });
     await alice.ok(["approve", room, bob.name]);
     const decision = await requester.waitForJson((e) => e.type === "join_decision", "a decision");
-    expect(decision).toEqual({ type: "join_decision", room, approved: true });
+    expect(decision).toEqual({
+      type: "join_decision",
+      room,
+      approved: true,
+      seq: expect.any(String),
+    });
   });
 
   test("prints room changes: edits, members leaving, shutdown", async () => {
@@ -255,16 +268,62 @@ describe("chat listen across a server restart, in a room joined while listening"
   });
 });
 
-describe("chat listen at start", () => {
-  test("prints the DMs and decisions kept for the user while offline", async () => {
+describe("chat listen --since", () => {
+  test("prints what happened after the cursor once, in log order, then live events", async () => {
     const carol = await registerUser(server.url, "carol");
     const room = uniqueName("off");
     await alice.ok(["create", room, "--closed"]);
+    const first = await listen(carol, ["--json", "--count", "1"]);
+    await alice.ok(["dm", carol.name, "first"]);
+    expect(await first.proc.exited).toBe(0);
+    const cursor = String(first.json.find((e) => e.text === "first")!.seq);
+    // While carol is away:
     await carol.ok(["join", room]);
     await alice.ok(["approve", room, carol.name]);
     await alice.ok(["dm", carol.name, "while you were out"]);
-    const l = await listen(carol, ["--json"]);
-    await l.waitForJson((e) => e.type === "dm" && e.text === "while you were out", "the kept DM");
-    await l.waitForJson((e) => e.type === "join_decision" && e.room === room, "the kept decision");
+    await alice.ok(["send", room, "welcome"]);
+    const l = await listen(carol, ["--json", "--since", cursor]);
+    await l.waitForJson((e) => e.text === "welcome", "the missed room message");
+    await alice.ok(["send", room, "live"]);
+    await l.waitForJson((e) => e.text === "live", "the live message");
+    const seen = l.json.map((e) => `${String(e.type)} ${String(e.text ?? e.approved ?? e.event)}`);
+    expect(seen).toEqual([
+      "member joined",
+      "join_decision true",
+      "dm while you were out",
+      "message welcome",
+      "message live",
+    ]);
+    const seqs = l.json.map((e) => String(e.seq));
+    expect(seqs).toEqual([...seqs].sort());
+    expect(seqs[0]! > cursor).toBe(true);
+  });
+
+  test("--type keeps only those types; --exclude-self drops one's own messages", async () => {
+    const room = await sharedRoom();
+    const l = await listen(bob, ["--json", "--type", "message,dm", "--exclude-self"]);
+    await bob.ok(["send", room, "mine"]);
+    await alice.ok(["edit", room, "--topic", "not printed"]);
+    await alice.ok(["dm", bob.name, "theirs"]);
+    await alice.ok(["send", room, "last"]);
+    await l.waitForJson((e) => e.text === "last", "the last message");
+    expect(l.json.map((e) => `${String(e.type)} ${String(e.text)}`)).toEqual([
+      "dm theirs",
+      "message last",
+    ]);
+  });
+
+  test("a malformed cursor or type list is a usage error (2); a foreign cursor is refused (2)", async () => {
+    for (const args of [
+      ["--since", "yesterday"],
+      ["--type", "message;rm"],
+    ]) {
+      const r = await bob.run(["listen", ...args]);
+      expect(r.code).toBe(2);
+      expect(r.stdout).toBe("");
+    }
+    const foreign = await bob.run(["listen", "--since", "9999999999999999"]);
+    expect(foreign.code).toBe(2);
+    expect(foreign.stderr).toContain("cursor");
   });
 });

@@ -127,7 +127,16 @@ describe("chat join, requests, approve, deny, leave, kick", () => {
     const room = uniqueName("open");
     await alice.ok(["create", room]);
     expect(jsonLines(await bob.ok(["join", room, "--json"]))).toEqual([{ room, status: "joined" }]);
-    expect((await bob.run(["join", room])).code).toBe(6);
+    // Joining again is no error: exit 0, status already.
+    const again = await bob.run(["join", room, "--json"]);
+    expect(again.code).toBe(0);
+    expect(jsonLines(again.stdout)).toEqual([{ room, status: "already" }]);
+    expect(await bob.ok(["join", room])).toBe(`already a member of #${room}\n`);
+    // A request still pending is refused as before (6).
+    const closed = uniqueName("cl");
+    await alice.ok(["create", closed, "--closed"]);
+    await bob.ok(["join", closed]);
+    expect((await bob.run(["join", closed])).code).toBe(6);
   });
 
   test("a closed room files a request that the admin lists and approves", async () => {
