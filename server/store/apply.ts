@@ -10,33 +10,8 @@ export function emptySnapshot(): Snapshot {
   return { users: [], sessions: [], rooms: [], history: {} };
 }
 
-/**
- * The ids under each history key of a snapshot, so that applyOp finds a repeated message
- * without scanning the key's history (a scan touches every message: slow once the history
- * no longer fits in the CPU cache). Keep it in step by passing it to every applyOp call.
- */
-export class HistoryIndex {
-  #ids = new Map<string, Set<string>>();
-
-  /** An index of what `history` holds now. */
-  constructor(history: Snapshot["history"] = {}) {
-    for (const [key, list] of Object.entries(history)) {
-      this.#ids.set(key, new Set(list.map((m) => m.id)));
-    }
-  }
-
-  /** The ids under `key` (a live set). */
-  ids(key: string): Set<string> {
-    let ids = this.#ids.get(key);
-    if (!ids) this.#ids.set(key, (ids = new Set()));
-    return ids;
-  }
-}
-
 /** Extras for applying many ops to one long-lived snapshot. */
 export interface ApplyOptions {
-  /** Must describe `snapshot.history`; kept up to date. */
-  index?: HistoryIndex;
   /**
    * Trim a key only once it is this many messages past the limit, so that trimming costs O(1)
    * per message on average instead of moving the whole list each time. Such a snapshot's
@@ -109,13 +84,11 @@ export function applyOp(
     }
     case "msg": {
       const list = (snapshot.history[op.key] ??= []);
-      const ids = opts.index?.ids(op.key);
-      if (ids ? ids.has(op.message.id) : isRepeat(list, op.message.id)) return;
+      if (isRepeat(list, op.message.id)) return;
       list.push(op.message);
-      ids?.add(op.message.id);
       if (list.length > historyLimit + (opts.trimSlack ?? 0)) {
         noteTrimmed(snapshot, op.key, list, historyLimit);
-        trimList(list, historyLimit, ids);
+        trimList(list, historyLimit);
       }
       return;
     }
@@ -189,13 +162,12 @@ export function lastMessages(list: StoredMessage[], limit: number): StoredMessag
 }
 
 /** Trim every key of `history` to its last `limit` messages, in place. */
-export function trimHistory(history: Snapshot["history"], limit: number, index?: HistoryIndex) {
-  for (const [key, list] of Object.entries(history)) {
-    if (list.length > limit) trimList(list, limit, index?.ids(key));
+export function trimHistory(history: Snapshot["history"], limit: number) {
+  for (const list of Object.values(history)) {
+    if (list.length > limit) trimList(list, limit);
   }
 }
 
-function trimList(list: StoredMessage[], limit: number, ids?: Set<string>): void {
-  for (const old of list.splice(0, list.length - limit)) ids?.delete(old.id);
+function trimList(list: StoredMessage[], limit: number): void {
+  list.splice(0, list.length - limit);
 }
-

@@ -1,11 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import {
-  applyOp,
-  emptySnapshot,
-  HistoryIndex,
-  lastMessages,
-  trimHistory,
-} from "../../server/store/apply.ts";
+import { applyOp, emptySnapshot, lastMessages, trimHistory } from "../../server/store/apply.ts";
 import { MemoryStore } from "../../server/store/memory-store.ts";
 import type { RoomRecord, StoredMessage, UserRecord } from "../../server/store/store.ts";
 import { dmKey, roomKey } from "../../server/store/store.ts";
@@ -82,18 +76,8 @@ describe("applyOp", () => {
   });
 });
 
-describe("applyOp with an index and trim slack", () => {
-  test("a repeated id is found through the index and stored once", () => {
-    const s = emptySnapshot();
-    s.history["room:a"] = [msg("a")];
-    const index = new HistoryIndex(s.history);
-    for (const id of ["a", "b", "b", "c", "a"]) {
-      applyOp(s, { op: "msg", key: "room:a", message: msg(id) }, 10, { index });
-    }
-    expect(s.history["room:a"]!.map((m) => m.id)).toEqual(["a", "b", "c"]);
-  });
-
-  test("without an index a repeated id is still stored once, also when ids are out of order", () => {
+describe("applyOp with trim slack", () => {
+  test("a repeated id is stored once, also when ids are out of order", () => {
     const s = emptySnapshot();
     for (const id of ["b", "d", "a", "d", "b", "a", "e"]) {
       applyOp(s, { op: "msg", key: "room:a", message: msg(id) }, 10, { trimSlack: 2 });
@@ -103,26 +87,20 @@ describe("applyOp with an index and trim slack", () => {
 
   test("a key grows past the limit by the slack, then is cut back to the limit", () => {
     const s = emptySnapshot();
-    const index = new HistoryIndex();
-    const opts = { index, trimSlack: 2 };
+    const opts = { trimSlack: 2 };
     for (let i = 0; i < 5; i++) applyOp(s, { op: "msg", key: "k", message: msg(`m${i}`) }, 3, opts);
     expect(s.history.k!.map((m) => m.id)).toEqual(["m0", "m1", "m2", "m3", "m4"]);
     expect(lastMessages(s.history.k!, 3).map((m) => m.id)).toEqual(["m2", "m3", "m4"]);
     applyOp(s, { op: "msg", key: "k", message: msg("m5") }, 3, opts);
     expect(s.history.k!.map((m) => m.id)).toEqual(["m3", "m4", "m5"]);
-    // m0 was trimmed and left the index: it counts as new again.
-    expect(index.ids("k").has("m0")).toBe(false);
-    expect(index.ids("k").has("m5")).toBe(true);
   });
 
-  test("trimHistory cuts every key to the limit and updates the index", () => {
+  test("trimHistory cuts every key to the limit", () => {
     const s = emptySnapshot();
     s.history = { a: ["1", "2", "3"].map((id) => msg(id)), b: [msg("x")] };
-    const index = new HistoryIndex(s.history);
-    trimHistory(s.history, 2, index);
+    trimHistory(s.history, 2);
     expect(s.history.a!.map((m) => m.id)).toEqual(["2", "3"]);
     expect(s.history.b!.map((m) => m.id)).toEqual(["x"]);
-    expect([...index.ids("a")]).toEqual(["2", "3"]);
   });
 });
 
