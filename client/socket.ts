@@ -6,6 +6,7 @@
 import { parseServerMessage } from "../shared/parse.ts";
 import type { ServerEvent } from "./event-feed.ts";
 import { ConnectionError } from "./errors.ts";
+import { oneLineFields } from "./terminal-text.ts";
 
 /** Where to dial, and how long to wait for the `welcome`. */
 export interface DialOptions {
@@ -77,7 +78,7 @@ export function dial(opts: DialOptions, on: SocketHandlers): Promise<string> {
 function parseFrame(data: unknown): ServerEvent | null {
   if (typeof data !== "string") return null;
   try {
-    return parseServerMessage(data) as ServerEvent;
+    return oneLineFields(parseServerMessage(data)) as ServerEvent;
   } catch {
     // A malformed frame from the server is dropped: the client never trusts the wire.
     return null;

@@ -38,6 +38,33 @@ export function toTerminal(text: string): string {
   return inert.includes(OPEN) ? inert.replace(MARKER_RE, "\x1b[$1m") : inert;
 }
 
+// Line breaks in a server's frame: in anything but a message's text (which the renderers
+// indent under its first line) they would let a name or an error text print lines of its own.
+const LINE_BREAK_RE = /[\r\n\u2028\u2029]+/g;
+
+/**
+ * A parsed server frame with every line break outside `text` fields made a space, in place:
+ * a user, room or id from a hostile server cannot fake a line of `chat`'s output. Walked
+ * without recursion, so a deeply nested frame cannot exhaust the stack.
+ */
+export function oneLineFields<T>(frame: T): T {
+  const stack: unknown[] = [frame];
+  while (stack.length > 0) {
+    const node = stack.pop();
+    if (typeof node !== "object" || node === null) continue;
+    const obj = node as Record<string, unknown>;
+    for (const key of Object.keys(obj)) {
+      const value = obj[key];
+      if (typeof value === "string") {
+        if (key !== "text") obj[key] = value.replace(LINE_BREAK_RE, " ");
+      } else if (typeof value === "object" && value !== null) {
+        stack.push(value);
+      }
+    }
+  }
+  return frame;
+}
+
 // JSON.stringify escapes C0 controls but leaves DEL, C1 controls (0x9b is an 8-bit CSI), the
 // line and paragraph separators and bidi overrides as they are; they can only occur inside
 // strings, where a \u escape is the same JSON value.
