@@ -12,7 +12,8 @@ import { parseClientMessage, ProtocolError } from "../shared/parse.ts";
 import { emptyStats } from "../tests/fuzz/driver.ts";
 import { checkClientMessage, FrameGenerator, frameText } from "../tests/fuzz/frames.ts";
 import { CONTEXT, fuzzRole, populate, type FuzzRole } from "../tests/fuzz/scenario.ts";
-import { isAlive, rssBytes, Wire } from "../tests/fuzz/wire.ts";
+import { isAlive, Wire } from "../tests/fuzz/wire.ts";
+import { rssBytes } from "../tests/helpers/process.ts";
 import { startServer } from "../tests/helpers/server.ts";
 
 const { values } = parseArgs({
@@ -60,13 +61,13 @@ async function serverRun(): Promise<number> {
     const gen = new FrameGenerator(seed + 1, CONTEXT);
     const stats = emptyStats();
     const roles: FuzzRole[] = ["anonymous", "member", "outsider"];
-    const rss: number[] = [(await rssBytes(server.proc.pid)) ?? 0];
+    const rss: number[] = [rssBytes(server.proc.pid) ?? 0];
     const start = performance.now();
     const slice = 10_000;
     for (let done = 0; done < frames; done += slice) {
       const role = roles[(done / slice) % roles.length] as FuzzRole;
       await fuzzRole(server.url, role, Math.min(slice, frames - done), gen, stats);
-      rss.push((await rssBytes(server.proc.pid)) ?? 0);
+      rss.push(rssBytes(server.proc.pid) ?? 0);
       console.log(
         `  ${done + Math.min(slice, frames - done)} frames, server RSS ${mb(rss.at(-1)!)} MB`,
       );

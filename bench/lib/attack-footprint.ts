@@ -5,7 +5,7 @@
  */
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { rssBytes } from "./proc.ts";
+import { rssBytes } from "../../tests/helpers/process.ts";
 
 /** The server's footprint after an attack, against the moment it began. */
 export interface Footprint {
@@ -83,14 +83,14 @@ export class FootprintWatch {
     this.#logAt = fileSize(this.#log);
     this.#written = diskWrites(pid);
     this.#sampler = setInterval(() => {
-      this.#peak = Math.max(this.#peak, rssBytes(pid) || 0);
+      this.#peak = Math.max(this.#peak, rssBytes(pid) ?? 0);
     }, 200);
   }
 
   /** Stop watching and return the figures since the start. */
   finish(): Footprint {
     clearInterval(this.#sampler);
-    const rssAfter = rssBytes(this.#pid);
+    const rssAfter = rssBytes(this.#pid) ?? NaN;
     const dataBytes = dataSize(this.#dataDir);
     return {
       rssAfter,

@@ -1,6 +1,7 @@
 /**
- * Process helpers for the benchmark: starting servers and load generators pinned to a core,
- * reading CPU time and RSS from /proc, and killing every child on exit or Ctrl-C.
+ * Process helpers for the benchmark: starting load generators pinned to a core, reading CPU
+ * time from /proc, and killing every child on exit or Ctrl-C (tests/helpers/process.ts reads
+ * their output and RSS).
  */
 import type { Subprocess } from "bun";
 import { readFileSync } from "node:fs";
@@ -72,57 +73,4 @@ export function cpuSeconds(pid: number): number {
   } catch {
     return NaN;
   }
-}
-
-/** Resident set size of a process in bytes, or NaN when it is gone. */
-export function rssBytes(pid: number): number {
-  try {
-    const status = readFileSync(`/proc/${pid}/status`, "utf8");
-    const m = /VmRSS:\s+(\d+) kB/.exec(status);
-    return m ? Number(m[1]) * 1024 : NaN;
-  } catch {
-    return NaN;
-  }
-}
-
-/**
- * Wait for the first line matching `re` on a child's stdout (null if the stream ends first),
- * then keep draining the stream so that the child never blocks on a full pipe.
- */
-export async function waitForLine(
-  stream: ReadableStream<Uint8Array>,
-  re: RegExp,
-): Promise<string | null> {
-  const reader = stream.getReader();
-  const decoder = new TextDecoder();
-  let buf = "";
-  for (;;) {
-    const { value, done } = await reader.read();
-    if (done) return null;
-    buf += decoder.decode(value, { stream: true });
-    let nl: number;
-    while ((nl = buf.indexOf("\n")) >= 0) {
-      const line = buf.slice(0, nl);
-      buf = buf.slice(nl + 1);
-      if (re.test(line)) {
-        void (async () => {
-          while (!(await reader.read()).done);
-        })().catch(() => undefined);
-        return line;
-      }
-    }
-  }
-}
-
-/** Collect a stream's text (for stderr on failure). */
-export function collect(stream: ReadableStream<Uint8Array>): { text: () => string } {
-  let text = "";
-  void (async () => {
-    const decoder = new TextDecoder();
-    for await (const chunk of stream) {
-      text += decoder.decode(chunk, { stream: true });
-      if (text.length > 20_000) text = text.slice(-20_000);
-    }
-  })();
-  return { text: () => text };
 }

@@ -5,34 +5,9 @@
  * decoding the payload (unless a frame listener asks for the text).
  */
 import type { Socket } from "bun";
+import { maskedTextFrame, upgradeRequest } from "../../tests/helpers/raw-frames.ts";
 
-const UPGRADE_KEY = "dGhlIHNhbXBsZSBub25jZQ==";
-const MASK = [0x37, 0xfa, 0x21, 0x3d] as const;
 const decoder = new TextDecoder();
-const encoder = new TextEncoder();
-
-/** Build one masked client text frame. */
-export function maskedTextFrame(text: string): Uint8Array {
-  const payload = encoder.encode(text);
-  const len = payload.length;
-  const headerLen = len < 126 ? 6 : len < 65536 ? 8 : 14;
-  const out = new Uint8Array(headerLen + len);
-  out[0] = 0x81;
-  if (len < 126) {
-    out[1] = 0x80 | len;
-  } else if (len < 65536) {
-    out[1] = 0x80 | 126;
-    out[2] = len >> 8;
-    out[3] = len & 0xff;
-  } else {
-    out[1] = 0x80 | 127;
-    new DataView(out.buffer).setBigUint64(2, BigInt(len));
-  }
-  const m = headerLen - 4;
-  out.set(MASK, m);
-  for (let i = 0; i < len; i++) out[headerLen + i] = payload[i]! ^ MASK[i & 3]!;
-  return out;
-}
 
 /** The same frame repeated `count` times in one buffer: one write sends a whole burst. */
 export function repeatFrame(frame: Uint8Array, count: number): Uint8Array {
@@ -206,10 +181,7 @@ export class RawWs {
         },
       },
     });
-    ws.#socket.write(
-      `GET / HTTP/1.1\r\nHost: ${host}:${port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
-        `Sec-WebSocket-Key: ${UPGRADE_KEY}\r\nSec-WebSocket-Version: 13\r\n\r\n`,
-    );
+    ws.#socket.write(upgradeRequest(host, port));
     try {
       await up;
     } finally {

@@ -1,6 +1,7 @@
 /** Running the load generator as its own pinned process and reading its result. */
 import { join } from "node:path";
-import { collect, pin, spawnTracked, waitForLine } from "./proc.ts";
+import { collect, waitForLine } from "../../tests/helpers/process.ts";
+import { pin, spawnTracked } from "./proc.ts";
 import { CLIENT_CORE, raiseFdLimit } from "./servers.ts";
 
 const LOADGEN = join(import.meta.dir, "..", "loadgen.ts");

@@ -1,27 +1,25 @@
 /**
  * Starting the three servers under comparison, pinned to the server core:
  * ours (server/main.ts, the real protocol, durable storage), the bare Bun.serve ceiling,
- * and Node + ws.
+ * and Node + ws; all through the tests' server starter (tests/helpers/server.ts).
  */
-import type { Subprocess } from "bun";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { collect, pin, spawnTracked, waitForLine } from "./proc.ts";
+import {
+  launchServer,
+  startServer as startChatServer,
+  tempDir as newTempDir,
+} from "../../tests/helpers/server.ts";
+import type { TestServer } from "../../tests/helpers/server.ts";
+import { pin } from "./proc.ts";
+
+export { removeTempDirs } from "../../tests/helpers/server.ts";
 
 /** Which server. */
 export type ServerKind = "ours" | "bare" | "node";
 
 /** A started server. */
-export interface RunningServer {
+export interface RunningServer extends TestServer {
   kind: ServerKind;
-  port: number;
   pid: number;
-  dataDir: string;
-  /** Milliseconds from spawn to the "running at" line. */
-  startMs: number;
-  proc: Subprocess;
-  stop(): Promise<void>;
 }
 
 /** The core servers run on; load generators run on the other one. */
@@ -29,24 +27,15 @@ export const SERVER_CORE = 0;
 /** The core load generators run on. */
 export const CLIENT_CORE = 1;
 
-const ROOT = join(import.meta.dir, "..", "..");
-const READY_RE = /running at wss?:\/\/[^:]+:(\d+)/;
+// A large data folder takes a while to load.
+const START_TIMEOUT_MS = 60_000;
 
-let runRoot: string | null = null;
-
-/** A fresh temporary folder, inside one folder per benchmark run. */
+/** A fresh temporary folder of this benchmark run (all are removed by removeTempDirs). */
 export function tempDir(prefix: string): string {
-  runRoot ??= mkdtempSync(join(tmpdir(), "chat-bench-"));
-  return mkdtempSync(join(runRoot, `${prefix}-`));
+  return newTempDir(`chat-bench-${prefix}-`);
 }
 
-/** Remove every temporary folder of this run. */
-export function removeTempDirs(): void {
-  if (runRoot) rmSync(runRoot, { recursive: true, force: true });
-  runRoot = null;
-}
-
-/** Start one server and wait for its "running at" line. */
+/** Start one server, pinned to its core, and wait for its "running at" line. */
 export async function startServer(
   kind: ServerKind,
   opts: {
@@ -60,55 +49,27 @@ export async function startServer(
     isPasswordCostReal?: boolean;
   } = {},
 ): Promise<RunningServer> {
-  const dataDir = opts.dataDir ?? (kind === "ours" ? tempDir("data") : "");
-  const core = opts.core === undefined ? SERVER_CORE : opts.core;
-  const cmd =
+  const prefix = [...raiseFdLimit(), ...pin(opts.core === undefined ? SERVER_CORE : opts.core)];
+  const server =
     kind === "ours"
-      ? [
-          process.execPath,
-          ...(opts.bunArgs ?? []),
-          "server/main.ts",
-          "--host",
-          "127.0.0.1",
-          "--port",
-          "0",
-          "--data",
-          dataDir,
-          ...(opts.isRateLimited ? [] : ["--no-rate-limit"]),
-          ...(opts.extraArgs ?? []),
-        ]
-      : kind === "bare"
-        ? [process.execPath, "bench/servers/bare-bun.ts"]
-        : ["node", "bench/servers/node-ws.mjs"];
-  const t0 = performance.now();
-  const proc = spawnTracked([...raiseFdLimit(), ...pin(core), ...cmd], {
-    cwd: ROOT,
-    env: { CHAT_PASSWORD_COST: opts.isPasswordCostReal ? "real" : "low" },
-  });
-  const stderr = collect(proc.stderr);
-  const timeout = setTimeout(() => proc.kill("SIGKILL"), 60_000);
-  const line = await waitForLine(proc.stdout, READY_RE);
-  clearTimeout(timeout);
-  const startMs = performance.now() - t0;
-  const port = line ? Number(READY_RE.exec(line)![1]) : 0;
-  if (!port) {
-    await proc.exited;
-    throw new Error(`${kind} server did not start:\n${stderr.text().slice(-2000)}`);
-  }
-  return {
-    kind,
-    port,
-    pid: proc.pid,
-    dataDir,
-    startMs,
-    proc,
-    async stop() {
-      proc.kill("SIGTERM");
-      const timer = setTimeout(() => proc.kill("SIGKILL"), 15_000);
-      await proc.exited;
-      clearTimeout(timer);
-    },
-  };
+      ? await startChatServer({
+          dataDir: opts.dataDir ?? tempDir("data"),
+          args: [...(opts.isRateLimited ? ["--rate-limit"] : []), ...(opts.extraArgs ?? [])],
+          bunArgs: opts.bunArgs,
+          prefix,
+          env: { CHAT_PASSWORD_COST: opts.isPasswordCostReal ? "real" : "low" },
+          timeoutMs: START_TIMEOUT_MS,
+        })
+      : await launchServer(
+          [
+            ...prefix,
+            ...(kind === "bare"
+              ? [process.execPath, "bench/servers/bare-bun.ts"]
+              : ["node", "bench/servers/node-ws.mjs"]),
+          ],
+          { timeoutMs: START_TIMEOUT_MS },
+        );
+  return Object.assign(server, { kind, pid: server.proc.pid });
 }
 
 /**

@@ -5,7 +5,7 @@
  * On the bare Bun server, phase "auth" just connects (no accounts there).
  */
 import { authConnection, pool, registerUser, request } from "../lib/chat.ts";
-import { rssBytes } from "../lib/proc.ts";
+import { rssBytes } from "../../tests/helpers/process.ts";
 import { RawWs } from "../lib/raw-ws.ts";
 import { BYTE_M, closeAll, type Target, TYPE_BYTE_OFFSET } from "./room.ts";
 
@@ -33,7 +33,7 @@ export interface ConnectionsResult {
 /** Run one phase of the connections scenario. */
 export async function connectionsScenario(cfg: ConnectionsConfig): Promise<ConnectionsResult> {
   if (cfg.phase === "register") return registerPhase(cfg);
-  const rssBefore = rssBytes(cfg.serverPid);
+  const rssBefore = rssBytes(cfg.serverPid) ?? NaN;
   const t0 = performance.now();
   let clients: RawWs[];
   if (cfg.kind === "ours") {
@@ -50,7 +50,7 @@ export async function connectionsScenario(cfg: ConnectionsConfig): Promise<Conne
   }
   const connectSeconds = (performance.now() - t0) / 1000;
   await Bun.sleep(500);
-  const rssAfter = rssBytes(cfg.serverPid);
+  const rssAfter = rssBytes(cfg.serverPid) ?? NaN;
   const messageMs = await oneMessage(cfg, clients);
   closeAll(clients);
   return {
@@ -80,7 +80,7 @@ async function registerPhase(cfg: ConnectionsConfig): Promise<ConnectionsResult>
     count: cfg.count,
     connectSeconds: (performance.now() - t0) / 1000,
     rssBefore: NaN,
-    rssAfter: rssBytes(cfg.serverPid),
+    rssAfter: rssBytes(cfg.serverPid) ?? NaN,
     bytesPerConnection: NaN,
     messageMs: NaN,
   };

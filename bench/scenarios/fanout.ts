@@ -2,7 +2,8 @@
  * Fan-out, closed loop: every client of one room sends a burst of short messages; the next
  * round starts once every delivery of the round has arrived. Reports deliveries per second.
  */
-import { maskedTextFrame, repeatFrame } from "../lib/raw-ws.ts";
+import { maskedTextFrame } from "../../tests/helpers/raw-frames.ts";
+import { repeatFrame } from "../lib/raw-ws.ts";
 import { BYTE_M, closeAll, CpuWindow, joinRoom, type Target, TYPE_BYTE_OFFSET } from "./room.ts";
 
 /** Configuration of one fan-out run. */

@@ -4,7 +4,7 @@
  * `sent` acknowledgements, which the server gives only once a message is fsync'd.
  */
 import { loginUser, pool } from "../lib/chat.ts";
-import { maskedTextFrame } from "../lib/raw-ws.ts";
+import { maskedTextFrame } from "../../tests/helpers/raw-frames.ts";
 import { BYTE_S, closeAll, CpuWindow, type Target, TYPE_BYTE_OFFSET } from "./room.ts";
 
 /** Configuration of one storage run. */

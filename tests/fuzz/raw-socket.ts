@@ -4,31 +4,10 @@
  * backpressure instead of a client that buffers everything in memory.
  */
 import type { Socket } from "bun";
+import { maskedTextFrame, upgradeRequest } from "../helpers/raw-frames.ts";
 
-const MASK = [0x12, 0x34, 0x56, 0x78] as const;
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
-
-/** A masked client text frame. */
-function textFrame(text: string): Uint8Array {
-  const payload = encoder.encode(text);
-  const len = payload.length;
-  const header = len < 126 ? 2 : len < 65536 ? 4 : 10;
-  const out = new Uint8Array(header + 4 + len);
-  out[0] = 0x81;
-  if (len < 126) out[1] = 0x80 | len;
-  else if (len < 65536) {
-    out[1] = 0x80 | 126;
-    out[2] = len >> 8;
-    out[3] = len & 0xff;
-  } else {
-    out[1] = 0x80 | 127;
-    new DataView(out.buffer).setBigUint64(2, BigInt(len));
-  }
-  out.set(MASK, header);
-  for (let i = 0; i < len; i++) out[header + 4 + i] = payload[i]! ^ MASK[i & 3]!;
-  return out;
-}
 
 /** A raw WebSocket connection. */
 export class RawSocket {
@@ -67,18 +46,14 @@ export class RawSocket {
         },
       },
     });
-    raw.#socket.write(
-      `GET / HTTP/1.1\r\nHost: ${hostname}:${port}\r\nUpgrade: websocket\r\n` +
-        "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n" +
-        "Sec-WebSocket-Version: 13\r\n\r\n",
-    );
+    raw.#socket.write(upgradeRequest(hostname, port));
     await raw.waitFor(() => raw.texts.some((t) => t.includes('"welcome"')));
     return raw;
   }
 
   /** Send a JSON object as one text frame. */
   send(obj: unknown): void {
-    this.#socket?.write(textFrame(JSON.stringify(obj)));
+    this.#socket?.write(maskedTextFrame(JSON.stringify(obj)));
   }
 
   /** Stop reading from the socket: the server's writes back up. */

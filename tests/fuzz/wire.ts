@@ -155,17 +155,6 @@ export async function loggedIn(url: string, user: string, mode = "oneshot"): Pro
   return wire;
 }
 
-/** Resident set size of a process in bytes (Linux), or null when it cannot be read. */
-export async function rssBytes(pid: number): Promise<number | null> {
-  try {
-    const status = await Bun.file(`/proc/${pid}/status`).text();
-    const match = /VmRSS:\s+(\d+) kB/.exec(status);
-    return match ? Number(match[1]) * 1024 : null;
-  } catch {
-    return null;
-  }
-}
-
 /** True while a process exists. */
 export function isAlive(pid: number): boolean {
   try {

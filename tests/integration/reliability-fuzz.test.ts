@@ -9,7 +9,8 @@ import { join } from "node:path";
 import { emptyStats, sendHostile } from "../fuzz/driver.ts";
 import { FrameGenerator, frameText, mulberry32, type Frame } from "../fuzz/frames.ts";
 import { CONTEXT, fuzzRole, NO_REPLY, populate, type FuzzRole } from "../fuzz/scenario.ts";
-import { isAlive, rssBytes, Wire, type Received } from "../fuzz/wire.ts";
+import { isAlive, Wire, type Received } from "../fuzz/wire.ts";
+import { rssBytes } from "../helpers/process.ts";
 import { parseClientMessage } from "../../shared/parse.ts";
 import { startServer, type TestServer } from "../helpers/server.ts";
 
@@ -137,7 +138,7 @@ describe("Hostile frames over real connections", () => {
     CONTEXT.messageIds = (await populate(server.url)).messageIds;
     const gen = new FrameGenerator(2026, CONTEXT);
     const stats = emptyStats();
-    const rssBefore = await rssBytes(server.proc.pid);
+    const rssBefore = rssBytes(server.proc.pid);
     for (const role of ["anonymous", "member", "outsider"] as FuzzRole[]) {
       await fuzzRole(server.url, role, FRAMES_PER_ROLE, gen, stats);
     }
@@ -147,7 +148,7 @@ describe("Hostile frames over real connections", () => {
         fuzzRole(server.url, role, FRAMES_PER_ROLE / 4, new FrameGenerator(7 + i, CONTEXT), stats),
       ),
     );
-    const rssAfter = await rssBytes(server.proc.pid);
+    const rssAfter = rssBytes(server.proc.pid);
     const probe = await Wire.open(server.url);
     expect((await probe.request({ type: "ping" })).type).toBe("pong");
     expect(isAlive(server.proc.pid)).toBe(true);
@@ -261,7 +262,7 @@ describe("Hostile connections", () => {
       new Uint8Array([...new TextEncoder().encode(upgrade), 0xf3, 0x80, 1, 2, 3, 4]),
       `${upgrade}${"x".repeat(1000)}`,
     ];
-    const rssBefore = await rssBytes(server.proc.pid);
+    const rssBefore = rssBytes(server.proc.pid);
     for (let round = 0; round < 20; round++) {
       await Promise.all(
         payloads.map(async (payload) => {
@@ -286,7 +287,7 @@ describe("Hostile connections", () => {
     expect(isAlive(server.proc.pid)).toBe(true);
     console.log(
       `hostile connections: ${payloads.length * 20} sockets; server RSS ` +
-        `${mb(rssBefore)} -> ${mb(await rssBytes(server.proc.pid))} MB`,
+        `${mb(rssBefore)} -> ${mb(rssBytes(server.proc.pid))} MB`,
     );
   });
 });

@@ -6,7 +6,8 @@
 import { afterEach, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { join } from "node:path";
 import { RawSocket } from "../fuzz/raw-socket.ts";
-import { loggedIn, type Received, registered, rssBytes, type Wire } from "../fuzz/wire.ts";
+import { loggedIn, type Received, registered, type Wire } from "../fuzz/wire.ts";
+import { rssBytes } from "../helpers/process.ts";
 import { startServer, tempDir, type TestServer } from "../helpers/server.ts";
 
 // This file starts real servers and processes: 5 s per test is too tight on a busy machine.
@@ -108,9 +109,9 @@ describe("Slow reader", () => {
     sam.pause();
 
     const bobFrom = bob.received.length;
-    const rss: number[] = [(await rssBytes(server.proc.pid)) ?? 0];
+    const rss: number[] = [rssBytes(server.proc.pid) ?? 0];
     const sampler = setInterval(async () => {
-      if (server) rss.push((await rssBytes(server.proc.pid)) ?? 0);
+      if (server) rss.push(rssBytes(server.proc.pid) ?? 0);
     }, 100);
     const sent = await Promise.all([flood(alice, PER_SENDER, "a"), flood(carol, PER_SENDER, "c")]);
     clearInterval(sampler);

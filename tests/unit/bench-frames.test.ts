@@ -1,5 +1,6 @@
 import { describe, expect, test } from "bun:test";
-import { FrameCounter, maskedTextFrame, repeatFrame } from "../../bench/lib/raw-ws.ts";
+import { FrameCounter, repeatFrame } from "../../bench/lib/raw-ws.ts";
+import { maskedTextFrame } from "../helpers/raw-frames.ts";
 
 /** An unmasked server text frame, as a server sends it. */
 function serverFrame(text: string): Uint8Array {
