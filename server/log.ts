@@ -53,6 +53,10 @@ const FOLDED_EVENTS: ReadonlySet<string> = new Set([
   "login_failed",
   "auth_failed",
   "auth_timeout",
+  // A valid token may be sent on a new socket again and again, and `revoke` with nothing
+  // left to end repeated: each costs the client nothing.
+  "auth",
+  "revoke",
   "flood",
 ]);
 const FOLD_LINES = { burst: 5, perSecond: 1 } as const;

@@ -171,7 +171,7 @@ export class Accounts {
   /** End one of the caller's sessions by id, or (id null) all but the caller's own. */
   async revoke(conn: Conn, user: string, id: string | null): Promise<number> {
     const count = await this.sessions.revoke(user, id, conn);
-    this.#d.log.info("revoke", { user, count });
+    this.#d.log.info("revoke", { user, address: conn.address, count });
     return count;
   }
 
