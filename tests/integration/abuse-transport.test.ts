@@ -4,47 +4,36 @@
  * back on the login deadline, well-formed refusals never close a connection, request limits
  * per user, folded logs, and HTTP requests without a Host header.
  */
-import { afterEach, describe, expect, setDefaultTimeout, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { RawSocket } from "../fuzz/raw-socket.ts";
-import { startServer } from "../helpers/server.ts";
 import type { StartOptions, TestServer } from "../helpers/server.ts";
 import { registered, TestClient } from "../helpers/ws-client.ts";
 import type { Frame } from "../helpers/ws-client.ts";
+import { useServer } from "../helpers/use-server.ts";
 
-// This file starts real servers and processes: 5 s per test is too tight on a busy machine.
-setDefaultTimeout(30_000);
+const run = useServer();
 
-let server: TestServer | null = null;
-const clients: TestClient[] = [];
-
-afterEach(async () => {
-  for (const c of clients.splice(0)) await c.close();
-  await server?.stop();
-  server = null;
-});
-
-async function start(opts: StartOptions = {}): Promise<TestServer> {
-  server = await startServer(opts);
-  return server;
+function start(opts: StartOptions = {}): Promise<TestServer> {
+  return run.start(opts);
 }
 
 async function connect(): Promise<TestClient> {
-  const c = await TestClient.connect(server!.url);
-  clients.push(c);
+  const c = await TestClient.connect(run.server.url);
+  run.track(c);
   return c;
 }
 
 async function user(name: string, mode: "interactive" | "listen" | "oneshot" = "interactive") {
-  const { client, token } = await registered(server!.url, name, mode);
-  clients.push(client);
+  const { client, token } = await registered(run.server.url, name, mode);
+  run.track(client);
   return { client, token };
 }
 
 function serverLog(): string {
   try {
-    return readFileSync(join(server!.dataDir, "server.log"), "utf8");
+    return readFileSync(join(run.server.dataDir, "server.log"), "utf8");
   } catch {
     return ""; // not written yet: the start line is printed before the first log line
   }
@@ -93,7 +82,7 @@ describe("A socket that closes while its login is checked", () => {
     await bob.call({ type: "join", room: "r" });
     await bob.call({ type: "dm", to: "alice", text: "one" });
 
-    const ghost = await RawSocket.connect(server!.url);
+    const ghost = await RawSocket.connect(run.server.url);
     ghost.send({ id: "g", type: "login", user: "alice", password: "password1", mode: "listen" });
     ghost.end();
     // The password was checked (logged right before the session would be bound).
@@ -140,7 +129,7 @@ describe("Connection quotas", () => {
 
   test("past the logged-in connections of an address, register, login and auth are refused", async () => {
     await start({ args: ["--max-connections-per-address", "2"] });
-    const { token } = await user("alice");
+    const { client: alice, token } = await user("alice");
     await user("bob");
     const third = await connect();
     for (const msg of [
@@ -153,7 +142,7 @@ describe("Connection quotas", () => {
       expect(reply.message).toContain("this address");
     }
     // The refused registration created nothing: the name is still free once there is room.
-    await clients[0]!.close();
+    await alice.close();
     expect(
       await third.call({ type: "register", user: "carol", password: "password1" }),
     ).toMatchObject({ type: "session", user: "carol" });
@@ -173,7 +162,7 @@ describe("A socket unbound by a logout on another connection", () => {
     await a.call({ type: "logout" });
     expect(await b.next("error")).toMatchObject({ code: "auth_required" });
     // a, b and the waiting one: the cap of 3 is reached without b sending anything more.
-    await expect(TestClient.connect(server!.url)).rejects.toThrow("cannot connect");
+    await expect(TestClient.connect(run.server.url)).rejects.toThrow("cannot connect");
     expect((await b.closed).code).toBe(4408);
   });
 });

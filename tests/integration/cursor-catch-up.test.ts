@@ -2,26 +2,16 @@
  * SPEC 5.1 through the real server: a listener that was away reconnects with `auth since=` and
  * sees every event it missed exactly once, in log order, then live events; across kill -9 too.
  */
-import { afterEach, describe, expect, setDefaultTimeout, test } from "bun:test";
-import { startServer } from "../helpers/server.ts";
-import type { TestServer } from "../helpers/server.ts";
+import { describe, expect, test } from "bun:test";
 import { registered, TestClient } from "../helpers/ws-client.ts";
 import type { Frame } from "../helpers/ws-client.ts";
+import { useServer } from "../helpers/use-server.ts";
 
-setDefaultTimeout(60_000);
-
-let server: TestServer | null = null;
-const clients: TestClient[] = [];
-
-afterEach(async () => {
-  for (const c of clients.splice(0)) await c.close();
-  await server?.stop();
-  server = null;
-});
+const run = useServer({ timeoutMs: 60_000 });
 
 async function user(name: string, mode: "interactive" | "listen" | "oneshot" = "oneshot") {
-  const r = await registered(server!.url, name, mode);
-  clients.push(r.client);
+  const r = await registered(run.server.url, name, mode);
+  run.track(r.client);
   return r;
 }
 
@@ -30,8 +20,8 @@ async function resume(
   token: string,
   since: string,
 ): Promise<{ client: TestClient; frames: Frame[] }> {
-  const client = await TestClient.connect(server!.url);
-  clients.push(client);
+  const client = await TestClient.connect(run.server.url);
+  run.track(client);
   const session = await client.call({ type: "auth", token, mode: "listen", since });
   expect(typeof session.cursor).toBe("string");
   const frames: Frame[] = [];
@@ -58,7 +48,7 @@ async function buildWorld(bobName: string): Promise<World> {
   for (let r = 0; r < 5; r++) await alice.call({ type: "create", room: `closed${r}`, open: false });
   const senders: TestClient[] = [];
   for (let u = 0; u < 30; u++) senders.push((await user(`pal${u}`)).client);
-  const bob = (await registered(server!.url, bobName, "oneshot")).client;
+  const bob = (await registered(run.server.url, bobName, "oneshot")).client;
   for (let r = 0; r < 20; r++) await bob.call({ type: "join", room: `room${r}` });
   for (let r = 0; r < 5; r++) await bob.call({ type: "join", room: `closed${r}` });
   await bob.close();
@@ -103,10 +93,10 @@ function checkExactlyOnce(frames: Frame[], expected: Set<string>, decisions: num
 
 describe("Catch-up through the cursor", () => {
   test("a listener away while 1,000 messages and 5 decisions happen sees each once, in log order", async () => {
-    server = await startServer();
+    const server = await run.start();
     const world = await buildWorld("bob");
     const bob = await TestClient.connect(server.url);
-    clients.push(bob);
+    run.track(bob);
     const session = await bob.call({ type: "login", user: "bob", password: "password1" });
     const cursor = String(session.cursor);
     await bob.close();
@@ -121,10 +111,10 @@ describe("Catch-up through the cursor", () => {
   });
 
   test("events published while the catch-up is being sent arrive once: in it or live", async () => {
-    server = await startServer();
+    const server = await run.start();
     const world = await buildWorld("bob");
     const bob = await TestClient.connect(server.url);
-    clients.push(bob);
+    run.track(bob);
     const session = await bob.call({ type: "login", user: "bob", password: "password1" });
     await bob.close();
     await missWhileAway(world, "bob");
@@ -145,16 +135,16 @@ describe("Catch-up through the cursor", () => {
   });
 
   test("the same across a kill -9 and a restart", async () => {
-    server = await startServer();
+    let server = await run.start();
     const world = await buildWorld("bob");
     const bob = await TestClient.connect(server.url);
-    clients.push(bob);
+    run.track(bob);
     const session = await bob.call({ type: "login", user: "bob", password: "password1" });
     await bob.close();
     await missWhileAway(world, "bob");
-    for (const c of clients.splice(0)) await c.close();
+    await run.closeTracked();
     await server.kill();
-    server = await startServer({ dataDir: server.dataDir });
+    server = await run.start({ dataDir: server.dataDir });
     const { frames } = await resume(String(session.token), String(session.cursor));
     checkExactlyOnce(frames, world.expected, world.decisions);
   });

@@ -2,26 +2,16 @@
  * Cursors and history ids from the wire (SPEC 5.1): malformed or foreign ones are refused with
  * bad_request; well-formed ones past the kept history give the oldest kept and say truncated.
  */
-import { afterEach, describe, expect, setDefaultTimeout, test } from "bun:test";
-import { startServer } from "../helpers/server.ts";
-import type { TestServer } from "../helpers/server.ts";
+import { describe, expect, test } from "bun:test";
 import { registered, TestClient } from "../helpers/ws-client.ts";
 import type { Frame } from "../helpers/ws-client.ts";
+import { useServer } from "../helpers/use-server.ts";
 
-setDefaultTimeout(30_000);
-
-let server: TestServer | null = null;
-const clients: TestClient[] = [];
-
-afterEach(async () => {
-  for (const c of clients.splice(0)) await c.close();
-  await server?.stop();
-  server = null;
-});
+const run = useServer();
 
 async function connect(): Promise<TestClient> {
-  const c = await TestClient.connect(server!.url);
-  clients.push(c);
+  const c = await TestClient.connect(run.server.url);
+  run.track(c);
   return c;
 }
 
@@ -29,9 +19,9 @@ const GARBAGE = ["", "abc", "12", "-000000000000001", "00000000000000001", "0x00
 
 describe("Cursors from the wire", () => {
   test("a garbage or foreign cursor is refused on auth, login and sync; nothing is logged in", async () => {
-    server = await startServer();
+    const server = await run.start();
     const { client: alice, token } = await registered(server.url, "alice", "oneshot");
-    clients.push(alice);
+    run.track(alice);
     for (const since of [...GARBAGE, "9999999999999999"]) {
       const c = await connect();
       expect(await c.request({ type: "auth", token, since })).toMatchObject({
@@ -52,9 +42,9 @@ describe("Cursors from the wire", () => {
   });
 
   test("a malformed history id is refused; one no longer kept starts at the oldest kept and says truncated", async () => {
-    server = await startServer({ args: ["--history-limit", "5"] });
+    const server = await run.start({ args: ["--history-limit", "5"] });
     const { client: alice } = await registered(server.url, "alice", "oneshot");
-    clients.push(alice);
+    run.track(alice);
     await alice.call({ type: "create", room: "lobby" });
     const ids: string[] = [];
     for (let i = 0; i < 10; i++) {
@@ -80,9 +70,9 @@ describe("Cursors from the wire", () => {
   });
 
   test("a room's events missed past --history-limit are named in truncated with how many", async () => {
-    server = await startServer({ args: ["--history-limit", "50"] });
+    const server = await run.start({ args: ["--history-limit", "50"] });
     const { client: alice } = await registered(server.url, "alice", "oneshot");
-    clients.push(alice);
+    run.track(alice);
     await alice.call({ type: "create", room: "busy" });
     const bob = await connect();
     const session = await bob.call({ type: "register", user: "bob", password: "password1" });

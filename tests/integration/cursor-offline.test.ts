@@ -3,28 +3,18 @@
  * come once through the cursor, each stored as one line of its own, kept per stream up to
  * --history-limit with the rest named in `truncated`; there is no notice queue.
  */
-import { afterEach, describe, expect, setDefaultTimeout, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { startServer } from "../helpers/server.ts";
-import type { TestServer } from "../helpers/server.ts";
 import { authed, registered, TestClient } from "../helpers/ws-client.ts";
 import type { Frame } from "../helpers/ws-client.ts";
+import type { TestServer } from "../helpers/server.ts";
+import { useServer } from "../helpers/use-server.ts";
 
-setDefaultTimeout(30_000);
-
-let server: TestServer | null = null;
-const clients: TestClient[] = [];
-
-afterEach(async () => {
-  for (const c of clients.splice(0)) await c.close();
-  await server?.stop();
-  server = null;
-});
+const run = useServer();
 
 function restart(s: TestServer, limit: number): Promise<TestServer> {
-  const args = ["--port", String(s.port), "--history-limit", String(limit)];
-  return startServer({ dataDir: s.dataDir, args });
+  return run.restart(s, { args: ["--history-limit", String(limit)] });
 }
 
 function journalBytes(s: TestServer): number {
@@ -42,7 +32,7 @@ async function absent(s: TestServer, name: string): Promise<{ token: string; cur
 /** What a listen connection resuming from `since` receives up to its last `synced`. */
 async function resume(s: TestServer, token: string, since: string) {
   const c = await TestClient.connect(s.url);
-  clients.push(c);
+  run.track(c);
   await c.call({ type: "auth", token, mode: "listen", since });
   const events: Frame[] = [];
   for (;;) {
@@ -61,9 +51,9 @@ const texts = (events: Frame[], type: string) =>
 describe("DMs missed while away", () => {
   test("each costs the same journal bytes; after kill -9 the kept ones come once, the rest named", async () => {
     const LIMIT = 50;
-    server = await startServer({ args: ["--history-limit", String(LIMIT)] });
+    let server = await run.start({ args: ["--history-limit", String(LIMIT)] });
     const { client: alice } = await registered(server.url, "alice");
-    clients.push(alice);
+    run.track(alice);
     const bob = await absent(server, "bob");
     const cost: number[] = [];
     const text = (i: number) => `dm ${String(i).padStart(3, "0")} ${"x".repeat(500)}`;
@@ -78,7 +68,7 @@ describe("DMs missed while away", () => {
     // Before a restart the server knows exactly how many were dropped.
     const live = await resume(server, bob.token, bob.cursor);
     expect(live.synced.truncated).toEqual([{ user: "alice", dropped: 210 - LIMIT }]);
-    for (const c of clients.splice(1)) await c.close();
+    await live.client.close();
 
     await server.kill();
     server = await restart(server, LIMIT);
@@ -90,20 +80,22 @@ describe("DMs missed while away", () => {
     expect(gap!.dropped).toBeGreaterThanOrEqual(1);
     // Once: from the cursor it ended at, nothing again, also after another kill -9.
     const cursor = String(got.synced.cursor);
-    expect((await resume(server, bob.token, cursor)).events).toEqual([]);
-    for (const c of clients.splice(1)) await c.close();
+    const again = await resume(server, bob.token, cursor);
+    expect(again.events).toEqual([]);
+    await got.client.close();
+    await again.client.close();
     await server.kill();
     server = await restart(server, LIMIT);
     expect((await resume(server, bob.token, cursor)).events).toEqual([]);
   });
 
   test("after a clean stop users.json holds no queue; the DMs come once from history.json", async () => {
-    server = await startServer({ args: ["--history-limit", "5"] });
+    let server = await run.start({ args: ["--history-limit", "5"] });
     const { client: alice } = await registered(server.url, "alice");
-    clients.push(alice);
+    run.track(alice);
     const bob = await absent(server, "bob");
     for (let i = 1; i <= 8; i++) await alice.call({ type: "dm", to: "bob", text: `note ${i}` });
-    for (const c of clients.splice(0)) await c.close();
+    await run.closeTracked();
     await server.stop();
     const users = JSON.parse(readFileSync(join(server.dataDir, "users.json"), "utf8"));
     expect(users.notices ?? {}).toEqual({});
@@ -116,13 +108,13 @@ describe("DMs missed while away", () => {
 
 describe("Join decisions missed while away", () => {
   test("heard live on a one-shot connection, a decision is still in the log once", async () => {
-    server = await startServer();
+    const server = await run.start();
     const { client: admin } = await registered(server.url, "admin");
-    clients.push(admin);
+    run.track(admin);
     await admin.call({ type: "create", room: "club", open: false });
     const rita = await absent(server, "rita");
     const oneShot = await authed(server.url, rita.token, "oneshot");
-    clients.push(oneShot);
+    run.track(oneShot);
     await oneShot.call({ type: "join", room: "club" });
     await admin.call({ type: "deny", room: "club", user: "rita" });
     const heard = await oneShot.next("join_decision");
@@ -136,9 +128,9 @@ describe("Join decisions missed while away", () => {
   });
 
   test("decisions are what happened, in order: approved then kicked, denied then shut down", async () => {
-    server = await startServer();
+    const server = await run.start();
     const { client: admin } = await registered(server.url, "admin");
-    clients.push(admin);
+    run.track(admin);
     for (const room of ["kicked", "closed"])
       await admin.call({ type: "create", room, open: false });
     const rita = await absent(server, "rita");
@@ -163,9 +155,9 @@ describe("Join decisions missed while away", () => {
   });
 
   test("300 denials cost the same journal bytes each; the last --history-limit come, the rest named", async () => {
-    server = await startServer({ args: ["--history-limit", "20"] });
+    const server = await run.start({ args: ["--history-limit", "20"] });
     const { client: admin } = await registered(server.url, "admin");
-    clients.push(admin);
+    run.track(admin);
     await admin.call({ type: "create", room: "club", open: false });
     const rita = await absent(server, "rita");
     const cost: number[] = [];

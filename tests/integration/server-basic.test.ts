@@ -1,34 +1,23 @@
-import { afterEach, describe, expect, setDefaultTimeout, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { startServer } from "../helpers/server.ts";
-import type { TestServer } from "../helpers/server.ts";
 import { authed, registered, TestClient } from "../helpers/ws-client.ts";
+import { useServer } from "../helpers/use-server.ts";
 
-// This file starts real servers and processes: 5 s per test is too tight on a busy machine.
-setDefaultTimeout(30_000);
-
-let server: TestServer | null = null;
-const clients: TestClient[] = [];
-
-afterEach(async () => {
-  for (const c of clients.splice(0)) await c.close();
-  await server?.stop();
-  server = null;
-});
+const run = useServer();
 
 describe("Server basics", () => {
   test("GET /health answers 200 with JSON", async () => {
-    server = await startServer();
+    const server = await run.start();
     const res = await fetch(`http://127.0.0.1:${server.port}/health`);
     expect(res.status).toBe(200);
     expect(((await res.json()) as { status: string }).status).toBe("ok");
   });
 
   test("register, create, send and history round-trip; the token resumes the session", async () => {
-    server = await startServer();
+    const server = await run.start();
     const { client: alice, token } = await registered(server.url, "alice");
-    clients.push(alice);
+    run.track(alice);
     await alice.call({ type: "create", room: "#Lobby" });
     const sent = await alice.call({ type: "send", room: "lobby", text: "  hello  " });
     expect(sent.type).toBe("sent");
@@ -38,24 +27,23 @@ describe("Server basics", () => {
     expect(event.id).toBe(message.id);
 
     const again = await authed(server.url, token, "oneshot");
-    clients.push(again);
+    run.track(again);
     const history = await again.call({ type: "history", room: "lobby" });
     expect(history.messages).toEqual([message]);
   });
 
   test("SIGTERM exits 0", async () => {
-    server = await startServer();
+    const server = await run.start();
     await server.stop();
     expect(server.proc.exitCode).toBe(0);
-    server = null;
   });
 
   test("--history-limit 3 keeps the last 3 messages per room and per DM pair, across a restart", async () => {
     const args = ["--history-limit", "3"];
-    server = await startServer({ args });
+    let server = await run.start({ args });
     const { client: alice, token } = await registered(server.url, "alice");
     const { client: bob } = await registered(server.url, "bob");
-    clients.push(alice, bob);
+    run.track(alice, bob);
     await alice.call({ type: "create", room: "lobby" });
     for (let i = 0; i < 5; i++) {
       await alice.call({ type: "send", room: "lobby", text: `m${i}` });
@@ -67,15 +55,15 @@ describe("Server basics", () => {
     expect(await texts(bob, { user: "alice" })).toEqual(["d2", "d3", "d4"]);
 
     await server.stop();
-    server = await startServer({ dataDir: server.dataDir, args });
+    server = await run.start({ dataDir: server.dataDir, args });
     const again = await authed(server.url, token, "oneshot");
-    clients.push(again);
+    run.track(again);
     expect(await texts(again, { room: "lobby" })).toEqual(["m2", "m3", "m4"]);
     expect(await texts(again, { user: "bob", limit: 2 })).toEqual(["d3", "d4"]);
   });
 
   test("the log holds no password and no token, also from failed and refused requests", async () => {
-    server = await startServer({ args: ["--rate-limit"] });
+    const server = await run.start({ args: ["--rate-limit"] });
     const secrets = ["Secret-pass-1", "Wrong-pass-2", "New-pass-3", "bogus-token-4"];
     const { client: alice, token } = await registered(
       server.url,
@@ -83,9 +71,9 @@ describe("Server basics", () => {
       "interactive",
       secrets[0],
     );
-    clients.push(alice);
+    run.track(alice);
     const other = await TestClient.connect(server.url);
-    clients.push(other);
+    run.track(other);
     await other.request({ type: "login", user: "alice", password: secrets[1] });
     await other.request({ type: "login", user: secrets[0], password: secrets[0] });
     await other.request({ type: "register", user: "bob", password: "short" });
@@ -93,7 +81,7 @@ describe("Server basics", () => {
     await alice.request({ type: "passwd", old: secrets[1], new: secrets[2] });
     await alice.call({ type: "passwd", old: secrets[0], new: secrets[2] });
     const again = await authed(server.url, token);
-    clients.push(again);
+    run.track(again);
     await again.call({ type: "logout" });
     await server.stop();
     const log = readFileSync(join(server.dataDir, "server.log"), "utf8");

@@ -1,35 +1,24 @@
-import { afterEach, describe, expect, setDefaultTimeout, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { startServer } from "../helpers/server.ts";
-import type { TestServer } from "../helpers/server.ts";
 import { registered, TestClient } from "../helpers/ws-client.ts";
+import { useServer } from "../helpers/use-server.ts";
 
-// This file starts real servers and processes: 5 s per test is too tight on a busy machine.
-setDefaultTimeout(30_000);
-
-let server: TestServer | null = null;
-const clients: TestClient[] = [];
-
-afterEach(async () => {
-  for (const c of clients.splice(0)) await c.close();
-  await server?.stop();
-  server = null;
-});
+const run = useServer();
 
 async function connect(url: string): Promise<TestClient> {
   const c = await TestClient.connect(url);
-  clients.push(c);
+  run.track(c);
   return c;
 }
 
 describe("Connections that do not log in", () => {
   test("are closed with 4408 after CHAT_AUTH_DEADLINE; logged-in ones stay", async () => {
-    server = await startServer({ env: { CHAT_AUTH_DEADLINE: "1" } });
+    const server = await run.start({ env: { CHAT_AUTH_DEADLINE: "1" } });
     const idle = await connect(server.url);
     expect(await idle.request({ type: "ping" })).toMatchObject({ type: "pong" });
     const { client: alice } = await registered(server.url, "alice");
-    clients.push(alice);
+    run.track(alice);
     const loggedOut = await connect(server.url);
     const { token } = await loggedOut.call({ type: "login", user: "alice", password: "password1" });
     const sharing = await connect(server.url);
@@ -47,8 +36,8 @@ describe("Connections that do not log in", () => {
   });
 
   test("one address holds at most 64 at once while rate limits are on", async () => {
-    server = await startServer({ args: ["--rate-limit"] });
-    const waiting = await Promise.all(Array.from({ length: 64 }, () => connect(server!.url)));
+    const server = await run.start({ args: ["--rate-limit"] });
+    const waiting = await Promise.all(Array.from({ length: 64 }, () => connect(server.url)));
     await expect(TestClient.connect(server.url)).rejects.toThrow("cannot connect");
     // One of them logs in: room for one more.
     await waiting[0]!.call({ type: "register", user: "alice", password: "password1" });

@@ -1,35 +1,24 @@
-import { afterEach, describe, expect, setDefaultTimeout, test } from "bun:test";
-import { startServer } from "../helpers/server.ts";
-import type { TestServer } from "../helpers/server.ts";
+import { describe, expect, test } from "bun:test";
 import { authed, registered, TestClient } from "../helpers/ws-client.ts";
+import { useServer } from "../helpers/use-server.ts";
 
-// This file starts real servers and processes: 5 s per test is too tight on a busy machine.
-setDefaultTimeout(30_000);
-
-let server: TestServer | null = null;
-const clients: TestClient[] = [];
-
-afterEach(async () => {
-  for (const c of clients.splice(0)) await c.close();
-  await server?.stop();
-  server = null;
-});
+const run = useServer();
 
 async function user(name: string, mode: "interactive" | "listen" | "oneshot" = "interactive") {
-  const r = await registered(server!.url, name, mode);
-  clients.push(r.client);
+  const r = await registered(run.server.url, name, mode);
+  run.track(r.client);
   return r;
 }
 
 async function again(token: string, mode: "interactive" | "listen" | "oneshot" = "interactive") {
-  const c = await authed(server!.url, token, mode);
-  clients.push(c);
+  const c = await authed(run.server.url, token, mode);
+  run.track(c);
   return c;
 }
 
 describe("Delivery", () => {
   test("two connections of one user both receive room messages and DMs", async () => {
-    server = await startServer();
+    const server = await run.start();
     const { client: alice } = await user("alice");
     const { client: bob, token } = await user("bob");
     const bobPhone = await again(token, "listen");
@@ -44,7 +33,7 @@ describe("Delivery", () => {
   });
 
   test("the sender's request is answered with the stored message it also receives as an event", async () => {
-    server = await startServer();
+    const server = await run.start();
     const { client: alice } = await user("alice");
     await alice.call({ type: "create", room: "lobby" });
     const sent = await alice.call({ type: "send", room: "lobby", text: "hi", clientId: "c-1" });
@@ -57,14 +46,14 @@ describe("Delivery", () => {
   });
 
   test("a DM to an offline user comes when that user next connects with since", async () => {
-    server = await startServer();
+    const server = await run.start();
     const { client: alice } = await user("alice");
     const bob = await TestClient.connect(server.url);
     const session = await bob.call({ type: "register", user: "bob", password: "password1" });
     await bob.close();
     await alice.call({ type: "dm", to: "bob", text: "are you there?" });
     const back = await TestClient.connect(server.url);
-    clients.push(back);
+    run.track(back);
     const token = String(session.token);
     await back.call({ type: "auth", token, mode: "interactive", since: session.cursor });
     expect(await back.next("dm")).toMatchObject({ from: "alice", text: "are you there?" });
@@ -76,7 +65,7 @@ describe("Delivery", () => {
   });
 
   test("typing is shown to members and cleared when the typist disconnects", async () => {
-    server = await startServer();
+    const server = await run.start();
     const { client: alice } = await user("alice");
     const { client: bob } = await user("bob");
     await alice.call({ type: "create", room: "lobby" });
@@ -91,7 +80,7 @@ describe("Delivery", () => {
   });
 
   test("with --idle-after 1 a quiet user goes idle, then online again on activity", async () => {
-    server = await startServer({ args: ["--idle-after", "1"] });
+    const server = await run.start({ args: ["--idle-after", "1"] });
     const { client: alice } = await user("alice");
     await alice.call({ type: "create", room: "lobby" });
     const { client: bob } = await user("bob");
@@ -106,7 +95,7 @@ describe("Delivery", () => {
   });
 
   test("join requests reach the online admin; the decision reaches the requester", async () => {
-    server = await startServer();
+    const server = await run.start();
     const { client: alice } = await user("alice");
     const { client: bob } = await user("bob", "listen");
     await alice.call({ type: "create", room: "club", open: false, visible: false });
@@ -119,7 +108,7 @@ describe("Delivery", () => {
   });
 
   test("kick stops delivery to every connection of the user at once", async () => {
-    server = await startServer();
+    const server = await run.start();
     const { client: alice } = await user("alice");
     const { client: bob, token } = await user("bob");
     const bobPhone = await again(token, "listen");

@@ -1,31 +1,20 @@
-import { afterEach, describe, expect, setDefaultTimeout, test } from "bun:test";
-import { startServer } from "../helpers/server.ts";
-import type { TestServer } from "../helpers/server.ts";
+import { describe, expect, test } from "bun:test";
 import { registered, TestClient } from "../helpers/ws-client.ts";
+import { useServer } from "../helpers/use-server.ts";
 
-// This file starts real servers and processes: 5 s per test is too tight on a busy machine.
-setDefaultTimeout(30_000);
-
-let server: TestServer | null = null;
-const clients: TestClient[] = [];
-
-afterEach(async () => {
-  for (const c of clients.splice(0)) await c.close();
-  await server?.stop();
-  server = null;
-});
+const run = useServer();
 
 async function user(name: string): Promise<TestClient> {
-  const { client } = await registered(server!.url, name);
-  clients.push(client);
+  const { client } = await registered(run.server.url, name);
+  run.track(client);
   return client;
 }
 
 describe("Error replies", () => {
   test("each error code reaches the client with replyTo and a message", async () => {
-    server = await startServer();
+    const server = await run.start();
     const anon = await TestClient.connect(server.url);
-    clients.push(anon);
+    run.track(anon);
     expect(await anon.request({ type: "rooms" })).toMatchObject({
       type: "error",
       code: "auth_required",
@@ -52,7 +41,7 @@ describe("Error replies", () => {
   });
 
   test("rate_limited carries retryAfterMs when a user sends faster than the limit", async () => {
-    server = await startServer({ args: ["--rate-limit"] });
+    const server = await run.start({ args: ["--rate-limit"] });
     const alice = await user("alice");
     await alice.call({ type: "create", room: "r" });
     const replies = await Promise.all(
@@ -67,7 +56,7 @@ describe("Error replies", () => {
   });
 
   test("malformed frames get bad_request, keep the connection open and change nothing", async () => {
-    server = await startServer();
+    const server = await run.start();
     const alice = await user("alice");
     await alice.call({ type: "create", room: "r" });
     await alice.call({ type: "send", room: "r", text: "before" });
@@ -97,7 +86,7 @@ describe("Error replies", () => {
   });
 
   test("a frame over 64 KiB gets bad_request; one over 1 MiB closes that connection only", async () => {
-    server = await startServer();
+    const server = await run.start();
     const alice = await user("alice");
     const bob = await user("bob");
     const big = await alice.request({ type: "ping", pad: "x".repeat(70 * 1024) });
@@ -108,14 +97,14 @@ describe("Error replies", () => {
   });
 
   test("a connection flooding garbage is closed with 4029 while rate limits are on", async () => {
-    server = await startServer({ args: ["--rate-limit"] });
+    const server = await run.start({ args: ["--rate-limit"] });
     const flood = await TestClient.connect(server.url);
-    clients.push(flood);
+    run.track(flood);
     for (let i = 0; i < 500 && flood.ws.readyState === WebSocket.OPEN; i++)
       flood.sendRaw("garbage");
     expect((await flood.closed).code).toBe(4029);
     const other = await TestClient.connect(server.url);
-    clients.push(other);
+    run.track(other);
     expect(await other.call({ type: "ping" })).toMatchObject({ type: "pong" });
   });
 });

@@ -1,0 +1,106 @@
+/**
+ * The one teardown of the test files that start servers (as socket.io's test/support/util.ts
+ * is): what a test opened is closed and what it started is stopped after it, whether it
+ * passed or failed, so no file repeats the preamble.
+ */
+import { afterAll, afterEach, beforeAll, setDefaultTimeout } from "bun:test";
+import { restartServer, startServer, type StartOptions, type TestServer } from "./server.ts";
+
+/** Something the teardown ends: a connection (`close`) or a process (`stop`). */
+export type Closable = { close(): unknown } | { stop(): unknown };
+
+/** Options of useServer. */
+export interface UseServerOptions {
+  /** One server for the whole file, started before its first test (default: each test starts its own). */
+  isPerFile?: boolean;
+  /** Each test's time limit; real processes on a busy machine need more than 5 s (default 30 s). */
+  timeoutMs?: number;
+  /** Options of every server this file starts (a test's `args` are added to these). */
+  start?: StartOptions;
+}
+
+/** The servers and clients of a test file, and their teardown. */
+export class ServerHarness {
+  readonly #defaults: StartOptions;
+  readonly #tracked: (() => unknown)[] = [];
+  readonly #servers: TestServer[] = [];
+
+  /** Servers start with `defaults`. */
+  constructor(defaults: StartOptions = {}) {
+    this.#defaults = defaults;
+  }
+
+  /** The server started last; throws when none is running. */
+  get server(): TestServer {
+    const server = this.#servers.at(-1);
+    if (!server) throw new Error("no server: call start() first");
+    return server;
+  }
+
+  /** Start a server (stopped by the teardown). */
+  async start(opts: StartOptions = {}): Promise<TestServer> {
+    const args = [...(this.#defaults.args ?? []), ...(opts.args ?? [])];
+    return this.#adopt(await startServer({ ...this.#defaults, ...opts, args }));
+  }
+
+  /** Start a stopped server again, on its port with its data folder (stopped by the teardown). */
+  async restart(stopped: TestServer, opts: StartOptions = {}): Promise<TestServer> {
+    const args = [...(this.#defaults.args ?? []), ...(opts.args ?? [])];
+    return this.#adopt(await restartServer(stopped, { ...this.#defaults, ...opts, args }));
+  }
+
+  /** Have the teardown close or stop `thing` (and `more`), newest first; returns `thing`. */
+  track<T extends Closable>(thing: T, ...more: Closable[]): T {
+    for (const t of [thing, ...more]) {
+      this.#tracked.push(() => ("close" in t ? t.close() : t.stop()));
+    }
+    return thing;
+  }
+
+  /** Close everything tracked so far, newest first (before a test stops its server itself). */
+  async closeTracked(): Promise<void> {
+    await settleAll(this.#tracked.splice(0).reverse());
+  }
+
+  /** The teardown: close everything tracked, then stop every server, newest first. */
+  async cleanUp(): Promise<void> {
+    const servers = this.#servers.splice(0).reverse();
+    await settleAll([...this.#tracked.splice(0).reverse(), ...servers.map((s) => () => s.stop())]);
+  }
+
+  #adopt(server: TestServer): TestServer {
+    this.#servers.push(server);
+    return server;
+  }
+}
+
+/**
+ * The servers and clients of this test file with one shared teardown, run after each test
+ * (or, with `isPerFile`, after the last one: `server` is then the file's one server).
+ */
+export function useServer(opts: UseServerOptions = {}): ServerHarness {
+  setDefaultTimeout(opts.timeoutMs ?? 30_000);
+  const harness = new ServerHarness(opts.start);
+  if (opts.isPerFile) {
+    beforeAll(async () => {
+      await harness.start();
+    });
+    afterAll(() => harness.cleanUp());
+  } else {
+    afterEach(() => harness.cleanUp());
+  }
+  return harness;
+}
+
+// Run every step, one after the other, even when one fails; then throw the first failure.
+async function settleAll(steps: (() => unknown)[]): Promise<void> {
+  let failure: unknown = null;
+  for (const step of steps) {
+    try {
+      await step();
+    } catch (err) {
+      failure ??= err;
+    }
+  }
+  if (failure !== null) throw failure;
+}

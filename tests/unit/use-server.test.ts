@@ -1,0 +1,45 @@
+import { describe, expect, test } from "bun:test";
+import { ServerHarness } from "../helpers/use-server.ts";
+
+describe("The shared test teardown", () => {
+  test("closes and stops what a test tracked, newest first, each once", async () => {
+    const harness = new ServerHarness();
+    const ended: string[] = [];
+    const client = (name: string) => ({ close: () => void ended.push(name) });
+    const first = harness.track(client("first"));
+    harness.track(client("second"), { stop: async () => void ended.push("process") });
+    expect(first).toHaveProperty("close");
+    await harness.cleanUp();
+    expect(ended).toEqual(["process", "second", "first"]);
+    await harness.cleanUp();
+    expect(ended).toHaveLength(3);
+  });
+
+  test("goes on past a failing close and then reports the failure", async () => {
+    const harness = new ServerHarness();
+    const ended: string[] = [];
+    harness.track({ close: () => void ended.push("kept") });
+    harness.track({
+      close: () => {
+        throw new Error("already gone");
+      },
+    });
+    await expect(harness.cleanUp()).rejects.toThrow("already gone");
+    expect(ended).toEqual(["kept"]);
+  });
+
+  test("closeTracked closes the clients so far and leaves later ones to the teardown", async () => {
+    const harness = new ServerHarness();
+    const ended: string[] = [];
+    harness.track({ close: () => void ended.push("early") });
+    await harness.closeTracked();
+    harness.track({ close: () => void ended.push("late") });
+    expect(ended).toEqual(["early"]);
+    await harness.cleanUp();
+    expect(ended).toEqual(["early", "late"]);
+  });
+
+  test("server names no server before one started", () => {
+    expect(() => new ServerHarness().server).toThrow("no server");
+  });
+});
