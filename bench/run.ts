@@ -1,7 +1,7 @@
 /**
  * The benchmark suite: `bun run bench` (full, a few minutes, writes BENCHMARKS.md) or
  * `bun run bench --quick` (a few seconds; prints the report unless `--out FILE` is given).
- * `--only fanout,latency,connections,storage,startup,oneshot` runs a subset; `--reps N` sets
+ * `--only fanout,latency,connections,storage,startup,oneshot,catch-up` runs a subset; `--reps N` sets
  * the repetitions of the fan-out, latency, connections and storage comparisons.
  */
 import { readFileSync, writeFileSync } from "node:fs";
@@ -15,6 +15,7 @@ import { haveOurs, type Params, progress, ROOT } from "./sections/common.ts";
 import { connectionsSection } from "./sections/connections.ts";
 import { fanoutSection } from "./sections/fanout.ts";
 import { latencySection } from "./sections/latency.ts";
+import { catchUpSection } from "./sections/catch-up.ts";
 import { oneshotSection } from "./sections/oneshot.ts";
 import { makeDatasets, storageSection, startupSection } from "./sections/storage.ts";
 
@@ -78,7 +79,15 @@ const QUICK: Params = {
   oneshotReps: 1,
 };
 
-const SECTIONS = ["fanout", "latency", "connections", "storage", "startup", "oneshot"] as const;
+const SECTIONS = [
+  "fanout",
+  "latency",
+  "connections",
+  "storage",
+  "startup",
+  "oneshot",
+  "catch-up",
+] as const;
 
 const { values } = parseArgs({
   options: {
@@ -183,6 +192,7 @@ try {
     if (only.has("startup")) sections.push(await startupSection(params, data));
   }
   if (haveOurs() && only.has("oneshot")) sections.push(await oneshotSection(params));
+  if (haveOurs() && only.has("catch-up")) sections.push(await catchUpSection(params));
 } catch (err) {
   failed = true;
   console.error(err);

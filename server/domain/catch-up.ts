@@ -56,7 +56,8 @@ export async function catchUp(
       // makes the reader look slow, however much it missed.
       await conn.whenDrained();
       if (conn.user !== user || !d.conns.isHeld(conn)) return;
-      const page = syncPage(d.state, user, cursor, SYNC_PAGE.default, pageBytes);
+      // As many events as the page's bytes allow: fewer, larger pages catch up sooner.
+      const page = syncPage(d.state, user, cursor, SYNC_PAGE.max, pageBytes);
       for (const frame of page.frames) conn.sendText(frame);
       conn.send(syncedMessage(page));
       // Written before anything published after the release can overtake it.

@@ -2,11 +2,12 @@
  * `sync`: every stored event after a cursor that the user could see when it happened, in log
  * order, one bounded page at a time. A room's events count while the user was a member (the
  * membership is read from the room's own `member` events, walking back from the present), a
- * DM's for both users, a user stream's for that user alone.
+ * DM's for both users, a user stream's for that user alone. The streams are merged lazily: a
+ * page costs O(its events x log(streams)) plus one pass over each stream's events after the
+ * cursor, whatever else the streams hold.
  */
 import type { Truncation } from "../../shared/protocol.ts";
 import { formatSeq } from "../../shared/seq.ts";
-import { utf8Length } from "./history.ts";
 import { isEntry, seqOf, userStream } from "./event-log.ts";
 import type { FeedItem, Stream } from "./event-log.ts";
 import { toChatMessage, toDirectMessage } from "./messages.ts";
@@ -24,13 +25,17 @@ export interface SyncPage {
   truncated: Truncation[];
 }
 
-/** A stream the user may see, and what kind. */
-interface Source {
-  key: string;
-  stream: Stream;
-  /** The room's name for a room stream, else null. */
+/** A stream the user may see, read forward from the cursor. */
+interface Reader {
+  items: readonly FeedItem[];
+  /** The next item to look at. */
+  at: number;
+  /** The room's name for a room stream, else null (everything is visible). */
   room: string | null;
-  truncation: Truncation;
+  /** For a room: whether the user was a member at `at`. */
+  isMember: boolean;
+  /** The next visible item, or null when the stream has no more. */
+  head: FeedItem | null;
 }
 
 /**
@@ -44,28 +49,31 @@ export function syncPage(
   limit: number,
   maxBytes: number,
 ): SyncPage {
-  const picked: FeedItem[] = [];
   const truncated: Truncation[] = [];
-  let isCut = false;
+  const heap: Reader[] = [];
   for (const src of sources(state, user)) {
-    const seen = visible(state, src, user, since, limit + 1);
-    if (seen.items.length > limit) isCut = true;
-    for (const item of seen.items) picked.push(item);
-    if (seen.dropped > 0) truncated.push({ ...src.truncation, dropped: seen.dropped });
+    const reader = open(state, src, user, since);
+    const dropped = droppedAfter(src.stream, since);
+    // Events dropped before the kept ones count only if the user could have seen them.
+    if (dropped > 0 && (src.room === null || reader.isMember)) {
+      truncated.push({ ...src.truncation, dropped });
+    }
+    if (advance(reader, user)) push(heap, reader);
   }
-  picked.sort((a, b) => seqOf(a) - seqOf(b));
   const frames: string[] = [];
   let bytes = 0;
   let last = since;
-  for (const item of picked) {
-    if (frames.length === limit) break;
-    const frame = frameOf(item);
-    bytes += utf8Length(frame);
+  while (heap.length > 0 && frames.length < limit) {
+    const reader = heap[0]!;
+    const frame = frameOf(reader.head!);
+    bytes += Buffer.byteLength(frame);
     if (frames.length > 0 && bytes > maxBytes) break;
     frames.push(frame);
-    last = seqOf(item);
+    last = seqOf(reader.head!);
+    if (advance(reader, user)) siftDown(heap, 0);
+    else pop(heap);
   }
-  const more = frames.length < picked.length || isCut;
+  const more = heap.length > 0;
   const cursor = more ? last : Math.max(last, state.log.position, since);
   return { frames, cursor, more, truncated };
 }
@@ -80,65 +88,73 @@ export function frameOf(item: FeedItem): string {
     : JSON.stringify({ type: "dm", ...toDirectMessage(item) });
 }
 
-// The streams `user` may have seen something of: their rooms (and those they lost), their DM
-// conversations and their own stream.
+/** A stream the user may have seen something of. */
+interface Source {
+  stream: Stream;
+  room: string | null;
+  truncation: Truncation;
+}
+
+// Their rooms (and those they lost), their DM conversations and their own stream.
 function* sources(state: ChatState, user: string): Generator<Source> {
   const log = state.log;
   const rooms = new Set(state.roomsOfUser(user));
   for (const room of log.leftRoomsOf(user).keys()) rooms.add(room);
   for (const room of rooms) {
-    const key = `room:${room}`;
-    const stream = log.stream(key);
-    if (stream) yield { key, stream, room, truncation: { room, dropped: 0 } };
+    const stream = log.stream(`room:${room}`);
+    if (stream) yield { stream, room, truncation: { room, dropped: 0 } };
   }
   for (const key of log.dmStreamsOf(user)) {
     const stream = log.stream(key);
     const [, a, b] = key.split(":");
     const partner = a === user ? b! : a!;
-    if (stream) yield { key, stream, room: null, truncation: { user: partner, dropped: 0 } };
+    if (stream) yield { stream, room: null, truncation: { user: partner, dropped: 0 } };
   }
   const own = log.stream(userStream(user));
-  if (own)
-    yield {
-      key: userStream(user),
-      stream: own,
-      room: null,
-      truncation: { self: true, dropped: 0 },
-    };
+  if (own) yield { stream: own, room: null, truncation: { self: true, dropped: 0 } };
 }
 
-// The first `most` items of a stream after `since` that `user` could see, and how many items
-// after `since` it could have seen have left the kept history.
-function visible(
-  state: ChatState,
-  src: Source,
-  user: string,
-  since: number,
-  most: number,
-): { items: FeedItem[]; dropped: number } {
+// A reader at the first item after `since`. For a room, whether the user was a member there:
+// a member now (or when the room was shut down) was one before each later event unless their
+// own `member` event says otherwise, so the last such event after `since` decides.
+function open(state: ChatState, src: Source, user: string, since: number): Reader {
   const { items, start } = src.stream;
-  const from = firstAfter(items, start, since);
-  if (src.room === null) {
-    return { items: items.slice(from, from + most), dropped: droppedAfter(src.stream, since) };
-  }
-  // Walking back from the present: a member now (or when the room was shut down) was one
-  // before each later event unless the user's own `member` event says otherwise.
+  const at = firstAfter(items, start, since);
+  const reader: Reader = { items, at, room: src.room, isMember: true, head: null };
+  if (src.room === null) return reader;
   let isMember = state.rooms.get(src.room)?.members.has(user) ?? false;
-  const seen: boolean[] = new Array(items.length - from);
-  for (let i = items.length - 1; i >= from; i--) {
+  for (let i = items.length - 1; i >= at; i--) {
     const item = items[i]!;
-    const ownMove = isEntry(item) && item.event.type === "member" && item.event.user === user;
-    if (ownMove) {
-      seen[i - from] = true;
-      isMember = item.event.event !== "joined";
-    } else seen[i - from] = isMember;
+    if (isOwnMove(item, user)) isMember = isEntry(item) && item.event.event !== "joined";
   }
-  const out: FeedItem[] = [];
-  for (let i = from; i < items.length && out.length < most; i++) {
-    if (seen[i - from]) out.push(items[i]!);
+  reader.isMember = isMember;
+  return reader;
+}
+
+// Move `reader` to its next visible item; false when there is none.
+function advance(reader: Reader, user: string): boolean {
+  const { items } = reader;
+  while (reader.at < items.length) {
+    const item = items[reader.at++]!;
+    if (reader.room === null) return setHead(reader, item);
+    // One's own joining and leaving are seen, and move the membership.
+    if (isOwnMove(item, user)) {
+      reader.isMember = isEntry(item) && item.event.event === "joined";
+      return setHead(reader, item);
+    }
+    if (reader.isMember) return setHead(reader, item);
   }
-  // Events dropped before the kept ones count only if the user was a member then.
-  return { items: out, dropped: isMember ? droppedAfter(src.stream, since) : 0 };
+  reader.head = null;
+  return false;
+}
+
+function setHead(reader: Reader, item: FeedItem): true {
+  reader.head = item;
+  return true;
+}
+
+function isOwnMove(item: FeedItem, user: string): boolean {
+  return isEntry(item) && item.event.type === "member" && item.event.user === user;
 }
 
 // How many events after `since` a stream has dropped: exact when `since` is before the
@@ -171,4 +187,38 @@ function firstAfterSeq(seqs: readonly number[], since: number): number {
     else hi = mid;
   }
   return lo;
+}
+
+// A binary min-heap of readers by the seq of their head.
+const key = (r: Reader): number => seqOf(r.head!);
+
+function push(heap: Reader[], reader: Reader): void {
+  heap.push(reader);
+  let i = heap.length - 1;
+  while (i > 0) {
+    const parent = (i - 1) >>> 1;
+    if (key(heap[parent]!) <= key(heap[i]!)) break;
+    [heap[parent], heap[i]] = [heap[i]!, heap[parent]!];
+    i = parent;
+  }
+}
+
+function pop(heap: Reader[]): void {
+  const last = heap.pop()!;
+  if (heap.length === 0) return;
+  heap[0] = last;
+  siftDown(heap, 0);
+}
+
+function siftDown(heap: Reader[], i: number): void {
+  for (;;) {
+    const left = 2 * i + 1;
+    const right = left + 1;
+    let least = i;
+    if (left < heap.length && key(heap[left]!) < key(heap[least]!)) least = left;
+    if (right < heap.length && key(heap[right]!) < key(heap[least]!)) least = right;
+    if (least === i) return;
+    [heap[least], heap[i]] = [heap[i]!, heap[least]!];
+    i = least;
+  }
 }
