@@ -3,23 +3,15 @@
  * out valid ones, concurrent guesses stop at the burst, successful logins are limited too,
  * limited answers reveal no names, and sessions can be listed, revoked and survive a restart.
  */
-import { afterEach, describe, expect, setDefaultTimeout, test } from "bun:test";
-import { restartServer, startServer, type TestServer } from "../helpers/server.ts";
+import { describe, expect, test } from "bun:test";
 import { type Frame, registered, TestClient } from "../helpers/ws-client.ts";
+import type { TestServer } from "../helpers/server.ts";
+import { useServer } from "../helpers/use-server.ts";
 
-// This file starts real servers: 5 s per test is too tight on a busy machine.
-setDefaultTimeout(30_000);
+const run = useServer();
 
-let server: TestServer | null = null;
-
-afterEach(async () => {
-  await server?.stop();
-  server = null;
-});
-
-async function limitedServer(extra: string[] = []): Promise<TestServer> {
-  server = await startServer({ args: ["--rate-limit", ...extra] });
-  return server;
+function limitedServer(extra: string[] = []): Promise<TestServer> {
+  return run.start({ args: ["--rate-limit", ...extra] });
 }
 
 function codeOf(f: Frame): string {
@@ -128,7 +120,7 @@ describe("Successful account work is limited too", () => {
 
 describe("No enumeration through history", () => {
   test("history with a name that has no account answers as one without DMs", async () => {
-    server = await startServer();
+    const server = await run.start();
     const { client } = await registered(server.url, "alice");
     (await registered(server.url, "bob")).client.close();
     const nobody = await client.call({ type: "history", user: "nobody" });
@@ -142,7 +134,7 @@ describe("No enumeration through history", () => {
 
 describe("Sessions", () => {
   test("list, revoke one (its connection is logged out at once), then all others", async () => {
-    server = await startServer();
+    const server = await run.start();
     const { url } = server;
     const phone = await TestClient.connect(url);
     await phone.call({
@@ -181,7 +173,7 @@ describe("Sessions", () => {
   });
 
   test("passwd ends the other sessions unless keepSessions; what is left survives a restart", async () => {
-    server = await startServer();
+    let server = await run.start();
     const { client: other, token: otherToken } = await registered(server.url, "alice");
     const me = await TestClient.connect(server.url);
     const myToken = (await me.call({ type: "login", user: "alice", password: "password1" }))
@@ -195,7 +187,7 @@ describe("Sessions", () => {
     await me.close();
 
     await server.stop();
-    server = await restartServer(server);
+    server = await run.restart(server);
     expect(codeOf(await once(server.url, { type: "auth", token: otherToken }))).toBe("auth_failed");
     const again = await TestClient.connect(server.url);
     await again.call({ type: "auth", token: myToken });
@@ -206,7 +198,7 @@ describe("Sessions", () => {
   });
 
   test("past --max-sessions the least recently used session ends", async () => {
-    server = await startServer({ args: ["--max-sessions", "2"] });
+    const server = await run.start({ args: ["--max-sessions", "2"] });
     const { client: first } = await registered(server.url, "alice");
     const second = await TestClient.connect(server.url);
     await second.call({ type: "login", user: "alice", password: "password1" });

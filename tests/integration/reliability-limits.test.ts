@@ -3,23 +3,15 @@
  * connections, requests per connection, failed logins, registrations from one address.
  * Every refusal is `rate_limited` with `retryAfterMs`.
  */
-import { afterEach, describe, expect, setDefaultTimeout, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { loggedIn, registered, Wire, type Received } from "../fuzz/wire.ts";
-import { startServer, type TestServer } from "../helpers/server.ts";
+import type { TestServer } from "../helpers/server.ts";
+import { useServer } from "../helpers/use-server.ts";
 
-// This file starts real servers and processes: 5 s per test is too tight on a busy machine.
-setDefaultTimeout(30_000);
+const run = useServer();
 
-let server: TestServer | null = null;
-
-afterEach(async () => {
-  await server?.stop();
-  server = null;
-});
-
-async function limitedServer(): Promise<TestServer> {
-  server = await startServer({ args: ["--rate-limit"] });
-  return server;
+function limitedServer(): Promise<TestServer> {
+  return run.start({ args: ["--rate-limit"] });
 }
 
 /** Send `n` requests at once (pipelined) and wait for every reply. */

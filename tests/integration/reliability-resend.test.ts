@@ -2,19 +2,11 @@
  * Resending with a client id stores a message once: across concurrent connections of one
  * user, and across a SIGKILL of the server in the middle of a stream of sends.
  */
-import { afterEach, describe, expect, setDefaultTimeout, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { loggedIn, registered, type Received } from "../fuzz/wire.ts";
-import { startServer, type TestServer } from "../helpers/server.ts";
+import { useServer } from "../helpers/use-server.ts";
 
-// This file starts real servers and processes: 5 s per test is too tight on a busy machine.
-setDefaultTimeout(30_000);
-
-let server: TestServer | null = null;
-
-afterEach(async () => {
-  await server?.stop();
-  server = null;
-});
+const run = useServer();
 
 function texts(history: Received): string[] {
   return (history.messages as { text: string }[]).map((m) => m.text);
@@ -22,7 +14,7 @@ function texts(history: Received): string[] {
 
 describe("Resend with a client id", () => {
   test("the same client id from three connections at once is stored once", async () => {
-    server = await startServer();
+    const server = await run.start();
     const alice = await registered(server.url, "alice");
     await alice.ok({ type: "create", room: "lobby" });
     await registered(server.url, "bob");
@@ -44,7 +36,7 @@ describe("Resend with a client id", () => {
   test("a stream of sends cut by SIGKILL, resent after restart, is stored exactly once", async () => {
     // History kept large enough that every message of the stream stays in the window.
     const args = ["--history-limit", "5000"];
-    server = await startServer({ args });
+    let server = await run.start({ args });
     const { dataDir } = server;
     const alice = await registered(server.url, "alice");
     await alice.ok({ type: "create", room: "lobby" });
@@ -66,7 +58,7 @@ describe("Resend with a client id", () => {
     await Promise.all(sending);
     const ackedBeforeKill = acked.size;
 
-    server = await startServer({ dataDir, args });
+    server = await run.start({ dataDir, args });
     const again = await loggedIn(server.url, "alice");
     const before = texts(await again.ok({ type: "history", room: "lobby", limit: 5000 }));
     // Everything acknowledged survived the kill.

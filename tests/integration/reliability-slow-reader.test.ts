@@ -3,28 +3,21 @@
  * the others keep receiving everything, the slow one is disconnected with a clear close code
  * instead of growing the server's memory, and it can reconnect and catch up from history.
  */
-import { afterEach, describe, expect, setDefaultTimeout, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { join } from "node:path";
 import { RawSocket } from "../fuzz/raw-socket.ts";
 import { loggedIn, type Received, registered, type Wire } from "../fuzz/wire.ts";
 import { rssBytes } from "../helpers/process.ts";
-import { startServer, tempDir, type TestServer } from "../helpers/server.ts";
+import { tempDir } from "../helpers/server.ts";
+import { useServer } from "../helpers/use-server.ts";
 
-// This file starts real servers and processes: 5 s per test is too tight on a busy machine.
-setDefaultTimeout(30_000);
+const run = useServer();
 
 const PER_SENDER = 2500;
 const TEXT = "x".repeat(2000);
 const WINDOW = 100;
 // How long the stopped `chat listen` may take, once resumed, to print what it missed.
 const CATCH_UP_MS = 30_000;
-
-let server: TestServer | null = null;
-
-afterEach(async () => {
-  await server?.stop();
-  server = null;
-});
 
 /** Send `count` messages, at most WINDOW unacknowledged at a time; returns the stored ids. */
 async function flood(wire: Wire, count: number, tag: string): Promise<string[]> {
@@ -92,7 +85,7 @@ function messageIds(frames: { type: string; id?: unknown }[]): string[] {
 
 describe("Slow reader", () => {
   test("is disconnected with 4008 while the others receive everything; then catches up", async () => {
-    server = await startServer({ args: ["--history-limit", "10000"] });
+    const server = await run.start({ args: ["--history-limit", "10000"] });
     const { url } = server;
     const alice = await registered(url, "alice");
     await alice.ok({ type: "create", room: "lobby" });
@@ -159,7 +152,7 @@ describe("Slow reader", () => {
 
 describe("Slow `chat listen`", () => {
   test("stopped (SIGSTOP) during a flood, it is dropped, reconnects and prints every message once", async () => {
-    server = await startServer({ args: ["--history-limit", "10000"] });
+    const server = await run.start({ args: ["--history-limit", "10000"] });
     const { url } = server;
     const alice = await registered(url, "alice");
     await alice.ok({ type: "create", room: "lobby" });

@@ -1,31 +1,23 @@
-import { afterEach, describe, expect, setDefaultTimeout, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { appendFileSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { startServer, tempDir } from "../helpers/server.ts";
-import type { TestServer } from "../helpers/server.ts";
+import { tempDir } from "../helpers/server.ts";
 import { registered } from "../helpers/ws-client.ts";
+import { useServer } from "../helpers/use-server.ts";
 
-// This file starts real servers and processes: 5 s per test is too tight on a busy machine.
-setDefaultTimeout(30_000);
+const run = useServer();
 
 const ROOT = resolve(import.meta.dir, "../..");
-let server: TestServer | null = null;
-
-afterEach(async () => {
-  await server?.stop();
-  server = null;
-});
 
 /** A data folder holding a user, a room and a message, written by a cleanly stopped server. */
 async function populatedDataDir(): Promise<string> {
-  server = await startServer();
+  const server = await run.start();
   const { client } = await registered(server.url, "alice");
   await client.call({ type: "create", room: "lobby" });
   await client.call({ type: "send", room: "lobby", text: "hello" });
   await client.close();
   await server.stop();
   const dir = server.dataDir;
-  server = null;
   return dir;
 }
 
@@ -83,7 +75,7 @@ describe("Startup with unreadable data files", () => {
   });
 
   test("a second server on the same data folder refuses to start; the first keeps serving", async () => {
-    server = await startServer();
+    const server = await run.start();
     const { client } = await registered(server.url, "alice");
     await client.call({ type: "create", room: "lobby" });
     const { code, stdout, stderr } = await runServer(server.dataDir);
@@ -98,13 +90,12 @@ describe("Startup with unreadable data files", () => {
 
   test("the server starts on a fresh folder and its data files are mode 0600", async () => {
     const dir = join(tempDir(), "new", "data");
-    server = await startServer({ dataDir: dir });
+    const server = await run.start({ dataDir: dir });
     const { client } = await registered(server.url, "alice");
     await client.call({ type: "create", room: "lobby" });
     await client.call({ type: "send", room: "lobby", text: "hello" });
     await client.close();
     await server.stop();
-    server = null;
     for (const name of ["users.json", "rooms.json", "history.json", "journal.jsonl"]) {
       const mode = (await Bun.file(join(dir, name)).stat()).mode & 0o777;
       expect([name, mode.toString(8)]).toEqual([name, "600"]);

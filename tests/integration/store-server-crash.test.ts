@@ -1,23 +1,13 @@
-import { afterEach, describe, expect, setDefaultTimeout, test } from "bun:test";
-import { startServer } from "../helpers/server.ts";
-import type { TestServer } from "../helpers/server.ts";
+import { describe, expect, test } from "bun:test";
 import { authed, registered, TestClient } from "../helpers/ws-client.ts";
 import type { Frame } from "../helpers/ws-client.ts";
+import { useServer } from "../helpers/use-server.ts";
 
-// This file starts real servers and processes: 5 s per test is too tight on a busy machine.
-setDefaultTimeout(30_000);
+const run = useServer();
 
 const HISTORY_ARGS = ["--history-limit", "10000"];
 const ROUNDS = 3;
 const IN_FLIGHT = 16;
-let server: TestServer | null = null;
-const clients: TestClient[] = [];
-
-afterEach(async () => {
-  for (const c of clients.splice(0)) await c.close();
-  await server?.kill();
-  server = null;
-});
 
 /** Keep IN_FLIGHT sends going on `client` until it stops answering; collect acknowledged ids. */
 function pump(client: TestClient, send: () => Record<string, unknown>, acked: string[]): void {
@@ -35,7 +25,7 @@ function pump(client: TestClient, send: () => Record<string, unknown>, acked: st
 
 async function storedIds(url: string, token: string): Promise<{ room: string[]; dm: string[] }> {
   const client = await authed(url, token, "oneshot");
-  clients.push(client);
+  run.track(client);
   const room = await client.call({ type: "history", room: "lobby", limit: 10000 });
   const dm = await client.call({ type: "history", user: "bob", limit: 10000 });
   const idsOf = (f: Frame) => (f.messages as { id: string }[]).map((m) => m.id);
@@ -44,11 +34,11 @@ async function storedIds(url: string, token: string): Promise<{ room: string[]; 
 
 describe("Server under kill -9", () => {
   test("every acknowledged message is in history exactly once after a SIGKILL and restart", async () => {
-    server = await startServer({ args: HISTORY_ARGS });
+    let server = await run.start({ args: HISTORY_ARGS });
     const dataDir = server.dataDir;
     const { client: alice, token } = await registered(server.url, "alice");
     const { client: bob } = await registered(server.url, "bob");
-    clients.push(alice, bob);
+    run.track(alice, bob);
     await alice.call({ type: "create", room: "lobby" });
     await alice.close();
     await bob.close();
@@ -59,7 +49,7 @@ describe("Server under kill -9", () => {
     for (let round = 1; round <= ROUNDS; round++) {
       const writer = await authed(server.url, token, "interactive");
       const dmWriter = await authed(server.url, token, "oneshot");
-      clients.push(writer, dmWriter);
+      run.track(writer, dmWriter);
       const before = ackedRoom.length;
       pump(writer, () => ({ type: "send", room: "lobby", text: `m${n++}` }), ackedRoom);
       pump(
@@ -72,7 +62,7 @@ describe("Server under kill -9", () => {
       await server.kill();
       const ackedNow = { room: ackedRoom.slice(), dm: ackedDm.slice() };
 
-      server = await startServer({ dataDir, args: HISTORY_ARGS });
+      server = await run.start({ dataDir, args: HISTORY_ARGS });
       const stored = await storedIds(server.url, token);
       for (const [acked, ids] of [
         [ackedNow.room, stored.room],
