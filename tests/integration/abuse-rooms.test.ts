@@ -3,32 +3,22 @@
  * rooms without end, `rooms` and `history` replies too big to read, a user in very many rooms,
  * and settings of a big room stored whole; each refused or bounded, also after a restart.
  */
-import { afterEach, describe, expect, setDefaultTimeout, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { registered, loggedIn, type Received, type Wire } from "../fuzz/wire.ts";
-import { startServer, type TestServer } from "../helpers/server.ts";
+import { useServer } from "../helpers/use-server.ts";
 
-// This file starts real servers: 5 s per test is too tight on a busy machine.
-setDefaultTimeout(60_000);
+const run = useServer({ timeoutMs: 60_000 });
 
 const KIB = 1024;
 const MIB = 1024 * KIB;
 /** What a reader may have queued before the server calls it slow (4008). */
 const SLOW_READER_BYTES = MIB;
 
-let server: TestServer | null = null;
-const wires: Wire[] = [];
-
-afterEach(async () => {
-  for (const w of wires.splice(0)) await w.close();
-  await server?.stop();
-  server = null;
-});
-
 async function user(name: string): Promise<Wire> {
-  const w = await registered(server!.url, name);
-  wires.push(w);
+  const w = await registered(run.server.url, name);
+  run.track(w);
   return w;
 }
 
@@ -39,7 +29,7 @@ describe("Room quotas through the real server", () => {
   test("the 51st room of one account is refused, and still after a restart", async () => {
     // Rate limits on, with a creation burst large enough not to be what refuses.
     const args = ["--rate-limit", "--room-create-limit", "100/1"];
-    server = await startServer({ args });
+    let server = await run.start({ args });
     const mallory = await user("mallory");
     for (let i = 0; i < 50; i++) await mallory.ok({ type: "create", room: `spam-${i}` });
     const refused = await mallory.request({ type: "create", room: "spam-50" });
@@ -51,12 +41,12 @@ describe("Room quotas through the real server", () => {
     // Others are not affected.
     const bob = await user("bob");
     await bob.ok({ type: "create", room: "bobs" });
-    for (const w of wires.splice(0)) await w.close();
+    await run.closeTracked();
     const dataDir = server.dataDir;
     await server.stop();
-    server = await startServer({ args, dataDir });
+    server = await run.start({ args, dataDir });
     const again = await loggedIn(server.url, "mallory");
-    wires.push(again);
+    run.track(again);
     expect(await again.request({ type: "create", room: "spam-50" })).toMatchObject({
       code: "forbidden",
     });
@@ -65,7 +55,7 @@ describe("Room quotas through the real server", () => {
   });
 
   test("room creation is limited to a burst, then refused with retryAfterMs", async () => {
-    server = await startServer({ args: ["--rate-limit"] });
+    const server = await run.start({ args: ["--rate-limit"] });
     const mallory = await user("mallory");
     for (let i = 0; i < 10; i++) await mallory.ok({ type: "create", room: `fast-${i}` });
     const limited = await mallory.request({ type: "create", room: "fast-10" });
@@ -76,7 +66,7 @@ describe("Room quotas through the real server", () => {
 
   test("joining past --max-rooms-joined is refused clearly, and still after a restart", async () => {
     const args = ["--max-rooms-joined", "3"];
-    server = await startServer({ args });
+    let server = await run.start({ args });
     const ada = await user("ada");
     for (const name of ["a1", "a2", "a3"]) await ada.ok({ type: "create", room: name });
     const bob = await user("bob");
@@ -88,12 +78,12 @@ describe("Room quotas through the real server", () => {
       code: "forbidden",
       message: "you are in 3 rooms (joined or asked to join), the most allowed; leave one first",
     });
-    for (const w of wires.splice(0)) await w.close();
+    await run.closeTracked();
     const dataDir = server.dataDir;
     await server.stop();
-    server = await startServer({ args, dataDir });
+    server = await run.start({ args, dataDir });
     const again = await loggedIn(server.url, "bob");
-    wires.push(again);
+    run.track(again);
     expect(await again.request({ type: "join", room: "a3" })).toMatchObject({
       code: "forbidden",
     });
@@ -104,7 +94,7 @@ describe("Room quotas through the real server", () => {
 
 describe("Bounded replies through the real server", () => {
   test("a `rooms` page of 200-character topics stays far below the slow-reader threshold", async () => {
-    server = await startServer({ args: ["--max-rooms-per-user", "50"] });
+    const server = await run.start({ args: ["--max-rooms-per-user", "50"] });
     // The widest topic: 200 characters of three bytes each.
     const topic = "€".repeat(200);
     const owners = await Promise.all(["o1", "o2", "o3", "o4", "o5"].map(user));
@@ -126,7 +116,7 @@ describe("Bounded replies through the real server", () => {
   });
 
   test("history of 200 x 4,000 characters: pages of at most 512 KiB, `before` walks them all", async () => {
-    server = await startServer();
+    const server = await run.start();
     const ada = await user("ada");
     await ada.ok({ type: "create", room: "long" });
     const filler = "x".repeat(4000);
@@ -151,7 +141,7 @@ describe("Bounded replies through the real server", () => {
 
 describe("Room settings in the journal", () => {
   test("edit and shutdown are short lines that survive kill -9 with the members kept", async () => {
-    server = await startServer();
+    let server = await run.start();
     const ada = await user("ada");
     await ada.ok({ type: "create", room: "big" });
     for (let i = 0; i < 30; i++) {
@@ -163,12 +153,12 @@ describe("Room settings in the journal", () => {
     const last = journal.at(-1)!;
     expect(JSON.parse(last)).toMatchObject({ op: "room_set", room: "big", topic: "moved" });
     expect(last.length).toBeLessThan(200);
-    for (const w of wires.splice(0)) await w.close();
+    await run.closeTracked();
     const dataDir = server.dataDir;
     await server.kill();
-    server = await startServer({ dataDir });
+    server = await run.start({ dataDir });
     const again = await loggedIn(server.url, "ada");
-    wires.push(again);
+    run.track(again);
     const listed = await again.ok({ type: "rooms" });
     expect(listed.rooms).toEqual([
       {
@@ -182,11 +172,11 @@ describe("Room settings in the journal", () => {
       },
     ]);
     await again.ok({ type: "shutdown", room: "big" });
-    for (const w of wires.splice(0)) await w.close();
+    await run.closeTracked();
     await server.kill();
-    server = await startServer({ dataDir });
+    server = await run.start({ dataDir });
     const member = await loggedIn(server.url, "m3");
-    wires.push(member);
+    run.track(member);
     expect((await member.ok({ type: "rooms" })).rooms).toEqual([]);
     expect(((await member.ok({ type: "who", room: "big" })).users as unknown[]).length).toBe(31);
     const outsider = await user("nora");

@@ -1,33 +1,25 @@
-import { afterEach, describe, expect, setDefaultTimeout, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import type { Subprocess } from "bun";
 import { chmodSync, mkdirSync, readFileSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { lockFile } from "../../server/store/files.ts";
 import { JsonFileStore } from "../../server/store/json-store.ts";
-import { startServer, tempDir } from "../helpers/server.ts";
-import type { TestServer } from "../helpers/server.ts";
+import { tempDir } from "../helpers/server.ts";
 import { authed, registered } from "../helpers/ws-client.ts";
+import { useServer } from "../helpers/use-server.ts";
 
-// This file starts real servers and processes: 5 s per test is too tight on a busy machine.
-setDefaultTimeout(30_000);
+const run = useServer();
 
-let server: TestServer | null = null;
-const sleepers: Subprocess[] = [];
-
-afterEach(async () => {
-  await server?.stop();
-  server = null;
-  for (const p of sleepers.splice(0)) {
-    p.kill("SIGKILL");
-    await p.exited;
-  }
-});
-
-/** A live process that has nothing to do with any chat server. */
+/** A live process that has nothing to do with any chat server (killed by the teardown). */
 function unrelatedProcess(): number {
   const p = Bun.spawn(["sleep", "60"], { stdin: "ignore", stdout: "ignore", stderr: "ignore" });
-  sleepers.push(p);
+  run.track({ stop: () => stopProcess(p) });
   return p.pid;
+}
+
+async function stopProcess(p: Subprocess): Promise<void> {
+  p.kill("SIGKILL");
+  await p.exited;
 }
 
 /** The start field (22) of /proc/<pid>/stat. */
@@ -45,7 +37,7 @@ describe("The data folder's lock", () => {
     // What a server that had this pid before (and was killed) left behind: another start.
     const earlier = String(Number(startTicks(pid)) - 1);
     writeFileSync(join(dir, "store.lock"), `${pid}\n${earlier} ${BOOT}\n`);
-    server = await startServer({ dataDir: dir });
+    const server = await run.start({ dataDir: dir });
     const lock = readFileSync(join(dir, "store.lock"), "utf8");
     expect(lock.split("\n")[0]).toBe(String(server.proc.pid));
   });
@@ -56,7 +48,7 @@ describe("The data folder's lock", () => {
     writeFileSync(path, `${unrelatedProcess()}\n`);
     const hourAgo = new Date(Date.now() - 3_600_000);
     utimesSync(path, hourAgo, hourAgo);
-    server = await startServer({ dataDir: dir });
+    const server = await run.start({ dataDir: dir });
   });
 
   test("a pid-only lock written after its pid's process started still refuses", async () => {
@@ -66,14 +58,14 @@ describe("The data folder's lock", () => {
     // Well past the second of slack the check allows for the clocks' resolution.
     const later = new Date(Date.now() + 60_000);
     utimesSync(path, later, later);
-    await expect(startServer({ dataDir: dir })).rejects.toThrow("before its start line");
+    await expect(run.start({ dataDir: dir })).rejects.toThrow("before its start line");
   });
 
   test("a lock from before a reboot is taken over whatever its pid is now", async () => {
     const dir = tempDir();
     const pid = unrelatedProcess();
     writeFileSync(join(dir, "store.lock"), `${pid}\n${startTicks(pid)} another-boot\n`);
-    server = await startServer({ dataDir: dir });
+    const server = await run.start({ dataDir: dir });
   });
 
   test("the lock of a live store still refuses, in this process and in another", async () => {
@@ -81,12 +73,12 @@ describe("The data folder's lock", () => {
     const release = await lockFile(join(dir, "store.lock"));
     try {
       await expect(lockFile(join(dir, "store.lock"))).rejects.toThrow("already open");
-      await expect(startServer({ dataDir: dir })).rejects.toThrow("before its start line");
+      await expect(run.start({ dataDir: dir })).rejects.toThrow("before its start line");
     } finally {
       await release();
     }
-    server = await startServer({ dataDir: dir });
-    await expect(startServer({ dataDir: dir })).rejects.toThrow("before its start line");
+    const server = await run.start({ dataDir: dir });
+    await expect(run.start({ dataDir: dir })).rejects.toThrow("before its start line");
   });
 });
 
@@ -95,7 +87,7 @@ describe("The data folder's mode", () => {
     const dir = join(tempDir(), "data");
     mkdirSync(dir);
     chmodSync(dir, 0o755);
-    server = await startServer({ dataDir: dir });
+    const server = await run.start({ dataDir: dir });
     expect(statSync(dir).mode & 0o777).toBe(0o700);
     await server.stop();
     expect(readFileSync(join(dir, "server.log"), "utf8")).toContain("data_folder_mode");
@@ -143,7 +135,7 @@ describe("Notices stored by an older version", () => {
 
   test("a server on a folder of an older version starts; its queued DM is not pushed on connect", async () => {
     const dir = tempDir();
-    server = await startServer({ dataDir: dir });
+    let server = await run.start({ dataDir: dir });
     const { client, token } = await registered(server.url, "bob", "oneshot");
     await client.close();
     await server.stop();
@@ -152,7 +144,7 @@ describe("Notices stored by an older version", () => {
     const users = JSON.parse(readFileSync(path, "utf8"));
     users.users[0].notices = [{ ...dm("m1"), text: "from before" }];
     writeFileSync(path, JSON.stringify(users));
-    server = await startServer({ dataDir: dir });
+    server = await run.start({ dataDir: dir });
     // Offline delivery is the log now: there is no queue left to send from.
     const c = await authed(server.url, token, "listen");
     await c.call({ type: "ping" });

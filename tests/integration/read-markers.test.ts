@@ -1,26 +1,15 @@
-import { afterEach, describe, expect, setDefaultTimeout, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { restartServer, startServer } from "../helpers/server.ts";
 import type { TestServer } from "../helpers/server.ts";
+import { useServer } from "../helpers/use-server.ts";
 import { authed, registered, TestClient } from "../helpers/ws-client.ts";
 import type { Frame } from "../helpers/ws-client.ts";
 
-// Real servers and restarts: 5 s per test is too tight on a busy machine.
-setDefaultTimeout(30_000);
+const run = useServer();
 
-let servers: TestServer[] = [];
-const clients: TestClient[] = [];
-
-afterEach(async () => {
-  for (const c of clients.splice(0)) await c.close();
-  for (const s of servers.splice(0)) await s.stop();
-});
-
-async function start(args: string[] = []): Promise<TestServer> {
-  const s = await startServer({ args });
-  servers.push(s);
-  return s;
+function start(args: string[] = []): Promise<TestServer> {
+  return run.start({ args });
 }
 
 async function user(
@@ -29,7 +18,7 @@ async function user(
   mode: "interactive" | "oneshot" = "oneshot",
 ): Promise<{ client: TestClient; token: string }> {
   const r = await registered(url, name, mode);
-  clients.push(r.client);
+  run.track(r.client);
   return r;
 }
 
@@ -51,7 +40,7 @@ describe("Read markers", () => {
     const { client: alice } = await user(s.url, "alice");
     const { client: bob, token } = await user(s.url, "bob", "interactive");
     const phone = await authed(s.url, token, "interactive");
-    clients.push(phone);
+    run.track(phone);
     await alice.call({ type: "create", room: "lobby" });
     await bob.call({ type: "join", room: "lobby" });
     const ids = [];
@@ -126,14 +115,14 @@ describe("Read markers", () => {
     await dm(alice, "bob", "second");
     await bob.call({ type: "read", room: "lobby", upTo: ids[1] });
     await bob.call({ type: "read", user: "alice", upTo: d1 });
-    for (const c of clients.splice(0)) await c.close();
+    await run.closeTracked();
     await s.stop();
 
     // A clean stop compacts into the snapshot files: the markers are in them.
     expect(readFileSync(join(s.dataDir, "users.json"), "utf8")).toContain(ids[1]!);
-    servers = [await restartServer(s)];
-    const bob2 = await authed(servers[0]!.url, bobToken, "oneshot");
-    clients.push(bob2);
+    const second = await run.restart(s);
+    const bob2 = await authed(second.url, bobToken, "oneshot");
+    run.track(bob2);
     expect(roomOf(await bob2.call({ type: "rooms" }), "lobby")).toMatchObject({
       unread: 2,
       mentions: 2,
@@ -146,11 +135,10 @@ describe("Read markers", () => {
 
     // Killed without a compaction, the journal alone brings a later move back.
     await bob2.call({ type: "read", room: "lobby", upTo: ids[3] });
-    await servers[0]!.kill();
-    const third = await restartServer(servers[0]!);
-    servers = [third];
+    await second.kill();
+    const third = await run.restart(second);
     const bob3 = await authed(third.url, bobToken, "oneshot");
-    clients.push(bob3);
+    run.track(bob3);
     expect(roomOf(await bob3.call({ type: "rooms" }), "lobby")).toMatchObject({ unread: 0 });
   });
 });

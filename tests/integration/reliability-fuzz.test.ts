@@ -3,7 +3,7 @@
  * not. Every frame is answered, the connection stays usable, the server stays up, and frames
  * that are refused change no stored data.
  */
-import { afterEach, describe, expect, setDefaultTimeout, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { emptyStats, sendHostile } from "../fuzz/driver.ts";
@@ -12,24 +12,15 @@ import { CONTEXT, fuzzRole, NO_REPLY, populate, type FuzzRole } from "../fuzz/sc
 import { isAlive, Wire, type Received } from "../fuzz/wire.ts";
 import { rssBytes } from "../helpers/process.ts";
 import { parseClientMessage } from "../../shared/parse.ts";
-import { startServer, type TestServer } from "../helpers/server.ts";
+import type { TestServer } from "../helpers/server.ts";
+import { useServer } from "../helpers/use-server.ts";
 
-// This file starts real servers and processes: 5 s per test is too tight on a busy machine.
-setDefaultTimeout(30_000);
+const run = useServer();
 
 const FRAMES_PER_ROLE = 800;
 
-let servers: TestServer[] = [];
-
-afterEach(async () => {
-  for (const s of servers) await s.stop();
-  servers = [];
-});
-
-async function start(dataDir?: string): Promise<TestServer> {
-  const server = await startServer(dataDir ? { dataDir } : {});
-  servers.push(server);
-  return server;
+function start(dataDir?: string): Promise<TestServer> {
+  return run.start(dataDir ? { dataDir } : {});
 }
 
 /** The data files (not the log) of a stopped server, by name. */
@@ -176,7 +167,6 @@ describe("Hostile frames over real connections", () => {
     const first = await start();
     const { tokens } = await populate(first.url);
     await first.stop();
-    servers = [];
     const before = dataFiles(first.dataDir);
     expect(Object.keys(before)).toEqual(
       expect.arrayContaining(["history.json", "rooms.json", "users.json"]),
@@ -220,7 +210,6 @@ describe("Hostile frames over real connections", () => {
     expect(await readable(conns)).toEqual(readBefore);
     for (const wire of Object.values(conns)) await wire.close();
     await server.stop();
-    servers = [];
     expect(dataFiles(first.dataDir)).toEqual(before);
   });
 });

@@ -1,26 +1,15 @@
-import { afterEach, describe, expect, setDefaultTimeout, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { startServer, tempDir } from "../helpers/server.ts";
+import { tempDir } from "../helpers/server.ts";
 import type { TestServer } from "../helpers/server.ts";
+import { useServer } from "../helpers/use-server.ts";
 import { authed, registered, TestClient } from "../helpers/ws-client.ts";
 
-// This file starts real servers and processes: 5 s per test is too tight on a busy machine.
-setDefaultTimeout(30_000);
+const run = useServer();
 
-let servers: TestServer[] = [];
-const clients: TestClient[] = [];
-
-afterEach(async () => {
-  for (const c of clients.splice(0)) await c.close();
-  for (const s of servers) await s.stop();
-  servers = [];
-});
-
-async function start(dataDir?: string): Promise<TestServer> {
-  const s = await startServer(dataDir ? { dataDir } : {});
-  servers.push(s);
-  return s;
+function start(dataDir?: string): Promise<TestServer> {
+  return run.start(dataDir ? { dataDir } : {});
 }
 
 describe("Restart", () => {
@@ -29,23 +18,23 @@ describe("Restart", () => {
     const { client: alice, token: aliceToken } = await registered(first.url, "alice");
     const { client: bob, token: bobToken } = await registered(first.url, "bob");
     const { client: carol } = await registered(first.url, "carol", "oneshot");
-    clients.push(alice, bob, carol);
+    run.track(alice, bob, carol);
     await alice.call({ type: "create", room: "lobby", topic: "general" });
     await alice.call({ type: "create", room: "club", open: false, visible: false });
     await bob.call({ type: "join", room: "lobby" });
     await carol.call({ type: "join", room: "club" });
     const sent = await bob.call({ type: "send", room: "lobby", text: "persist me" });
     await bob.call({ type: "dm", to: "alice", text: "psst" });
-    for (const c of clients.splice(0)) await c.close();
+    await run.closeTracked();
     await first.stop();
 
     const second = await start(first.dataDir);
     const bob2 = await authed(second.url, bobToken, "oneshot");
-    clients.push(bob2);
+    run.track(bob2);
     const history = await bob2.call({ type: "history", room: "lobby" });
     expect(history.messages).toEqual([sent.message]);
     const alice2 = await authed(second.url, aliceToken, "interactive");
-    clients.push(alice2);
+    run.track(alice2);
     expect(await alice2.next("join_request")).toMatchObject({ room: "club", user: "carol" });
     const rooms = await alice2.call({ type: "rooms" });
     expect(rooms.rooms).toEqual([
@@ -76,11 +65,11 @@ describe("Restart", () => {
     expect(dms.messages).toMatchObject([{ from: "bob", to: "alice", text: "psst" }]);
     // Memberships are back without re-joining: bob's new connection gets lobby messages.
     const bobLive = await authed(second.url, bobToken, "listen");
-    clients.push(bobLive);
+    run.track(bobLive);
     await alice2.call({ type: "send", room: "lobby", text: "after restart" });
     expect(await bobLive.next("message")).toMatchObject({ text: "after restart" });
     const login = await TestClient.connect(second.url);
-    clients.push(login);
+    run.track(login);
     expect(await login.call({ type: "login", user: "carol", password: "password1" })).toMatchObject(
       {
         user: "carol",
@@ -96,30 +85,30 @@ describe("Restart", () => {
   test("a message acknowledged before kill -9 is there after restart", async () => {
     const first = await start();
     const { client: alice, token } = await registered(first.url, "alice");
-    clients.push(alice);
+    run.track(alice);
     await alice.call({ type: "create", room: "r" });
     const acked = await alice.call({ type: "send", room: "r", text: "durable" });
     await first.kill();
     await alice.closed;
-    clients.splice(0);
+    await run.closeTracked();
     const second = await start(first.dataDir);
     const again = await authed(second.url, token, "oneshot");
-    clients.push(again);
+    run.track(again);
     expect((await again.call({ type: "history", room: "r" })).messages).toEqual([acked.message]);
   });
 
   test("a resend with the same clientId after a restart is not stored twice", async () => {
     const first = await start();
     const { client: alice, token } = await registered(first.url, "alice");
-    clients.push(alice);
+    run.track(alice);
     await alice.call({ type: "create", room: "r" });
     const original = await alice.call({ type: "send", room: "r", text: "once", clientId: "k-1" });
     await first.stop();
     await alice.closed;
-    clients.splice(0);
+    await run.closeTracked();
     const second = await start(first.dataDir);
     const again = await authed(second.url, token, "oneshot");
-    clients.push(again);
+    run.track(again);
     const resent = await again.call({ type: "send", room: "r", text: "once", clientId: "k-1" });
     expect(resent.message).toEqual(original.message);
     expect((await again.call({ type: "history", room: "r" })).messages).toEqual([original.message]);
@@ -171,7 +160,7 @@ describe("Restart", () => {
 
     const again = await start(s.dataDir);
     const reader = await authed(again.url, token, "oneshot");
-    clients.push(reader);
+    run.track(reader);
     const history = await reader.call({ type: "history", room: "r" });
     expect((history.messages as { text: string }[]).map((m) => m.text)).toEqual(
       sends.map((_, i) => `m${i}`),

@@ -1,37 +1,24 @@
-import { afterEach, describe, expect, setDefaultTimeout, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { JsonFileStore } from "../../server/store/json-store.ts";
 import type { RoomRecord, StoreOp } from "../../server/store/store.ts";
-import { startServer } from "../helpers/server.ts";
+import { tempDir } from "../helpers/server.ts";
 import type { TestServer } from "../helpers/server.ts";
+import { useServer } from "../helpers/use-server.ts";
 import { TestClient } from "../helpers/ws-client.ts";
 
-// This file starts real servers and processes: 5 s per test is too tight on a busy machine.
-setDefaultTimeout(60_000);
+const run = useServer({ timeoutMs: 60_000 });
 
 const USERS = 150;
-let servers: TestServer[] = [];
-const clients: TestClient[] = [];
-const dirs: string[] = [];
 
-afterEach(async () => {
-  for (const c of clients.splice(0)) await c.close();
-  for (const s of servers.splice(0)) await s.stop();
-  for (const d of dirs.splice(0)) await rm(d, { recursive: true, force: true });
-});
-
-async function start(dataDir?: string): Promise<TestServer> {
-  const s = await startServer(dataDir ? { dataDir } : {});
-  servers.push(s);
-  return s;
+function start(dataDir?: string): Promise<TestServer> {
+  return run.start(dataDir ? { dataDir } : {});
 }
 
 async function client(url: string, msg: Record<string, unknown>): Promise<TestClient> {
   const c = await TestClient.connect(url);
-  clients.push(c);
+  run.track(c);
   await c.call(msg);
   return c;
 }
@@ -86,7 +73,7 @@ describe("many membership changes survive a restart", () => {
   test("after kill -9 (journal replay)", async () => {
     const first = await start();
     const expected = await fill(first.url);
-    for (const c of clients.splice(0)) await c.close();
+    await run.closeTracked();
     await first.kill();
     // Each change is a short line, not the whole room: only the two creates store a room.
     const lines = readFileSync(join(first.dataDir, "journal.jsonl"), "utf8").trim().split("\n");
@@ -99,23 +86,21 @@ describe("many membership changes survive a restart", () => {
   test("after a clean stop (snapshot files), and after a kill -9 that follows", async () => {
     const first = await start();
     const expected = await fill(first.url);
-    for (const c of clients.splice(0)) await c.close();
+    await run.closeTracked();
     await first.stop();
     const second = await start(first.dataDir);
     await check(second.url, expected);
     // check() made u10 a member again.
     expected.members = [...expected.members, "u10"].sort();
-    for (const c of clients.splice(0)) await c.close();
+    await run.closeTracked();
     await second.kill();
-    servers = servers.filter((s) => s !== second);
     await check((await start(first.dataDir)).url, expected);
   });
 });
 
 describe("member ops across compactions", () => {
   test("a store compacting often keeps every join and leave", async () => {
-    const dir = await mkdtemp(join(tmpdir(), "chat-store-"));
-    dirs.push(dir);
+    const dir = tempDir("chat-store-");
     const room: RoomRecord = {
       name: "big",
       admin: "admin",

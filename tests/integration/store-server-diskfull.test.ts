@@ -1,14 +1,12 @@
-import { afterAll, afterEach, describe, expect, setDefaultTimeout, test } from "bun:test";
+import { afterAll, describe, expect, test } from "bun:test";
 import { mkdirSync, mkdtempSync, rmSync, statfsSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { startServer } from "../helpers/server.ts";
-import type { TestServer } from "../helpers/server.ts";
 import { authed, registered, TestClient } from "../helpers/ws-client.ts";
 import type { Frame } from "../helpers/ws-client.ts";
+import { useServer } from "../helpers/use-server.ts";
 
-// This file starts real servers and processes: 5 s per test is too tight on a busy machine.
-setDefaultTimeout(30_000);
+const run = useServer();
 
 // The data folder on a 4 MiB tmpfs, mostly taken by a filler file. Mounting needs root.
 const mountPoint = mkdtempSync(join(tmpdir(), "chat-full-server-"));
@@ -22,14 +20,6 @@ if (!mounted) {
 
 const ARGS = ["--history-limit", "10000"];
 const TEXT = "x".repeat(3900);
-let server: TestServer | null = null;
-const clients: TestClient[] = [];
-
-afterEach(async () => {
-  for (const c of clients.splice(0)) await c.close();
-  await server?.kill();
-  server = null;
-});
 
 afterAll(() => {
   if (mounted) Bun.spawnSync(["umount", "--lazy", mountPoint]);
@@ -56,9 +46,9 @@ describe.skipIf(!mounted)("Server on a full disk", () => {
   test("a send the disk refuses gets an error, the server keeps serving, and resumes with space", async () => {
     const dataDir = join(mountPoint, "data");
     mkdirSync(dataDir);
-    server = await startServer({ dataDir, args: ARGS });
+    let server = await run.start({ dataDir, args: ARGS });
     const { client: alice, token } = await registered(server.url, "alice");
-    clients.push(alice);
+    run.track(alice);
     await alice.call({ type: "create", room: "lobby" });
     const filler = join(mountPoint, "filler");
     writeFileSync(filler, Buffer.alloc(3500 * 1024));
@@ -81,25 +71,25 @@ describe.skipIf(!mounted)("Server on a full disk", () => {
     await server.stop();
     expect(server.proc.exitCode).toBe(0);
 
-    server = await startServer({ dataDir, args: ARGS });
+    server = await run.start({ dataDir, args: ARGS });
     const reader = await authed(server.url, token, "oneshot");
-    clients.push(reader);
+    run.track(reader);
     expect(await allIds(reader, "lobby")).toEqual(acked);
   });
 
   test("room changes the disk refuses change nothing and tell no one; they work once space returns", async () => {
     const dataDir = join(mountPoint, "data2");
     mkdirSync(dataDir);
-    server = await startServer({ dataDir, args: ARGS });
+    let server = await run.start({ dataDir, args: ARGS });
     const { client: alice } = await registered(server.url, "alice");
     const { client: bob, token: bobToken } = await registered(server.url, "bob");
-    clients.push(alice, bob);
+    run.track(alice, bob);
     await alice.call({ type: "create", room: "lobby" });
     // A hidden room whose joins and leaves fill the last bytes: each is stored as a journal
     // line a little shorter than bob's join of "lobby".
     await alice.call({ type: "create", room: "z", visible: false });
     const { client: cy } = await registered(server.url, "cy", "oneshot");
-    clients.push(cy);
+    run.track(cy);
     const filler = join(mountPoint, "filler2");
     const { bavail, bsize } = statfsSync(mountPoint);
     writeFileSync(filler, Buffer.alloc(Math.max(0, bavail * bsize - 512 * 1024)));
@@ -146,9 +136,9 @@ describe.skipIf(!mounted)("Server on a full disk", () => {
     expect(await bob.call({ type: "join", room: "lobby" })).toMatchObject({ status: "joined" });
     expect(await alice.next("member")).toMatchObject({ user: "bob", event: "joined" });
     await server.stop();
-    server = await startServer({ dataDir, args: ARGS });
+    server = await run.start({ dataDir, args: ARGS });
     const again = await authed(server.url, bobToken, "oneshot");
-    clients.push(again);
+    run.track(again);
     const after = await again.call({ type: "rooms" });
     expect(after.rooms).toEqual([
       {
