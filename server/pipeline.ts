@@ -144,9 +144,12 @@ export class Pipeline {
       throw new ChatError("rate_limited", text, onConn);
     }
     const user = conn.user;
-    const byUser = user === null ? 0 : (this.#perUser?.take(user) ?? 0);
+    // A token login is charged to the user its token names: one account sending its token on
+    // socket after socket (each attach subscribes to every room of the user) is limited too.
+    const payer = user ?? (msg.type === "auth" ? this.#d.chat.accounts.ownerOf(msg.token) : null);
+    const byUser = payer === null ? 0 : (this.#perUser?.take(payer) ?? 0);
     if (byUser > 0) {
-      const text = `too many requests from '${user}'; retry in ${Math.ceil(byUser / 1000)} s`;
+      const text = `too many requests from '${payer}'; retry in ${Math.ceil(byUser / 1000)} s`;
       throw new ChatError("rate_limited", text, byUser);
     }
     if (user !== null) return;

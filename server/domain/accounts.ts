@@ -140,6 +140,11 @@ export class Accounts {
     return { user: session.user, token, isNew: false };
   }
 
+  /** The user a session token names, or null; nothing is checked, charged or stored. */
+  ownerOf(token: string): string | null {
+    return this.#d.state.sessions.get(this.#d.crypto.hashToken(token))?.user ?? null;
+  }
+
   /** Revoke the connection's session. */
   async logout(conn: Conn): Promise<void> {
     const { tokenHash: hash, user } = conn;
