@@ -36,6 +36,13 @@ async function setup(members: number) {
   return { h, store, admin, conns };
 }
 
+/** The change ops apart from the `log` lines of their events, and those events' types. */
+function split(ops: StoreOp[]): { changes: StoreOp[]; events: string[] } {
+  const changes = ops.filter((op) => op.op !== "log");
+  const events = ops.flatMap((op) => (op.op === "log" ? [op.entry.event.type] : []));
+  return { changes, events };
+}
+
 /** The rooms as stored, members and requests sorted. */
 async function stored(store: MemoryStore) {
   return (await store.load()).rooms.map((r) => ({
@@ -65,8 +72,11 @@ describe("membership changes are stored as one-user ops", () => {
     store.take();
     await h.call(eve, { type: "join", room: "big" });
     const { ops, bytes } = store.take();
-    expect(ops).toEqual([{ op: "member", room: "big", user: "eve", present: true }]);
-    expect(bytes).toBeLessThan(100);
+    const { changes, events } = split(ops);
+    expect(changes).toEqual([{ op: "member", room: "big", user: "eve", present: true }]);
+    // With the `log` line of its `member` event (for `sync`), still small.
+    expect(events).toEqual(["member"]);
+    expect(bytes).toBeLessThan(250);
     expect(await stored(store)).toEqual(live(h));
   });
 
@@ -81,7 +91,8 @@ describe("membership changes are stored as one-user ops", () => {
     await h.call(c, { type: "leave", room: "club" });
     await h.call(admin, { type: "kick", room: "big", user: "u0" });
     await h.call(b, { type: "leave", room: "big" });
-    const kinds = store.take().ops.map((op) => ("present" in op ? [op.op, op.present] : [op.op]));
+    const { changes, events } = split(store.take().ops);
+    const kinds = changes.map((op) => ("present" in op ? [op.op, op.present] : [op.op]));
     expect(kinds).toEqual([
       ["pending", true],
       ["pending", true],
@@ -93,6 +104,16 @@ describe("membership changes are stored as one-user ops", () => {
       ["pending", false],
       ["member", false],
       ["member", false],
+    ]);
+    expect(events).toEqual([
+      "join_request",
+      "join_request",
+      "join_request",
+      "member",
+      "join_decision",
+      "join_decision",
+      "member",
+      "member",
     ]);
     const rooms = await stored(store);
     expect(rooms).toEqual(live(h));
@@ -108,11 +129,12 @@ describe("membership changes are stored as one-user ops", () => {
     const { h, store, admin } = await setup(2);
     await h.call(admin, { type: "edit", room: "big", topic: "new" });
     await h.call(admin, { type: "shutdown", room: "big" });
-    const { ops } = store.take();
-    expect(ops).toEqual([
+    const { changes, events } = split(store.take().ops);
+    expect(changes).toEqual([
       { op: "room_set", room: "big", open: true, visible: true, topic: "new", shutDown: false },
       { op: "room_set", room: "big", open: true, visible: true, topic: "new", shutDown: true },
     ]);
+    expect(events).toEqual(["room_update", "room_shutdown"]);
     expect(await stored(store)).toEqual(live(h));
     expect([...h.chat.deps.state.roomsOfUser("u0")]).toEqual([]);
   });

