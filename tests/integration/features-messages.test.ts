@@ -3,29 +3,18 @@
  * what, what members and history show, hidden rooms answering as missing ones, and a deleted
  * text gone from every file of the data folder once the store has compacted.
  */
-import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { registered, loggedIn, type Received, type Wire } from "../fuzz/wire.ts";
-import { startServer, type TestServer } from "../helpers/server.ts";
+import { startServer } from "../helpers/server.ts";
+import { useServer } from "../helpers/use-server.ts";
 
-setDefaultTimeout(30_000);
-
-let server: TestServer;
-const wires: Wire[] = [];
-
-beforeAll(async () => {
-  server = await startServer();
-});
-
-afterAll(async () => {
-  for (const w of wires.splice(0)) await w.close();
-  await server.stop();
-});
+const run = useServer({ isPerFile: true });
 
 async function user(name: string, mode = "oneshot"): Promise<Wire> {
-  const w = await registered(server.url, name, mode);
-  wires.push(w);
+  const w = await registered(run.server.url, name, mode);
+  run.track(w);
   return w;
 }
 

@@ -2,27 +2,19 @@
  * Bans, invites, handing a room over and away messages through the real server (SPEC 5.3):
  * admin only, bounded per room, hidden rooms answering non-members as missing rooms do.
  */
-import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { loggedIn, registered, type Received, type Wire } from "../fuzz/wire.ts";
-import { startServer, type TestServer } from "../helpers/server.ts";
+import { startServer } from "../helpers/server.ts";
+import { useServer } from "../helpers/use-server.ts";
 
-setDefaultTimeout(30_000);
-
-let server: TestServer;
-const wires: Wire[] = [];
-
-beforeAll(async () => {
-  server = await startServer({ args: ["--max-bans-per-room", "2", "--max-invites-per-room", "2"] });
-});
-
-afterAll(async () => {
-  for (const w of wires.splice(0)) await w.close();
-  await server.stop();
+const run = useServer({
+  isPerFile: true,
+  start: { args: ["--max-bans-per-room", "2", "--max-invites-per-room", "2"] },
 });
 
 async function user(name: string, mode = "oneshot"): Promise<Wire> {
-  const w = await registered(server.url, name, mode);
-  wires.push(w);
+  const w = await registered(run.server.url, name, mode);
+  run.track(w);
   return w;
 }
 

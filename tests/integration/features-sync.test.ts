@@ -2,28 +2,16 @@
  * The stored events of SPEC 5.3 through the cursor: an invite, a ban, an edit and a deletion
  * missed while away come from `sync` in log order, and a deleted text is in none of them.
  */
-import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { registered, type Received, Wire } from "../fuzz/wire.ts";
-import { startServer, type TestServer } from "../helpers/server.ts";
+import { useServer } from "../helpers/use-server.ts";
 
-setDefaultTimeout(30_000);
-
-let server: TestServer;
-const wires: Wire[] = [];
-
-beforeAll(async () => {
-  server = await startServer();
-});
-
-afterAll(async () => {
-  for (const w of wires.splice(0)) await w.close();
-  await server.stop();
-});
+const run = useServer({ isPerFile: true });
 
 /** A new connection logged in as `user`, and its session reply. */
 async function login(user: string): Promise<{ wire: Wire; session: Received }> {
-  const wire = await Wire.open(server.url);
-  wires.push(wire);
+  const wire = await Wire.open(run.server.url);
+  run.track(wire);
   const session = await wire.ok({ type: "login", user, password: `${user}-password` });
   return { wire, session };
 }
@@ -38,9 +26,9 @@ async function sync(w: Wire, since: string): Promise<{ events: Received[]; synce
 
 describe("Missed features through the cursor", () => {
   test("edits, a deletion, an invite and a ban missed while away come once, in log order", async () => {
-    const alice = await registered(server.url, "alice");
-    const bob = await registered(server.url, "bob");
-    wires.push(alice, bob);
+    const alice = await registered(run.server.url, "alice");
+    const bob = await registered(run.server.url, "bob");
+    run.track(alice, bob);
     await alice.ok({ type: "create", room: "lab" });
     await alice.ok({ type: "create", room: "den", open: false, visible: false });
     await bob.ok({ type: "join", room: "lab" });
