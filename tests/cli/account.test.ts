@@ -1,48 +1,38 @@
-import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { statSync } from "node:fs";
 import { join } from "node:path";
-import { restartServer, startServer, type TestServer, tempDir } from "../helpers/server.ts";
+import { restartServer, startServer, tempDir } from "../helpers/server.ts";
 import { chat, jsonLines, PASSWORD, registerUser, uniqueName, User } from "./helpers.ts";
+import { useServer } from "../helpers/use-server.ts";
 
-// This file starts real servers and processes: 5 s per test is too tight on a busy machine.
-setDefaultTimeout(30_000);
-
-let server: TestServer;
-
-beforeAll(async () => {
-  server = await startServer();
-});
-
-afterAll(async () => {
-  await server.stop();
-});
+const run = useServer({ isPerFile: true });
 
 describe("chat register and login", () => {
   test("register saves the session in auth.json with mode 0600 and prints the user", async () => {
-    const user = new User(server.url, uniqueName("reg"));
+    const user = new User(run.server.url, uniqueName("reg"));
     const out = await user.ok(["register", user.name, "--password-stdin"], {
       stdin: `${PASSWORD}\n`,
     });
-    expect(out).toBe(`registered and logged in as ${user.name} on ${server.url}\n`);
+    expect(out).toBe(`registered and logged in as ${user.name} on ${run.server.url}\n`);
     const path = join(user.configDir, "auth.json");
     expect(statSync(path).mode & 0o777).toBe(0o600);
     const saved = JSON.parse(await Bun.file(path).text());
-    expect(saved.last).toBe(server.url);
-    expect(saved.sessions[server.url].user).toBe(user.name);
-    expect(saved.sessions[server.url].token).toBeString();
+    expect(saved.last).toBe(run.server.url);
+    expect(saved.sessions[run.server.url].user).toBe(user.name);
+    expect(saved.sessions[run.server.url].token).toBeString();
   });
 
   test("register --json prints the user and the server", async () => {
-    const user = new User(server.url, uniqueName("regj"));
+    const user = new User(run.server.url, uniqueName("regj"));
     const out = await user.ok(["register", user.name, "--password-stdin", "--json"], {
       stdin: `${PASSWORD}\n`,
     });
-    expect(jsonLines(out)).toEqual([{ user: user.name, server: server.url }]);
+    expect(jsonLines(out)).toEqual([{ user: user.name, server: run.server.url }]);
   });
 
   test("a taken name exits 6, an invalid name or a short password exits 2", async () => {
-    const alice = await registerUser(server.url, "taken");
-    const other = new User(server.url, alice.name);
+    const alice = await registerUser(run.server.url, "taken");
+    const other = new User(run.server.url, alice.name);
     const taken = await other.run(["register", alice.name, "--password-stdin"], {
       stdin: `${PASSWORD}\n`,
     });
@@ -60,8 +50,8 @@ describe("chat register and login", () => {
   });
 
   test("login with the right password saves a session; a wrong one exits 4", async () => {
-    const alice = await registerUser(server.url, "login");
-    const laptop = new User(server.url, alice.name);
+    const alice = await registerUser(run.server.url, "login");
+    const laptop = new User(run.server.url, alice.name);
     const wrong = await laptop.run(["login", alice.name, "--password-stdin"], {
       stdin: "wrong password\n",
     });
@@ -70,12 +60,12 @@ describe("chat register and login", () => {
     const out = await laptop.ok(["login", alice.name, "--password-stdin", "--json"], {
       stdin: `${PASSWORD}\n`,
     });
-    expect(jsonLines(out)).toEqual([{ user: alice.name, server: server.url }]);
+    expect(jsonLines(out)).toEqual([{ user: alice.name, server: run.server.url }]);
     expect(await laptop.ok(["whoami"])).toBe(`${alice.name}\n`);
   });
 
   test("without a terminal and without --password-stdin, nothing prompts: exit 2 with a hint", async () => {
-    const user = await registerUser(server.url, "nopw");
+    const user = await registerUser(run.server.url, "nopw");
     const newName = uniqueName("np");
     const cases = [
       [
@@ -103,24 +93,24 @@ describe("chat register and login", () => {
 
 describe("chat whoami, passwd and logout", () => {
   test("whoami prints the user, --json adds the server; not logged in exits 4", async () => {
-    const alice = await registerUser(server.url, "who");
+    const alice = await registerUser(run.server.url, "who");
     expect(await alice.ok(["whoami"])).toBe(`${alice.name}\n`);
     expect(jsonLines(await alice.ok(["whoami", "--json"]))).toEqual([
-      { user: alice.name, server: server.url },
+      { user: alice.name, server: run.server.url },
     ]);
-    const nobody = await chat(["--server", server.url, "whoami"], { configDir: tempDir() });
+    const nobody = await chat(["--server", run.server.url, "whoami"], { configDir: tempDir() });
     expect(nobody.code).toBe(4);
     expect(nobody.stderr).toContain("chat login");
   });
 
   test("passwd reads the old and the new password from stdin", async () => {
-    const alice = await registerUser(server.url, "pw");
+    const alice = await registerUser(run.server.url, "pw");
     const bad = await alice.run(["passwd", "--password-stdin"], {
       stdin: `not the password\nnew password 1\n`,
     });
     expect(bad.code).toBe(4);
     await alice.ok(["passwd", "--password-stdin"], { stdin: `${PASSWORD}\nnew password 1\n` });
-    const phone = new User(server.url, alice.name);
+    const phone = new User(run.server.url, alice.name);
     const old = await phone.run(["login", alice.name, "--password-stdin"], {
       stdin: `${PASSWORD}\n`,
     });
@@ -129,12 +119,12 @@ describe("chat whoami, passwd and logout", () => {
   });
 
   test("logout revokes the token on the server and forgets it", async () => {
-    const alice = await registerUser(server.url, "out");
+    const alice = await registerUser(run.server.url, "out");
     const saved = JSON.parse(await Bun.file(join(alice.configDir, "auth.json")).text());
-    const token = saved.sessions[server.url].token as string;
-    expect(await alice.ok(["logout"])).toBe(`logged out of ${server.url}\n`);
+    const token = saved.sessions[run.server.url].token as string;
+    expect(await alice.ok(["logout"])).toBe(`logged out of ${run.server.url}\n`);
     expect((await alice.run(["whoami"])).code).toBe(4);
-    const revoked = await chat(["--server", server.url, "whoami"], {
+    const revoked = await chat(["--server", run.server.url, "whoami"], {
       configDir: tempDir(),
       env: { CHAT_TOKEN: token },
     });
@@ -144,36 +134,36 @@ describe("chat whoami, passwd and logout", () => {
 
 describe("Choosing the server and the session", () => {
   test("CHAT_TOKEN overrides the saved session", async () => {
-    const alice = await registerUser(server.url, "tok");
-    const bob = await registerUser(server.url, "tok");
+    const alice = await registerUser(run.server.url, "tok");
+    const bob = await registerUser(run.server.url, "tok");
     const bobToken = JSON.parse(await Bun.file(join(bob.configDir, "auth.json")).text()).sessions[
-      server.url
+      run.server.url
     ].token as string;
     expect(await alice.ok(["whoami"], { env: { CHAT_TOKEN: bobToken } })).toBe(`${bob.name}\n`);
   });
 
   test("CHAT_SERVER and http:// name the server; the last login's server is the default", async () => {
-    const alice = await registerUser(server.url, "srv");
-    const http = server.url.replace("ws://", "http://");
+    const alice = await registerUser(run.server.url, "srv");
+    const http = run.server.url.replace("ws://", "http://");
     const byEnv = await chat(["whoami"], {
       configDir: alice.configDir,
       env: { CHAT_SERVER: http },
     });
     expect(byEnv.stdout).toBe(`${alice.name}\n`);
     const byDefault = await chat(["whoami", "--json"], { configDir: alice.configDir });
-    expect(jsonLines(byDefault.stdout)).toEqual([{ user: alice.name, server: server.url }]);
+    expect(jsonLines(byDefault.stdout)).toEqual([{ user: alice.name, server: run.server.url }]);
   });
 
   test("one config folder keeps a session per server", async () => {
     const other = await startServer();
     try {
-      const alice = await registerUser(server.url, "multi");
+      const alice = await registerUser(run.server.url, "multi");
       await chat(["--server", other.url, "register", alice.name, "--password-stdin"], {
         configDir: alice.configDir,
         stdin: `${PASSWORD}\n`,
       });
       const saved = JSON.parse(await Bun.file(join(alice.configDir, "auth.json")).text());
-      expect(Object.keys(saved.sessions).sort()).toEqual([server.url, other.url].sort());
+      expect(Object.keys(saved.sessions).sort()).toEqual([run.server.url, other.url].sort());
       expect(saved.last).toBe(other.url);
       expect(await alice.ok(["whoami"])).toBe(`${alice.name}\n`);
       await alice.ok(["logout"]);
@@ -187,7 +177,7 @@ describe("Choosing the server and the session", () => {
   test("a relative --config-dir is taken from the working directory", async () => {
     const cwd = tempDir();
     const name = uniqueName("rel");
-    const args = ["--server", server.url, "--config-dir", "conf"];
+    const args = ["--server", run.server.url, "--config-dir", "conf"];
     await chat([...args, "register", name, "--password-stdin"], { cwd, stdin: `${PASSWORD}\n` });
     expect(statSync(join(cwd, "conf", "auth.json")).mode & 0o777).toBe(0o600);
     expect((await chat([...args, "whoami"], { cwd })).stdout).toBe(`${name}\n`);
@@ -196,15 +186,15 @@ describe("Choosing the server and the session", () => {
   test("an auth.json that is not JSON exits 2 and names the file", async () => {
     const dir = tempDir();
     await Bun.write(join(dir, "auth.json"), "{ not json");
-    const result = await chat(["--server", server.url, "whoami"], { configDir: dir });
+    const result = await chat(["--server", run.server.url, "whoami"], { configDir: dir });
     expect(result.code).toBe(2);
     expect(result.stderr).toContain(join(dir, "auth.json"));
     expect(result.stderr).toContain("chat login");
   });
 
   test("CHAT_CONFIG_DIR names the config folder", async () => {
-    const alice = await registerUser(server.url, "cfg");
-    const result = await chat(["--server", server.url, "whoami"], {
+    const alice = await registerUser(run.server.url, "cfg");
+    const result = await chat(["--server", run.server.url, "whoami"], {
       env: { CHAT_CONFIG_DIR: alice.configDir },
     });
     expect(result.stdout).toBe(`${alice.name}\n`);

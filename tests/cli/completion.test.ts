@@ -1,21 +1,18 @@
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { beforeAll, describe, expect, test } from "bun:test";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { startServer, type TestServer, tempDir } from "../helpers/server.ts";
+import { startServer, tempDir } from "../helpers/server.ts";
 import { chat, registerUser, type User } from "./helpers.ts";
+import { useServer } from "../helpers/use-server.ts";
 
-let server: TestServer;
+const run = useServer({ isPerFile: true });
+
 let alice: User;
 
 beforeAll(async () => {
-  server = await startServer();
-  alice = await registerUser(server.url, "alice");
+  alice = await registerUser(run.server.url, "alice");
   await alice.ok(["create", "lobby"]);
   await alice.ok(["create", "launch"]);
-});
-
-afterAll(async () => {
-  await server.stop();
 });
 
 /** `chat completion complete -- words...` as alice, with her own state folder. */
@@ -44,7 +41,7 @@ describe("chat completion", () => {
     expect(code).toBe(0);
     expect(stdout.split("\n").filter(Boolean).sort()).toEqual(["launch", "lobby"]);
     const cache = JSON.parse(readFileSync(join(state, "chat", "completion-names.json"), "utf8"));
-    expect(cache).toMatchObject({ server: server.url, user: alice.name });
+    expect(cache).toMatchObject({ server: run.server.url, user: alice.name });
     expect(cache.users).toContain(alice.name);
   });
 

@@ -1,26 +1,19 @@
-import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
-import { startServer, type TestServer } from "../helpers/server.ts";
+import { beforeAll, describe, expect, test } from "bun:test";
 import { jsonLines, registerUser, uniqueName, type User } from "./helpers.ts";
+import { useServer } from "../helpers/use-server.ts";
 
-// This file starts a real server and many processes.
-setDefaultTimeout(30_000);
+const run = useServer({ isPerFile: true });
 
-let server: TestServer;
 let alice: User;
 let bob: User;
 let carol: User;
 
 beforeAll(async () => {
-  server = await startServer();
   [alice, bob, carol] = await Promise.all([
-    registerUser(server.url, "alice"),
-    registerUser(server.url, "bob"),
-    registerUser(server.url, "carol"),
+    registerUser(run.server.url, "alice"),
+    registerUser(run.server.url, "bob"),
+    registerUser(run.server.url, "carol"),
   ]);
-});
-
-afterAll(async () => {
-  await server.stop();
 });
 
 /** A fresh open room of alice's with bob in it. */

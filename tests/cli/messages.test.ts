@@ -1,11 +1,9 @@
-import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
-import { startServer, type TestServer } from "../helpers/server.ts";
+import { beforeAll, describe, expect, test } from "bun:test";
 import { jsonLines, registerUser, uniqueName, User } from "./helpers.ts";
+import { useServer } from "../helpers/use-server.ts";
 
-// This file starts real servers and processes: 5 s per test is too tight on a busy machine.
-setDefaultTimeout(30_000);
+const run = useServer({ isPerFile: true });
 
-let server: TestServer;
 let alice: User;
 let bob: User;
 let room: string;
@@ -13,18 +11,13 @@ let room: string;
 const ID_TS = { id: expect.any(String), ts: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) };
 
 beforeAll(async () => {
-  server = await startServer();
   [alice, bob] = await Promise.all([
-    registerUser(server.url, "alice"),
-    registerUser(server.url, "bob"),
+    registerUser(run.server.url, "alice"),
+    registerUser(run.server.url, "bob"),
   ]);
   room = uniqueName("msg");
   await alice.ok(["create", room]);
   await bob.ok(["join", room]);
-});
-
-afterAll(async () => {
-  await server.stop();
 });
 
 describe("chat send", () => {
@@ -72,7 +65,7 @@ describe("chat send", () => {
     const forged = await alice.run(["send", room, "hi"], { env: { CHAT_TOKEN: "forged" } });
     expect(forged.code).toBe(4);
     expect(forged.stderr).toContain("chat login");
-    const stranger = new User(server.url, uniqueName("anon"));
+    const stranger = new User(run.server.url, uniqueName("anon"));
     const anonymous = await stranger.run(["send", room, "hi"]);
     expect(anonymous.code).toBe(4);
     expect(anonymous.stderr).toContain("chat login");

@@ -2,24 +2,25 @@
  * `chat unread`, `chat read` and `chat conversations` against a real server: what they print,
  * their --json shapes and exit codes.
  */
-import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
-import { startServer, type TestServer } from "../helpers/server.ts";
+import { beforeAll, describe, expect, test } from "bun:test";
 import { jsonLines, registerUser, type User } from "./helpers.ts";
+import { useServer } from "../helpers/use-server.ts";
 
-// Real servers and processes: 5 s per test is too tight on a busy machine.
-setDefaultTimeout(60_000);
+const run = useServer({
+  isPerFile: true,
+  start: { args: ["--conversations-page", "2"] },
+  timeoutMs: 60_000,
+});
 
-let server: TestServer;
 let ann: User;
 let bob: User;
 let cy: User;
 
 beforeAll(async () => {
-  server = await startServer({ args: ["--conversations-page", "2"] });
   [ann, bob, cy] = [
-    await registerUser(server.url, "ann"),
-    await registerUser(server.url, "bob"),
-    await registerUser(server.url, "cy"),
+    await registerUser(run.server.url, "ann"),
+    await registerUser(run.server.url, "bob"),
+    await registerUser(run.server.url, "cy"),
   ];
   await ann.ok(["create", "lobby"]);
   await bob.ok(["join", "lobby"]);
@@ -28,10 +29,6 @@ beforeAll(async () => {
   await ann.ok(["dm", bob.name, `@${bob.name} psst`]);
   await cy.ok(["dm", bob.name, "hi"]);
   await cy.ok(["dm", bob.name, "there"]);
-});
-
-afterAll(async () => {
-  await server?.stop();
 });
 
 describe("chat unread", () => {
@@ -57,7 +54,7 @@ describe("chat unread", () => {
 
 describe("chat read", () => {
   test("marks a room read up to the newest message, for every later command", async () => {
-    const helper = await registerUser(server.url, "dee");
+    const helper = await registerUser(run.server.url, "dee");
     await helper.ok(["join", "lobby"]);
     await ann.ok(["send", "lobby", "one more"]);
     const result = await helper.run(["read", "lobby", "--json"]);
@@ -80,7 +77,7 @@ describe("chat read", () => {
   });
 
   test("exit codes: not a member 5, no such message or room 3, bad name 2", async () => {
-    const outsider = await registerUser(server.url, "eve");
+    const outsider = await registerUser(run.server.url, "eve");
     expect((await outsider.run(["read", "lobby"])).code).toBe(5);
     expect((await bob.run(["read", "nowhere"])).code).toBe(3);
     expect((await bob.run(["read", "lobby", "no-such-id"])).code).toBe(3);
@@ -132,7 +129,7 @@ describe("chat conversations", () => {
   });
 
   test("someone with no DMs has none", async () => {
-    const loner = await registerUser(server.url, "fay");
+    const loner = await registerUser(run.server.url, "fay");
     expect(await loner.ok(["conversations"])).toBe(
       "no conversations yet; start one with `chat dm`\n",
     );

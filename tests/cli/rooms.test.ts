@@ -1,24 +1,17 @@
-import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
-import { startServer, type TestServer } from "../helpers/server.ts";
+import { beforeAll, describe, expect, test } from "bun:test";
 import { jsonLines, registerUser, uniqueName, type User } from "./helpers.ts";
+import { useServer } from "../helpers/use-server.ts";
 
-// This file starts real servers and processes: 5 s per test is too tight on a busy machine.
-setDefaultTimeout(30_000);
+const run = useServer({ isPerFile: true });
 
-let server: TestServer;
 let alice: User;
 let bob: User;
 
 beforeAll(async () => {
-  server = await startServer();
   [alice, bob] = await Promise.all([
-    registerUser(server.url, "alice"),
-    registerUser(server.url, "bob"),
+    registerUser(run.server.url, "alice"),
+    registerUser(run.server.url, "bob"),
   ]);
-});
-
-afterAll(async () => {
-  await server.stop();
 });
 
 describe("chat create and createroom", () => {
@@ -142,7 +135,7 @@ describe("chat join, requests, approve, deny, leave, kick", () => {
   test("a closed room files a request that the admin lists and approves", async () => {
     const room = uniqueName("closed");
     await alice.ok(["create", room, "--closed"]);
-    const carol = await registerUser(server.url, "carol");
+    const carol = await registerUser(run.server.url, "carol");
     expect(await carol.ok(["join", room])).toContain("asked to join");
     expect(jsonLines(await bob.ok(["join", room, "--json"]))).toEqual([
       { room, status: "pending" },

@@ -1,23 +1,12 @@
-import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
-import { startServer, type TestServer } from "../helpers/server.ts";
+import { describe, expect, test } from "bun:test";
 import { jsonLines, PASSWORD, registerUser, User } from "./helpers.ts";
+import { useServer } from "../helpers/use-server.ts";
 
-// This file starts real servers and processes: 5 s per test is too tight on a busy machine.
-setDefaultTimeout(30_000);
-
-let server: TestServer;
-
-beforeAll(async () => {
-  server = await startServer();
-});
-
-afterAll(async () => {
-  await server.stop();
-});
+const run = useServer({ isPerFile: true });
 
 /** Another config folder logged in as the same user: a second device. */
 async function secondDevice(user: User): Promise<User> {
-  const device = new User(server.url, user.name);
+  const device = new User(run.server.url, user.name);
   await device.ok(["login", user.name, "--password-stdin"], { stdin: `${PASSWORD}\n` });
   return device;
 }
@@ -28,7 +17,7 @@ async function sessionsJson(user: User): Promise<Record<string, unknown>[]> {
 
 describe("chat sessions and revoke", () => {
   test("sessions lists each device; --json gives one object per session", async () => {
-    const alice = await registerUser(server.url, "ses");
+    const alice = await registerUser(run.server.url, "ses");
     await secondDevice(alice);
     const list = await sessionsJson(alice);
     expect(list).toHaveLength(2);
@@ -47,7 +36,7 @@ describe("chat sessions and revoke", () => {
   });
 
   test("revoke <id> logs that device out (exit 4 there); an unknown id exits 3", async () => {
-    const alice = await registerUser(server.url, "rev");
+    const alice = await registerUser(run.server.url, "rev");
     const phone = await secondDevice(alice);
     const phoneId = String((await sessionsJson(alice)).find((s) => !s.current)!.id);
     expect(await alice.ok(["revoke", phoneId])).toBe(`revoked session ${phoneId}\n`);
@@ -60,7 +49,7 @@ describe("chat sessions and revoke", () => {
   });
 
   test("revoke --all-others keeps this session only; neither or both arguments exit 2", async () => {
-    const alice = await registerUser(server.url, "all");
+    const alice = await registerUser(run.server.url, "all");
     const devices = [await secondDevice(alice), await secondDevice(alice)];
     expect(jsonLines(await alice.ok(["revoke", "--all-others", "--json"]))).toEqual([
       { revoked: 2 },
@@ -75,7 +64,7 @@ describe("chat sessions and revoke", () => {
   });
 
   test("passwd logs out the other sessions; --keep-sessions keeps them", async () => {
-    const alice = await registerUser(server.url, "pwk");
+    const alice = await registerUser(run.server.url, "pwk");
     const phone = await secondDevice(alice);
     const kept = await alice.ok(["passwd", "--password-stdin", "--keep-sessions"], {
       stdin: `${PASSWORD}\nsecond password\n`,
@@ -91,9 +80,9 @@ describe("chat sessions and revoke", () => {
   });
 
   test("help lists sessions and revoke", async () => {
-    const help = await new User(server.url, "x").ok(["help"]);
+    const help = await new User(run.server.url, "x").ok(["help"]);
     expect(help).toMatch(/\n {2}sessions +list where your account is logged in/);
     expect(help).toMatch(/\n {2}revoke +log out one session/);
-    expect(await new User(server.url, "x").ok(["help", "passwd"])).toContain("--keep-sessions");
+    expect(await new User(run.server.url, "x").ok(["help", "passwd"])).toContain("--keep-sessions");
   });
 });

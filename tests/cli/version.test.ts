@@ -1,21 +1,13 @@
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { startServer, type TestServer } from "../helpers/server.ts";
 import { chat } from "./helpers.ts";
+import { useServer } from "../helpers/use-server.ts";
+
+const run = useServer({ isPerFile: true });
 
 const PACKAGE = JSON.parse(readFileSync(resolve(import.meta.dir, "../../package.json"), "utf8"));
 const VERSION = String(PACKAGE.version);
-
-let server: TestServer;
-
-beforeAll(async () => {
-  server = await startServer();
-});
-
-afterAll(async () => {
-  await server.stop();
-});
 
 describe("The version", () => {
   test("chat --version and chat version print the package's version", async () => {
@@ -32,9 +24,9 @@ describe("The version", () => {
   });
 
   test("the server names it in /health and in its start log", async () => {
-    const health = await (await fetch(`${server.url.replace("ws", "http")}/health`)).json();
+    const health = await (await fetch(`${run.server.url.replace("ws", "http")}/health`)).json();
     expect(health).toMatchObject({ status: "ok", version: VERSION });
-    const log = readFileSync(join(server.dataDir, "server.log"), "utf8");
+    const log = readFileSync(join(run.server.dataDir, "server.log"), "utf8");
     expect(log).toMatch(
       new RegExp(` INFO start url=\\S+ version=${VERSION.replaceAll(".", "\\.")} `),
     );
