@@ -43,13 +43,24 @@ function droppingServer(answer: (auths: number) => Record<string, unknown>): {
   const server = fakeServer("flaky", (msg, conn) => {
     if (msg.type === "auth") {
       auths += 1;
-      conn.reply(auths === 1 ? { type: "session", user: "bob", token: "t" } : answer(auths));
+      const session = { type: "session", user: "bob", token: "t", cursor: "0000000000000001" };
+      const reply = auths === 1 ? session : answer(auths);
+      conn.reply(reply);
+      // Back with `since`: what was missed comes as events, then `synced`.
+      if (reply.type === "session" && auths > 1 && msg.since === "0000000000000001") {
+        const missed = {
+          type: "message",
+          ...message("1", "after the restart"),
+          seq: "0000000000000002",
+        };
+        conn.send(missed);
+        conn.send({ type: "synced", cursor: "0000000000000002", more: false, truncated: [] });
+      }
       return;
     }
     if (msg.type === "history") {
       histories += 1;
-      const messages = histories === 1 ? [] : [message("1", "after the restart")];
-      conn.reply({ type: "history", room: "lobby", messages });
+      conn.reply({ type: "history", room: "lobby", messages: [] });
       // The first connection goes away as a restarting server's would.
       if (histories === 1) setTimeout(() => conn.close(1001, "going away"), 50);
       return;

@@ -8,7 +8,12 @@ let alice: User;
 let bob: User;
 let room: string;
 
-const ID_TS = { id: expect.any(String), ts: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) };
+// Every stored message carries its position in the server's log (`seq`, 16 digits).
+const ID_TS = {
+  id: expect.any(String),
+  ts: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+  seq: expect.stringMatching(/^\d{16}$/),
+};
 
 beforeAll(async () => {
   [alice, bob] = await Promise.all([
