@@ -3,7 +3,7 @@
  * is): what a test opened is closed and what it started is stopped after it, whether it
  * passed or failed, so no file repeats the preamble.
  */
-import { afterAll, afterEach, beforeAll, setDefaultTimeout } from "bun:test";
+import { afterAll, afterEach, beforeAll, beforeEach, setDefaultTimeout } from "bun:test";
 import { restartServer, startServer, type StartOptions, type TestServer } from "./server.ts";
 
 /** Something the teardown ends: a connection (`close`) or a process (`stop`). */
@@ -24,6 +24,8 @@ export class ServerHarness {
   readonly #defaults: StartOptions;
   readonly #tracked: (() => unknown)[] = [];
   readonly #servers: TestServer[] = [];
+  // How many tracked things belong to the whole file (tracked before its first test).
+  #fileTracked = 0;
 
   /** Servers start with `defaults`. */
   constructor(defaults: StartOptions = {}) {
@@ -65,7 +67,18 @@ export class ServerHarness {
   /** The teardown: close everything tracked, then stop every server, newest first. */
   async cleanUp(): Promise<void> {
     const servers = this.#servers.splice(0).reverse();
+    this.#fileTracked = 0;
     await settleAll([...this.#tracked.splice(0).reverse(), ...servers.map((s) => () => s.stop())]);
+  }
+
+  /** A test begins: what was tracked before it belongs to the file. */
+  beginTest(): void {
+    this.#fileTracked = this.#tracked.length;
+  }
+
+  /** A test ended: close what it tracked, newest first, and keep what the file tracked. */
+  async endTest(): Promise<void> {
+    await settleAll(this.#tracked.splice(this.#fileTracked).reverse());
   }
 
   #adopt(server: TestServer): TestServer {
@@ -75,8 +88,9 @@ export class ServerHarness {
 }
 
 /**
- * The servers and clients of this test file with one shared teardown, run after each test
- * (or, with `isPerFile`, after the last one: `server` is then the file's one server).
+ * The servers and clients of this test file with one shared teardown, run after each test.
+ * With `isPerFile`, `server` is the file's one server, stopped after its last test with what
+ * was tracked before the first; what a test tracks is still closed after that test.
  */
 export function useServer(opts: UseServerOptions = {}): ServerHarness {
   setDefaultTimeout(opts.timeoutMs ?? 30_000);
@@ -85,6 +99,8 @@ export function useServer(opts: UseServerOptions = {}): ServerHarness {
     beforeAll(async () => {
       await harness.start();
     });
+    beforeEach(() => harness.beginTest());
+    afterEach(() => harness.endTest());
     afterAll(() => harness.cleanUp());
   } else {
     afterEach(() => harness.cleanUp());

@@ -43,3 +43,20 @@ describe("The shared test teardown", () => {
     expect(() => new ServerHarness().server).toThrow("no server");
   });
 });
+
+describe("The teardown of a file that shares one server", () => {
+  test("closes after a test what the test tracked, and keeps what the file tracked before", async () => {
+    const harness = new ServerHarness();
+    const ended: string[] = [];
+    harness.track({ close: () => void ended.push("file's") });
+    harness.beginTest();
+    harness.track({ close: () => void ended.push("first test's") });
+    await harness.endTest();
+    harness.beginTest();
+    harness.track({ close: () => void ended.push("second test's") });
+    await harness.endTest();
+    expect(ended).toEqual(["first test's", "second test's"]);
+    await harness.cleanUp();
+    expect(ended).toEqual(["first test's", "second test's", "file's"]);
+  });
+});
