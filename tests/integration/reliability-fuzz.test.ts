@@ -109,7 +109,8 @@ const REFUSED: Record<"anonymous" | "mallory" | "eve", Frame[]> = {
     text({ type: "send", room: "lobby", text: "\x1b]52;c;eA==\x07\x1b[2J" }),
     text({ type: "send", room: "lobby", text: "y".repeat(4001) }),
     text({ type: "send", room: "club", text: "not yet" }),
-    text({ type: "join", room: "lobby" }),
+    // (A join of lobby, where mallory is a member, is no longer refused: it answers
+    // `already` and changes nothing; see the access table.)
     text({ type: "join", room: "club" }),
     text({ type: "kick", room: "lobby", user: "alice" }),
     text({ type: "edit", room: "attic", visible: true }),
