@@ -130,10 +130,12 @@ export class Rooms {
           this.#d.state.putRoom(room);
           this.#d.state.log.roomEnded(name, room.members);
         },
+        // In the step that publishes the event: nothing of the room reaches them after it.
+        () => {
+          for (const m of room.members) this.#d.conns.unsubscribeUser(m, roomTopic(name));
+        },
       );
       for (const m of room.members) this.#typing.clear(name, m);
-      const topic = roomTopic(name);
-      for (const m of room.members) this.#d.conns.unsubscribeUser(m, topic);
       this.#d.log.info("room_shutdown", { room: name, user });
     });
   }
@@ -284,8 +286,8 @@ export class Rooms {
         this.#d.state.setMember(room, user, false);
         this.#typing.clear(room.name, user);
       },
+      () => this.#d.conns.unsubscribeUser(user, roomTopic(room.name)),
     );
-    this.#d.conns.unsubscribeUser(user, roomTopic(room.name));
   }
 
   // Durable first, then visible: the new version replaces the old only once it is stored.
