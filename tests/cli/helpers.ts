@@ -202,6 +202,11 @@ export class Listening {
     if (this.proc.exitCode === null) this.proc.kill(signal);
     return this.proc.exited;
   }
+
+  /** Kill it (SIGKILL) and wait: how a test's teardown ends it. */
+  async close(): Promise<void> {
+    await this.stop("SIGKILL");
+  }
 }
 
 /** The session token `chat` saved for a user. */

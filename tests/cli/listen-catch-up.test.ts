@@ -3,24 +3,13 @@
  * and rate limits requests: every missed message is printed once, in order, every member room
  * is listened to, and a request limit is waited out.
  */
-import { afterEach, describe, expect, setDefaultTimeout, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { type FakeServer, fakeServer } from "../helpers/fake-server.ts";
-import { startServer, type TestServer, tempDir } from "../helpers/server.ts";
-import { type Listening, registerUser, User } from "./helpers.ts";
+import { tempDir } from "../helpers/server.ts";
+import { useServer } from "../helpers/use-server.ts";
+import { registerUser, User } from "./helpers.ts";
 
-// These tests start real processes: 5 s per test is too tight on a busy machine.
-setDefaultTimeout(30_000);
-
-const running: Listening[] = [];
-const servers: FakeServer[] = [];
-let real: TestServer | null = null;
-
-afterEach(async () => {
-  await Promise.all(running.splice(0).map((l) => l.stop("SIGKILL")));
-  for (const s of servers.splice(0)) s.stop();
-  await real?.stop();
-  real = null;
-});
+const run = useServer();
 
 const MISSED = 7;
 const id = (n: number) => `0190a000-0000-7000-8000-${String(n).padStart(12, "0")}`;
@@ -60,7 +49,7 @@ function pagingServer(): { server: FakeServer; asked: string[] } {
     for (let n = from; n <= last; n++) messages.push(message(n));
     conn.reply({ type: "history", room: "lobby", messages, more: last < MISSED });
   });
-  servers.push(server);
+  run.track(server);
   return { server, asked };
 }
 
@@ -71,7 +60,7 @@ describe("chat listen catching up", () => {
     const l = await user.listen(["lobby", "--json", "--count", String(MISSED)], {
       CHAT_TOKEN: "t",
     });
-    running.push(l);
+    run.track(l);
     expect(await l.proc.exited).toBe(0);
     const printed = l.lines.map((line) => (JSON.parse(line) as { text: string }).text);
     expect(printed).toEqual(Array.from({ length: MISSED }, (_, i) => `missed ${i + 1}`));
@@ -98,15 +87,15 @@ describe("chat listen in many rooms", () => {
       asked.push(String(msg.room));
       conn.reply({ type: "history", room: msg.room, messages: [] });
     });
-    servers.push(server);
+    run.track(server);
     const user = new User(server.url, "bob", tempDir("chat-cfg-"));
-    running.push(await user.listen([], { CHAT_TOKEN: "t" }));
+    run.track(await user.listen([], { CHAT_TOKEN: "t" }));
     expect(asked.toSorted()).toEqual(["alpha", "zoo"]);
   });
 
   test("a server's request limit at start is waited out, not an error", async () => {
     // A burst of 8 requests: the rooms list and 8 starting points are one too many.
-    real = await startServer({
+    const real = await run.start({
       args: [
         "--rate-limit",
         "--requests-per-connection",
@@ -120,7 +109,7 @@ describe("chat listen in many rooms", () => {
     const bob = await registerUser(real.url, "bob");
     for (let i = 0; i < 8; i++) await bob.ok(["create", `r${i}`]);
     const l = await bob.listen(["--json", "--count", "1"]);
-    running.push(l);
+    run.track(l);
     expect(l.stderr).not.toContain("rate");
     await bob.ok(["send", "r7", "made it"]);
     expect(await l.proc.exited).toBe(0);

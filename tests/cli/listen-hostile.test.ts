@@ -3,24 +3,13 @@
  * or logs it out: it waits and tries again when rate limited, and ends with exit 4 only when
  * the session itself is gone.
  */
-import { afterEach, describe, expect, setDefaultTimeout, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { type FakeServer, fakeServer } from "../helpers/fake-server.ts";
-import { startServer, type TestServer, tempDir } from "../helpers/server.ts";
+import { tempDir } from "../helpers/server.ts";
+import { useServer } from "../helpers/use-server.ts";
 import { type Listening, PASSWORD, registerUser, User } from "./helpers.ts";
 
-// These tests start real processes: 5 s per test is too tight on a busy machine.
-setDefaultTimeout(30_000);
-
-const running: Listening[] = [];
-const servers: FakeServer[] = [];
-let real: TestServer | null = null;
-
-afterEach(async () => {
-  await Promise.all(running.splice(0).map((l) => l.stop("SIGKILL")));
-  for (const s of servers.splice(0)) s.stop();
-  await real?.stop();
-  real = null;
-});
+const run = useServer();
 
 const message = (id: string, text: string) => ({
   id: `0190a000-0000-7000-8000-00000000000${id}`,
@@ -67,14 +56,14 @@ function droppingServer(answer: (auths: number) => Record<string, unknown>): {
     }
     conn.reply({ type: "ok" });
   });
-  servers.push(server);
+  run.track(server);
   return { server, auths: () => auths };
 }
 
 async function listenTo(url: string, args: string[] = []): Promise<Listening> {
   const user = new User(url, "bob", tempDir("chat-cfg-"));
   const l = await user.listen(["lobby", ...args], { CHAT_TOKEN: "t" });
-  running.push(l);
+  run.track(l);
   return l;
 }
 
@@ -112,7 +101,7 @@ describe("chat listen re-authenticating", () => {
         setTimeout(() => conn.send({ type: "error", code: "auth_required", message: notice }), 50);
       } else conn.reply({ type: "ok" });
     });
-    servers.push(server);
+    run.track(server);
     const l = await listenTo(server.url);
     expect(await l.proc.exited).toBe(4);
     expect(l.stderr).toContain("this session was logged out");
@@ -120,20 +109,20 @@ describe("chat listen re-authenticating", () => {
   });
 
   test("`chat logout` of the same session elsewhere ends listen with exit 4 (real server)", async () => {
-    real = await startServer();
+    const real = await run.start();
     const alice = await registerUser(real.url, "alice");
     const l = await alice.listen();
-    running.push(l);
+    run.track(l);
     await alice.ok(["logout"]);
     expect(await l.proc.exited).toBe(4);
     expect(l.stderr).toContain("logged out");
   });
 
   test("`chat revoke --all-others` from another device ends listen with exit 4 (real server)", async () => {
-    real = await startServer();
+    const real = await run.start();
     const alice = await registerUser(real.url, "alice");
     const l = await alice.listen();
-    running.push(l);
+    run.track(l);
     const laptop = new User(real.url, alice.name);
     await laptop.ok(["login", alice.name, "--password-stdin"], { stdin: `${PASSWORD}\n` });
     await laptop.ok(["revoke", "--all-others"]);

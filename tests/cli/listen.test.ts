@@ -1,13 +1,6 @@
-import {
-  afterAll,
-  afterEach,
-  beforeAll,
-  describe,
-  expect,
-  setDefaultTimeout,
-  test,
-} from "bun:test";
-import { restartServer, startServer, type TestServer } from "../helpers/server.ts";
+import { beforeAll, describe, expect, test } from "bun:test";
+import { restartServer, startServer } from "../helpers/server.ts";
+import { useServer } from "../helpers/use-server.ts";
 import { authed } from "../helpers/ws-client.ts";
 import {
   jsonLines,
@@ -18,33 +11,21 @@ import {
   type User,
 } from "./helpers.ts";
 
-// This file starts real servers and processes: 5 s per test is too tight on a busy machine.
-setDefaultTimeout(30_000);
+const run = useServer({ isPerFile: true });
 
-let server: TestServer;
 let alice: User;
 let bob: User;
-const running: Listening[] = [];
 
 beforeAll(async () => {
-  server = await startServer();
   [alice, bob] = await Promise.all([
-    registerUser(server.url, "alice"),
-    registerUser(server.url, "bob"),
+    registerUser(run.server.url, "alice"),
+    registerUser(run.server.url, "bob"),
   ]);
-});
-
-afterEach(async () => {
-  await Promise.all(running.splice(0).map((l) => l.stop("SIGKILL")));
-});
-
-afterAll(async () => {
-  await server.stop();
 });
 
 async function listen(user: User, args: string[] = []): Promise<Listening> {
   const l = await user.listen(args);
-  running.push(l);
+  run.track(l);
   return l;
 }
 
@@ -87,7 +68,7 @@ describe("chat listen --json", () => {
   test("prints presence and typing of room members; who shows who is typing", async () => {
     const room = await sharedRoom();
     const l = await listen(bob, ["--json"]);
-    const client = await authed(server.url, await tokenOf(alice), "interactive");
+    const client = await authed(run.server.url, await tokenOf(alice), "interactive");
     try {
       await l.waitForJson(
         (e) => e.type === "presence" && e.user === alice.name && e.status === "online",
@@ -112,7 +93,7 @@ describe("chat listen --json", () => {
   test("a presence change is printed once, also for someone sharing several rooms", async () => {
     const [one, two] = [await sharedRoom(), await sharedRoom()];
     const l = await listen(bob, ["--json"]);
-    const client = await authed(server.url, await tokenOf(alice), "interactive");
+    const client = await authed(run.server.url, await tokenOf(alice), "interactive");
     try {
       await l.waitForJson(
         (e) => e.type === "presence" && e.user === alice.name && e.status === "online",
@@ -211,7 +192,7 @@ describe("chat listen across a server restart", () => {
       await a.ok(["create", room]);
       await b.ok(["join", room]);
       const l = await b.listen(["--json"]);
-      running.push(l);
+      run.track(l);
       await a.ok(["send", room, "before"]);
       await l.waitForJson((e) => e.text === "before", "the first message");
       await own.stop();
@@ -245,7 +226,7 @@ describe("chat listen across a server restart, in a room joined while listening"
       const room = uniqueName("jr");
       await a.ok(["create", room, "--closed"]);
       const l = await b.listen(["--json"]);
-      running.push(l);
+      run.track(l);
       await b.ok(["join", room]);
       await a.ok(["approve", room, b.name]);
       await l.waitForJson((e) => e.type === "join_decision", "the decision");
@@ -270,7 +251,7 @@ describe("chat listen across a server restart, in a room joined while listening"
 
 describe("chat listen --since", () => {
   test("prints what happened after the cursor once, in log order, then live events", async () => {
-    const carol = await registerUser(server.url, "carol");
+    const carol = await registerUser(run.server.url, "carol");
     const room = uniqueName("off");
     await alice.ok(["create", room, "--closed"]);
     const first = await listen(carol, ["--json", "--count", "1"]);
