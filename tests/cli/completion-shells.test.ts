@@ -4,12 +4,15 @@
  * through its completion variables, fish through `complete -C`, zsh by pressing Tab in tmux.
  * A shell that is not installed is skipped (CI installs all three).
  */
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { beforeAll, describe, expect, test } from "bun:test";
 import { chmodSync, mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { hasTmux, Tmux } from "../e2e/tmux.ts";
-import { startServer, type TestServer, tempDir } from "../helpers/server.ts";
+import { tempDir } from "../helpers/server.ts";
 import { chat, registerUser, type User } from "./helpers.ts";
+import { useServer } from "../helpers/use-server.ts";
+
+const shared = useServer({ isPerFile: true });
 
 const CLIENT = resolve(import.meta.dir, "../../client/main.ts");
 
@@ -17,14 +20,12 @@ function has(program: string): boolean {
   return Bun.which(program) !== null;
 }
 
-let server: TestServer;
 let alice: User;
 let env: Record<string, string>;
 let dir: string;
 
 beforeAll(async () => {
-  server = await startServer();
-  alice = await registerUser(server.url, "alice");
+  alice = await registerUser(shared.server.url, "alice");
   await alice.ok(["create", "lobby"]);
   dir = tempDir("chat-shells-");
   // The scripts call `chat`: put one on the PATH.
@@ -41,10 +42,6 @@ beforeAll(async () => {
   for (const shell of ["bash", "zsh", "fish"]) {
     writeFileSync(join(dir, `chat.${shell}`), (await chat(["completion", shell])).stdout);
   }
-});
-
-afterAll(async () => {
-  await server.stop();
 });
 
 function run(argv: string[], stdin?: string): { code: number; stdout: string; stderr: string } {

@@ -3,35 +3,28 @@
  * by --limit with a note on stderr saying how to go on; `chat history` across byte-bounded pages;
  * `chat who` of a room with more members than one reply holds.
  */
-import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
+import { beforeAll, describe, expect, test } from "bun:test";
 import { registered, type Wire } from "../fuzz/wire.ts";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { startServer, tempDir, type TestServer } from "../helpers/server.ts";
+import { startServer, tempDir } from "../helpers/server.ts";
 import { jsonLines, registerUser, type User } from "./helpers.ts";
+import { useServer } from "../helpers/use-server.ts";
 
-// This file starts real servers and processes: 5 s per test is too tight on a busy machine.
-setDefaultTimeout(60_000);
+const run = useServer({ isPerFile: true, timeoutMs: 60_000 });
 
-let server: TestServer;
 let owner: Wire;
 let alice: User;
 const NAMES: string[] = [];
 
 beforeAll(async () => {
-  server = await startServer();
-  owner = await registered(server.url, "owner");
+  owner = run.track(await registered(run.server.url, "owner"));
   for (let i = 0; i < 450; i++) {
     const name = `p${String(i).padStart(3, "0")}`;
     NAMES.push(name);
     await owner.ok({ type: "create", room: name, topic: `room number ${i}` });
   }
-  alice = await registerUser(server.url, "alice");
-});
-
-afterAll(async () => {
-  await owner?.close();
-  await server?.stop();
+  alice = await registerUser(run.server.url, "alice");
 });
 
 describe("chat rooms with many rooms", () => {
