@@ -41,6 +41,9 @@ export interface Stream {
   droppedCount: number;
   /** The least seq the stream ever held (0: none yet). */
   firstSeq: number;
+  /** The kept `member` events of a room stream, oldest first (from `movesStart` on). */
+  moves: LogEntry[];
+  movesStart: number;
 }
 
 /** What a restart restores the log from. */
@@ -116,6 +119,7 @@ export class EventLog {
     if (at === items.length) items.push(item);
     else items.splice(at, 0, item);
     this.#index(stream, item);
+    if (isEntry(item) && item.event.type === "member") addMove(s, item);
     if (isEntry(item) && stream[0] !== "u") this.#update(s, item.event);
     if (items.length - s.start > this.limit) this.#drop(s);
   }
@@ -143,7 +147,16 @@ export class EventLog {
   #stream(key: string): Stream {
     let s = this.#streams.get(key);
     if (!s) {
-      s = { items: [], start: 0, dropped: [], lastDropped: 0, droppedCount: 0, firstSeq: 0 };
+      s = {
+        items: [],
+        start: 0,
+        dropped: [],
+        lastDropped: 0,
+        droppedCount: 0,
+        firstSeq: 0,
+        moves: [],
+        movesStart: 0,
+      };
       this.#streams.set(key, s);
     }
     return s;
@@ -156,6 +169,11 @@ export class EventLog {
     if (s.dropped.length >= this.limit + this.#slack) s.dropped.splice(0, this.#slack);
     s.lastDropped = Math.max(s.lastDropped, seq);
     s.droppedCount++;
+    if (s.moves[s.movesStart] === gone) s.movesStart++;
+    if (s.movesStart >= this.#slack) {
+      s.moves.splice(0, s.movesStart);
+      s.movesStart = 0;
+    }
     s.start++;
     // Dropped in batches, so that keeping a full stream costs O(1) per event on average.
     if (s.start >= this.#slack) {
@@ -210,6 +228,13 @@ function changed(m: StoredMessage, e: LogEntry["event"]): StoredMessage {
     next.text = "";
   }
   return next;
+}
+
+// Keep a member event in seq order among the stream's moves (replayed ones may come late).
+function addMove(s: Stream, entry: LogEntry): void {
+  let at = s.moves.length;
+  while (at > s.movesStart && s.moves[at - 1]!.seq > entry.seq) at--;
+  s.moves.splice(at, 0, entry);
 }
 
 function indexSet(map: Map<string, Set<string>>, key: string, value: string): void {

@@ -51,7 +51,7 @@ export function syncPage(
 ): SyncPage {
   const truncated: Truncation[] = [];
   const heap: Reader[] = [];
-  for (const src of sources(state, user)) {
+  for (const src of sources(state, user, since)) {
     const reader = open(state, src, user, since);
     const dropped = droppedAfter(src.stream, since);
     // Events dropped before the kept ones count only if the user could have seen them.
@@ -96,10 +96,11 @@ interface Source {
 }
 
 // Their rooms (and those they lost), their DM conversations and their own stream.
-function* sources(state: ChatState, user: string): Generator<Source> {
+function* sources(state: ChatState, user: string, since: number): Generator<Source> {
   const log = state.log;
   const rooms = new Set(state.roomsOfUser(user));
-  for (const room of log.leftRoomsOf(user).keys()) rooms.add(room);
+  // A room left before `since` has nothing after it the user could see.
+  for (const [room, leftAt] of log.leftRoomsOf(user)) if (leftAt > since) rooms.add(room);
   for (const room of rooms) {
     const stream = log.stream(`room:${room}`);
     if (stream) yield { stream, room, truncation: { room, dropped: 0 } };
@@ -123,9 +124,11 @@ function open(state: ChatState, src: Source, user: string, since: number): Reade
   const reader: Reader = { items, at, room: src.room, isMember: true, head: null };
   if (src.room === null) return reader;
   let isMember = state.rooms.get(src.room)?.members.has(user) ?? false;
-  for (let i = items.length - 1; i >= at; i--) {
-    const item = items[i]!;
-    if (isOwnMove(item, user)) isMember = isEntry(item) && item.event.event !== "joined";
+  // Only the room's member events after `since` are looked at, not everything it said.
+  const { moves, movesStart } = src.stream;
+  for (let i = moves.length - 1; i >= movesStart && moves[i]!.seq > since; i--) {
+    const move = moves[i]!;
+    if (move.event.user === user) isMember = move.event.event !== "joined";
   }
   reader.isMember = isMember;
   return reader;
