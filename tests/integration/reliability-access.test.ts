@@ -2,12 +2,11 @@
  * Every room command by every role on every kind of room, with the result SPEC 2.2 and 2.7
  * give; and hidden rooms never leaking to non-members.
  */
-import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
+import { beforeAll, describe, expect, test } from "bun:test";
 import { loggedIn, registered, Wire, type Received } from "../fuzz/wire.ts";
-import { startServer } from "../helpers/server.ts";
+import { useServer } from "../helpers/use-server.ts";
 
-// This file starts real servers and processes: 5 s per test is too tight on a busy machine.
-setDefaultTimeout(30_000);
+const run = useServer({ isPerFile: true });
 
 type Kind = "ov" | "oh" | "cv" | "ch" | "sd" | "sh";
 type Role = "anonymous" | "non-member" | "denied" | "kicked" | "pending" | "member" | "admin";
@@ -170,7 +169,6 @@ function resultOf(reply: Received): string {
   return "ok";
 }
 
-let server: Awaited<ReturnType<typeof startServer>>;
 const conns = new Map<string, Wire>();
 
 function conn(role: Role | "bystander"): Wire {
@@ -200,20 +198,14 @@ async function makeRoom(name: string, kind: Kind): Promise<void> {
 }
 
 beforeAll(async () => {
-  server = await startServer();
-  for (const user of USERS) conns.set(user, await registered(server.url, user));
-  conns.set("", await Wire.open(server.url));
+  for (const user of USERS) conns.set(user, run.track(await registered(run.server.url, user)));
+  conns.set("", run.track(await Wire.open(run.server.url)));
   // One room per command and kind; the roles act on it in ROLES order (admin last).
   await Promise.all(
     KINDS.map(async (kind) => {
       for (const command of COMMANDS) await makeRoom(`${command}-${kind}`, kind);
     }),
   );
-});
-
-afterAll(async () => {
-  for (const wire of conns.values()) await wire.close();
-  await server?.stop();
 });
 
 describe("Access rules", () => {
@@ -287,7 +279,7 @@ describe("Hidden rooms", () => {
   });
 
   test("`who` without a room names no one from a hidden room the caller is not in", async () => {
-    const olga = await registered(server.url, "olga");
+    const olga = await registered(run.server.url, "olga");
     await olga.ok({ type: "join", room: "who-ov" });
     const reply = await olga.ok({ type: "who" });
     expect((reply.users as { user: string }[]).map((u) => u.user)).toEqual([
@@ -320,7 +312,7 @@ describe("Hidden rooms", () => {
   });
 
   test("history of a hidden room sent to its members never reaches an outsider's connection", async () => {
-    const outsider = await loggedIn(server.url, "nora", "listen");
+    const outsider = await loggedIn(run.server.url, "nora", "listen");
     await conn("member").ok({ type: "send", room: "history-ch", text: "members only" });
     await outsider.ok({ type: "ping" });
     expect(JSON.stringify(outsider.received)).not.toContain("history-ch");
@@ -330,21 +322,21 @@ describe("Hidden rooms", () => {
 
 describe("Sessions", () => {
   test("logout revokes the session on every connection that used it, not only for new ones", async () => {
-    const alice = await registered(server.url, "alison");
+    const alice = await registered(run.server.url, "alison");
     const token = String(alice.received.find((m) => m.type === "session")?.token);
     await alice.ok({ type: "create", room: "alisons" });
     // The same token on a second connection (a stolen token, or `chat listen` elsewhere),
     // and a separate login (another session) on a third.
-    const sameToken = await Wire.open(server.url);
+    const sameToken = await Wire.open(run.server.url);
     await sameToken.ok({ type: "auth", token, mode: "listen" });
-    const otherSession = await loggedIn(server.url, "alison", "listen");
+    const otherSession = await loggedIn(run.server.url, "alison", "listen");
     const told = sameToken.next((m) => m.type === "error" && m.code === "auth_required");
     await alice.ok({ type: "logout" });
     await told;
     expect((await sameToken.request({ type: "send", room: "alisons", text: "x" })).code).toBe(
       "auth_required",
     );
-    const fresh = await Wire.open(server.url);
+    const fresh = await Wire.open(run.server.url);
     expect((await fresh.request({ type: "auth", token })).code).toBe("auth_failed");
     // The other session is untouched, and the revoked connection no longer receives the room.
     await otherSession.ok({ type: "send", room: "alisons", text: "after logout" });
