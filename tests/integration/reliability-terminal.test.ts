@@ -7,7 +7,8 @@ import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "
 import { chat, type RunResult } from "../cli/helpers.ts";
 import { registered, Wire } from "../fuzz/wire.ts";
 import { type FakeServer, fakeServer } from "../helpers/fake-server.ts";
-import { startServer, tempDir } from "../helpers/server.ts";
+import { tempDir } from "../helpers/server.ts";
+import { useServer } from "../helpers/use-server.ts";
 import { unsafeIn } from "../helpers/terminal-safety.ts";
 
 // This file starts real servers and processes: 5 s per test is too tight on a busy machine.
@@ -33,26 +34,20 @@ function runChat(server: string, args: string[], token: string): Promise<RunResu
 }
 
 describe("Terminal safety on the real server", () => {
-  let server: Awaited<ReturnType<typeof startServer>>;
+  const run = useServer({ isPerFile: true });
   let alice: Wire;
   let token = "";
 
   beforeAll(async () => {
-    server = await startServer();
-    alice = await registered(server.url, "alice");
-    const bob = await registered(server.url, "bob");
+    alice = run.track(await registered(run.server.url, "alice"));
+    const bob = await registered(run.server.url, "bob");
     token = String(bob.received.find((m) => m.type === "session")?.token);
     await bob.close();
     await alice.ok({ type: "create", room: "lobby", topic: "topic \x1b]0;t\x07 \u202e" });
-    const b = await Wire.open(server.url);
+    const b = await Wire.open(run.server.url);
     await b.ok({ type: "auth", token });
     await b.ok({ type: "join", room: "lobby" });
     await b.close();
-  });
-
-  afterAll(async () => {
-    await alice?.close();
-    await server?.stop();
   });
 
   test("the server stores and sends every hostile text sanitised", async () => {
@@ -76,7 +71,7 @@ describe("Terminal safety on the real server", () => {
   });
 
   test("`chat history` prints the messages with nothing a terminal would act on", async () => {
-    const { code, stdout } = await runChat(server.url, ["history", "lobby"], token);
+    const { code, stdout } = await runChat(run.server.url, ["history", "lobby"], token);
     expect(code).toBe(0);
     for (let i = 0; i < HOSTILE.length; i++) expect(stdout).toContain(HOSTILE[i]!.slice(0, 5));
     expect(unsafeIn(stdout)).toEqual([]);
