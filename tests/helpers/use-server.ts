@@ -3,6 +3,7 @@
  * is): what a test opened is closed and what it started is stopped after it, whether it
  * passed or failed, so no file repeats the preamble.
  */
+import type { Subprocess } from "bun";
 import { afterAll, afterEach, beforeAll, beforeEach, setDefaultTimeout } from "bun:test";
 import { restartServer, startServer, type StartOptions, type TestServer } from "./server.ts";
 
@@ -57,6 +58,17 @@ export class ServerHarness {
       this.#tracked.push(() => ("close" in t ? t.close() : t.stop()));
     }
     return thing;
+  }
+
+  /** Have the teardown send `p` a signal (SIGKILL unless told) and wait for its exit. */
+  trackProcess(p: Subprocess, signal: NodeJS.Signals = "SIGKILL"): Subprocess {
+    this.track({
+      stop: async () => {
+        if (p.exitCode === null && p.signalCode === null) p.kill(signal);
+        await p.exited;
+      },
+    });
+    return p;
   }
 
   /** Close everything tracked so far, newest first (before a test stops its server itself). */

@@ -1,5 +1,4 @@
 import { describe, expect, test } from "bun:test";
-import type { Subprocess } from "bun";
 import { chmodSync, mkdirSync, readFileSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { lockFile } from "../../server/store/files.ts";
@@ -13,13 +12,7 @@ const run = useServer();
 /** A live process that has nothing to do with any chat server (killed by the teardown). */
 function unrelatedProcess(): number {
   const p = Bun.spawn(["sleep", "60"], { stdin: "ignore", stdout: "ignore", stderr: "ignore" });
-  run.track({ stop: () => stopProcess(p) });
-  return p.pid;
-}
-
-async function stopProcess(p: Subprocess): Promise<void> {
-  p.kill("SIGKILL");
-  await p.exited;
+  return run.trackProcess(p).pid;
 }
 
 /** The start field (22) of /proc/<pid>/stat. */

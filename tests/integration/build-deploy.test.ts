@@ -4,12 +4,12 @@
  * where installed) and the nginx configuration (nginx run with it in front of a real server,
  * and a send/history round trip over wss:// through it; skipped without nginx or openssl).
  */
-import { afterAll, describe, expect, test } from "bun:test";
-import type { Subprocess } from "bun";
+import { describe, expect, test } from "bun:test";
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { HAS_OPENSSL, makeCertificate } from "../helpers/tls.ts";
-import { startServer, type TestServer, tempDir } from "../helpers/server.ts";
+import { tempDir } from "../helpers/server.ts";
+import { useServer } from "../helpers/use-server.ts";
 import { PASSWORD, uniqueName, User } from "../cli/helpers.ts";
 
 const ROOT = resolve(import.meta.dir, "../..");
@@ -101,14 +101,7 @@ describe("The systemd unit of the README", () => {
 const NGINX = Bun.which("nginx") ?? (Bun.which("/usr/sbin/nginx") ? "/usr/sbin/nginx" : null);
 
 describe.if(NGINX !== null && HAS_OPENSSL)("The nginx configuration of the README", () => {
-  let server: TestServer | null = null;
-  let nginx: Subprocess | null = null;
-
-  afterAll(async () => {
-    nginx?.kill("SIGTERM");
-    await nginx?.exited;
-    await server?.stop();
-  });
+  const run = useServer();
 
   async function freePort(): Promise<number> {
     const probe = Bun.listen({ hostname: "127.0.0.1", port: 0, socket: { data() {} } });
@@ -118,7 +111,7 @@ describe.if(NGINX !== null && HAS_OPENSSL)("The nginx configuration of the READM
   }
 
   test("passes the WebSocket through: a send/history round trip over wss://", async () => {
-    server = await startServer();
+    const server = await run.start();
     const cert = makeCertificate();
     const port = await freePort();
     const dir = tempDir("chat-nginx-");
@@ -145,10 +138,10 @@ describe.if(NGINX !== null && HAS_OPENSSL)("The nginx configuration of the READM
       stderr: "pipe",
     });
     expect(check.stderr.toString()).toContain("test is successful");
-    nginx = Bun.spawn([NGINX ?? "nginx", "-p", dir, "-c", conf], {
-      stdout: "ignore",
-      stderr: "pipe",
-    });
+    run.trackProcess(
+      Bun.spawn([NGINX ?? "nginx", "-p", dir, "-c", conf], { stdout: "ignore", stderr: "pipe" }),
+      "SIGTERM",
+    );
     const url = `wss://localhost:${port}`;
     const deadline = Date.now() + 5000;
     while (

@@ -39,6 +39,13 @@ describe("The shared test teardown", () => {
     expect(ended).toEqual(["early", "late"]);
   });
 
+  test("a tracked process is killed and waited for", async () => {
+    const harness = new ServerHarness();
+    const p = harness.trackProcess(Bun.spawn(["sleep", "60"], { stdout: "ignore" }));
+    await harness.cleanUp();
+    expect(p.signalCode).toBe("SIGKILL");
+  });
+
   test("server names no server before one started", () => {
     expect(() => new ServerHarness().server).toThrow("no server");
   });
