@@ -13,7 +13,7 @@ import { emptyStats } from "../tests/fuzz/driver.ts";
 import { checkClientMessage, FrameGenerator, frameText } from "../tests/fuzz/frames.ts";
 import { CONTEXT, fuzzRole, populate, type FuzzRole } from "../tests/fuzz/scenario.ts";
 import { isAlive, Wire } from "../tests/fuzz/wire.ts";
-import { rssBytes } from "../tests/helpers/process.ts";
+import { mib, rssBytes } from "../tests/helpers/process.ts";
 import { startServer } from "../tests/helpers/server.ts";
 
 const { values } = parseArgs({
@@ -69,7 +69,7 @@ async function serverRun(): Promise<number> {
       await fuzzRole(server.url, role, Math.min(slice, frames - done), gen, stats);
       rss.push(rssBytes(server.proc.pid) ?? 0);
       console.log(
-        `  ${done + Math.min(slice, frames - done)} frames, server RSS ${mb(rss.at(-1)!)} MB`,
+        `  ${done + Math.min(slice, frames - done)} frames, server RSS ${mib(rss.at(-1)!)} MB`,
       );
     }
     const seconds = (performance.now() - start) / 1000;
@@ -84,8 +84,8 @@ async function serverRun(): Promise<number> {
     console.log(`recipes: ${JSON.stringify(sortedEntries(stats.byLabel))}`);
     console.log(`connections closed by the server: ${JSON.stringify(stats.closes)}`);
     console.log(
-      `server RSS: start ${mb(rss[0]!)} MB, end ${mb(rss.at(-1)!)} MB, ` +
-        `max ${mb(Math.max(...rss))} MB; alive: ${isAlive(server.proc.pid)}; ` +
+      `server RSS: start ${mib(rss[0]!)} MB, end ${mib(rss.at(-1)!)} MB, ` +
+        `max ${mib(Math.max(...rss))} MB; alive: ${isAlive(server.proc.pid)}; ` +
         `ping after: ${pong.type}`,
     );
     for (const p of stats.problems.slice(0, 30)) console.error(`problem: ${p}`);
@@ -94,10 +94,6 @@ async function serverRun(): Promise<number> {
   } finally {
     await server.stop();
   }
-}
-
-function mb(bytes: number): string {
-  return (bytes / 1024 / 1024).toFixed(1);
 }
 
 function sortedEntries(rec: Record<string, number>): Record<string, number> {

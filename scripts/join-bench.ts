@@ -11,11 +11,12 @@
  *
  * The server runs with CHAT_PASSWORD_COST=low and --no-rate-limit in a temporary data folder.
  */
-import { existsSync, readFileSync, statSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
+import { mib, peakRssBytes, writtenBytes } from "../tests/helpers/process.ts";
 import { startServer } from "../tests/helpers/server.ts";
 
 const { values } = parseArgs({
@@ -29,22 +30,6 @@ const { values } = parseArgs({
 const USERS = Number(values.users);
 const CONCURRENCY = Number(values.concurrency);
 const ROOM = "big";
-
-/**
- * Bytes the process has written so far, from /proc: `disk` reached the storage layer
- * (journal, compactions, log; counted per dirtied page), `all` went through write() calls.
- */
-function written(pid: number): { disk: number; all: number } {
-  const io = readFileSync(`/proc/${pid}/io`, "utf8");
-  const field = (name: string) => Number(new RegExp(`^${name}: (\\d+)$`, "m").exec(io)?.[1]);
-  return { disk: field("write_bytes"), all: field("wchar") };
-}
-
-/** Peak resident memory of the process so far, in MB. */
-function peakRssMb(pid: number): number {
-  const m = /^VmHWM:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
-  return m ? Number(m[1]) / 1024 : Number.NaN;
-}
 
 /** A minimal one-shot client: requests in order, one reply each. */
 class Client {
@@ -126,10 +111,6 @@ function journalBytes(dir: string): number {
   return existsSync(path) ? statSync(path).size : 0;
 }
 
-function mb(bytes: number): string {
-  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
-}
-
 const dir = await mkdtemp(join(tmpdir(), "join-bench-"));
 try {
   const server = await startServer({ dataDir: dir });
@@ -150,7 +131,7 @@ try {
   });
   console.log(`registered ${USERS} users in ${((performance.now() - t) / 1000).toFixed(1)} s`);
 
-  const before = written(pid);
+  const before = writtenBytes(pid);
   const journalBefore = journalBytes(dir);
   const stopWatch = watchJournal(dir);
   t = performance.now();
@@ -166,20 +147,20 @@ try {
   });
   const joinSeconds = (performance.now() - t) / 1000;
   const { appended, compactions } = stopWatch();
-  const after = written(pid);
+  const after = writtenBytes(pid);
   const disk = after.disk - before.disk;
   const all = after.all - before.all;
   const journalAfter = journalBytes(dir);
-  const rss = peakRssMb(pid);
+  const rss = peakRssBytes(pid);
   if (values.open) for (const c of clients) c.close();
   admin.close();
 
   console.log(
     `${USERS} joins: ${joinSeconds.toFixed(2)} s (${Math.round(USERS / joinSeconds)}/s), ` +
-      `journal appended ~${mb(appended)} (${Math.round(appended / USERS)} B/join, ` +
-      `${compactions} compactions), disk written ${mb(disk)}, ` +
-      `write() calls ${mb(all)}, ` +
-      `journal ${mb(journalBefore)} -> ${mb(journalAfter)}, peak RSS ${rss.toFixed(0)} MB`,
+      `journal appended ~${mib(appended)} MiB (${Math.round(appended / USERS)} B/join, ` +
+      `${compactions} compactions), disk written ${mib(disk)} MiB, ` +
+      `write() calls ${mib(all)} MiB, ` +
+      `journal ${mib(journalBefore)} MiB -> ${mib(journalAfter)} MiB, peak RSS ${mib(rss)} MiB`,
   );
 
   // Replay after a kill (journal only), then load after a clean stop (snapshot files).

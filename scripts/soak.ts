@@ -11,7 +11,7 @@
  */
 import { parseArgs } from "node:util";
 import { mulberry32 } from "../tests/fuzz/frames.ts";
-import { rssBytes } from "../tests/helpers/process.ts";
+import { mib, rssBytes } from "../tests/helpers/process.ts";
 import { startServer } from "../tests/helpers/server.ts";
 
 const { values } = parseArgs({
@@ -152,10 +152,6 @@ function summary(w: Window): string {
   );
 }
 
-function mb(bytes: number | null): string {
-  return bytes === null ? "?" : (bytes / 1024 / 1024).toFixed(1);
-}
-
 const server = await startServer();
 const pid = server.proc.pid;
 const rooms = Math.ceil(CLIENTS / ROOM_SIZE);
@@ -187,7 +183,7 @@ try {
   for (const c of clients) members.set(c.room, (members.get(c.room) ?? 0) + 1);
   console.log(
     `setup: ${clients.length} clients registered and joined in ` +
-      `${((performance.now() - setupStart) / 1000).toFixed(1)} s; server RSS ${mb(rssBytes(pid))} MB`,
+      `${((performance.now() - setupStart) / 1000).toFixed(1)} s; server RSS ${mib(rssBytes(pid))} MB`,
   );
 
   const end = Date.now() + MINUTES * 60_000;
@@ -213,7 +209,7 @@ try {
     await Bun.sleep(Math.max(0, Math.min(REPORT_MS, end - Date.now())));
     const at = ((Date.now() - runStart) / 1000).toFixed(0);
     console.log(
-      `t=${at}s: ${summary(window)}; server RSS ${mb(rssBytes(pid))} MB; ` +
+      `t=${at}s: ${summary(window)}; server RSS ${mib(rssBytes(pid))} MB; ` +
         `closed ${closedUnexpectedly}`,
     );
     window = newWindow();
@@ -226,7 +222,7 @@ try {
   console.log(
     `deliveries expected ${expectedDeliveries}, received ${total.delivered}, ` +
       `missing ${missing}; connections closed by the server ${closedUnexpectedly}; ` +
-      `server RSS at end ${mb(rssBytes(pid))} MB`,
+      `server RSS at end ${mib(rssBytes(pid))} MB`,
   );
   process.exitCode = missing === 0 && total.errors === 0 && closedUnexpectedly === 0 ? 0 : 1;
 } finally {

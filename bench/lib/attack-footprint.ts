@@ -5,7 +5,7 @@
  */
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { rssBytes } from "../../tests/helpers/process.ts";
+import { rssBytes, writtenBytes } from "../../tests/helpers/process.ts";
 
 /** The server's footprint after an attack, against the moment it began. */
 export interface Footprint {
@@ -34,15 +34,6 @@ function fileSize(path: string): number {
     return statSync(path).size;
   } catch {
     return 0;
-  }
-}
-
-/** Bytes the process has had written to disk so far (/proc/PID/io write_bytes). */
-function diskWrites(pid: number): number {
-  try {
-    return Number(/^write_bytes: (\d+)$/m.exec(readFileSync(`/proc/${pid}/io`, "utf8"))?.[1]);
-  } catch {
-    return NaN;
   }
 }
 
@@ -81,7 +72,7 @@ export class FootprintWatch {
     this.#log = join(dataDir, "server.log");
     this.#data = dataSize(dataDir);
     this.#logAt = fileSize(this.#log);
-    this.#written = diskWrites(pid);
+    this.#written = writtenBytes(pid).disk;
     this.#sampler = setInterval(() => {
       this.#peak = Math.max(this.#peak, rssBytes(pid) ?? 0);
     }, 200);
@@ -97,7 +88,7 @@ export class FootprintWatch {
       rssPeak: Math.max(this.#peak, rssAfter || 0),
       dataBytes,
       dataGrowth: dataBytes - this.#data,
-      diskWritten: diskWrites(this.#pid) - this.#written,
+      diskWritten: writtenBytes(this.#pid).disk - this.#written,
       logGrowth: fileSize(this.#log) - this.#logAt,
       closed: closesInLog(this.#log, this.#logAt),
     };

@@ -1,18 +1,13 @@
 /**
- * Process helpers for the benchmark: starting load generators pinned to a core, reading CPU
- * time from /proc, and killing every child on exit or Ctrl-C (tests/helpers/process.ts reads
- * their output and RSS).
+ * Process helpers for the benchmark: starting load generators pinned to a core and killing
+ * every child on exit or Ctrl-C (tests/helpers/process.ts reads their output, CPU time and RSS).
  */
 import type { Subprocess } from "bun";
-import { readFileSync } from "node:fs";
 
 const children = new Set<Subprocess>();
 
 /** True when `taskset` exists: processes are then pinned to separate cores. */
 export const HAS_TASKSET = Bun.which("taskset") !== null;
-
-/** Clock ticks per second for /proc/<pid>/stat (USER_HZ; 100 on Linux). */
-const CLK_TCK = 100;
 
 /** The command prefix that pins a process to one core (empty when taskset is missing). */
 export function pin(core: number | null): string[] {
@@ -61,16 +56,4 @@ export function installExitHandlers(cleanup: () => void): void {
   process.on("exit", () => {
     for (const p of children) p.kill("SIGKILL");
   });
-}
-
-/** CPU seconds (user + system) used so far by a process, or NaN when it is gone. */
-export function cpuSeconds(pid: number): number {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    // After the command name: state is field 3; utime and stime are fields 14 and 15.
-    return (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
-  } catch {
-    return NaN;
-  }
 }

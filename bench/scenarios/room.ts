@@ -3,7 +3,7 @@
  * CPU bookkeeping every scenario reports.
  */
 import { pool, registerUser, request, runTag } from "../lib/chat.ts";
-import { cpuSeconds } from "../lib/proc.ts";
+import { cpuSeconds } from "../../tests/helpers/process.ts";
 import { RawWs } from "../lib/raw-ws.ts";
 
 /** Which server the load generator talks to. */

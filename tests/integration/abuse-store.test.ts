@@ -3,6 +3,7 @@ import { chmodSync, mkdirSync, readFileSync, statSync, utimesSync, writeFileSync
 import { join } from "node:path";
 import { lockFile } from "../../server/store/files.ts";
 import { JsonFileStore } from "../../server/store/json-store.ts";
+import { statFields } from "../helpers/process.ts";
 import { tempDir } from "../helpers/server.ts";
 import { authed, registered } from "../helpers/ws-client.ts";
 import { useServer } from "../helpers/use-server.ts";
@@ -17,8 +18,7 @@ function unrelatedProcess(): number {
 
 /** The start field (22) of /proc/<pid>/stat. */
 function startTicks(pid: number): string {
-  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-  return stat.slice(stat.lastIndexOf(")") + 2).split(" ")[19]!;
+  return statFields(pid)[19]!;
 }
 
 const BOOT = readFileSync("/proc/sys/kernel/random/boot_id", "utf8").trim();

@@ -10,7 +10,7 @@ import { emptyStats, sendHostile } from "../fuzz/driver.ts";
 import { FrameGenerator, frameText, mulberry32, type Frame } from "../fuzz/frames.ts";
 import { CONTEXT, fuzzRole, NO_REPLY, populate, type FuzzRole } from "../fuzz/scenario.ts";
 import { isAlive, Wire, type Received } from "../fuzz/wire.ts";
-import { rssBytes } from "../helpers/process.ts";
+import { mib, rssBytes } from "../helpers/process.ts";
 import { parseClientMessage } from "../../shared/parse.ts";
 import type { TestServer } from "../helpers/server.ts";
 import { useServer } from "../helpers/use-server.ts";
@@ -160,7 +160,7 @@ describe("Hostile frames over real connections", () => {
     expect(stats.parseRejected).toBeGreaterThan(FRAMES_PER_ROLE);
     console.log(
       `fuzz: ${stats.frames} frames, ${stats.parseRejected} malformed; answers ` +
-        `${JSON.stringify(stats.answers)}; server RSS ${mb(rssBefore)} -> ${mb(rssAfter)} MB`,
+        `${JSON.stringify(stats.answers)}; server RSS ${mib(rssBefore)} -> ${mib(rssAfter)} MB`,
     );
   });
 
@@ -277,7 +277,7 @@ describe("Hostile connections", () => {
     expect(isAlive(server.proc.pid)).toBe(true);
     console.log(
       `hostile connections: ${payloads.length * 20} sockets; server RSS ` +
-        `${mb(rssBefore)} -> ${mb(rssBytes(server.proc.pid))} MB`,
+        `${mib(rssBefore)} -> ${mib(rssBytes(server.proc.pid))} MB`,
     );
   });
 });
@@ -296,7 +296,3 @@ describe("Oversized frames", () => {
     await wire.close();
   });
 });
-
-function mb(bytes: number | null): string {
-  return bytes === null ? "?" : (bytes / 1024 / 1024).toFixed(1);
-}

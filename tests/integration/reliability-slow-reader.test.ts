@@ -7,7 +7,7 @@ import { describe, expect, test } from "bun:test";
 import { join } from "node:path";
 import { RawSocket } from "../fuzz/raw-socket.ts";
 import { loggedIn, type Received, registered, type Wire } from "../fuzz/wire.ts";
-import { rssBytes } from "../helpers/process.ts";
+import { mib, rssBytes } from "../helpers/process.ts";
 import { tempDir } from "../helpers/server.ts";
 import { useServer } from "../helpers/use-server.ts";
 
@@ -144,7 +144,7 @@ describe("Slow reader", () => {
     const max = Math.max(...rss);
     console.log(
       `slow reader: ${total} messages of ${TEXT.length + 6} chars to 3 readers; the slow one ` +
-        `got ${seen.length} before 4008; server RSS ${mb(rss[0]!)} -> max ${mb(max)} MB`,
+        `got ${seen.length} before 4008; server RSS ${mib(rss[0]!)} -> max ${mib(max)} MB`,
     );
     for (const w of [alice, carol, bob, again]) await w.close();
   }, 60_000);
@@ -231,7 +231,3 @@ describe("Slow `chat listen`", () => {
     await alice.close();
   }, 90_000);
 });
-
-function mb(bytes: number): string {
-  return (bytes / 1024 / 1024).toFixed(1);
-}
