@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, test } from "bun:test";
-import { jsonLines, registerUser, uniqueName, type User } from "./helpers.ts";
+import { jsonLines, registerUsers, uniqueName, type User } from "./helpers.ts";
 import { useServer } from "../helpers/use-server.ts";
 
 const run = useServer({ isPerFile: true });
@@ -9,11 +9,7 @@ let bob: User;
 let carol: User;
 
 beforeAll(async () => {
-  [alice, bob, carol] = await Promise.all([
-    registerUser(run.server.url, "alice"),
-    registerUser(run.server.url, "bob"),
-    registerUser(run.server.url, "carol"),
-  ]);
+  [alice, bob, carol] = await registerUsers(run.server.url, "alice", "bob", "carol");
 });
 
 /** A fresh open room of alice's with bob in it. */

@@ -120,6 +120,17 @@ export async function registerUser(server: string, base: string): Promise<User> 
   return user;
 }
 
+/** Register a user for each of `bases` at once (see registerUser), in that order. */
+export function registerUsers<const T extends readonly string[]>(
+  server: string,
+  ...bases: T
+): Promise<{ [K in keyof T]: User }> {
+  // map() loses the tuple's length; there is one user per base, in order.
+  return Promise.all(bases.map((base) => registerUser(server, base))) as Promise<{
+    [K in keyof T]: User;
+  }>;
+}
+
 /** A running `chat listen`, read line by line. */
 export class Listening {
   readonly proc: Subprocess<"ignore", "pipe", "pipe">;

@@ -6,6 +6,7 @@ import {
   jsonLines,
   type Listening,
   registerUser,
+  registerUsers,
   tokenOf,
   uniqueName,
   type User,
@@ -17,10 +18,7 @@ let alice: User;
 let bob: User;
 
 beforeAll(async () => {
-  [alice, bob] = await Promise.all([
-    registerUser(run.server.url, "alice"),
-    registerUser(run.server.url, "bob"),
-  ]);
+  [alice, bob] = await registerUsers(run.server.url, "alice", "bob");
 });
 
 async function listen(user: User, args: string[] = []): Promise<Listening> {

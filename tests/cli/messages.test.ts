@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, test } from "bun:test";
-import { jsonLines, registerUser, uniqueName, User } from "./helpers.ts";
+import { jsonLines, registerUsers, uniqueName, User } from "./helpers.ts";
 import { useServer } from "../helpers/use-server.ts";
 
 const run = useServer({ isPerFile: true });
@@ -16,10 +16,7 @@ const ID_TS = {
 };
 
 beforeAll(async () => {
-  [alice, bob] = await Promise.all([
-    registerUser(run.server.url, "alice"),
-    registerUser(run.server.url, "bob"),
-  ]);
+  [alice, bob] = await registerUsers(run.server.url, "alice", "bob");
   room = uniqueName("msg");
   await alice.ok(["create", room]);
   await bob.ok(["join", room]);

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, test } from "bun:test";
-import { jsonLines, registerUser, uniqueName, type User } from "./helpers.ts";
+import { jsonLines, registerUser, registerUsers, uniqueName, type User } from "./helpers.ts";
 import { useServer } from "../helpers/use-server.ts";
 
 const run = useServer({ isPerFile: true });
@@ -8,10 +8,7 @@ let alice: User;
 let bob: User;
 
 beforeAll(async () => {
-  [alice, bob] = await Promise.all([
-    registerUser(run.server.url, "alice"),
-    registerUser(run.server.url, "bob"),
-  ]);
+  [alice, bob] = await registerUsers(run.server.url, "alice", "bob");
 });
 
 describe("chat create and createroom", () => {
