@@ -16,6 +16,8 @@ import { amend, away, deleteMessage, me } from "./commands/message-edits.ts";
 import { ban, bans, handover, invite, topic, unban, uninvite } from "./commands/moderation.ts";
 import { completionCommand } from "./commands/completion.ts";
 import { version } from "./commands/version.ts";
+import { CHAT_ONLY } from "./commands/chat-only.ts";
+import { suggestNames } from "./suggest.ts";
 import type { Command } from "./commands/types.ts";
 
 export type { ParsedCommandLine } from "./commands/parse-args.ts";
@@ -38,6 +40,10 @@ export const help: Command = {
   options: {},
   minArgs: 0,
   maxArgs: 1,
+  chat: {
+    summary: "this list, or how to use one command",
+    run: async (chat, { positionals }) => chat.help(positionals[0]),
+  },
   async run(ctx, { positionals }) {
     const name = positionals[0];
     if (name === undefined) {
@@ -108,6 +114,9 @@ export const COMMANDS: readonly Command[] = [
   help,
 ];
 
+/** Every command of the interactive chat: the table's, then the chat's own (`/quit`, ...). */
+export const CHAT_COMMANDS: readonly Command[] = [...COMMANDS, ...CHAT_ONLY];
+
 const BY_NAME = new Map<string, Command>();
 for (const command of COMMANDS) {
   BY_NAME.set(command.name, command);
@@ -119,29 +128,16 @@ export function findCommand(name: string): Command | null {
   return BY_NAME.get(name.toLowerCase()) ?? null;
 }
 
-function editDistance(a: string, b: string): number {
-  let row = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const next = [i];
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      next.push(Math.min((row[j] ?? 0) + 1, (next[j - 1] ?? 0) + 1, (row[j - 1] ?? 0) + cost));
-    }
-    row = next;
-  }
-  return row[b.length] ?? 0;
-}
-
 /** The error for a command name that is not in the table, with close matches. */
 export function unknownCommand(name: string): UsageError {
   if (name.startsWith("-")) {
     return new UsageError(`unknown option '${name}'`, "`chat --help` lists the global options");
   }
-  const wanted = name.toLowerCase();
-  const close = COMMANDS.filter(
-    (c) => editDistance(c.name, wanted) <= 2 || c.name.startsWith(wanted),
+  const close = suggestNames(
+    name,
+    COMMANDS.map((c) => c.name),
   );
-  const guess = close.length > 0 ? `did you mean ${close.map((c) => c.name).join(", ")}? ` : "";
+  const guess = close.length > 0 ? `did you mean ${close.join(", ")}? ` : "";
   return new UsageError(`unknown command '${name}'`, `${guess}\`chat help\` lists the commands`);
 }
 

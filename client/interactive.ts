@@ -3,7 +3,6 @@
  * there is no saved session, a spinner while connecting, the last room or a room picker,
  * then the readline chat line of ChatSession until the user quits.
  */
-import { COMMANDS } from "./commands.ts";
 import { forgetSession, readAuth, resolveServer, saveSession, sessionFor } from "./config.ts";
 import { Connection, FINAL_AUTH_CODES, rateLimitDelay, type ServerEvent } from "./connection.ts";
 import { ChatError, ConnectionError, describeError, EXIT } from "./errors.ts";
@@ -20,6 +19,7 @@ import { colorDepth } from "./interactive/name-color.ts";
 import { ChatSession } from "./interactive/session.ts";
 import { dialogWords } from "./interactive/words.ts";
 import { makeSlash } from "./interactive/slash.ts";
+import { ChatTable } from "./interactive/chat-table.ts";
 import { logIn } from "./interactive/welcome.ts";
 import { type Colors, makeColors } from "./render.ts";
 import { normalizeRoomName, type RoomInfo } from "../shared/protocol.ts";
@@ -86,6 +86,7 @@ async function chat(
     return 0;
   }
   out.outro(`logged in as ${colors.bold(me)} on ${server}; /help lists the commands`);
+  const table = new ChatTable();
   const session = new ChatSession({
     ...streams,
     conn,
@@ -95,8 +96,10 @@ async function chat(
     depth: colorDepth(env),
     dialogs,
     state,
-    commandNames: COMMANDS.flatMap((c) => [c.name, ...(c.aliases ?? [])]),
+    commandNames: table.names(),
+    commandUsage: (name) => table.usageOf(name),
     slash: makeSlash({
+      table,
       conn,
       server,
       configDir: opts.configDir,

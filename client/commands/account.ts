@@ -50,6 +50,10 @@ export const register: Command = {
   options: PASSWORD_STDIN,
   minArgs: 1,
   maxArgs: 1,
+  chat: {
+    usage: "register <user> [<password> <password>]",
+    run: (chat, call) => chat.forms.startSession("register", call.args),
+  },
   run: (ctx, { values, positionals }) =>
     startSession(ctx, "register", positionals[0], values["password-stdin"] === true),
 };
@@ -65,6 +69,10 @@ export const login: Command = {
   options: PASSWORD_STDIN,
   minArgs: 1,
   maxArgs: 1,
+  chat: {
+    usage: "login <user> [<password>]",
+    run: (chat, call) => chat.forms.startSession("login", call.args),
+  },
   run: (ctx, { values, positionals }) =>
     startSession(ctx, "login", positionals[0], values["password-stdin"] === true),
 };
@@ -77,6 +85,7 @@ export const logout: Command = {
   options: {},
   minArgs: 0,
   maxArgs: 0,
+  chat: { after: (chat) => chat.quit(0) },
   async run(ctx) {
     try {
       const conn = await ctx.connect();

@@ -29,6 +29,7 @@ export function completionCommand(table: () => CommandTable): Command {
     details: INSTALL,
     options: {},
     minArgs: 1,
+    chat: { notInChat: "shell completion is for the shell: run `chat completion bash`" },
     async run(ctx, { positionals }) {
       const [what = "", ...words] = positionals;
       if (what === "complete") return printCompletion(ctx, await completeLine(ctx, table(), words));

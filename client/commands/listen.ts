@@ -180,6 +180,7 @@ export const listen: Command = {
   },
   minArgs: 0,
   isLongRunning: true,
+  chat: { notInChat: "the chat already shows everything as it arrives" },
   async run(ctx, { values, positionals }) {
     const rooms = positionals.map((room) => roomArg(room));
     const filter: ListenFilter = {

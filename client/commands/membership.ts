@@ -4,6 +4,7 @@
 import type { ClientMessage, WhoEntry } from "../../shared/protocol.ts";
 import { whoJson } from "../json.ts";
 import { renderTable, renderWho } from "../render.ts";
+import type { ChatHost } from "./chat-face.ts";
 import type { Command, CommandContext } from "./types.ts";
 import { expectReply, request, roomArg, userArg } from "./util.ts";
 
@@ -15,6 +16,14 @@ export const join: Command = {
   options: {},
   minArgs: 1,
   maxArgs: 1,
+  chat: {
+    aliases: ["j"],
+    summary: "join a room (or ask to) and switch to it",
+    run: (chat, { args }) =>
+      args.length === 1
+        ? joinInChat(chat, args[0] ?? "")
+        : chat.run(["join", ...args]).then(() => {}),
+  },
   async run(ctx, { positionals }) {
     const reply = expectReply(
       await request(ctx, { type: "join", room: roomArg(positionals[0]) }),
@@ -36,6 +45,14 @@ export const leave: Command = {
   options: {},
   minArgs: 1,
   maxArgs: 1,
+  // The room is taken from the call, not from the view: the event that tells of the leave
+  // has moved the view on by the time the command returns.
+  chat: {
+    aliases: ["part"],
+    room: "fill",
+    isTold: true,
+    after: (chat, { positionals }) => chat.left(roomArg(positionals[0])),
+  },
   async run(ctx, { positionals }) {
     const room = roomArg(positionals[0]);
     expectReply(await request(ctx, { type: "leave", room }), "ok");
@@ -79,6 +96,16 @@ function decision(name: "approve" | "deny" | "kick", summary: string, done: stri
     options: {},
     minArgs: 2,
     maxArgs: 2,
+    // A kick is told by the event that follows; a decision without a user picks a request.
+    chat:
+      name === "kick"
+        ? { room: "fill", isTold: true }
+        : {
+            run: (chat, { positionals: [room, user] }) =>
+              user === undefined
+                ? chat.forms.decide(name, room)
+                : chat.run([name, room ?? "", user]).then(() => {}),
+          },
     async run(ctx, { positionals }) {
       const room = roomArg(positionals[0]);
       const user = userArg(positionals[1]);
@@ -108,6 +135,7 @@ export const who: Command = {
   usage: "who [<room>]",
   summary: "who is there: a room's members, or everyone you share a room with",
   options: {},
+  chat: { aliases: ["names"], room: "fill", summary: "who is in the current room (or another)" },
   minArgs: 0,
   maxArgs: 1,
   async run(ctx, { positionals }) {
@@ -141,4 +169,16 @@ async function whoPages(
     cursor = next;
   }
   return { users, isCut: true };
+}
+
+/** `/join <room>` in the chat: switch to a room one is in, else join it (or ask to). */
+async function joinInChat(chat: ChatHost, raw: string): Promise<void> {
+  const room = roomArg(raw);
+  const role = () => chat.roomInfo(room)?.role;
+  if (role() === "member" || role() === "admin") return chat.enter(room);
+  // The table's words are for scripts; here the outcome is told in the chat's own words.
+  if ((await chat.run(["join", room], { isTold: true })) !== 0) return;
+  await chat.refreshRooms();
+  if (role() === "member" || role() === "admin") return chat.enter(room);
+  chat.notice(`asked to join #${room}; you will be told when its admin decides`);
 }

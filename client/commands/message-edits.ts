@@ -4,6 +4,8 @@
  */
 import type { ClientMessage } from "../../shared/protocol.ts";
 import { dmJson, messageJson, storedJson } from "../json.ts";
+import { formatTime } from "../render.ts";
+import type { ChatCall, ChatHost } from "./chat-face.ts";
 import type { Command } from "./types.ts";
 import { expectReply, messageText, request, roomArg, userArg } from "./util.ts";
 
@@ -48,6 +50,11 @@ export const amend: Command = {
     "edited. Example: chat amend lobby 019ab... 'deploy done at 5'",
   options: {},
   minArgs: 3,
+  chat: {
+    usage: "amend [last|<id>] [<text...>]",
+    summary: "change a message you sent here: `last`, or pick one",
+    run: amendInChat,
+  },
   async run(ctx, { positionals }) {
     const [target, id = "", ...words] = positionals;
     const text = await messageText(ctx.io, words);
@@ -68,6 +75,14 @@ export const deleteMessage: Command = {
   options: {},
   minArgs: 2,
   maxArgs: 2,
+  chat: {
+    usage: "delete [last|<id>]",
+    summary: "delete a message you sent here: `last`, or pick one",
+    run: async (chat, call) => {
+      const picked = await pickOwn(chat, call.positionals, "Delete which message?");
+      if (picked) await chat.run(["delete", picked.target, picked.id]);
+    },
+  },
   async run(ctx, { positionals }) {
     const [target, id = ""] = positionals;
     const msg: ClientMessage = { type: "delete", ...conversation(target), messageId: id };
@@ -97,3 +112,67 @@ export const away: Command = {
     return 0;
   },
 };
+
+/** One's own message picked in the chat, and the words after its name. */
+interface Picked {
+  target: string;
+  id: string;
+  text: string;
+  rest: string[];
+}
+
+// Of one's own messages, the newest this many are offered in the chat's picker.
+const PICKER_SIZE = 10;
+
+/**
+ * In the chat a message is named in the current view (or a `#room`/`@user` given first):
+ * `last` is one's newest message there, an id names one, nothing opens a picker of the
+ * newest ones. Ids need not be copied: `last` and the picker cover what a chat needs.
+ */
+async function pickOwn(chat: ChatHost, words: string[], question: string): Promise<Picked | null> {
+  const [first, ...others] = words;
+  const isTarget = first !== undefined && /^[#@]/.test(first);
+  const target = isTarget ? first.replace(/^#/, "") : chat.room;
+  const [name, ...rest] = isTarget ? others : words;
+  if (!target) {
+    chat.error("not in a room: /join one, or name it first (#room or @user)");
+    return null;
+  }
+  const where = target.startsWith("@") ? { user: target.slice(1) } : { room: target };
+  const reply = await chat.request({ type: "history", ...where, limit: 50 });
+  const own = (reply.type === "history" ? reply.messages : []).filter(
+    (m) => m.from === chat.me && m.deleted !== true,
+  );
+  if (name !== undefined && name !== "last") {
+    return { target, id: name, text: own.find((m) => m.id === name)?.text ?? "", rest };
+  }
+  const newest = own.at(-1);
+  if (!newest) {
+    chat.error(`no message of yours among the recent ones in ${isTarget ? first : `#${target}`}`);
+    return null;
+  }
+  if (name === "last") return { target, id: newest.id, text: newest.text, rest };
+  const choices = own
+    .slice(-PICKER_SIZE)
+    .reverse()
+    .map((m) => ({
+      value: m.id,
+      label: `${formatTime(m.ts)} ${m.text.replace(/\s+/g, " ").slice(0, 60)}`,
+    }));
+  const id = await chat.ask((d) => d.select(question, choices));
+  if (id === null) return null;
+  return { target, id, text: own.find((m) => m.id === id)?.text ?? "", rest };
+}
+
+// `/amend last new text`, `/amend <id> new text`; without the text, it is asked for,
+// starting from the message as it is.
+async function amendInChat(chat: ChatHost, call: ChatCall): Promise<void> {
+  const picked = await pickOwn(chat, call.positionals, "Change which message?");
+  if (!picked) return;
+  const text =
+    picked.rest.length > 0
+      ? picked.rest.join(" ")
+      : await chat.ask((d) => d.text("New text", { initial: picked.text }));
+  if (text === null || text === "") return chat.notice("cancelled");
+  await chat.run(["amend", picked.target, picked.id, "--", text]);
+}

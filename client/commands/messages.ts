@@ -36,6 +36,12 @@ export const send: Command = {
     "          ./report.sh | chat send ops -",
   options: {},
   minArgs: 2,
+  // The server echoes a sent message to this connection: it shows once, from there.
+  chat: {
+    isText: true,
+    isTold: true,
+    summary: "post to a room (plain text goes to the current one)",
+  },
   async run(ctx, { positionals }) {
     const [target, ...words] = positionals;
     const room = roomArg(target);
@@ -56,6 +62,7 @@ export const dm: Command = {
   details: "Exits 0 only once the server has stored the message. `-` as the text reads stdin.",
   options: {},
   minArgs: 2,
+  chat: { isText: true, isTold: true, summary: "send a direct message (the view stays)" },
   async run(ctx, { positionals }) {
     const [target, ...words] = positionals;
     const to = userArg(target);
@@ -76,6 +83,7 @@ export const history: Command = {
   options: { limit: { type: "string", short: "n" }, before: { type: "string" } },
   minArgs: 1,
   maxArgs: 1,
+  chat: { room: "fill" },
   async run(ctx, { values, positionals }) {
     const target = positionals[0] ?? "";
     const msg: Extract<ClientMessage, { type: "history" }> = target.startsWith("@")

@@ -31,6 +31,12 @@ export const topic: Command = {
     'Example: chat topic lobby "release on Friday"',
   options: {},
   minArgs: 1,
+  chat: {
+    usage: "topic [#room] [<text...>]",
+    summary: "show the topic of the current room (or another), or set it",
+    room: "hash",
+    isText: true,
+  },
   async run(ctx, { positionals }) {
     const [raw, ...words] = positionals;
     const room = roomArg(raw);
@@ -62,6 +68,7 @@ function adminCommand(name: AdminVerb, summary: string, status: string, done: st
     options: {},
     minArgs: 2,
     maxArgs: 2,
+    chat: { room: "fill" },
     async run(ctx, { positionals }) {
       const room = roomArg(positionals[0]);
       const user = userArg(positionals[1]);
@@ -129,6 +136,7 @@ export const bans: Command = {
   options: {},
   minArgs: 1,
   maxArgs: 1,
+  chat: { room: "fill" },
   async run(ctx, { positionals }) {
     const room = roomArg(positionals[0]);
     const users: string[] = [];

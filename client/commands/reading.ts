@@ -111,6 +111,7 @@ export const read: Command = {
   options: {},
   minArgs: 1,
   maxArgs: 2,
+  chat: { room: "fill" },
   async run(ctx, { positionals }) {
     const [raw = "", given] = positionals;
     const target = raw.startsWith("@") ? { user: userArg(raw) } : { room: roomArg(raw) };

@@ -2,10 +2,11 @@
  * Room commands: rooms, create/createroom, edit/editroom, shutdown. Who is in a room is
  * membership.ts's.
  */
-import type { ClientMessage, RoomInfo } from "../../shared/protocol.ts";
+import { type ClientMessage, normalizeRoomName, type RoomInfo } from "../../shared/protocol.ts";
 import { UsageError } from "../errors.ts";
 import { roomJson } from "../json.ts";
 import { renderRooms } from "../render.ts";
+import type { ChatCall, ChatHost } from "./chat-face.ts";
 import type { Command, CommandContext, CommandArgs } from "./types.ts";
 import { expectReply, openWord, positiveInt, request, roomArg, visibleWord } from "./util.ts";
 
@@ -98,6 +99,7 @@ export const create: Command = {
   options: { closed: { type: "boolean" }, hidden: { type: "boolean" }, topic: { type: "string" } },
   minArgs: 1,
   maxArgs: 1,
+  chat: { run: (chat, call) => chat.forms.createRoom(call.name, call.args) },
   run: (ctx, { values, positionals }) =>
     createRoom(ctx, roomArg(positionals[0]), {
       open: values.closed !== true,
@@ -118,6 +120,7 @@ export const createroom: Command = {
   options: { topic: { type: "string" } },
   minArgs: 1,
   maxArgs: 3,
+  chat: { run: (chat, call) => chat.forms.createRoom(call.name, call.args) },
   run: (ctx, { values, positionals }) => {
     const [name, open, visible] = positionals;
     return createRoom(ctx, roomArg(name), {
@@ -166,6 +169,7 @@ export const edit: Command = {
   },
   minArgs: 1,
   maxArgs: 1,
+  chat: { run: (chat, call) => chat.forms.editRoom(call.name, inView(chat, call)) },
   run: (ctx, { values, positionals }) => {
     const settings: RoomSettings = topicOf(values);
     const open = pickFlag(values, "open", "closed");
@@ -188,6 +192,7 @@ export const editroom: Command = {
   options: { topic: { type: "string" } },
   minArgs: 2,
   maxArgs: 3,
+  chat: { run: (chat, call) => chat.forms.editRoom(call.name, inView(chat, call)) },
   run: (ctx, { values, positionals }) => {
     const [name, open = "", visible] = positionals;
     const settings: RoomSettings = topicOf(values);
@@ -206,6 +211,7 @@ export const shutdown: Command = {
   options: { yes: { type: "boolean", short: "y" } },
   minArgs: 1,
   maxArgs: 1,
+  chat: { room: "fill", run: shutdownInChat },
   async run(ctx, { values, positionals }) {
     const room = roomArg(positionals[0]);
     if (values.yes !== true) {
@@ -229,3 +235,19 @@ export const shutdown: Command = {
     return 0;
   },
 };
+
+// `/edit` and `/editroom` with no room edit the current one (a lone word is the room).
+function inView(chat: ChatHost, { args, positionals }: ChatCall): string[] {
+  return positionals.length > 0 || !chat.room ? args : [chat.room, ...args];
+}
+
+// Only a room's admin is asked to confirm: anyone else is told at once, not after a dialog.
+async function shutdownInChat(chat: ChatHost, { args, positionals }: ChatCall): Promise<void> {
+  const room = normalizeRoomName(positionals[0] ?? "") ?? "";
+  const role = chat.roomInfo(room)?.role;
+  // A room the chat has not heard of: the server decides.
+  if (role !== undefined && role !== "admin") {
+    return chat.error(`only the admin of #${room} may shut it down`);
+  }
+  await chat.run(["shutdown", ...args], { isTold: true });
+}

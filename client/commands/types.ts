@@ -5,6 +5,7 @@
 import type { ClientMode } from "../../shared/protocol.ts";
 import type { Connection } from "../connection.ts";
 import type { Colors } from "../render.ts";
+import type { ChatFace } from "./chat-face.ts";
 
 import type { OptionsConfig, OptionValues } from "../args.ts";
 
@@ -40,6 +41,8 @@ export interface CommandIO {
   readStdin(): Promise<string>;
   /** Dialogs; used only when isTTY is true (a terminal, or the interactive mode). */
   prompt?: PromptHooks;
+  /** The terminal's width, when tables should fit it (the interactive mode). */
+  columns?: number;
 }
 
 /** How a command wants its connection. */
@@ -95,6 +98,8 @@ export interface Command {
   maxArgs?: number;
   /** Runs until interrupted (listen): the CLI leaves SIGINT/SIGTERM to it. */
   isLongRunning?: boolean;
+  /** How it behaves as `/name` in the interactive chat (see chat-face.ts). */
+  chat?: ChatFace;
   /** Resolves to the exit code; throws ChatError, UsageError or ConnectionError. */
   run(ctx: CommandContext, args: CommandArgs): Promise<number>;
 }

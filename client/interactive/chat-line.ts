@@ -15,6 +15,7 @@ import { emitKeypressEvents } from "node:readline";
 import { toTerminal } from "../terminal-text.ts";
 import { type Key, LineEditor, type KeyResult } from "./line-editor.ts";
 import { layoutLine } from "./line-layout.ts";
+import { wrapLine } from "./wrap.ts";
 import { type KeyPress, PasteReader } from "./paste.ts";
 
 /** Streams the chat line reads keys from and draws to (process.stdin/stdout, or test doubles). */
@@ -121,11 +122,17 @@ export class ChatLine {
 
   /**
    * Print text above the prompt, made inert; the typed input and cursor stay as they were.
-   * `isBell` rings the terminal bell with it (the one control character let through).
+   * `isBell` rings the terminal bell with it (the one control character let through). Rows
+   * wider than the terminal wrap at spaces, continuing `hang` columns in (under a message's
+   * text).
    */
-  print(raw: string, isBell = false): void {
+  print(raw: string, isBell = false, hang = 0): void {
     if (this.#ended) return;
-    const text = isBell ? `${toTerminal(raw)}\x07` : toTerminal(raw);
+    const columns = (this.#opts.output as Sized).columns ?? 80;
+    const rows = toTerminal(raw)
+      .split("\n")
+      .flatMap((line) => wrapLine(line, columns, hang));
+    const text = isBell ? `${rows.join("\n")}\x07` : rows.join("\n");
     if (!this.#isOpen) {
       // A dialog left open for long keeps the newest lines only.
       if (this.#queue.length >= QUEUE_MAX) {
@@ -144,6 +151,15 @@ export class ChatLine {
     if (prompt === this.#prompt) return;
     this.#prompt = prompt;
     if (this.#isOpen) this.#draw();
+  }
+
+  /** Clear the screen; the prompt and the typed input are drawn again at the top. */
+  clear(): void {
+    if (!this.#isOpen) return;
+    this.#erase();
+    this.#submittedRows = null;
+    this.#write("\x1b[H\x1b[2J\x1b[3J");
+    this.#draw();
   }
 
   /** Clear the typed input. */

@@ -1,41 +1,31 @@
 /**
  * Tab completion for the chat line: command names after `/`, room names and user names
  * in the argument positions that take them, `#room` and `@user` anywhere, and user names
- * in plain text (mentions). Pure: the caller passes what it knows.
+ * in plain text (mentions). Which names an argument takes is read from the command's usage
+ * in the chat. Pure: the caller passes what it knows.
  */
+import { argKinds } from "../completion-words.ts";
 
 /** What can be completed. */
 export interface CompletionSource {
   /** Command names without the slash. */
   commands: readonly string[];
+  /** A command's usage in the chat (`kick [#room] <user>`): which names its arguments take. */
+  usage?(command: string): string | null;
   rooms: readonly string[];
   users: readonly string[];
 }
 
-type ArgKind = "room" | "user" | "target";
+type Kind = "room" | "user" | "target";
 
-// Which kind of name each positional argument of a command takes.
-const ARG_KINDS: Record<string, readonly ArgKind[]> = {
-  join: ["room"],
-  leave: ["room"],
-  send: ["room"],
-  who: ["room"],
-  requests: ["room"],
-  rooms: [],
-  create: [],
-  createroom: [],
-  edit: ["room"],
-  editroom: ["room"],
-  shutdown: ["room"],
-  approve: ["room", "user"],
-  deny: ["room", "user"],
-  kick: ["room", "user"],
-  dm: ["user"],
-  msg: ["user"],
-  history: ["target"],
-  listen: ["room"],
-  help: [],
-};
+// The kinds of name an argument takes, read from the chat usage (`kick [#room] <user>`):
+// an optional `[#room]` first may be a room as well as what follows it.
+function kindsOf(usage: string): { kinds: (Kind | "none")[]; isRoomFirst: boolean } {
+  const kinds = argKinds(usage).kinds.map((k) =>
+    k.kind === "room" || k.kind === "user" || k.kind === "target" ? k.kind : "none",
+  );
+  return { kinds, isRoomFirst: /^\S+ \[#room/.test(usage) };
+}
 
 /** Complete `line` (the text left of the cursor): candidates and the part they replace. */
 export function complete(line: string, source: CompletionSource): [string[], string] {
@@ -43,7 +33,7 @@ export function complete(line: string, source: CompletionSource): [string[], str
   const word = match?.[1] ?? "";
   const before = line.slice(0, line.length - word.length);
   if (before.trim() === "" && word.startsWith("/")) {
-    const names = [...new Set([...source.commands, "quit", "help"])].map((c) => `/${c}`);
+    const names = source.commands.map((c) => `/${c}`);
     return finish(names, word);
   }
   if (word.startsWith("#"))
@@ -56,7 +46,8 @@ export function complete(line: string, source: CompletionSource): [string[], str
       source.users.map((u) => `@${u}`),
       word,
     );
-  const kind = argKind(before);
+  const kind = argKind(before, source);
+  if (kind === "room-or-user") return finish([...source.rooms, ...source.users], word);
   if (kind === "room") return finish(source.rooms, word);
   if (kind === "target") {
     return finish([...source.rooms, ...source.users.map((u) => `@${u}`)], word);
@@ -65,14 +56,26 @@ export function complete(line: string, source: CompletionSource): [string[], str
   return finish(source.users, word);
 }
 
-function argKind(before: string): ArgKind | "none" | "text" {
+function argKind(
+  before: string,
+  source: CompletionSource,
+): Kind | "room-or-user" | "none" | "text" {
   if (!before.startsWith("/")) return "text";
   const words = before.trim().split(/\s+/);
   const command = (words[0] ?? "").slice(1).toLowerCase();
-  const kinds = ARG_KINDS[command];
-  if (!kinds) return "none";
-  // Text after the named arguments of /dm and /send is a message: complete mentions.
-  return kinds[words.length - 1] ?? (command === "dm" || command === "send" ? "user" : "none");
+  const usage = source.usage?.(command);
+  if (!usage) return "none";
+  const { kinds, isRoomFirst } = kindsOf(usage);
+  const at = words.length - 1;
+  const kind = kinds[at];
+  if (isRoomFirst && at === 0) return kind === "user" ? "room-or-user" : "room";
+  const named = isRoomFirst && kind === undefined ? kinds[at - 1] : kind;
+  return named === undefined || named === "none" ? textKind(usage) : named;
+}
+
+// Text after the named arguments of a message (`<text...>`): complete mentions.
+function textKind(usage: string): "user" | "none" {
+  return /<text\.\.\.>/.test(usage) ? "user" : "none";
 }
 
 function finish(candidates: readonly string[], word: string): [string[], string] {

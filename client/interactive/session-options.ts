@@ -36,6 +36,8 @@ export interface SessionParts extends ChatLineStreams {
   state: StateStore | null;
   /** Command names of the shared table, for completion and /help. */
   commandNames: readonly string[];
+  /** A command's usage in the chat (`kick [#room] <user>`): what Tab offers for its arguments. */
+  commandUsage?(name: string): string | null;
   now?: () => number;
   /** Colours of the terminal, for sender names (default 16). */
   depth?: ColorDepth;

@@ -269,7 +269,8 @@ export class ChatSession {
     const users = new Set([...this.users].filter(isPlainName));
     users.delete(this.me);
     const rooms = [...this.rooms.keys()].filter(isPlainName);
-    return { commands: this.opts.commandNames, rooms, users: [...users] };
+    const usage = this.opts.commandUsage;
+    return { commands: this.opts.commandNames, usage, rooms, users: [...users] };
   }
 
   *#memberRooms(): Iterable<string> {

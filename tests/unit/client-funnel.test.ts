@@ -244,6 +244,7 @@ describe("Slash-command output as a write point", () => {
       dialogs: noDialogs,
       state: null,
       commandNames: ["join", "dm"],
+      commandUsage: (name) => (name === "dm" ? "dm <user> <text...>" : null),
       slash: async () => {},
     });
     await session.start(null);

@@ -1,8 +1,11 @@
 import { describe, expect, test } from "bun:test";
+import { ChatTable } from "../../client/interactive/chat-table.ts";
 import { complete } from "../../client/interactive/completion.ts";
 
+const table = new ChatTable();
 const source = {
-  commands: ["join", "leave", "dm", "history", "approve", "who", "rooms"],
+  commands: ["join", "leave", "dm", "history", "approve", "who", "rooms", "quit", "help"],
+  usage: (name: string) => table.usageOf(name),
   rooms: ["lobby", "dev", "design"],
   users: ["alice", "bob", "bert"],
 };

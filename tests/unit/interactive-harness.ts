@@ -6,6 +6,8 @@ import type { ClientMessage, RoomInfo, ServerMessage } from "../../shared/protoc
 import type { Connection, ConnectionState, ServerEvent } from "../../client/connection.ts";
 import type { Choice, Dialogs } from "../../client/interactive/dialogs.ts";
 import { ChatSession, type SessionConnection } from "../../client/interactive/session.ts";
+import type { Command } from "../../client/commands.ts";
+import { ChatTable } from "../../client/interactive/chat-table.ts";
 import { makeSlash } from "../../client/interactive/slash.ts";
 import { makeColors } from "../../client/render.ts";
 import { FakeTerminal } from "./interactive-terminal.ts";
@@ -121,10 +123,19 @@ export function quitSession(): void {
   session = null;
 }
 
-/** A session on a fake terminal and connection, in #lobby, with scripted dialog answers. */
+/**
+ * A session on a fake terminal and connection, in #lobby, with scripted dialog answers;
+ * `commands`: the chat's command table (default: the real one).
+ */
 export async function setup(
-  opts: { answers?: unknown[]; now?: () => number; columns?: number } = {},
+  opts: {
+    answers?: unknown[];
+    now?: () => number;
+    columns?: number;
+    commands?: readonly Command[];
+  } = {},
 ) {
+  const table = new ChatTable(opts.commands);
   const term = new FakeTerminal(opts.columns ?? 80, 30);
   const conn = new FakeConnection();
   const dialogs = scriptedDialogs(opts.answers ?? []);
@@ -137,8 +148,10 @@ export async function setup(
     colors: makeColors(false),
     dialogs,
     state: null,
-    commandNames: ["join", "dm", "who"],
+    commandNames: table.names(),
+    commandUsage: (name) => table.usageOf(name),
     slash: makeSlash({
+      table,
       conn: conn as unknown as Connection,
       server: "ws://test",
       configDir: "/nonexistent-config",

@@ -384,7 +384,7 @@ describe("slash commands", () => {
     await term.type(`/help${KEY.enter}`);
     await Bun.sleep(5);
     const text = term.text();
-    expect(text).toMatch(/\/dm <user> <text\.\.\.> +send a direct message\n/);
+    expect(text).toMatch(/\/dm <user> <text\.\.\.> +send a direct message/);
     expect(text).toMatch(/\/whoami +print the logged-in user name\n/);
     expect(text).not.toContain("reads stdin");
     expect(text).not.toContain("exit 4");
