@@ -34,6 +34,8 @@ export interface ChatLineHandlers {
   onInterrupt?(): void;
   /** Ctrl-D on an empty line, or the input ended. */
   onEnd?(): void;
+  /** A key asked to switch views (Ctrl-N/P, Alt-Left/Right, Alt-1..9). */
+  onView?(move: { step?: number; number?: number }): void;
   /** The input history changed (newest first). */
   onHistory?(history: string[]): void;
 }
@@ -51,6 +53,8 @@ export interface ChatLineOptions extends ChatLineStreams, ChatLineHandlers {
   mask?: (line: string) => string;
   /** A status row under the input for this text (counts near a limit), or null. */
   status?: (line: string) => string | null;
+  /** A status row above the prompt (the views), fitted to `columns`, or null. */
+  header?: (columns: number) => string | null;
   /** The clock of the paste window (ms). */
   now?: () => number;
 }
@@ -150,6 +154,16 @@ export class ChatLine {
     const prompt = toTerminal(raw);
     if (prompt === this.#prompt) return;
     this.#prompt = prompt;
+    if (this.#isOpen) this.#draw();
+  }
+
+  /** Ring the terminal bell without printing a line (the one control character let through). */
+  ring(): void {
+    if (this.#isOpen) this.#write("\x07");
+  }
+
+  /** Draw the line again (the header's content changed). */
+  redraw(): void {
     if (this.#isOpen) this.#draw();
   }
 
@@ -292,6 +306,13 @@ export class ChatLine {
       i === layout.rows.length - 1 && status !== null ? row : toTerminal(row),
     );
     if (layout.hasPrompt) rows[0] = this.#prompt + (rows[0] ?? "");
+    // The header is cut to the width by its maker: it takes exactly one row.
+    const header = isSubmitted ? null : (this.#opts.header?.(out.columns ?? 80) ?? null);
+    if (header !== null) {
+      rows.unshift(toTerminal(header));
+      layout.height += 1;
+      layout.cursorRow += 1;
+    }
     const below = layout.height - 1 - layout.cursorRow;
     const back = `${below > 0 ? `\x1b[${below}A` : ""}\r${layout.cursorCol > 0 ? `\x1b[${layout.cursorCol}C` : ""}`;
     this.#write(rows.join("\r\n") + (isSubmitted ? "" : back));
@@ -329,6 +350,9 @@ export class ChatLine {
         break;
       case "candidates":
         this.#printNow(toTerminal(result.list.join("  ")));
+        break;
+      case "view":
+        this.#opts.onView?.(result);
         break;
       default:
         break;

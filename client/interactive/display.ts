@@ -43,34 +43,58 @@ function indent(text: string, width: number): string {
   return text.replace(/\n/g, `\n${" ".repeat(width)}`);
 }
 
-/** A room message. */
+// Every whole-word naming of `user` (`bob`, `@bob`, any case) shown in reverse video.
+function highlight(text: string, user: string, c: Colors): string {
+  if (!user) return text;
+  const escaped = user.replace(/[.*+?^${}()|[\]\\-]/g, "\\$&");
+  const re = new RegExp(`(^|[^a-z0-9_-])(@?${escaped})(?=$|[^a-z0-9_-])`, "gi");
+  return text.replace(re, (_all, before: string, name: string) => before + c.inverse(c.bold(name)));
+}
+
+// The text of a message as shown: `(deleted)` for a tombstone, `(edited)` after an edit.
+function bodyOf(msg: ChatMessage | DirectMessage, text: string, c: Colors): string {
+  if (msg.deleted === true) return c.dim("(deleted)");
+  return msg.edited !== undefined ? `${text} ${c.dim("(edited)")}` : text;
+}
+
+// `alice: ` before a text; `* alice ` before an action (`* alice waves`).
+function isAction(msg: ChatMessage | DirectMessage): boolean {
+  return msg.action === true && msg.deleted !== true;
+}
+
+/** A room message (`* alice waves` for an action); the user's name highlighted in it. */
 export function showMessage(msg: ChatMessage, view: Viewpoint): Shown {
   const c = view.colors;
   const from = sanitizeText(msg.from);
   const text = sanitizeText(msg.text);
   const room = sanitizeText(msg.room);
-  const isMention = from !== view.me && mentions(text, view.me);
+  const isMention = from !== view.me && msg.deleted !== true && mentions(text, view.me);
   const prefix = room === view.room ? "" : `${c.cyan(`#${room}`)} `;
-  const head = `${c.dim(hhmm(msg.ts))} ${prefix}${colorName(from, c, view.depth)}: `;
-  const width = 6 + (room === view.room ? 0 : room.length + 2) + from.length + 2;
-  const body = isMention ? c.bold(indent(text, width)) : indent(text, width);
-  return { text: head + body, isBell: isMention };
+  const star = isAction(msg) ? "* " : "";
+  const sep = isAction(msg) ? " " : ": ";
+  const head = `${c.dim(hhmm(msg.ts))} ${prefix}${star}${colorName(from, c, view.depth)}${sep}`;
+  const width = 6 + (room === view.room ? 0 : room.length + 2) + star.length + from.length + 2;
+  const shown = isMention ? highlight(text, view.me, c) : text;
+  return { text: head + indent(bodyOf(msg, shown, c), width), isBell: isMention };
 }
 
-/** A direct message, received or sent. */
+/** A direct message, received or sent (`[dm] * bob waves` for an action). */
 export function showDm(msg: DirectMessage, view: Viewpoint): Shown {
   const c = view.colors;
   const from = sanitizeText(msg.from);
   const to = sanitizeText(msg.to);
   const text = sanitizeText(msg.text);
   const isIncoming = from !== view.me;
+  const star = isAction(msg) ? "* " : "";
+  const sep = isAction(msg) ? " " : ": ";
   const who = isIncoming
     ? `${colorName(from, c, view.depth)} ${c.dim("->")} you`
     : `you ${c.dim("->")} ${colorName(to, c, view.depth)}`;
   const plainWho = isIncoming ? `${from} -> you` : `you -> ${to}`;
   // `[dm]` as in /history and `chat listen`.
-  const head = `${c.dim(hhmm(msg.ts))} ${c.magenta("[dm]")} ${who}: `;
-  return { text: head + indent(text, 6 + 5 + plainWho.length + 2), isBell: isIncoming };
+  const head = `${c.dim(hhmm(msg.ts))} ${c.magenta("[dm]")} ${star}${who}${sep}`;
+  const width = 6 + 5 + star.length + plainWho.length + 2;
+  return { text: head + indent(bodyOf(msg, text, c), width), isBell: isIncoming };
 }
 
 /** The local day of a server timestamp (`2026-11-29`), or null when it is not a time. */

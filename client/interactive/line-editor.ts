@@ -21,7 +21,9 @@ export type KeyResult =
   | { type: "interrupt" }
   | { type: "end" }
   | { type: "redraw" }
-  | { type: "candidates"; list: string[] };
+  | { type: "candidates"; list: string[] }
+  /** Switch views: `step` places on (Ctrl-N/P, Alt-Right/Left) or to view `number` (Alt-1..9). */
+  | { type: "view"; step?: number; number?: number };
 
 /** How the editor is set up. */
 export interface LineEditorOptions {
@@ -152,6 +154,10 @@ export class LineEditor {
         return NONE;
       case "l":
         return { type: "redraw" };
+      case "n":
+        return { type: "view", step: 1 };
+      case "p":
+        return { type: "view", step: -1 };
       default:
         return NONE;
     }
@@ -159,7 +165,10 @@ export class LineEditor {
 
   #meta(name: string): KeyResult {
     const b = this.buffer;
-    // Alt-Left/Right, like Ctrl-N/P, are left free for switching between views.
+    // Alt-Left/Right and Ctrl-N/P step through the views, Alt-1..9 go to one.
+    if (name === "left" || name === "right")
+      return { type: "view", step: name === "left" ? -1 : 1 };
+    if (/^[1-9]$/.test(name)) return { type: "view", number: Number(name) };
     if (name === "b") b.wordLeft();
     else if (name === "f") b.wordRight();
     else if (name === "backspace") b.deleteWordBack();

@@ -16,6 +16,8 @@ export interface FeedView {
   met(user: string): void;
   /** A message from `user` in `room` arrived: they are no longer typing there. */
   spoke(room: string, user: string): void;
+  /** A new message arrived: true to show it now (it is in the current view). */
+  arrived?(msg: ChatMessage | DirectMessage): boolean;
 }
 
 /** Shows messages once each, and catches up with what was missed. */
@@ -37,6 +39,7 @@ export class MessageFeed {
     this.#view.spoke(msg.room, msg.from);
     this.#timeline.noteRoom(msg);
     if (!this.#timeline.isNew(msg.id)) return;
+    if (this.#view.arrived?.(msg) === false) return;
     this.#print(msg.ts, (view) => showMessage(msg, view));
   }
 
@@ -46,6 +49,7 @@ export class MessageFeed {
     this.#view.met(peer);
     this.#timeline.noteDm(peer, msg);
     if (!this.#timeline.isNew(msg.id)) return;
+    if (this.#view.arrived?.(msg) === false) return;
     this.#print(msg.ts, (view) => showDm(msg, view));
   }
 
@@ -55,18 +59,20 @@ export class MessageFeed {
    */
   history(messages: (ChatMessage | DirectMessage)[], isQuiet: boolean): void {
     for (const m of messages) {
-      if ("room" in m) {
-        const isNew = this.#timeline.isNew(m.id);
-        this.#timeline.noteRoom(m);
-        if (!isNew && !isQuiet) continue;
-        this.#view.met(m.from);
-        this.#print(m.ts, (view) => {
-          const shown = showMessage(m, view);
-          return isQuiet ? { text: shown.text, isBell: false } : shown;
-        });
-      } else {
-        this.dm(m);
+      if (!isQuiet) {
+        if ("room" in m) this.room(m);
+        else this.dm(m);
+        continue;
       }
+      const me = this.#view.viewpoint().me;
+      if ("room" in m) this.#timeline.noteRoom(m);
+      else this.#timeline.noteDm(m.from === me ? m.to : m.from, m);
+      this.#timeline.isNew(m.id);
+      this.#view.met(m.from);
+      this.#print(m.ts, (view) => {
+        const shown = "room" in m ? showMessage(m, view) : showDm(m, view);
+        return { text: shown.text, isBell: false };
+      });
     }
   }
 

@@ -7,11 +7,9 @@
 import type { ClientMessage, ServerMessage } from "../../shared/protocol.ts";
 import { ConnectionError, describeError } from "../errors.ts";
 
-/** A message to a room, as typed. */
-export interface Outgoing {
-  room: string;
-  text: string;
-}
+/** A message to a room or a DM, as typed (an action for `/me`). */
+export type Outgoing =
+  { room: string; text: string; action?: boolean } | { to: string; text: string; action?: boolean };
 
 /** What the outbox needs of the session. */
 export interface OutboxTarget {
@@ -26,12 +24,12 @@ export interface OutboxTarget {
   restore(text: string): void;
 }
 
-type Send = Extract<ClientMessage, { type: "send" }> & { clientId: string };
+type Send = Extract<ClientMessage, { type: "send" | "dm" }> & { clientId: string };
 
 /** Most messages that wait for the connection; more stay in the input line. */
 export const OUTBOX_MAX = 50;
 
-/** Sends room messages, holding them while the connection is down. */
+/** Sends messages and DMs, holding them while the connection is down. */
 export class Outbox {
   #target: OutboxTarget;
   #waiting: Send[] = [];
@@ -48,7 +46,11 @@ export class Outbox {
 
   /** Send now, or as soon as the connection is back. */
   async send(message: Outgoing): Promise<void> {
-    const msg: Send = { type: "send", ...message, clientId: crypto.randomUUID() };
+    const clientId = crypto.randomUUID();
+    const msg: Send =
+      "to" in message
+        ? { type: "dm", ...message, clientId }
+        : { type: "send", ...message, clientId };
     if (!this.#target.isOnline() || this.#waiting.length > 0) {
       this.#hold(msg);
       return;

@@ -1,7 +1,8 @@
 /**
- * The interactive chat session: it owns the chat line, shows what arrives, sends what is
- * typed, keeps the typing indicator and the prompt up to date, and after a reconnect has
- * the message feed (message-feed.ts) catch up with what was missed.
+ * The interactive chat session: it owns the chat line, shows what arrives in the current
+ * view (view-switch.ts counts the rest), sends what is typed to it, keeps the typing
+ * indicator, the prompt and the status line up to date, and after a reconnect has the
+ * message feed (message-feed.ts) catch up with what was missed.
  */
 import type { ChatMessage, ClientMessage, DirectMessage, RoomInfo } from "../../shared/protocol.ts";
 import { normalizeUserName, sanitizeText } from "../../shared/protocol.ts";
@@ -10,7 +11,7 @@ import { ChatLine } from "./chat-line.ts";
 import { complete } from "./completion.ts";
 import { ConnectionWatch } from "./connection-watch.ts";
 import type { Dialogs } from "./dialogs.ts";
-import { describeRoom, type Shown, showError, showNotice } from "./display.ts";
+import { describeRoom, type Shown, showDm, showError, showMessage, showNotice } from "./display.ts";
 import { maskSecrets, maskTyped } from "./mask.ts";
 import { MessageFeed } from "./message-feed.ts";
 import { Outbox } from "./outbox.ts";
@@ -21,6 +22,9 @@ import { buildPrompt } from "./status.ts";
 import { RoomEvents } from "./room-events.ts";
 import { TypingNotifier } from "./typing.ts";
 import { TypingBoard } from "./typing-board.ts";
+import { statusLine } from "./view-status.ts";
+import { type ViewId, viewLabel } from "./views.ts";
+import { ViewSwitch } from "./view-switch.ts";
 
 export type { SessionConnection } from "./session-options.ts";
 
@@ -37,7 +41,10 @@ export class ChatSession {
   readonly rooms = new Map<string, RoomInfo>();
   readonly users = new Set<string>();
   me: string;
+  /** The current view's room (null in a DM view or none). */
   room: string | null = null;
+  /** The user's away message, while one is set. */
+  away: string | null = null;
   #watch = new ConnectionWatch({
     dropped: () => this.#dropped(),
     back: () => this.#caughtUp("reconnected"),
@@ -66,10 +73,13 @@ export class ChatSession {
       print: (shown) => this.print(shown),
       met: (user) => this.users.add(user),
       spoke: (room, user) => this.#typing.clear(room, user),
+      arrived: (msg) => this.views.arrived(msg),
     },
     (msg) => this.opts.conn.request(msg),
   );
   #roomEvents = new RoomEvents(this);
+  /** The views, their counts and read markers. */
+  readonly views: ViewSwitch;
   #now: () => number;
   #notifier: TypingNotifier;
   #done: Promise<number>;
@@ -82,13 +92,14 @@ export class ChatSession {
     session: this,
     runSlash: (line) => this.opts.slash(this, line),
     stopTyping: () => this.#notifier.stop(),
-    send: (room, text) => this.#outbox.send({ room, text }),
+    send: (text) => this.sendToView(text),
   });
   #outbox = new Outbox({
     request: (msg) => this.opts.conn.request(msg),
     isOnline: () => this.#watch.state === "open",
     sent: (reply) => {
       if (reply.type === "sent") this.#feed.room(reply.message);
+      if (reply.type === "dm_sent") this.#feed.dm(reply.message);
     },
     notice: (text) => this.print(showNotice(text, this.opts.colors)),
     error: (text) => this.print(showError(text, this.opts.colors)),
@@ -99,6 +110,19 @@ export class ChatSession {
     this.opts = opts;
     this.me = opts.me;
     this.#now = opts.now ?? Date.now;
+    const session = this;
+    this.views = new ViewSwitch({
+      get me() {
+        return session.me;
+      },
+      opts,
+      request: (msg) => opts.conn.request(msg),
+      print: (shown) => this.print(shown),
+      showHistory: (messages) => this.#feed.history(messages, true),
+      viewChanged: () => this.#viewChanged(),
+      ring: () => this.line?.ring(),
+      isOnline: () => this.#watch.state === "open" && !this.#isLoggedOut,
+    });
     this.#done = new Promise((resolve) => (this.#finish = resolve));
     this.#notifier = new TypingNotifier(
       {
@@ -121,6 +145,8 @@ export class ChatSession {
       isSecret: (text) => maskSecrets(text) !== text,
       mask: maskTyped,
       status: (text) => inputStatus(text, opts.colors),
+      header: (columns) => this.#header(columns),
+      onView: (move) => void this.#moveView(move),
     });
     this.#unsubscribe.push(
       opts.conn.onEvent((event) => this.handleEvent(event)),
@@ -136,6 +162,7 @@ export class ChatSession {
   /** Load rooms, enter `room` (or none), and remember where each room stands. */
   async start(room: string | null): Promise<void> {
     await this.refreshRooms();
+    await this.views.syncConversations();
     await Promise.all([...this.#memberRooms()].map((r) => this.#feed.baseline(r)));
     if (room) await this.enter(room);
     else
@@ -153,27 +180,50 @@ export class ChatSession {
     this.line.print(item.text, item.isBell);
   }
 
-  /** Switch the current room and show its recent messages. */
-  async enter(room: string): Promise<void> {
-    if (this.room && this.room !== room) this.#notifier.stop();
-    this.room = room;
-    this.opts.state?.setLastRoom(this.opts.server, this.me, room);
-    this.#refreshPrompt();
-    const info = this.rooms.get(room);
-    const header = info ? describeRoom(info) : `#${room}`;
-    this.print(showNotice(`now in ${header}`, this.opts.colors));
+  /** Switch to a room's view and show its recent messages. */
+  enter(room: string): Promise<void> {
+    return this.enterView({ kind: "room", name: room });
+  }
+
+  /** Switch to a view: its recent messages, a line before what is new, then it is read. */
+  async enterView(id: ViewId): Promise<void> {
+    const previous = this.views.views.current;
+    if (previous && (previous.kind !== id.kind || previous.name !== id.name)) {
+      this.#notifier.stop();
+    }
+    if (id.kind === "room") this.opts.state?.setLastRoom(this.opts.server, this.me, id.name);
+    const info = id.kind === "room" ? this.rooms.get(id.name) : undefined;
+    const header = info ? describeRoom(info) : sanitizeText(viewLabel(id));
     try {
-      const reply = await this.opts.conn.request({
-        type: "history",
-        room,
-        limit: this.opts.recentCount ?? 20,
-      });
-      if (reply.type === "history") this.#feed.history(reply.messages, true);
-      const who = await this.opts.conn.request({ type: "who", room });
+      const entering = this.views.enter(id);
+      this.print(showNotice(`now in ${header}`, this.opts.colors));
+      await entering;
+      if (id.kind !== "room") return;
+      const who = await this.opts.conn.request({ type: "who", room: id.name });
       if (who.type === "who") for (const entry of who.users) this.users.add(entry.user);
     } catch (err) {
       this.print(showError(errorText(err), this.opts.colors));
     }
+  }
+
+  /** Send text to the current view (or `to`): a room message or a DM (an action for `/me`). */
+  async sendToView(text: string, action = false, to?: ViewId): Promise<void> {
+    const view = to ?? this.views.views.current;
+    if (!view) return;
+    const extra = action ? { action: true } : {};
+    if (view.kind === "room") await this.#outbox.send({ room: view.name, text, ...extra });
+    else await this.#outbox.send({ to: view.name, text, ...extra });
+  }
+
+  /** Where plain text goes: `#dev`, `@bob`, or null. */
+  get viewName(): string | null {
+    const view = this.views.views.current;
+    return view ? viewLabel(view) : null;
+  }
+
+  /** How the user is, as far as presence events told (null: not known). */
+  presenceOf(user: string) {
+    return this.#roomEvents.presenceOf(user);
   }
 
   /** Ask the server which rooms exist and which the user is in. */
@@ -182,6 +232,7 @@ export class ChatSession {
     if (reply.type !== "rooms") return;
     this.rooms.clear();
     for (const info of reply.rooms) this.rooms.set(info.name, info);
+    this.views.syncRooms(reply.rooms);
   }
 
   /** Run a clack dialog with the chat line out of the way. */
@@ -205,6 +256,7 @@ export class ChatSession {
     if (this.#isQuitting) return;
     this.#isQuitting = true;
     this.#notifier.stop();
+    this.views.stop();
     this.#watch.stop();
     for (const stop of this.#unsubscribe) stop();
     this.#typing.clearAll();
@@ -224,6 +276,11 @@ export class ChatSession {
         return this.#feed.room(event as unknown as ChatMessage);
       case "dm":
         return this.#feed.dm(event as unknown as DirectMessage);
+      case "read":
+        return this.#readMoved(e);
+      case "message_update":
+      case "dm_update":
+        return this.#updated(event as unknown as ChatMessage | DirectMessage);
       case "typing":
         if (e.user !== this.me) this.#typing.set(String(e.room), String(e.user), e.typing === true);
         return;
@@ -247,9 +304,11 @@ export class ChatSession {
     const retryAt = connection === "reconnecting" ? this.opts.conn.nextRetryAt : null;
     const retryInSeconds =
       typeof retryAt === "number" ? Math.max(1, Math.ceil((retryAt - this.#now()) / 1000)) : null;
+    const view = this.views.views.current;
     return buildPrompt(
       {
         room: this.room,
+        dm: view?.kind === "dm" ? view.name : null,
         typing: typers,
         connection,
         retryInSeconds,
@@ -261,6 +320,50 @@ export class ChatSession {
 
   #refreshPrompt(): void {
     this.line?.setPrompt(this.#prompt());
+  }
+
+  // The current view or a count changed.
+  #viewChanged(): void {
+    const view = this.views.views.current;
+    this.room = view?.kind === "room" ? view.name : null;
+    this.#refreshPrompt();
+    this.line?.redraw();
+  }
+
+  #header(columns: number): string | null {
+    const { all, current } = this.views.views;
+    const state = { views: all, current, away: this.away };
+    return statusLine(
+      { ...state, presenceOf: (u) => this.presenceOf(u) },
+      columns,
+      this.opts.colors,
+    );
+  }
+
+  async #moveView(move: { step?: number; number?: number }): Promise<void> {
+    const views = this.views.views;
+    const next = move.number ? views.numbered(move.number) : views.neighbour(move.step ?? 1);
+    if (next && next !== views.current) await this.enterView(next);
+  }
+
+  #readMoved(e: Record<string, unknown>): void {
+    const upTo = typeof e.upTo === "string" ? e.upTo : null;
+    if (upTo === null) return;
+    if (typeof e.room === "string") this.views.readMoved({ kind: "room", name: e.room }, upTo);
+    else if (typeof e.user === "string") this.views.readMoved({ kind: "dm", name: e.user }, upTo);
+  }
+
+  // An edit or a deletion in the current view is shown again, marked.
+  #updated(msg: ChatMessage | DirectMessage): void {
+    if (typeof msg?.id !== "string" || !this.views.updated(msg)) return;
+    const view = { me: this.me, room: this.room, colors: this.opts.colors, depth: this.opts.depth };
+    const shown = "room" in msg ? showMessage(msg, view) : showDm(msg, view);
+    this.print({ text: shown.text, isBell: false });
+  }
+
+  /** Someone's presence changed: a DM view's status line shows it. */
+  presenceChanged(): void {
+    if (this.views.views.current?.kind === "dm") this.line?.redraw();
   }
 
   // readline prints candidates and inserts them without the funnel: only names a server
@@ -298,7 +401,7 @@ export class ChatSession {
     this.#feed.markDropped();
     this.#notifier.reset();
     this.#typing.clearAll();
-    this.print(showNotice("connection lost; reconnecting...", this.opts.colors));
+    // The prompt says it is reconnecting; the return prints the one line of a restart.
   }
 
   // Show what was missed, then `notice`, then send what waited to be sent.
@@ -310,28 +413,36 @@ export class ChatSession {
       await this.refreshRooms();
       // With a cursor the reconnect's `auth since=` brings what was missed as events.
       if (this.opts.conn.cursor == null) await this.#feed.catchUp(cursors, this.#memberRooms());
+      await this.views.syncConversations();
       this.print(showNotice(notice, c));
+      // An away message does not outlive a server restart: set it again.
+      if (this.away) await this.opts.conn.request({ type: "away", message: this.away });
     } catch (err) {
       this.print(showError(`catching up failed: ${errorText(err)}`, c));
     }
+    this.views.flushReads();
     await this.#outbox.flush();
   }
 
   /** Start following a room the user just became a member of (for catch-up). */
   async watchRoom(room: string): Promise<void> {
+    this.views.views.open({ kind: "room", name: room });
+    this.#viewChanged();
     await this.#feed.baseline(room);
   }
 
-  /** Forget a room the user is no longer in; leave it as the current room if it was. */
+  /** Forget a room the user is no longer in; move to another view if it was the current one. */
   leftRoom(room: string): void {
     const info = this.rooms.get(room);
     if (info) info.role = null;
     this.#typing.forgetRoom(room);
-    if (this.room !== room) return;
+    const wasCurrent = this.room === room;
+    this.views.views.close({ kind: "room", name: room });
+    if (!wasCurrent) return this.#viewChanged();
     this.#notifier.stop();
-    this.room = [...this.#memberRooms()][0] ?? null;
-    this.#refreshPrompt();
-    if (this.room) this.print(showNotice(`now in #${sanitizeText(this.room)}`, this.opts.colors));
+    const next = this.views.views.all.find((v) => v.kind === "room") ?? this.views.views.all[0];
+    if (next) void this.enterView(next);
+    else this.#viewChanged();
   }
 
   /** True after the session was ended elsewhere, until /login. */

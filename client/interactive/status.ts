@@ -1,5 +1,5 @@
 /**
- * The prompt of the chat line: the current room, who is typing there, and the state of
+ * The prompt of the chat line: the current room (or `@bob` in a DM view), who is typing there, and the state of
  * the connection and the session, e.g. `#lobby> `, `#lobby (bob is typing)> `,
  * `[reconnecting in 4s] #lobby> `, `[logged out] #lobby> `.
  */
@@ -9,6 +9,8 @@ import { sanitizeText } from "../../shared/protocol.ts";
 /** What the prompt shows. */
 export interface PromptState {
   room: string | null;
+  /** The partner of the current DM view (then `room` is null). */
+  dm?: string | null;
   /** Users typing in the current room (never the user themself). */
   typing: readonly string[];
   connection: "open" | "connecting" | "reconnecting" | "closed";
@@ -32,6 +34,7 @@ export function typingText(users: readonly string[]): string {
 /** The prompt string. */
 export function buildPrompt(state: PromptState, c: Colors): string {
   let prompt = state.room ? c.cyan(`#${sanitizeText(state.room)}`) : c.dim("(no room)");
+  if (state.dm) prompt = c.magenta(`@${sanitizeText(state.dm)}`);
   const typing = typingText(state.typing);
   if (typing) prompt += ` ${c.dim(`(${typing})`)}`;
   if (state.connection === "reconnecting" || state.connection === "connecting") {

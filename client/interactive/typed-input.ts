@@ -1,5 +1,5 @@
 /**
- * What happens to a submitted line: a slash command runs, text goes to the current room.
+ * What happens to a submitted line: a slash command runs, text goes to the current view.
  * Nothing typed is lost: a message over the limit, a paste the user does not confirm, text
  * with no room to go to or while logged out all go back into the input.
  */
@@ -16,7 +16,8 @@ export const PASTE_ASK_LINES = 5;
 /** The parts of the session a submitted line needs. */
 export interface TypedInputTarget {
   readonly line: { eraseSubmitted(): void; restore(text: string): void };
-  readonly room: string | null;
+  /** Where plain text goes: `#dev`, `@bob`, or null when there is no view. */
+  readonly viewName: string | null;
   readonly isLoggedOut: boolean;
   readonly opts: { colors: Colors };
   print(shown: Shown | string): void;
@@ -30,8 +31,8 @@ export interface TypedInputOptions {
   runSlash(line: string): Promise<void>;
   /** Withdraw a standing typing notice. */
   stopTyping(): void;
-  /** Send a message to a room (or hold it until the connection is back). */
-  send(room: string, text: string): Promise<void>;
+  /** Send a message to the current view (or hold it until the connection is back). */
+  send(text: string): Promise<void>;
 }
 
 /** Acts on lines submitted on the chat line. */
@@ -73,8 +74,8 @@ export class TypedInput {
   async #sayAfterAsking(text: string): Promise<void> {
     const s = this.#o.session;
     const lines = text.split("\n").length;
-    if (lines > PASTE_ASK_LINES && s.room && !s.isLoggedOut) {
-      const where = `#${sanitizeText(s.room)}`;
+    if (lines > PASTE_ASK_LINES && s.viewName && !s.isLoggedOut) {
+      const where = sanitizeText(s.viewName);
       const isSure = await s.modal((d) =>
         d.confirm(`Send these ${lines} lines to ${where} as one message?`, true),
       );
@@ -87,11 +88,11 @@ export class TypedInput {
     await this.say(text);
   }
 
-  /** Send text to the current room. */
+  /** Send text to the current view. */
   async say(text: string): Promise<void> {
     const s = this.#o.session;
     const c = s.opts.colors;
-    if (!s.room) {
+    if (!s.viewName) {
       s.line.restore(text);
       s.print(showError("you are in no room: /join <room> first", c));
       return;
@@ -102,6 +103,6 @@ export class TypedInput {
       return;
     }
     this.#o.stopTyping();
-    await this.#o.send(s.room, text);
+    await this.#o.send(text);
   }
 }
