@@ -113,6 +113,7 @@ export class ChatState {
   setMember(room: RoomState, user: string, isMember: boolean): void {
     if (isMember) room.members.add(user);
     else room.members.delete(user);
+    if (isMember) room.invited.delete(user); // an invite is used up by joining
     this.#sortedMembers.delete(room);
     if (!room.shutDown) this.indexMember(user, room.name, isMember);
   }
