@@ -22,6 +22,26 @@ async function user(name: string): Promise<Wire> {
   return w;
 }
 
+/** The lines of a data folder's journal, oldest first. */
+function journalLines(dataDir: string): string[] {
+  return readFileSync(join(dataDir, "journal.jsonl"), "utf8").trim().split("\n");
+}
+
+/**
+ * Journal lines as the change ops apart from the `log` lines of their events (kept for `sync`),
+ * those events' types, and the longest line of all.
+ */
+function written(lines: string[]): { changes: unknown[]; events: string[]; longest: number } {
+  const ops = lines.map(
+    (l) => JSON.parse(l) as { op: string; entry?: { event: { type: string } } },
+  );
+  return {
+    changes: ops.filter((op) => op.op !== "log"),
+    events: ops.flatMap((op) => (op.op === "log" ? [op.entry!.event.type] : [])),
+    longest: Math.max(...lines.map((l) => l.length)),
+  };
+}
+
 // The size of a reply as the server sent it: JSON.stringify keeps its key order and text.
 const bytes = (m: Received) => Buffer.byteLength(JSON.stringify(m));
 
@@ -148,11 +168,14 @@ describe("Room settings in the journal", () => {
       const w = await user(`m${i}`);
       await w.ok({ type: "join", room: "big" });
     }
+    const before = journalLines(server.dataDir).length;
     await ada.ok({ type: "edit", room: "big", topic: "moved", open: false });
-    const journal = readFileSync(join(server.dataDir, "journal.jsonl"), "utf8").trim().split("\n");
-    const last = journal.at(-1)!;
-    expect(JSON.parse(last)).toMatchObject({ op: "room_set", room: "big", topic: "moved" });
-    expect(last.length).toBeLessThan(200);
+    const edit = written(journalLines(server.dataDir).slice(before));
+    expect(edit.changes).toEqual([
+      { op: "room_set", room: "big", open: false, visible: true, topic: "moved", shutDown: false },
+    ]);
+    expect(edit.events).toEqual(["room_update"]);
+    expect(edit.longest).toBeLessThan(250);
     await run.closeTracked();
     const dataDir = server.dataDir;
     await server.kill();
@@ -169,9 +192,18 @@ describe("Room settings in the journal", () => {
         members: 31,
         role: "admin",
         topic: "moved",
+        unread: 0,
+        mentions: 0,
       },
     ]);
+    const beforeShutdown = journalLines(dataDir).length;
     await again.ok({ type: "shutdown", room: "big" });
+    const shutdown = written(journalLines(dataDir).slice(beforeShutdown));
+    expect(shutdown.changes).toEqual([
+      { op: "room_set", room: "big", open: false, visible: true, topic: "moved", shutDown: true },
+    ]);
+    expect(shutdown.events).toEqual(["room_shutdown"]);
+    expect(shutdown.longest).toBeLessThan(250);
     await run.closeTracked();
     await server.kill();
     server = await run.start({ dataDir });
