@@ -17,6 +17,7 @@ import { ban, bans, handover, invite, topic, unban, uninvite } from "./commands/
 import { completionCommand } from "./commands/completion.ts";
 import { version } from "./commands/version.ts";
 import { CHAT_ONLY } from "./commands/chat-only.ts";
+import { CHAT_VIEWS } from "./commands/chat-views.ts";
 import { suggestNames } from "./suggest.ts";
 import type { Command } from "./commands/types.ts";
 
@@ -115,7 +116,7 @@ export const COMMANDS: readonly Command[] = [
 ];
 
 /** Every command of the interactive chat: the table's, then the chat's own (`/quit`, ...). */
-export const CHAT_COMMANDS: readonly Command[] = [...COMMANDS, ...CHAT_ONLY];
+export const CHAT_COMMANDS: readonly Command[] = [...COMMANDS, ...CHAT_VIEWS, ...CHAT_ONLY];
 
 const BY_NAME = new Map<string, Command>();
 for (const command of COMMANDS) {

@@ -54,12 +54,32 @@ export interface ChatForms {
   decide(verb: "approve" | "deny", room: string | undefined): Promise<void>;
 }
 
+/** The chat's views (rooms and DM conversations), for the commands that move between them. */
+export interface ChatViews {
+  /** Go to `#room`, `@user` or view number `n`; empty: a picker with counts. */
+  switchTo(target: string): Promise<void>;
+  /** Open the DM view with `user`, and send `text` there when given. */
+  query(user: string, text: string): Promise<void>;
+  /** Answer the last DM received; no text: go to that conversation. */
+  answer(text: string): Promise<void>;
+  /** The user's away message is now `message` (null: back). */
+  awayChanged(message: string | null): void;
+  /** Show the recent messages that named the user. */
+  mentions(): void;
+  /** Close the current DM view. */
+  close(): void;
+}
+
 /** What a command may do in the chat. */
 export interface ChatHost {
   /** The logged-in user. */
   readonly me: string;
   /** The room of the current view, or null. */
   readonly room: string | null;
+  /** The current view as `#room` or `@user`, or null. */
+  readonly view: string | null;
+  /** Moving between views. */
+  readonly views: ChatViews;
   /** What the chat last heard of a room (undefined: not known yet). */
   roomInfo(room: string): RoomInfo | undefined;
   /** A notice line (`-- text`). */

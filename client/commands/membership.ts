@@ -19,10 +19,15 @@ export const join: Command = {
   chat: {
     aliases: ["j"],
     summary: "join a room (or ask to) and switch to it",
-    run: (chat, { args }) =>
-      args.length === 1
-        ? joinInChat(chat, args[0] ?? "")
-        : chat.run(["join", ...args]).then(() => {}),
+    // Alone: a picker of the views with their counts; `@user`: that DM view.
+    run: (chat, { args, line }) =>
+      args.length === 0
+        ? chat.views.switchTo("")
+        : args[0]?.startsWith("@")
+          ? chat.views.query(args[0], line.replace(/^\s*\S+\s+\S+\s?/, "").trim())
+          : args.length === 1
+            ? joinInChat(chat, args[0] ?? "")
+            : chat.run(["join", ...args]).then(() => {}),
   },
   async run(ctx, { positionals }) {
     const reply = expectReply(

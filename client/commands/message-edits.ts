@@ -22,6 +22,14 @@ export const me: Command = {
   details: 'Example: chat me lobby "waves"   (others see: * alice waves)',
   options: {},
   minArgs: 2,
+  // In the chat the current view (a room or a DM) is the target unless one is named first.
+  chat: {
+    usage: "me [#room|@user] <text...>",
+    summary: "an action in the current view, shown as `* you text`",
+    room: "hash",
+    isText: true,
+    isTold: true,
+  },
   async run(ctx, { positionals }) {
     const [target, ...words] = positionals;
     const to = conversation(target);
@@ -103,6 +111,9 @@ export const away: Command = {
     'Examples: chat away "at lunch"    chat away',
   options: {},
   minArgs: 0,
+  chat: {
+    after: (chat, { positionals }) => chat.views.awayChanged(positionals.join(" ").trim() || null),
+  },
   async run(ctx, { positionals }) {
     const text = positionals.join(" ").trim();
     const msg: ClientMessage = text === "" ? { type: "away" } : { type: "away", message: text };

@@ -9,6 +9,7 @@ import { showError, showNotice } from "./display.ts";
 import { createRoom, decide, editRoom } from "./room-forms.ts";
 import type { ChatSession } from "./session.ts";
 import { startSession } from "./session-start.ts";
+import { viewActions } from "./view-commands.ts";
 import { runTable, type SlashOptions } from "./table.ts";
 
 /** The chat as a command sees it. */
@@ -21,6 +22,10 @@ export function makeHost(session: ChatSession, opts: SlashOptions, table: ChatTa
     get room() {
       return session.room;
     },
+    get view() {
+      return session.viewName;
+    },
+    views: viewActions(session),
     roomInfo: (room) => session.rooms.get(room),
     notice: (text) => session.print(showNotice(text, c)),
     error: (text) => session.print(showError(text, c)),

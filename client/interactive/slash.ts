@@ -60,8 +60,10 @@ function withDefaults(chat: ChatHost, command: Command, name: string, line: stri
   const typed = splitWords(line).slice(1);
   let args = face?.isText ? textArgs(line, face.room === "hash") : typed;
   const first = positionalsOf(command, typed)[0];
-  if (chat.room && face?.room === "hash" && !/^[#@]/.test(first ?? "")) {
-    args = [chat.room, ...args];
+  // A DM view is a target too where a conversation may be named (`/me` in it).
+  const here = chat.room ?? (chat.view?.startsWith("@") ? chat.view : null);
+  if (here && face?.room === "hash" && !/^[#@]/.test(first ?? "")) {
+    args = [here, ...args];
   } else if (face?.room === "hash" && first?.startsWith("#")) {
     args = [first.slice(1), ...args.slice(1)];
   }

@@ -57,7 +57,7 @@ export function partnerText(name: string, p: Presence): string {
 /** The status line for a terminal `columns` wide, or null when there is no view. */
 export function statusLine(state: ViewStatus, columns: number, c: Colors): string | null {
   if (state.views.length === 0) return null;
-  const width = Math.max(10, columns - 1);
+  const width = Math.max(1, columns - 1);
   const cur = state.current;
   let tail = "";
   const partner = cur?.kind === "dm" ? (state.presenceOf?.(cur.name) ?? null) : null;

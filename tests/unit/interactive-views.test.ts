@@ -1,0 +1,196 @@
+import { afterEach, describe, expect, test } from "bun:test";
+import type { ClientMessage } from "../../shared/protocol.ts";
+import { statusLine } from "../../client/interactive/view-status.ts";
+import { Views } from "../../client/interactive/views.ts";
+import { makeColors } from "../../client/render.ts";
+import { msg, quitSession, setup, TS } from "./interactive-harness.ts";
+import { KEY, tick } from "./interactive-terminal.ts";
+
+afterEach(quitSession);
+
+const plain = makeColors(false);
+const CTRL_N = "\x0e";
+const ALT_LEFT = "\x1b[1;3D";
+const ALT = (n: number) => `\x1b${n}`;
+const dm = (id: string, from: string, to: string, text: string) => ({
+  type: "dm" as const,
+  id,
+  from,
+  to,
+  text,
+  ts: TS,
+});
+
+// Lets the requests of a switch (history, read, who) be answered and drawn.
+async function settle(): Promise<void> {
+  for (let i = 0; i < 5; i++) await tick();
+}
+
+describe("the status line", () => {
+  test("shows every view, the current one in brackets, counts and mentions", () => {
+    const views = new Views();
+    views.select({ kind: "room", name: "lobby" });
+    views.arrived({ kind: "room", name: "dev" }, "1", true, false);
+    views.arrived({ kind: "room", name: "dev" }, "2", true, false);
+    views.arrived({ kind: "room", name: "ops" }, "3", true, true);
+    views.arrived({ kind: "dm", name: "bob" }, "4", true, false);
+    views.arrived({ kind: "room", name: "dev" }, "5", false, false);
+    const state = { views: views.all, current: views.current };
+    expect(statusLine(state, 100, plain)).toBe("#dev(2) [#lobby] #ops(1,1!) @bob(1!)");
+  });
+
+  test("fits one row: quiet views give way first, then the rest are summed up", () => {
+    const views = new Views();
+    for (const name of ["alpha", "bravo", "charlie", "delta", "echo"]) {
+      views.open({ kind: "room", name });
+    }
+    views.select({ kind: "room", name: "charlie" });
+    views.arrived({ kind: "room", name: "echo" }, "1", true, true);
+    const state = { views: views.all, current: views.current };
+    expect(statusLine(state, 30, plain)).toBe("[#charlie] #echo(1,1!) +3");
+    expect(statusLine(state, 22, plain)).toBe("[#charlie] +4");
+    for (const width of [10, 22, 30, 40]) {
+      expect(Bun.stringWidth(statusLine(state, width, plain) ?? "")).toBeLessThan(width);
+    }
+  });
+});
+
+describe("views", () => {
+  test("a message in another room is counted, not printed; switching shows it after the read marker line", async () => {
+    const { term, conn } = await setup();
+    conn.history.set("dev", [
+      msg("d1", "dev", "carol", "older, read before"),
+      msg("d2", "dev", "carol", "build is green"),
+      msg("d3", "dev", "carol", "alice: deploy?"),
+    ]);
+    conn.emit({ type: "message", ...msg("d2", "dev", "carol", "build is green") });
+    conn.emit({ type: "message", ...msg("d3", "dev", "carol", "alice: deploy?") });
+    expect(term.text()).not.toContain("build is green");
+    expect(term.screen().at(-2)).toBe("#dev(2,1!) [#lobby]");
+    await term.type(CTRL_N);
+    await settle();
+    const text = term.text();
+    const marker = text.indexOf("--- new since you left ---");
+    expect(marker).toBeGreaterThan(text.indexOf("older, read before"));
+    expect(marker).toBeLessThan(text.indexOf("build is green"));
+    expect(term.screen().slice(-2)).toEqual(["[#dev] #lobby", "#dev>"]);
+    expect(conn.ofType("read")).toContainEqual({ type: "read", room: "dev", upTo: "d3" });
+    // Plain text now goes to #dev.
+    await term.type(`hi dev${KEY.enter}`);
+    await settle();
+    expect(conn.ofType("send").at(-1)).toMatchObject({ room: "dev", text: "hi dev" });
+  });
+
+  test("Alt-1..9 and Alt-Left go to a view by number and back", async () => {
+    const { term } = await setup();
+    await term.type(ALT(1));
+    await settle();
+    expect(term.screen().at(-1)).toBe("#dev>");
+    await term.type(ALT_LEFT);
+    await settle();
+    expect(term.screen().at(-1)).toBe("#lobby>");
+  });
+
+  test("a read marker moved on another device clears the counts here", async () => {
+    const { term, conn } = await setup();
+    conn.emit({ type: "message", ...msg("d9", "dev", "carol", "ping") });
+    expect(term.screen().at(-2)).toBe("#dev(1) [#lobby]");
+    conn.emit({ type: "read", room: "dev", upTo: "d9", seq: "0000000000000009" });
+    await settle();
+    expect(term.screen().at(-2)).toBe("#dev [#lobby]");
+  });
+
+  test("the server's counts show at start, and a DM opens a view that /r answers", async () => {
+    const { term, conn } = await setup();
+    conn.emit(dm("x1", "bob", "alice", "lunch?"));
+    expect(term.screen().at(-2)).toBe("#dev [#lobby] @bob(1!)");
+    expect(term.bells).toBe(1);
+    await term.type(`/r yes, at noon${KEY.enter}`);
+    await settle();
+    expect(conn.ofType("dm").at(-1)).toMatchObject({ to: "bob", text: "yes, at noon" });
+    // Still in #lobby: the answer went without switching.
+    expect(term.screen().at(-1)).toBe("#lobby>");
+  });
+
+  test("/query opens a DM view where plain text is a DM; /close leaves it", async () => {
+    const { term, conn } = await setup();
+    conn.answer = (m: ClientMessage) =>
+      m.type === "history" && m.user === "bob"
+        ? { type: "history", user: "bob", messages: [{ ...dm("x1", "bob", "alice", "earlier") }] }
+        : null;
+    await term.type(`/query bob${KEY.enter}`);
+    await settle();
+    expect(term.screen().slice(-2)).toEqual(["#dev #lobby [@bob]", "@bob>"]);
+    expect(term.text()).toContain("[dm] bob -> you: earlier");
+    await term.type(`hello bob${KEY.enter}`);
+    await settle();
+    expect(conn.ofType("dm").at(-1)).toMatchObject({ to: "bob", text: "hello bob" });
+    await term.type(`/close${KEY.enter}`);
+    await settle();
+    expect(term.screen().at(-2)).not.toContain("@bob");
+  });
+
+  test("/join @bob opens the DM view too", async () => {
+    const { term } = await setup();
+    await term.type(`/join @bob${KEY.enter}`);
+    await settle();
+    expect(term.screen().at(-1)).toBe("@bob>");
+  });
+
+  test("a bare /join and /switch open a picker of the views with their counts", async () => {
+    const { term, conn, dialogs } = await setup({ answers: ["#dev"] });
+    conn.emit({ type: "message", ...msg("d5", "dev", "carol", "news") });
+    await term.type(`/join${KEY.enter}`);
+    await settle();
+    expect(dialogs.asked).toEqual(["Which view?"]);
+    expect(term.screen().at(-1)).toBe("#dev>");
+  });
+});
+
+describe("actions, edits and mentions", () => {
+  test("/me sends an action to the current view and it shows as * alice waves", async () => {
+    const { term, conn } = await setup();
+    await term.type(`/me waves${KEY.enter}`);
+    await settle();
+    expect(conn.sent.at(-1)).toMatchObject({ room: "lobby", text: "waves", action: true });
+    conn.emit({ type: "message", ...msg("a1", "lobby", "bob", "nods"), action: true });
+    expect(term.text()).toContain("* bob nods");
+  });
+
+  test("an edit or a deletion in the current view shows the message again, marked", async () => {
+    const { term, conn } = await setup();
+    conn.emit({ type: "message", ...msg("e1", "lobby", "bob", "teh plan") });
+    conn.emit({ type: "message_update", ...msg("e1", "lobby", "bob", "the plan"), edited: TS });
+    expect(term.text()).toContain("bob: the plan (edited)");
+    conn.emit({
+      type: "message_update",
+      ...msg("e1", "lobby", "bob", ""),
+      edited: TS,
+      deleted: true,
+    });
+    expect(term.text()).toContain("bob: (deleted)");
+  });
+
+  test("/mentions lists the messages that named the user, also from other views", async () => {
+    const { term, conn } = await setup();
+    conn.emit({ type: "message", ...msg("m1", "dev", "carol", "@alice please review") });
+    conn.emit({ type: "message", ...msg("m2", "dev", "carol", "unrelated") });
+    await term.type(`/mentions${KEY.enter}`);
+    await settle();
+    const text = term.text();
+    expect(text).toContain("#dev carol: @alice please review");
+    expect(text).not.toContain("unrelated");
+  });
+
+  test("/away sets the away message, shown in the status line; /back clears it", async () => {
+    const { term, conn } = await setup();
+    await term.type(`/away at lunch${KEY.enter}`);
+    await settle();
+    expect(conn.ofType("away").at(-1)).toMatchObject({ message: "at lunch" });
+    expect(term.screen().at(-2)).toBe("#dev [#lobby] · you are away");
+    await term.type(`/back${KEY.enter}`);
+    await settle();
+    expect(conn.ofType("away").at(-1)).toEqual({ type: "away" });
+    expect(term.screen().at(-2)).toBe("#dev [#lobby]");
+  });
+});
