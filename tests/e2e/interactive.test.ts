@@ -1,80 +1,38 @@
-import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
-import { join } from "node:path";
-import { chat as runChat } from "../cli/helpers.ts";
-import { restartServer, startServer, type TestServer, tempDir } from "../helpers/server.ts";
-import { count, hasTmux, Tmux } from "./tmux.ts";
-
-// This file starts real servers and processes: 5 s per test is too tight on a busy machine.
-setDefaultTimeout(30_000);
+import { beforeAll, describe, expect, test } from "bun:test";
+import { useServer } from "../helpers/use-server.ts";
+import { PASSWORD, Terminals } from "./terminals.ts";
+import { count, hasTmux } from "./tmux.ts";
 
 // Two people chat in real terminals (tmux) through the interactive client.
-const PASSWORD = "correct-horse";
-const tmux = new Tmux();
-let server: TestServer;
-const homes = new Map<string, { config: string; state: string }>();
-
-function home(user: string) {
-  let dirs = homes.get(user);
-  if (!dirs) {
-    const base = tempDir(`chat-e2e-${user}-`);
-    dirs = { config: join(base, "config"), state: join(base, "state") };
-    homes.set(user, dirs);
-  }
-  return dirs;
-}
-
-function envFor(user: string): Record<string, string> {
-  const dirs = home(user);
-  return { XDG_CONFIG_HOME: dirs.config, XDG_STATE_HOME: dirs.state, TERM: "xterm-256color" };
-}
-
-// The one-shot `chat` for set-up steps that are not under test here.
-async function chat(user: string, args: string[], stdin = ""): Promise<string> {
-  const res = await runChat(["--server", server.url, ...args], { env: envFor(user), stdin });
-  if (res.code !== 0) throw new Error(`chat ${args.join(" ")} exited ${res.code}: ${res.stderr}`);
-  return res.stdout;
-}
-
-function startClient(user: string): void {
-  tmux.start(user, ["bun", "client/main.ts", server.url], envFor(user));
-}
-
-function say(user: string, text: string): void {
-  tmux.type(user, text);
-  tmux.press(user, "Enter");
-}
-
 const isTmux = hasTmux();
 
 describe.skipIf(!isTmux)("interactive chat in a terminal", () => {
-  beforeAll(async () => {
-    server = await startServer();
-    await chat("alice", ["register", "alice", "--password-stdin"], `${PASSWORD}\n${PASSWORD}\n`);
-    await chat("alice", ["create", "lobby", "--topic", "everyone"]);
-  });
+  const run = useServer({ isPerFile: true });
+  const people = run.track(new Terminals(() => run.server.url));
+  const { tmux } = people;
 
-  afterAll(async () => {
-    tmux.kill();
-    await server?.stop();
+  beforeAll(async () => {
+    await people.register("alice");
+    await people.chat("alice", ["create", "lobby", "--topic", "everyone"]);
   });
 
   test("a saved login goes straight to the room picker, a new user registers in the dialog", async () => {
-    startClient("alice");
+    people.start("alice");
     await tmux.waitFor("alice", "Which room?");
     // The creator is told as the room's admin.
     expect(tmux.screen("alice")).toContain("#lobby (admin, 1 member: everyone)");
     tmux.press("alice", "Enter");
     await tmux.waitFor("alice", (s) => s.endsWith("#lobby>"));
 
-    startClient("bob");
+    people.start("bob");
     await tmux.waitFor("bob", "No saved session");
     tmux.press("bob", "Down", "Enter");
     await tmux.waitFor("bob", "User name");
-    say("bob", "bob");
+    people.say("bob", "bob");
     await tmux.waitFor("bob", /Password\n/);
-    say("bob", PASSWORD);
+    people.say("bob", PASSWORD);
     await tmux.waitFor("bob", "Password again");
-    say("bob", PASSWORD);
+    people.say("bob", PASSWORD);
     await tmux.waitFor("bob", "Which room?");
     tmux.press("bob", "Enter");
     await tmux.waitFor("bob", (s) => s.endsWith("#lobby>"));
@@ -86,10 +44,10 @@ describe.skipIf(!isTmux)("interactive chat in a terminal", () => {
   test("half-typed text stays intact while a message arrives, and the typing indicator shows", async () => {
     tmux.type("alice", "half typed");
     await tmux.waitFor("bob", (s) => s.endsWith("#lobby (alice is typing)>"));
-    say("bob", "hello from bob");
+    people.say("bob", "hello from bob");
     await tmux.waitFor("alice", "bob: hello from bob");
     expect(tmux.lastLine("alice")).toBe("#lobby> half typed");
-    say("alice", " sentence");
+    people.say("alice", " sentence");
     await tmux.waitFor("bob", "alice: half typed sentence");
     // The message ends the typing indicator.
     await tmux.waitFor("bob", (s) => s.endsWith("#lobby>"));
@@ -100,10 +58,10 @@ describe.skipIf(!isTmux)("interactive chat in a terminal", () => {
     const long = `${"lorem ipsum ".repeat(12)}END-OF-LONG`;
     tmux.type("alice", long);
     await tmux.waitFor("alice", "END-OF-LONG");
-    say("bob", "first interruption");
+    people.say("bob", "first interruption");
     // Keys that reach the client in one read are one paste: wait before the next line.
     await tmux.waitFor("bob", "bob: first interruption");
-    say("bob", "second interruption");
+    people.say("bob", "second interruption");
     const screen = await tmux.waitFor("alice", "bob: second interruption");
     const lines = screen.split("\n");
     const wrapped = `#lobby> ${long}`;
@@ -115,41 +73,41 @@ describe.skipIf(!isTmux)("interactive chat in a terminal", () => {
   });
 
   test("/dm reaches the other user, marked as a DM", async () => {
-    say("alice", "/dm bob psst, a secret");
+    people.say("alice", "/dm bob psst, a secret");
     await tmux.waitFor("bob", "[dm] alice -> you: psst, a secret");
     const screen = await tmux.waitFor("alice", "[dm] you -> bob: psst, a secret");
     expect(count(screen, "[dm] you -> bob: psst, a secret")).toBe(1);
   });
 
   test("/join of a closed room waits for the admin's /approve", async () => {
-    say("alice", "/createroom den closed visible");
+    people.say("alice", "/createroom den closed visible");
     await tmux.waitFor("alice", (s) => s.endsWith("#den>"));
-    say("bob", "/join den");
+    people.say("bob", "/join den");
     await tmux.waitFor("alice", "bob asks to join #den");
-    say("alice", "/approve den bob");
+    people.say("alice", "/approve den bob");
     await tmux.waitFor("bob", "you are now a member of #den");
-    say("bob", "/join den");
+    people.say("bob", "/join den");
     await tmux.waitFor("bob", (s) => s.endsWith("#den>"));
-    say("bob", "thanks for letting me in");
+    people.say("bob", "thanks for letting me in");
     await tmux.waitFor("alice", "bob: thanks for letting me in");
   });
 
   test("a server restart is survived, and what was missed is shown once", async () => {
-    const stopped = server;
-    await server.stop();
+    const stopped = run.server;
+    await stopped.stop();
     await tmux.waitFor("alice", (s) => /\[reconnecting( in \d+s|\.\.\.)\] #den>$/.test(s));
     await tmux.waitFor("bob", (s) => /\[reconnecting( in \d+s|\.\.\.)\] #den>$/.test(s));
-    server = await restartServer(stopped);
-    await chat("carol", ["register", "carol", "--password-stdin"], `${PASSWORD}\n${PASSWORD}\n`);
-    await chat("carol", ["join", "lobby"]);
-    await chat("carol", ["send", "lobby", "posted while you were away"]);
+    await run.restart(stopped);
+    await people.register("carol");
+    await people.chat("carol", ["join", "lobby"]);
+    await people.chat("carol", ["send", "lobby", "posted while you were away"]);
     for (const user of ["alice", "bob"]) {
       await tmux.waitFor(user, (s) => s.includes("reconnected") && s.endsWith("#den>"), 20_000);
       const screen = await tmux.waitFor(user, "#lobby carol: posted while you were away");
       expect(count(screen, "posted while you were away")).toBe(1);
     }
     // Still one copy after any late duplicate would have arrived.
-    say("bob", "back again");
+    people.say("bob", "back again");
     const screen = await tmux.waitFor("alice", "bob: back again");
     expect(count(screen, "posted while you were away")).toBe(1);
   });
@@ -164,10 +122,10 @@ describe.skipIf(!isTmux)("interactive chat in a terminal", () => {
   });
 
   test("the next run goes back to the last room, shows DMs sent meanwhile, and Up recalls the last run's input", async () => {
-    say("alice", "/dm bob while you were out");
+    people.say("alice", "/dm bob while you were out");
     await tmux.waitFor("alice", "[dm] you -> bob: while you were out");
     tmux.killSession("bob");
-    startClient("bob");
+    people.start("bob");
     await tmux.waitFor("bob", (s) => s.endsWith("#den>"));
     await tmux.waitFor("bob", "[dm] alice -> you: while you were out");
     expect(tmux.screen("bob")).not.toContain("Which room?");
@@ -177,30 +135,29 @@ describe.skipIf(!isTmux)("interactive chat in a terminal", () => {
     await tmux.waitFor("bob", (s) => s.endsWith("#den> thanks for letting me in"));
   });
   test("the seed's /register and /login switch to that account, the password never shown", async () => {
-    await chat("dave", ["register", "dave", "--password-stdin"], `${PASSWORD}\n`);
-    startClient("dave");
+    await people.chat("dave", ["register", "dave", "--password-stdin"], `${PASSWORD}\n`);
+    people.start("dave");
     await tmux.waitFor("dave", "Which room?");
     tmux.press("dave", "Enter");
     await tmux.waitFor("dave", (s) => s.endsWith("#lobby>"));
-    say("dave", `/register erin ${PASSWORD} ${PASSWORD}`);
+    people.say("dave", `/register erin ${PASSWORD} ${PASSWORD}`);
     await tmux.waitFor("dave", "registered and logged in as erin");
     await tmux.waitFor("dave", "Which room?");
     tmux.press("dave", "Enter");
     await tmux.waitFor("dave", (s) => s.endsWith("#lobby>"));
-    say("dave", `/login alice ${PASSWORD}`);
+    people.say("dave", `/login alice ${PASSWORD}`);
     await tmux.waitFor("dave", "logged in as alice on");
     await tmux.waitFor("dave", "Which room?");
     tmux.press("dave", "Enter");
     await tmux.waitFor("dave", /#\w+>$/);
-    say("dave", "/whoami");
+    people.say("dave", "/whoami");
     const screen = await tmux.waitFor("dave", /\/whoami\nalice\n/);
     expect(screen).toContain(`/login alice ********`);
     expect(screen).not.toContain(PASSWORD);
   });
   test("Ctrl-D at the password prompt of `chat login` cancels it: exit 130, no hang", async () => {
-    tmux.start("prompt", ["bun", "client/main.ts", "--server", server.url, "login", "alice"], {
-      ...envFor("prompt"),
-    });
+    const argv = ["bun", "client/main.ts", "--server", run.server.url, "login", "alice"];
+    tmux.start("prompt", argv, people.env("prompt"));
     await tmux.waitFor("prompt", "Password");
     tmux.press("prompt", "C-d");
     await tmux.waitFor("prompt", "[exit 130]");
