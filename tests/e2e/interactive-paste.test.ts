@@ -1,60 +1,20 @@
-import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
-import { join } from "node:path";
-import { chat as runChat } from "../cli/helpers.ts";
-import { startServer, type TestServer, tempDir } from "../helpers/server.ts";
-import { count, hasTmux, Tmux } from "./tmux.ts";
-
-// Real servers and processes: 5 s per test is too tight on a busy machine.
-setDefaultTimeout(30_000);
+import { beforeAll, describe, expect, test } from "bun:test";
+import { useServer } from "../helpers/use-server.ts";
+import { PASSWORD, Terminals } from "./terminals.ts";
+import { count, hasTmux } from "./tmux.ts";
 
 // Pasting and long input in real terminals (tmux), against a server with its rate limits on.
-const PASSWORD = "correct-horse";
-const tmux = new Tmux();
-let server: TestServer;
-
-function envFor(user: string): Record<string, string> {
-  const base = tempDir(`chat-e2e-${user}-`);
-  return {
-    XDG_CONFIG_HOME: join(base, "config"),
-    XDG_STATE_HOME: join(base, "state"),
-    TERM: "xterm-256color",
-  };
-}
-
-const envs = new Map<string, Record<string, string>>();
-function env(user: string): Record<string, string> {
-  let e = envs.get(user);
-  if (!e) envs.set(user, (e = envFor(user)));
-  return e;
-}
-
-async function chat(user: string, args: string[], stdin = ""): Promise<void> {
-  const res = await runChat(["--server", server.url, ...args], { env: env(user), stdin });
-  if (res.code !== 0) throw new Error(`chat ${args.join(" ")} exited ${res.code}: ${res.stderr}`);
-}
-
-async function startInLobby(user: string): Promise<void> {
-  tmux.start(user, ["bun", "client/main.ts", server.url], env(user));
-  const first = await tmux.waitFor(user, (s) => s.includes("Which room?") || s.endsWith(">"));
-  if (first.includes("Which room?")) tmux.press(user, "Enter");
-  await tmux.waitFor(user, (s) => s.endsWith("#lobby>"));
-}
-
 describe.skipIf(!hasTmux())("pasting and long input in a terminal", () => {
-  beforeAll(async () => {
-    server = await startServer({ args: ["--rate-limit"] });
-    for (const user of ["alice", "bob"]) {
-      await chat(user, ["register", user, "--password-stdin"], `${PASSWORD}\n${PASSWORD}\n`);
-    }
-    await chat("alice", ["create", "lobby"]);
-    await chat("bob", ["join", "lobby"]);
-    await startInLobby("alice");
-    await startInLobby("bob");
-  });
+  const run = useServer({ isPerFile: true, start: { args: ["--rate-limit"] } });
+  const people = run.track(new Terminals(() => run.server.url));
+  const { tmux } = people;
 
-  afterAll(async () => {
-    tmux.kill();
-    await server?.stop();
+  beforeAll(async () => {
+    await people.register("alice", "bob");
+    await people.chat("alice", ["create", "lobby"]);
+    await people.chat("bob", ["join", "lobby"]);
+    await people.startIn("alice", "lobby");
+    await people.startIn("bob", "lobby");
   });
 
   test("a 150-line paste lands in the input, asks, and arrives as one message", async () => {
