@@ -160,6 +160,9 @@ export class Rooms {
         await this.#addMember(old, user);
         return "joined";
       }
+      // It tells the admin, as a DM would: one message of the rate limit (a join and leave loop
+      // would otherwise put a request in front of the admin at the full request rate).
+      this.#d.limits.message(user);
       // To the admin of the moment: a later admin reads requests with `requests`.
       await commitEvents(
         this.#d,
