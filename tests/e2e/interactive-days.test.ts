@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
-import { join } from "node:path";
 import { type FakeServer, fakeServer } from "../helpers/fake-server.ts";
-import { tempDir } from "../helpers/server.ts";
-import { hasTmux, Tmux } from "./tmux.ts";
+import { Terminals } from "./terminals.ts";
+import { hasTmux } from "./tmux.ts";
 
 // Real processes: 5 s per test is too tight on a busy machine.
 setDefaultTimeout(30_000);
@@ -62,27 +61,21 @@ function dayLine(ts: number): string {
 }
 
 describe.skipIf(!hasTmux())("the backlog in a terminal", () => {
-  const tmux = new Tmux();
   let server: FakeServer;
+  const people = new Terminals(() => server.url);
+  const { tmux } = people;
 
   beforeAll(() => {
     server = serverWithBacklog();
   });
 
   afterAll(() => {
-    tmux.kill();
+    people.close();
     server?.stop();
   });
 
   test("older messages come after a line naming their day, today's after today's", async () => {
-    const base = tempDir("chat-days-");
-    const env = {
-      XDG_CONFIG_HOME: join(base, "config"),
-      XDG_STATE_HOME: join(base, "state"),
-      TERM: "xterm-256color",
-      CHAT_TOKEN: "t",
-    };
-    tmux.start("alice", ["bun", "client/main.ts", server.url], env);
+    people.start("alice", { CHAT_TOKEN: "t" });
     const first = await tmux.waitFor("alice", (s) => s.includes("Which room?") || s.endsWith(">"));
     if (first.includes("Which room?")) tmux.press("alice", "Enter");
     const screen = await tmux.waitFor("alice", (s) => s.includes("TODAY") && s.endsWith("#lobby>"));

@@ -3,11 +3,13 @@
  * state folders), sets things up with the one-shot `chat`, and runs the interactive client in
  * a tmux window against the server under test.
  */
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { StateStore } from "../../client/interactive/history-file.ts";
 import { chat as runChat } from "../cli/helpers.ts";
 import { tempDir } from "../helpers/server.ts";
 import { Tmux } from "./tmux.ts";
+
+const CLIENT = resolve(import.meta.dir, "../../client/main.ts");
 
 /** The password every user of these tests registers with. */
 export const PASSWORD = "correct-horse";
@@ -54,7 +56,7 @@ export class Terminals {
 
   /** Start the interactive client in `user`'s window, with `extra` over their environment. */
   start(user: string, extra: Record<string, string> = {}): void {
-    this.tmux.start(user, ["bun", "client/main.ts", this.#url()], this.env(user, extra));
+    this.tmux.start(user, ["bun", CLIENT, this.#url()], this.env(user, extra));
   }
 
   /** Start `user` straight in `room`, saved as the last room they used: no picker. */

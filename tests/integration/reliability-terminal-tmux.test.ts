@@ -7,16 +7,15 @@
  */
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { spawnSync } from "bun";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { readAuth, saveSession, sessionFor } from "../../client/config.ts";
-import { hasTmux, Tmux } from "../e2e/tmux.ts";
+import { Terminals } from "../e2e/terminals.ts";
+import { hasTmux } from "../e2e/tmux.ts";
 import { type FakeServer, fakeServer } from "../helpers/fake-server.ts";
-import { tempDir } from "../helpers/server.ts";
 
 // This file starts real processes: 5 s per test is too tight on a busy machine.
 setDefaultTimeout(30_000);
 
-const ROOT = resolve(import.meta.dir, "../..");
 const EVIL = "\x1b]0;pwned\x07\x1b]52;c;ZXZpbA==\x07\x1b[2J\x1b[H\u202e\x9b2J";
 
 function evil(s: string): string {
@@ -89,8 +88,9 @@ function hostileServer(): FakeServer {
 const isTmux = hasTmux();
 
 describe.skipIf(!isTmux)("the interactive client against a hostile server", () => {
-  const tmux = new Tmux();
   let fake: FakeServer;
+  const people = new Terminals(() => fake.url);
+  const { tmux } = people;
 
   const tmuxCmd = (...args: string[]): string =>
     spawnSync(["tmux", "-L", tmux.socket, ...args], { stderr: "pipe" })
@@ -102,20 +102,12 @@ describe.skipIf(!isTmux)("the interactive client against a hostile server", () =
   });
 
   afterAll(() => {
-    tmux.kill();
+    people.close();
     fake?.stop();
   });
 
   test("no title change, no clipboard write, no cleared screen, no escape on screen", async () => {
-    const url = fake.url;
-    const base = tempDir("chat-tmux-");
-    const env = {
-      XDG_CONFIG_HOME: join(base, "config"),
-      XDG_STATE_HOME: join(base, "state"),
-      TERM: "xterm-256color",
-      CHAT_TOKEN: "t",
-    };
-    tmux.start("bob", ["bun", join(ROOT, "client/main.ts"), url], env);
+    people.start("bob", { CHAT_TOKEN: "t" });
     // Let OSC 52 reach tmux's own buffers if anything sends it.
     tmuxCmd("set-option", "-g", "set-clipboard", "on");
     const titleBefore = tmuxCmd("display-message", "-p", "-t", "bob", "#{pane_title}");
@@ -184,28 +176,23 @@ function limitingServer(): FakeServer & { auths: () => number } {
 }
 
 describe.skipIf(!isTmux)("the interactive client started while its address is rate limited", () => {
-  const tmux = new Tmux();
   let limited: ReturnType<typeof limitingServer>;
+  const people = new Terminals(() => limited.url);
+  const { tmux } = people;
 
   beforeAll(() => {
     limited = limitingServer();
   });
 
   afterAll(() => {
-    tmux.kill();
+    people.close();
     limited?.stop();
   });
 
   test("keeps the saved session, waits as asked and logs in with it", async () => {
-    const base = tempDir("chat-tmux-");
-    const env = {
-      XDG_CONFIG_HOME: join(base, "config"),
-      XDG_STATE_HOME: join(base, "state"),
-      TERM: "xterm-256color",
-    };
-    const configDir = join(base, "config", "chat");
+    const configDir = join(people.env("bob").XDG_CONFIG_HOME ?? "", "chat");
     saveSession(configDir, { server: limited.url, user: "bob", token: "saved-token" });
-    tmux.start("bob", ["bun", join(ROOT, "client/main.ts"), limited.url], env);
+    people.start("bob");
     const first = await tmux.waitFor(
       "bob",
       (s) => s.includes("Which room?") || s.endsWith(">") || s.includes("No saved session"),
