@@ -186,24 +186,64 @@ export function renderStored(m: ChatMessage | DirectMessage, c: Colors): string 
   return "room" in m ? renderMessage(m, c, true) : renderDm(m, c, true);
 }
 
-/** Columns aligned by display width; the header row is dimmed. Cells are sanitised. */
-export function renderTable(headers: string[], rows: string[][], c: Colors): string {
+/**
+ * Columns aligned by display width; the header row is dimmed. Cells are sanitised. With
+ * `width` (a terminal's), the widest columns shrink until a row fits, and cells cut there
+ * end with an ellipsis: a row never wraps.
+ */
+export function renderTable(
+  headers: string[],
+  rows: string[][],
+  c: Colors,
+  width?: number,
+): string {
   const cells = rows.map((row) => row.map((cell) => clean(cell).replace(/\s+/g, " ")));
   const widths = headers.map((h, i) =>
     Math.max(Bun.stringWidth(h), ...cells.map((row) => Bun.stringWidth(row[i] ?? ""))),
   );
+  if (width !== undefined) shrink(widths, width);
   const line = (row: string[]) =>
     row
-      .map((cell, i) =>
-        i === row.length - 1 ? cell : cell + " ".repeat((widths[i] ?? 0) - Bun.stringWidth(cell)),
-      )
+      .map((cell, i) => {
+        const cut = fitCell(cell, widths[i] ?? 0);
+        return i === row.length - 1
+          ? cut
+          : cut + " ".repeat((widths[i] ?? 0) - Bun.stringWidth(cut));
+      })
       .join("  ")
       .trimEnd();
   return [c.dim(line(headers)), ...cells.map(line)].join("\n");
 }
 
-/** The `rooms` table. */
-export function renderRooms(rooms: RoomInfo[], c: Colors): string {
+// Narrow the widest column by one until the row (two spaces between columns) fits `width`:
+// the first column (the name a row is about) only when the others are down to a few columns.
+function shrink(widths: number[], width: number): void {
+  const total = () => widths.reduce((a, b) => a + b, 0) + 2 * (widths.length - 1);
+  const narrowest = (from: number, least: number) => {
+    const rest = widths.slice(from);
+    const widest = from + rest.indexOf(Math.max(...rest));
+    if ((widths[widest] ?? 0) <= least) return false;
+    widths[widest] = (widths[widest] ?? 0) - 1;
+    return true;
+  };
+  while (total() > width) {
+    if (!narrowest(1, 3) && !narrowest(0, 1)) return;
+  }
+}
+
+// A cell cut to `width` columns, with an ellipsis where it was cut.
+function fitCell(cell: string, width: number): string {
+  if (Bun.stringWidth(cell) <= width) return cell;
+  let out = "";
+  for (const ch of cell) {
+    if (Bun.stringWidth(out + ch) > width - 1) break;
+    out += ch;
+  }
+  return `${out}…`;
+}
+
+/** The `rooms` table (`width`: a terminal's, which the table fits). */
+export function renderRooms(rooms: RoomInfo[], c: Colors, width?: number): string {
   if (rooms.length === 0) return "no rooms yet; create one with `chat create <room>`";
   return renderTable(
     ["ROOM", "ACCESS", "VISIBILITY", "ADMIN", "MEMBERS", "ROLE", "TOPIC"],
@@ -217,16 +257,17 @@ export function renderRooms(rooms: RoomInfo[], c: Colors): string {
       r.topic,
     ]),
     c,
+    width,
   );
 }
 
-/** The `who` table; an AWAY column when someone has an away message. */
-export function renderWho(users: WhoEntry[], c: Colors): string {
+/** The `who` table; an AWAY column when someone has an away message (`width`: see renderTable). */
+export function renderWho(users: WhoEntry[], c: Colors, width?: number): string {
   if (users.length === 0) return "nobody";
   const rows = users.map((u) => [u.user, u.status, u.typing ? "typing" : ""]);
   if (!users.some((u) => typeof u.away === "string")) {
-    return renderTable(["USER", "STATUS", "TYPING"], rows, c);
+    return renderTable(["USER", "STATUS", "TYPING"], rows, c, width);
   }
   const withAway = rows.map((row, i) => [...row, users[i]!.away ?? ""]);
-  return renderTable(["USER", "STATUS", "TYPING", "AWAY"], withAway, c);
+  return renderTable(["USER", "STATUS", "TYPING", "AWAY"], withAway, c, width);
 }

@@ -86,7 +86,7 @@ export const requests: Command = {
       ctx.io.out("no pending requests");
     } else {
       const rows = reply.requests.map((r) => [`#${r.room}`, r.user]);
-      ctx.io.out(renderTable(["ROOM", "USER"], rows, ctx.io.colors));
+      ctx.io.out(renderTable(["ROOM", "USER"], rows, ctx.io.colors, ctx.io.columns));
     }
     if (reply.more === true) ctx.io.err("more requests wait; they are listed as these are decided");
     return 0;
@@ -147,7 +147,7 @@ export const who: Command = {
     const room = positionals[0] ? roomArg(positionals[0]) : undefined;
     const { users, isCut } = await whoPages(ctx, room);
     if (ctx.json) for (const user of users) ctx.io.json(whoJson(user));
-    else ctx.io.out(renderWho(users, ctx.io.colors));
+    else ctx.io.out(renderWho(users, ctx.io.colors, ctx.io.columns));
     if (isCut) ctx.io.err("the list was cut short; `chat who ROOM` lists all of a room's members");
     return 0;
   },

@@ -159,6 +159,7 @@ export const bans: Command = {
           ["USER"],
           users.map((u) => [u]),
           ctx.io.colors,
+          ctx.io.columns,
         ),
       );
     return 0;

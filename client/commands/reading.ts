@@ -90,7 +90,7 @@ export const unread: Command = {
       ...rooms.map((r) => [`#${r.name}`, String(r.unread), String(r.mentions ?? 0)]),
       ...convs.map((c) => [`@${c.user}`, String(c.unread), String(c.mentions)]),
     ];
-    ctx.io.out(renderTable(["WHERE", "UNREAD", "MENTIONS"], rows, ctx.io.colors));
+    ctx.io.out(renderTable(["WHERE", "UNREAD", "MENTIONS"], rows, ctx.io.colors, ctx.io.columns));
     return 0;
   },
 };
@@ -183,5 +183,10 @@ function renderConversations(list: ConversationInfo[], ctx: CommandContext): str
       `${c.last.from}: ${preview}`,
     ];
   });
-  return renderTable(["WITH", "UNREAD", "MENTIONS", "LAST", "MESSAGE"], rows, ctx.io.colors);
+  return renderTable(
+    ["WITH", "UNREAD", "MENTIONS", "LAST", "MESSAGE"],
+    rows,
+    ctx.io.colors,
+    ctx.io.columns,
+  );
 }

@@ -44,7 +44,7 @@ export const rooms: Command = {
     const after = typeof values.after === "string" ? roomArg(values.after) : undefined;
     const { list, next } = await roomPages(ctx, limit, after);
     if (ctx.json) for (const room of list) ctx.io.json(roomJson(room));
-    else ctx.io.out(renderRooms(list, ctx.io.colors));
+    else ctx.io.out(renderRooms(list, ctx.io.colors, ctx.io.columns));
     if (next !== undefined) ctx.io.err(`more rooms after #${next}: chat rooms --after ${next}`);
     return 0;
   },

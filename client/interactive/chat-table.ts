@@ -54,9 +54,7 @@ export class ChatTable {
   /** `/help`: every command the chat offers, fitted to `columns`. */
   help(columns: number, c: Colors): string[] {
     const rows = this.#offered().map((cmd) => [`/${usage(cmd)}`, summary(cmd)] as const);
-    const lines = wrapLine("Plain text goes to the current room. Commands:", columns, 2).map((l) =>
-      c.bold(l),
-    );
+    const lines = [c.bold("Plain text goes to the current view."), c.bold("Commands:")];
     const isWide = columns >= TWO_COLUMNS_MIN;
     for (const [use, text] of rows) {
       if (isWide && displayWidth(use) <= USAGE_COLUMN) {
@@ -70,9 +68,9 @@ export class ChatTable {
       lines.push(...wrapLine(`  ${use}`, columns, 6));
       lines.push(...wrapLine(`${" ".repeat(hang)}${text}`, columns, hang).map((r) => c.dim(r)));
     }
-    const aliases = this.#offered()
-      .filter((cmd) => cmd.chat?.aliases?.length)
-      .map((cmd) => `${cmd.chat?.aliases?.map((a) => `/${a}`).join(" ")} = /${cmd.name}`);
+    const aliases = this.#offered().flatMap((cmd) =>
+      [...(cmd.aliases ?? []), ...(cmd.chat?.aliases ?? [])].map((a) => `/${a} = /${cmd.name}`),
+    );
     if (aliases.length > 0)
       lines.push(...wrapLine(`IRC names: ${aliases.join(", ")}`, columns, 2).map((l) => c.dim(l)));
     const keys = "Keys: Tab completes, Up/Down history, Ctrl-C clears the line, Ctrl-D quits.";
@@ -108,7 +106,10 @@ function usage(command: Command): string {
   if (given) return given;
   const plain = command.usage.replace(" [--password-stdin]", "");
   if (command.chat?.room !== "fill") return plain;
-  return plain.replace(/^(\S+) <(room(?:\|@user)?)>/, (_, name, kind) => `${name} [#${kind}]`);
+  return plain.replace(
+    /^(\S+) \[?<(room(?:\|@user)?)>\]?/,
+    (_, name: string, kind: string) => `${name} [#${kind}]`,
+  );
 }
 
 // Stdin, exit codes and the shell's own forms belong to the shell, not to the chat.

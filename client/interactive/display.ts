@@ -16,6 +16,8 @@ import { type ColorDepth, colorName } from "./name-color.ts";
 export interface Shown {
   text: string;
   isBell: boolean;
+  /** Where a wrapped row continues: the column the message's text starts at. */
+  hang?: number;
 }
 
 /** Who is looking and where: decides prefixes, highlights and bells. */
@@ -75,7 +77,7 @@ export function showMessage(msg: ChatMessage, view: Viewpoint): Shown {
   const head = `${c.dim(hhmm(msg.ts))} ${prefix}${star}${colorName(from, c, view.depth)}${sep}`;
   const width = 6 + (room === view.room ? 0 : room.length + 2) + star.length + from.length + 2;
   const shown = isMention ? highlight(text, view.me, c) : text;
-  return { text: head + indent(bodyOf(msg, shown, c), width), isBell: isMention };
+  return { text: head + indent(bodyOf(msg, shown, c), width), isBell: isMention, hang: width };
 }
 
 /** A direct message, received or sent (`[dm] * bob waves` for an action). */
@@ -94,7 +96,7 @@ export function showDm(msg: DirectMessage, view: Viewpoint): Shown {
   // `[dm]` as in /history and `chat listen`.
   const head = `${c.dim(hhmm(msg.ts))} ${c.magenta("[dm]")} ${star}${who}${sep}`;
   const width = 6 + 5 + star.length + plainWho.length + 2;
-  return { text: head + indent(bodyOf(msg, text, c), width), isBell: isIncoming };
+  return { text: head + indent(bodyOf(msg, text, c), width), isBell: isIncoming, hang: width };
 }
 
 /** The local day of a server timestamp (`2026-11-29`), or null when it is not a time. */

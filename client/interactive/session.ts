@@ -177,7 +177,7 @@ export class ChatSession {
   /** Print a shown line above the prompt (ringing the bell when asked). */
   print(shown: Shown | string): void {
     const item = typeof shown === "string" ? { text: shown, isBell: false } : shown;
-    this.line.print(item.text, item.isBell);
+    this.line.print(item.text, item.isBell, "hang" in item ? item.hang : 0);
   }
 
   /** Switch to a room's view and show its recent messages. */

@@ -23,9 +23,11 @@ export function makeSlash(
   opts: SlashOptions & { table?: ChatTable },
 ): (session: ChatSession, line: string) => Promise<void> {
   const table = opts.table ?? new ChatTable();
+  // Every command run from the chat, by a form too, is looked up in the chat's table.
+  const withTable = { ...opts, find: (name: string) => table.find(name) };
   return async (session, line) => {
     try {
-      await dispatch(makeHost(session, opts, table), table, line);
+      await dispatch(makeHost(session, withTable, table), table, line);
     } catch (err) {
       const c = session.opts.colors;
       if (err instanceof CancelledError) session.print(showNotice("cancelled", c));

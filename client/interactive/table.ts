@@ -3,7 +3,9 @@
  * prompt, its questions asked in clack dialogs, on the chat's own live connection.
  */
 import { parseOptions } from "../args.ts";
+import { parseArgsOf } from "../commands/parse-args.ts";
 import {
+  type Command,
   type CommandContext,
   type CommandIO,
   findCommand,
@@ -24,6 +26,8 @@ export interface SlashOptions {
   token(): string | null;
   /** A new connection to the same server, not logged in (to log in as someone else). */
   dial?(): Promise<Connection>;
+  /** The command of the chat's table with this name (default: the shell's table). */
+  find?(name: string): Command | null;
 }
 
 /** Run a command of the table with the session's IO; resolves to its exit code. */
@@ -44,6 +48,8 @@ export async function runTable(
     err: (text) => session.print(c.red(text)),
     colors: c,
     isTTY: true,
+    // Tables fit the terminal; other lines wrap above the prompt.
+    columns: (session.opts.output as { columns?: number }).columns ?? 80,
     readStdin: async () => "",
     prompt: {
       password: hooks?.password ?? ((message) => ask(session, (d) => d.password(message))),
@@ -60,7 +66,9 @@ export async function runTable(
     timeoutMs: opts.timeoutMs,
     signal: new AbortController().signal,
   };
-  const parsed = parseCommandLine(argv, {}, "/");
+  const [name = "", ...args] = argv;
+  const command = opts.find?.(name);
+  const parsed = command ? parseArgsOf(command, args, {}, "/") : parseCommandLine(argv, {}, "/");
   return parsed.command.run(ctx, parsed);
 }
 

@@ -105,7 +105,20 @@ export class FakeTerminal {
       case "G":
         this.col = Math.min(this.output.columns - 1, n - 1);
         break;
+      case "H": {
+        const [row = 1, col = 1] = params.split(";").map((p) => Number(p) || 1);
+        this.row = row - 1;
+        this.col = col - 1;
+        this.#down(0);
+        break;
+      }
       case "J":
+        if (params === "2" || params === "3") {
+          // The whole screen (and the scrollback) cleared: nothing of it is left to read.
+          this.lines.length = 0;
+          this.#down(0);
+          break;
+        }
         this.lines[this.row] = (this.lines[this.row] ?? "").slice(0, this.col);
         this.lines.length = this.row + 1;
         break;
