@@ -1,74 +1,9 @@
 /** The connection's cursor: kept from the session, raised by events, sent on each reconnect. */
-import { afterEach, beforeEach, describe, expect, jest, test } from "bun:test";
+import { describe, expect, jest, test } from "bun:test";
 import { Connection, type ServerEvent } from "../../client/connection.ts";
+import { FakeSocket, type Frame, latest, settle, useFakeSockets } from "../helpers/fake-socket.ts";
 
-type Frame = Record<string, unknown>;
-
-/** A stand-in for the global WebSocket that the test drives by hand. */
-class FakeSocket {
-  static readonly CONNECTING = 0;
-  static readonly OPEN = 1;
-  static readonly CLOSING = 2;
-  static readonly CLOSED = 3;
-  static all: FakeSocket[] = [];
-  readyState = FakeSocket.CONNECTING;
-  readonly sent: Frame[] = [];
-  onmessage: ((ev: { data: string }) => void) | null = null;
-  onclose: ((ev: { code: number; reason: string }) => void) | null = null;
-  onerror: (() => void) | null = null;
-
-  constructor(readonly url: string) {
-    FakeSocket.all.push(this);
-  }
-
-  send(data: string): void {
-    this.sent.push(JSON.parse(data) as Frame);
-  }
-
-  close(): void {
-    if (this.readyState === FakeSocket.CLOSED) return;
-    this.readyState = FakeSocket.CLOSED;
-    this.onclose?.({ code: 1000, reason: "" });
-  }
-
-  accept(): void {
-    this.readyState = FakeSocket.OPEN;
-    this.deliver({ type: "welcome", server: "test", protocol: 2 });
-  }
-
-  deliver(frame: Frame): void {
-    this.onmessage?.({ data: JSON.stringify(frame) });
-  }
-
-  drop(): void {
-    this.readyState = FakeSocket.CLOSED;
-    this.onclose?.({ code: 1006, reason: "" });
-  }
-
-  reply(type: string, frame: Frame): void {
-    const request = [...this.sent].reverse().find((f) => f.type === type);
-    if (!request) throw new Error(`no '${type}' was sent`);
-    this.deliver({ ...frame, replyTo: request.id });
-  }
-}
-
-const realWebSocket = globalThis.WebSocket;
-const latest = (): FakeSocket => FakeSocket.all.at(-1) as FakeSocket;
-const settle = async () => {
-  for (let i = 0; i < 20; i++) await Promise.resolve();
-};
-const opened: Connection[] = [];
-
-beforeEach(() => {
-  FakeSocket.all = [];
-  globalThis.WebSocket = FakeSocket as unknown as typeof WebSocket;
-});
-
-afterEach(() => {
-  for (const conn of opened.splice(0)) conn.close();
-  globalThis.WebSocket = realWebSocket;
-  jest.useRealTimers();
-});
+const opened = useFakeSockets();
 
 const seq = (n: number) => String(n).padStart(16, "0");
 
