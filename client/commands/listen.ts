@@ -5,12 +5,12 @@
  * The connection reconnects by itself and resumes through the server's cursor: every
  * re-authentication carries `since` (the greatest `seq` received), so what was missed comes
  * first, each event once and in log order, with no history calls. `--since` starts from a
- * cursor printed earlier (any event's `seq`). A re-authentication that is rate limited is
- * tried again by the connection; a session refused or logged out elsewhere ends `listen`
+ * cursor printed earlier (any event's `seq`). Rooms named are checked at start, waiting out a
+ * request limit. A re-authentication that is rate limited is tried again by the connection; a session refused or logged out elsewhere ends `listen`
  * with the auth exit code (4).
  */
 import { isSeq } from "../../shared/seq.ts";
-import type { Connection, ServerEvent } from "../connection.ts";
+import { type Connection, rateLimitDelay, type ServerEvent } from "../connection.ts";
 import { ChatError, EXIT, exitCodeFor, UsageError } from "../errors.ts";
 import { eventJson } from "../json.ts";
 import { renderEvent } from "../render.ts";
@@ -142,6 +142,25 @@ class Listener {
   }
 }
 
+// A request refused as rate limited this many times in a row is given up on (the error shown).
+const RATE_LIMITED_ATTEMPTS = 10;
+
+/**
+ * `send` again after the wait the server names while it answers `rate_limited`: many rooms
+ * named at start may pass a connection's request burst, which is no reason to fail.
+ */
+async function patiently<T>(send: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await send();
+    } catch (err) {
+      const isLimited = err instanceof ChatError && err.code === "rate_limited";
+      if (!isLimited || attempt >= RATE_LIMITED_ATTEMPTS) throw err;
+      await Bun.sleep(rateLimitDelay(err.retryAfterMs));
+    }
+  }
+}
+
 /** The `--type` list: comma-separated event types. */
 function typesArg(raw: string | undefined): Set<string> | null {
   if (raw === undefined) return null;
@@ -197,7 +216,8 @@ export const listen: Command = {
       ...(since === undefined ? {} : { since }),
     });
     // A room one cannot read is refused at once (forbidden 5, missing 3), not listened to.
-    for (const room of rooms) await conn.request({ type: "history", room, limit: 1 });
+    for (const room of rooms)
+      await patiently(() => conn.request({ type: "history", room, limit: 1 }));
     return new Listener(ctx, conn, filter).run();
   },
 };
