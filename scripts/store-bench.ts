@@ -12,6 +12,7 @@ import { parseArgs } from "node:util";
 import { JsonFileStore } from "../server/store/json-store.ts";
 import type { StoreOp } from "../server/store/store.ts";
 import { roomKey } from "../server/store/store.ts";
+import { roomRecord } from "../tests/helpers/records.ts";
 
 const HISTORY_LIMIT = 200;
 const { values } = parseArgs({
@@ -52,17 +53,7 @@ async function populate(dir: string, rooms: number, users: number): Promise<void
   }
   for (let r = 0; r < rooms; r++) {
     const members = Array.from({ length: 10 }, (_, i) => `user${(r + i) % users}`);
-    const room = {
-      name: `room${r}`,
-      admin: members[0]!,
-      open: true,
-      visible: true,
-      topic: "",
-      members,
-      pending: [],
-      shutDown: false,
-      created,
-    };
+    const room = roomRecord(`room${r}`, { admin: members[0]!, members, created });
     records.push({ op: "room", room });
   }
   await store.commit(records);

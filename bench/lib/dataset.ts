@@ -5,6 +5,7 @@
 import { cpSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { RoomRecord, StoredMessage, UserRecord } from "../../server/store/store.ts";
+import { roomRecord } from "../../tests/helpers/records.ts";
 import { BENCH_PASSWORD } from "./chat.ts";
 
 /** What to generate. */
@@ -39,17 +40,7 @@ export async function writeDataset(dir: string, spec: DatasetSpec): Promise<numb
     const members = [
       ...new Set([admin, ...spec.members, names[spec.members.length + ((r + 1) % spec.users)]!]),
     ];
-    rooms.push({
-      name,
-      admin,
-      open: true,
-      visible: true,
-      topic: `room number ${r}`,
-      members,
-      pending: [],
-      shutDown: false,
-      created,
-    });
+    rooms.push(roomRecord(name, { admin, topic: `room number ${r}`, members, created }));
     const list: StoredMessage[] = [];
     for (let m = 0; m < spec.messagesPerRoom; m++) {
       list.push({

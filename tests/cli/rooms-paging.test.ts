@@ -7,6 +7,7 @@ import { beforeAll, describe, expect, test } from "bun:test";
 import { registered, type Wire } from "../fuzz/wire.ts";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { roomRecord } from "../helpers/records.ts";
 import { startServer, tempDir } from "../helpers/server.ts";
 import { jsonLines, registerUser, type User } from "./helpers.ts";
 import { useServer } from "../helpers/use-server.ts";
@@ -71,17 +72,7 @@ describe("chat who with a crowded room", () => {
   test("lists every member of a room of 2,500 across pages", async () => {
     const dataDir = tempDir();
     const members = Array.from({ length: 2500 }, (_, i) => `m${String(i).padStart(4, "0")}`);
-    const room = {
-      name: "crowd",
-      admin: "m0000",
-      open: true,
-      visible: true,
-      topic: "",
-      members,
-      pending: [],
-      shutDown: false,
-      created: "2026-11-25T12:00:00.000Z",
-    };
+    const room = roomRecord("crowd", { admin: "m0000", members });
     writeFileSync(join(dataDir, "rooms.json"), JSON.stringify({ rooms: [room] }), { mode: 0o600 });
     const crowded = await startServer({ dataDir });
     try {

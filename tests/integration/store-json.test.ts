@@ -11,8 +11,9 @@ import { cp, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { JsonFileStore } from "../../server/store/json-store.ts";
-import type { RoomRecord, StoredMessage, StoreOp, UserRecord } from "../../server/store/store.ts";
+import type { StoredMessage, StoreOp } from "../../server/store/store.ts";
 import { dmKey, roomKey } from "../../server/store/store.ts";
+import { roomRecord, userRecord } from "../helpers/records.ts";
 
 // This file starts real servers and processes: 5 s per test is too tight on a busy machine.
 setDefaultTimeout(30_000);
@@ -57,23 +58,8 @@ async function crashCopy(dir: string): Promise<string> {
   return copy;
 }
 
-function user(name: string, passwordHash = "hash"): UserRecord {
-  return { name, passwordHash, created: "2026-01-01T00:00:00.000Z" };
-}
-
-function room(name: string, members = ["ann"]): RoomRecord {
-  return {
-    name,
-    admin: "ann",
-    open: true,
-    visible: true,
-    topic: "",
-    members,
-    pending: [],
-    shutDown: false,
-    created: "2026-01-01T00:00:00.000Z",
-  };
-}
+const user = (name: string) => userRecord(name);
+const room = (name: string, members = ["ann"]) => roomRecord(name, { members });
 
 function msg(id: string, roomName = "lobby"): StoreOp {
   const message: StoredMessage = {

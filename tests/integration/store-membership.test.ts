@@ -2,7 +2,8 @@ import { describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { JsonFileStore } from "../../server/store/json-store.ts";
-import type { RoomRecord, StoreOp } from "../../server/store/store.ts";
+import type { StoreOp } from "../../server/store/store.ts";
+import { roomRecord } from "../helpers/records.ts";
 import { tempDir } from "../helpers/server.ts";
 import type { TestServer } from "../helpers/server.ts";
 import { useServer } from "../helpers/use-server.ts";
@@ -101,17 +102,7 @@ describe("many membership changes survive a restart", () => {
 describe("member ops across compactions", () => {
   test("a store compacting often keeps every join and leave", async () => {
     const dir = tempDir("chat-store-");
-    const room: RoomRecord = {
-      name: "big",
-      admin: "admin",
-      open: true,
-      visible: true,
-      topic: "",
-      members: ["admin"],
-      pending: [],
-      shutDown: false,
-      created: "2026-01-01T00:00:00.000Z",
-    };
+    const room = roomRecord("big", { admin: "admin" });
     const store = new JsonFileStore(dir, { historyLimit: 10, compactBytes: 2000 });
     await store.load();
     await store.commit([{ op: "room", room }]);

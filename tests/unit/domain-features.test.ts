@@ -4,6 +4,7 @@ import { DEFAULT_REPLY_BOUNDS } from "../../server/domain/bounds.ts";
 import { applyOp, emptySnapshot } from "../../server/store/apply.ts";
 import type { StoreOp } from "../../server/store/store.ts";
 import { Harness } from "../helpers/domain.ts";
+import { roomRecord } from "../helpers/records.ts";
 
 async function lobby(h: Harness) {
   const alice = await h.user("alice");
@@ -86,17 +87,13 @@ describe("Moderation flags", () => {
 });
 
 describe("The store ops of edits and moderation", () => {
-  const room = () => ({
-    name: "club",
-    admin: "alice",
-    open: false,
-    visible: true,
-    topic: "",
-    members: ["alice", "bob"],
-    pending: ["carol"],
-    shutDown: false,
-    created: "2026-11-25T12:00:00.000Z",
-  });
+  const room = () =>
+    roomRecord("club", {
+      admin: "alice",
+      open: false,
+      members: ["alice", "bob"],
+      pending: ["carol"],
+    });
   const ts = "2026-11-25T12:00:00.000Z";
 
   test("each applies twice to the same state, and a late edit never brings a deleted text back", () => {

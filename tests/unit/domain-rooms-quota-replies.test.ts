@@ -7,6 +7,7 @@ import { DEFAULT_ROOM_QUOTAS } from "../../server/domain/room-quota.ts";
 import type { ServerMessage } from "../../shared/protocol.ts";
 import { Harness } from "../helpers/domain.ts";
 import type { FakeConn } from "../helpers/domain.ts";
+import { roomRecord } from "../helpers/records.ts";
 
 const NO_QUOTA = { ...DEFAULT_ROOM_QUOTAS, maxRoomsPerUser: 0, maxRoomsJoined: 0 };
 const KIB = 1024;
@@ -235,17 +236,7 @@ describe("who pages", () => {
       snapshot: {
         users: [],
         sessions: [],
-        rooms: rooms.map((name) => ({
-          name,
-          admin: "ada",
-          open: true,
-          visible: true,
-          topic: "",
-          members,
-          pending: [],
-          shutDown: false,
-          created: "2026-11-25T12:00:00.000Z",
-        })),
+        rooms: rooms.map((name) => roomRecord(name, { admin: "ada", members })),
         history: {},
       },
     });
@@ -303,19 +294,7 @@ describe("requests", () => {
       snapshot: {
         users: [],
         sessions: [],
-        rooms: [
-          {
-            name: "club",
-            admin: "ada",
-            open: false,
-            visible: true,
-            topic: "",
-            members: ["ada"],
-            pending,
-            shutDown: false,
-            created: "2026-11-25T12:00:00.000Z",
-          },
-        ],
+        rooms: [roomRecord("club", { admin: "ada", open: false, pending })],
         history: {},
       },
     });

@@ -8,19 +8,14 @@ import { MemoryStore } from "../../server/store/memory-store.ts";
 import type { RoomRecord, StoreOp } from "../../server/store/store.ts";
 import { isStoreOp } from "../../server/store/validate.ts";
 import { Harness } from "../helpers/domain.ts";
+import { roomRecord } from "../helpers/records.ts";
 
 function bigRoom(members: number): RoomRecord {
-  return {
-    name: "big",
-    admin: "ann",
+  return roomRecord("big", {
     open: false,
-    visible: true,
-    topic: "",
     members: ["ann", ...Array.from({ length: members }, (_, i) => `u${i}`)],
     pending: ["pete", "paul"],
-    shutDown: false,
-    created: "2026-01-01T00:00:00.000Z",
-  };
+  });
 }
 
 const set = (changes: Partial<Extract<StoreOp, { op: "room_set" }>> = {}): StoreOp => ({

@@ -3,19 +3,10 @@ import { applyOp, emptySnapshot } from "../../server/store/apply.ts";
 import { parseJournal } from "../../server/store/journal.ts";
 import type { RoomRecord, Snapshot, StoreOp } from "../../server/store/store.ts";
 import { isStoreOp } from "../../server/store/validate.ts";
+import { roomRecord } from "../helpers/records.ts";
 
 function room(name: string, members = ["ann"], pending: string[] = []): RoomRecord {
-  return {
-    name,
-    admin: "ann",
-    open: true,
-    visible: true,
-    topic: "",
-    members,
-    pending,
-    shutDown: false,
-    created: "2026-01-01T00:00:00.000Z",
-  };
+  return roomRecord(name, { members, pending });
 }
 
 const member = (user: string, present: boolean, r = "lobby"): StoreOp => ({

@@ -1,26 +1,12 @@
 import { describe, expect, test } from "bun:test";
 import { applyOp, emptySnapshot, lastMessages, trimHistory } from "../../server/store/apply.ts";
 import { MemoryStore } from "../../server/store/memory-store.ts";
-import type { RoomRecord, StoredMessage, UserRecord } from "../../server/store/store.ts";
+import type { StoredMessage } from "../../server/store/store.ts";
 import { dmKey, roomKey } from "../../server/store/store.ts";
+import { roomRecord, userRecord } from "../helpers/records.ts";
 
-function user(name: string, passwordHash = "h"): UserRecord {
-  return { name, passwordHash, created: "2026-01-01T00:00:00.000Z" };
-}
-
-function room(name: string, topic = ""): RoomRecord {
-  return {
-    name,
-    admin: "ann",
-    open: true,
-    visible: true,
-    topic,
-    members: ["ann"],
-    pending: [],
-    shutDown: false,
-    created: "2026-01-01T00:00:00.000Z",
-  };
-}
+const user = (name: string, passwordHash = "h") => userRecord(name, passwordHash);
+const room = (name: string, topic = "") => roomRecord(name, { topic });
 
 function msg(id: string, text = id): StoredMessage {
   return { id, from: "ann", text, ts: "2026-01-01T00:00:00.000Z", room: "lobby" };
