@@ -240,7 +240,14 @@ function fromRecord(r: RoomRecord): RoomState {
 
 /** A copy of a room (its own member and request sets) with `changes` applied. */
 export function copyRoom(room: RoomState, changes: Partial<RoomState> = {}): RoomState {
-  return { ...room, members: new Set(room.members), pending: new Set(room.pending), ...changes };
+  return {
+    ...room,
+    members: new Set(room.members),
+    pending: new Set(room.pending),
+    banned: new Set(room.banned),
+    invited: new Set(room.invited),
+    ...changes,
+  };
 }
 
 /** A RoomState as a record for the store (a fresh copy). */
