@@ -36,6 +36,7 @@ export const query = viewCommand(
   "query <user> [<text...>]",
   "open a DM view with a user (also /join @user); text is sent there",
   {
+    aliases: ["q"],
     run: (chat, { args, line }) => chat.views.query(args[0] ?? "", textAfter(line, true).trim()),
   },
 );

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, test } from "bun:test";
 import { CHAT_COMMANDS, type Command } from "../../client/commands.ts";
+import { ChatTable } from "../../client/interactive/chat-table.ts";
 import { suggestNames } from "../../client/suggest.ts";
 import { wrapLine } from "../../client/interactive/wrap.ts";
 import { msg, quitSession, room, setup, TS } from "./interactive-harness.ts";
@@ -132,6 +133,17 @@ describe("IRC habits", () => {
     expect(suggestNames("mute", ["kick"])).toEqual([]);
     expect(suggestNames("hist", ["history", "help"])).toEqual(["history"]);
     expect(suggestNames("kcik", ["kick"])).toEqual(["kick"]);
+    // The IRC names are aliases of the commands with the same meaning.
+    const table = new ChatTable();
+    const meaning = (name: string) => table.find(name)?.name;
+    expect(["j", "part", "names", "msg", "q", "exit"].map(meaning)).toEqual([
+      "join",
+      "leave",
+      "who",
+      "dm",
+      "query",
+      "quit",
+    ]);
   });
 });
 
