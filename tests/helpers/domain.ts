@@ -221,6 +221,15 @@ export class Harness {
     return c;
   }
 
+  /** alice (who created #lobby) and bob (who joined it), both registered here. */
+  async lobby(): Promise<{ alice: FakeConn; bob: FakeConn }> {
+    const alice = await this.user("alice");
+    const bob = await this.user("bob");
+    await this.call(alice, { type: "create", room: "lobby" });
+    await this.call(bob, { type: "join", room: "lobby" });
+    return { alice, bob };
+  }
+
   /** Another connection of an existing user, by logging in. */
   async login(name: string, mode: ClientMode = "interactive"): Promise<FakeConn> {
     const c = this.conn();

@@ -6,18 +6,10 @@ import type { StoreOp } from "../../server/store/store.ts";
 import { Harness } from "../helpers/domain.ts";
 import { roomRecord } from "../helpers/records.ts";
 
-async function lobby(h: Harness) {
-  const alice = await h.user("alice");
-  const bob = await h.user("bob");
-  await h.call(alice, { type: "create", room: "lobby" });
-  await h.call(bob, { type: "join", room: "lobby" });
-  return { alice, bob };
-}
-
 describe("Edits and deletions count as messages", () => {
   test("past the message burst an amend, a delete, an away, a ban and an invite are rate limited; nothing changes", async () => {
     const h = new Harness({ isRateLimited: true });
-    const { alice } = await lobby(h);
+    const { alice } = await h.lobby();
     const sent = (await h.call(alice, { type: "send", room: "lobby", text: "first" })) as {
       message: { id: string };
     };
@@ -53,7 +45,7 @@ describe("Edits and deletions count as messages", () => {
 
   test("each change is one journal line holding no text for a deletion", async () => {
     const h = new Harness();
-    const { alice } = await lobby(h);
+    const { alice } = await h.lobby();
     const sent = (await h.call(alice, { type: "send", room: "lobby", text: "gone soon" })) as {
       message: { id: string };
     };

@@ -1,18 +1,10 @@
 import { describe, expect, test } from "bun:test";
 import { Harness } from "../helpers/domain.ts";
 
-async function lobby(h: Harness) {
-  const alice = await h.user("alice");
-  const bob = await h.user("bob");
-  await h.call(alice, { type: "create", room: "lobby" });
-  await h.call(bob, { type: "join", room: "lobby" });
-  return { alice, bob };
-}
-
 describe("Messages", () => {
   test("a room message reaches every member connection, the sender's included, sanitised", async () => {
     const h = new Harness();
-    const { alice, bob } = await lobby(h);
+    const { alice, bob } = await h.lobby();
     const bobPhone = await h.login("bob", "listen");
     const reply = await h.call(alice, {
       type: "send",
@@ -30,7 +22,7 @@ describe("Messages", () => {
 
   test("text must be 1-4000 characters after trimming", async () => {
     const h = new Harness();
-    const { alice } = await lobby(h);
+    const { alice } = await h.lobby();
     expect(await h.request(alice, { type: "send", room: "lobby", text: "  \n " })).toMatchObject({
       code: "bad_request",
     });
@@ -44,7 +36,7 @@ describe("Messages", () => {
 
   test("resending the same clientId returns the original and stores nothing new", async () => {
     const h = new Harness();
-    const { alice, bob } = await lobby(h);
+    const { alice, bob } = await h.lobby();
     const first = await h.call(alice, {
       type: "send",
       room: "lobby",
@@ -72,7 +64,7 @@ describe("Messages", () => {
 
   test("history: members only, oldest first, limit/before/after paging", async () => {
     const h = new Harness();
-    const { alice } = await lobby(h);
+    const { alice } = await h.lobby();
     const ids: string[] = [];
     for (let i = 0; i < 5; i++) {
       const r = (await h.call(alice, { type: "send", room: "lobby", text: `m${i}` })) as {
@@ -173,7 +165,7 @@ describe("Messages", () => {
 
   test("messages are limited per user across connections: burst 20, then 10 per second", async () => {
     const h = new Harness({ isRateLimited: true });
-    const { alice } = await lobby(h);
+    const { alice } = await h.lobby();
     const phone = await h.login("alice", "listen");
     for (let i = 0; i < 20; i++) {
       await h.call(i % 2 ? alice : phone, { type: "send", room: "lobby", text: `m${i}` });
@@ -189,7 +181,7 @@ describe("Messages", () => {
 describe("Storage failures", () => {
   test("a message the store refuses is not acknowledged, not published and not in history", async () => {
     const h = new Harness();
-    const { alice, bob } = await lobby(h);
+    const { alice, bob } = await h.lobby();
     h.store.commit = async () => {
       throw new Error("ENOSPC: no space left on device");
     };
