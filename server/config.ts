@@ -28,6 +28,8 @@ export interface Config extends AccountConfig, RoomConfig {
   requestsPerConnection: number;
   /** Requests per second per user across connections, bursts of 4 s worth (0: no limit). */
   requestsPerUser: number;
+  /** KiB of frames that may wait behind a connection's login in flight (0: no bound). */
+  queuedKib: number;
 }
 
 /** Usage text printed with a configuration error. */
@@ -37,6 +39,7 @@ export const USAGE =
   "                      [--max-connections-per-user N] [--max-connections-per-address N]\n" +
   "                      [--max-unauthenticated-per-address N]\n" +
   "                      [--requests-per-connection N] [--requests-per-user N]\n" +
+  "                      [--login-queue-kib N]\n" +
   ACCOUNT_USAGE +
   ROOM_USAGE;
 
@@ -79,6 +82,7 @@ export function parseConfig(argv: string[], env: Record<string, string | undefin
         "max-unauthenticated-per-address": { type: "string" },
         "requests-per-connection": { type: "string" },
         "requests-per-user": { type: "string" },
+        "login-queue-kib": { type: "string" },
       },
       strict: true,
       allowPositionals: false,
@@ -125,6 +129,7 @@ function frontDoor(
   | "maxUnauthenticatedPerAddress"
   | "requestsPerConnection"
   | "requestsPerUser"
+  | "queuedKib"
 > {
   const get = (flag: string, fallback: number): number => {
     const value = values[flag];
@@ -137,5 +142,6 @@ function frontDoor(
     maxUnauthenticatedPerAddress: get("max-unauthenticated-per-address", 64),
     requestsPerConnection: get("requests-per-connection", 50),
     requestsPerUser: get("requests-per-user", 100),
+    queuedKib: get("login-queue-kib", 1024),
   };
 }

@@ -116,6 +116,7 @@ async function main(): Promise<void> {
         requestsPerConnection: config.requestsPerConnection,
         requestsPerUser: config.requestsPerUser,
         isMalformedGuarded: config.isRateLimited,
+        queuedBytes: config.queuedKib * 1024,
       },
     });
   } catch (err) {

@@ -20,6 +20,8 @@ import type { Socket, WsConn } from "./sockets.ts";
 const DRAIN_MS = 5000;
 /** A request bucket holds this many seconds' worth of requests: a reconnect's catch-up fits. */
 const REQUEST_BURST_SECONDS = 4;
+/** What a frame refused for waiting behind a login is told to wait: about one hash's time. */
+const QUEUED_RETRY_MS = 1000;
 // Malformed frames (not JSON, unknown type, wrong fields, binary, over 64 KiB): past this
 // burst at this rate a connection is closed with 4029. No correct client sends one.
 const MALFORMED = { burst: 20, perSecond: 2 } as const;
@@ -32,6 +34,11 @@ export interface PipelineLimits {
   requestsPerUser: number;
   /** Close (4029) connections that keep sending malformed frames. */
   isMalformedGuarded: boolean;
+  /**
+   * Bytes of frames that may wait behind a connection's login in flight (0: no bound); past
+   * it a frame is answered `rate_limited` at once and not kept.
+   */
+  queuedBytes: number;
 }
 
 /** What the pipeline works with. */
@@ -74,7 +81,21 @@ export class Pipeline {
   message(ws: Socket, raw: string | Buffer): void {
     const d = ws.data;
     const prior = d.queue;
-    const next = prior === null ? this.#handle(ws, raw) : prior.then(() => this.#handle(ws, raw));
+    let next: Promise<void> | undefined;
+    if (prior === null) {
+      next = this.#handle(ws, raw);
+    } else {
+      // Frames sent while a login's password is checked would otherwise be kept, however many
+      // and however large, until it ends: the socket is read as fast as the peer writes.
+      const size = typeof raw === "string" ? raw.length : raw.byteLength;
+      const max = this.#limits.queuedBytes;
+      if (max > 0 && d.queuedSize + size > max) return this.#refuseQueued(ws, raw);
+      d.queuedSize += size;
+      next = prior.then(() => {
+        d.queuedSize -= size;
+        return this.#handle(ws, raw);
+      });
+    }
     if (next === undefined) return;
     d.queue = next;
     void next.then(() => {
@@ -228,6 +249,14 @@ export class Pipeline {
       });
     }
     this.#reply(conn, frame, id);
+  }
+
+  // A frame past the bound of what may wait behind a login: answered now, not kept.
+  #refuseQueued(ws: Socket, raw: string | Buffer): void {
+    if (ws.readyState !== 1 || this.#isStopping) return;
+    const text = "too many frames sent while this connection's login is checked; retry in 1 s";
+    const id = typeof raw === "string" ? peekId(raw) : undefined;
+    this.#fail(ws.data.conn!, new ChatError("rate_limited", text, QUEUED_RETRY_MS), id);
   }
 
   #logAfterReply(conn: WsConn, err: unknown): void {

@@ -31,6 +31,8 @@ export interface ConnData {
   conn: WsConn | null;
   /** Frames wait here while a register/login/auth/logout of the same connection is in flight. */
   queue: Promise<void> | null;
+  /** The size of the frames waiting in `queue` (UTF-16 units of text, bytes of binary). */
+  queuedSize: number;
   /** When the socket's queue last went past BEHIND_BYTES without draining since (ms). */
   behindSince: number | null;
   /** Set while the connection is not authenticated: it closes the connection when it fires. */

@@ -80,6 +80,7 @@ class Endpoint {
       address,
       conn: null,
       queue: null,
+      queuedSize: 0,
       behindSince: null,
       authTimer: null,
       countedAs: null,

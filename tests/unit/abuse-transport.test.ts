@@ -116,6 +116,7 @@ describe("Front door flags", () => {
       "--max-unauthenticated-per-address",
       "--requests-per-connection",
       "--requests-per-user",
+      "--login-queue-kib",
     ];
     for (const flag of flags) {
       expect(() => parseConfig([flag, "-1"], {})).toThrow(ConfigError);

@@ -19,6 +19,7 @@ describe("Server configuration", () => {
       maxUnauthenticatedPerAddress: 64,
       requestsPerConnection: 50,
       requestsPerUser: 100,
+      queuedKib: 1024,
       accountLimits: {
         passwordFailures: { burst: 5, perSecond: 0.1 },
         badTokens: { burst: 5, perSecond: 0.1 },
