@@ -6,7 +6,7 @@
 import { parseServerMessage } from "../shared/parse.ts";
 import type { ServerEvent } from "./event-feed.ts";
 import { ConnectionError } from "./errors.ts";
-import { oneLineFields } from "./terminal-text.ts";
+import { oneLine, oneLineFields } from "./terminal-text.ts";
 
 /** Where to dial, and how long to wait for the `welcome`. */
 export interface DialOptions {
@@ -86,6 +86,7 @@ function parseFrame(data: unknown): ServerEvent | null {
 }
 
 function closeDetail(ev: CloseEvent): string {
-  if (ev.reason) return `: ${ev.reason}`;
+  // The reason is the server's text: on one line, like every string of its frames.
+  if (ev.reason) return `: ${oneLine(ev.reason)}`;
   return ev.code && ev.code !== 1006 && ev.code !== 1000 ? ` (close code ${ev.code})` : "";
 }

@@ -42,6 +42,11 @@ export function toTerminal(text: string): string {
 // indent under its first line) they would let a name or an error text print lines of its own.
 const LINE_BREAK_RE = /[\r\n\u2028\u2029]+/g;
 
+/** `text` from the network on one line: each run of line breaks becomes a space. */
+export function oneLine(text: string): string {
+  return text.replace(LINE_BREAK_RE, " ");
+}
+
 /**
  * A parsed server frame with every line break outside `text` fields made a space, in place:
  * a user, room or id from a hostile server cannot fake a line of `chat`'s output. Walked
@@ -56,7 +61,7 @@ export function oneLineFields<T>(frame: T): T {
     for (const key of Object.keys(obj)) {
       const value = obj[key];
       if (typeof value === "string") {
-        if (key !== "text") obj[key] = value.replace(LINE_BREAK_RE, " ");
+        if (key !== "text") obj[key] = oneLine(value);
       } else if (typeof value === "object" && value !== null) {
         stack.push(value);
       }

@@ -98,3 +98,26 @@ test("names, ids and error texts with line breaks print no line of their own", a
   // A message's own second line is kept, indented under its first.
   expect(runs[6]!.stdout).toMatch(new RegExp(`\\n +\\[12:00\\] #lobby alice`));
 });
+
+test("a close reason with line breaks prints no line of its own", async () => {
+  const closing = Bun.serve({
+    hostname: "127.0.0.1",
+    port: 0,
+    fetch: (req, srv) => (srv.upgrade(req) ? undefined : new Response("no", { status: 400 })),
+    websocket: {
+      open: (ws) => ws.close(4000, broken("bye").slice(0, 120)),
+      message: () => {},
+    },
+  });
+  try {
+    const url = `ws://127.0.0.1:${closing.port}`;
+    const r = await chat(["--server", url, "whoami"], {
+      configDir: tempDir(),
+      env: { CHAT_TOKEN: "t" },
+    });
+    expect(r.stderr).toContain("bye");
+    expect(faked(r)).toEqual([]);
+  } finally {
+    void closing.stop(true);
+  }
+});
