@@ -189,19 +189,21 @@ export function renderStored(m: ChatMessage | DirectMessage, c: Colors): string 
 /**
  * Columns aligned by display width; the header row is dimmed. Cells are sanitised. With
  * `width` (a terminal's), the widest columns shrink until a row fits, and cells cut there
- * end with an ellipsis: a row never wraps.
+ * end with an ellipsis: a row never wraps. Column `keep` (what a row is named by, which a
+ * later command takes) shrinks last.
  */
 export function renderTable(
   headers: string[],
   rows: string[][],
   c: Colors,
   width?: number,
+  keep = 0,
 ): string {
   const cells = rows.map((row) => row.map((cell) => clean(cell).replace(/\s+/g, " ")));
   const widths = headers.map((h, i) =>
     Math.max(Bun.stringWidth(h), ...cells.map((row) => Bun.stringWidth(row[i] ?? ""))),
   );
-  if (width !== undefined) shrink(widths, width);
+  if (width !== undefined) shrink(widths, width, keep);
   const line = (row: string[]) =>
     row
       .map((cell, i) => {
@@ -216,18 +218,20 @@ export function renderTable(
 }
 
 // Narrow the widest column by one until the row (two spaces between columns) fits `width`:
-// the first column (the name a row is about) only when the others are down to a few columns.
-function shrink(widths: number[], width: number): void {
+// column `keep` only when the others are down to a few columns.
+function shrink(widths: number[], width: number, keep: number): void {
   const total = () => widths.reduce((a, b) => a + b, 0) + 2 * (widths.length - 1);
-  const narrowest = (from: number, least: number) => {
-    const rest = widths.slice(from);
-    const widest = from + rest.indexOf(Math.max(...rest));
-    if ((widths[widest] ?? 0) <= least) return false;
+  const narrow = (isKeptToo: boolean, least: number) => {
+    let widest = -1;
+    for (let i = 0; i < widths.length; i++) {
+      if ((isKeptToo || i !== keep) && (widest < 0 || widths[i]! > widths[widest]!)) widest = i;
+    }
+    if (widest < 0 || (widths[widest] ?? 0) <= least) return false;
     widths[widest] = (widths[widest] ?? 0) - 1;
     return true;
   };
   while (total() > width) {
-    if (!narrowest(1, 3) && !narrowest(0, 1)) return;
+    if (!narrow(false, 3) && !narrow(true, 1)) return;
   }
 }
 

@@ -88,7 +88,7 @@ export const deleteMessage: Command = {
     summary: "delete a message you sent here: `last`, or pick one",
     run: async (chat, call) => {
       const picked = await pickOwn(chat, call.positionals, "Delete which message?");
-      if (picked) await chat.run(["delete", picked.target, picked.id]);
+      if (picked) await chat.run(["delete", picked.target, picked.id], { isTold: true });
     },
   },
   async run(ctx, { positionals }) {
@@ -185,5 +185,6 @@ async function amendInChat(chat: ChatHost, call: ChatCall): Promise<void> {
       ? picked.rest.join(" ")
       : await chat.ask((d) => d.text("New text", { initial: picked.text }));
   if (text === null || text === "") return chat.notice("cancelled");
-  await chat.run(["amend", picked.target, picked.id, "--", text]);
+  // The change shows through the update event that follows, in the view it was made in.
+  await chat.run(["amend", picked.target, picked.id, "--", text], { isTold: true });
 }

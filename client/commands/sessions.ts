@@ -46,7 +46,7 @@ export const sessions: Command = {
       s.client,
     ]);
     const headers = ["", "ID", "CREATED", "LAST USED", "ADDRESS", "CLIENT"];
-    ctx.io.out(renderTable(headers, rows, ctx.io.colors, ctx.io.columns));
+    ctx.io.out(renderTable(headers, rows, ctx.io.colors, ctx.io.columns, 1));
     return 0;
   },
 };

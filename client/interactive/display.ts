@@ -122,12 +122,12 @@ export function showDay(ts: string, view: Viewpoint): Shown {
 
 /** A notice line (presence, membership, requests): `-- text`. */
 export function showNotice(text: string, c: Colors, isBell = false): Shown {
-  return { text: c.dim(`-- ${sanitizeText(text)}`), isBell };
+  return { text: c.dim(`-- ${sanitizeText(text)}`), isBell, hang: 3 };
 }
 
 /** An error line. */
 export function showError(text: string, c: Colors): Shown {
-  return { text: c.red(`! ${sanitizeText(text)}`), isBell: false };
+  return { text: c.red(`! ${sanitizeText(text)}`), isBell: false, hang: 2 };
 }
 
 /** How a room's settings read in one line. */

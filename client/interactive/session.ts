@@ -358,7 +358,7 @@ export class ChatSession {
     if (typeof msg?.id !== "string" || !this.views.updated(msg)) return;
     const view = { me: this.me, room: this.room, colors: this.opts.colors, depth: this.opts.depth };
     const shown = "room" in msg ? showMessage(msg, view) : showDm(msg, view);
-    this.print({ text: shown.text, isBell: false });
+    this.print({ ...shown, isBell: false });
   }
 
   /** Someone's presence changed: a DM view's status line shows it. */

@@ -221,6 +221,37 @@ describe("the width of the terminal", () => {
     }
   });
 
+  test("a notice wraps under its text at 40 columns", async () => {
+    const { term } = await setup({ columns: 40 });
+    await term.type(`/nick bobby${KEY.enter}`);
+    await settle();
+    const rows = term.screen();
+    const first = rows.findIndex((r) => r.startsWith("-- names are fixed"));
+    expect(rows.slice(first, first + 3)).toEqual([
+      "-- names are fixed: you are alice for",
+      "   good; /register <name> makes another",
+      "   account",
+    ]);
+  });
+
+  test("/sessions at 40 columns keeps the whole id that /revoke takes", async () => {
+    const { term, conn } = await setup({ columns: 40 });
+    const session = {
+      id: "7c22ab6c7545",
+      created: TS,
+      lastUsed: TS,
+      client: "chat 0.1.0 (linux)",
+      address: "203.0.113.200",
+      current: true,
+    };
+    conn.answer = (m) => (m.type === "sessions" ? { type: "sessions", sessions: [session] } : null);
+    await term.type(`/sessions${KEY.enter}`);
+    await settle();
+    const row = term.screen().find((r) => r.startsWith("*"));
+    expect(row).toContain("7c22ab6c7545");
+    expect(Bun.stringWidth(row ?? "")).toBeLessThanOrEqual(40);
+  });
+
   test("/rooms at 40 columns shrinks its columns and cuts cells with an ellipsis", async () => {
     const { term, conn } = await setup({ columns: 40 });
     conn.rooms = [
