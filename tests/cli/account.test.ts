@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { statSync } from "node:fs";
 import { join } from "node:path";
-import { restartServer, startServer, tempDir } from "../helpers/server.ts";
+import { tempDir } from "../helpers/server.ts";
 import { chat, jsonLines, PASSWORD, registerUser, uniqueName, User } from "./helpers.ts";
 import { useServer } from "../helpers/use-server.ts";
 
@@ -155,23 +155,19 @@ describe("Choosing the server and the session", () => {
   });
 
   test("one config folder keeps a session per server", async () => {
-    const other = await startServer();
-    try {
-      const alice = await registerUser(run.server.url, "multi");
-      await chat(["--server", other.url, "register", alice.name, "--password-stdin"], {
-        configDir: alice.configDir,
-        stdin: `${PASSWORD}\n`,
-      });
-      const saved = JSON.parse(await Bun.file(join(alice.configDir, "auth.json")).text());
-      expect(Object.keys(saved.sessions).sort()).toEqual([run.server.url, other.url].sort());
-      expect(saved.last).toBe(other.url);
-      expect(await alice.ok(["whoami"])).toBe(`${alice.name}\n`);
-      await alice.ok(["logout"]);
-      const left = await chat(["--server", other.url, "whoami"], { configDir: alice.configDir });
-      expect(left.stdout).toBe(`${alice.name}\n`);
-    } finally {
-      await other.stop();
-    }
+    const other = await run.start();
+    const alice = await registerUser(run.server.url, "multi");
+    await chat(["--server", other.url, "register", alice.name, "--password-stdin"], {
+      configDir: alice.configDir,
+      stdin: `${PASSWORD}\n`,
+    });
+    const saved = JSON.parse(await Bun.file(join(alice.configDir, "auth.json")).text());
+    expect(Object.keys(saved.sessions).sort()).toEqual([run.server.url, other.url].sort());
+    expect(saved.last).toBe(other.url);
+    expect(await alice.ok(["whoami"])).toBe(`${alice.name}\n`);
+    await alice.ok(["logout"]);
+    const left = await chat(["--server", other.url, "whoami"], { configDir: alice.configDir });
+    expect(left.stdout).toBe(`${alice.name}\n`);
   });
 
   test("a relative --config-dir is taken from the working directory", async () => {
@@ -236,18 +232,10 @@ describe("Connection failures", () => {
 
 describe("A server restart", () => {
   test("the saved session still works after the server restarts", async () => {
-    const own = await startServer();
-    try {
-      const alice = await registerUser(own.url, "rs");
-      await own.stop();
-      const again = await restartServer(own);
-      try {
-        expect(await alice.ok(["whoami"])).toBe(`${alice.name}\n`);
-      } finally {
-        await again.stop();
-      }
-    } finally {
-      await own.stop();
-    }
+    const own = await run.start();
+    const alice = await registerUser(own.url, "rs");
+    await own.stop();
+    await run.restart(own);
+    expect(await alice.ok(["whoami"])).toBe(`${alice.name}\n`);
   });
 });

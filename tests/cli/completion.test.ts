@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, test } from "bun:test";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { startServer, tempDir } from "../helpers/server.ts";
+import { tempDir } from "../helpers/server.ts";
 import { chat, registerUser, type User } from "./helpers.ts";
 import { useServer } from "../helpers/use-server.ts";
 
@@ -51,7 +51,7 @@ describe("chat completion", () => {
   });
 
   test("a stopped server: names from the cache, else none, and never an error", async () => {
-    const other = await startServer();
+    const other = await run.start();
     const bob = await registerUser(other.url, "bob");
     await bob.ok(["create", "bobs-room"]);
     const warm = tempDir("chat-state-");

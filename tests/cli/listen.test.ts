@@ -1,5 +1,4 @@
 import { beforeAll, describe, expect, test } from "bun:test";
-import { restartServer, startServer } from "../helpers/server.ts";
 import { useServer } from "../helpers/use-server.ts";
 import { authed } from "../helpers/ws-client.ts";
 import {
@@ -181,69 +180,53 @@ describe("chat listen for people", () => {
 
 describe("chat listen across a server restart", () => {
   test("reconnects by itself, catches up on what it missed, and prints nothing twice", async () => {
-    const own = await startServer();
-    let current = own;
-    try {
-      const a = await registerUser(own.url, "ra");
-      const b = await registerUser(own.url, "rb");
-      const room = uniqueName("rs");
-      await a.ok(["create", room]);
-      await b.ok(["join", room]);
-      const l = await b.listen(["--json"]);
-      run.track(l);
-      await a.ok(["send", room, "before"]);
-      await l.waitForJson((e) => e.text === "before", "the first message");
-      await own.stop();
-      await l.waitUntil(() => l.stderr.includes("reconnecting"), "the reconnecting notice");
-      // Restarted on the same port, without the listener: messages it must catch up on.
-      current = await restartServer(own);
-      await a.ok(["send", room, "missed 1"]);
-      await a.ok(["dm", b.name, "missed dm"]);
-      await a.ok(["send", room, "missed 2"]);
-      await l.waitUntil(() => l.stderr.includes("reconnected"), "the reconnected notice", 20_000);
-      await a.ok(["send", room, "after"]);
-      await l.waitForJson((e) => e.text === "after", "the live message after the restart");
-      const texts = l.json
-        .filter((e) => e.type === "message" || e.type === "dm")
-        .map((e) => e.text);
-      expect(texts).toEqual(["before", "missed 1", "missed dm", "missed 2", "after"]);
-    } finally {
-      await current.stop();
-      await own.stop();
-    }
+    const own = await run.start();
+    const a = await registerUser(own.url, "ra");
+    const b = await registerUser(own.url, "rb");
+    const room = uniqueName("rs");
+    await a.ok(["create", room]);
+    await b.ok(["join", room]);
+    const l = run.track(await b.listen(["--json"]));
+    await a.ok(["send", room, "before"]);
+    await l.waitForJson((e) => e.text === "before", "the first message");
+    await own.stop();
+    await l.waitUntil(() => l.stderr.includes("reconnecting"), "the reconnecting notice");
+    // Restarted on the same port, without the listener: messages it must catch up on.
+    await run.restart(own);
+    await a.ok(["send", room, "missed 1"]);
+    await a.ok(["dm", b.name, "missed dm"]);
+    await a.ok(["send", room, "missed 2"]);
+    await l.waitUntil(() => l.stderr.includes("reconnected"), "the reconnected notice", 20_000);
+    await a.ok(["send", room, "after"]);
+    await l.waitForJson((e) => e.text === "after", "the live message after the restart");
+    const texts = l.json.filter((e) => e.type === "message" || e.type === "dm").map((e) => e.text);
+    expect(texts).toEqual(["before", "missed 1", "missed dm", "missed 2", "after"]);
   });
 });
 
 describe("chat listen across a server restart, in a room joined while listening", () => {
   test("what was missed in a room approved while listening is printed after the reconnect", async () => {
-    const own = await startServer();
-    let current = own;
-    try {
-      const a = await registerUser(own.url, "ja");
-      const b = await registerUser(own.url, "jb");
-      const room = uniqueName("jr");
-      await a.ok(["create", room, "--closed"]);
-      const l = await b.listen(["--json"]);
-      run.track(l);
-      await b.ok(["join", room]);
-      await a.ok(["approve", room, b.name]);
-      await l.waitForJson((e) => e.type === "join_decision", "the decision");
-      // Nothing printed from the room yet: only the decision tells the listener about it.
-      await b.ok(["rooms"]);
-      await own.stop();
-      await l.waitUntil(() => l.stderr.includes("reconnecting"), "the reconnecting notice");
-      current = await restartServer(own);
-      await a.ok(["send", room, "missed in the new room"]);
-      await l.waitUntil(() => l.stderr.includes("reconnected"), "the reconnected notice", 20_000);
-      await l.waitForJson((e) => e.text === "missed in the new room", "the missed message");
-      await a.ok(["send", room, "after"]);
-      await l.waitForJson((e) => e.text === "after", "the live message after the restart");
-      const texts = l.json.filter((e) => e.type === "message").map((e) => e.text);
-      expect(texts).toEqual(["missed in the new room", "after"]);
-    } finally {
-      await current.stop();
-      await own.stop();
-    }
+    const own = await run.start();
+    const a = await registerUser(own.url, "ja");
+    const b = await registerUser(own.url, "jb");
+    const room = uniqueName("jr");
+    await a.ok(["create", room, "--closed"]);
+    const l = run.track(await b.listen(["--json"]));
+    await b.ok(["join", room]);
+    await a.ok(["approve", room, b.name]);
+    await l.waitForJson((e) => e.type === "join_decision", "the decision");
+    // Nothing printed from the room yet: only the decision tells the listener about it.
+    await b.ok(["rooms"]);
+    await own.stop();
+    await l.waitUntil(() => l.stderr.includes("reconnecting"), "the reconnecting notice");
+    await run.restart(own);
+    await a.ok(["send", room, "missed in the new room"]);
+    await l.waitUntil(() => l.stderr.includes("reconnected"), "the reconnected notice", 20_000);
+    await l.waitForJson((e) => e.text === "missed in the new room", "the missed message");
+    await a.ok(["send", room, "after"]);
+    await l.waitForJson((e) => e.text === "after", "the live message after the restart");
+    const texts = l.json.filter((e) => e.type === "message").map((e) => e.text);
+    expect(texts).toEqual(["missed in the new room", "after"]);
   });
 });
 

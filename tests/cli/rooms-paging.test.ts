@@ -8,7 +8,7 @@ import { registered, type Wire } from "../fuzz/wire.ts";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { roomRecord } from "../helpers/records.ts";
-import { startServer, tempDir } from "../helpers/server.ts";
+import { tempDir } from "../helpers/server.ts";
 import { jsonLines, registerUser, type User } from "./helpers.ts";
 import { useServer } from "../helpers/use-server.ts";
 
@@ -74,17 +74,13 @@ describe("chat who with a crowded room", () => {
     const members = Array.from({ length: 2500 }, (_, i) => `m${String(i).padStart(4, "0")}`);
     const room = roomRecord("crowd", { admin: "m0000", members });
     writeFileSync(join(dataDir, "rooms.json"), JSON.stringify({ rooms: [room] }), { mode: 0o600 });
-    const crowded = await startServer({ dataDir });
-    try {
-      const carol = await registerUser(crowded.url, "carol");
-      await carol.ok(["join", "crowd"]);
-      const result = await carol.run(["who", "crowd", "--json"]);
-      expect(result.code).toBe(0);
-      expect(result.stderr).toBe("");
-      const names = jsonLines(result.stdout).map((u) => String(u.user));
-      expect(names).toEqual([...members, carol.name].sort());
-    } finally {
-      await crowded.stop();
-    }
+    const crowded = await run.start({ dataDir });
+    const carol = await registerUser(crowded.url, "carol");
+    await carol.ok(["join", "crowd"]);
+    const result = await carol.run(["who", "crowd", "--json"]);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toBe("");
+    const names = jsonLines(result.stdout).map((u) => String(u.user));
+    expect(names).toEqual([...members, carol.name].sort());
   });
 });

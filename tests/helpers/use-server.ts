@@ -25,19 +25,27 @@ export class ServerHarness {
   readonly #defaults: StartOptions;
   readonly #tracked: (() => unknown)[] = [];
   readonly #servers: TestServer[] = [];
-  // How many tracked things belong to the whole file (tracked before its first test).
+  // How many tracked things and servers belong to the whole file (made before its first test).
   #fileTracked = 0;
+  #fileServers = 0;
+  #fileServer: TestServer | null = null;
 
   /** Servers start with `defaults`. */
   constructor(defaults: StartOptions = {}) {
     this.#defaults = defaults;
   }
 
-  /** The server started last; throws when none is running. */
+  /** The file's server (see startForFile), else the one started last; throws when none is. */
   get server(): TestServer {
-    const server = this.#servers.at(-1);
+    const server = this.#fileServer ?? this.#servers.at(-1);
     if (!server) throw new Error("no server: call start() first");
     return server;
+  }
+
+  /** Start the server the whole file shares: `server` from now on, whatever else starts. */
+  async startForFile(): Promise<TestServer> {
+    this.#fileServer = await this.start();
+    return this.#fileServer;
   }
 
   /** Start a server (stopped by the teardown). */
@@ -71,26 +79,32 @@ export class ServerHarness {
     return p;
   }
 
-  /** Close everything tracked so far, newest first (before a test stops its server itself). */
+  /** Close what this test tracked so far, newest first (before it stops a server itself). */
   async closeTracked(): Promise<void> {
-    await settleAll(this.#tracked.splice(0).reverse());
+    await settleAll(this.#tracked.splice(this.#fileTracked).reverse());
   }
 
   /** The teardown: close everything tracked, then stop every server, newest first. */
   async cleanUp(): Promise<void> {
-    const servers = this.#servers.splice(0).reverse();
     this.#fileTracked = 0;
-    await settleAll([...this.#tracked.splice(0).reverse(), ...servers.map((s) => () => s.stop())]);
+    this.#fileServers = 0;
+    this.#fileServer = null;
+    await this.endTest();
   }
 
-  /** A test begins: what was tracked before it belongs to the file. */
+  /** A test begins: what was tracked and started before it belongs to the file. */
   beginTest(): void {
     this.#fileTracked = this.#tracked.length;
+    this.#fileServers = this.#servers.length;
   }
 
-  /** A test ended: close what it tracked, newest first, and keep what the file tracked. */
+  /** A test ended: close what it tracked and stop what it started, newest first. */
   async endTest(): Promise<void> {
-    await settleAll(this.#tracked.splice(this.#fileTracked).reverse());
+    const servers = this.#servers.splice(this.#fileServers).reverse();
+    await settleAll([
+      ...this.#tracked.splice(this.#fileTracked).reverse(),
+      ...servers.map((s) => () => s.stop()),
+    ]);
   }
 
   #adopt(server: TestServer): TestServer {
@@ -102,14 +116,14 @@ export class ServerHarness {
 /**
  * The servers and clients of this test file with one shared teardown, run after each test.
  * With `isPerFile`, `server` is the file's one server, stopped after its last test with what
- * was tracked before the first; what a test tracks is still closed after that test.
+ * was tracked before the first; what a test tracks or starts still ends after that test.
  */
 export function useServer(opts: UseServerOptions = {}): ServerHarness {
   setDefaultTimeout(opts.timeoutMs ?? 30_000);
   const harness = new ServerHarness(opts.start);
   if (opts.isPerFile) {
     beforeAll(async () => {
-      await harness.start();
+      await harness.startForFile();
     });
     beforeEach(() => harness.beginTest());
     afterEach(() => harness.endTest());

@@ -7,7 +7,6 @@ import { describe, expect, test } from "bun:test";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { registered, loggedIn, type Received, type Wire } from "../fuzz/wire.ts";
-import { startServer } from "../helpers/server.ts";
 import { useServer } from "../helpers/use-server.ts";
 
 const run = useServer({ isPerFile: true });
@@ -196,49 +195,41 @@ function filesOf(dir: string): { path: string; text: string }[] {
 
 describe("A deleted text leaves storage", () => {
   test("after a compaction (a clean restart) no file of the data folder holds it", async () => {
-    const own = await startServer();
-    try {
-      const alice = await registered(own.url, "alice");
-      const bob = await registered(own.url, "bob");
-      await alice.ok({ type: "create", room: "lab" });
-      await bob.ok({ type: "join", room: "lab" });
-      const one = await alice.ok({ type: "send", room: "lab", text: "SECRET-ONE-7f3a" });
-      const two = await alice.ok({ type: "send", room: "lab", text: "SECRET-TWO-7f3a" });
-      const id2 = (two.message as Received).id;
-      await alice.ok({ type: "amend", room: "lab", messageId: id2, text: "SECRET-THREE-7f3a" });
-      const dm = await bob.ok({ type: "dm", to: "alice", text: "SECRET-FOUR-7f3a" });
-      await alice.ok({ type: "send", room: "lab", text: "kept words" });
-      // The admin deletes one, the sender the other two.
-      await alice.ok({ type: "delete", room: "lab", messageId: (one.message as Received).id });
-      await alice.ok({ type: "delete", room: "lab", messageId: id2 });
-      await bob.ok({ type: "delete", user: "alice", messageId: (dm.message as Received).id });
-      const secrets = ["SECRET-ONE", "SECRET-TWO", "SECRET-THREE", "SECRET-FOUR"];
-      const holding = () =>
-        filesOf(own.dataDir).filter((f) => secrets.some((s) => f.text.includes(`${s}-7f3a`)));
-      // Until the store compacts, the journal still has the lines that carried them.
-      expect(holding().map((f) => f.path)).toEqual([join(own.dataDir, "journal.jsonl")]);
-      await alice.close();
-      await bob.close();
-      await own.stop();
-      expect(holding()).toEqual([]);
-      const files = filesOf(own.dataDir).map((f) => f.text);
-      expect(files.some((t) => t.includes("kept words"))).toBe(true);
-      // After the restart history shows the tombstones.
-      const again = await startServer({ dataDir: own.dataDir });
-      try {
-        const a = await loggedIn(again.url, "alice");
-        const kept = (await a.ok({ type: "history", room: "lab" })).messages as Received[];
-        expect(kept.map((m) => [m.text, m.deleted ?? false])).toEqual([
-          ["", true],
-          ["", true],
-          ["kept words", false],
-        ]);
-        await a.close();
-      } finally {
-        await again.stop();
-      }
-    } finally {
-      await own.stop();
-    }
+    const own = await run.start();
+    const alice = await registered(own.url, "alice");
+    const bob = await registered(own.url, "bob");
+    await alice.ok({ type: "create", room: "lab" });
+    await bob.ok({ type: "join", room: "lab" });
+    const one = await alice.ok({ type: "send", room: "lab", text: "SECRET-ONE-7f3a" });
+    const two = await alice.ok({ type: "send", room: "lab", text: "SECRET-TWO-7f3a" });
+    const id2 = (two.message as Received).id;
+    await alice.ok({ type: "amend", room: "lab", messageId: id2, text: "SECRET-THREE-7f3a" });
+    const dm = await bob.ok({ type: "dm", to: "alice", text: "SECRET-FOUR-7f3a" });
+    await alice.ok({ type: "send", room: "lab", text: "kept words" });
+    // The admin deletes one, the sender the other two.
+    await alice.ok({ type: "delete", room: "lab", messageId: (one.message as Received).id });
+    await alice.ok({ type: "delete", room: "lab", messageId: id2 });
+    await bob.ok({ type: "delete", user: "alice", messageId: (dm.message as Received).id });
+    const secrets = ["SECRET-ONE", "SECRET-TWO", "SECRET-THREE", "SECRET-FOUR"];
+    const holding = () =>
+      filesOf(own.dataDir).filter((f) => secrets.some((s) => f.text.includes(`${s}-7f3a`)));
+    // Until the store compacts, the journal still has the lines that carried them.
+    expect(holding().map((f) => f.path)).toEqual([join(own.dataDir, "journal.jsonl")]);
+    await alice.close();
+    await bob.close();
+    await own.stop();
+    expect(holding()).toEqual([]);
+    const files = filesOf(own.dataDir).map((f) => f.text);
+    expect(files.some((t) => t.includes("kept words"))).toBe(true);
+    // After the restart history shows the tombstones.
+    const again = await run.start({ dataDir: own.dataDir });
+    const a = await loggedIn(again.url, "alice");
+    const kept = (await a.ok({ type: "history", room: "lab" })).messages as Received[];
+    expect(kept.map((m) => [m.text, m.deleted ?? false])).toEqual([
+      ["", true],
+      ["", true],
+      ["kept words", false],
+    ]);
+    await a.close();
   });
 });

@@ -4,7 +4,6 @@
  */
 import { describe, expect, test } from "bun:test";
 import { loggedIn, registered, type Received, type Wire } from "../fuzz/wire.ts";
-import { startServer } from "../helpers/server.ts";
 import { useServer } from "../helpers/use-server.ts";
 
 const run = useServer({
@@ -236,7 +235,7 @@ describe("Away", () => {
 
 describe("After a crash", () => {
   test("bans, invites, a handover, an edit and a deletion are replayed from the journal after kill -9", async () => {
-    const own = await startServer();
+    const own = await run.start();
     const alice = await registered(own.url, "alice");
     const bob = await registered(own.url, "bob");
     await registered(own.url, "carol").then((w) => w.close());
@@ -256,20 +255,16 @@ describe("After a crash", () => {
     await alice.close();
     await bob.close();
     await own.kill();
-    const again = await startServer({ dataDir: own.dataDir });
-    try {
-      const b = await loggedIn(again.url, "bob");
-      expect(await b.ok({ type: "bans", room: "club" })).toMatchObject({ users: ["carol"] });
-      const page = (await b.ok({ type: "history", room: "club" })).messages as Received[];
-      expect(page.map((m) => [m.text, m.edited !== undefined, m.deleted ?? false])).toEqual([
-        ["fixed", true, false],
-        ["", true, true],
-      ]);
-      const listed = (await b.ok({ type: "rooms" })).rooms as Received[];
-      expect(listed.find((r) => r.name === "club")).toMatchObject({ admin: "bob", role: "admin" });
-      await b.close();
-    } finally {
-      await again.stop();
-    }
+    const again = await run.start({ dataDir: own.dataDir });
+    const b = await loggedIn(again.url, "bob");
+    expect(await b.ok({ type: "bans", room: "club" })).toMatchObject({ users: ["carol"] });
+    const page = (await b.ok({ type: "history", room: "club" })).messages as Received[];
+    expect(page.map((m) => [m.text, m.edited !== undefined, m.deleted ?? false])).toEqual([
+      ["fixed", true, false],
+      ["", true, true],
+    ]);
+    const listed = (await b.ok({ type: "rooms" })).rooms as Received[];
+    expect(listed.find((r) => r.name === "club")).toMatchObject({ admin: "bob", role: "admin" });
+    await b.close();
   });
 });

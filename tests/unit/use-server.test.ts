@@ -28,7 +28,7 @@ describe("The shared test teardown", () => {
     expect(ended).toEqual(["kept"]);
   });
 
-  test("closeTracked closes the clients so far and leaves later ones to the teardown", async () => {
+  test("closeTracked closes the test's clients so far and leaves later ones to the teardown", async () => {
     const harness = new ServerHarness();
     const ended: string[] = [];
     harness.track({ close: () => void ended.push("early") });
@@ -65,5 +65,15 @@ describe("The teardown of a file that shares one server", () => {
     expect(ended).toEqual(["first test's", "second test's"]);
     await harness.cleanUp();
     expect(ended).toEqual(["first test's", "second test's", "file's"]);
+  });
+
+  test("closeTracked in a test leaves what the file tracked", async () => {
+    const harness = new ServerHarness();
+    const ended: string[] = [];
+    harness.track({ close: () => void ended.push("file's") });
+    harness.beginTest();
+    harness.track({ close: () => void ended.push("test's") });
+    await harness.closeTracked();
+    expect(ended).toEqual(["test's"]);
   });
 });
