@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, test } from "bun:test";
+import type { TestServer } from "../helpers/server.ts";
 import { useServer } from "../helpers/use-server.ts";
 import { authed } from "../helpers/ws-client.ts";
 import {
@@ -178,27 +179,40 @@ describe("chat listen for people", () => {
   });
 });
 
+/**
+ * Stop `own` under the listener `l`, start it again on its port and run `meanwhile` (what `l`
+ * must catch up on), then wait until `l` is back and `a`'s live "after" in `room` reaches it.
+ */
+async function restartUnder(
+  l: Listening,
+  own: TestServer,
+  { a, room }: { a: User; room: string },
+  meanwhile: () => Promise<unknown>,
+): Promise<void> {
+  await own.stop();
+  await l.waitUntil(() => l.stderr.includes("reconnecting"), "the reconnecting notice");
+  await run.restart(own);
+  await meanwhile();
+  await l.waitUntil(() => l.stderr.includes("reconnected"), "the reconnected notice", 20_000);
+  await a.ok(["send", room, "after"]);
+  await l.waitForJson((e) => e.text === "after", "the live message after the restart");
+}
+
 describe("chat listen across a server restart", () => {
   test("reconnects by itself, catches up on what it missed, and prints nothing twice", async () => {
     const own = await run.start();
-    const a = await registerUser(own.url, "ra");
-    const b = await registerUser(own.url, "rb");
+    const [a, b] = await registerUsers(own.url, "ra", "rb");
     const room = uniqueName("rs");
     await a.ok(["create", room]);
     await b.ok(["join", room]);
     const l = run.track(await b.listen(["--json"]));
     await a.ok(["send", room, "before"]);
     await l.waitForJson((e) => e.text === "before", "the first message");
-    await own.stop();
-    await l.waitUntil(() => l.stderr.includes("reconnecting"), "the reconnecting notice");
-    // Restarted on the same port, without the listener: messages it must catch up on.
-    await run.restart(own);
-    await a.ok(["send", room, "missed 1"]);
-    await a.ok(["dm", b.name, "missed dm"]);
-    await a.ok(["send", room, "missed 2"]);
-    await l.waitUntil(() => l.stderr.includes("reconnected"), "the reconnected notice", 20_000);
-    await a.ok(["send", room, "after"]);
-    await l.waitForJson((e) => e.text === "after", "the live message after the restart");
+    await restartUnder(l, own, { a, room }, async () => {
+      await a.ok(["send", room, "missed 1"]);
+      await a.ok(["dm", b.name, "missed dm"]);
+      await a.ok(["send", room, "missed 2"]);
+    });
     const texts = l.json.filter((e) => e.type === "message" || e.type === "dm").map((e) => e.text);
     expect(texts).toEqual(["before", "missed 1", "missed dm", "missed 2", "after"]);
   });
@@ -207,8 +221,7 @@ describe("chat listen across a server restart", () => {
 describe("chat listen across a server restart, in a room joined while listening", () => {
   test("what was missed in a room approved while listening is printed after the reconnect", async () => {
     const own = await run.start();
-    const a = await registerUser(own.url, "ja");
-    const b = await registerUser(own.url, "jb");
+    const [a, b] = await registerUsers(own.url, "ja", "jb");
     const room = uniqueName("jr");
     await a.ok(["create", room, "--closed"]);
     const l = run.track(await b.listen(["--json"]));
@@ -217,14 +230,7 @@ describe("chat listen across a server restart, in a room joined while listening"
     await l.waitForJson((e) => e.type === "join_decision", "the decision");
     // Nothing printed from the room yet: only the decision tells the listener about it.
     await b.ok(["rooms"]);
-    await own.stop();
-    await l.waitUntil(() => l.stderr.includes("reconnecting"), "the reconnecting notice");
-    await run.restart(own);
-    await a.ok(["send", room, "missed in the new room"]);
-    await l.waitUntil(() => l.stderr.includes("reconnected"), "the reconnected notice", 20_000);
-    await l.waitForJson((e) => e.text === "missed in the new room", "the missed message");
-    await a.ok(["send", room, "after"]);
-    await l.waitForJson((e) => e.text === "after", "the live message after the restart");
+    await restartUnder(l, own, { a, room }, () => a.ok(["send", room, "missed in the new room"]));
     const texts = l.json.filter((e) => e.type === "message").map((e) => e.text);
     expect(texts).toEqual(["missed in the new room", "after"]);
   });
