@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, test } from "bun:test";
 import type { TestServer } from "../helpers/server.ts";
 import { useServer } from "../helpers/use-server.ts";
-import { authed } from "../helpers/ws-client.ts";
+import { authed, type TestClient } from "../helpers/ws-client.ts";
 import {
   jsonLines,
   type Listening,
@@ -25,6 +25,16 @@ async function listen(user: User, args: string[] = []): Promise<Listening> {
   const l = await user.listen(args);
   run.track(l);
   return l;
+}
+
+/** alice's interactive connection (closed by the teardown), once `l` printed her online. */
+async function aliceComesOnline(l: Listening): Promise<TestClient> {
+  const client = run.track(await authed(run.server.url, await tokenOf(alice), "interactive"));
+  await l.waitForJson(
+    (e) => e.type === "presence" && e.user === alice.name && e.status === "online",
+    "alice online",
+  );
+  return client;
 }
 
 async function sharedRoom(): Promise<string> {
@@ -66,21 +76,14 @@ describe("chat listen --json", () => {
   test("prints presence and typing of room members; who shows who is typing", async () => {
     const room = await sharedRoom();
     const l = await listen(bob, ["--json"]);
-    const client = await authed(run.server.url, await tokenOf(alice), "interactive");
-    try {
-      await l.waitForJson(
-        (e) => e.type === "presence" && e.user === alice.name && e.status === "online",
-        "alice online",
-      );
-      await client.call({ type: "typing", room, typing: true });
-      const typing = await l.waitForJson((e) => e.type === "typing", "typing");
-      expect(typing).toEqual({ type: "typing", room, user: alice.name, typing: true });
-      const who = jsonLines(await bob.ok(["who", room, "--json"]));
-      expect(who).toContainEqual({ user: alice.name, status: "online", typing: true });
-      expect(await bob.ok(["who", room])).toMatch(new RegExp(`${alice.name}\\s+online\\s+typing`));
-    } finally {
-      await client.close();
-    }
+    const client = await aliceComesOnline(l);
+    await client.call({ type: "typing", room, typing: true });
+    const typing = await l.waitForJson((e) => e.type === "typing", "typing");
+    expect(typing).toEqual({ type: "typing", room, user: alice.name, typing: true });
+    const who = jsonLines(await bob.ok(["who", room, "--json"]));
+    expect(who).toContainEqual({ user: alice.name, status: "online", typing: true });
+    expect(await bob.ok(["who", room])).toMatch(new RegExp(`${alice.name}\\s+online\\s+typing`));
+    await client.close();
     const offline = await l.waitForJson(
       (e) => e.type === "presence" && e.user === alice.name && e.status === "offline",
       "alice offline",
@@ -91,21 +94,13 @@ describe("chat listen --json", () => {
   test("a presence change is printed once, also for someone sharing several rooms", async () => {
     const [one, two] = [await sharedRoom(), await sharedRoom()];
     const l = await listen(bob, ["--json"]);
-    const client = await authed(run.server.url, await tokenOf(alice), "interactive");
-    try {
-      await l.waitForJson(
-        (e) => e.type === "presence" && e.user === alice.name && e.status === "online",
-        "alice online",
-      );
-      // Something printed after the change, so that a second copy would have arrived.
-      await alice.ok(["send", two, "after the change"]);
-      await l.waitForJson((e) => e.text === "after the change", "the message after it");
-      const online = l.json.filter((e) => e.type === "presence" && e.user === alice.name);
-      expect(online).toEqual([{ type: "presence", user: alice.name, status: "online" }]);
-      expect(one).not.toBe(two);
-    } finally {
-      await client.close();
-    }
+    await aliceComesOnline(l);
+    // Something printed after the change, so that a second copy would have arrived.
+    await alice.ok(["send", two, "after the change"]);
+    await l.waitForJson((e) => e.text === "after the change", "the message after it");
+    const online = l.json.filter((e) => e.type === "presence" && e.user === alice.name);
+    expect(online).toEqual([{ type: "presence", user: alice.name, status: "online" }]);
+    expect(one).not.toBe(two);
   });
 
   test("prints join requests to the admin and the decision to the requester", async () => {
