@@ -14,10 +14,12 @@ import {
   type Screen,
 } from "./interactive/dialogs.ts";
 import { StateStore, stateDir } from "./interactive/history-file.ts";
+import { CursorKeeper, forgetCursor, loadCursor, saveCursor } from "./interactive/cursor-file.ts";
 import { roomProblem } from "./interactive/field-checks.ts";
 import { colorDepth } from "./interactive/name-color.ts";
 import { ChatSession } from "./interactive/session.ts";
 import { dialogWords } from "./interactive/words.ts";
+import { showNotice } from "./interactive/display.ts";
 import { makeSlash } from "./interactive/slash.ts";
 import { ChatTable } from "./interactive/chat-table.ts";
 import { logIn } from "./interactive/welcome.ts";
@@ -74,11 +76,11 @@ async function chat(
 ): Promise<ChatSession | number> {
   const colors = makeColors(opts.color);
   const streams = opts.streams ?? { input: process.stdin, output: process.stdout };
-  const started = await connect(opts, server, env, dialogs, out);
+  const state = new StateStore(stateDir(env));
+  const started = await connect(opts, server, env, dialogs, out, state);
   if (typeof started === "number") return started;
   const { conn, early, stopQueue } = started;
   const me = conn.user ?? "";
-  const state = new StateStore(stateDir(env));
   const room = await chooseRoom(conn, state, server, me, dialogs, colors);
   if (room === undefined) {
     conn.close();
@@ -111,7 +113,17 @@ async function chat(
   });
   stopQueue();
   await session.start(room);
+  if (started.note) session.print(showNotice(started.note, colors));
   for (const event of early) session.handleEvent(event);
+  // The counts the start asked for already held what the catch-up has just counted again.
+  if (started.since !== null) {
+    await Promise.all([session.views.recount("room"), session.views.recount("dm")]);
+  }
+  // From here on what the chat has shown is where the next run starts.
+  const keeper = new CursorKeeper(conn, (c) => saveCursor(state, server, me, c), {
+    saved: started.since,
+  });
+  void session.done.then(() => keeper.stop());
   return session;
 }
 
@@ -122,6 +134,10 @@ interface Started {
   conn: Connection;
   early: ServerEvent[];
   stopQueue: () => void;
+  /** The saved cursor the session resumed from (null: it started from now). */
+  since: string | null;
+  /** One line to show once the chat line is up. */
+  note?: string;
 }
 
 async function connect(
@@ -130,9 +146,13 @@ async function connect(
   env: Record<string, string | undefined>,
   dialogs: Dialogs,
   out: Out,
+  state: StateStore,
 ): Promise<Started | number> {
   const saved = sessionFor(readAuth(opts.configDir), server);
   let token = env.CHAT_TOKEN || saved?.token || null;
+  // Whose cursor to resume from is known before authenticating only for the saved session.
+  const account = saved && token === saved.token ? saved.user : null;
+  const resume = account === null ? null : { state, server, user: account };
   const spin = out.spinner();
   spin.start(`Connecting to ${server}`);
   const fail = (err: unknown) => {
@@ -143,7 +163,7 @@ async function connect(
   };
   let started: Started;
   try {
-    started = await openAuthenticated(opts, server, token, spin);
+    started = await openAuthenticated(opts, server, token, spin, resume);
   } catch (err) {
     const isRefused = err instanceof ChatError && FINAL_AUTH_CODES.has(err.code);
     if (!isRefused || token === null) return fail(err);
@@ -174,20 +194,40 @@ async function connect(
 // asked for again after the wait the server names, a few times.
 const RATE_LIMITED_TRIES = 5;
 
+/** The saved cursor of the account a saved session names. */
+interface Resume {
+  state: StateStore;
+  server: string;
+  user: string;
+}
+
 async function openAuthenticated(
   opts: InteractiveOptions,
   server: string,
   token: string | null,
   spin: ReturnType<Screen["spinner"]>,
+  resume: Resume | null,
 ): Promise<Started> {
+  let since = resume ? loadCursor(resume.state, resume.server, resume.user) : null;
+  let note: string | undefined;
   for (let attempt = 1; ; attempt++) {
-    const started = await openQueued(opts, server);
+    const started = await openQueued(opts, server, since);
     if (token === null) return started;
     try {
       await started.conn.authenticate(token);
-      return started;
+      await caughtUp(started, opts.timeoutMs);
+      return { ...started, note };
     } catch (err) {
       started.stopQueue();
+      if (resume && since !== null && err instanceof ChatError && err.code === "bad_request") {
+        // Another deployment, or its data was reset: what came meanwhile cannot be had.
+        forgetCursor(resume.state, resume.server, resume.user);
+        since = null;
+        note =
+          "the server does not know where the last run stopped (another server, or its data was reset): showing only what is new";
+        attempt--;
+        continue;
+      }
       const isLimited = err instanceof ChatError && err.code === "rate_limited";
       if (!isLimited || attempt >= RATE_LIMITED_TRIES) throw err;
       const delay = rateLimitDelay(err.retryAfterMs);
@@ -197,26 +237,45 @@ async function openAuthenticated(
   }
 }
 
-// Events that arrive while the start dialogs run (DMs and decisions kept for this user
-// while offline among them) wait for the chat line: nothing prints into a dialog. The
+// Events that arrive while the start dialogs run (what was missed since the saved cursor
+// among them) wait for the chat line: nothing prints into a dialog. The
 // queue is attached before authenticating, as the server sends them right after.
-async function openQueued(opts: InteractiveOptions, url: string): Promise<Started> {
-  const conn = await open(opts, url, null);
+async function openQueued(
+  opts: InteractiveOptions,
+  url: string,
+  since: string | null = null,
+): Promise<Started> {
+  const conn = await open(opts, url, since);
   const early: ServerEvent[] = [];
   const stopQueue = conn.onEvent((event) => early.push(event));
-  return { conn, early, stopQueue };
+  return { conn, early, stopQueue, since };
 }
 
-function open(opts: InteractiveOptions, url: string, token: string | null): Promise<Connection> {
+// With a saved cursor the missed events follow the session reply in pages: the chat line
+// starts once the last one is in, so they show in log order before anything live (one that
+// takes longer than a reply may goes on in the chat line).
+async function caughtUp(started: Started, timeoutMs: number): Promise<void> {
+  if (started.since === null) return;
+  const isLast = (e: ServerEvent) => e.type === "synced" && e.more !== true;
+  if (started.early.some(isLast)) return;
+  const { promise, resolve } = Promise.withResolvers<void>();
+  const stop = started.conn.onEvent((e) => isLast(e) && resolve());
+  const timer = setTimeout(resolve, timeoutMs);
+  await promise;
+  clearTimeout(timer);
+  stop();
+}
+
+function open(opts: InteractiveOptions, url: string, since: string | null): Promise<Connection> {
   return Connection.open({
     url,
     timeoutMs: opts.timeoutMs,
     ca: opts.ca,
     mode: "interactive",
-    token,
     reconnect: true,
     // Reconnects resume with `auth since=` the greatest seq seen: nothing missed, nothing twice.
     resume: true,
+    ...(since === null ? {} : { since }),
   });
 }
 

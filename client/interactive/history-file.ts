@@ -3,17 +3,21 @@
  * %LOCALAPPDATA%\chat on Windows): input history across runs per server and account, and the
  * last room per server.
  */
-import { chmodSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
 
 /** Most history entries kept on disk per account. */
 const HISTORY_FILE_MAX = 500;
 
+/** A file name part for one account on one server (no name or address in the folder). */
+export function accountKey(server: string, user: string): string {
+  return new Bun.CryptoHasher("sha256").update(`${server}\n${user}`).digest("hex").slice(0, 24);
+}
+
 // One file per server and user: accounts sharing an OS user never see each other's input.
 function historyFile(server: string, user: string): string {
-  const key = new Bun.CryptoHasher("sha256").update(`${server}\n${user}`).digest("hex");
-  return `history-${key.slice(0, 24)}.jsonl`;
+  return `history-${accountKey(server, user)}.jsonl`;
 }
 
 /** The state folder for the given environment. */
@@ -83,6 +87,25 @@ export class StateStore {
       // A damaged file only loses the remembered room; it is rewritten on the next change.
     }
     return {};
+  }
+
+  /** The text of a file of the state folder, or null when it cannot be read. */
+  readText(name: string): string | null {
+    return this.#read(name);
+  }
+
+  /** Replace a file of the state folder at once (a crash leaves the old or the new text). */
+  writeText(name: string, text: string): void {
+    this.#write(name, text);
+  }
+
+  /** Remove a file of the state folder, if it is there. */
+  remove(name: string): void {
+    try {
+      rmSync(join(this.dir, name), { force: true });
+    } catch {
+      // Like a failed write: the chat goes on; the next write replaces the file.
+    }
   }
 
   #read(name: string): string | null {
