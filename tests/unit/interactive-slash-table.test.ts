@@ -147,6 +147,30 @@ describe("IRC habits", () => {
   });
 });
 
+describe("the admin's tools in the chat", () => {
+  test("/ban, /unban, /invite, /handover and /bans act on the current room", async () => {
+    const { term, conn } = await setup();
+    conn.answer = (m) =>
+      m.type === "bans" ? { type: "bans", room: "lobby", users: ["eve"] } : null;
+    for (const line of ["/ban eve", "/unban eve", "/invite carol", "/handover bob", "/bans"]) {
+      await term.type(`${line}${KEY.enter}`);
+      await settle();
+    }
+    const sent = conn.sent.filter((m) =>
+      ["ban", "unban", "invite", "handover", "bans"].includes(m.type),
+    );
+    expect(sent).toEqual([
+      { type: "ban", room: "lobby", user: "eve" },
+      { type: "unban", room: "lobby", user: "eve" },
+      { type: "invite", room: "lobby", user: "carol" },
+      { type: "handover", room: "lobby", user: "bob" },
+      { type: "bans", room: "lobby" },
+    ]);
+    expect(term.text()).toContain("banned eve from #lobby");
+    expect(term.text()).toMatch(/USER\neve/);
+  });
+});
+
 describe("amend and delete in the chat", () => {
   test("/amend last changes one's newest message in the view; /delete last deletes it", async () => {
     const { term, conn } = await setup();
