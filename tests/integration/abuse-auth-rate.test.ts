@@ -4,23 +4,15 @@
  * past the burst, never closed, while other users log in as usual; after `retryAfterMs` the
  * token works again.
  */
-import { afterEach, expect, setDefaultTimeout, test } from "bun:test";
-import { startServer } from "../helpers/server.ts";
-import type { TestServer } from "../helpers/server.ts";
+import { expect, test } from "bun:test";
 import { TestClient } from "../helpers/ws-client.ts";
 import type { Frame } from "../helpers/ws-client.ts";
+import { useServer } from "../helpers/use-server.ts";
 
-setDefaultTimeout(30_000);
-
-let server: TestServer | null = null;
-
-afterEach(async () => {
-  await server?.stop();
-  server = null;
-});
+const run = useServer();
 
 async function tokenOf(name: string): Promise<string> {
-  const c = await TestClient.connect(server!.url);
+  const c = await TestClient.connect(run.server.url);
   const reg = await c.call({ type: "register", user: name, password: "password123" });
   await c.close();
   return reg.token as string;
@@ -28,7 +20,7 @@ async function tokenOf(name: string): Promise<string> {
 
 // Send `token` on a new socket; the reply, and whether the socket stayed open after it.
 async function authOnce(token: string): Promise<{ reply: Frame; isOpen: boolean }> {
-  const c = await TestClient.connect(server!.url);
+  const c = await TestClient.connect(run.server.url);
   const reply = await c.request({ type: "auth", token });
   const isOpen = c.ws.readyState === WebSocket.OPEN;
   await c.close();
@@ -37,7 +29,7 @@ async function authOnce(token: string): Promise<{ reply: Frame; isOpen: boolean 
 
 test("one account's token on 30 sockets in a row stops at the per-user burst", async () => {
   // 2 requests a second per user: a burst of 8.
-  server = await startServer({ args: ["--rate-limit", "--requests-per-user", "2"] });
+  const server = await run.start({ args: ["--rate-limit", "--requests-per-user", "2"] });
   const alice = await tokenOf("alice");
   const bob = await tokenOf("bob");
   const results = [];

@@ -4,32 +4,22 @@
  * message burst of requests in front of the admin, not one per request the connection may
  * send; past it `rate_limited`, and after `retryAfterMs` a request goes through again.
  */
-import { afterEach, expect, setDefaultTimeout, test } from "bun:test";
-import { startServer } from "../helpers/server.ts";
-import type { TestServer } from "../helpers/server.ts";
+import { expect, test } from "bun:test";
 import { TestClient } from "../helpers/ws-client.ts";
 import type { Frame } from "../helpers/ws-client.ts";
+import { useServer } from "../helpers/use-server.ts";
 
-setDefaultTimeout(30_000);
-
-let server: TestServer | null = null;
-const clients: TestClient[] = [];
-
-afterEach(async () => {
-  for (const c of clients.splice(0)) await c.close();
-  await server?.stop();
-  server = null;
-});
+const run = useServer();
 
 async function registered(name: string, mode = "oneshot"): Promise<TestClient> {
-  const c = await TestClient.connect(server!.url);
-  clients.push(c);
+  const c = await TestClient.connect(run.server.url);
+  run.track(c);
   await c.call({ type: "register", user: name, password: "password123", mode });
   return c;
 }
 
 test("60 join-and-leave loops on a closed room: at most the message burst reaches its admin", async () => {
-  server = await startServer({ args: ["--rate-limit"] });
+  const server = await run.start({ args: ["--rate-limit"] });
   const admin = await registered("alice", "listen");
   await admin.call({ type: "create", room: "club", open: false });
   const mallory = await registered("mallory");

@@ -3,25 +3,17 @@
  * token sent on socket after socket, and `revoke` with nothing left to end, fill at most a few
  * lines a second, with what was folded counted.
  */
-import { afterEach, expect, setDefaultTimeout, test } from "bun:test";
+import { expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { startServer } from "../helpers/server.ts";
-import type { TestServer } from "../helpers/server.ts";
 import { TestClient } from "../helpers/ws-client.ts";
+import { useServer } from "../helpers/use-server.ts";
 
-setDefaultTimeout(30_000);
-
-let server: TestServer | null = null;
-
-afterEach(async () => {
-  await server?.stop();
-  server = null;
-});
+const run = useServer();
 
 function serverLog(): string {
   try {
-    return readFileSync(join(server!.dataDir, "server.log"), "utf8");
+    return readFileSync(join(run.server.dataDir, "server.log"), "utf8");
   } catch {
     return "";
   }
@@ -39,7 +31,7 @@ function accounted(lines: string[], event: string): number {
 }
 
 test("200 token logins and 100 empty revokes add a bounded number of lines", async () => {
-  server = await startServer({ args: ["--rate-limit"] });
+  const server = await run.start({ args: ["--rate-limit"] });
   const first = await TestClient.connect(server.url);
   const reg = await first.call({ type: "register", user: "alice", password: "password123" });
   const before = serverLog().split("\n").length;

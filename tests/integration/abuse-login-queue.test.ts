@@ -4,31 +4,21 @@
  * kept, so a peer writing as fast as it can behind a slow password check cannot grow the
  * server's memory. The connection stays open and its login goes through.
  */
-import { afterEach, expect, setDefaultTimeout, test } from "bun:test";
-import { startServer } from "../helpers/server.ts";
-import type { TestServer } from "../helpers/server.ts";
+import { expect, test } from "bun:test";
 import { TestClient } from "../helpers/ws-client.ts";
+import { useServer } from "../helpers/use-server.ts";
 
-setDefaultTimeout(30_000);
-
-let server: TestServer | null = null;
-const clients: TestClient[] = [];
-
-afterEach(async () => {
-  for (const c of clients.splice(0)) await c.close();
-  await server?.stop();
-  server = null;
-});
+const run = useServer();
 
 async function connect(): Promise<TestClient> {
-  const c = await TestClient.connect(server!.url);
-  clients.push(c);
+  const c = await TestClient.connect(run.server.url);
+  run.track(c);
   return c;
 }
 
 test("200 frames of 4 KB behind a login: what passes 64 KiB is refused at once", async () => {
   // Real argon2 cost, one hash at a time: the login below waits behind four others.
-  server = await startServer({
+  const server = await run.start({
     args: ["--rate-limit", "--login-queue-kib", "64", "--hash-concurrency", "1"],
     env: { CHAT_PASSWORD_COST: "normal" },
   });
