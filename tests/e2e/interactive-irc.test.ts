@@ -1,11 +1,7 @@
 import { beforeAll, describe, expect, test } from "bun:test";
-import { join, resolve } from "node:path";
-import { StateStore } from "../../client/interactive/history-file.ts";
 import { useServer } from "../helpers/use-server.ts";
 import { Terminals } from "./terminals.ts";
 import { hasTmux } from "./tmux.ts";
-
-const CLIENT = resolve(import.meta.dir, "../../client/main.ts");
 
 // IRC habits typed in real terminals (tmux): alice administers #lobby and #dev, bob is in
 // #lobby and #den, carol reads #lobby on a 40-column terminal.
@@ -30,11 +26,8 @@ describe.skipIf(!hasTmux())("IRC habits in a terminal", () => {
   });
 
   // A 40-column terminal, started straight in `room`.
-  async function startNarrow(user: string, room: string): Promise<void> {
-    const env = people.env(user, { NO_COLOR: "1" });
-    new StateStore(join(env.XDG_STATE_HOME ?? "", "chat")).setLastRoom(run.server.url, user, room);
-    tmux.start(user, ["bun", CLIENT, run.server.url], env, { columns: 40, rows: 40 });
-    await tmux.waitFor(user, (s) => s.endsWith(`#${room}>`));
+  function startNarrow(user: string, room: string): Promise<void> {
+    return people.startIn(user, room, { NO_COLOR: "1" }, { columns: 40, rows: 40 });
   }
 
   test("/j switches room; /topic reads and sets the current room's topic", async () => {

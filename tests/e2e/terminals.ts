@@ -11,6 +11,12 @@ import { Tmux } from "./tmux.ts";
 
 const CLIENT = resolve(import.meta.dir, "../../client/main.ts");
 
+/** A terminal's size in characters (tmux's default for these tests: 100 x 30). */
+export interface TerminalSize {
+  columns: number;
+  rows: number;
+}
+
 /** The password every user of these tests registers with. */
 export const PASSWORD = "correct-horse";
 
@@ -55,15 +61,20 @@ export class Terminals {
   }
 
   /** Start the interactive client in `user`'s window, with `extra` over their environment. */
-  start(user: string, extra: Record<string, string> = {}): void {
-    this.tmux.start(user, ["bun", CLIENT, this.#url()], this.env(user, extra));
+  start(user: string, extra: Record<string, string> = {}, size?: TerminalSize): void {
+    this.tmux.start(user, ["bun", CLIENT, this.#url()], this.env(user, extra), size);
   }
 
   /** Start `user` straight in `room`, saved as the last room they used: no picker. */
-  async startIn(user: string, room: string, extra: Record<string, string> = {}): Promise<void> {
+  async startIn(
+    user: string,
+    room: string,
+    extra: Record<string, string> = {},
+    size?: TerminalSize,
+  ): Promise<void> {
     const stateHome = this.env(user, extra).XDG_STATE_HOME ?? "";
     new StateStore(join(stateHome, "chat")).setLastRoom(this.#url(), user, room);
-    this.start(user, extra);
+    this.start(user, extra, size);
     await this.tmux.waitFor(user, (s) => s.endsWith(`#${room}>`));
   }
 
