@@ -4,7 +4,6 @@
  */
 import type { ClientMessage } from "../../shared/protocol.ts";
 import { dmJson, messageJson, storedJson } from "../json.ts";
-import { formatTime } from "../render.ts";
 import type { ChatCall, ChatHost } from "./chat-face.ts";
 import type { Command } from "./types.ts";
 import { expectReply, messageText, request, roomArg, userArg } from "./util.ts";
@@ -163,6 +162,8 @@ async function pickOwn(chat: ChatHost, words: string[], question: string): Promi
     return null;
   }
   if (name === "last") return { target, id: newest.id, text: newest.text, rest };
+  // Loaded here: a one-shot `chat me` does not pay for the renderer.
+  const { formatTime } = await import("../render.ts");
   const choices = own
     .slice(-PICKER_SIZE)
     .reverse()

@@ -45,10 +45,13 @@ export class ChatTable {
 
   /** Names the chat offers that `typed` may have been meant as. */
   suggest(typed: string): string[] {
-    return suggestNames(
-      typed,
-      this.#offered().map((c) => c.name),
-    );
+    return suggestNames(typed, this.names());
+  }
+
+  /** The command to run for `name`, its usage errors in the chat's words; or null. */
+  forRun(name: string): Command | null {
+    const command = this.find(name);
+    return command && { ...command, usage: usage(command) };
   }
 
   /** `/help`: every command the chat offers, fitted to `columns`. */

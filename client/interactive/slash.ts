@@ -24,7 +24,7 @@ export function makeSlash(
 ): (session: ChatSession, line: string) => Promise<void> {
   const table = opts.table ?? new ChatTable();
   // Every command run from the chat, by a form too, is looked up in the chat's table.
-  const withTable = { ...opts, find: (name: string) => table.find(name) };
+  const withTable = { ...opts, find: (name: string) => table.forRun(name) };
   return async (session, line) => {
     try {
       await dispatch(makeHost(session, withTable, table), table, line);

@@ -129,6 +129,9 @@ describe("IRC habits", () => {
     await term.type(`/frobnicate${KEY.enter}`);
     await settle();
     expect(term.text()).toContain("unknown command /frobnicate (/help lists the commands)");
+    await term.type(`/kick${KEY.enter}`);
+    await settle();
+    expect(term.text()).toContain("usage: /kick [#room] <user>");
     expect(suggestNames("nick", ["kick", "who"])).toEqual([]);
     expect(suggestNames("mute", ["kick"])).toEqual([]);
     expect(suggestNames("hist", ["history", "help"])).toEqual(["history"]);
