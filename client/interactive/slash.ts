@@ -45,8 +45,31 @@ async function dispatch(chat: ChatHost, table: ChatTable, line: string): Promise
   if (face.notInChat) return chat.notice(face.notInChat);
   const call = withDefaults(chat, command, name, line);
   if (face.run) return face.run(chat, call);
-  const code = await chat.run([command.name, ...call.args], { isTold: face.isTold });
-  if (code === 0) await face.after?.(chat, call);
+  const args = await askMissing(chat, command, call);
+  if (args === null) return chat.notice("cancelled");
+  const code = await chat.run([command.name, ...args], { isTold: face.isTold });
+  if (code === 0)
+    await face.after?.(chat, { ...call, args, positionals: positionalsOf(command, args) });
+}
+
+// Arguments the command needs and was not given are asked for, one dialog each, named by
+// the `<placeholders>` of its usage (`/kick` asks for the user). null: a dialog was cancelled.
+async function askMissing(
+  chat: ChatHost,
+  command: Command,
+  call: ChatCall,
+): Promise<string[] | null> {
+  const wanted = [...command.usage.matchAll(/<([^<>]+?)(?:\.\.\.)?>/g)].map((m) => m[1] ?? "");
+  const missing = wanted.slice(call.positionals.length, command.minArgs);
+  if (missing.length === 0) return call.args;
+  const answers: string[] = [];
+  for (const what of missing) {
+    const answer = await chat.ask((d) => d.text(`/${command.name}: ${what}`));
+    if (answer === null || answer.trim() === "") return null;
+    answers.push(answer.trim());
+  }
+  // After `--`: an answer starting with a dash is an argument, not an option.
+  return [...call.args, ...(call.args.includes("--") ? [] : ["--"]), ...answers];
 }
 
 function unknown(chat: ChatHost, table: ChatTable, name: string): void {

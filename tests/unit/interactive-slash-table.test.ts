@@ -129,7 +129,7 @@ describe("IRC habits", () => {
     await term.type(`/frobnicate${KEY.enter}`);
     await settle();
     expect(term.text()).toContain("unknown command /frobnicate (/help lists the commands)");
-    await term.type(`/kick${KEY.enter}`);
+    await term.type(`/kick lobby bob extra${KEY.enter}`);
     await settle();
     expect(term.text()).toContain("usage: /kick [#room] <user>");
     expect(suggestNames("nick", ["kick", "who"])).toEqual([]);
@@ -171,6 +171,27 @@ describe("the admin's tools in the chat", () => {
     ]);
     expect(term.text()).toContain("banned eve from #lobby");
     expect(term.text()).toMatch(/USER\neve/);
+  });
+});
+
+describe("arguments left out", () => {
+  test("are asked for in a dialog, each named by the usage, and only those", async () => {
+    const { term, conn, dialogs } = await setup({ answers: ["eve", "bob", "-- see you"] });
+    await term.type(`/kick${KEY.enter}`);
+    await settle();
+    expect(conn.ofType("kick")).toEqual([{ type: "kick", room: "lobby", user: "eve" }]);
+    await term.type(`/dm${KEY.enter}`);
+    await settle();
+    expect(dialogs.asked).toEqual(["/kick: user", "/dm: user", "/dm: text"]);
+    expect(conn.ofType("dm")).toMatchObject([{ type: "dm", to: "bob", text: "-- see you" }]);
+  });
+
+  test("a cancelled dialog runs nothing", async () => {
+    const { term, conn } = await setup({ answers: [null] });
+    await term.type(`/ban${KEY.enter}`);
+    await settle();
+    expect(conn.ofType("ban")).toEqual([]);
+    expect(term.text()).toContain("-- cancelled");
   });
 });
 
