@@ -33,6 +33,8 @@ class Listener {
   readonly #ctx: CommandContext;
   readonly #conn: Connection;
   readonly #filter: ListenFilter;
+  /** The cursor this run starts from (null: an older server that keeps none). */
+  readonly #start: string | null;
   /** Last status printed per user: the server sends a change once per shared room. */
   readonly #presence = new Map<string, string>();
   /** The greatest seq printed or passed over: nothing at or before it is printed again. */
@@ -42,10 +44,11 @@ class Listener {
   #lastError: ChatError | null = null;
   #finish: (code: number) => void = () => {};
 
-  constructor(ctx: CommandContext, conn: Connection, filter: ListenFilter) {
+  constructor(ctx: CommandContext, conn: Connection, filter: ListenFilter, start: string | null) {
     this.#ctx = ctx;
     this.#conn = conn;
     this.#filter = filter;
+    this.#start = start;
   }
 
   async run(): Promise<number> {
@@ -56,9 +59,12 @@ class Listener {
     this.#ctx.signal.addEventListener("abort", onAbort, { once: true });
     if (this.#ctx.signal.aborted) onAbort();
     try {
-      // On stderr, so that a script can wait for it before expecting events.
+      // On stderr, so that a script can wait for it before expecting events, and keep the
+      // cursor to pass to --since next time even when no event comes.
       const stop = this.#ctx.io.isTTY ? "; Ctrl-C stops" : "";
-      this.#ctx.io.err(`listening on ${this.#ctx.server} as ${this.#conn.user ?? "?"}${stop}`);
+      const from = this.#start === null ? "" : ` from cursor ${this.#start}`;
+      const who = this.#conn.user ?? "?";
+      this.#ctx.io.err(`listening on ${this.#ctx.server} as ${who}${from}${stop}`);
       if (this.#conn.cursor === null) {
         this.#ctx.io.err("this server keeps no cursor: events missed while away are not shown");
       }
@@ -215,9 +221,11 @@ export const listen: Command = {
       resume: true,
       ...(since === undefined ? {} : { since }),
     });
+    // Taken before anything is awaited: events that come meanwhile are printed after it.
+    const start = since ?? conn.cursor;
     // A room one cannot read is refused at once (forbidden 5, missing 3), not listened to.
     for (const room of rooms)
       await patiently(() => conn.request({ type: "history", room, limit: 1 }));
-    return new Listener(ctx, conn, filter).run();
+    return new Listener(ctx, conn, filter, start).run();
   },
 };

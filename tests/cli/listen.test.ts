@@ -262,6 +262,22 @@ describe("chat listen --since", () => {
     expect(seqs[0]! > cursor).toBe(true);
   });
 
+  test("without it, listen starts from now and names its cursor on stderr: given to --since, it brings what came meanwhile", async () => {
+    const room = await sharedRoom();
+    await alice.ok(["send", room, "before"]);
+    const first = await listen(bob, ["--json"]);
+    const cursor = /^listening on .* from cursor (\d{16})$/m.exec(first.stderr)?.[1] ?? "";
+    expect(cursor).toMatch(/^\d{16}$/);
+    await first.close();
+    await alice.ok(["send", room, "meanwhile"]);
+    const l = await listen(bob, ["--json", "--since", cursor]);
+    expect(l.stderr).toContain(`from cursor ${cursor}`);
+    await alice.ok(["send", room, "live"]);
+    await l.waitForJson((e) => e.text === "live", "the live message");
+    const texts = [...first.json, ...l.json].filter((e) => e.room === room).map((e) => e.text);
+    expect(texts).toEqual(["meanwhile", "live"]);
+  });
+
   test("--type keeps only those types; --exclude-self drops one's own messages", async () => {
     const room = await sharedRoom();
     const l = await listen(bob, ["--json", "--type", "message,dm", "--exclude-self"]);
