@@ -96,8 +96,10 @@ export class ViewSwitch {
   }
 
   /**
-   * A message arrived (live, as a reply, or caught up): true when it is to be shown now,
-   * in the current view or as the user's own; otherwise it is counted in its view.
+   * A message arrived (live, as a reply, or caught up): true when it is to be shown now.
+   * Shown: what belongs to the current view, the user's own messages, and DMs (meant for
+   * the user: they show wherever the user is, and stay counted in their view until it is
+   * read). Anything else is counted in its view. Writing in a view reads it.
    */
   arrived(msg: ChatMessage | DirectMessage): boolean {
     const me = this.#t.me;
@@ -109,15 +111,19 @@ export class ViewSwitch {
     if (isDm && isOthers) this.lastDmFrom = id.name;
     const current = this.views.current;
     const isCounted = this.views.arrived(id, msg.id, isOthers, isMention);
-    if (current && current.kind === id.kind && current.name === id.name) {
-      this.#scheduleRead(id, msg.id);
+    const isHere = current !== null && current.kind === id.kind && current.name === id.name;
+    if (isHere || !isOthers) {
+      this.views.clear(id);
+      // One's own message reads the view at once (it is one request per message sent).
+      this.#scheduleRead(id, msg.id, !isOthers);
+      if (!isHere) this.#t.viewChanged();
       return true;
     }
     if (isCounted) {
       this.#t.viewChanged();
-      if (isMention || isDm) this.#t.ring();
+      if (isMention) this.#t.ring();
     }
-    return current === null || !isOthers;
+    return current === null || isDm;
   }
 
   /** Make `id` the current view: show its recent messages and what is new, and mark it read. */

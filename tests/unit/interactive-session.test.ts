@@ -30,10 +30,10 @@ describe("ChatSession", () => {
     expect(screen.slice(-2)).toEqual(["#dev(1) [#lobby]", "#lobby>"]);
   });
 
-  test("DMs elsewhere are counted and ring the bell; so do mentions of the user's name", async () => {
+  test("DMs show wherever the user is, counted in their view, with a bell; so do mentions", async () => {
     const { term, conn } = await setup();
     conn.emit({ type: "dm", id: "d1", from: "bob", to: "alice", text: "psst", ts: TS });
-    expect(term.text()).not.toContain("psst");
+    expect(term.text()).toContain("[dm] bob -> you: psst");
     expect(term.screen().at(-2)).toBe("#dev [#lobby] @bob(1!)");
     expect(term.bells).toBe(1);
     conn.emit({ type: "message", ...msg("3", "lobby", "bob", "ask @alice") });

@@ -103,13 +103,17 @@ describe("views", () => {
   test("the server's counts show at start, and a DM opens a view that /r answers", async () => {
     const { term, conn } = await setup();
     conn.emit(dm("x1", "bob", "alice", "lunch?"));
+    expect(term.text()).toContain("[dm] bob -> you: lunch?");
     expect(term.screen().at(-2)).toBe("#dev [#lobby] @bob(1!)");
     expect(term.bells).toBe(1);
+    conn.answer = (m: ClientMessage) =>
+      m.type === "dm" ? { type: "dm_sent", message: dm("x2", "alice", "bob", m.text) } : null;
     await term.type(`/r yes, at noon${KEY.enter}`);
     await settle();
     expect(conn.ofType("dm").at(-1)).toMatchObject({ to: "bob", text: "yes, at noon" });
-    // Still in #lobby: the answer went without switching.
-    expect(term.screen().at(-1)).toBe("#lobby>");
+    // Still in #lobby: the answer went without switching, and answering read the conversation.
+    expect(term.screen().slice(-2)).toEqual(["#dev [#lobby] @bob", "#lobby>"]);
+    expect(conn.ofType("read")).toContainEqual({ type: "read", user: "bob", upTo: "x2" });
   });
 
   test("/query opens a DM view where plain text is a DM; /close leaves it", async () => {
