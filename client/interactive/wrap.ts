@@ -1,7 +1,7 @@
 /**
  * Lines cut to the terminal's width at word boundaries, continuation rows indented by a
- * hanging indent (under a message's text), and cells cut with an ellipsis. Widths are
- * display widths: SGR colour codes take none, wide characters two. Pure.
+ * hanging indent (under a message's text). Widths are display widths: SGR colour codes take
+ * none, wide characters two. Pure.
  */
 
 // A colour code, or one character (a surrogate pair counted as one).
@@ -59,22 +59,4 @@ export function wrapLine(line: string, columns: number, hang = 0): string[] {
   }
   rows.push(row);
   return rows.filter((r, i) => i === 0 || r.trim() !== "");
-}
-
-/** `text` cut to `columns` with an ellipsis when it is wider (colour codes kept whole). */
-export function clip(text: string, columns: number): string {
-  if (displayWidth(text) <= columns) return text;
-  if (columns <= 0) return "";
-  let out = "";
-  let width = 0;
-  for (const seg of text.match(SEGMENT_RE) ?? []) {
-    const sw = SGR_RE.test(seg) ? 0 : displayWidth(seg);
-    if (width + sw > columns - 1) {
-      if (sw === 0) out += seg;
-      continue;
-    }
-    out += seg;
-    width += sw;
-  }
-  return `${out}…`;
 }
