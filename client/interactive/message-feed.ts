@@ -71,7 +71,7 @@ export class MessageFeed {
       this.#view.met(m.from);
       this.#print(m.ts, (view) => {
         const shown = "room" in m ? showMessage(m, view) : showDm(m, view);
-        return { text: shown.text, isBell: false };
+        return { ...shown, isBell: false };
       });
     }
   }

@@ -43,9 +43,10 @@ async function switchTo(session: ChatSession, arg: string): Promise<void> {
 async function pick(session: ChatSession): Promise<void> {
   const views = session.views.views;
   if (views.all.length === 0) return problem(session, "no views yet: /rooms lists the rooms");
+  // The counts are in the label: a hint shows only on the focused choice.
   const choices = views.all.map((v, i) => ({
     value: viewLabel(v),
-    label: `${i + 1}. ${viewLabel(v)}`,
+    label: `${i + 1}. ${sanitizeText(viewLabel(v))}${countText(v)}`,
     hint: hintOf(v, v === views.current),
   }));
   const current = views.current ? viewLabel(views.current) : undefined;
@@ -87,7 +88,7 @@ function listMentions(session: ChatSession): void {
     return;
   }
   const view = { me: session.me, room: null, colors: c, depth: session.opts.depth };
-  for (const m of items) session.print({ text: showMessage(m, view).text, isBell: false });
+  for (const m of items) session.print({ ...showMessage(m, view), isBell: false });
   if (counts) session.print(showNotice(`unread, naming you: ${counts}`, c));
 }
 

@@ -27,7 +27,9 @@ export interface ViewStatus {
 interface Piece {
   plain: string;
   text: string;
-  isQuiet: boolean;
+  /** What gives way first when the row is full: 0 nothing new, 1 unread, 2 meant for the user. */
+  rank: number;
+  isCurrent: boolean;
 }
 
 /** `(3)`, `(3,1!)` with mentions, `(1!)` for a conversation: it is all meant for the user. */
@@ -39,13 +41,17 @@ export function countText(view: View): string {
 
 function piece(view: View, isCurrent: boolean, c: Colors, partner: Presence | null): Piece {
   const label = sanitizeText(viewLabel(view));
-  if (isCurrent) return { plain: `[${label}]`, text: c.bold(`[${label}]`), isQuiet: false };
+  if (isCurrent) {
+    return { plain: `[${label}]`, text: c.bold(`[${label}]`), rank: 3, isCurrent: true };
+  }
   const counts = countText(view);
   const plain = label + counts;
   const isAbsent = partner !== null && partner.status !== "online";
-  if (counts === "") return { plain, text: c.dim(label), isQuiet: true };
-  const shown = view.mentions > 0 || view.kind === "dm" ? c.yellow(plain) : plain;
-  return { plain, text: isAbsent ? c.dim(shown) : shown, isQuiet: false };
+  if (counts === "") return { plain, text: c.dim(label), rank: 0, isCurrent: false };
+  const isForMe = view.mentions > 0 || view.kind === "dm";
+  const shown = isForMe ? c.yellow(plain) : plain;
+  const text = isAbsent ? c.dim(shown) : shown;
+  return { plain, text, rank: isForMe ? 2 : 1, isCurrent: false };
 }
 
 /** How the partner of a DM view is: `bob: idle, away: at lunch`. */
@@ -71,10 +77,10 @@ export function statusLine(state: ViewStatus, columns: number, c: Colors): strin
     return list.map((p) => p.plain).join(" ") + (more > 0 ? ` +${more}` : "");
   };
   let kept = pieces;
-  if (Bun.stringWidth(plainOf(kept)) > width) kept = pieces.filter((p) => !p.isQuiet);
   while (kept.length > 1 && Bun.stringWidth(plainOf(kept)) > width) {
-    // The current view stays; the last other one gives way.
-    const index = kept.findLastIndex((p) => !p.plain.startsWith("["));
+    // The current view stays; of the others the least telling (the last of them) gives way.
+    const least = Math.min(...kept.filter((p) => !p.isCurrent).map((p) => p.rank));
+    const index = kept.findLastIndex((p) => !p.isCurrent && p.rank === least);
     if (index === -1) break;
     kept = kept.filter((_, i) => i !== index);
   }

@@ -49,6 +49,10 @@ describe("the status line", () => {
     const state = { views: views.all, current: views.current };
     expect(statusLine(state, 30, plain)).toBe("[#charlie] #echo(1,1!) +3");
     expect(statusLine(state, 22, plain)).toBe("[#charlie] +4");
+    // A DM with news outlasts a room with only unread messages.
+    views.arrived({ kind: "room", name: "alpha" }, "2", true, false);
+    views.arrived({ kind: "dm", name: "bob" }, "3", true, false);
+    expect(statusLine(state, 40, plain)).toBe("[#charlie] #echo(1,1!) @bob(1!) +3");
     for (const width of [10, 22, 30, 40]) {
       expect(Bun.stringWidth(statusLine(state, width, plain) ?? "")).toBeLessThan(width);
     }
@@ -79,6 +83,17 @@ describe("views", () => {
     await term.type(`hi dev${KEY.enter}`);
     await settle();
     expect(conn.ofType("send").at(-1)).toMatchObject({ room: "dev", text: "hi dev" });
+  });
+
+  test("a long stored message shown on entering a view wraps under its text", async () => {
+    const { term, conn } = await setup({ columns: 40 });
+    const long = "a long line to see how the wrapping works at forty columns";
+    conn.history.set("dev", [msg("w1", "dev", "bob", long)]);
+    await term.type(CTRL_N);
+    await settle();
+    const rows = term.screen();
+    const first = rows.findIndex((r) => r.includes("bob: a long line"));
+    expect(rows[first + 1]).toMatch(/^ {11}\S/);
   });
 
   test("Alt-1..9 and Alt-Left go to a view by number and back", async () => {
