@@ -58,6 +58,9 @@ export class RoomEvents {
         // The wire is not trusted: a malformed room must not throw out of the event handler.
         if (isRoomInfo(e.room)) this.#updated(e.room);
         return true;
+      case "synced":
+        this.#gaps(e.truncated);
+        return true;
       case "room_shutdown":
         this.#s.print(showNotice(`#${e.room} was shut down`, this.#s.opts.colors, true));
         this.#s.leftRoom(String(e.room));
@@ -65,6 +68,21 @@ export class RoomEvents {
         return true;
       default:
         return false;
+    }
+  }
+
+  // A catch-up from further back than the server keeps: the gap is said, once per stream.
+  #gaps(truncated: unknown): void {
+    if (!Array.isArray(truncated)) return;
+    for (const t of truncated as Record<string, unknown>[]) {
+      const where =
+        typeof t?.room === "string"
+          ? `#${t.room}`
+          : typeof t?.user === "string"
+            ? `@${t.user}`
+            : "your events";
+      const text = `missed more than the server keeps: ${Number(t.dropped) || "some"} in ${where}`;
+      this.#s.print(showNotice(text, this.#s.opts.colors));
     }
   }
 
