@@ -11,7 +11,7 @@ import { ChatLine } from "./chat-line.ts";
 import { complete } from "./completion.ts";
 import { ConnectionWatch } from "./connection-watch.ts";
 import type { Dialogs } from "./dialogs.ts";
-import { describeRoom, type Shown, showDm, showError, showMessage, showNotice } from "./display.ts";
+import { describeRoom, type Shown, showError, showNotice } from "./display.ts";
 import { maskSecrets, maskTyped } from "./mask.ts";
 import { MessageFeed } from "./message-feed.ts";
 import { Outbox } from "./outbox.ts";
@@ -22,7 +22,6 @@ import { buildPrompt } from "./status.ts";
 import { RoomEvents } from "./room-events.ts";
 import { TypingNotifier } from "./typing.ts";
 import { TypingBoard } from "./typing-board.ts";
-import { statusLine } from "./view-status.ts";
 import { type ViewId, viewLabel } from "./views.ts";
 import { ViewSwitch } from "./view-switch.ts";
 
@@ -145,7 +144,7 @@ export class ChatSession {
       isSecret: (text) => maskSecrets(text) !== text,
       mask: maskTyped,
       status: (text) => inputStatus(text, opts.colors),
-      header: (columns) => this.#header(columns),
+      header: (columns) => this.views.header(columns, this.away, (user) => this.presenceOf(user)),
       onView: (move) => void this.#moveView(move),
     });
     this.#unsubscribe.push(
@@ -277,10 +276,10 @@ export class ChatSession {
       case "dm":
         return this.#feed.dm(event as unknown as DirectMessage);
       case "read":
-        return this.#readMoved(e);
+        return this.views.readEvent(e);
       case "message_update":
       case "dm_update":
-        return this.#updated(event as unknown as ChatMessage | DirectMessage);
+        return this.views.updateEvent(e);
       case "typing":
         if (e.user !== this.me) this.#typing.set(String(e.room), String(e.user), e.typing === true);
         return;
@@ -330,35 +329,10 @@ export class ChatSession {
     this.line?.redraw();
   }
 
-  #header(columns: number): string | null {
-    const { all, current } = this.views.views;
-    const state = { views: all, current, away: this.away };
-    return statusLine(
-      { ...state, presenceOf: (u) => this.presenceOf(u) },
-      columns,
-      this.opts.colors,
-    );
-  }
-
   async #moveView(move: { step?: number; number?: number }): Promise<void> {
     const views = this.views.views;
     const next = move.number ? views.numbered(move.number) : views.neighbour(move.step ?? 1);
     if (next && next !== views.current) await this.enterView(next);
-  }
-
-  #readMoved(e: Record<string, unknown>): void {
-    const upTo = typeof e.upTo === "string" ? e.upTo : null;
-    if (upTo === null) return;
-    if (typeof e.room === "string") this.views.readMoved({ kind: "room", name: e.room }, upTo);
-    else if (typeof e.user === "string") this.views.readMoved({ kind: "dm", name: e.user }, upTo);
-  }
-
-  // An edit or a deletion in the current view is shown again, marked.
-  #updated(msg: ChatMessage | DirectMessage): void {
-    if (typeof msg?.id !== "string" || !this.views.updated(msg)) return;
-    const view = { me: this.me, room: this.room, colors: this.opts.colors, depth: this.opts.depth };
-    const shown = "room" in msg ? showMessage(msg, view) : showDm(msg, view);
-    this.print({ ...shown, isBell: false });
   }
 
   /** Someone's presence changed: a DM view's status line shows it. */

@@ -14,8 +14,10 @@ import {
   sanitizeText,
 } from "../../shared/protocol.ts";
 import type { Colors } from "../render.ts";
-import { mentions, type Shown } from "./display.ts";
+import { mentions, type Shown, showDm, showMessage } from "./display.ts";
 import { MentionList } from "./mention-list.ts";
+import type { ColorDepth } from "./name-color.ts";
+import { type Presence, statusLine } from "./view-status.ts";
 import { type View, type ViewId, viewLabel, Views } from "./views.ts";
 
 /** Most stored messages shown on entering a view. */
@@ -28,7 +30,7 @@ const CONVERSATIONS_PAGE = 50;
 /** What switching views needs of the session. */
 export interface ViewTarget {
   readonly me: string;
-  readonly opts: { colors: Colors; recentCount?: number };
+  readonly opts: { colors: Colors; recentCount?: number; depth?: ColorDepth };
   request(msg: ClientMessage): Promise<ServerMessage>;
   print(shown: Shown | string): void;
   /** Show stored messages as context (seen before or not). */
@@ -154,7 +156,36 @@ export class ViewSwitch {
     return view;
   }
 
-  /** A `read` event: the marker moved on some device of the user. */
+  /** The status line for a terminal `columns` wide. */
+  header(columns: number, away: string | null, presenceOf: (user: string) => Presence | null) {
+    const { all, current } = this.views;
+    return statusLine({ views: all, current, away, presenceOf }, columns, this.#t.opts.colors);
+  }
+
+  /** A `read` event from the wire: the marker moved on some device of the user. */
+  readEvent(e: Record<string, unknown>): void {
+    const upTo = typeof e.upTo === "string" ? e.upTo : null;
+    if (upTo === null) return;
+    if (typeof e.room === "string") this.readMoved({ kind: "room", name: e.room }, upTo);
+    else if (typeof e.user === "string") this.readMoved({ kind: "dm", name: e.user }, upTo);
+  }
+
+  /** A `message_update` or `dm_update` from the wire: shown again, marked, in its view. */
+  updateEvent(e: Record<string, unknown>): void {
+    const isMessage = ["id", "from", "text", "ts"].every((k) => typeof e[k] === "string");
+    const isRoom = typeof e.room === "string";
+    if (!isMessage || (!isRoom && typeof e.to !== "string")) return;
+    const msg = e as unknown as ChatMessage | DirectMessage;
+    if (!this.updated(msg)) return;
+    const t = this.#t;
+    const current = this.views.current;
+    const room = current?.kind === "room" ? current.name : null;
+    const view = { me: t.me, room, colors: t.opts.colors, depth: t.opts.depth };
+    const shown = "room" in msg ? showMessage(msg, view) : showDm(msg, view);
+    t.print({ ...shown, isBell: false });
+  }
+
+  /** The marker of `id` moved to `upTo` on some device of the user. */
   readMoved(id: ViewId, upTo: string): void {
     this.#readUpTo.set(viewLabel(id), upTo);
     const view = this.views.find(id);

@@ -190,6 +190,15 @@ describe("actions, edits and mentions", () => {
     expect(term.text()).toContain("bob: (deleted)");
   });
 
+  test("a malformed update or read event from the wire is ignored, not thrown", async () => {
+    const { term, conn } = await setup();
+    conn.emit({ type: "message_update", id: "e2", room: "lobby", from: "bob", ts: TS });
+    conn.emit({ type: "dm_update", id: 5, text: "x" });
+    conn.emit({ type: "read", room: 3, upTo: "e2" });
+    conn.emit({ type: "message", ...msg("e3", "lobby", "bob", "still here") });
+    expect(term.text()).toContain("bob: still here");
+  });
+
   test("/mentions lists the messages that named the user, also from other views", async () => {
     const { term, conn } = await setup();
     conn.emit({ type: "message", ...msg("m1", "dev", "carol", "@alice please review") });
