@@ -298,7 +298,8 @@ async function chooseRoom(
     .sort((a, b) => Number(isMember(b)) - Number(isMember(a)) || b.members - a.members)
     .map((r) => ({
       value: `#${r.name}`,
-      label: `#${r.name}`,
+      // Unread counts in the label: clack shows a hint only on the focused choice.
+      label: `#${r.name}${r.unread ? `(${r.unread}${r.mentions ? `,${r.mentions}!` : ""})` : ""}`,
       hint: `${isMember(r) ? r.role : "open"}, ${r.members} ${r.members === 1 ? "member" : "members"}${r.topic ? `: ${r.topic}` : ""}`,
     }));
   choices.push({ value: "+new", label: c.dim("create a new room"), hint: "" });

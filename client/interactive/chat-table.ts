@@ -76,7 +76,8 @@ export class ChatTable {
     );
     if (aliases.length > 0)
       lines.push(...wrapLine(`IRC names: ${aliases.join(", ")}`, columns, 2).map((l) => c.dim(l)));
-    const keys = "Keys: Tab completes, Up/Down history, Ctrl-C clears the line, Ctrl-D quits.";
+    const keys =
+      "Keys: Tab completes, Up/Down history, Alt-1..9 or Ctrl-N/P switch views, Ctrl-C clears the line, Ctrl-D quits.";
     lines.push(...wrapLine(keys, columns, 2).map((l) => c.dim(l)));
     return lines;
   }
