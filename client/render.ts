@@ -269,9 +269,18 @@ export function renderRooms(rooms: RoomInfo[], c: Colors, width?: number): strin
 export function renderWho(users: WhoEntry[], c: Colors, width?: number): string {
   if (users.length === 0) return "nobody";
   const rows = users.map((u) => [u.user, u.status, u.typing ? "typing" : ""]);
-  if (!users.some((u) => typeof u.away === "string")) {
-    return renderTable(["USER", "STATUS", "TYPING"], rows, c, width);
-  }
-  const withAway = rows.map((row, i) => [...row, users[i]!.away ?? ""]);
-  return renderTable(["USER", "STATUS", "TYPING", "AWAY"], withAway, c, width);
+  const isAway = users.some((u) => typeof u.away === "string");
+  const table = isAway
+    ? renderTable(
+        ["USER", "STATUS", "TYPING", "AWAY"],
+        rows.map((row, i) => [...row, users[i]!.away ?? ""]),
+        c,
+        width,
+      )
+    : renderTable(["USER", "STATUS", "TYPING"], rows, c, width);
+  // Who is not online (idle, offline) is greyed: one row per user, after the header.
+  const lines = table.split("\n");
+  return lines
+    .map((line, i) => (i > 0 && users[i - 1]?.status !== "online" ? c.dim(line) : line))
+    .join("\n");
 }

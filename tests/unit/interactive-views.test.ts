@@ -1,8 +1,9 @@
 import { afterEach, describe, expect, test } from "bun:test";
-import type { ClientMessage } from "../../shared/protocol.ts";
+import type { ClientMessage, WhoEntry } from "../../shared/protocol.ts";
 import { statusLine } from "../../client/interactive/view-status.ts";
 import { Views } from "../../client/interactive/views.ts";
-import { makeColors } from "../../client/render.ts";
+import { makeColors, renderWho } from "../../client/render.ts";
+import { toTerminal } from "../../client/terminal-text.ts";
 import { msg, quitSession, setup, TS } from "./interactive-harness.ts";
 import { KEY, tick } from "./interactive-terminal.ts";
 
@@ -56,6 +57,28 @@ describe("the status line", () => {
     for (const width of [10, 22, 30, 40]) {
       expect(Bun.stringWidth(statusLine(state, width, plain) ?? "")).toBeLessThan(width);
     }
+  });
+});
+
+describe("quiet presence", () => {
+  test("/who greys the people who are not online", () => {
+    const users: WhoEntry[] = [
+      { user: "bob", status: "online", typing: false },
+      { user: "carol", status: "idle", typing: false, away: "lunch" },
+    ];
+    const [, bob, carol] = toTerminal(renderWho(users, makeColors(true))).split("\n");
+    expect(bob).toStartWith("bob");
+    expect(carol).toStartWith("\x1b[2mcarol");
+    expect(renderWho(users, plain).split("\n")[2]).toMatch(/^carol +idle +lunch$/);
+  });
+
+  test("a DM view's status line tells how the other person is, and greys them when not online", async () => {
+    const { term, conn } = await setup();
+    conn.emit({ type: "presence", user: "bob", status: "idle", away: "at lunch" });
+    await term.type(`/query bob${KEY.enter}`);
+    await settle();
+    expect(term.screen().at(-2)).toBe("#dev #lobby [@bob] · bob: idle, away: at lunch");
+    expect(term.text()).not.toContain("bob is idle");
   });
 });
 
