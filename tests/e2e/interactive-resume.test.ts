@@ -40,18 +40,18 @@ describe.skipIf(!hasTmux())("the next run of the chat", () => {
     await tmux.waitFor("alice", (s) => s.endsWith("#lobby>"));
     // Only the cursor brings a decision made while the requester was away.
     await tmux.waitFor("alice", "you are now a member of #vault");
-    // The DM is counted once in its view (the catch-up and the server's count are one).
+    // The DM shows where she is and is counted once in its view (the catch-up and the
+    // server's count are one).
     await tmux.waitFor("alice", "@bob(1!)");
-    let screen = tmux.screen("alice");
+    let screen = await tmux.waitFor("alice", "bob -> you: a word in private");
     expect(screen).not.toContain("Which room?");
-    expect(count(screen, "bob: posted while you were away")).toBe(1);
-    people.say("alice", "/query bob");
-    screen = await tmux.waitFor(
-      "alice",
-      (s) => s.includes("while you were away") && s.endsWith("@bob>"),
-    );
     expect(count(screen, "a word in private")).toBe(1);
+    expect(count(screen, "bob: posted while you were away")).toBe(1);
     expect(count(screen, "you are now a member of #vault")).toBe(1);
+    // Reading it there clears its count for the next run.
+    people.say("alice", "/query bob");
+    screen = await tmux.waitFor("alice", (s) => count(s, "a word in private") === 2);
+    expect(screen.endsWith("@bob>")).toBe(true);
   });
 
   test("the run after that shows none of it again", async () => {
