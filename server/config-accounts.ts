@@ -23,6 +23,7 @@ export interface AccountConfig {
 /** parseArgs options of the account flags. */
 export const ACCOUNT_OPTIONS = {
   "login-failure-limit": { type: "string" },
+  "login-failure-limit-address": { type: "string" },
   "bad-token-limit": { type: "string" },
   "register-limit": { type: "string" },
   "account-limit-address": { type: "string" },
@@ -35,7 +36,8 @@ export const ACCOUNT_OPTIONS = {
 
 /** The usage lines of the account flags. */
 export const ACCOUNT_USAGE =
-  "                      [--login-failure-limit B/S] [--bad-token-limit B/S] [--register-limit B/S]\n" +
+  "                      [--login-failure-limit B/S] [--login-failure-limit-address B/S]\n" +
+  "                      [--bad-token-limit B/S] [--register-limit B/S]\n" +
   "                      [--account-limit-address B/S] [--account-limit-user B/S]\n" +
   "                      [--hash-concurrency N] [--hash-queue N] [--max-sessions N] [--session-ttl DAYS]";
 
@@ -72,6 +74,7 @@ export function parseAccountConfig(
   return {
     accountLimits: {
       passwordFailures: bucket("login-failure-limit", d.passwordFailures),
+      passwordFailuresByAddress: bucket("login-failure-limit-address", d.passwordFailuresByAddress),
       badTokens: bucket("bad-token-limit", d.badTokens),
       registrations: bucket("register-limit", d.registrations),
       accountByAddress: bucket("account-limit-address", d.accountByAddress),

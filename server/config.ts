@@ -3,6 +3,8 @@ import type { AccountConfig } from "./config-accounts.ts";
 import { ACCOUNT_OPTIONS, ACCOUNT_USAGE, parseAccountConfig } from "./config-accounts.ts";
 import type { RoomConfig } from "./config-rooms.ts";
 import { parseRoomConfig, ROOM_OPTIONS, ROOM_USAGE } from "./config-rooms.ts";
+import { parseTrustedProxies } from "./forwarded.ts";
+import type { TrustedProxies } from "./forwarded.ts";
 
 /** The server's settings, from flags and environment (flags win). */
 export interface Config extends AccountConfig, RoomConfig {
@@ -30,6 +32,12 @@ export interface Config extends AccountConfig, RoomConfig {
   requestsPerUser: number;
   /** KiB of frames that may wait behind a connection's login in flight (0: no bound). */
   queuedKib: number;
+  /** Events of a sync or catch-up page that cost the user one request (0: free). */
+  framesPerRequest: number;
+  /** KiB of replies that may wait to reach one user before paged requests are refused (0: no bound). */
+  replyBacklogKib: number;
+  /** Reverse proxies whose X-Forwarded-For / Forwarded name the client's address (none). */
+  trustedProxies: TrustedProxies;
 }
 
 /** Usage text printed with a configuration error. */
@@ -39,7 +47,8 @@ export const USAGE =
   "                      [--max-connections-per-user N] [--max-connections-per-address N]\n" +
   "                      [--max-unauthenticated-per-address N]\n" +
   "                      [--requests-per-connection N] [--requests-per-user N]\n" +
-  "                      [--login-queue-kib N]\n" +
+  "                      [--frames-per-request N] [--reply-backlog-kib N]\n" +
+  "                      [--login-queue-kib N] [--trusted-proxy ADDR[,ADDR...]]\n" +
   ACCOUNT_USAGE +
   ROOM_USAGE;
 
@@ -83,6 +92,9 @@ export function parseConfig(argv: string[], env: Record<string, string | undefin
         "requests-per-connection": { type: "string" },
         "requests-per-user": { type: "string" },
         "login-queue-kib": { type: "string" },
+        "frames-per-request": { type: "string" },
+        "reply-backlog-kib": { type: "string" },
+        "trusted-proxy": { type: "string" },
       },
       strict: true,
       allowPositionals: false,
@@ -111,10 +123,19 @@ export function parseConfig(argv: string[], env: Record<string, string | undefin
     isRateLimited: !values["no-rate-limit"],
     isPasswordCheap: env.CHAT_PASSWORD_COST === "low",
     authDeadlineSeconds: int(env.CHAT_AUTH_DEADLINE ?? "600", "CHAT_AUTH_DEADLINE", 1, 1e7),
+    trustedProxies: trustedProxies(values["trusted-proxy"]),
     ...frontDoor(values, !values["no-rate-limit"]),
     ...parseAccountConfig(values, !values["no-rate-limit"], (m) => new ConfigError(m)),
     ...parseRoomConfig(values, !values["no-rate-limit"], (m) => new ConfigError(m)),
   };
+}
+
+// `--trusted-proxy ADDR[,ADDR...]`: addresses only (a name would need a lookup, and could change).
+function trustedProxies(value: string | boolean | undefined): TrustedProxies {
+  if (typeof value !== "string") return new Set();
+  const { proxies, bad } = parseTrustedProxies(value);
+  if (bad !== null) throw new ConfigError(`--trusted-proxy takes IP addresses, not '${bad}'`);
+  return proxies;
 }
 
 // The bounds of the front door: each flag's value, else its default; under --no-rate-limit
@@ -130,6 +151,8 @@ function frontDoor(
   | "requestsPerConnection"
   | "requestsPerUser"
   | "queuedKib"
+  | "framesPerRequest"
+  | "replyBacklogKib"
 > {
   const get = (flag: string, fallback: number): number => {
     const value = values[flag];
@@ -143,5 +166,7 @@ function frontDoor(
     requestsPerConnection: get("requests-per-connection", 50),
     requestsPerUser: get("requests-per-user", 100),
     queuedKib: get("login-queue-kib", 1024),
+    framesPerRequest: get("frames-per-request", 100),
+    replyBacklogKib: get("reply-backlog-kib", 2048),
   };
 }

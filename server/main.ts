@@ -117,7 +117,10 @@ async function main(): Promise<void> {
         requestsPerUser: config.requestsPerUser,
         isMalformedGuarded: config.isRateLimited,
         queuedBytes: config.queuedKib * 1024,
+        framesPerRequest: config.framesPerRequest,
+        replyBacklogBytes: config.replyBacklogKib * 1024,
       },
+      trustedProxies: config.trustedProxies,
     });
   } catch (err) {
     const message = `cannot listen on ${config.host}:${config.port}: ${err instanceof Error ? err.message : String(err)}`;

@@ -11,6 +11,8 @@ import { Admission } from "./admission.ts";
 import type { AdmissionLimits } from "./admission.ts";
 import { Pipeline } from "./pipeline.ts";
 import type { PipelineLimits } from "./pipeline.ts";
+import { clientAddress } from "./forwarded.ts";
+import type { TrustedProxies } from "./forwarded.ts";
 import { SYSTEM_CLOCK } from "./platform.ts";
 import { BACKPRESSURE_LIMIT, Outbox, SlowReaders, WsConn } from "./sockets.ts";
 import type { BunPublisher, ConnData, Socket } from "./sockets.ts";
@@ -18,6 +20,7 @@ import type { BunPublisher, ConnData, Socket } from "./sockets.ts";
 // Frames up to this size are read and, past LIMITS.frameMax, answered bad_request; only larger
 // ones close the connection (1009), so an oversized frame gets an error reply (SPEC 2.5).
 const FRAME_READ_MAX = 1024 * 1024;
+const NO_PROXIES: TrustedProxies = new Set();
 
 /** What the transport needs. */
 export interface TransportOptions {
@@ -31,6 +34,8 @@ export interface TransportOptions {
   admission: AdmissionLimits;
   /** Request rate limits and the malformed-frame close. */
   requests: PipelineLimits;
+  /** Proxies whose forwarding headers name the client's address; none when absent. */
+  trustedProxies?: TrustedProxies;
 }
 
 /** A running server. */
@@ -72,7 +77,9 @@ class Endpoint {
         uptimeSeconds: Math.round((Date.now() - this.#started) / 1000),
       });
     }
-    const address = srv.requestIP(req)?.address ?? "unknown";
+    // Every per-address count and limit, and the log, use the client's address behind a proxy.
+    const peer = srv.requestIP(req)?.address ?? "unknown";
+    const address = clientAddress(peer, req.headers, this.#opts.trustedProxies ?? NO_PROXIES);
     const refusal = this.#admission.refuseUpgrade(address);
     if (refusal !== null) return refusal;
     const data: ConnData = {

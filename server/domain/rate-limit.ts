@@ -41,6 +41,16 @@ export class RateLimiter {
     return wait;
   }
 
+  /**
+   * Take `cost` tokens for work already done, into debt if need be (never below minus the
+   * burst); returns the ms until a token is available again (0 when one is now).
+   */
+  charge(key: string, cost: number): number {
+    const b = this.#refill(key);
+    b.tokens = Math.max(-this.#spec.burst, b.tokens - cost);
+    return this.wait(key);
+  }
+
   /** Give back `cost` tokens taken earlier (never above the burst). */
   give(key: string, cost = 1): void {
     const b = this.#refill(key);
@@ -75,8 +85,10 @@ export class RateLimiter {
 export interface RateLimitSpecs {
   /** Messages (room or DM) per user across all their connections. */
   messages: BucketSpec;
-  /** Wrong passwords (login, passwd), per address and per user name. */
+  /** Wrong passwords (login, passwd), per user name and per (address, user name) pair. */
   passwordFailures: BucketSpec;
+  /** Wrong passwords per address, whatever the names: the bound on guessing many names. */
+  passwordFailuresByAddress: BucketSpec;
   /** Session tokens that are not valid, per address. */
   badTokens: BucketSpec;
   /** Registrations per address. */
@@ -91,6 +103,7 @@ export interface RateLimitSpecs {
 export const DEFAULT_RATE_LIMITS: RateLimitSpecs = {
   messages: { burst: 20, perSecond: 10 },
   passwordFailures: { burst: 5, perSecond: 0.1 },
+  passwordFailuresByAddress: { burst: 20, perSecond: 1 / 3 },
   badTokens: { burst: 5, perSecond: 0.1 },
   registrations: { burst: 10, perSecond: 0.1 },
   accountByAddress: { burst: 30, perSecond: 0.5 },
@@ -119,6 +132,7 @@ export class RateLimits {
   #messages: RateLimiter;
   #failedByAddress: RateLimiter;
   #failedByUser: RateLimiter;
+  #failedByPair: RateLimiter;
   #badTokens: RateLimiter;
   #registrations: RateLimiter;
   #accountByAddress: RateLimiter;
@@ -129,8 +143,9 @@ export class RateLimits {
     this.isEnabled = isEnabled;
     const s = { ...DEFAULT_RATE_LIMITS, ...specs };
     this.#messages = new RateLimiter(s.messages, clock);
-    this.#failedByAddress = new RateLimiter(s.passwordFailures, clock);
+    this.#failedByAddress = new RateLimiter(s.passwordFailuresByAddress, clock);
     this.#failedByUser = new RateLimiter(s.passwordFailures, clock);
+    this.#failedByPair = new RateLimiter(s.passwordFailures, clock);
     this.#badTokens = new RateLimiter(s.badTokens, clock);
     this.#registrations = new RateLimiter(s.registrations, clock);
     this.#accountByAddress = new RateLimiter(s.accountByAddress, clock);
@@ -145,7 +160,9 @@ export class RateLimits {
   /**
    * Take, before any password is hashed or checked, one token from every bucket `work` draws
    * on: the account buckets of the address and the user name (successes count too), the
-   * registration bucket (register), the failure buckets (login, passwd). All or nothing:
+   * registration bucket (register), the failure buckets (login, passwd: of the address, the
+   * user name and the pair, so that one address guessing one name keeps the address's other
+   * names usable, while many names from one address still meet its own bucket). All or nothing:
    * throws rate_limited, taking none, when one is empty. The failure tokens come back through
    * the returned charge when the password turns out right, so concurrent guesses can never
    * get past the failure burst, and a right password never pays for a wrong one.
@@ -161,8 +178,11 @@ export class RateLimits {
       takes.push([this.#registrations, address, "too many registrations"]);
     } else {
       takes.push([this.#failedByAddress, address, "too many failed logins from this address"]);
-      if (user !== null)
+      if (user !== null) {
         takes.push([this.#failedByUser, user, `too many failed logins for '${user}'`]);
+        const what = `too many failed logins for '${user}' from this address`;
+        takes.push([this.#failedByPair, pairKey(address, user), what]);
+      }
     }
     let worst: [number, string] = [0, ""];
     for (const [limiter, key, what] of takes) {
@@ -174,7 +194,10 @@ export class RateLimits {
     if (work === "register") return NO_CHARGE;
     const giveBack = (): void => {
       this.#failedByAddress.give(address);
-      if (user !== null) this.#failedByUser.give(user);
+      if (user !== null) {
+        this.#failedByUser.give(user);
+        this.#failedByPair.give(pairKey(address, user));
+      }
     };
     return { succeeded: giveBack, cancel: giveBack };
   }
@@ -188,6 +211,11 @@ export class RateLimits {
     if (this.isEnabled)
       refuse(this.#badTokens.take(address), "too many bad session tokens from this address");
   }
+}
+
+// A user name has no space, so an address and a name never make another pair's key.
+function pairKey(address: string, user: string): string {
+  return `${address} ${user}`;
 }
 
 function refuse(waitMs: number, what: string): void {

@@ -34,9 +34,9 @@ export class TestClient {
     });
   }
 
-  /** Connect and wait for the server's `welcome`. */
-  static async connect(url: string): Promise<TestClient> {
-    const client = new TestClient(new WebSocket(url));
+  /** Connect (with extra HTTP `headers` on the upgrade) and wait for the server's `welcome`. */
+  static async connect(url: string, headers?: Record<string, string>): Promise<TestClient> {
+    const client = new TestClient(new WebSocket(url, headers ? { headers } : undefined));
     await new Promise<void>((resolve, reject) => {
       client.ws.addEventListener("open", () => resolve(), { once: true });
       client.ws.addEventListener("error", () => reject(new Error(`cannot connect to ${url}`)), {

@@ -2,7 +2,8 @@
  * The README's deployment texts, taken from the README itself: the systemd unit (its keys,
  * its server flags on a real server stopped with SIGTERM, and `systemd-analyze verify`
  * where installed) and the nginx configuration (nginx run with it in front of a real server,
- * and a send/history round trip over wss:// through it; skipped without nginx or openssl).
+ * and a send/history round trip over wss:// through it, the server started with the unit's
+ * --trusted-proxy logging the client's own address; skipped without nginx or openssl).
  */
 import { describe, expect, test } from "bun:test";
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -110,8 +111,15 @@ describe.if(NGINX !== null && HAS_OPENSSL)("The nginx configuration of the READM
     return port;
   }
 
+  // The unit's --trusted-proxy: the server believes nginx's X-Forwarded-For.
+  const execStart = parseUnit(
+    block("ini", "/etc/systemd/system/chat-server.service"),
+  ).Service?.ExecStart?.[0]?.split(" ");
+  const trusted = execStart?.[execStart.indexOf("--trusted-proxy") + 1] ?? "";
+
   test("passes the WebSocket through: a send/history round trip over wss://", async () => {
-    const server = await run.start();
+    expect(trusted).toBe("127.0.0.1");
+    const server = await run.start({ args: ["--trusted-proxy", trusted] });
     const cert = makeCertificate();
     const port = await freePort();
     const dir = tempDir("chat-nginx-");
@@ -159,5 +167,27 @@ describe.if(NGINX !== null && HAS_OPENSSL)("The nginx configuration of the READM
     await ann.ok([...ca, "send", "lobby", "through", "the", "proxy"]);
     const history = JSON.parse((await ann.ok([...ca, "--json", "history", "lobby"])).trim());
     expect(history).toMatchObject({ room: "lobby", from: ann.name, text: "through the proxy" });
+    if (Bun.which("curl") !== null) await expectClientAddressLogged(port, server.dataDir);
   }, 20_000);
+
+  // A WebSocket upgrade sent to nginx from another loopback address (127.0.0.9): the server's
+  // peer is nginx (127.0.0.1), yet its log names the client's own address, from the header.
+  async function expectClientAddressLogged(port: number, dataDir: string): Promise<void> {
+    const url = `https://127.0.0.1:${port}/`;
+    const upgrade = ["Connection: Upgrade", "Upgrade: websocket", "Sec-WebSocket-Version: 13"];
+    const key = "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==";
+    const headers = [...upgrade, key].flatMap((h) => ["-H", h]);
+    const curl = Bun.spawn(
+      ["curl", "-sk", "--interface", "127.0.0.9", "--max-time", "3", ...headers, url],
+      { stdout: "ignore", stderr: "ignore" },
+    );
+    const log = join(dataDir, "server.log");
+    const deadline = Date.now() + 5000;
+    while (!/connect conn=\S+ address=127\.0\.0\.9/.test(readFileSync(log, "utf8"))) {
+      if (Date.now() > deadline) break;
+      await Bun.sleep(50);
+    }
+    curl.kill();
+    expect(readFileSync(log, "utf8")).toMatch(/connect conn=\S+ address=127\.0\.0\.9/);
+  }
 });

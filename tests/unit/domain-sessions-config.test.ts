@@ -7,6 +7,8 @@ describe("Account and session flags", () => {
       [
         "--login-failure-limit",
         "3/0.5",
+        "--login-failure-limit-address",
+        "12/4",
         "--bad-token-limit",
         "7/20",
         "--register-limit",
@@ -28,6 +30,7 @@ describe("Account and session flags", () => {
     );
     expect(config.accountLimits).toEqual({
       passwordFailures: { burst: 3, perSecond: 2 },
+      passwordFailuresByAddress: { burst: 12, perSecond: 0.25 },
       badTokens: { burst: 7, perSecond: 0.05 },
       registrations: { burst: 2, perSecond: 1 / 60 },
       accountByAddress: { burst: 100, perSecond: 1 },
@@ -49,6 +52,7 @@ describe("Account and session flags", () => {
   test("malformed values are configuration errors naming the flag", () => {
     const bad = [
       ["--login-failure-limit", "5"],
+      ["--login-failure-limit-address", "5/"],
       ["--bad-token-limit", "0/10"],
       ["--register-limit", "5/0"],
       ["--account-limit-user", "x/y"],

@@ -75,6 +75,37 @@ describe("Token and password limits", () => {
     });
   });
 
+  test("one address guessing one name keeps its other names; guessing many meets the address's bucket", async () => {
+    const h = new Harness({ isRateLimited: true });
+    await h.call(h.conn("10.0.0.9"), { ...login, type: "register" });
+    await h.call(h.conn("10.0.0.8"), { type: "register", user: "bob", password: "password1" });
+    const bobLogin = { type: "login", user: "bob", password: "password1" };
+    const guesses = [];
+    for (let i = 0; i < 8; i++)
+      guesses.push(await h.request(h.conn("10.0.0.1"), { ...login, password: `wrong-${i}xx` }));
+    expect(guesses.map((r) => (r.type === "error" ? r.code : r.type))).toEqual([
+      ...Array(5).fill("auth_failed"),
+      ...Array(3).fill("rate_limited"),
+    ]);
+    // Bob, behind the same address (a proxy, a NAT), still logs in.
+    expect(await h.request(h.conn("10.0.0.1"), bobLogin)).toMatchObject({ type: "session" });
+
+    // One wrong password for each of 20 names from one address, then the address is limited.
+    const sprayed = [];
+    for (let i = 0; i < 21; i++) {
+      const guess = { type: "login", user: `name${i}`, password: "password1" };
+      sprayed.push(await h.request(h.conn("10.0.0.3"), guess));
+    }
+    expect(sprayed.slice(0, 20).every((r) => r.type === "error" && r.code === "auth_failed")).toBe(
+      true,
+    );
+    expect(sprayed[20]).toMatchObject({ code: "rate_limited" });
+    expect(sprayed[20]?.type === "error" && sprayed[20].message).toContain("from this address");
+    expect(await h.request(h.conn("10.0.0.3"), bobLogin)).toMatchObject({ code: "rate_limited" });
+    h.clock.advance(3_000);
+    expect(await h.request(h.conn("10.0.0.3"), bobLogin)).toMatchObject({ type: "session" });
+  });
+
   test("40 concurrent wrong passwords: the burst is checked, the rest refused before hashing", async () => {
     const passwords = new CountingPasswords();
     const h = new Harness({ isRateLimited: true, passwords });

@@ -20,8 +20,12 @@ describe("Server configuration", () => {
       requestsPerConnection: 50,
       requestsPerUser: 100,
       queuedKib: 1024,
+      framesPerRequest: 100,
+      replyBacklogKib: 2048,
+      trustedProxies: new Set(),
       accountLimits: {
         passwordFailures: { burst: 5, perSecond: 0.1 },
+        passwordFailuresByAddress: { burst: 20, perSecond: 1 / 3 },
         badTokens: { burst: 5, perSecond: 0.1 },
         registrations: { burst: 10, perSecond: 0.1 },
         accountByAddress: { burst: 30, perSecond: 0.5 },
@@ -91,6 +95,14 @@ describe("Server configuration", () => {
     expect(() => parseConfig(["--verbose"], {})).toThrow(ConfigError);
     expect(() => parseConfig(["--tls-cert", "c.pem"], {})).toThrow(
       "--tls-cert and --tls-key go together",
+    );
+  });
+
+  test("--trusted-proxy takes a list of addresses (IPv4-mapped IPv6 as IPv4); anything else is an error", () => {
+    const config = parseConfig(["--trusted-proxy", "127.0.0.1, ::FFFF:10.0.0.2,fd00::1"], {});
+    expect(config.trustedProxies).toEqual(new Set(["127.0.0.1", "10.0.0.2", "fd00::1"]));
+    expect(() => parseConfig(["--trusted-proxy", "127.0.0.1,proxy.example"], {})).toThrow(
+      "--trusted-proxy takes IP addresses, not 'proxy.example'",
     );
   });
 
