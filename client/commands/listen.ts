@@ -43,17 +43,25 @@ class Listener {
   #printed = 0;
   #lastError: ChatError | null = null;
   #finish: (code: number) => void = () => {};
+  /** Events that came before run(): a catch-up page of thousands may come first. */
+  #held: ServerEvent[] | null = [];
+  readonly #stopEvents: () => void;
 
   constructor(ctx: CommandContext, conn: Connection, filter: ListenFilter, start: string | null) {
     this.#ctx = ctx;
     this.#conn = conn;
     this.#filter = filter;
     this.#start = start;
+    // Listening from the first frame, while the rooms named are checked.
+    this.#stopEvents = conn.onEvent((event) => {
+      if (this.#held) this.#held.push(event);
+      else this.#onEvent(event);
+    });
   }
 
+  /** Print what came and what comes, until done. */
   async run(): Promise<number> {
     const done = new Promise<number>((resolve) => (this.#finish = resolve));
-    const stopEvents = this.#conn.onEvent((event) => this.#onEvent(event));
     const stopState = this.#conn.onState((state) => this.#onState(state));
     const onAbort = () => this.#finish(this.#ctx.signal.reason === "SIGINT" ? EXIT.interrupted : 0);
     this.#ctx.signal.addEventListener("abort", onAbort, { once: true });
@@ -68,9 +76,12 @@ class Listener {
       if (this.#conn.cursor === null) {
         this.#ctx.io.err("this server keeps no cursor: events missed while away are not shown");
       }
+      const held = this.#held ?? [];
+      this.#held = null;
+      for (const event of held) this.#onEvent(event);
       return await done;
     } finally {
-      stopEvents();
+      this.#stopEvents();
       stopState();
       this.#ctx.signal.removeEventListener("abort", onAbort);
     }
@@ -223,9 +234,10 @@ export const listen: Command = {
     });
     // Taken before anything is awaited: events that come meanwhile are printed after it.
     const start = since ?? conn.cursor;
+    const listener = new Listener(ctx, conn, filter, start);
     // A room one cannot read is refused at once (forbidden 5, missing 3), not listened to.
     for (const room of rooms)
       await patiently(() => conn.request({ type: "history", room, limit: 1 }));
-    return new Listener(ctx, conn, filter, start).run();
+    return listener.run();
   },
 };

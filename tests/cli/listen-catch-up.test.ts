@@ -83,3 +83,29 @@ describe("chat listen in many rooms", () => {
     expect(l.stderr).not.toContain("rate");
   });
 });
+
+describe("chat listen --since with rooms named", () => {
+  test("a catch-up page of more events than the client keeps unclaimed, come while the rooms are checked, is printed whole", async () => {
+    // More than the 1,000 events a connection keeps for a listener that has not come yet.
+    const many = 1200;
+    const server = await run.start({ args: ["--history-limit", "2000"] });
+    const alice = run.track(await registered(server.url, "alice"));
+    const bob = await registerUser(server.url, "bob");
+    const bobWire = run.track(await Wire.open(server.url));
+    await alice.ok({ type: "create", room: "big" });
+    const session = await bobWire.ok({
+      type: "login",
+      user: bob.name,
+      password: PASSWORD,
+      mode: "oneshot",
+    });
+    await bobWire.ok({ type: "join", room: "big" });
+    for (let i = 0; i < many; i++) await alice.ok({ type: "send", room: "big", text: `m${i}` });
+    const args = ["big", "--json", "--since", String(session.cursor), "--count", String(many)];
+    const l = run.track(await bob.listen(args));
+    const messages = () => l.json.filter((e) => e.type === "message");
+    await l.waitUntil(() => messages().length >= many, "every missed message", 20_000);
+    expect(await l.proc.exited).toBe(0);
+    expect(messages().map((e) => e.text)).toEqual(Array.from({ length: many }, (_, i) => `m${i}`));
+  });
+});
