@@ -10,6 +10,7 @@ import { DEFAULT_ROOM_QUOTAS } from "./domain/room-quota.ts";
 import { DEFAULT_MODERATION_BOUNDS } from "./domain/moderation.ts";
 import type { ModerationBounds } from "./domain/moderation.ts";
 import type { RoomQuotas } from "./domain/room-quota.ts";
+import { DEFAULT_DAILY_QUOTAS } from "./domain/window-quota.ts";
 
 /** The room settings of the server. */
 export interface RoomConfig {
@@ -22,6 +23,8 @@ export interface RoomConfig {
 export const ROOM_OPTIONS = {
   "max-rooms-per-user": { type: "string" },
   "max-rooms-joined": { type: "string" },
+  "max-rooms-created": { type: "string" },
+  "max-new-conversations": { type: "string" },
   "max-bans-per-room": { type: "string" },
   "max-invites-per-room": { type: "string" },
   "room-create-limit": { type: "string" },
@@ -35,6 +38,7 @@ export const ROOM_OPTIONS = {
 /** The usage lines of the room flags. */
 export const ROOM_USAGE =
   "\n                      [--max-rooms-per-user N] [--max-rooms-joined N] [--room-create-limit B/S]" +
+  "\n                      [--max-rooms-created N] [--max-new-conversations N]" +
   "\n                      [--max-bans-per-room N] [--max-invites-per-room N]" +
   "\n                      [--rooms-page N] [--who-page N] [--requests-page N] [--history-page-kib N]" +
   "\n                      [--conversations-page N]";
@@ -101,6 +105,8 @@ export function parseRoomConfig(
       maxRoomsJoined: whole("max-rooms-joined", d.maxRoomsJoined),
       createLimit:
         typeof limit === "string" ? parseBucket(limit, "--room-create-limit", fail) : d.createLimit,
+      maxRoomsCreated: whole("max-rooms-created", DEFAULT_DAILY_QUOTAS.maxRoomsCreated),
+      maxNewConversations: whole("max-new-conversations", DEFAULT_DAILY_QUOTAS.maxNewConversations),
     },
   };
 }

@@ -78,7 +78,13 @@ export class Chat {
     );
     this.#bounds = opts.replyBounds ?? DEFAULT_REPLY_BOUNDS;
     this.rooms = new Rooms(deps, this.typing, this.#queue, opts.roomQuotas, this.#bounds);
-    this.messages = new Messages(deps, this.typing, this.#queue, this.#bounds.historyPageBytes);
+    this.messages = new Messages(
+      deps,
+      this.typing,
+      this.#queue,
+      this.#bounds.historyPageBytes,
+      opts.roomQuotas?.maxNewConversations ?? 0,
+    );
     this.edits = new Edits(deps, this.#queue);
     this.moderation = new Moderation(
       deps,

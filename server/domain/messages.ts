@@ -13,6 +13,7 @@ import type { KeyedQueue } from "./serial.ts";
 import type { Typing } from "./typing.ts";
 import { roomTopic, userTopic } from "./types.ts";
 import type { Deps } from "./deps.ts";
+import { WindowQuota } from "./window-quota.ts";
 
 /** Sanitise and trim a message text; bad_request unless 1-4000 characters remain. */
 export function cleanText(text: string): string {
@@ -84,12 +85,22 @@ export class Messages {
   #lastNow = Number.NaN;
   #pageBytes: number;
   #lastTs = "";
+  // Conversations each user started today: each keeps up to --history-limit DMs on disk.
+  #started: WindowQuota;
 
   /**
    * Messages over the shared state; a send clears the sender's typing notice; a `history` frame
-   * holds at most `historyPageBytes`.
+   * holds at most `historyPageBytes`; a user starts at most `maxNewConversations` DM
+   * conversations a day (0: no quota).
    */
-  constructor(deps: Deps, typing: Typing, queue: KeyedQueue, historyPageBytes = 512 * 1024) {
+  constructor(
+    deps: Deps,
+    typing: Typing,
+    queue: KeyedQueue,
+    historyPageBytes = 512 * 1024,
+    maxNewConversations = 0,
+  ) {
+    this.#started = new WindowQuota(maxNewConversations, deps.clock);
     this.#d = deps;
     this.#typing = typing;
     this.#queue = queue;
@@ -139,6 +150,11 @@ export class Messages {
     if (!this.#d.state.users.has(to)) throw new ChatError("not_found", `no such user '${to}'`);
     const draft: Draft = { key: dmKey(user, to), from: user, text: cleanText(text), clientId, to };
     if (isAction) draft.isAction = true;
+    // Starting a conversation is counted (refused past the day's quota); a reply never is.
+    if (this.#d.state.history.kept(draft.key).list.length === 0) {
+      this.#started.check(user, "too many new conversations today (replies are not limited)");
+      this.#started.add(user);
+    }
     return this.#store(draft, (message, isNew) => {
       const dm = toDirectMessage(message);
       if (!isNew) return dm;

@@ -3,6 +3,7 @@ import { ChatError } from "../../shared/errors.ts";
 import { RateLimiter } from "./rate-limit.ts";
 import type { BucketSpec } from "./rate-limit.ts";
 import type { Deps } from "./deps.ts";
+import { WindowQuota } from "./window-quota.ts";
 
 /** Bounds on what one user may hold (SPEC 6); each is a server flag. */
 export interface RoomQuotas {
@@ -12,6 +13,10 @@ export interface RoomQuotas {
   maxRoomsJoined: number;
   /** Room creations per user: a burst, then a steady rate (off with the rate limits). */
   createLimit: BucketSpec;
+  /** Rooms one user may create in 24 hours, shut-down ones included; absent or 0: no quota. */
+  maxRoomsCreated?: number;
+  /** DM conversations one user may start in 24 hours; absent or 0: no quota. */
+  maxNewConversations?: number;
 }
 
 /** The quotas when no flag sets them. */
@@ -26,15 +31,27 @@ export class RoomQuota {
   #d: Deps;
   #quotas: RoomQuotas;
   #creations: RateLimiter;
+  #createdToday: WindowQuota;
 
-  /** Quotas over the shared state; the creation bucket is off with the rate limits. */
+  /**
+   * Quotas over the shared state; the creation bucket is off with the rate limits. The rooms
+   * created in the last day are counted from their stored creation time, so a restart keeps
+   * them (a room handed over counts for its admin then).
+   */
   constructor(deps: Deps, quotas: RoomQuotas) {
     this.#d = deps;
     this.#quotas = quotas;
     this.#creations = new RateLimiter(quotas.createLimit, deps.clock);
+    this.#createdToday = new WindowQuota(quotas.maxRoomsCreated ?? 0, deps.clock);
+    for (const room of deps.state.rooms.values()) {
+      this.#createdToday.note(room.admin, Date.parse(room.created));
+    }
   }
 
-  /** Refuse a creation over the user's quota of live rooms, or faster than the creation bucket. */
+  /**
+   * Refuse a creation over the user's quota of live rooms or of rooms created today, or faster
+   * than the creation bucket; one that passes is counted for today.
+   */
   checkCreate(user: string): void {
     const max = this.#quotas.maxRoomsPerUser;
     if (max > 0 && this.#d.state.adminRoomsOf(user).size >= max) {
@@ -44,12 +61,15 @@ export class RoomQuota {
       );
     }
     this.checkJoined(user);
-    if (!this.#d.limits.isEnabled) return;
-    const waitMs = this.#creations.take(user);
-    if (waitMs > 0) {
-      const message = `too many rooms created; retry in ${Math.ceil(waitMs / 1000)} s`;
-      throw new ChatError("rate_limited", message, waitMs);
+    this.#createdToday.check(user, "too many rooms created today");
+    if (this.#d.limits.isEnabled) {
+      const waitMs = this.#creations.take(user);
+      if (waitMs > 0) {
+        const message = `too many rooms created; retry in ${Math.ceil(waitMs / 1000)} s`;
+        throw new ChatError("rate_limited", message, waitMs);
+      }
     }
+    this.#createdToday.add(user);
   }
 
   /** Refuse one more membership or request past the user's quota (IRC's channel limit). */

@@ -111,18 +111,32 @@ describe("Room quotas", () => {
   });
 
   test("the flags set the quotas; --no-rate-limit turns them off unless given", () => {
-    expect(parseConfig([], {}).roomQuotas).toEqual(DEFAULT_ROOM_QUOTAS);
+    expect(parseConfig([], {}).roomQuotas).toEqual({
+      ...DEFAULT_ROOM_QUOTAS,
+      maxRoomsCreated: 100,
+      maxNewConversations: 100,
+    });
     const set = parseConfig(
-      ["--max-rooms-per-user", "5", "--max-rooms-joined", "7", "--room-create-limit", "3/2"],
+      [
+        ...["--max-rooms-per-user", "5", "--max-rooms-joined", "7", "--room-create-limit", "3/2"],
+        ...["--max-rooms-created", "9", "--max-new-conversations", "11"],
+      ],
       {},
     ).roomQuotas;
     expect(set).toEqual({
       maxRoomsPerUser: 5,
       maxRoomsJoined: 7,
       createLimit: { burst: 3, perSecond: 0.5 },
+      maxRoomsCreated: 9,
+      maxNewConversations: 11,
     });
     const off = parseConfig(["--no-rate-limit"], {}).roomQuotas;
-    expect(off).toMatchObject({ maxRoomsPerUser: 0, maxRoomsJoined: 0 });
+    expect(off).toMatchObject({
+      maxRoomsPerUser: 0,
+      maxRoomsJoined: 0,
+      maxRoomsCreated: 0,
+      maxNewConversations: 0,
+    });
     expect(() => parseConfig(["--max-rooms-joined", "lots"], {})).toThrow(
       "--max-rooms-joined must be a whole number",
     );

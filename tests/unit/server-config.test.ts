@@ -39,6 +39,8 @@ describe("Server configuration", () => {
         maxRoomsPerUser: 50,
         maxRoomsJoined: 1000,
         createLimit: { burst: 10, perSecond: 1 },
+        maxRoomsCreated: 100,
+        maxNewConversations: 100,
       },
       moderation: { maxBansPerRoom: 1000, maxInvitesPerRoom: 1000 },
       replyBounds: {
