@@ -13,8 +13,8 @@ import type { Clock, Logger } from "./domain/types.ts";
 import type { Admission } from "./admission.ts";
 import { errorFrame } from "./error-frame.ts";
 import { afterReply, AUTH_TYPES, dispatch } from "./handlers.ts";
-import { CLOSE_CODES, peekId } from "./sockets.ts";
-import type { Socket, WsConn } from "./sockets.ts";
+import { CLOSE_CODES, peekId, WsConn } from "./sockets.ts";
+import type { Socket } from "./sockets.ts";
 
 /** On stop, how long requests in progress (a send waiting for the disk) may take to finish. */
 const DRAIN_MS = 5000;
@@ -22,9 +22,22 @@ const DRAIN_MS = 5000;
 const REQUEST_BURST_SECONDS = 4;
 /** What a frame refused for waiting behind a login is told to wait: about one hash's time. */
 const QUEUED_RETRY_MS = 1000;
+/** What a paged request refused for the user's reply backlog is told to wait. */
+const BACKLOG_RETRY_MS = 1000;
 // Malformed frames (not JSON, unknown type, wrong fields, binary, over 64 KiB): past this
 // burst at this rate a connection is closed with 4029. No correct client sends one.
 const MALFORMED = { burst: 20, perSecond: 2 } as const;
+// Requests whose reply is a page that may be large: refused while the user's replies waiting
+// to reach them pass the backlog bound.
+const PAGED: ReadonlySet<ClientMessage["type"]> = new Set([
+  "history",
+  "sync",
+  "rooms",
+  "conversations",
+  "who",
+  "requests",
+  "bans",
+]);
 
 /** The bounds of the pipeline; a rate of 0 is no limit. */
 export interface PipelineLimits {
@@ -39,6 +52,16 @@ export interface PipelineLimits {
    * it a frame is answered `rate_limited` at once and not kept.
    */
   queuedBytes: number;
+  /**
+   * A sync or catch-up page costs the user one request per this many events sent (0: free),
+   * on top of the request itself.
+   */
+  framesPerRequest: number;
+  /**
+   * Bytes of replies that may wait to reach one user, over all their connections (0: no
+   * bound); past it a paged request (history, sync, rooms...) is answered `rate_limited`.
+   */
+  replyBacklogBytes: number;
 }
 
 /** What the pipeline works with. */
@@ -101,6 +124,16 @@ export class Pipeline {
     void next.then(() => {
       if (d.queue === next) d.queue = null;
     });
+  }
+
+  /**
+   * Charge `frames` events sent to `user` in a sync or catch-up page to the user's requests,
+   * into debt if need be; returns the ms until the user may send (or be sent) more.
+   */
+  chargeFrames(user: string, frames: number): number {
+    const per = this.#limits.framesPerRequest;
+    if (this.#perUser === null || per === 0) return 0;
+    return this.#perUser.charge(user, Math.ceil(frames / per));
   }
 
   /** Start no new request; resolve once those in flight are answered, or after DRAIN_MS. */
@@ -173,12 +206,29 @@ export class Pipeline {
       const text = `too many requests from '${payer}'; retry in ${Math.ceil(byUser / 1000)} s`;
       throw new ChatError("rate_limited", text, byUser);
     }
-    if (user !== null) return;
+    if (user !== null) {
+      if (PAGED.has(msg.type)) this.#checkBacklog(user);
+      return;
+    }
     if (msg.type === "register" || msg.type === "auth") {
       this.#d.admission.checkQuota(conn.address, null);
     } else if (msg.type === "login") {
       this.#d.admission.checkQuota(conn.address, normalizeUserName(msg.user));
     }
+  }
+
+  // Past the bound, a paged request is refused before its page is built: a user pipelining
+  // hundreds of them would otherwise have them all built in one turn, hundreds of MB at once.
+  #checkBacklog(user: string): void {
+    const max = this.#limits.replyBacklogBytes;
+    if (max === 0) return;
+    let backlog = 0;
+    for (const c of this.#d.chat.deps.conns.of(user)) {
+      if (c instanceof WsConn) backlog += c.backlog;
+    }
+    if (backlog <= max) return;
+    const text = `too many replies waiting to reach '${user}'; retry in 1 s`;
+    throw new ChatError("rate_limited", text, BACKLOG_RETRY_MS);
   }
 
   // A request answered at once is answered in this turn; one that waits (for the disk, for

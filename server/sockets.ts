@@ -120,6 +120,8 @@ export class WsConn implements Conn {
   #ws: Socket;
   #outbox: Outbox;
   #queued: string[] = [];
+  // The length of the frames in #queued (UTF-16 units): replies built but not yet written.
+  #queuedLength = 0;
   #hooks: ConnHooks;
   #drainWaiters: (() => void)[] = [];
 
@@ -163,8 +165,18 @@ export class WsConn implements Conn {
   markClosed(): void {
     this.#isClosed = true;
     this.#queued = [];
+    this.#queuedLength = 0;
     this.#hooks.onStanding();
     this.drained();
+  }
+
+  /**
+   * What is waiting to reach the peer: frames built this turn and not yet written (UTF-16
+   * units) plus the bytes the socket holds; 0 once closed.
+   */
+  get backlog(): number {
+    if (!this.isOpen) return 0;
+    return this.#queuedLength + this.#ws.getBufferedAmount();
   }
 
   /** Resolves once at most DRAINED_BYTES are queued for the socket, or it closed. */
@@ -189,6 +201,7 @@ export class WsConn implements Conn {
   /** Send an already serialised frame (written at the end of this event-loop turn). */
   sendText(text: string): void {
     if (this.#isClosed) return; // a reply to a request that outlived its socket
+    this.#queuedLength += text.length;
     if (this.#queued.push(text) === 1) this.#outbox.add(this);
   }
 
@@ -196,6 +209,7 @@ export class WsConn implements Conn {
   flush(): void {
     const queued = this.#queued;
     this.#queued = [];
+    this.#queuedLength = 0;
     const ws = this.#ws;
     if (ws.readyState !== 1 || queued.length === 0) return;
     let isBlocked = false;

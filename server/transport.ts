@@ -152,6 +152,8 @@ export function startTransport(opts: TransportOptions): Transport {
   const pipeline = new Pipeline(deps, opts.requests);
   const endpoint = new Endpoint(opts, admission, pipeline);
   opts.publisher.onBackpressure = () => endpoint.slow.soon();
+  // Sync and catch-up pages are paid from the request buckets the pipeline keeps.
+  opts.chat.chargeFrames = (user, frames) => pipeline.chargeFrames(user, frames);
 
   const server = Bun.serve({
     hostname: opts.hostname,

@@ -29,6 +29,22 @@ export function parseCursor(state: ChatState, text: string): number {
   return position;
 }
 
+/**
+ * Charge `frames` frames sent to `user` (a sync or catch-up page) to the user's requests;
+ * returns the ms until the user may be sent more (0: now).
+ */
+export type FrameCharge = (user: string, frames: number) => number;
+
+const FREE: FrameCharge = () => 0;
+
+// Resolves in a later turn of the event loop, `ms` from now at the earliest.
+function nextTurn(d: Deps, ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    if (ms > 0) d.clock.setTimer(resolve, ms);
+    else setImmediate(resolve);
+  });
+}
+
 /** The `synced` frame. */
 export type SyncedMessage = Extract<ServerMessage, { type: "synced" }>;
 
@@ -48,9 +64,13 @@ export async function catchUp(
   user: string,
   since: number,
   pageBytes: number,
+  charge: FrameCharge = FREE,
 ): Promise<void> {
   let cursor = since;
   try {
+    // A user who has spent their requests waits for one before the first page too.
+    const owed = charge(user, 0);
+    if (owed > 0) await nextTurn(d, owed);
     for (;;) {
       // One page at a time, each once the previous one has mostly left: the catch-up never
       // makes the reader look slow, however much it missed.
@@ -62,8 +82,14 @@ export async function catchUp(
       conn.send(syncedMessage(page));
       // Written before anything published after the release can overtake it.
       conn.flush();
+      // Paid for like requests of the user, by the frames sent, so that however many
+      // connections catch up at once, the user's pages go out no faster than the user's bucket.
+      const wait = charge(user, page.frames.length);
       if (!page.more) return d.conns.release(conn);
       cursor = page.cursor;
+      // Each page is built in a turn of its own: other users' requests are served between
+      // pages even when the reader takes every page at once.
+      await nextTurn(d, wait);
     }
   } finally {
     // After a failure the connection is not left deaf: live events resume.

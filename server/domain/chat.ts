@@ -21,7 +21,7 @@ import { KeyedQueue } from "./serial.ts";
 import { Typing } from "./typing.ts";
 import { formatSeq } from "../../shared/seq.ts";
 import { catchUp, parseCursor, syncedMessage } from "./catch-up.ts";
-import type { SyncedMessage } from "./catch-up.ts";
+import type { FrameCharge, SyncedMessage } from "./catch-up.ts";
 import { SYNC_PAGE, syncPage } from "./sync.ts";
 import { roomWho, sharedWho } from "./who.ts";
 import type { WhoPage, WhoReply } from "./who.ts";
@@ -55,7 +55,14 @@ export class Chat {
   readonly moderation: Moderation;
   readonly away = new AwayMessages();
   readonly reads: Reads;
+  /**
+   * What the frames of a sync or catch-up page cost the user in requests (set by the
+   * transport, which keeps the request buckets); free until then.
+   */
+  chargeFrames: FrameCharge = () => 0;
   #queue: KeyedQueue;
+  // One catch-up at a time per user: a later one waits for the earlier to end.
+  #catchUps = new KeyedQueue();
   #bounds: ReplyBounds;
 
   /** Wire the services over `deps`. */
@@ -202,11 +209,18 @@ export class Chat {
     return syncedMessage(page);
   }
 
-  /** Catch `conn` (attached with its subscriptions held) up from `since`; see catchUp. */
+  /**
+   * Catch `conn` (attached with its subscriptions held) up from `since`; see catchUp. A user's
+   * catch-ups run one at a time: however many connections authenticate with `since` at once,
+   * one of them is sent pages and the others wait their turn (still held, missing nothing).
+   */
   catchUp(conn: Conn, since: number): Promise<void> {
     const user = conn.user;
     if (user === null) return Promise.resolve();
-    return catchUp(this.deps, conn, user, since, this.#bounds.historyPageBytes);
+    const charge = (u: string, frames: number): number => this.chargeFrames(u, frames);
+    return this.#catchUps.run([user], () =>
+      catchUp(this.deps, conn, user, since, this.#bounds.historyPageBytes, charge),
+    );
   }
 
   /** Cancel timers (server stop). */

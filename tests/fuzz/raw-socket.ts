@@ -56,6 +56,18 @@ export class RawSocket {
     this.#socket?.write(maskedTextFrame(JSON.stringify(obj)));
   }
 
+  /** Send JSON objects as text frames in one write: the server reads them all at once. */
+  sendAll(objs: readonly unknown[]): void {
+    const frames = objs.map((obj) => maskedTextFrame(JSON.stringify(obj)));
+    const out = new Uint8Array(frames.reduce((n, f) => n + f.length, 0));
+    let at = 0;
+    for (const f of frames) {
+      out.set(f, at);
+      at += f.length;
+    }
+    this.#socket?.write(out);
+  }
+
   /** Stop reading from the socket: the server's writes back up. */
   pause(): void {
     this.#socket?.pause();
