@@ -206,6 +206,7 @@ export class Chat {
       this.#bounds.historyPageBytes,
     );
     for (const frame of page.frames) conn.sendText(frame);
+    this.chargeFrames(user, page.frames.length);
     return syncedMessage(page);
   }
 
