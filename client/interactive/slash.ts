@@ -85,8 +85,9 @@ function withDefaults(chat: ChatHost, command: Command, name: string, line: stri
   const typed = splitWords(line).slice(1);
   let args = face?.isText ? textArgs(line, face.room === "hash") : typed;
   const first = positionalsOf(command, typed)[0];
-  // A DM view is a target too where a conversation may be named (`/me` in it).
-  const here = chat.room ?? (chat.view?.startsWith("@") ? chat.view : null);
+  // A DM view is a target too for a command that names conversations (`/me` in it).
+  const isDmTarget = chat.view?.startsWith("@") && command.usage.includes("@user");
+  const here = chat.room ?? (isDmTarget ? chat.view : null);
   if (here && face?.room === "hash" && !/^[#@]/.test(first ?? "")) {
     args = [here, ...args];
   } else if (face?.room === "hash" && first?.startsWith("#")) {

@@ -199,6 +199,26 @@ describe("actions, edits and mentions", () => {
     expect(term.text()).toContain("* bob nods");
   });
 
+  test("/me in a DM view is an action to that person; /topic there asks for a room", async () => {
+    const { term, conn, dialogs } = await setup();
+    conn.answer = (m: ClientMessage) =>
+      m.type === "dm"
+        ? { type: "dm_sent", message: { ...dm("x5", "alice", "bob", m.text) } }
+        : null;
+    await term.type(`/query bob${KEY.enter}`);
+    await settle();
+    await term.type(`/me nods${KEY.enter}`);
+    await settle();
+    expect(conn.sent.at(-1)).toMatchObject({ type: "dm", to: "bob", text: "nods", action: true });
+    // The server's echo of the action shows it.
+    conn.emit({ ...dm("x5", "alice", "bob", "nods"), action: true });
+    expect(term.text()).toContain("[dm] * you -> bob nods");
+    await term.type(`/topic${KEY.enter}`);
+    await settle();
+    expect(dialogs.asked).toHaveLength(1);
+    expect(conn.sent.some((m) => "room" in m && m.room === "@bob")).toBe(false);
+  });
+
   test("an edit or a deletion in the current view shows the message again, marked", async () => {
     const { term, conn } = await setup();
     conn.emit({ type: "message", ...msg("e1", "lobby", "bob", "teh plan") });
