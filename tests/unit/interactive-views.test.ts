@@ -264,4 +264,16 @@ describe("actions, edits and mentions", () => {
     expect(conn.ofType("away").at(-1)).toEqual({ type: "away" });
     expect(term.screen().at(-2)).toBe("#dev [#lobby]");
   });
+
+  test("an away message is set again after a reconnect (a restarted server forgets it)", async () => {
+    const { term, conn } = await setup();
+    await term.type(`/away at lunch${KEY.enter}`);
+    await settle();
+    const before = conn.ofType("away").length;
+    conn.setState("reconnecting");
+    conn.setState("open");
+    await settle();
+    expect(conn.ofType("away").length).toBe(before + 1);
+    expect(conn.ofType("away").at(-1)).toMatchObject({ message: "at lunch" });
+  });
 });
