@@ -112,8 +112,8 @@ export class Views {
   setCounts(id: ViewId, unread: number, mentions: number): void {
     const view = this.find(id);
     if (!view || view === this.#current) return;
-    view.unread = Math.max(0, unread);
-    view.mentions = Math.max(0, mentions);
+    view.unread = count(unread);
+    view.mentions = count(mentions);
   }
 
   /** The user read the view on some device: nothing in it is unread. */
@@ -123,4 +123,12 @@ export class Views {
     view.unread = 0;
     view.mentions = 0;
   }
+}
+
+// A count from the wire as a whole number from 0 to a million (a hostile server's NaN or
+// 1e308 must not fill the status line).
+function count(n: unknown): number {
+  return typeof n === "number" && Number.isFinite(n)
+    ? Math.min(1e6, Math.max(0, Math.floor(n)))
+    : 0;
 }

@@ -40,6 +40,16 @@ describe("the status line", () => {
     expect(statusLine(state, 100, plain)).toBe("#dev(2) [#lobby] #ops(1,1!) @bob(1!)");
   });
 
+  test("counts from the wire are whole numbers, however a server sends them", () => {
+    const views = new Views();
+    for (const name of ["a", "b", "c"]) views.open({ kind: "room", name });
+    views.setCounts({ kind: "room", name: "a" }, Number.NaN, -3);
+    views.setCounts({ kind: "room", name: "b" }, 1e308, 2.5);
+    views.setCounts({ kind: "room", name: "c" }, 4, 0);
+    const state = { views: views.all, current: views.current };
+    expect(statusLine(state, 80, plain)).toBe("#a #b(1000000,2!) #c(4)");
+  });
+
   test("fits one row: quiet views give way first, then the rest are summed up", () => {
     const views = new Views();
     for (const name of ["alpha", "bravo", "charlie", "delta", "echo"]) {
