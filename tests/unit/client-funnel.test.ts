@@ -218,7 +218,9 @@ describe("Slash-command output as a write point", () => {
       await tick();
     }
     conn.emit({ type: "error", code: "internal", message: `oops${EVIL}` });
+    // Presence prints nothing (it is quiet); a member joining prints the name.
     conn.emit({ type: "presence", user: `carol${EVIL}`, status: `away${EVIL}` });
+    conn.emit({ type: "member", room: "lobby", user: `carol${EVIL}`, event: "joined" });
     await tick();
     expect(term.raw).not.toContain("\x1b]");
     expect(term.raw).not.toContain("\x1b[2J");
