@@ -32,6 +32,16 @@ export function userStream(user: string): string {
 export interface Stream {
   /** Oldest first, by seq; the kept window starts at `start`. */
   items: FeedItem[];
+  /** The seq of each item (same index): a catch-up merges streams without reading the items. */
+  seqs: number[];
+  /**
+   * The frame each item was published as (same index as `items`), once known: a catch-up
+   * sends it as it is instead of serialising the event again. Undefined for an item restored
+   * at start-up or changed since (an edit), until a catch-up first serialises it.
+   */
+  frames: (string | undefined)[];
+  /** The UTF-8 bytes of each known frame (0 while it is not known): a page's size, uncounted. */
+  sizes: number[];
   start: number;
   /** The seqs of recently dropped items, oldest first (between the limit and 1.5 times it). */
   dropped: number[];
@@ -106,22 +116,49 @@ export class EventLog {
     while (this.#settled.delete(this.#floor + 1)) this.#floor++;
   }
 
-  /** Keep a stored event for `sync` (in seq order: call it as the event is published). */
-  add(stream: string, item: FeedItem): void {
+  /**
+   * Keep a stored event for `sync` (in seq order: call it as the event is published), with the
+   * frame it was published as when there is one.
+   */
+  add(stream: string, item: FeedItem, frame?: string): void {
     const seq = seqOf(item);
     if (seq > this.#last) this.#last = seq;
     const s = this.#stream(stream);
-    const items = s.items;
+    const { items, seqs } = s;
     let at = items.length;
-    while (at > s.start && seqOf(items[at - 1]!) > seq) at--;
-    if (at > s.start && seqOf(items[at - 1]!) === seq) return; // replayed twice
+    while (at > s.start && seqs[at - 1]! > seq) at--;
+    if (at > s.start && seqs[at - 1] === seq) return; // replayed twice
     if (s.firstSeq === 0 || seq < s.firstSeq) s.firstSeq = seq;
-    if (at === items.length) items.push(item);
-    else items.splice(at, 0, item);
+    const size = frame === undefined ? 0 : Buffer.byteLength(frame);
+    if (at === items.length) {
+      items.push(item);
+      seqs.push(seq);
+      s.frames.push(frame);
+      s.sizes.push(size);
+    } else {
+      items.splice(at, 0, item);
+      seqs.splice(at, 0, seq);
+      s.frames.splice(at, 0, frame);
+      s.sizes.splice(at, 0, size);
+    }
     this.#index(stream, item);
     if (isEntry(item) && item.event.type === "member") addMove(s, item);
     if (isEntry(item) && stream[0] !== "u") this.#update(s, item.event);
     if (items.length - s.start > this.limit) this.#drop(s);
+  }
+
+  /** Remember the frame a kept `item` of `stream` was published as (kept after it was). */
+  keepFrame(stream: string, item: FeedItem, frame: string): void {
+    const s = this.#streams.get(stream);
+    if (!s) return;
+    // The item was kept just now: it is the last one, or near the end.
+    for (let i = s.items.length - 1; i >= s.start; i--) {
+      if (s.items[i] === item) {
+        s.frames[i] = frame;
+        s.sizes[i] = Buffer.byteLength(frame);
+        return;
+      }
+    }
   }
 
   /** A stream, or undefined when it never had an event. */
@@ -149,6 +186,9 @@ export class EventLog {
     if (!s) {
       s = {
         items: [],
+        seqs: [],
+        frames: [],
+        sizes: [],
         start: 0,
         dropped: [],
         lastDropped: 0,
@@ -178,6 +218,9 @@ export class EventLog {
     // Dropped in batches, so that keeping a full stream costs O(1) per event on average.
     if (s.start >= this.#slack) {
       s.items.splice(0, s.start);
+      s.seqs.splice(0, s.start);
+      s.frames.splice(0, s.start);
+      s.sizes.splice(0, s.start);
       s.start = 0;
     }
   }
@@ -190,9 +233,14 @@ export class EventLog {
     for (let i = items.length - 1; i >= s.start; i--) {
       const item = items[i]!;
       if (!isEntry(item)) {
-        if (item.id === e.id) items[i] = changed(item, e);
+        if (item.id !== e.id) continue;
+        items[i] = changed(item, e);
+        s.frames[i] = undefined;
+        s.sizes[i] = 0;
       } else if (e.deleted === true && item.event.id === e.id && "text" in item.event) {
         items[i] = { ...item, event: { ...item.event, text: "", deleted: true } };
+        s.frames[i] = undefined;
+        s.sizes[i] = 0;
       }
     }
   }

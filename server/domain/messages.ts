@@ -129,7 +129,10 @@ export class Messages {
       const json = JSON.stringify(message);
       if (isNew) {
         this.#typing.clear(name, user);
-        this.#d.publisher.publishText(roomTopic(name), `{"type":"message",${json.slice(1)}`);
+        const frame = `{"type":"message",${json.slice(1)}`;
+        this.#d.publisher.publishText(roomTopic(name), frame);
+        // A catch-up sends the same text.
+        this.#d.state.log.keepFrame(draft.key, m, frame);
       }
       return new SentAck(message, json);
     });
@@ -161,8 +164,11 @@ export class Messages {
       // The partners' index moves with the history, before anything else can list them.
       this.#d.state.conversations.touch(user, to, message.id);
       // Published in the step that keeps it in the log: a catch-up sees it in one or the other.
-      const topics = to === user ? [userTopic(to)] : [userTopic(to), userTopic(user)];
-      this.#d.publisher.publishEach(topics, { type: "dm", ...dm });
+      // Serialised once, for both users and for a catch-up.
+      const frame = JSON.stringify({ type: "dm", ...dm });
+      this.#d.state.log.keepFrame(draft.key, message, frame);
+      this.#d.publisher.publishText(userTopic(to), frame);
+      if (to !== user) this.#d.publisher.publishText(userTopic(user), frame);
       return dm;
     });
   }

@@ -4,7 +4,6 @@
  * order and in one step once the store has it.
  */
 import { formatSeq } from "../../shared/seq.ts";
-import type { ServerMessage } from "../../shared/protocol.ts";
 import type { LogEntry, StoreOp } from "../store/store.ts";
 import type { Deps } from "./deps.ts";
 import { userTopic } from "./types.ts";
@@ -76,10 +75,13 @@ export async function commitEvents(
     apply?.();
   } finally {
     entries.forEach((entry, i) => {
-      log.add(entry.stream, entry);
-      if (events[i]!.publish !== false) {
-        const frame = { ...entry.event, seq: formatSeq(entry.seq) } as ServerMessage;
-        d.publisher.publishEach(topicsOf(entry.stream), frame);
+      if (events[i]!.publish === false) {
+        log.add(entry.stream, entry);
+      } else {
+        // Serialised once: the same text goes to every topic and to each later catch-up.
+        const frame = JSON.stringify({ ...entry.event, seq: formatSeq(entry.seq) });
+        log.add(entry.stream, entry, frame);
+        for (const topic of topicsOf(entry.stream)) d.publisher.publishText(topic, frame);
       }
       log.settle(entry.seq);
     });

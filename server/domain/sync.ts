@@ -8,8 +8,9 @@
  */
 import type { Truncation } from "../../shared/protocol.ts";
 import { formatSeq } from "../../shared/seq.ts";
-import { isEntry, seqOf, userStream } from "./event-log.ts";
+import { isEntry, userStream } from "./event-log.ts";
 import type { FeedItem, Stream } from "./event-log.ts";
+import type { LogEntry } from "../store/store.ts";
 import { toChatMessage, toDirectMessage } from "./messages.ts";
 import type { ChatState } from "./state.ts";
 
@@ -27,15 +28,20 @@ export interface SyncPage {
 
 /** A stream the user may see, read forward from the cursor. */
 interface Reader {
-  items: readonly FeedItem[];
-  /** The next item to look at. */
+  /** The stream read (its `seqs`, `frames` and `sizes` go with its `items`, index for index). */
+  stream: Stream;
+  /** The index of the reader's current item (its head, once `advance` found one). */
   at: number;
   /** The room's name for a room stream, else null (everything is visible). */
   room: string | null;
   /** For a room: whether the user was a member at `at`. */
   isMember: boolean;
-  /** The next visible item, or null when the stream has no more. */
-  head: FeedItem | null;
+  /** For a room: the user's own `member` events after the cursor, oldest first. */
+  moves: LogEntry[];
+  /** The next of `moves` not yet reached. */
+  moveAt: number;
+  /** The seq of the head: the reader's place in the merge. */
+  key: number;
 }
 
 /**
@@ -58,19 +64,26 @@ export function syncPage(
     if (dropped > 0 && (src.room === null || reader.isMember)) {
       truncated.push({ ...src.truncation, dropped });
     }
-    if (advance(reader, user)) push(heap, reader);
+    if (advance(reader)) push(heap, reader);
   }
   const frames: string[] = [];
   let bytes = 0;
   let last = since;
   while (heap.length > 0 && frames.length < limit) {
     const reader = heap[0]!;
-    const frame = frameOf(reader.head!);
-    bytes += Buffer.byteLength(frame);
+    const { stream, at } = reader;
+    // Sent as it was published; serialised here only once for an item restored or changed. The
+    // merge reads the stream's arrays alone, not the items: a page touches little memory.
+    let frame = stream.frames[at];
+    if (frame === undefined) {
+      frame = stream.frames[at] = frameOf(stream.items[at]!);
+      stream.sizes[at] = Buffer.byteLength(frame);
+    }
+    bytes += stream.sizes[at]!;
     if (frames.length > 0 && bytes > maxBytes) break;
     frames.push(frame);
-    last = seqOf(reader.head!);
-    if (advance(reader, user)) siftDown(heap, 0);
+    last = reader.key;
+    if (advance(reader)) siftDown(heap, 0);
     else pop(heap);
   }
   const more = heap.length > 0;
@@ -119,45 +132,45 @@ function* sources(state: ChatState, user: string, since: number): Generator<Sour
 // a member now (or when the room was shut down) was one before each later event unless their
 // own `member` event says otherwise, so the last such event after `since` decides.
 function open(state: ChatState, src: Source, user: string, since: number): Reader {
-  const { items, start } = src.stream;
-  const at = firstAfter(items, start, since);
-  const reader: Reader = { items, at, room: src.room, isMember: true, head: null };
-  if (src.room === null) return reader;
-  let isMember = state.rooms.get(src.room)?.members.has(user) ?? false;
+  const { stream, room } = src;
+  // One before the first item after `since`: `advance` moves to it.
+  const at = firstAfter(stream.seqs, stream.start, since) - 1;
+  const reader: Reader = { stream, at, room, isMember: true, moves: [], moveAt: 0, key: 0 };
+  if (room === null) return reader;
+  let isMember = state.rooms.get(room)?.members.has(user) ?? false;
   // Only the room's member events after `since` are looked at, not everything it said.
-  const { moves, movesStart } = src.stream;
+  const { moves, movesStart } = stream;
   for (let i = moves.length - 1; i >= movesStart && moves[i]!.seq > since; i--) {
     const move = moves[i]!;
-    if (move.event.user === user) isMember = move.event.event !== "joined";
+    if (move.event.user !== user) continue;
+    isMember = move.event.event !== "joined";
+    reader.moves.push(move);
   }
+  reader.moves.reverse();
   reader.isMember = isMember;
   return reader;
 }
 
 // Move `reader` to its next visible item; false when there is none.
-function advance(reader: Reader, user: string): boolean {
-  const { items } = reader;
-  while (reader.at < items.length) {
-    const item = items[reader.at++]!;
-    if (reader.room === null) return setHead(reader, item);
-    // One's own joining and leaving are seen, and move the membership.
-    if (isOwnMove(item, user)) {
-      reader.isMember = isEntry(item) && item.event.event === "joined";
-      return setHead(reader, item);
+function advance(reader: Reader): boolean {
+  const { seqs } = reader.stream;
+  let at = reader.at + 1;
+  if (reader.room !== null) {
+    const move = reader.moves[reader.moveAt];
+    // Away from the room, nothing until one's own next joining: skipped at once.
+    if (!reader.isMember) {
+      at = move === undefined ? seqs.length : firstAfter(seqs, at, move.seq - 1);
     }
-    if (reader.isMember) return setHead(reader, item);
+    // One's own joining and leaving are seen, and move the membership.
+    if (move !== undefined && seqs[at] === move.seq) {
+      reader.moveAt++;
+      reader.isMember = move.event.event === "joined";
+    }
   }
-  reader.head = null;
-  return false;
-}
-
-function setHead(reader: Reader, item: FeedItem): true {
-  reader.head = item;
+  reader.at = at;
+  if (at >= seqs.length) return false;
+  reader.key = seqs[at]!;
   return true;
-}
-
-function isOwnMove(item: FeedItem, user: string): boolean {
-  return isEntry(item) && item.event.type === "member" && item.event.user === user;
 }
 
 // How many events after `since` a stream has dropped: exact when `since` is before the
@@ -166,23 +179,12 @@ function droppedAfter(stream: Stream, since: number): number {
   if (since >= stream.lastDropped) return 0;
   if (since < stream.firstSeq) return stream.droppedCount;
   const dropped = stream.dropped;
-  return Math.max(1, dropped.length - firstAfterSeq(dropped, since));
+  return Math.max(1, dropped.length - firstAfter(dropped, 0, since));
 }
 
-// The index of the first item at or after `start` whose seq is greater than `since`.
-function firstAfter(items: readonly FeedItem[], start: number, since: number): number {
+// The index of the first of `seqs` at or after `start` greater than `since` (they are sorted).
+function firstAfter(seqs: readonly number[], start: number, since: number): number {
   let lo = start;
-  let hi = items.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (seqOf(items[mid]!) <= since) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
-function firstAfterSeq(seqs: readonly number[], since: number): number {
-  let lo = 0;
   let hi = seqs.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
@@ -193,7 +195,7 @@ function firstAfterSeq(seqs: readonly number[], since: number): number {
 }
 
 // A binary min-heap of readers by the seq of their head.
-const key = (r: Reader): number => seqOf(r.head!);
+const key = (r: Reader): number => r.key;
 
 function push(heap: Reader[], reader: Reader): void {
   heap.push(reader);
