@@ -38,6 +38,10 @@ export interface Config extends AccountConfig, RoomConfig {
   replyBacklogKib: number;
   /** Reverse proxies whose X-Forwarded-For / Forwarded name the client's address (none). */
   trustedProxies: TrustedProxies;
+  /** Seconds without a live connection before a user is offline (0: at once). */
+  offlineGraceSeconds: number;
+  /** Least milliseconds between two presence events of one user (0: none). */
+  presenceIntervalMs: number;
 }
 
 /** Usage text printed with a configuration error. */
@@ -49,6 +53,7 @@ export const USAGE =
   "                      [--requests-per-connection N] [--requests-per-user N]\n" +
   "                      [--frames-per-request N] [--reply-backlog-kib N]\n" +
   "                      [--login-queue-kib N] [--trusted-proxy ADDR[,ADDR...]]\n" +
+  "                      [--offline-grace SECONDS] [--presence-interval-ms MS]\n" +
   ACCOUNT_USAGE +
   ROOM_USAGE;
 
@@ -92,6 +97,8 @@ export function parseConfig(argv: string[], env: Record<string, string | undefin
         "requests-per-connection": { type: "string" },
         "requests-per-user": { type: "string" },
         "login-queue-kib": { type: "string" },
+        "offline-grace": { type: "string" },
+        "presence-interval-ms": { type: "string" },
         "frames-per-request": { type: "string" },
         "reply-backlog-kib": { type: "string" },
         "trusted-proxy": { type: "string" },
@@ -124,9 +131,27 @@ export function parseConfig(argv: string[], env: Record<string, string | undefin
     isPasswordCheap: env.CHAT_PASSWORD_COST === "low",
     authDeadlineSeconds: int(env.CHAT_AUTH_DEADLINE ?? "600", "CHAT_AUTH_DEADLINE", 1, 1e7),
     trustedProxies: trustedProxies(values["trusted-proxy"]),
+    ...presenceFlags(values, !values["no-rate-limit"]),
     ...frontDoor(values, !values["no-rate-limit"]),
     ...parseAccountConfig(values, !values["no-rate-limit"], (m) => new ConfigError(m)),
     ...parseRoomConfig(values, !values["no-rate-limit"], (m) => new ConfigError(m)),
+  };
+}
+
+// How presence reaches the rooms: a flood bound like the front door's, so under --no-rate-limit
+// each is off (every change told at once) unless given.
+function presenceFlags(
+  values: Record<string, string | boolean | undefined>,
+  isOn: boolean,
+): Pick<Config, "offlineGraceSeconds" | "presenceIntervalMs"> {
+  const get = (flag: string, fallback: number, max: number): number => {
+    const value = values[flag];
+    if (typeof value === "string") return int(value, flag, 0, max);
+    return isOn ? fallback : 0;
+  };
+  return {
+    offlineGraceSeconds: get("offline-grace", 5, 3600),
+    presenceIntervalMs: get("presence-interval-ms", 500, 60_000),
   };
 }
 

@@ -94,6 +94,10 @@ async function main(): Promise<void> {
     roomQuotas: config.roomQuotas,
     replyBounds: config.replyBounds,
     moderation: config.moderation,
+    presence: {
+      offlineGraceMs: config.offlineGraceSeconds * 1000,
+      intervalMs: config.presenceIntervalMs,
+    },
   });
   let transport: Transport;
   try {

@@ -5,6 +5,7 @@ import { ChatError } from "../../shared/errors.ts";
 import { Messages } from "./messages.ts";
 import { guardStore } from "./persist.ts";
 import { Presence } from "./presence.ts";
+import type { PresenceOptions } from "./presence.ts";
 import { AwayMessages, cleanAway } from "./away.ts";
 import { Edits } from "./edits.ts";
 import { DEFAULT_MODERATION_BOUNDS, Moderation } from "./moderation.ts";
@@ -41,6 +42,8 @@ export interface ChatOptions {
   replyBounds?: ReplyBounds;
   /** Bans and invites per room; DEFAULT_MODERATION_BOUNDS when absent. */
   moderation?: ModerationBounds;
+  /** The offline grace and the interval between presence events; none when absent. */
+  presence?: PresenceOptions;
 }
 
 /** The whole domain: accounts, rooms, messages, presence and typing, wired together. */
@@ -72,8 +75,12 @@ export class Chat {
     this.typing = new Typing(deps.clock, (room, user, isTyping) =>
       deps.publisher.publish(roomTopic(room), { type: "typing", room, user, typing: isTyping }),
     );
-    this.presence = new Presence(deps.clock, opts.idleAfterSeconds * 1000, (user, status) =>
-      this.#publishPresence(user, status),
+    this.presence = new Presence(
+      deps.clock,
+      opts.idleAfterSeconds * 1000,
+      (user, status) => this.#publishPresence(user, status),
+      opts.presence,
+      (user) => this.away.get(user),
     );
     // One queue for every change of a room or user record: see KeyedQueue.
     this.#queue = new KeyedQueue();
@@ -251,7 +258,7 @@ export class Chat {
   setAway(user: string, message: string | undefined): void {
     const clean = message === undefined ? "" : cleanAway(message);
     this.deps.limits.message(user);
-    if (this.away.set(user, clean)) this.#publishPresence(user, this.presence.status(user));
+    if (this.away.set(user, clean)) this.presence.awayChanged(user);
   }
 
   #publishPresence(user: string, status: Status): void {

@@ -5,6 +5,7 @@ import { ChatError } from "../../shared/errors.ts";
 import { RateLimits } from "../../server/domain/rate-limit.ts";
 import type { RateLimitSpecs } from "../../server/domain/rate-limit.ts";
 import type { SessionOptions } from "../../server/domain/sessions.ts";
+import type { PresenceOptions } from "../../server/domain/presence.ts";
 import type { RoomQuotas } from "../../server/domain/room-quota.ts";
 import type { ReplyBounds } from "../../server/domain/bounds.ts";
 import { ChatState } from "../../server/domain/state.ts";
@@ -157,6 +158,8 @@ export class Harness {
       replyBounds?: ReplyBounds;
       /** A password hasher instead of the instant fake one. */
       passwords?: PasswordHasher;
+      /** An offline grace and an interval between presence events (none when absent). */
+      presence?: PresenceOptions;
     } = {},
   ) {
     this.store = opts.store ?? new MemoryStore(opts.snapshot, 200);
@@ -183,6 +186,7 @@ export class Harness {
       ...(opts.sessions ? { sessions: opts.sessions } : {}),
       ...(opts.roomQuotas ? { roomQuotas: opts.roomQuotas } : {}),
       ...(opts.replyBounds ? { replyBounds: opts.replyBounds } : {}),
+      ...(opts.presence ? { presence: opts.presence } : {}),
     });
   }
 

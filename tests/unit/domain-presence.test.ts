@@ -139,3 +139,74 @@ describe("Typing", () => {
     });
   });
 });
+
+describe("Presence fan-out (an offline grace, one event per interval)", () => {
+  const presence = { offlineGraceMs: 5_000, intervalMs: 500 };
+
+  test("a reconnect within the grace publishes nothing; offline only once it passed", async () => {
+    const h = new Harness({ presence });
+    const { alice, bob } = await pair(h);
+    const who = async () =>
+      (await h.call(alice, { type: "who", room: "lobby" })) as { users: unknown[] };
+    h.close(bob);
+    h.clock.advance(4_000);
+    expect(statuses(alice, "bob")).toEqual([]);
+    expect((await who()).users).toContainEqual({ user: "bob", status: "online", typing: false });
+    const again = await h.login("bob", "listen");
+    h.clock.advance(10_000);
+    expect(statuses(alice, "bob")).toEqual([]);
+    h.close(again);
+    h.clock.advance(4_999);
+    expect(statuses(alice, "bob")).toEqual([]);
+    h.clock.advance(1);
+    expect(statuses(alice, "bob")).toEqual(["offline"]);
+    expect((await who()).users).toContainEqual({ user: "bob", status: "offline", typing: false });
+    // Back within the interval that began with "offline": told at its end.
+    await h.login("bob", "listen");
+    expect(statuses(alice, "bob")).toEqual(["offline"]);
+    h.clock.advance(500);
+    expect(statuses(alice, "bob")).toEqual(["offline", "online"]);
+  });
+
+  test("a login/logout loop of 200 publishes nothing while it lasts, and one offline after", async () => {
+    const h = new Harness({ presence });
+    const { alice, bob } = await pair(h);
+    h.close(bob);
+    for (let i = 0; i < 200; i++) {
+      const c = await h.login("bob", "interactive");
+      h.clock.advance(10);
+      h.close(c);
+    }
+    expect(statuses(alice, "bob")).toEqual([]);
+    h.clock.advance(5_000);
+    expect(statuses(alice, "bob")).toEqual(["offline"]);
+  });
+
+  test("away changes within an interval are one event, the latest winning; a change undone is none", async () => {
+    const h = new Harness({ presence });
+    const { alice, bob } = await pair(h);
+    const aways = () =>
+      alice
+        .events("presence")
+        .filter((p) => p.user === "bob")
+        .map((p) => p.away ?? "");
+    for (let i = 0; i < 100; i++) {
+      await h.call(bob, { type: "away", message: `away ${i}` });
+      h.clock.advance(10);
+    }
+    h.clock.advance(500);
+    // 100 changes over a second: at most one event per 500 ms, the last one the last state.
+    expect(aways().length).toBeLessThanOrEqual(4);
+    expect(aways().at(-1)).toBe("away 99");
+    h.clock.advance(1_000);
+    // After a quiet interval a change is told at once; undone within the next, it is not told.
+    const before = aways().length;
+    await h.call(bob, { type: "away", message: "lunch" });
+    expect(aways().length).toBe(before + 1);
+    await h.call(bob, { type: "away" });
+    await h.call(bob, { type: "away", message: "lunch" });
+    h.clock.advance(1_000);
+    expect(aways().length).toBe(before + 1);
+    expect(aways().at(-1)).toBe("lunch");
+  });
+});

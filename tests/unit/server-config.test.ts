@@ -23,6 +23,8 @@ describe("Server configuration", () => {
       framesPerRequest: 100,
       replyBacklogKib: 2048,
       trustedProxies: new Set(),
+      offlineGraceSeconds: 5,
+      presenceIntervalMs: 500,
       accountLimits: {
         passwordFailures: { burst: 5, perSecond: 0.1 },
         passwordFailuresByAddress: { burst: 20, perSecond: 1 / 3 },

@@ -1,0 +1,43 @@
+/**
+ * Presence fan-out through the real server (SPEC 6): a user reconnecting in a loop, or
+ * changing their away message as fast as they may, reaches the members of their rooms as a
+ * bounded number of presence events, not one or two per connection.
+ */
+import { describe, expect, test } from "bun:test";
+import { authed, registered, type Frame } from "../helpers/ws-client.ts";
+import { useServer } from "../helpers/use-server.ts";
+
+const run = useServer();
+
+const about = (frames: Frame[], user: string) =>
+  frames.filter((f) => f.type === "presence" && f.user === user);
+
+describe("Presence fan-out", () => {
+  test("a connect/disconnect loop of 40 is one presence event for a room member", async () => {
+    const server = await run.start({ args: ["--rate-limit", "--offline-grace", "60"] });
+    const { client: alice } = await registered(server.url, "alice");
+    run.track(alice);
+    await alice.call({ type: "create", room: "lobby" });
+    const { client: first, token } = await registered(server.url, "mallory", "listen");
+    await first.call({ type: "join", room: "lobby" });
+    await first.close();
+    for (let i = 0; i < 40; i++) (await authed(server.url, token, "listen")).ws.close();
+    const last = await authed(server.url, token, "listen");
+    run.track(last);
+    await last.call({ type: "send", room: "lobby", text: "done" });
+    // Everything published before "done" has reached alice by now.
+    await alice.waitFor((f) => f.type === "message" && f.text === "done");
+    expect(about(alice.received, "mallory").map((f) => f.status)).toEqual([]);
+  });
+
+  test("offline is told once the grace passes without a live connection", async () => {
+    const server = await run.start({ args: ["--rate-limit", "--offline-grace", "1"] });
+    const { client: alice } = await registered(server.url, "alice");
+    run.track(alice);
+    await alice.call({ type: "create", room: "lobby" });
+    const { client: bob } = await registered(server.url, "bob", "listen");
+    await bob.call({ type: "join", room: "lobby" });
+    await bob.close();
+    expect(await alice.next("presence")).toMatchObject({ user: "bob", status: "offline" });
+  });
+});
