@@ -194,18 +194,18 @@ function firstAfter(seqs: readonly number[], start: number, since: number): numb
   return lo;
 }
 
-// A binary min-heap of readers by the seq of their head.
-const key = (r: Reader): number => r.key;
-
+// A binary min-heap of readers by the seq of their head (seqs are distinct). A reader moves
+// through a hole rather than by swaps: one write per level.
 function push(heap: Reader[], reader: Reader): void {
+  let i = heap.length;
   heap.push(reader);
-  let i = heap.length - 1;
   while (i > 0) {
     const parent = (i - 1) >>> 1;
-    if (key(heap[parent]!) <= key(heap[i]!)) break;
-    [heap[parent], heap[i]] = [heap[i]!, heap[parent]!];
+    if (heap[parent]!.key <= reader.key) break;
+    heap[i] = heap[parent]!;
     i = parent;
   }
+  heap[i] = reader;
 }
 
 function pop(heap: Reader[]): void {
@@ -216,14 +216,17 @@ function pop(heap: Reader[]): void {
 }
 
 function siftDown(heap: Reader[], i: number): void {
+  const n = heap.length;
+  const moving = heap[i]!;
+  const key = moving.key;
   for (;;) {
-    const left = 2 * i + 1;
-    const right = left + 1;
-    let least = i;
-    if (left < heap.length && key(heap[left]!) < key(heap[least]!)) least = left;
-    if (right < heap.length && key(heap[right]!) < key(heap[least]!)) least = right;
-    if (least === i) return;
-    [heap[least], heap[i]] = [heap[i]!, heap[least]!];
-    i = least;
+    let child = 2 * i + 1;
+    if (child >= n) break;
+    let least = heap[child]!.key;
+    if (child + 1 < n && heap[child + 1]!.key < least) least = heap[++child]!.key;
+    if (least >= key) break;
+    heap[i] = heap[child]!;
+    i = child;
   }
+  heap[i] = moving;
 }
