@@ -154,10 +154,21 @@ export class Messages {
     const draft: Draft = { key: dmKey(user, to), from: user, text: cleanText(text), clientId, to };
     if (isAction) draft.isAction = true;
     // Starting a conversation is counted (refused past the day's quota); a reply never is.
-    if (this.#d.state.history.kept(draft.key).list.length === 0) {
+    const isStart = this.#d.state.history.kept(draft.key).list.length === 0;
+    if (isStart) {
       this.#started.check(user, "too many new conversations today (replies are not limited)");
       this.#started.add(user);
     }
+    try {
+      return await this.#dm(draft, user, to);
+    } catch (err) {
+      // Refused (the message rate limit) or not stored: no conversation was started.
+      if (isStart) this.#started.release(user);
+      throw err;
+    }
+  }
+
+  #dm(draft: Draft, user: string, to: string): Promise<DirectMessage> {
     return this.#store(draft, (message, isNew) => {
       const dm = toDirectMessage(message);
       if (!isNew) return dm;

@@ -71,6 +71,13 @@ export class WindowQuota {
     this.#times.set(user, times);
   }
 
+  /** Give back the place `add` took last (the event did not happen after all). */
+  release(user: string): void {
+    const times = this.#times.get(user);
+    times?.pop();
+    if (times?.length === 0) this.#times.delete(user);
+  }
+
   // The user's times with those out of the window dropped; a user with none left is forgotten.
   #recent(user: string): number[] | undefined {
     const times = this.#times.get(user);

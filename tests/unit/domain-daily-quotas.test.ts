@@ -56,4 +56,22 @@ describe("DM conversations started per day", () => {
     h.clock.advance(DAY_MS);
     expect(await dm(alice, "erin")).toMatchObject({ type: "dm_sent" });
   });
+
+  test("a DM to a new partner refused by the message limit does not use a place", async () => {
+    const h = new Harness({
+      isRateLimited: true,
+      roomQuotas: { ...DEFAULT_ROOM_QUOTAS, maxNewConversations: 3 },
+    });
+    const alice = await h.user("alice");
+    for (const name of ["carol", "dave", "erin", "frank"]) await h.user(name);
+    const dm = (to: string) => h.request(alice, { type: "dm", to, text: `hi ${to}` });
+    for (let i = 0; i < 20; i++) expect(await dm("carol")).toMatchObject({ type: "dm_sent" });
+    const limited = await dm("dave");
+    expect(limited.type === "error" && limited.message).toStartWith("too many messages");
+    h.clock.advance(1_000);
+    expect(await dm("dave")).toMatchObject({ type: "dm_sent" });
+    expect(await dm("erin")).toMatchObject({ type: "dm_sent" });
+    const refused = await dm("frank");
+    expect(refused.type === "error" && refused.message).toStartWith("too many new conversations");
+  });
 });
