@@ -130,6 +130,11 @@ export function showError(text: string, c: Colors): Shown {
   return { text: c.red(`! ${sanitizeText(text)}`), isBell: false, hang: 2 };
 }
 
+/** The message of an error, for one line on screen. */
+export function errorText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
 /** How a room's settings read in one line. */
 export function describeRoom(room: RoomInfo): string {
   const parts = [room.open ? "open" : "closed", room.visible ? "visible" : "hidden"];

@@ -2,28 +2,34 @@
  * The interactive chat session: it owns the chat line, shows what arrives in the current
  * view (view-switch.ts counts the rest), sends what is typed to it, keeps the typing
  * indicator, the prompt and the status line up to date, and after a reconnect has the
- * message feed (message-feed.ts) catch up with what was missed.
+ * message feed (message-feed.ts) catch up with what was missed. Its parts: the connection's
+ * lifecycle (session-link.ts), event routing (session-events.ts) and the view wiring
+ * (session-view.ts).
  */
-import type { ChatMessage, ClientMessage, DirectMessage, RoomInfo } from "../../shared/protocol.ts";
-import { normalizeUserName, sanitizeText } from "../../shared/protocol.ts";
+import type { RoomInfo } from "../../shared/protocol.ts";
 import type { ServerEvent } from "../connection.ts";
-import { ChatLine } from "./chat-line.ts";
-import { complete } from "./completion.ts";
-import { ConnectionWatch } from "./connection-watch.ts";
+import type { ChatLine } from "./chat-line.ts";
 import type { Dialogs } from "./dialogs.ts";
-import { describeRoom, type Shown, showError, showNotice } from "./display.ts";
-import { maskSecrets, maskTyped } from "./mask.ts";
-import { MessageFeed } from "./message-feed.ts";
+import { type Shown, showError, showNotice } from "./display.ts";
 import { Outbox } from "./outbox.ts";
 import type { SessionParts } from "./session-options.ts";
-import { inputStatus } from "./input-status.ts";
 import { TypedInput } from "./typed-input.ts";
-import { buildPrompt } from "./status.ts";
 import { RoomEvents } from "./room-events.ts";
+import { routeEvent, type EventRoutes } from "./session-events.ts";
+import { SessionLink } from "./session-link.ts";
+import {
+  enterView,
+  feedFor,
+  leaveRoomView,
+  memberRooms,
+  openChatLine,
+  promptFor,
+  viewSwitchFor,
+} from "./session-view.ts";
 import { TypingNotifier } from "./typing.ts";
 import { TypingBoard } from "./typing-board.ts";
 import { type ViewId, viewLabel } from "./views.ts";
-import { ViewSwitch } from "./view-switch.ts";
+import type { ViewSwitch } from "./view-switch.ts";
 
 export type { SessionConnection } from "./session-options.ts";
 
@@ -44,39 +50,21 @@ export class ChatSession {
   room: string | null = null;
   /** The user's away message, while one is set. */
   away: string | null = null;
-  #watch = new ConnectionWatch({
-    dropped: () => this.#dropped(),
-    back: () => this.#caughtUp("reconnected"),
-    refused: () => {
-      if (!this.#isQuitting) this.#loggedOut();
-    },
-    ended: () => {
-      if (this.#isQuitting) return;
-      this.print(showError("disconnected from the server", this.opts.colors));
-      this.quit(7);
-    },
-    refreshPrompt: () => this.#refreshPrompt(),
-  });
   #typing = new TypingBoard((room) => {
     if (room === this.room) this.#refreshPrompt();
   });
-  #feed = new MessageFeed(
-    {
-      viewpoint: () => ({
-        me: this.me,
-        room: this.room,
-        colors: this.opts.colors,
-        depth: this.opts.depth,
-        now: this.#now(),
-      }),
-      print: (shown) => this.print(shown),
-      met: (user) => this.users.add(user),
-      spoke: (room, user) => this.#typing.clear(room, user),
-      arrived: (msg) => this.views.arrived(msg),
-    },
-    (msg) => this.opts.conn.request(msg),
+  #feed = feedFor(
+    this,
+    (room, user) => this.#typing.clear(room, user),
+    () => this.#now(),
   );
   #roomEvents = new RoomEvents(this);
+  #routes: EventRoutes = {
+    feed: this.#feed,
+    typing: this.#typing,
+    roomEvents: this.#roomEvents,
+    sessionError: (code) => this.#link.errorEvent(code),
+  };
   /** The views, their counts and read markers. */
   readonly views: ViewSwitch;
   #now: () => number;
@@ -86,7 +74,7 @@ export class ChatSession {
   #unsubscribe: (() => void)[] = [];
   #isQuitting = false;
   #isSwitching = false;
-  #isLoggedOut = false;
+  #link: SessionLink;
   #input: TypedInput = new TypedInput({
     session: this,
     runSlash: (line) => this.opts.slash(this, line),
@@ -95,7 +83,7 @@ export class ChatSession {
   });
   #outbox = new Outbox({
     request: (msg) => this.opts.conn.request(msg),
-    isOnline: () => this.#watch.state === "open",
+    isOnline: () => this.#link.state === "open",
     sent: (reply) => {
       if (reply.type === "sent") this.#feed.room(reply.message);
       if (reply.type === "dm_sent") this.#feed.dm(reply.message);
@@ -109,47 +97,38 @@ export class ChatSession {
     this.opts = opts;
     this.me = opts.me;
     this.#now = opts.now ?? Date.now;
-    const session = this;
-    this.views = new ViewSwitch({
-      get me() {
-        return session.me;
-      },
-      opts,
-      request: (msg) => opts.conn.request(msg),
-      print: (shown) => this.print(shown),
+    this.views = viewSwitchFor(this, {
       showHistory: (messages) => this.#feed.history(messages, true),
       viewChanged: () => this.#viewChanged(),
       ring: () => this.line?.ring(),
-      isOnline: () => this.#watch.state === "open" && !this.#isLoggedOut,
+      isOnline: () => this.#link.isOnline,
     });
     this.#done = new Promise((resolve) => (this.#finish = resolve));
     this.#notifier = new TypingNotifier(
       {
-        typing: (room, typing) => this.#fire({ type: "typing", room, typing }),
-        activity: () => this.#fire({ type: "activity" }),
+        typing: (room, typing) => this.#link.fire({ type: "typing", room, typing }),
+        activity: () => this.#link.fire({ type: "activity" }),
       },
       opts.now,
     );
-    this.line = new ChatLine({
-      input: opts.input,
-      output: opts.output,
+    this.#link = new SessionLink(this, {
+      feed: this.#feed,
+      outbox: this.#outbox,
+      notifier: this.#notifier,
+      typing: this.#typing,
+      memberRooms: () => memberRooms(this.rooms),
+      refreshPrompt: () => this.#refreshPrompt(),
+      logIn: () => opts.slash(this, `login ${this.me}`),
+    });
+    this.line = openChatLine(this, {
       prompt: this.#prompt(),
-      history: opts.state?.loadHistory(opts.server, opts.me) ?? [],
-      completer: (text) => complete(text, this.#completionSource()),
-      onLine: (text) => void this.#input.submitted(text),
-      onEdit: (text) => this.#notifier.edited(text, this.room),
-      onInterrupt: () => void this.#askQuit(),
-      onEnd: () => this.quit(),
-      onHistory: (history) => opts.state?.saveHistory(opts.server, this.me, history),
-      isSecret: (text) => maskSecrets(text) !== text,
-      mask: maskTyped,
-      status: (text) => inputStatus(text, opts.colors),
-      header: (columns) => this.views.header(columns, this.away, (user) => this.presenceOf(user)),
-      onView: (move) => void this.#moveView(move),
+      submitted: (text) => void this.#input.submitted(text),
+      edited: (text) => this.#notifier.edited(text, this.room),
+      interrupted: () => void this.#askQuit(),
     });
     this.#unsubscribe.push(
       opts.conn.onEvent((event) => this.handleEvent(event)),
-      opts.conn.onState((state) => void this.#watch.changed(state)),
+      opts.conn.onState((state) => void this.#link.changed(state)),
     );
   }
 
@@ -162,15 +141,10 @@ export class ChatSession {
   async start(room: string | null): Promise<void> {
     await this.refreshRooms();
     await this.views.syncConversations();
-    await Promise.all([...this.#memberRooms()].map((r) => this.#feed.baseline(r)));
+    await Promise.all([...memberRooms(this.rooms)].map((r) => this.#feed.baseline(r)));
+    const none = "you are in no room yet: /rooms lists them, /join <room> enters one";
     if (room) await this.enter(room);
-    else
-      this.print(
-        showNotice(
-          "you are in no room yet: /rooms lists them, /join <room> enters one",
-          this.opts.colors,
-        ),
-      );
+    else this.print(showNotice(none, this.opts.colors));
   }
 
   /** Print a shown line above the prompt (ringing the bell when asked). */
@@ -185,24 +159,8 @@ export class ChatSession {
   }
 
   /** Switch to a view: its recent messages, a line before what is new, then it is read. */
-  async enterView(id: ViewId): Promise<void> {
-    const previous = this.views.views.current;
-    if (previous && (previous.kind !== id.kind || previous.name !== id.name)) {
-      this.#notifier.stop();
-    }
-    if (id.kind === "room") this.opts.state?.setLastRoom(this.opts.server, this.me, id.name);
-    const info = id.kind === "room" ? this.rooms.get(id.name) : undefined;
-    const header = info ? describeRoom(info) : sanitizeText(viewLabel(id));
-    try {
-      const entering = this.views.enter(id);
-      this.print(showNotice(`now in ${header}`, this.opts.colors));
-      await entering;
-      if (id.kind !== "room") return;
-      const who = await this.opts.conn.request({ type: "who", room: id.name });
-      if (who.type === "who") for (const entry of who.users) this.users.add(entry.user);
-    } catch (err) {
-      this.print(showError(errorText(err), this.opts.colors));
-    }
+  enterView(id: ViewId): Promise<void> {
+    return enterView(this, id, () => this.#notifier.stop());
   }
 
   /** Send text to the current view (or `to`): a room message or a DM (an action for `/me`). */
@@ -256,7 +214,7 @@ export class ChatSession {
     this.#isQuitting = true;
     this.#notifier.stop();
     this.views.stop();
-    this.#watch.stop();
+    this.#link.stop();
     for (const stop of this.#unsubscribe) stop();
     this.#typing.clearAll();
     for (const text of this.#outbox.giveBack())
@@ -268,53 +226,16 @@ export class ChatSession {
 
   /** Show one frame that is not a reply. */
   handleEvent(event: ServerEvent): void {
-    const c = this.opts.colors;
-    const e = event as Record<string, unknown>;
-    switch (event.type) {
-      case "message":
-        return this.#feed.room(event as unknown as ChatMessage);
-      case "dm":
-        return this.#feed.dm(event as unknown as DirectMessage);
-      case "read":
-        return this.views.readEvent(e);
-      case "message_update":
-      case "dm_update":
-        return this.views.updateEvent(e);
-      case "typing":
-        if (e.user !== this.me) this.#typing.set(String(e.room), String(e.user), e.typing === true);
-        return;
-      case "error":
-        this.#watch.noteError(e.code);
-        // The session was ended elsewhere (logout, revoke, password change): say so in
-        // words and offer to log in again on this connection.
-        if (e.code === "auth_required" && this.#watch.state !== "closed") return this.#loggedOut();
-        this.print(showError(String(e.message ?? "error from the server"), c));
-        return;
-      default:
-        // Room and presence notices; newer event types are not shown.
-        this.#roomEvents.handle(event.type, e);
-        return;
-    }
+    routeEvent(this, this.#routes, event);
   }
 
   #prompt(): string {
-    const typers = this.#typing.users(this.room);
-    const connection = this.#watch.state;
-    const retryAt = connection === "reconnecting" ? this.opts.conn.nextRetryAt : null;
-    const retryInSeconds =
-      typeof retryAt === "number" ? Math.max(1, Math.ceil((retryAt - this.#now()) / 1000)) : null;
-    const view = this.views.views.current;
-    return buildPrompt(
-      {
-        room: this.room,
-        dm: view?.kind === "dm" ? view.name : null,
-        typing: typers,
-        connection,
-        retryInSeconds,
-        isLoggedOut: this.#isLoggedOut,
-      },
-      this.opts.colors,
-    );
+    return promptFor(this, {
+      typers: this.#typing.users(this.room),
+      connection: this.#link.state,
+      isLoggedOut: this.#link.isLoggedOut,
+      now: this.#now,
+    });
   }
 
   #refreshPrompt(): void {
@@ -329,73 +250,14 @@ export class ChatSession {
     this.line?.redraw();
   }
 
-  async #moveView(move: { step?: number; number?: number }): Promise<void> {
-    const views = this.views.views;
-    const next = move.number ? views.numbered(move.number) : views.neighbour(move.step ?? 1);
-    if (next && next !== views.current) await this.enterView(next);
-  }
-
   /** Someone's presence changed: a DM view's status line shows it. */
   presenceChanged(): void {
     if (this.views.views.current?.kind === "dm") this.line?.redraw();
   }
 
-  // readline prints candidates and inserts them without the funnel: only names a server
-  // could have accepted (no control character can be in one) are offered.
-  #completionSource() {
-    const users = new Set([...this.users].filter(isPlainName));
-    users.delete(this.me);
-    const rooms = [...this.rooms.keys()].filter(isPlainName);
-    const usage = this.opts.commandUsage;
-    return { commands: this.opts.commandNames, usage, rooms, users: [...users] };
-  }
-
-  *#memberRooms(): Iterable<string> {
-    for (const info of this.rooms.values()) {
-      if (info.role === "admin" || info.role === "member") yield info.name;
-    }
-  }
-
-  // Requests whose answer nobody waits for: typing notices and activity.
-  #fire(msg: ClientMessage): void {
-    if (this.#watch.state !== "open" || this.#isLoggedOut) return;
-    this.opts.conn.request(msg).catch(() => {
-      // A lost typing notice or activity ping is harmless: the next keystroke sends another.
-    });
-  }
-
   /** Send text to the current room (held while the connection is down). */
   say(text: string): Promise<void> {
     return this.#input.say(text);
-  }
-
-  #dropped(): void {
-    // Where each room stood when the connection dropped: messages that arrive live
-    // while catching up must not move the catch-up past ones still missing.
-    this.#feed.markDropped();
-    this.#notifier.reset();
-    this.#typing.clearAll();
-    // The prompt says it is reconnecting; the return prints the one line of a restart.
-  }
-
-  // Show what was missed, then `notice`, then send what waited to be sent.
-  async #caughtUp(notice: string): Promise<void> {
-    const c = this.opts.colors;
-    // Taken before anything is awaited: live messages must not move the cursors on.
-    const cursors = this.#feed.takeCursors();
-    try {
-      await this.refreshRooms();
-      // With a cursor the reconnect's `auth since=` brings what was missed as events.
-      if (this.opts.conn.cursor == null) await this.#feed.catchUp(cursors, this.#memberRooms());
-      await this.views.syncConversations();
-      this.print(showNotice(notice, c));
-      // An away message does not outlive a server restart: set it again.
-      if (this.away) await this.opts.conn.request({ type: "away", message: this.away });
-    } catch (err) {
-      this.print(showError(`catching up failed: ${errorText(err)}`, c));
-    }
-    this.views.flushReads();
-    await this.#outbox.flush();
   }
 
   /** Start following a room the user just became a member of (for catch-up). */
@@ -407,64 +269,30 @@ export class ChatSession {
 
   /** Forget a room the user is no longer in; move to another view if it was the current one. */
   leftRoom(room: string): void {
-    const info = this.rooms.get(room);
-    if (info) info.role = null;
-    this.#typing.forgetRoom(room);
-    const wasCurrent = this.room === room;
-    this.views.views.close({ kind: "room", name: room });
-    if (!wasCurrent) return this.#viewChanged();
-    this.#notifier.stop();
-    const next = this.views.views.all.find((v) => v.kind === "room") ?? this.views.views.all[0];
-    if (next) void this.enterView(next);
-    else this.#viewChanged();
+    leaveRoomView(this, room, {
+      forgetTyping: () => this.#typing.forgetRoom(room),
+      stopTyping: () => this.#notifier.stop(),
+      viewChanged: () => this.#viewChanged(),
+    });
   }
 
   /** True after the session was ended elsewhere, until /login. */
   get isLoggedOut(): boolean {
-    return this.#isLoggedOut;
+    return this.#link.isLoggedOut;
   }
 
   /** The connection the chat runs on is gone for good (only a new one can log in). */
   get isOffline(): boolean {
-    return this.#watch.state === "closed";
-  }
-
-  #loggedOut(): void {
-    if (this.#isLoggedOut) return;
-    this.#isLoggedOut = true;
-    this.#notifier.reset();
-    this.#typing.clearAll();
-    this.#refreshPrompt();
-    const text = `you were logged out: this session was ended elsewhere (a logout, a revoked session or a new password)`;
-    this.print(showError(text, this.opts.colors));
-    void this.#offerLogin();
-  }
-
-  async #offerLogin(): Promise<void> {
-    const isWanted = await this.modal((d) => d.confirm(`Log in again as ${this.me}?`, true));
-    if (isWanted === true) await this.opts.slash(this, `login ${this.me}`);
-    else this.print(showNotice("/login logs in again; /quit leaves", this.opts.colors));
+    return this.#link.state === "closed";
   }
 
   /** Logged in again on the same connection as the same user: carry on where it stopped. */
-  async loggedInAgain(): Promise<void> {
-    this.#isLoggedOut = false;
-    this.#watch.forgetError();
-    this.#refreshPrompt();
-    await this.#caughtUp("logged in again");
+  loggedInAgain(): Promise<void> {
+    return this.#link.loggedInAgain();
   }
 
   async #askQuit(): Promise<void> {
     const answer = await this.modal((d) => d.confirm("Leave the chat?", true));
     if (answer === true) this.quit(0);
   }
-}
-
-function isPlainName(name: string): boolean {
-  return normalizeUserName(name) === name;
-}
-
-/** The message of an error, for one line on screen. */
-function errorText(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }
