@@ -9,64 +9,25 @@
  * that arrive together with a newline inside them, it lands in the input with its
  * newlines, is never sent by itself and is reported as one edit.
  *
- * Everything it draws passes through the funnel of terminal-text.ts.
+ * Everything it draws passes through the funnel of terminal-text.ts. Its parts: the options
+ * (chat-line-options.ts), the keys (chat-keys.ts), the screen (chat-screen.ts) and the rows of
+ * a frame with its header and status (chat-frame.ts).
  */
-import { emitKeypressEvents } from "node:readline";
 import { toTerminal } from "../terminal-text.ts";
-import { type Key, LineEditor, type KeyResult } from "./line-editor.ts";
-import { layoutLine } from "./line-layout.ts";
+import { ChatKeys } from "./chat-keys.ts";
+import type { ChatLineOptions } from "./chat-line-options.ts";
+import { ChatScreen } from "./chat-screen.ts";
+import { LineEditor, type KeyResult } from "./line-editor.ts";
+import type { ReadItem } from "./paste.ts";
 import { wrapLine } from "./wrap.ts";
-import { type KeyPress, PasteReader } from "./paste.ts";
 
-/** Streams the chat line reads keys from and draws to (process.stdin/stdout, or test doubles). */
-export interface ChatLineStreams {
-  input: NodeJS.ReadableStream;
-  output: NodeJS.WritableStream;
-}
-
-/** What the chat line reports to its owner. */
-export interface ChatLineHandlers {
-  /** The input was submitted with Enter (a paste's newlines included). */
-  onLine(line: string): void;
-  /** The input changed (typed, pasted, deleted, cleared, submitted): once per chunk of keys. */
-  onEdit?(line: string): void;
-  /** Ctrl-C on an empty line. */
-  onInterrupt?(): void;
-  /** Ctrl-D on an empty line, or the input ended. */
-  onEnd?(): void;
-  /** A key asked to switch views (Ctrl-N/P, Alt-Left/Right, Alt-1..9). */
-  onView?(move: { step?: number; number?: number }): void;
-  /** The input history changed (newest first). */
-  onHistory?(history: string[]): void;
-}
-
-/** Options of the chat line. */
-export interface ChatLineOptions extends ChatLineStreams, ChatLineHandlers {
-  prompt: string;
-  history?: string[];
-  historySize?: number;
-  /** Tab completion: candidates and the part of the line they replace. */
-  completer?: (line: string) => [string[], string];
-  /** Lines never kept in the input history (they carry a password). */
-  isSecret?: (line: string) => boolean;
-  /** The input as shown: passwords hidden, the length unchanged. */
-  mask?: (line: string) => string;
-  /** A status row under the input for this text (counts near a limit), or null. */
-  status?: (line: string) => string | null;
-  /** A status row above the prompt (the views), fitted to `columns`, or null. */
-  header?: (columns: number) => string | null;
-  /** The clock of the paste window (ms). */
-  now?: () => number;
-}
+export type { ChatLineHandlers, ChatLineOptions, ChatLineStreams } from "./chat-line-options.ts";
 
 const DEFAULT_HISTORY_SIZE = 500;
 /** Most lines kept for showing after a dialog. */
 export const QUEUE_MAX = 1000;
 const BRACKETED_PASTE_ON = "\x1b[?2004h";
 const BRACKETED_PASTE_OFF = "\x1b[?2004l";
-
-type RawInput = NodeJS.ReadableStream & { setRawMode?(mode: boolean): unknown };
-type Sized = { columns?: number; rows?: number };
 
 /** The prompt and input line that can print above itself and step aside for dialogs. */
 export class ChatLine {
@@ -78,23 +39,9 @@ export class ChatLine {
   #isOpen = false;
   #ended = false;
   #modalDepth = 0;
-  /** The frame on screen: its height and the row of the cursor in it (null: none drawn). */
-  #frame: { height: number; cursorRow: number } | null = null;
-  /** Rows of the line just submitted, left on screen right above the frame. */
-  #submittedRows: number | null = null;
-  #chunk: KeyPress[] = [];
-  #paste: PasteReader;
+  #screen: ChatScreen;
+  #keys: ChatKeys;
   #reported = "";
-  #onKeypress = (str: string | undefined, key: Key | undefined): void => {
-    if (!this.#isOpen) return;
-    this.#chunk.push([str, key ?? {}]);
-    if (this.#chunk.length === 1) queueMicrotask(() => this.#takeChunk());
-  };
-  #onInputEnd = (): void => this.#end();
-  // A new width rewraps the frame: draw it again for the new size.
-  #onResize = (): void => {
-    if (this.#isOpen) this.#draw();
-  };
 
   constructor(opts: ChatLineOptions) {
     this.#opts = opts;
@@ -105,7 +52,19 @@ export class ChatLine {
       isSecret: opts.isSecret,
     });
     this.#prompt = toTerminal(opts.prompt);
-    this.#paste = new PasteReader(opts.now);
+    this.#screen = new ChatScreen(opts.output, () => ({
+      prompt: this.#prompt,
+      text: this.line,
+      cursor: this.#editor.buffer.cursor,
+      look: this.#opts,
+    }));
+    const keys = {
+      chunk: (items: Iterable<ReadItem>) => this.#takeChunk(items),
+      ended: () => this.#end(),
+      // A new width rewraps the frame: draw it again for the new size.
+      resized: () => this.redraw(),
+    };
+    this.#keys = new ChatKeys(opts, keys, opts.now);
     this.#open();
   }
 
@@ -132,7 +91,7 @@ export class ChatLine {
    */
   print(raw: string, isBell = false, hang = 0): void {
     if (this.#ended) return;
-    const columns = (this.#opts.output as Sized).columns ?? 80;
+    const columns = this.#screen.columns;
     const rows = toTerminal(raw)
       .split("\n")
       .flatMap((line) => wrapLine(line, columns, hang));
@@ -146,7 +105,7 @@ export class ChatLine {
       this.#queue.push(text);
       return;
     }
-    this.#printNow(text);
+    this.#screen.printNow(text);
   }
 
   /** Change the prompt (room, typing users, connection state) without printing a line. */
@@ -154,26 +113,22 @@ export class ChatLine {
     const prompt = toTerminal(raw);
     if (prompt === this.#prompt) return;
     this.#prompt = prompt;
-    if (this.#isOpen) this.#draw();
+    if (this.#isOpen) this.#screen.draw();
   }
 
   /** Ring the terminal bell without printing a line (the one control character let through). */
   ring(): void {
-    if (this.#isOpen) this.#write("\x07");
+    if (this.#isOpen) this.#screen.write("\x07");
   }
 
   /** Draw the line again (the header's content changed). */
   redraw(): void {
-    if (this.#isOpen) this.#draw();
+    if (this.#isOpen) this.#screen.draw();
   }
 
   /** Clear the screen; the prompt and the typed input are drawn again at the top. */
   clear(): void {
-    if (!this.#isOpen) return;
-    this.#erase();
-    this.#submittedRows = null;
-    this.#write("\x1b[H\x1b[2J\x1b[3J");
-    this.#draw();
+    if (this.#isOpen) this.#screen.clear();
   }
 
   /** Clear the typed input. */
@@ -217,50 +172,32 @@ export class ChatLine {
    * once, as the server echoes it, rather than also as typed.
    */
   eraseSubmitted(): void {
-    const rows = this.#submittedRows;
-    if (rows === null || !this.#isOpen || !this.#frame) return;
-    this.#write(`\x1b[${rows + this.#frame.cursorRow}A\r\x1b[J`);
-    this.#frame = null;
-    this.#submittedRows = null;
-    this.#draw();
+    if (this.#isOpen) this.#screen.eraseSubmitted();
   }
 
   #open(): void {
     if (this.#isOpen) return;
-    const input = this.#opts.input as RawInput;
-    emitKeypressEvents(input);
-    input.setRawMode?.(true);
-    input.on("keypress", this.#onKeypress);
-    input.on("end", this.#onInputEnd);
-    this.#opts.output.on("resize", this.#onResize);
-    input.resume();
+    this.#keys.listen();
     this.#isOpen = true;
-    this.#write(BRACKETED_PASTE_ON);
+    this.#screen.write(BRACKETED_PASTE_ON);
     const queued = this.#queue;
     this.#queue = [];
     if (this.#dropped > 0) {
-      this.#printNow(
+      this.#screen.printNow(
         toTerminal(`-- ${this.#dropped} earlier lines were not kept during the dialog`),
       );
       this.#dropped = 0;
     }
-    for (const text of queued) this.#printNow(text);
-    this.#draw();
+    for (const text of queued) this.#screen.printNow(text);
+    this.#screen.draw();
   }
 
   #suspend(): void {
     if (!this.#isOpen) return;
-    this.#erase();
-    this.#write(BRACKETED_PASTE_OFF);
+    this.#screen.erase();
+    this.#screen.write(BRACKETED_PASTE_OFF);
     this.#isOpen = false;
-    this.#chunk = [];
-    this.#paste.reset();
-    const input = this.#opts.input as RawInput;
-    input.removeListener("keypress", this.#onKeypress);
-    input.removeListener("end", this.#onInputEnd);
-    this.#opts.output.removeListener("resize", this.#onResize);
-    input.setRawMode?.(false);
-    input.pause();
+    this.#keys.stop();
   }
 
   #end(): void {
@@ -269,63 +206,9 @@ export class ChatLine {
     this.#opts.onEnd?.();
   }
 
-  #write(text: string): void {
-    this.#opts.output.write(text);
-  }
-
-  #printNow(text: string): void {
-    this.#erase();
-    this.#submittedRows = null;
-    this.#write(`${text.replace(/\n/g, "\r\n")}\r\n`);
-    this.#draw();
-  }
-
-  // Back to the first row of the frame, cleared to the end of the screen.
-  #erase(): void {
-    const frame = this.#frame;
-    if (!frame) return;
-    this.#write(`${frame.cursorRow > 0 ? `\x1b[${frame.cursorRow}A` : ""}\r\x1b[J`);
-    this.#frame = null;
-  }
-
-  #draw(isSubmitted = false): number {
-    this.#erase();
-    const text = this.line;
-    const shown = this.#opts.mask?.(text) ?? text;
-    const out = this.#opts.output as Sized;
-    const status = isSubmitted ? null : (this.#opts.status?.(text) ?? null);
-    const layout = layoutLine({
-      prompt: this.#prompt,
-      text: shown.length === text.length ? shown : text.replace(/\S/g, "*"),
-      cursor: isSubmitted ? text.length : this.#editor.buffer.cursor,
-      columns: out.columns ?? 80,
-      maxRows: Math.min(10, Math.max(2, (out.rows ?? 24) - 4)),
-      info: status === null ? null : toTerminal(status),
-    });
-    const rows = layout.rows.map((row, i) =>
-      i === layout.rows.length - 1 && status !== null ? row : toTerminal(row),
-    );
-    if (layout.hasPrompt) rows[0] = this.#prompt + (rows[0] ?? "");
-    // The header is cut to the width by its maker: it takes exactly one row.
-    const header = isSubmitted ? null : (this.#opts.header?.(out.columns ?? 80) ?? null);
-    if (header !== null) {
-      rows.unshift(toTerminal(header));
-      layout.height += 1;
-      layout.cursorRow += 1;
-    }
-    const below = layout.height - 1 - layout.cursorRow;
-    const back = `${below > 0 ? `\x1b[${below}A` : ""}\r${layout.cursorCol > 0 ? `\x1b[${layout.cursorCol}C` : ""}`;
-    this.#write(rows.join("\r\n") + (isSubmitted ? "" : back));
-    this.#frame = { height: layout.height, cursorRow: layout.cursorRow };
-    return layout.height;
-  }
-
   // Keys decoded from one read of the terminal are handled together and drawn once.
-  #takeChunk(): void {
-    const keys = this.#chunk;
-    this.#chunk = [];
-    if (!this.#isOpen) return;
-    for (const item of this.#paste.read(keys)) {
+  #takeChunk(items: Iterable<ReadItem>): void {
+    for (const item of items) {
       if ("text" in item) this.#editor.insert(item.text);
       else if (!this.#act(this.#editor.key(...item.key))) return;
     }
@@ -345,11 +228,10 @@ export class ChatLine {
         this.#end();
         break;
       case "redraw":
-        this.#frame = null;
-        this.#write("\x1b[H\x1b[2J");
+        this.#screen.cleared();
         break;
       case "candidates":
-        this.#printNow(toTerminal(result.list.join("  ")));
+        this.#screen.printNow(toTerminal(result.list.join("  ")));
         break;
       case "view":
         this.#opts.onView?.(result);
@@ -365,19 +247,14 @@ export class ChatLine {
     const buffer = this.#editor.buffer;
     const rest = buffer.text;
     buffer.set(text);
-    const rows = this.#draw(true);
-    this.#write("\r\n");
-    this.#frame = null;
-    buffer.set(rest);
-    this.#submittedRows = rows;
-    this.#draw();
+    this.#screen.submit(() => buffer.set(rest));
     this.#reportEdit();
     this.#opts.onHistory?.(this.history);
     this.#opts.onLine(text);
   }
 
   #refresh(): void {
-    if (this.#isOpen) this.#draw();
+    if (this.#isOpen) this.#screen.draw();
     this.#reportEdit();
   }
 

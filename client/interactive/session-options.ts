@@ -5,7 +5,7 @@
 import type { ClientMessage, ServerMessage } from "../../shared/protocol.ts";
 import type { ConnectionState, ServerEvent } from "../connection.ts";
 import type { Colors } from "../render.ts";
-import type { ChatLineStreams } from "./chat-line.ts";
+import type { ChatLineStreams } from "./chat-line-options.ts";
 import type { Dialogs } from "./dialogs.ts";
 import type { StateStore } from "./history-file.ts";
 import type { ColorDepth } from "./name-color.ts";
