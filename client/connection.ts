@@ -6,97 +6,49 @@
  * connection is re-dialled with backoff (0.5 s doubling to 30 s, with jitter) and
  * re-authenticated with the session token; requests made meanwhile wait and are sent then.
  * A re-authentication refused as `rate_limited` waits the `retryAfterMs` it names (bounded,
- * with jitter) and tries again; only a refused session (`auth_failed`) ends it.
+ * with jitter) and tries again; only a refused session (`auth_failed`) ends it. Its parts:
+ * socket.ts dials, pending.ts keeps the requests, event-feed.ts the listeners,
+ * session-keeper.ts the session, retry-policy.ts when to try again.
  */
-import type { ClientMessage, ClientMode, ServerMessage } from "../shared/protocol.ts";
+import type { ClientMessage, ServerMessage } from "../shared/protocol.ts";
+import type { ConnectionOptions, ConnectionState } from "./connection-options.ts";
 import { ChatError, ConnectionError } from "./errors.ts";
 import { EventFeed, type ServerEvent } from "./event-feed.ts";
 import { errorFromReply, type Pending, PendingRequests } from "./pending.ts";
+import { FINAL_AUTH_CODES, rateLimitDelay, RetryTimer } from "./retry-policy.ts";
+import { SessionKeeper } from "./session-keeper.ts";
 import { dial } from "./socket.ts";
 
-/** The connection's state, reported to `onState` listeners on every change. */
-export type ConnectionState = "connecting" | "open" | "reconnecting" | "closed";
-
+/** How to open a connection and its states (connection-options.ts defines them). */
+export type { ConnectionOptions, ConnectionState } from "./connection-options.ts";
 /** An event (event-feed.ts defines it: the connection's parts import it from there). */
 export type { ServerEvent } from "./event-feed.ts";
-
-/** How to open a connection. */
-export interface ConnectionOptions {
-  /** A ws:// or wss:// URL. */
-  url: string;
-  /** For connecting and for each reply. */
-  timeoutMs: number;
-  /** PEM text of a CA certificate to trust for wss:// (the file's contents, not its path). */
-  ca?: string;
-  /** Sent with auth/login/register: only interactive and listen make the user online. */
-  mode: ClientMode;
-  /** A session token: the connection authenticates with it right after `welcome`. */
-  token?: string | null;
-  /** Re-dial by itself when the connection drops. */
-  reconnect?: boolean;
-  /**
-   * Keep the cursor (the session's, then the greatest `seq` or `synced` cursor received) and
-   * authenticate every reconnect with `since` it: what was missed meanwhile comes first.
-   */
-  resume?: boolean;
-  /** The cursor the first authentication resumes from (with `resume`). */
-  since?: string;
-}
-
-const BACKOFF_FIRST_MS = 500;
-const BACKOFF_MAX_MS = 30_000;
-
-// A server asking for a longer wait than this is asked again after this long.
-const RATE_LIMIT_WAIT_MAX_MS = 5 * 60_000;
-
-/**
- * Delay before re-authenticating after a `rate_limited` refusal: what the server asked
- * for (bounded), plus up to 25% jitter so that clients refused together do not return
- * together; never sooner than the first backoff step.
- */
-export function rateLimitDelay(retryAfterMs: number | undefined, random = Math.random): number {
-  const asked = Number.isFinite(retryAfterMs) ? (retryAfterMs as number) : BACKOFF_FIRST_MS;
-  const base = Math.min(RATE_LIMIT_WAIT_MAX_MS, Math.max(BACKOFF_FIRST_MS, asked));
-  return Math.round(base * (1 + random() * 0.25));
-}
-
-/** Codes that refuse the session itself: trying again with the same token cannot help. */
-export const FINAL_AUTH_CODES: ReadonlySet<string> = new Set(["auth_failed", "auth_required"]);
-
-/** Delay before reconnect attempt `attempt` (0-based): doubling, capped, +-25% jitter. */
-export function backoffDelay(attempt: number, random: () => number = Math.random): number {
-  const base = Math.min(BACKOFF_MAX_MS, BACKOFF_FIRST_MS * 2 ** Math.min(attempt, 16));
-  return Math.round(base * (0.75 + random() * 0.5));
-}
+/** When to try again (retry-policy.ts defines it). */
+export { backoffDelay, FINAL_AUTH_CODES, rateLimitDelay } from "./retry-policy.ts";
 
 /** A live connection to a chat server. */
 export class Connection {
   readonly #opts: ConnectionOptions;
   #ws: WebSocket | null = null;
   #state: ConnectionState = "connecting";
-  #token: string | null;
-  #user: string | null = null;
   #serverName = "";
   #nextId = 1;
-  #attempt = 0;
-  #reconnectTimer: ReturnType<typeof setTimeout> | null = null;
-  #nextRetryAt: number | null = null;
+  readonly #retry = new RetryTimer();
   #isClosing = false;
   readonly #pending = new PendingRequests();
   readonly #events = new EventFeed();
   #authenticating: Promise<void> | null = null;
   readonly #stateListeners = new Set<(state: ConnectionState) => void>();
-  #cursor: string | null;
+  readonly #session: SessionKeeper;
 
   private constructor(opts: ConnectionOptions) {
     this.#opts = opts;
-    this.#token = opts.token ?? null;
-    this.#cursor = opts.since ?? null;
+    this.#session = new SessionKeeper(opts);
   }
 
   /** With `resume`: the cursor a reconnect resumes from (null before the first session). */
   get cursor(): string | null {
-    return this.#cursor;
+    return this.#session.cursor;
   }
 
   /**
@@ -107,7 +59,8 @@ export class Connection {
     const conn = new Connection(opts);
     try {
       await conn.#dial();
-      if (conn.#token) await conn.#authenticate(conn.#token);
+      const token = conn.#session.token;
+      if (token) await conn.#authenticate(token);
     } catch (err) {
       conn.close();
       throw err;
@@ -122,7 +75,7 @@ export class Connection {
    * failure the connection is closed and the error rethrown.
    */
   authenticate(token: string): Promise<void> {
-    this.#token = token;
+    this.#session.token = token;
     const authenticating = this.#authenticate(token).then(
       () => {
         if (this.#authenticating === authenticating) this.#authenticating = null;
@@ -153,12 +106,12 @@ export class Connection {
 
   /** The logged-in user, once a session exists (auth, login or register). */
   get user(): string | null {
-    return this.#user;
+    return this.#session.user;
   }
 
   /** The session token in use, learnt from the options or a `session` reply. */
   get token(): string | null {
-    return this.#token;
+    return this.#session.token;
   }
 
   /**
@@ -166,7 +119,7 @@ export class Connection {
    * an attempt is under way and whenever the connection is not reconnecting.
    */
   get nextRetryAt(): number | null {
-    return this.#nextRetryAt;
+    return this.#retry.nextAt;
   }
 
   /** The server's name from its `welcome` frame. */
@@ -220,9 +173,7 @@ export class Connection {
   close(): void {
     if (this.#isClosing) return;
     this.#isClosing = true;
-    if (this.#reconnectTimer) clearTimeout(this.#reconnectTimer);
-    this.#reconnectTimer = null;
-    this.#nextRetryAt = null;
+    this.#retry.cancel();
     const ws = this.#ws;
     this.#ws = null;
     if (ws && ws.readyState <= WebSocket.OPEN) ws.close(1000, "bye");
@@ -246,7 +197,7 @@ export class Connection {
   }
 
   async #authenticate(token: string): Promise<void> {
-    const since = this.#opts.resume ? this.#cursor : null;
+    const since = this.#session.since;
     const frame = {
       type: "auth",
       id: String(this.#nextId++),
@@ -261,7 +212,7 @@ export class Connection {
     );
     this.#transmit(pending);
     const reply = await replied;
-    if (reply.type === "session") this.#user = reply.user;
+    if (reply.type === "session") this.#session.user = reply.user;
   }
 
   #transmit(pending: Pending): void {
@@ -274,7 +225,7 @@ export class Connection {
   #route(frame: ServerEvent): void {
     const replyTo = typeof frame.replyTo === "string" ? frame.replyTo : null;
     if (replyTo === null) {
-      if (this.#opts.resume) this.#follow(frame);
+      this.#session.followed(frame);
       this.#events.deliver(frame);
       return;
     }
@@ -286,21 +237,8 @@ export class Connection {
       return;
     }
     const reply = frame as unknown as ServerMessage;
-    if (reply.type === "session") {
-      this.#user = reply.user;
-      this.#token = reply.token;
-      if (this.#opts.resume && this.#cursor === null) this.#cursor = reply.cursor ?? null;
-    } else if (pending.frame.type === "logout" && reply.type === "ok") {
-      this.#token = null;
-      this.#user = null;
-    }
+    this.#session.replied(pending.frame.type, reply);
     pending.resolve(reply);
-  }
-
-  // The greatest position received: seqs and cursors of one server compare as strings.
-  #follow(frame: ServerEvent): void {
-    const at = frame.type === "synced" ? frame.cursor : frame.seq;
-    if (typeof at === "string" && (this.#cursor === null || at > this.#cursor)) this.#cursor = at;
   }
 
   #onDrop(): void {
@@ -313,48 +251,45 @@ export class Connection {
     }
     for (const pending of this.#pending.all()) pending.isSent = false;
     this.#setState("reconnecting");
-    this.#scheduleReconnect();
-  }
-
-  #scheduleReconnect(delay = backoffDelay(this.#attempt++)): void {
-    this.#nextRetryAt = Date.now() + delay;
-    this.#reconnectTimer = setTimeout(() => {
-      this.#reconnectTimer = null;
-      this.#nextRetryAt = null;
-      void this.#reconnect();
-    }, delay);
+    this.#retry.schedule(() => void this.#reconnect());
   }
 
   async #reconnect(): Promise<void> {
     try {
       await this.#dial();
       if (this.#isClosing) return;
-      if (this.#token) await this.#authenticate(this.#token);
+      const token = this.#session.token;
+      if (token) await this.#authenticate(token);
     } catch (err) {
-      if (this.#isClosing) return;
-      if (err instanceof ChatError && err.code === "bad_request" && this.#cursor !== null) {
-        // The cursor is not from this server (another one, or its data was reset): what was
-        // missed cannot be had; go on from now rather than retry a refusal forever.
-        this.#cursor = null;
-        this.#events.broadcast({ type: "error", code: "bad_request", message: err.message });
-      } else if (err instanceof ChatError && FINAL_AUTH_CODES.has(err.code)) {
-        // The session was revoked or expired: retrying cannot help.
-        this.#events.broadcast({ type: "error", code: err.code, message: err.message });
-        this.close();
-        return;
-      }
-      // Detached before closing: its close must not count as another drop.
-      const ws = this.#ws;
-      this.#ws = null;
-      ws?.close();
-      const isLimited = err instanceof ChatError && err.code === "rate_limited";
-      this.#scheduleReconnect(isLimited ? rateLimitDelay(err.retryAfterMs) : undefined);
+      if (!this.#isClosing) this.#reconnectFailed(err);
       return;
     }
     if (this.#isClosing) return;
-    this.#attempt = 0;
+    this.#retry.succeeded();
     this.#setState("open");
     for (const pending of this.#pending.all()) if (!pending.isSent) this.#transmit(pending);
+  }
+
+  // Try again later, unless the session itself was refused.
+  #reconnectFailed(err: unknown): void {
+    if (err instanceof ChatError && err.code === "bad_request" && this.#session.cursor !== null) {
+      // The cursor is not from this server (another one, or its data was reset): what was
+      // missed cannot be had; go on from now rather than retry a refusal forever.
+      this.#session.cursor = null;
+      this.#events.broadcast({ type: "error", code: "bad_request", message: err.message });
+    } else if (err instanceof ChatError && FINAL_AUTH_CODES.has(err.code)) {
+      // The session was revoked or expired: retrying cannot help.
+      this.#events.broadcast({ type: "error", code: err.code, message: err.message });
+      this.close();
+      return;
+    }
+    // Detached before closing: its close must not count as another drop.
+    const ws = this.#ws;
+    this.#ws = null;
+    ws?.close();
+    const isLimited = err instanceof ChatError && err.code === "rate_limited";
+    const delay = isLimited ? rateLimitDelay(err.retryAfterMs) : undefined;
+    this.#retry.schedule(() => void this.#reconnect(), delay);
   }
 
   #setState(state: ConnectionState): void {
