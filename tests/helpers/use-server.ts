@@ -54,10 +54,19 @@ export class ServerHarness {
     return this.#adopt(await startServer({ ...this.#defaults, ...opts, args }));
   }
 
-  /** Start a stopped server again, on its port with its data folder (stopped by the teardown). */
+  /**
+   * Start a stopped server again, on its port with its data folder (stopped by the teardown);
+   * the file's server restarted stays the file's server.
+   */
   async restart(stopped: TestServer, opts: StartOptions = {}): Promise<TestServer> {
     const args = [...(this.#defaults.args ?? []), ...(opts.args ?? [])];
-    return this.#adopt(await restartServer(stopped, { ...this.#defaults, ...opts, args }));
+    const server = await restartServer(stopped, { ...this.#defaults, ...opts, args });
+    if (stopped !== this.#fileServer) return this.#adopt(server);
+    // The file's server came back: it stays the file's, for the tests after this one.
+    const at = this.#servers.indexOf(stopped);
+    if (at >= 0) this.#servers[at] = server;
+    this.#fileServer = server;
+    return server;
   }
 
   /** Have the teardown close or stop `thing` (and `more`), newest first; returns `thing`. */
