@@ -42,6 +42,10 @@ export interface Config extends AccountConfig, RoomConfig {
   offlineGraceSeconds: number;
   /** Least milliseconds between two presence events of one user (0: none). */
   presenceIntervalMs: number;
+  /** Milliseconds over which a room's presence changes are gathered into one event (0: none). */
+  presenceWindowMs: number;
+  /** The most users one presence event lists. */
+  presenceBatch: number;
 }
 
 /** Usage text printed with a configuration error. */
@@ -54,6 +58,7 @@ export const USAGE =
   "                      [--frames-per-request N] [--reply-backlog-kib N]\n" +
   "                      [--login-queue-kib N] [--trusted-proxy ADDR[,ADDR...]]\n" +
   "                      [--offline-grace SECONDS] [--presence-interval-ms MS]\n" +
+  "                      [--presence-window-ms MS] [--presence-batch N]\n" +
   ACCOUNT_USAGE +
   ROOM_USAGE;
 
@@ -99,6 +104,8 @@ export function parseConfig(argv: string[], env: Record<string, string | undefin
         "login-queue-kib": { type: "string" },
         "offline-grace": { type: "string" },
         "presence-interval-ms": { type: "string" },
+        "presence-window-ms": { type: "string" },
+        "presence-batch": { type: "string" },
         "frames-per-request": { type: "string" },
         "reply-backlog-kib": { type: "string" },
         "trusted-proxy": { type: "string" },
@@ -143,7 +150,10 @@ export function parseConfig(argv: string[], env: Record<string, string | undefin
 function presenceFlags(
   values: Record<string, string | boolean | undefined>,
   isOn: boolean,
-): Pick<Config, "offlineGraceSeconds" | "presenceIntervalMs"> {
+): Pick<
+  Config,
+  "offlineGraceSeconds" | "presenceIntervalMs" | "presenceWindowMs" | "presenceBatch"
+> {
   const get = (flag: string, fallback: number, max: number): number => {
     const value = values[flag];
     if (typeof value === "string") return int(value, flag, 0, max);
@@ -152,6 +162,14 @@ function presenceFlags(
   return {
     offlineGraceSeconds: get("offline-grace", 5, 3600),
     presenceIntervalMs: get("presence-interval-ms", 500, 60_000),
+    // Not a flood bound but what makes arrivals in a big room cost O(n): on in every mode.
+    presenceWindowMs: int(
+      String(values["presence-window-ms"] ?? 100),
+      "presence-window-ms",
+      0,
+      10_000,
+    ),
+    presenceBatch: int(String(values["presence-batch"] ?? 200), "presence-batch", 1, 10_000),
   };
 }
 

@@ -97,6 +97,8 @@ async function main(): Promise<void> {
     presence: {
       offlineGraceMs: config.offlineGraceSeconds * 1000,
       intervalMs: config.presenceIntervalMs,
+      windowMs: config.presenceWindowMs,
+      usersPerEvent: config.presenceBatch,
     },
   });
   let transport: Transport;

@@ -271,7 +271,7 @@ export function parseServerMessage(
       (str(d, "code", 64), str(d, "message", 1 << 16));
       break;
     case "presence":
-      (str(d, "user", 64), str(d, "status", 16));
+      presenceUsers(d);
       break;
     case "typing":
       (str(d, "room", 64), str(d, "user", 64), bool(d, "typing"));
@@ -280,4 +280,22 @@ export function parseServerMessage(
       break;
   }
   return d as ServerMessage | { type: string; [key: string]: unknown };
+}
+
+// A presence event names its room, lists user names by status and maps names to away messages.
+function presenceUsers(d: Obj): void {
+  str(d, "room", 64);
+  for (const key of ["online", "idle", "offline"]) {
+    const list = d[key];
+    if (!Array.isArray(list)) throw new ProtocolError(`'${key}' must be an array`);
+    for (const u of list as unknown[]) {
+      if (typeof u !== "string" || u.length > 64) {
+        throw new ProtocolError(`'${key}' must hold user names`);
+      }
+    }
+  }
+  if (!isObject(d.away)) throw new ProtocolError("'away' must be an object");
+  for (const text of Object.values(d.away)) {
+    if (typeof text !== "string") throw new ProtocolError("'away' must map names to text");
+  }
 }

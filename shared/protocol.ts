@@ -61,6 +61,25 @@ export type ClientMode = "interactive" | "listen" | "oneshot";
 /** A user's presence. */
 export type Status = "online" | "idle" | "offline";
 
+/** One user's presence: `away` while the user has an away message. */
+export interface PresenceUser {
+  user: string;
+  status: Status;
+  away?: string;
+}
+
+/**
+ * A `presence` event (protocol 2): the users of a room whose presence changed in the last
+ * window, named in the list of their status now, with the away message of each who has one.
+ */
+export interface PresenceEvent {
+  room: string;
+  online: string[];
+  idle: string[];
+  offline: string[];
+  away: Record<string, string>;
+}
+
 /** A caller's role in a room, as listed by `rooms`. */
 export type Role = "admin" | "member" | "pending" | null;
 
@@ -322,7 +341,7 @@ export type ServerMessage =
   // events
   | ({ type: "message" } & ChatMessage)
   | ({ type: "dm" } & DirectMessage)
-  | { type: "presence"; user: string; status: Status; away?: string }
+  | ({ type: "presence" } & PresenceEvent)
   | { type: "typing"; room: string; user: string; typing: boolean }
   // Stored events carry `seq`: their position in the log (a valid `since`).
   | { type: "join_request"; room: string; user: string; seq?: string }

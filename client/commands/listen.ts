@@ -14,6 +14,7 @@ import { type Connection, rateLimitDelay, type ServerEvent } from "../connection
 import { ChatError, EXIT, exitCodeFor, UsageError } from "../errors.ts";
 import { eventJson } from "../json.ts";
 import { renderEvent } from "../render.ts";
+import { presenceChanges } from "../presence-users.ts";
 import type { Command, CommandContext } from "./types.ts";
 import { positiveInt, roomArg } from "./util.ts";
 
@@ -35,7 +36,7 @@ class Listener {
   readonly #filter: ListenFilter;
   /** The cursor this run starts from (null: an older server that keeps none). */
   readonly #start: string | null;
-  /** Last status printed per user: the server sends a change once per shared room. */
+  /** Last status and away printed per user: the server sends a change once per shared room. */
   readonly #presence = new Map<string, string>();
   /** The greatest seq printed or passed over: nothing at or before it is printed again. */
   #lastSeq = "";
@@ -140,11 +141,24 @@ class Listener {
   }
 
   #print(event: ServerEvent): void {
-    if (event.type === "presence") {
-      const user = String(event.user);
-      if (this.#presence.get(user) === event.status) return;
-      this.#presence.set(user, String(event.status));
+    if (event.type === "presence") return this.#printPresence(event);
+    this.#printOne(event);
+    const isMessage = event.type === "message" || event.type === "dm";
+    const { count } = this.#filter;
+    if (isMessage && count !== undefined && ++this.#printed >= count) this.#finish(0);
+  }
+
+  // One line per user the event names whose status or away message is new to this listener.
+  #printPresence(event: ServerEvent): void {
+    for (const change of presenceChanges(event)) {
+      const key = `${change.status}\n${change.away ?? ""}`;
+      if (this.#presence.get(change.user) === key) continue;
+      this.#presence.set(change.user, key);
+      this.#printOne(change);
     }
+  }
+
+  #printOne(event: ServerEvent): void {
     const { io } = this.#ctx;
     if (this.#ctx.json) {
       const obj = eventJson(event);
@@ -153,9 +167,6 @@ class Listener {
       const line = renderEvent(event, io.colors, new Date());
       if (line !== null) io.out(line);
     }
-    const isMessage = event.type === "message" || event.type === "dm";
-    const { count } = this.#filter;
-    if (isMessage && count !== undefined && ++this.#printed >= count) this.#finish(0);
   }
 }
 
@@ -206,7 +217,7 @@ export const listen: Command = {
   usage: "listen [<room>...] [--count N] [--since CURSOR] [--type T,...] [--exclude-self]",
   summary: "print events as they arrive, until interrupted (or N messages)",
   details:
-    "Prints messages, DMs, presence, typing, join requests and decisions, and room changes;\nwith rooms given, only those rooms' events (and DMs and presence). With --json, one\nobject per line, each stored event with its seq. Reconnects by itself and resumes where\nit was: nothing is printed twice or skipped.\n--count N: exit 0 after N messages (room messages and DMs).\n--since CURSOR: first print what happened after CURSOR (the seq of an event printed before).\n--type T,...: print only these event types (message,dm,member,join_decision,...).\n--exclude-self: leave out your own messages and DMs.\n" +
+    "Prints messages, DMs, presence, typing, join requests and decisions, and room changes;\nwith rooms given, only those rooms' events (and DMs). With --json, one\nobject per line, each stored event with its seq. Reconnects by itself and resumes where\nit was: nothing is printed twice or skipped.\n--count N: exit 0 after N messages (room messages and DMs).\n--since CURSOR: first print what happened after CURSOR (the seq of an event printed before).\n--type T,...: print only these event types (message,dm,member,join_decision,...).\n--exclude-self: leave out your own messages and DMs.\n" +
     "Example: chat listen --json --since 0000000000004711 | while read -r line; do ...; done",
   options: {
     count: { type: "string", short: "n" },

@@ -8,6 +8,7 @@ import type { RoomInfo } from "../../shared/protocol.ts";
 import type { Colors } from "../render.ts";
 import { describeRoom, type Shown, showNotice } from "./display.ts";
 import type { Presence } from "./view-status.ts";
+import { presenceChanges } from "../presence-users.ts";
 
 /** What the notices need of the session. */
 export interface RoomEventTarget {
@@ -40,7 +41,8 @@ export class RoomEvents {
   handle(type: string, e: Record<string, unknown>): boolean {
     switch (type) {
       case "presence":
-        this.#presenceChanged(String(e.user), String(e.status), e.away);
+        // One event lists the users of a room that changed in a short window.
+        for (const p of presenceChanges(e)) this.#presenceChanged(p.user, p.status, p.away);
         return true;
       case "join_request": {
         const [room, user] = [String(e.room), String(e.user)];

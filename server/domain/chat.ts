@@ -4,8 +4,9 @@ import type { SessionOptions } from "./sessions.ts";
 import { ChatError } from "../../shared/errors.ts";
 import { Messages } from "./messages.ts";
 import { guardStore } from "./persist.ts";
-import { Presence } from "./presence.ts";
+import { Presence, PRESENCE_USERS } from "./presence.ts";
 import type { PresenceOptions } from "./presence.ts";
+import { PresenceBatch } from "./presence-batch.ts";
 import { AwayMessages, cleanAway } from "./away.ts";
 import { Edits } from "./edits.ts";
 import { DEFAULT_MODERATION_BOUNDS, Moderation } from "./moderation.ts";
@@ -67,6 +68,7 @@ export class Chat {
   // One catch-up at a time per user: a later one waits for the earlier to end.
   #catchUps = new KeyedQueue();
   #bounds: ReplyBounds;
+  #presenceBatch: PresenceBatch;
 
   /** Wire the services over `deps`. */
   constructor(rawDeps: Deps, opts: ChatOptions) {
@@ -74,6 +76,16 @@ export class Chat {
     this.deps = deps;
     this.typing = new Typing(deps.clock, (room, user, isTyping) =>
       deps.publisher.publish(roomTopic(room), { type: "typing", room, user, typing: isTyping }),
+    );
+    this.#presenceBatch = new PresenceBatch(
+      deps.clock,
+      opts.presence?.windowMs ?? 0,
+      opts.presence?.usersPerEvent ?? PRESENCE_USERS,
+      {
+        roomsOf: (user) => deps.state.roomsOfUser(user),
+        publish: (room, event) =>
+          deps.publisher.publish(roomTopic(room), { type: "presence", ...event }),
+      },
     );
     this.presence = new Presence(
       deps.clock,
@@ -236,6 +248,7 @@ export class Chat {
     this.accounts.sessions.stop();
     this.typing.stop();
     this.presence.stop();
+    this.#presenceBatch.stop();
   }
 
   /**
@@ -261,11 +274,10 @@ export class Chat {
     if (this.away.set(user, clean)) this.presence.awayChanged(user);
   }
 
+  // Told to the user's rooms at the end of the running window, with the others of each room.
   #publishPresence(user: string, status: Status): void {
-    const topics = [...this.deps.state.roomsOfUser(user)].map(roomTopic);
     const away = this.away.get(user);
-    const event = away === undefined ? { user, status } : { user, status, away };
-    this.deps.publisher.publishEach(topics, { type: "presence", ...event });
+    this.#presenceBatch.add(away === undefined ? { user, status } : { user, status, away });
   }
 }
 

@@ -17,7 +17,14 @@ export interface PresenceOptions {
   offlineGraceMs: number;
   /** Least milliseconds between two presence events of one user (the latest wins); 0: none. */
   intervalMs: number;
+  /** Milliseconds over which a room's changes are gathered into one event; 0 (absent): none. */
+  windowMs?: number;
+  /** The most users one presence event lists (more: several events); PRESENCE_USERS if absent. */
+  usersPerEvent?: number;
 }
+
+/** The most users one presence event lists, unless the server says otherwise. */
+export const PRESENCE_USERS = 200;
 
 /** Every change told at once: the domain's default (the server's flags set their own). */
 export const IMMEDIATE_PRESENCE: PresenceOptions = { offlineGraceMs: 0, intervalMs: 0 };

@@ -90,7 +90,14 @@ function hostileServer(): FakeServer {
       histories += 1;
       setTimeout(() => {
         conn.send({ type: "error", code: "internal", message: evil("server trouble") });
-        conn.send({ type: "presence", user: evil("eve"), status: evil("away") });
+        conn.send({
+          type: "presence",
+          room: "lobby",
+          online: [],
+          idle: [evil("eve")],
+          offline: [],
+          away: { [evil("eve")]: evil("away") },
+        });
         conn.send({ type: "member", room: evil("lobby"), user: evil("eve"), event: "joined" });
         // In the room listened to, so that it counts towards --count.
         conn.send({ type: "message", ...stored, room: "lobby", id: `live-${histories}` });

@@ -5,6 +5,7 @@
 import { describe, expect, test } from "bun:test";
 import { loggedIn, registered, type Received, type Wire } from "../fuzz/wire.ts";
 import { useServer } from "../helpers/use-server.ts";
+import { namesUser, presenceEntry } from "../helpers/presence.ts";
 
 const run = useServer({
   isPerFile: true,
@@ -215,9 +216,12 @@ describe("Away", () => {
     const bob = await user("away-bob", "listen");
     await alice.ok({ type: "create", room: "away-room" });
     await bob.ok({ type: "join", room: "away-room" });
-    const told = alice.next((m) => m.type === "presence" && m.user === "away-bob");
+    const told = alice.next((m) => presenceEntry(m, "away-bob")?.away !== undefined);
     await bob.ok({ type: "away", message: "at \u001b[31mlunch\n back at 2" });
-    expect(await told).toMatchObject({ status: "online", away: "at lunch back at 2" });
+    expect(presenceEntry(await told, "away-bob")).toMatchObject({
+      status: "online",
+      away: "at lunch back at 2",
+    });
     const who = await alice.ok({ type: "who", room: "away-room" });
     expect((who.users as Received[]).find((u) => u.user === "away-bob")).toMatchObject({
       away: "at lunch back at 2",
@@ -225,9 +229,12 @@ describe("Away", () => {
     expect(await bob.request({ type: "away", message: "x".repeat(201) })).toMatchObject({
       code: "bad_request",
     });
-    const cleared = alice.next((m) => m.type === "presence" && m.user === "away-bob");
+    const cleared = alice.next(namesUser("away-bob"));
     await bob.ok({ type: "away" });
-    expect((await cleared).away).toBeUndefined();
+    expect(presenceEntry(await cleared, "away-bob")).toEqual({
+      user: "away-bob",
+      status: "online",
+    });
     const after = await alice.ok({ type: "who", room: "away-room" });
     expect((after.users as Received[]).find((u) => u.user === "away-bob")!.away).toBeUndefined();
   });

@@ -10,6 +10,7 @@ import { loggedIn, type Received, registered, type Wire } from "../fuzz/wire.ts"
 import { mib, rssBytes } from "../helpers/process.ts";
 import { tempDir } from "../helpers/server.ts";
 import { useServer } from "../helpers/use-server.ts";
+import { namesUser } from "../helpers/presence.ts";
 
 const run = useServer();
 
@@ -111,12 +112,7 @@ describe("Slow reader", () => {
     const total = PER_SENDER * 2;
 
     // The slow reader was dropped (its presence went offline while it was still not reading).
-    await receivedSince(
-      bob,
-      bobFrom,
-      (m) => m.type === "presence" && m.user === "sam" && m.status === "offline",
-      30_000,
-    );
+    await receivedSince(bob, bobFrom, namesUser("sam", "offline"), 30_000);
     // Every other reader received every message, once, in the stored order.
     if (messageIds(bob.received).length < total) {
       await bob.next(() => messageIds(bob.received).length >= total, 30_000);
@@ -199,12 +195,7 @@ describe("Slow `chat listen`", () => {
       cli.kill("SIGSTOP");
       const aliceFrom = alice.received.length;
       await flood(alice, total, "a");
-      await receivedSince(
-        alice,
-        aliceFrom,
-        (m) => m.type === "presence" && m.user === "bob" && m.status === "offline",
-        30_000,
-      );
+      await receivedSince(alice, aliceFrom, namesUser("bob", "offline"), 30_000);
       cli.kill("SIGCONT");
       // Printing what it missed takes seconds; a listen that never gets there fails here, with
       // what it said, instead of at the test's own timeout.

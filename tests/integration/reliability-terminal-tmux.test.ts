@@ -72,7 +72,14 @@ function hostileServer(): FakeServer {
         for (const e of [
           { type: "message", ...message(evil("SAFE-MESSAGE")) },
           { type: "room_update", room },
-          { type: "presence", user: evil("eve"), status: "online" },
+          {
+            type: "presence",
+            room: "lobby",
+            online: [evil("eve")],
+            idle: [],
+            offline: [],
+            away: {},
+          },
           { type: "member", room: "lobby", user: evil("eve"), event: "joined" },
           { type: "message", ...message("MARKER-AFTER last line") },
         ]) {

@@ -107,7 +107,14 @@ function hostileServer(): FakeServer {
           text: evil("SAFE4 dm"),
           ts: new Date().toISOString(),
         });
-        conn.send({ type: "presence", user: evil("eve"), status: "online" });
+        conn.send({
+          type: "presence",
+          room: "lobby",
+          online: [evil("eve")],
+          idle: [],
+          offline: [],
+          away: {},
+        });
         conn.send({ type: "message", ...message(5) });
         return undefined;
       case "rooms":

@@ -136,9 +136,9 @@ describe("Ping", () => {
     await h.call(alice, { type: "create", room: "r" });
     await h.call(bob, { type: "join", room: "r" });
     h.clock.advance(61_000);
-    expect(alice.events("presence").at(-1)).toMatchObject({ user: "bob", status: "idle" });
+    expect(alice.events("presence").at(-1)).toMatchObject({ idle: ["bob"] });
     expect(await h.call(bob, { type: "ping" })).toEqual({ type: "pong" });
-    expect(alice.events("presence").at(-1)).toMatchObject({ user: "bob", status: "online" });
+    expect(alice.events("presence").at(-1)).toMatchObject({ online: ["bob"] });
   });
 
   test("before login it is a pong and nothing else", async () => {

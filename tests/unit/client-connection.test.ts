@@ -150,7 +150,14 @@ describe("Events", () => {
     const seen: ServerEvent[] = [];
     conn.onEvent((e) => seen.push(e));
     await settle();
-    latest().deliver({ type: "presence", user: "bob", status: "online" });
+    latest().deliver({
+      type: "presence",
+      room: "r",
+      online: ["bob"],
+      idle: [],
+      offline: [],
+      away: {},
+    });
     expect(seen.map((e) => e.type)).toEqual(["dm", "presence"]);
   });
 });

@@ -219,7 +219,14 @@ describe("Slash-command output as a write point", () => {
     }
     conn.emit({ type: "error", code: "internal", message: `oops${EVIL}` });
     // Presence prints nothing (it is quiet); a member joining prints the name.
-    conn.emit({ type: "presence", user: `carol${EVIL}`, status: `away${EVIL}` });
+    conn.emit({
+      type: "presence",
+      room: "lobby",
+      online: [],
+      idle: [`carol${EVIL}`],
+      offline: [],
+      away: { [`carol${EVIL}`]: `away${EVIL}` },
+    });
     conn.emit({ type: "member", room: "lobby", user: `carol${EVIL}`, event: "joined" });
     await tick();
     expect(term.raw).not.toContain("\x1b]");
@@ -250,9 +257,8 @@ describe("Slash-command output as a write point", () => {
       slash: async () => {},
     });
     await session.start(null);
-    conn.emit({ type: "presence", user: `eve${EVIL}`, status: "online" });
-    conn.emit({ type: "presence", user: "erin", status: "online" });
-    conn.emit({ type: "presence", user: "emma", status: "online" });
+    const online = [`eve${EVIL}`, "erin", "emma"];
+    conn.emit({ type: "presence", room: "lobby", online, idle: [], offline: [], away: {} });
     await term.type("/join lo\t\t");
     await term.type(`${KEY.ctrlU}/dm e\t\t`);
     await tick();

@@ -48,7 +48,14 @@ describe("Resuming through the cursor", () => {
       ts: "t",
       seq: seq(12),
     });
-    latest().deliver({ type: "presence", user: "b", status: "online" });
+    latest().deliver({
+      type: "presence",
+      room: "r",
+      online: ["b"],
+      idle: [],
+      offline: [],
+      away: {},
+    });
     latest().deliver({ type: "synced", cursor: seq(14), more: false, truncated: [] });
     latest().deliver({ type: "member", room: "r", user: "b", event: "left", seq: seq(13) });
     expect(conn.cursor).toBe(seq(14));

@@ -11,7 +11,14 @@ describe("the chat and the events of edits, bans, invites and away messages", ()
     conn.emit({ type: "message_update", id: "m1", room: "lobby", from: "bob", text: "", ts });
     conn.emit({ type: "dm_update", id: "m2", from: "bob", to: "alice", text: "fixed", ts });
     conn.emit({ type: "invite", room: "den", from: "bob", seq: "0000000000000007" });
-    conn.emit({ type: "presence", user: "bob", status: "online", away: "at \u001b[2Jlunch" });
+    conn.emit({
+      type: "presence",
+      room: "lobby",
+      online: ["bob"],
+      idle: [],
+      offline: [],
+      away: { bob: "at \u001b[2Jlunch" },
+    });
     conn.emit({ type: "member", room: "lobby", user: "carol", event: "banned" });
     await Bun.sleep(5);
     const screen = term.screen().join("\n");

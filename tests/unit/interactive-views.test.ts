@@ -84,7 +84,15 @@ describe("quiet presence", () => {
 
   test("a DM view's status line tells how the other person is, and greys them when not online", async () => {
     const { term, conn } = await setup();
-    conn.emit({ type: "presence", user: "bob", status: "idle", away: "at lunch" });
+    // One event about two people of #dev: the status line takes bob's part of it.
+    conn.emit({
+      type: "presence",
+      room: "dev",
+      online: ["carol"],
+      idle: ["bob"],
+      offline: [],
+      away: { bob: "at lunch" },
+    });
     await term.type(`/query bob${KEY.enter}`);
     await settle();
     expect(term.screen().at(-2)).toBe("#dev #lobby [@bob] · bob: idle, away: at lunch");

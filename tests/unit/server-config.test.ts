@@ -25,6 +25,8 @@ describe("Server configuration", () => {
       trustedProxies: new Set(),
       offlineGraceSeconds: 5,
       presenceIntervalMs: 500,
+      presenceWindowMs: 100,
+      presenceBatch: 200,
       accountLimits: {
         passwordFailures: { burst: 5, perSecond: 0.1 },
         passwordFailuresByAddress: { burst: 20, perSecond: 1 / 3 },
