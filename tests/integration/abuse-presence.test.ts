@@ -30,6 +30,33 @@ describe("Presence fan-out", () => {
     expect(entriesOf(alice.received, "mallory")).toEqual([]);
   });
 
+  test("20 users arriving together reach a member in a few events naming each once", async () => {
+    // A window longer than the arrivals take: one event (two if they straddle its end).
+    const server = await run.start({ args: ["--presence-window-ms", "2000"] });
+    const { client: alice } = await registered(server.url, "alice");
+    run.track(alice);
+    await alice.call({ type: "create", room: "lobby" });
+    const names = Array.from({ length: 20 }, (_, i) => `crowd${i}`);
+    const tokens: string[] = [];
+    for (const name of names) {
+      const { client, token } = await registered(server.url, name, "oneshot");
+      await client.call({ type: "join", room: "lobby" });
+      await client.close();
+      tokens.push(token);
+    }
+    const live = await Promise.all(tokens.map((t) => authed(server.url, t, "listen")));
+    live.forEach((c) => run.track(c));
+    while (names.some((name) => entriesOf(alice.received, name).length === 0)) {
+      await alice.next("presence", 10_000);
+    }
+    for (const name of names) {
+      expect(entriesOf(alice.received, name)).toEqual([{ user: name, status: "online" }]);
+    }
+    const events = alice.received.filter((f) => f.type === "presence");
+    expect(events.length).toBeLessThan(names.length);
+    expect(events.every((f) => f.room === "lobby")).toBe(true);
+  });
+
   test("offline is told once the grace passes without a live connection", async () => {
     const server = await run.start({ args: ["--rate-limit", "--offline-grace", "1"] });
     const { client: alice } = await registered(server.url, "alice");
