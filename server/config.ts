@@ -145,8 +145,8 @@ export function parseConfig(argv: string[], env: Record<string, string | undefin
   };
 }
 
-// How presence reaches the rooms: a flood bound like the front door's, so under --no-rate-limit
-// each is off (every change told at once) unless given.
+// How presence reaches the rooms: the grace and the interval are flood bounds like the front
+// door's, so under --no-rate-limit each is off (every change told at once) unless given.
 function presenceFlags(
   values: Record<string, string | boolean | undefined>,
   isOn: boolean,

@@ -94,15 +94,18 @@ export async function connectionsSection(p: Params): Promise<Section> {
     med(listen, (r) => r.rssAfter),
   );
   const perConn = (c: Case | undefined): number => med(c, (r) => r.bytesPerConnection);
+  const listenRatio = med(listen, (r) => r.connectSeconds) / med(oneshot, (r) => r.connectSeconds);
   return {
     title: "Connections",
     method:
       `${num(count)} connections from one load-generator process (${concurrency} handshakes ` +
       `in flight). Ours: each connection authenticates with a saved session token (\`auth\`), ` +
       `which also subscribes it to its rooms; all ${num(count)} users are members of one room. ` +
-      `As \`listen\`, each user comes online and that is announced to the room: ` +
-      `n(n-1)/2 presence deliveries in all, the cost of the protocol rather than of the ` +
-      `connections; as one-shot (no presence) it measures the connections themselves. ` +
+      `As \`listen\`, each user comes online and that is announced to the room: each member ` +
+      `is told of everyone who arrives after it (n(n-1)/2 names in all), in one presence event ` +
+      `per room and window (100 ms, at most 200 names an event), the cost of the protocol ` +
+      `rather than of the connections; as one-shot (no presence) it measures the connections ` +
+      `themselves. ` +
       `The RSS target is checked on the larger of the two. ` +
       `Bare Bun: plain connections subscribed to one topic. Server RSS from /proc before the ` +
       `first connection and 0.5 s after the last; one message is then sent to the room of all ` +
@@ -129,6 +132,16 @@ export async function connectionsSection(p: Params): Promise<Section> {
     ],
     targets: [
       atMost(`RSS with ${num(count)} connections`, "<= 250 MB", oursRss, RSS_LIMIT, mb(oursRss)),
+      atMost(
+        `${num(count)} connections online as listen / as one-shot`,
+        "<= 2x",
+        listenRatio,
+        2,
+        ratio(
+          med(listen, (r) => r.connectSeconds),
+          med(oneshot, (r) => r.connectSeconds),
+        ),
+      ),
     ],
     notes,
   };

@@ -43,7 +43,7 @@ export interface ChatOptions {
   replyBounds?: ReplyBounds;
   /** Bans and invites per room; DEFAULT_MODERATION_BOUNDS when absent. */
   moderation?: ModerationBounds;
-  /** The offline grace and the interval between presence events; none when absent. */
+  /** The offline grace, the interval between a user's changes, the room window; none if absent. */
   presence?: PresenceOptions;
 }
 

@@ -93,6 +93,18 @@ describe("Server configuration", () => {
     });
   });
 
+  test("the presence window and batch are on under --no-rate-limit too, and take their flags", () => {
+    expect(parseConfig(["--no-rate-limit"], {})).toMatchObject({
+      presenceWindowMs: 100,
+      presenceBatch: 200,
+      presenceIntervalMs: 0,
+    });
+    const flags = ["--presence-window-ms", "0", "--presence-batch", "50"];
+    expect(parseConfig(flags, {})).toMatchObject({ presenceWindowMs: 0, presenceBatch: 50 });
+    expect(() => parseConfig(["--presence-batch", "0"], {})).toThrow(ConfigError);
+    expect(() => parseConfig(["--presence-window-ms", "10001"], {})).toThrow(ConfigError);
+  });
+
   test("bad numbers, unknown flags and a lone --tls-cert are configuration errors", () => {
     expect(() => parseConfig(["--port", "http"], {})).toThrow(ConfigError);
     expect(() => parseConfig(["--port", "70000"], {})).toThrow(ConfigError);
