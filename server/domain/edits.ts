@@ -106,23 +106,10 @@ export class Edits {
     const m = wire(message);
     const { seq: _seq, ...fields } = m;
     const event = { type: message.room !== undefined ? "message_update" : "dm_update", ...fields };
-    await commitEvents(this.#d, [op], [{ stream: op.key, event }], () => {
-      this.#d.state.history.replace(op.key, message);
-      if (op.op === "msg_delete") this.#dropQueuedDm(op.key, op.id);
-    });
+    await commitEvents(this.#d, [op], [{ stream: op.key, event }], () =>
+      this.#d.state.history.replace(op.key, message),
+    );
     return m;
-  }
-
-  // A deleted DM still waiting in a queue of an older version leaves it (the store drops it too).
-  #dropQueuedDm(key: string, id: string): void {
-    if (!key.startsWith("dm:")) return;
-    for (const u of key.slice(3).split(":")) {
-      const queue = this.#d.state.notices.get(u);
-      if (!queue) continue;
-      const at = queue.findIndex((q) => q.notice.type === "dm" && q.notice.id === id);
-      if (at >= 0) queue.splice(at, 1);
-      if (queue.length === 0) this.#d.state.notices.delete(u);
-    }
   }
 
   #now(): string {

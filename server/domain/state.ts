@@ -1,13 +1,5 @@
 import type { RoomInfo, Role } from "../../shared/protocol.ts";
-import { legacyQueue } from "../store/notices.ts";
-import type {
-  LegacyUserRecord,
-  QueuedNotice,
-  RoomRecord,
-  SessionRecord,
-  Snapshot,
-  UserRecord,
-} from "../store/store.ts";
+import type { RoomRecord, SessionRecord, Snapshot, UserRecord } from "../store/store.ts";
 import { Conversations } from "./conversations.ts";
 import { EventLog } from "./event-log.ts";
 import type { FeedItem } from "./event-log.ts";
@@ -41,8 +33,6 @@ export class ChatState {
   readonly users = new Map<string, UserRecord>();
   readonly sessions = new Map<string, SessionRecord>();
   readonly rooms = new Map<string, RoomState>();
-  /** user -> notices queued for their next live connection, oldest first (never empty). */
-  readonly notices = new Map<string, QueuedNotice[]>();
   /** user -> rooms (not shut down) the user is a member of. */
   readonly roomsOf = new Map<string, Set<string>>();
   readonly history: History;
@@ -66,14 +56,7 @@ export class ChatState {
     this.history = new History(historyLimit);
     this.reads = new ReadMarkers(snapshot.reads);
     this.conversations = new Conversations(snapshot.history);
-    for (const { notices, ...u } of snapshot.users as LegacyUserRecord[]) {
-      this.users.set(u.name, u);
-      // A record of an older version carries its queue; the store's loads never do.
-      if (notices?.length) this.notices.set(u.name, legacyQueue(notices, historyLimit));
-    }
-    for (const [user, queued] of Object.entries(snapshot.notices ?? {})) {
-      if (queued.length > 0) this.notices.set(user, queued.slice());
-    }
+    for (const u of snapshot.users) this.users.set(u.name, u);
     for (const s of snapshot.sessions) this.sessions.set(s.tokenHash, s);
     for (const r of snapshot.rooms) this.putRoom(fromRecord(r));
     this.#names.sort();

@@ -43,11 +43,6 @@ export function clearNotices(list: QueuedNotice[], upTo: number): void {
   list.splice(0, n);
 }
 
-/** The number the next notice queued in `list` gets. */
-export function nextSeq(list: readonly QueuedNotice[]): number {
-  return list.length === 0 ? 1 : list[list.length - 1]!.seq + 1;
-}
-
 /** The queue of `user` in `all`, created when missing (an own property, whatever the name). */
 export function queueOf(all: Record<string, QueuedNotice[]>, user: string): QueuedNotice[] {
   if (Object.hasOwn(all, user)) return all[user]!;
