@@ -23,11 +23,6 @@ export function isEntry(item: FeedItem): item is LogEntry {
   return "event" in item;
 }
 
-/** The stream of a user's own events (requests, decisions, invites, read markers). */
-export function userStream(user: string): string {
-  return `user:${user}`;
-}
-
 /** A stream's retained events and what it has dropped. */
 export interface Stream {
   /** Oldest first, by seq; the kept window starts at `start`. */

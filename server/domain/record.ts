@@ -4,6 +4,7 @@
  * order and in one step once the store has it.
  */
 import { formatSeq } from "../../shared/seq.ts";
+import { roomKey } from "../store/store.ts";
 import type { LogEntry, StoreOp } from "../store/store.ts";
 import type { Deps } from "./deps.ts";
 import { userTopic } from "./types.ts";
@@ -13,7 +14,7 @@ export type EventFrame = { type: string; [field: string]: unknown };
 
 /** One event of a stored change. */
 export interface NewEvent {
-  /** `roomStream(room)`, `dmStream(a, b)` or `userStream(user)`: who may see it. */
+  /** `roomStream(room)`, `dmKey(a, b)` or `userStream(user)`: who may see it. */
   stream: string;
   /** The frame as sent, without `seq`. */
   event: EventFrame;
@@ -23,12 +24,8 @@ export interface NewEvent {
 
 /** The stream of a room's events (its members see them while they are members). */
 export function roomStream(room: string): string {
-  return `room:${room}`;
-}
-
-/** The stream of the DM conversation between two users (order does not matter). */
-export function dmStream(a: string, b: string): string {
-  return a < b ? `dm:${a}:${b}` : `dm:${b}:${a}`;
+  // The room's history key: its messages are kept in the same stream as its other events.
+  return roomKey(room);
 }
 
 /** The stream of events addressed to `user` alone. */

@@ -8,10 +8,11 @@
  */
 import type { Truncation } from "../../shared/protocol.ts";
 import { formatSeq } from "../../shared/seq.ts";
-import { isEntry, userStream } from "./event-log.ts";
+import { isEntry } from "./event-log.ts";
 import type { FeedItem, Stream } from "./event-log.ts";
 import type { LogEntry } from "../store/store.ts";
 import { toChatMessage, toDirectMessage } from "./messages.ts";
+import { roomStream, userStream } from "./record.ts";
 import type { ChatState } from "./state.ts";
 
 /** Events in one `sync` page by default, and at most. */
@@ -115,7 +116,7 @@ function* sources(state: ChatState, user: string, since: number): Generator<Sour
   // A room left before `since` has nothing after it the user could see.
   for (const [room, leftAt] of log.leftRoomsOf(user)) if (leftAt > since) rooms.add(room);
   for (const room of rooms) {
-    const stream = log.stream(`room:${room}`);
+    const stream = log.stream(roomStream(room));
     if (stream) yield { stream, room, truncation: { room, dropped: 0 } };
   }
   for (const key of log.dmStreamsOf(user)) {
