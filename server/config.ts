@@ -1,3 +1,4 @@
+/** The server's flags and environment, parsed and checked into one Config. */
 import { parseArgs } from "node:util";
 import type { AccountConfig } from "./config-accounts.ts";
 import { ACCOUNT_OPTIONS, ACCOUNT_USAGE, parseAccountConfig } from "./config-accounts.ts";

@@ -1,3 +1,4 @@
+/** The handler table: one entry per client message type, calling the domain. */
 import type { ClientMessage, ClientMessageType, ServerMessage } from "../shared/protocol.ts";
 import type { SessionGrant } from "./domain/accounts.ts";
 import type { Chat } from "./domain/chat.ts";

@@ -1,3 +1,4 @@
+/** The server's entry point: reads argv and env, wires store, domain and transport, exits. */
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { Chat } from "./domain/chat.ts";

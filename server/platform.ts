@@ -1,3 +1,4 @@
+/** The real clock, crypto and password hashing the domain is given in production. */
 import { availableParallelism } from "node:os";
 import type { Clock, Crypto, PasswordHasher } from "./domain/types.ts";
 

@@ -1,3 +1,4 @@
+/** The domain wired together: one object the handlers call for every request. */
 import type { ClientMode, Status } from "../../shared/protocol.ts";
 import { Accounts } from "./accounts.ts";
 import type { SessionOptions } from "./sessions.ts";

@@ -1,3 +1,4 @@
+/** Each user's authenticated connections, and the subscriptions held while one catches up. */
 import type { Conn } from "./types.ts";
 
 /**

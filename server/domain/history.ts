@@ -1,3 +1,4 @@
+/** Messages kept in memory per room and DM conversation, and their bounded pages. */
 import type { StoredMessage } from "../store/store.ts";
 
 /** Options of a history query. */

@@ -1,3 +1,4 @@
+/** Sending room messages and DMs, and reading their history (SPEC 2.3). */
 import { LIMITS, sanitizeText } from "../../shared/protocol.ts";
 import { formatSeq } from "../../shared/seq.ts";
 import type { ChatMessage, DirectMessage } from "../../shared/protocol.ts";

@@ -1,3 +1,4 @@
+/** The store as the domain uses it: a refused commit logged and answered `internal`. */
 import type { Store } from "../store/store.ts";
 import { ChatError } from "../../shared/errors.ts";
 import type { Logger } from "./types.ts";

@@ -1,3 +1,4 @@
+/** Who is online, idle, away or offline, and how each room hears of the changes. */
 import type { Status } from "../../shared/protocol.ts";
 import { PresenceGate, presenceKey } from "./presence-gate.ts";
 import type { Clock, TimerHandle } from "./types.ts";

@@ -1,3 +1,4 @@
+/** Token buckets on an injected clock: the message and account-work limits (SPEC 2.5, 6). */
 import { ChatError } from "../../shared/errors.ts";
 import type { Clock } from "./types.ts";
 

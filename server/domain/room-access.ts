@@ -1,3 +1,4 @@
+/** Finding a room by name as a user may see it (hidden rooms, members, admins). */
 import { normalizeRoomName } from "../../shared/protocol.ts";
 import { ChatError } from "../../shared/errors.ts";
 import type { ChatState, RoomState } from "./state.ts";

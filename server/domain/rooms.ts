@@ -1,3 +1,4 @@
+/** Rooms: create, edit, join, leave, requests and the admin's decisions (SPEC 2.2). */
 import { LIMITS, normalizeUserName, sanitizeText } from "../../shared/protocol.ts";
 import type { JoinRequest, RoomInfo } from "../../shared/protocol.ts";
 import { userName } from "./accounts.ts";

@@ -1,3 +1,4 @@
+/** The domain's live state (users, sessions, rooms, history, log), built from a snapshot. */
 import type { RoomInfo, Role } from "../../shared/protocol.ts";
 import type { RoomRecord, SessionRecord, Snapshot, UserRecord } from "../store/store.ts";
 import { Conversations } from "./conversations.ts";

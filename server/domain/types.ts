@@ -1,3 +1,4 @@
+/** What the domain needs of the outside world: clock, crypto, hashing, publishing, logging. */
 import type { ClientMode, ServerMessage } from "../../shared/protocol.ts";
 
 /** An opaque timer handle returned by a Clock. */

@@ -1,3 +1,4 @@
+/** Typing notices: who is typing where, each expiring unless renewed. */
 import type { Clock, TimerHandle } from "./types.ts";
 
 /** How long a "typing" notice lasts without renewal. */

@@ -1,3 +1,4 @@
+/** Applying a store op to a snapshot: the one meaning of each op, shared by every store. */
 import { addNotice, clearNotices, legacyQueue, queueOf } from "./notices.ts";
 import { moveMark } from "./reads.ts";
 import { applyLogEntry, noteTrimmed } from "./apply-log.ts";

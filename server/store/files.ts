@@ -1,3 +1,4 @@
+/** File system helpers of the store: atomic writes, fsync, modes of files and folders. */
 import { constants } from "node:fs";
 import { chmod, open, readFile, rename, stat, unlink } from "node:fs/promises";
 import { join, resolve } from "node:path";

@@ -1,15 +1,14 @@
+/**
+ * The append-only journal: a header line `{"journal":"<gen>"}` naming this generation of the
+ * file, then one JSON StoreOp per line. Compaction replaces the file with a new generation
+ * holding only the ops the snapshot files do not contain yet.
+ */
 import type { FileHandle } from "node:fs/promises";
 import { open, rename, unlink } from "node:fs/promises";
 import { basename, dirname } from "node:path";
 import { FILE_MODE, fsyncDir, writeFileAtomic } from "./files.ts";
 import type { StoreOp } from "./store.ts";
 import { isStoreOp } from "./validate.ts";
-
-/**
- * The append-only journal: a header line `{"journal":"<gen>"}` naming this generation of the
- * file, then one JSON StoreOp per line. Compaction replaces the file with a new generation
- * holding only the ops the snapshot files do not contain yet.
- */
 
 /** One op read back from the journal, with the byte offset where its line starts. */
 export interface JournalEntry {

@@ -1,3 +1,4 @@
+/** The store on disk: a journal with group commit, compacted into JSON snapshot files. */
 import { mkdir, unlink } from "node:fs/promises";
 import { join } from "node:path";
 import { applyOp, lastMessages } from "./apply.ts";

@@ -1,3 +1,4 @@
+/** A store kept in memory, for tests and for running without a disk. */
 import { applyOp, emptySnapshot } from "./apply.ts";
 import type { Snapshot, Store, StoreOp } from "./store.ts";
 

@@ -1,3 +1,4 @@
+/** Reading a data folder (snapshot files and journal) into one snapshot at start-up. */
 import { join } from "node:path";
 import { applyOp, trimHistory } from "./apply.ts";
 import { noteHistoryTrims, trimLog } from "./apply-log.ts";

@@ -1,3 +1,7 @@
+/**
+ * Shape checks for what the store reads back from disk. Each throws an Error saying what is
+ * wrong; the caller adds the file name. Checks cover what the server relies on, not every field.
+ */
 import { legacyQueue, queueOf } from "./notices.ts";
 import { moveMark } from "./reads.ts";
 import type { ReadMarks } from "./reads.ts";
@@ -13,11 +17,6 @@ import type {
   Trimmed,
   UserRecord,
 } from "./store.ts";
-
-/**
- * Shape checks for what the store reads back from disk. Each throws an Error saying what is
- * wrong; the caller adds the file name. Checks cover what the server relies on, not every field.
- */
 
 /** Which journal prefix a snapshot file already contains: bytes before `offset` of journal `gen`. */
 export interface JournalMark {
