@@ -3,12 +3,13 @@
  * stream has dropped, changed by `log` ops and by trimming history, so that compaction writes
  * them and a restart restores them.
  */
+import { ownOrNew, setOwn } from "./own.ts";
 import type { LogEntry, Snapshot, Trimmed } from "./store.ts";
 
 /** Keep `entry` in its stream, at most `limit` entries (trimmed once `slack` past it). */
 export function applyLogEntry(snapshot: Snapshot, entry: LogEntry, limit: number, slack = 0) {
   const all = (snapshot.log ??= {});
-  const list = Object.hasOwn(all, entry.stream) ? all[entry.stream]! : own(all, entry.stream);
+  const list = ownOrNew(all, entry.stream, (): LogEntry[] => []);
   const last = list[list.length - 1];
   if (last !== undefined && last.seq >= entry.seq) {
     if (list.some((e) => e.seq === entry.seq)) return; // replayed twice
@@ -56,12 +57,7 @@ export function noteTrimmed(
   const value: Trimmed = old
     ? { seq: Math.max(old.seq, seq), count: old.count + count, first: Math.min(old.first, first) }
     : { seq, count, first };
-  Object.defineProperty(trimmed, key, {
-    value,
-    enumerable: true,
-    writable: true,
-    configurable: true,
-  });
+  setOwn(trimmed, key, value);
 }
 
 /** Trim every stream of `snapshot.log` to its last `limit` entries, in place. */
@@ -85,18 +81,6 @@ export function lastEntries(
 function trimEntries(snapshot: Snapshot, stream: string, list: LogEntry[], limit: number) {
   noteTrimmed(snapshot, stream, list, limit);
   list.splice(0, list.length - limit);
-}
-
-// An own property whatever the stream's name (a user called `__proto__`).
-function own(all: Record<string, LogEntry[]>, key: string): LogEntry[] {
-  const list: LogEntry[] = [];
-  Object.defineProperty(all, key, {
-    value: list,
-    enumerable: true,
-    writable: true,
-    configurable: true,
-  });
-  return list;
 }
 
 /**

@@ -3,6 +3,7 @@
  * plain functions on a list so that the domain's live state and the store's copy change alike.
  * A list stays sorted by `seq`; its entries are never changed in place, only added and removed.
  */
+import { ownOrNew } from "./own.ts";
 import type { Notice, QueuedNotice } from "./store.ts";
 
 /**
@@ -45,15 +46,7 @@ export function clearNotices(list: QueuedNotice[], upTo: number): void {
 
 /** The queue of `user` in `all`, created when missing (an own property, whatever the name). */
 export function queueOf(all: Record<string, QueuedNotice[]>, user: string): QueuedNotice[] {
-  if (Object.hasOwn(all, user)) return all[user]!;
-  const list: QueuedNotice[] = [];
-  Object.defineProperty(all, user, {
-    value: list,
-    enumerable: true,
-    writable: true,
-    configurable: true,
-  });
-  return list;
+  return ownOrNew(all, user, (): QueuedNotice[] => []);
 }
 
 /** A queue made from a notice list stored by an older version (numbered from 1). */

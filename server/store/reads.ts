@@ -3,6 +3,7 @@
  * last message read. Plain functions on the record so that replay and the store's copy agree.
  * A marker only moves forward: ids are time-ordered, so a later message has a greater id.
  */
+import { ownOrNew, setOwn } from "./own.ts";
 
 /** user -> history key -> id of the last message read. */
 export type ReadMarks = Record<string, Record<string, string>>;
@@ -12,15 +13,10 @@ export type ReadMarks = Record<string, Record<string, string>>;
  * already (a replayed or an older move changes nothing). True when it moved.
  */
 export function moveMark(all: ReadMarks, user: string, key: string, upTo: string): boolean {
-  const marks = ownRecord(all, user);
+  const marks = ownOrNew(all, user, (): Record<string, string> => ({}));
   const current = Object.hasOwn(marks, key) ? marks[key]! : "";
   if (upTo <= current) return false;
-  Object.defineProperty(marks, key, {
-    value: upTo,
-    enumerable: true,
-    writable: true,
-    configurable: true,
-  });
+  setOwn(marks, key, upTo);
   return true;
 }
 
@@ -31,17 +27,4 @@ export function copyMarks(all: ReadMarks | undefined): ReadMarks {
     for (const [key, id] of Object.entries(marks)) moveMark(copy, user, key, id);
   }
   return copy;
-}
-
-// The record of `user` in `all`, created when missing (an own property, whatever the name).
-function ownRecord(all: ReadMarks, user: string): Record<string, string> {
-  if (Object.hasOwn(all, user)) return all[user]!;
-  const marks: Record<string, string> = {};
-  Object.defineProperty(all, user, {
-    value: marks,
-    enumerable: true,
-    writable: true,
-    configurable: true,
-  });
-  return marks;
 }
