@@ -7,7 +7,7 @@ import { parseClientMessage, ProtocolError } from "../shared/parse.ts";
 import type { ClientMessage, ServerMessage } from "../shared/protocol.ts";
 import { ChatError } from "../shared/errors.ts";
 import type { Chat } from "./domain/chat.ts";
-import { SentAck } from "./domain/messages.ts";
+import { SentAck } from "./domain/message-wire.ts";
 import { RateLimiter } from "./domain/rate-limit.ts";
 import type { Clock, Logger } from "./domain/types.ts";
 import type { Admission } from "./admission.ts";

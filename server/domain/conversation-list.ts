@@ -7,7 +7,7 @@
 import type { ConversationInfo } from "../../shared/protocol.ts";
 import { dmKey } from "../store/store.ts";
 import { utf8Length } from "./history.ts";
-import { toDirectMessage } from "./messages.ts";
+import { toDirectMessage } from "./message-wire.ts";
 import { mentionTest } from "./read-markers.ts";
 import type { Reads } from "./reads.ts";
 import type { ChatState } from "./state.ts";

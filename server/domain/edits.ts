@@ -10,7 +10,7 @@ import { changedMessage } from "../store/apply-features.ts";
 import { dmKey, roomKey } from "../store/store.ts";
 import type { StoredMessage, StoreOp } from "../store/store.ts";
 import { userName } from "./accounts.ts";
-import { cleanText, toChatMessage, toDirectMessage } from "./messages.ts";
+import { cleanText, toChatMessage, toDirectMessage } from "./message-wire.ts";
 import { commitEvents } from "./record.ts";
 import { memberRoom } from "./room-access.ts";
 import type { KeyedQueue } from "./serial.ts";

@@ -11,7 +11,7 @@ import { formatSeq } from "../../shared/seq.ts";
 import { isEntry } from "./event-log.ts";
 import type { FeedItem, Stream } from "./event-log.ts";
 import type { LogEntry } from "../store/store.ts";
-import { toChatMessage, toDirectMessage } from "./messages.ts";
+import { toChatMessage, toDirectMessage } from "./message-wire.ts";
 import { roomStream, userStream } from "./record.ts";
 import type { ChatState } from "./state.ts";
 
