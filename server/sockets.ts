@@ -1,28 +1,17 @@
-/** Bun sockets as the domain sees them: publishing, per-socket sends, slow readers. */
+/** Bun sockets as the domain sees them: publishing and per-socket sends. */
 import type { Server, ServerWebSocket } from "bun";
 import { LIMITS } from "../shared/protocol.ts";
 import type { ClientMode, ServerMessage } from "../shared/protocol.ts";
 import { ChatError } from "../shared/errors.ts";
-import type { Conn, Logger, Publisher } from "./domain/types.ts";
+import type { Conn, Publisher } from "./domain/types.ts";
 
 /** Close codes the server uses besides 1001 (shutting down) and 1009 (frame over 1 MiB). */
 export const CLOSE_CODES = { slowReader: 4008, flood: 4029, authTimeout: 4408 } as const;
 
-// A reader is too slow when more than FAR_BEHIND_BYTES are queued for it, or more than
-// BEHIND_BYTES stay queued for STALLED_MS (it is not catching up). It is closed with 4008 and
-// reconnects and catches up from history. A burst that a reader drains in time is fine: a
-// busy room can queue megabytes for a moment. Sockets are checked every SWEEP_MS, and within
-// SWEEP_SOON_MS when a publish or send reports backpressure. Past BACKPRESSURE_LIMIT (the
-// per-socket memory cap) Bun would drop frames; the check closes the socket long before.
-const BEHIND_BYTES = 1024 * 1024;
-const FAR_BEHIND_BYTES = 4 * 1024 * 1024;
-const STALLED_MS = 1000;
-/** Per-socket cap on queued bytes (Bun's backpressureLimit). */
+/** Per-socket cap on queued bytes (Bun's backpressureLimit); see slow-readers.ts. */
 export const BACKPRESSURE_LIMIT = 16 * 1024 * 1024;
-const SWEEP_MS = 250;
-/** A catch-up sends its next page once no more than this is queued (far below BEHIND_BYTES). */
+/** A catch-up sends its next page once no more than this is queued (a slow reader: 1 MiB). */
 const DRAINED_BYTES = 256 * 1024;
-const SWEEP_SOON_MS = 10;
 
 /** What the transport keeps on each socket. */
 export interface ConnData {
@@ -33,7 +22,7 @@ export interface ConnData {
   queue: Promise<void> | null;
   /** The size of the frames waiting in `queue` (UTF-16 units of text, bytes of binary). */
   queuedSize: number;
-  /** When the socket's queue last went past BEHIND_BYTES without draining since (ms). */
+  /** When the queue last went past slow-readers.ts BEHIND_BYTES without draining since (ms). */
   behindSince: number | null;
   /** Set while the connection is not authenticated: it closes the connection when it fires. */
   authTimer: ReturnType<typeof setTimeout> | null;
@@ -229,61 +218,6 @@ export class WsConn implements Conn {
   /** Unsubscribe from a topic while open. */
   unsubscribe(topic: string): void {
     if (this.#ws.readyState === 1) this.#ws.unsubscribe(topic);
-  }
-}
-
-/**
- * Closes sockets that read too slowly (4008), so that one slow reader never delays the
- * others and its queue never grows past a bound.
- */
-export class SlowReaders {
-  #sockets: ReadonlySet<Socket>;
-  #log: Logger;
-  #interval: ReturnType<typeof setInterval>;
-  #isDue = false;
-
-  /** Check `sockets` every SWEEP_MS until `stop`. */
-  constructor(sockets: ReadonlySet<Socket>, log: Logger) {
-    this.#sockets = sockets;
-    this.#log = log;
-    this.#interval = setInterval(() => this.#sweep(), SWEEP_MS);
-    this.#interval.unref();
-  }
-
-  /** Check soon: some socket could not take a frame at once. */
-  soon(): void {
-    if (this.#isDue) return;
-    this.#isDue = true;
-    setTimeout(() => {
-      this.#isDue = false;
-      this.#sweep();
-    }, SWEEP_SOON_MS).unref();
-  }
-
-  /** Stop checking. */
-  stop(): void {
-    clearInterval(this.#interval);
-  }
-
-  #sweep(): void {
-    const now = Date.now();
-    for (const ws of this.#sockets) {
-      if (ws.readyState !== 1) continue;
-      const queued = ws.getBufferedAmount();
-      if (queued <= BEHIND_BYTES) {
-        ws.data.behindSince = null;
-        continue;
-      }
-      ws.data.behindSince ??= now;
-      if (queued > FAR_BEHIND_BYTES || now - ws.data.behindSince >= STALLED_MS) {
-        this.#log.info("slow_reader", {
-          conn: ws.data.id,
-          user: ws.data.conn?.user ?? undefined,
-          queued,
-        });
-        ws.close(CLOSE_CODES.slowReader, "too slow reading: reconnect and fetch history");
-      }
-    }
   }
 }
 

@@ -14,7 +14,8 @@ import type { PipelineLimits } from "./pipeline.ts";
 import { clientAddress } from "./forwarded.ts";
 import type { TrustedProxies } from "./forwarded.ts";
 import { SYSTEM_CLOCK } from "./platform.ts";
-import { BACKPRESSURE_LIMIT, Outbox, SlowReaders, WsConn } from "./sockets.ts";
+import { BACKPRESSURE_LIMIT, Outbox, WsConn } from "./sockets.ts";
+import { SlowReaders } from "./slow-readers.ts";
 import type { BunPublisher, ConnData, Socket } from "./sockets.ts";
 
 // Frames up to this size are read and, past LIMITS.frameMax, answered bad_request; only larger
