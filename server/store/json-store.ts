@@ -3,16 +3,14 @@ import { mkdir, unlink } from "node:fs/promises";
 import { join } from "node:path";
 import { applyOp, lastMessages } from "./apply.ts";
 import { lastEntries, trimmedAt } from "./apply-log.ts";
-import { lockFile, writeFileAtomic } from "./files.ts";
+import { lockFile } from "./files.ts";
 import { Journal } from "./journal.ts";
 import { FILES, readDataDir, trimSlack } from "./read.ts";
 import { copyMarks } from "./reads.ts";
-import type { LogEntry, Snapshot, StoredMessage, Store, StoreOp, Trimmed } from "./store.ts";
-import type { JournalMark } from "./validate.ts";
+import { captureSnapshot, writeSnapshotFiles } from "./snapshot-files.ts";
+import type { Snapshot, Store, StoreOp } from "./store.ts";
 
 const DEFAULT_COMPACT_BYTES = 8 * 1024 * 1024;
-/** history.json is written in pieces of about this size, letting commits run in between. */
-const CHUNK_BYTES = 1024 * 1024;
 
 /** Options of the JSON file store. */
 export interface JsonFileStoreOptions {
@@ -229,46 +227,11 @@ export class JsonFileStore implements Store {
   /** Write the three files from the state as of now, then drop what they hold from the journal. */
   async #compact(): Promise<void> {
     const journal = this.#journal!;
-    // Shallow copies taken under the lock match the journal offset exactly; records and
-    // messages are never changed in place, so sharing them is safe.
-    const snap = await this.#exclusive(async () => {
-      const s = this.#state!;
-      return {
-        mark: { gen: journal.gen, offset: journal.size },
-        users: s.users.slice(),
-        sessions: s.sessions.slice(),
-        rooms: s.rooms.slice(),
-        // Queues change in place (their entries never do): copied now, under the lock.
-        notices: Object.fromEntries(
-          Object.entries(s.notices ?? {}).map(([u, l]) => [u, l.slice()]),
-        ),
-        reads: copyMarks(s.reads),
-        history: Object.entries(s.history).map(
-          ([k, v]) => [k, lastMessages(v, this.#historyLimit)] as const,
-        ),
-        log: lastEntries(s.log, this.#historyLimit),
-        trimmed: trimmedAt(s, this.#historyLimit),
-      };
-    });
-    const { mark } = snap;
-    let bytes = await writeFileAtomic(this.#dir, FILES.users, [
-      JSON.stringify(
-        {
-          users: snap.users,
-          sessions: snap.sessions,
-          notices: snap.notices,
-          reads: snap.reads,
-          journal: mark,
-        },
-        null,
-        2,
-      ),
-    ]);
-    bytes += await writeFileAtomic(this.#dir, FILES.rooms, [
-      JSON.stringify({ rooms: snap.rooms, journal: mark }, null, 2),
-    ]);
-    bytes += await writeFileAtomic(this.#dir, FILES.history, historyChunks(snap, mark));
-    await journal.rotate(mark.offset, (step) => this.#exclusive(step));
+    const snap = await this.#exclusive(async () =>
+      captureSnapshot(this.#state!, { gen: journal.gen, offset: journal.size }, this.#historyLimit),
+    );
+    const bytes = await writeSnapshotFiles(this.#dir, snap);
+    await journal.rotate(snap.mark.offset, (step) => this.#exclusive(step));
     this.#snapshotBytes = bytes;
     this.#retryCompactAt = 0;
   }
@@ -277,36 +240,6 @@ export class JsonFileStore implements Store {
 /** What the store keeps of a committed op: messages by reference (never changed), records copied. */
 function keep(op: StoreOp): StoreOp {
   return op.op === "msg" ? op : structuredClone(op);
-}
-
-/** history.json, one history key per line, in pieces so that the event loop is not held long. */
-function* historyChunks(
-  snap: {
-    history: (readonly [string, StoredMessage[]])[];
-    log: [string, LogEntry[]][];
-    trimmed: Record<string, Trimmed>;
-  },
-  mark: JournalMark,
-): Generator<string> {
-  const { history } = snap;
-  let chunk = `{"journal":${JSON.stringify(mark)},"trimmed":${JSON.stringify(snap.trimmed)},"log":{`;
-  for (const [i, [stream, entries]] of snap.log.entries()) {
-    chunk += `${i ? "," : ""}\n${JSON.stringify(stream)}:${JSON.stringify(entries)}`;
-    if (chunk.length > CHUNK_BYTES) {
-      yield chunk;
-      chunk = "";
-    }
-  }
-  chunk += `\n},"history":{`;
-  for (const [i, [key, messages]] of history.entries()) {
-    // One call per key: stringifying message by message and joining costs about twice as much.
-    chunk += `${i ? "," : ""}\n${JSON.stringify(key)}:${JSON.stringify(messages)}`;
-    if (chunk.length > CHUNK_BYTES) {
-      yield chunk;
-      chunk = "";
-    }
-  }
-  yield `${chunk}\n}}\n`;
 }
 
 /** A copy the caller may change freely; messages are shared (they are never changed). */
