@@ -10,7 +10,7 @@ import type { Logger } from "./domain/types.ts";
 import { Admission } from "./admission.ts";
 import type { AdmissionLimits } from "./admission.ts";
 import { Pipeline } from "./pipeline.ts";
-import type { PipelineLimits } from "./pipeline.ts";
+import type { PipelineLimits } from "./request-limits.ts";
 import { clientAddress } from "./forwarded.ts";
 import type { TrustedProxies } from "./forwarded.ts";
 import { SYSTEM_CLOCK } from "./platform.ts";
