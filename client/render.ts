@@ -207,7 +207,7 @@ export function renderTable(
   const line = (row: string[]) =>
     row
       .map((cell, i) => {
-        const cut = fitCell(cell, widths[i] ?? 0);
+        const cut = fitWidth(cell, widths[i] ?? 0);
         return i === row.length - 1
           ? cut
           : cut + " ".repeat((widths[i] ?? 0) - Bun.stringWidth(cut));
@@ -235,8 +235,8 @@ function shrink(widths: number[], width: number, keep: number): void {
   }
 }
 
-// A cell cut to `width` columns, with an ellipsis where it was cut.
-function fitCell(cell: string, width: number): string {
+/** Text cut to `width` columns, with an ellipsis where it was cut (a table cell, a status line). */
+export function fitWidth(cell: string, width: number): string {
   if (Bun.stringWidth(cell) <= width) return cell;
   let out = "";
   for (const ch of cell) {

@@ -5,6 +5,7 @@
  * first, then the rest are summed up as `+N`. Pure.
  */
 import { sanitizeText } from "../../shared/protocol.ts";
+import { fitWidth } from "../render.ts";
 import type { Colors } from "../render.ts";
 import { type View, viewLabel } from "./views.ts";
 
@@ -92,13 +93,7 @@ export function statusLine(state: ViewStatus, columns: number, c: Colors): strin
   return line + c.dim(clip(tail, width - used));
 }
 
-// Cut plain text to `width` columns, with `…` where it was cut.
+// Cut plain text to `width` columns, with `…` where it was cut; nothing when there is no room.
 function clip(text: string, width: number): string {
-  if (Bun.stringWidth(text) <= width) return text;
-  let out = "";
-  for (const ch of text) {
-    if (Bun.stringWidth(out + ch) > width - 1) break;
-    out += ch;
-  }
-  return width > 0 ? `${out}…` : "";
+  return width > 0 ? fitWidth(text, width) : "";
 }
