@@ -158,6 +158,10 @@ export class Rooms {
       this.#quota.checkJoined(user);
       // An invite lets its user into a closed or hidden room at once.
       if (old.open || old.admin === user || old.invited.has(user)) {
+        // It tells every member and takes a place among the room's kept events, as a message
+        // does: one message of the rate limit (a join and leave loop from anyone, member or
+        // not, would otherwise push the room's messages out of its members' catch-up).
+        this.#d.limits.message(user);
         await this.#addMember(old, user);
         return "joined";
       }
@@ -193,6 +197,8 @@ export class Rooms {
       if (room.admin === user && room.members.size > 1) {
         throw new ChatError("forbidden", `the admin cannot leave '${name}' while others remain`);
       }
+      // Told to every member and kept for their catch-up, as a join is: one message too.
+      this.#d.limits.message(user);
       await this.#removeMember(room, user, "left");
     });
   }
