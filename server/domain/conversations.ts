@@ -3,6 +3,7 @@
  * that a page of `conversations` costs O(page), never a scan of every DM conversation. Kept
  * in step with the history: built from it on load, moved on each stored DM.
  */
+import { dmUsers } from "../store/store.ts";
 import type { StoredMessage } from "../store/store.ts";
 
 /** A partner and the id of the last message of the conversation with them. */
@@ -55,13 +56,6 @@ class PartnerList {
   sort(): void {
     this.sorted.sort((a, b) => (a.lastId < b.lastId ? -1 : a.lastId > b.lastId ? 1 : 0));
   }
-}
-
-/** The users of a DM history key `dm:<a>:<b>`, or null for any other key. */
-export function dmUsers(key: string): [string, string] | null {
-  if (!key.startsWith("dm:")) return null;
-  const parts = key.split(":");
-  return parts.length === 3 ? [parts[1]!, parts[2]!] : null;
 }
 
 /** The DM partners of every user, newest conversation first when paged. */

@@ -4,7 +4,7 @@
  * order and in one step once the store has it.
  */
 import { formatSeq } from "../../shared/seq.ts";
-import { roomKey } from "../store/store.ts";
+import { dmUsers, roomKey } from "../store/store.ts";
 import type { LogEntry, StoreOp } from "../store/store.ts";
 import type { Deps } from "./deps.ts";
 import { userTopic } from "./types.ts";
@@ -35,9 +35,10 @@ export function userStream(user: string): string {
 
 /** The topics a stream's events are published to. */
 export function topicsOf(stream: string): string[] {
-  if (!stream.startsWith("dm:")) return [stream];
-  const [, a, b] = stream.split(":");
-  return a === b ? [userTopic(a!)] : [userTopic(a!), userTopic(b!)];
+  const users = dmUsers(stream);
+  if (users === null) return [stream];
+  const [a, b] = users;
+  return a === b ? [userTopic(a)] : [userTopic(a), userTopic(b)];
 }
 
 /**

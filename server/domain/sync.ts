@@ -10,6 +10,7 @@ import type { Truncation } from "../../shared/protocol.ts";
 import { formatSeq } from "../../shared/seq.ts";
 import { isEntry } from "./event-log.ts";
 import type { FeedItem, Stream } from "./event-log.ts";
+import { dmUsers } from "../store/store.ts";
 import type { LogEntry } from "../store/store.ts";
 import { toChatMessage, toDirectMessage } from "./message-wire.ts";
 import { roomStream, userStream } from "./record.ts";
@@ -121,8 +122,8 @@ function* sources(state: ChatState, user: string, since: number): Generator<Sour
   }
   for (const key of log.dmStreamsOf(user)) {
     const stream = log.stream(key);
-    const [, a, b] = key.split(":");
-    const partner = a === user ? b! : a!;
+    const [a, b] = dmUsers(key)!;
+    const partner = a === user ? b : a;
     if (stream) yield { stream, room: null, truncation: { user: partner, dropped: 0 } };
   }
   const own = log.stream(userStream(user));

@@ -4,6 +4,7 @@
  * message (found from the newest end of its key).
  */
 import { append, byName, itself, locate, remove } from "./lists.ts";
+import { dmUsers } from "./store.ts";
 import type { Snapshot, StoredMessage, StoreOp } from "./store.ts";
 
 /** The ops applied here. */
@@ -73,8 +74,7 @@ function replaceMessage(
 // A deleted DM still queued for its recipient's next connection leaves the queue with it, so
 // that its text is in no file once the snapshot is written.
 function dropQueuedDm(snapshot: Snapshot, key: string, id: string): void {
-  if (!key.startsWith("dm:")) return;
-  for (const user of key.slice(3).split(":")) {
+  for (const user of dmUsers(key) ?? []) {
     const queue = snapshot.notices?.[user];
     if (!queue) continue;
     const at = queue.findIndex((q) => q.notice.type === "dm" && q.notice.id === id);

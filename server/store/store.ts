@@ -190,3 +190,10 @@ export function roomKey(room: string): string {
 export function dmKey(a: string, b: string): string {
   return a < b ? `dm:${a}:${b}` : `dm:${b}:${a}`;
 }
+
+/** The users of a DM history key `dm:<a>:<b>` (see dmKey), or null for any other key. */
+export function dmUsers(key: string): [string, string] | null {
+  if (!key.startsWith("dm:")) return null;
+  const parts = key.split(":");
+  return parts.length === 3 ? [parts[1]!, parts[2]!] : null;
+}
