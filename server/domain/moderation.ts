@@ -193,6 +193,8 @@ export class Moderation {
         const message = `'${target}' already administers ${max} rooms, the most one user may have`;
         throw new ChatError("forbidden", message);
       }
+      // Told to every member and kept among the room's events, as a message is: one message.
+      this.#d.limits.message(user);
       const update = { type: "room_update", room: { ...roomInfo(room, null), admin: target } };
       await commitEvents(
         this.#d,

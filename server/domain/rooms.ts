@@ -104,6 +104,8 @@ export class Rooms {
       const open = s.open ?? room.open;
       const visible = s.visible ?? room.visible;
       const topic = s.topic === undefined ? room.topic : cleanTopic(s.topic);
+      // Told to every member and kept among the room's events, as a message is: one message.
+      this.#d.limits.message(user);
       const info = { ...roomInfo(room, null), open, visible, topic };
       await commitEvents(
         this.#d,

@@ -1,8 +1,9 @@
 /**
- * Joining and leaving a room tells every member and takes a place among the room's kept
- * events, so each counts as a message for the rate limit (SPEC 6): a join and leave loop on an
- * open room from an account that is not even a member no longer pushes the room's messages out
- * of what a member who was away gets back through the cursor.
+ * Joining and leaving a room, changing its settings and handing it over tell every member and
+ * take places among the room's kept events, so each counts as a message for the rate limit
+ * (SPEC 6): a join and leave loop on an open room from an account that is not even a member no
+ * longer pushes the room's messages out of what a member who was away gets back through the
+ * cursor, and an admin's edit or handover loop reaches the members no faster than messages.
  */
 import { expect, test } from "bun:test";
 import { TestClient } from "../helpers/ws-client.ts";
@@ -67,4 +68,41 @@ test("a join and a leave are refused rate_limited past the message burst, then g
   expect(["joined", "error"]).toContain(again.type);
   if (again.type === "joined") expect(again.status).toBe("joined");
   else expect(await carol.request({ type: "leave", room: "lobby" })).toMatchObject({ type: "ok" });
+});
+
+test("40 topic edits at once: past the message burst rate_limited, members hear the rest", async () => {
+  await run.start({ args: ["--rate-limit"] });
+  const { client: alice } = await registered("alice");
+  await alice.call({ type: "create", room: "lobby" });
+  const { client: bob } = await registered("bob");
+  await bob.call({ type: "join", room: "lobby" });
+  const edits = await Promise.all(
+    Array.from({ length: 40 }, (_, i) =>
+      alice.request({ type: "edit", room: "lobby", topic: `topic ${i}` }),
+    ),
+  );
+  const done = edits.filter((r) => r.type === "room");
+  const limited = edits.filter((r) => r.type === "error");
+  expect(limited.length).toBeGreaterThanOrEqual(15);
+  for (const r of limited) expect(r).toMatchObject({ code: "rate_limited" });
+  await bob.request({ type: "ping" });
+  expect(bob.received.filter((f) => f.type === "room_update").length).toBe(done.length);
+});
+
+test("a handover loop between two admins is refused rate_limited past the message burst", async () => {
+  await run.start({ args: ["--rate-limit"] });
+  const { client: alice } = await registered("alice");
+  await alice.call({ type: "create", room: "lobby" });
+  const { client: bob } = await registered("bob");
+  await bob.call({ type: "join", room: "lobby" });
+  let isAliceAdmin = true;
+  const limited: Frame[] = [];
+  for (let i = 0; i < 80; i++) {
+    const [client, to] = isAliceAdmin ? [alice, "bob"] : [bob, "alice"];
+    const reply = await client.request({ type: "handover", room: "lobby", user: to });
+    if (reply.type === "ok") isAliceAdmin = !isAliceAdmin;
+    else limited.push(reply);
+  }
+  expect(limited.length).toBeGreaterThanOrEqual(20);
+  for (const r of limited) expect(r).toMatchObject({ code: "rate_limited" });
 });
