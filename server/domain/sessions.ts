@@ -20,14 +20,8 @@ import type { AlongWith, NewSession, SessionOptions, SessionsEnded } from "./ses
 import type { Deps } from "./deps.ts";
 import type { Conn, TimerHandle } from "./types.ts";
 
-export {
-  CLIENT_MAX,
-  clientLabel,
-  DEFAULT_SESSION_OPTIONS,
-  LAST_USED_STEP_MS,
-  SWEEP_EVERY_MS,
-} from "./session-terms.ts";
-export type { AlongWith, NewSession, SessionOptions, SessionsEnded } from "./session-terms.ts";
+export { DEFAULT_SESSION_OPTIONS, LAST_USED_STEP_MS, SWEEP_EVERY_MS } from "./session-terms.ts";
+export type { SessionOptions, SessionsEnded } from "./session-terms.ts";
 
 /** The sessions of every user; every change goes through here, committed before applied. */
 export class Sessions {
