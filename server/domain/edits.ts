@@ -13,6 +13,7 @@ import { userName } from "./accounts.ts";
 import { cleanText, toChatMessage, toDirectMessage } from "./message-wire.ts";
 import { commitEvents } from "./record.ts";
 import { memberRoom } from "./room-access.ts";
+import { editLock } from "./serial.ts";
 import type { KeyedQueue } from "./serial.ts";
 import type { Deps } from "./deps.ts";
 
@@ -120,9 +121,4 @@ export class Edits {
 /** A stored message on the wire, as a room message or a DM. */
 function wire(m: StoredMessage): ChatMessage | DirectMessage {
   return m.room !== undefined ? toChatMessage(m) : toDirectMessage(m);
-}
-
-/** The queue key of the changes of one conversation's messages. */
-function editLock(key: string): string {
-  return `edits:${key}`;
 }

@@ -13,6 +13,7 @@ import { isMessageId } from "./history-ids.ts";
 import { mentionTest } from "./read-markers.ts";
 import type { UnreadCounts } from "./read-markers.ts";
 import { seeRoom } from "./room-access.ts";
+import { readLock } from "./serial.ts";
 import type { KeyedQueue } from "./serial.ts";
 import type { ChatState } from "./state.ts";
 import { commitEvents, userStream } from "./record.ts";
@@ -32,11 +33,6 @@ export type ReadReply = Extract<ServerMessage, { type: "read" }>;
 interface Resolved {
   key: string;
   named: { room: string } | { user: string };
-}
-
-/** The queue key of a user's read markers: one marker move of a user at a time. */
-function readLock(user: string): string {
-  return `read:${user}`;
 }
 
 /** The `read` event of a marker move (its `seq` is added as it is stored in the log). */

@@ -38,3 +38,18 @@ export function roomLock(room: string): string {
 export function userLock(user: string): string {
   return `user:${user}`;
 }
+
+/** The queue key of a user's sessions. */
+export function sessionsLock(user: string): string {
+  return `sessions:${user}`;
+}
+
+/** The queue key of a user's read markers: one marker move of a user at a time. */
+export function readLock(user: string): string {
+  return `read:${user}`;
+}
+
+/** The queue key of the changes of one conversation's messages (`key`: its history key). */
+export function editLock(key: string): string {
+  return `edits:${key}`;
+}

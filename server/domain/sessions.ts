@@ -8,6 +8,7 @@
 import type { SessionInfo } from "../../shared/protocol.ts";
 import { ChatError } from "../../shared/errors.ts";
 import type { SessionRecord, StoreOp } from "../store/store.ts";
+import { sessionsLock } from "./serial.ts";
 import type { KeyedQueue } from "./serial.ts";
 import {
   ADDRESS_MAX,
@@ -293,9 +294,4 @@ export class Sessions {
   #iso(): string {
     return new Date(this.#d.clock.now()).toISOString();
   }
-}
-
-/** The queue key of a user's sessions. */
-function sessionsLock(user: string): string {
-  return `sessions:${user}`;
 }
