@@ -16,6 +16,8 @@ export class History {
   readonly limit: number;
   #lists = new Map<string, StoredMessage[]>();
   #byClientId = new Map<string, StoredMessage>();
+  /** How many messages of each key were replaced (edits, deletions): what counts cache against. */
+  #changes = new Map<string, number>();
   readonly #slack: number;
 
   /** Keep at most `limit` messages per key. */
@@ -45,10 +47,15 @@ export class History {
     if (list.length >= this.limit + this.#slack) list.splice(0, list.length - this.limit);
   }
 
-  /** The kept messages of `key` without copying them: `list` from index `start` on. */
-  kept(key: string): { list: readonly StoredMessage[]; start: number } {
+  /**
+   * The kept messages of `key` without copying them: `list` from index `start` on, and how many
+   * of its messages were replaced so far (`changes`: the same window with the same count holds
+   * the same messages).
+   */
+  kept(key: string): { list: readonly StoredMessage[]; start: number; changes: number } {
     const list = this.#lists.get(key) ?? NONE;
-    return { list, start: Math.max(0, list.length - this.limit) };
+    const changes = this.#changes.get(key) ?? 0;
+    return { list, start: Math.max(0, list.length - this.limit), changes };
   }
 
   /** The message `from` sent to `key` with this client id, while it is in the window. */
@@ -77,6 +84,7 @@ export class History {
     const ck = message.clientId && clientKey(key, message.from, message.clientId);
     if (ck && this.#byClientId.get(ck) === list[i]) this.#byClientId.set(ck, message);
     list[i] = message;
+    this.#changes.set(key, (this.#changes.get(key) ?? 0) + 1);
   }
 
   /**

@@ -18,6 +18,17 @@ export interface UnreadCounts {
 export interface KeptMessages {
   list: readonly StoredMessage[];
   start: number;
+  /** How many messages of the key were replaced (edited, deleted) so far; 0 when none. */
+  changes?: number;
+}
+
+/** The last counts of one reader in one history key, and the window they were counted over. */
+interface Counted extends UnreadCounts {
+  marker: string;
+  /** The ids of the oldest and newest kept messages ("" when none). */
+  oldest: string;
+  newest: string;
+  changes: number;
 }
 
 /**
@@ -31,6 +42,8 @@ interface MentionScan {
   found: Set<StoredMessage>;
   /** Edited messages tested since (a replaced one is dropped with its object). */
   edited: WeakSet<StoredMessage>;
+  /** The counts last given, answered again while nothing they depend on changed. */
+  counted?: Counted;
 }
 
 /**
@@ -68,12 +81,30 @@ export class ReadMarkers {
    * The unread and mention counts of `user` in `key`, whose kept messages are `kept`: messages
    * of others after the marker (all kept ones when there is none), deleted ones left out.
    * O(kept messages after the marker) lookups, plus one `mentions` test of each text (new or
-   * edited) not tested before.
+   * edited) not tested before; O(1) when the marker and the window are as at the last call.
    */
   counts(key: string, kept: KeptMessages, user: string, mentions: RegExp): UnreadCounts {
     const marker = this.get(user, key) ?? "";
     const scan = this.#scan(user, key);
     const { list, start } = kept;
+    // The same marker over the same window (no message came, left or was replaced): the same
+    // counts, in O(1), so that `rooms` asked again and again over quiet rooms reads nothing.
+    const window = {
+      marker,
+      oldest: list[start]?.id ?? "",
+      newest: list.length > start ? list[list.length - 1]!.id : "",
+      changes: kept.changes ?? 0,
+    };
+    const last = scan.counted;
+    if (
+      last !== undefined &&
+      last.marker === window.marker &&
+      last.oldest === window.oldest &&
+      last.newest === window.newest &&
+      last.changes === window.changes
+    ) {
+      return { unread: last.unread, mentions: last.mentions };
+    }
     let unread = 0;
     let named = 0;
     for (let i = list.length - 1; i >= start && list[i]!.id > marker; i--) {
@@ -86,6 +117,7 @@ export class ReadMarkers {
     // Messages read since, or no longer kept, are forgotten.
     const floor = maxId(marker, list.length > start ? list[start]!.id : scan.scannedTo);
     for (const m of scan.found) if (m.id < floor || m.id === marker) scan.found.delete(m);
+    scan.counted = { ...window, unread, mentions: named };
     return { unread, mentions: named };
   }
 

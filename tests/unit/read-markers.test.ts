@@ -54,9 +54,11 @@ describe("ReadMarkers", () => {
         list.push(message(`m${String(next).padStart(4, "0")}`, from, text));
       }
     };
+    // Replaced messages (edits, deletions), as the history counts them.
+    let changes = 0;
     const check = () => {
       const start = Math.max(0, list.length - limit);
-      const got = marks.counts("room:lobby", { list, start }, "bob", test);
+      const got = marks.counts("room:lobby", { list, start, changes }, "bob", test);
       const marker = marks.get("bob", "room:lobby") ?? "";
       expect(got).toEqual(bruteForce(list, start, marker, "bob"));
     };
@@ -79,14 +81,47 @@ describe("ReadMarkers", () => {
     const edit = (i: number, text: string) => {
       const at = list.length - i;
       list[at] = { ...list[at]!, text, edited: "2026-11-25T12:01:00.000Z" };
+      changes++;
     };
     edit(1, "now naming @bob");
     edit(2, "no longer naming anyone");
     check();
     list[list.length - 3] = { ...list[list.length - 3]!, text: "", deleted: true };
+    changes++;
     check();
     edit(1, "plain again");
     check();
+  });
+
+  test("counts asked again over a window that did not change read no message", () => {
+    const marks = new ReadMarkers();
+    const messages = Array.from({ length: 200 }, (_, i) =>
+      message(`m${String(i).padStart(4, "0")}`, "ann", i % 2 ? "hi @bob" : "hello"),
+    );
+    let reads = 0;
+    // Counts the messages read from the list (indexing it), not its length.
+    const list = new Proxy(messages, {
+      get(target, prop, receiver) {
+        if (typeof prop === "string" && /^\d+$/.test(prop)) reads++;
+        return Reflect.get(target, prop, receiver);
+      },
+    });
+    const bob = mentionTest("bob");
+    const count = (changes = 0) =>
+      marks.counts("room:lobby", { list, start: 0, changes }, "bob", bob);
+    expect(count()).toEqual({ unread: 200, mentions: 100 });
+    const first = reads;
+    expect(first).toBeGreaterThanOrEqual(200);
+    for (let i = 0; i < 100; i++) expect(count()).toEqual({ unread: 200, mentions: 100 });
+    // Each call looks at the ends of the window only.
+    expect(reads - first).toBeLessThanOrEqual(100 * 2);
+    // A replaced message, a new one or a marker moved: counted again.
+    messages[199] = { ...messages[199]!, text: "", deleted: true };
+    expect(count(1)).toEqual({ unread: 199, mentions: 99 });
+    messages.push(message("m0200", "ann", "@bob again"));
+    expect(count(1)).toEqual({ unread: 200, mentions: 100 });
+    marks.move("bob", "room:lobby", "m0100");
+    expect(count(1)).toEqual({ unread: 99, mentions: 50 });
   });
 });
 
