@@ -89,7 +89,7 @@ export class Rooms {
         banned: new Set(),
         invited: new Set(),
       };
-      await this.#put(room, true);
+      await this.#putNew(room);
       this.#d.conns.subscribeUser(user, roomTopic(name));
       this.#d.log.info("room_create", { room: name, user });
       return roomInfo(room, user);
@@ -207,8 +207,8 @@ export class Rooms {
 
   /**
    * Pending requests in the rooms the caller administers (or in one of them), oldest first
-   * per room, at most `requestsPage` of the bounds; `more` when there are others (they come as these are
-   * decided).
+   * per room, at most `requestsPage` of the bounds; `more` when there are others (they come as
+   * these are decided).
    */
   requests(user: string, raw?: string): { requests: JoinRequest[]; more?: true } {
     const state = this.#d.state;
@@ -302,16 +302,11 @@ export class Rooms {
     );
   }
 
-  // Durable first, then visible: the new version replaces the old only once it is stored.
-  // Only a new room is stored whole (one member, no requests); membership and requests are
-  // one-user ops (memberOp, pendingOp) and settings a `room_set` op, so no line grows with the
-  // room.
-  async #put(room: RoomState, isNew = false): Promise<void> {
-    const { name, open, visible, topic, shutDown } = room;
-    const op: StoreOp = isNew
-      ? { op: "room", room: toRecord(room) }
-      : { op: "room_set", room: name, open, visible, topic, shutDown };
-    await this.#d.store.commit([op]);
+  // Durable first, then visible. Only a new room is stored whole (one member, no requests);
+  // membership and requests are one-user ops (memberOp, pendingOp) and settings a `room_set`
+  // op, so no line grows with the room.
+  async #putNew(room: RoomState): Promise<void> {
+    await this.#d.store.commit([{ op: "room", room: toRecord(room) }]);
     this.#d.state.putRoom(room);
   }
 }
