@@ -1,13 +1,10 @@
 import { beforeAll, describe, expect, test } from "bun:test";
-import { useServer } from "../helpers/use-server.ts";
-import { PASSWORD, Terminals } from "./terminals.ts";
+import { PASSWORD, useTerminals } from "./terminals.ts";
 import { count, hasTmux } from "./tmux.ts";
 
 // Accounts, sessions and the connection as a person at a terminal meets them (tmux).
 describe.skipIf(!hasTmux())("accounts and sessions in a terminal", () => {
-  const run = useServer({ isPerFile: true });
-  const people = run.track(new Terminals(() => run.server.url));
-  const { tmux } = people;
+  const { run, people, tmux } = useTerminals();
 
   beforeAll(async () => {
     await people.register("alice", "bob", "carol");

@@ -1,14 +1,11 @@
 import { beforeAll, describe, expect, test } from "bun:test";
-import { useServer } from "../helpers/use-server.ts";
-import { Terminals } from "./terminals.ts";
+import { useTerminals } from "./terminals.ts";
 import { hasTmux } from "./tmux.ts";
 
 // IRC habits typed in real terminals (tmux): alice administers #lobby and #dev, bob is in
 // #lobby and #den, carol reads #lobby on a 40-column terminal.
 describe.skipIf(!hasTmux())("IRC habits in a terminal", () => {
-  const run = useServer({ isPerFile: true });
-  const people = run.track(new Terminals(() => run.server.url));
-  const { tmux } = people;
+  const { people, tmux } = useTerminals();
 
   beforeAll(async () => {
     await people.register("alice", "bob", "carol");

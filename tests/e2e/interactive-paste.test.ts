@@ -1,13 +1,10 @@
 import { beforeAll, describe, expect, test } from "bun:test";
-import { useServer } from "../helpers/use-server.ts";
-import { PASSWORD, Terminals } from "./terminals.ts";
+import { PASSWORD, useTerminals } from "./terminals.ts";
 import { count, hasTmux } from "./tmux.ts";
 
 // Pasting and long input in real terminals (tmux), against a server with its rate limits on.
 describe.skipIf(!hasTmux())("pasting and long input in a terminal", () => {
-  const run = useServer({ isPerFile: true, start: { args: ["--rate-limit"] } });
-  const people = run.track(new Terminals(() => run.server.url));
-  const { tmux } = people;
+  const { people, tmux } = useTerminals({ args: ["--rate-limit"] });
 
   beforeAll(async () => {
     await people.register("alice", "bob");

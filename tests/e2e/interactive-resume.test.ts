@@ -2,16 +2,13 @@ import { beforeAll, describe, expect, test } from "bun:test";
 import { join } from "node:path";
 import { loadCursor, saveCursor } from "../../client/interactive/cursor-file.ts";
 import { StateStore } from "../../client/interactive/history-file.ts";
-import { useServer } from "../helpers/use-server.ts";
-import { Terminals } from "./terminals.ts";
+import { useTerminals } from "./terminals.ts";
 import { count, hasTmux } from "./tmux.ts";
 
 // The interactive client keeps its place in the server's log across runs: what was sent while
 // it was not running shows on the next run, once.
 describe.skipIf(!hasTmux())("the next run of the chat", () => {
-  const run = useServer({ isPerFile: true });
-  const people = run.track(new Terminals(() => run.server.url));
-  const { tmux } = people;
+  const { run, people, tmux } = useTerminals();
 
   // alice's state folder, where her client keeps its cursor.
   const aliceState = () => new StateStore(join(people.env("alice").XDG_STATE_HOME ?? "", "chat"));

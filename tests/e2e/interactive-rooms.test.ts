@@ -1,13 +1,10 @@
 import { beforeAll, describe, expect, test } from "bun:test";
-import { useServer } from "../helpers/use-server.ts";
-import { Terminals } from "./terminals.ts";
+import { useTerminals } from "./terminals.ts";
 import { count, hasTmux } from "./tmux.ts";
 
 // Room commands typed in real terminals (tmux): alice administers, bob is a member.
 describe.skipIf(!hasTmux())("room commands in a terminal", () => {
-  const run = useServer({ isPerFile: true });
-  const people = run.track(new Terminals(() => run.server.url));
-  const { tmux } = people;
+  const { people, tmux } = useTerminals();
 
   beforeAll(async () => {
     await people.register("alice", "bob");

@@ -1,15 +1,12 @@
 import { beforeAll, describe, expect, test } from "bun:test";
-import { useServer } from "../helpers/use-server.ts";
-import { PASSWORD, Terminals } from "./terminals.ts";
+import { PASSWORD, useTerminals } from "./terminals.ts";
 import { count, hasTmux } from "./tmux.ts";
 
 // Two people chat in real terminals (tmux) through the interactive client.
 const isTmux = hasTmux();
 
 describe.skipIf(!isTmux)("interactive chat in a terminal", () => {
-  const run = useServer({ isPerFile: true });
-  const people = run.track(new Terminals(() => run.server.url));
-  const { tmux } = people;
+  const { run, people, tmux } = useTerminals();
 
   beforeAll(async () => {
     await people.register("alice");

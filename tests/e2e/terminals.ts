@@ -6,7 +6,8 @@
 import { join, resolve } from "node:path";
 import { StateStore } from "../../client/interactive/history-file.ts";
 import { chat as runChat } from "../cli/helpers.ts";
-import { tempDir } from "../helpers/server.ts";
+import { type StartOptions, tempDir } from "../helpers/server.ts";
+import { type ServerHarness, useServer } from "../helpers/use-server.ts";
 import { Tmux } from "./tmux.ts";
 
 const CLIENT = resolve(import.meta.dir, "../../client/main.ts");
@@ -88,4 +89,18 @@ export class Terminals {
   close(): void {
     this.tmux.kill();
   }
+}
+
+/**
+ * One server for this describe block and its users at their terminals, ended after its last
+ * test. Called inside a `describe.skipIf(!hasTmux())`, so that a skipped block starts nothing.
+ */
+export function useTerminals(start: StartOptions = {}): {
+  run: ServerHarness;
+  people: Terminals;
+  tmux: Tmux;
+} {
+  const run = useServer({ isPerFile: true, start });
+  const people = run.track(new Terminals(() => run.server.url));
+  return { run, people, tmux: people.tmux };
 }
