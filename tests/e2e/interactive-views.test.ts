@@ -1,8 +1,7 @@
 import { beforeAll, describe, expect, test } from "bun:test";
 import { join } from "node:path";
 import { StateStore } from "../../client/interactive/history-file.ts";
-import { useServer } from "../helpers/use-server.ts";
-import { PASSWORD, Terminals } from "./terminals.ts";
+import { PASSWORD, useTerminals } from "./terminals.ts";
 import { count, hasTmux } from "./tmux.ts";
 
 // The line above the prompt: the views and their counts.
@@ -13,9 +12,7 @@ function statusOf(screen: string): string {
 
 // Views in real terminals (tmux): alice at two devices ("alice" and "laptop"), bob and carol.
 describe.skipIf(!hasTmux())("views in a terminal", () => {
-  const run = useServer({ isPerFile: true });
-  const people = run.track(new Terminals(() => run.server.url));
-  const { tmux } = people;
+  const { run, people, tmux } = useTerminals();
 
   beforeAll(async () => {
     await people.register("alice", "bob", "carol");
