@@ -105,7 +105,8 @@ async function sample(peer: Peer, plan: VictimPlan, isStopped: () => boolean) {
   const t0 = performance.now();
   for (let i = 0; i < plan.samples && !isStopped(); i++) {
     if (performance.now() - t0 > plan.maxMs || peer.closed) break;
-    let t = performance.now();
+    const start = performance.now();
+    let t = start;
     const pong = await peer.call({ type: "ping" }, 10_000);
     if (pong.type === "pong") pings.push(performance.now() - t);
     else errors.add(`ping ${describe(pong)}`);
@@ -113,7 +114,9 @@ async function sample(peer: Peer, plan: VictimPlan, isStopped: () => boolean) {
     const sent = await peer.call({ type: "send", room: plan.room, text: `v${i}` }, 10_000);
     if (sent.type === "sent") sends.push(performance.now() - t);
     else errors.add(`send ${describe(sent)}`);
-    await sleep(t0 + (i + 1) * plan.intervalMs - performance.now());
+    // Paced from this pair's start, never catching up after a slow reply: an ordinary user
+    // does not send a burst after a stall (and would meet the message limit if it did).
+    await sleep(start + plan.intervalMs - performance.now());
   }
   if (peer.closed) errors.add("connection closed");
   return { ping: latency(pings), send: latency(sends), errors: errors.toString() };
