@@ -35,7 +35,10 @@ export interface Stream {
    * at start-up or changed since (an edit), until a catch-up first serialises it.
    */
   frames: (string | undefined)[];
-  /** The UTF-8 bytes of each known frame (0 while it is not known): a page's size, uncounted. */
+  /**
+   * The UTF-8 bytes of each frame once a catch-up counted it (0 until then: counting every
+   * published frame would cost each message a pass over its text).
+   */
   sizes: number[];
   start: number;
   /** The seqs of recently dropped items, oldest first (between the limit and 1.5 times it). */
@@ -67,6 +70,9 @@ export class EventLog {
   #settled = new Set<number>();
   #streams = new Map<string, Stream>();
   #dmsOf = new Map<string, Set<string>>();
+  // The stream `add` kept an item in last: keepFrame follows it for the same item.
+  #lastKey = "";
+  #lastStream: Stream | null = null;
   /** user -> room -> seq of the event that ended the user's membership (left, kicked, shut down). */
   #leftRooms = new Map<string, Map<string, number>>();
   readonly #slack: number;
@@ -107,6 +113,11 @@ export class EventLog {
   /** The event numbered `seq` was stored and published, or its commit failed. */
   settle(seq: number): void {
     if (seq <= this.#floor) return;
+    // In order and nothing settled early (the usual case): no set to go through.
+    if (seq === this.#floor + 1 && this.#settled.size === 0) {
+      this.#floor = seq;
+      return;
+    }
     this.#settled.add(seq);
     while (this.#settled.delete(this.#floor + 1)) this.#floor++;
   }
@@ -124,17 +135,18 @@ export class EventLog {
     while (at > s.start && seqs[at - 1]! > seq) at--;
     if (at > s.start && seqs[at - 1] === seq) return; // replayed twice
     if (s.firstSeq === 0 || seq < s.firstSeq) s.firstSeq = seq;
-    const size = frame === undefined ? 0 : Buffer.byteLength(frame);
+    this.#lastKey = stream;
+    this.#lastStream = s;
     if (at === items.length) {
       items.push(item);
       seqs.push(seq);
       s.frames.push(frame);
-      s.sizes.push(size);
+      s.sizes.push(0); // counted when a catch-up first sends it
     } else {
       items.splice(at, 0, item);
       seqs.splice(at, 0, seq);
       s.frames.splice(at, 0, frame);
-      s.sizes.splice(at, 0, size);
+      s.sizes.splice(at, 0, 0);
     }
     this.#index(stream, item);
     if (isEntry(item) && item.event.type === "member") addMove(s, item);
@@ -144,13 +156,13 @@ export class EventLog {
 
   /** Remember the frame a kept `item` of `stream` was published as (kept after it was). */
   keepFrame(stream: string, item: FeedItem, frame: string): void {
-    const s = this.#streams.get(stream);
+    const s = stream === this.#lastKey ? this.#lastStream : this.#streams.get(stream);
     if (!s) return;
     // The item was kept just now: it is the last one, or near the end.
     for (let i = s.items.length - 1; i >= s.start; i--) {
       if (s.items[i] === item) {
         s.frames[i] = frame;
-        s.sizes[i] = Buffer.byteLength(frame);
+        s.sizes[i] = 0; // counted when a catch-up first sends it
         return;
       }
     }

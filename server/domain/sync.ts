@@ -77,11 +77,11 @@ export function syncPage(
     // Sent as it was published; serialised here only once for an item restored or changed. The
     // merge reads the stream's arrays alone, not the items: a page touches little memory.
     let frame = stream.frames[at];
-    if (frame === undefined) {
-      frame = stream.frames[at] = frameOf(stream.items[at]!);
-      stream.sizes[at] = Buffer.byteLength(frame);
-    }
-    bytes += stream.sizes[at]!;
+    if (frame === undefined) frame = stream.frames[at] = frameOf(stream.items[at]!);
+    let size = stream.sizes[at]!;
+    // Counted once, by the first catch-up that sends it (a frame is never empty).
+    if (size === 0) size = stream.sizes[at] = Buffer.byteLength(frame);
+    bytes += size;
     if (frames.length > 0 && bytes > maxBytes) break;
     frames.push(frame);
     last = reader.key;
