@@ -9,6 +9,7 @@
  * line stops and prints `{"answered":...}`, what the server answered the attacker.
  */
 import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { historyPages, manyRooms, piledNotices } from "./attack-floods.ts";
 import { badLogins, manySockets, passwordWork } from "./attack-logins.ts";
@@ -16,7 +17,7 @@ import { SCALES } from "./attack-plan.ts";
 import type { Attack, Scale, Seed } from "./attack-plan.ts";
 import { LineChild } from "./line-child.ts";
 import { pin } from "./proc.ts";
-import { CLIENT_CORE, raiseFdLimit } from "./servers.ts";
+import { CLIENT_CORE, raiseFdLimit, tempDir } from "./servers.ts";
 
 /** Every attack, in the order of the table. */
 export const ATTACKS: Attack[] = [
@@ -57,7 +58,7 @@ export class Attacker {
 
   /** Start attack `name` against `port`; returns once its measured part runs. */
   static async start(name: string, port: number, seed: Seed, scale: Scale): Promise<Attacker> {
-    const seedFile = `${seed.dataDir}.json`;
+    const seedFile = join(tempDir("seed-file"), "seed.json");
     writeFileSync(seedFile, JSON.stringify(seed));
     const args = { name, port, seed: seedFile, scale: scale.name };
     const child = new LineChild([
