@@ -11,7 +11,7 @@ import { ConfigError, parseConfig, USAGE } from "./config.ts";
 import type { Config } from "./config.ts";
 import { createLogger, foldingLogger } from "./log.ts";
 import { BUN_CRYPTO, bunPasswords, cpuCount, SYSTEM_CLOCK } from "./platform.ts";
-import { HashQueue } from "./domain/hash-queue.ts";
+import { defaultHashConcurrency, HashQueue } from "./domain/hash-queue.ts";
 import { restrictDir } from "./store/files.ts";
 import { JsonFileStore } from "./store/json-store.ts";
 import type { Store } from "./store/store.ts";
@@ -81,7 +81,7 @@ async function main(): Promise<void> {
     clock: SYSTEM_CLOCK,
     crypto: BUN_CRYPTO,
     passwords: new HashQueue(bunPasswords(config.isPasswordCheap), {
-      concurrency: config.hashConcurrency ?? cpuCount(),
+      concurrency: config.hashConcurrency ?? defaultHashConcurrency(cpuCount()),
       maxWaiting: config.hashQueue === 0 ? null : config.hashQueue,
     }),
     publisher,

@@ -37,7 +37,7 @@ export function bunPasswords(isCheap: boolean): PasswordHasher {
   };
 }
 
-/** The cores this process may use: how many password hashes may run at once. */
+/** The cores this process may use (password hashing leaves one of them to the event loop). */
 export function cpuCount(): number {
   return navigator.hardwareConcurrency || availableParallelism() || 1;
 }

@@ -1,17 +1,27 @@
 /**
  * Password hashing through a bounded queue: no more hashes run at once than the machine has
- * cores, and no more than `maxWaiting` wait for one; beyond that a request is refused
- * `rate_limited` at once instead of queueing behind work it would wait seconds for.
+ * cores to spare beside the event loop, and no more than `maxWaiting` wait for one; beyond
+ * that a request is refused `rate_limited` at once instead of queueing behind work it would
+ * wait seconds for.
  */
 import { ChatError } from "../../shared/errors.ts";
 import type { PasswordHasher } from "./types.ts";
 
 /** The sizes of a HashQueue. */
 export interface HashQueueOptions {
-  /** Hashes running at once (the number of cores). */
+  /** Hashes running at once (by default one core fewer than the machine has, at least 1). */
   concurrency: number;
   /** Hashes waiting for a free slot; null for no bound (`--no-rate-limit`). */
   maxWaiting: number | null;
+}
+
+/**
+ * Hashes run at once by default on a machine with `cores` cores: one core is left to the event
+ * loop, since a hash thread on every core halves the loop's share of its own core and every
+ * other user's messages wait behind password work. On one core: a single hash at a time.
+ */
+export function defaultHashConcurrency(cores: number): number {
+  return Math.max(1, cores - 1);
 }
 
 // What a refused client is told to wait: about one hash's time on a busy machine.

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import type { ServerMessage, SessionInfo } from "../../shared/protocol.ts";
-import { HashQueue } from "../../server/domain/hash-queue.ts";
+import { defaultHashConcurrency, HashQueue } from "../../server/domain/hash-queue.ts";
 import { LAST_USED_STEP_MS, SWEEP_EVERY_MS } from "../../server/domain/sessions.ts";
 import type { PasswordHasher } from "../../server/domain/types.ts";
 import { MemoryStore } from "../../server/store/memory-store.ts";
@@ -231,6 +231,41 @@ describe("Password hash queue", () => {
     expect(most).toBe(2);
     expect(results.filter((r) => r.startsWith("pw("))).toHaveLength(5);
     expect(results.filter((r) => r === "refused:rate_limited")).toHaveLength(3);
+  });
+
+  test("by default one core is left to the event loop, and one core hashes one password at a time", async () => {
+    expect(defaultHashConcurrency(1)).toBe(1);
+    expect(defaultHashConcurrency(2)).toBe(1);
+    expect(defaultHashConcurrency(8)).toBe(7);
+    let running = 0;
+    let most = 0;
+    const release: (() => void)[] = [];
+    const slow: PasswordHasher = {
+      hash: async (pw) => {
+        running++;
+        most = Math.max(most, running);
+        await new Promise<void>((r) => release.push(r));
+        running--;
+        return `pw(${pw})`;
+      },
+      verify: async () => true,
+    };
+    const queue = new HashQueue(slow, { concurrency: defaultHashConcurrency(2), maxWaiting: 2 });
+    const all = Array.from({ length: 4 }, (_, i) =>
+      queue.hash(`p${i}`).then(
+        (v) => v,
+        (err: { code?: string }) => `refused:${err.code}`,
+      ),
+    );
+    await Bun.sleep(0);
+    expect(queue.running).toBe(1);
+    expect(queue.waiting).toBe(2);
+    while (release.length > 0 || queue.running > 0) {
+      release.shift()?.();
+      await Bun.sleep(0);
+    }
+    expect(most).toBe(1);
+    expect(await Promise.all(all)).toEqual(["pw(p0)", "pw(p1)", "pw(p2)", "refused:rate_limited"]);
   });
 });
 
