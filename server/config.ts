@@ -37,6 +37,10 @@ export interface Config extends AccountConfig, RoomConfig {
   framesPerRequest: number;
   /** KiB of replies that may wait to reach one user before paged requests are refused (0: no bound). */
   replyBacklogKib: number;
+  /** KiB of a reply that cost its user one more request (0: free). */
+  replyKibPerRequest: number;
+  /** Requests refused while told to wait past which a connection is closed, 4029 (0: never). */
+  ignoredWaitsMax: number;
   /** Reverse proxies whose X-Forwarded-For / Forwarded name the client's address (none). */
   trustedProxies: TrustedProxies;
   /** Seconds without a live connection before a user is offline (0: at once). */
@@ -57,6 +61,7 @@ export const USAGE =
   "                      [--max-unauthenticated-per-address N]\n" +
   "                      [--requests-per-connection N] [--requests-per-user N]\n" +
   "                      [--frames-per-request N] [--reply-backlog-kib N]\n" +
+  "                      [--reply-kib-per-request N] [--ignored-waits N]\n" +
   "                      [--login-queue-kib N] [--trusted-proxy ADDR[,ADDR...]]\n" +
   "                      [--offline-grace SECONDS] [--presence-interval-ms MS]\n" +
   "                      [--presence-window-ms MS] [--presence-batch N]\n" +
@@ -109,6 +114,8 @@ export function parseConfig(argv: string[], env: Record<string, string | undefin
         "presence-batch": { type: "string" },
         "frames-per-request": { type: "string" },
         "reply-backlog-kib": { type: "string" },
+        "reply-kib-per-request": { type: "string" },
+        "ignored-waits": { type: "string" },
         "trusted-proxy": { type: "string" },
       },
       strict: true,
@@ -197,6 +204,8 @@ function frontDoor(
   | "queuedKib"
   | "framesPerRequest"
   | "replyBacklogKib"
+  | "replyKibPerRequest"
+  | "ignoredWaitsMax"
 > {
   const get = (flag: string, fallback: number): number => {
     const value = values[flag];
@@ -212,5 +221,7 @@ function frontDoor(
     queuedKib: get("login-queue-kib", 1024),
     framesPerRequest: get("frames-per-request", 100),
     replyBacklogKib: get("reply-backlog-kib", 2048),
+    replyKibPerRequest: get("reply-kib-per-request", 16),
+    ignoredWaitsMax: get("ignored-waits", 1000),
   };
 }

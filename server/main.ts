@@ -126,6 +126,8 @@ async function main(): Promise<void> {
         queuedBytes: config.queuedKib * 1024,
         framesPerRequest: config.framesPerRequest,
         replyBacklogBytes: config.replyBacklogKib * 1024,
+        replyBytesPerRequest: config.replyKibPerRequest * 1024,
+        ignoredWaitsMax: config.ignoredWaitsMax,
       },
       trustedProxies: config.trustedProxies,
     });

@@ -105,10 +105,10 @@ export class Pipeline {
     try {
       this.#requests.check(conn, msg);
     } catch (err) {
-      this.#fail(conn, err, msg.id);
+      this.#fail(ws, err, msg.id);
       return;
     }
-    const done = this.#run(ws, conn, msg);
+    const done = this.#run(ws, msg);
     return AUTH_TYPES.has(msg.type) ? done : undefined;
   }
 
@@ -129,11 +129,10 @@ export class Pipeline {
         id = peekId(raw);
       }
     }
-    const conn = ws.data.conn!;
-    this.#fail(conn, new ChatError("bad_request", text), id);
+    this.#fail(ws, new ChatError("bad_request", text), id);
     if (this.#limits.isMalformedGuarded && this.#malformed.take(ws.data.id) > 0) {
       this.#d.log.info("flood", { conn: ws.data.id, address: ws.data.address });
-      conn.flush(); // the replies so far go out before the close
+      ws.data.conn!.flush(); // the replies so far go out before the close
       ws.close(CLOSE_CODES.flood, "too many malformed frames");
     }
     return null;
@@ -141,34 +140,39 @@ export class Pipeline {
 
   // A request answered at once is answered in this turn; one that waits (for the disk, for
   // password hashing) is answered when its promise settles: one promise per request, no more.
-  #run(ws: Socket, conn: WsConn, msg: ClientMessage): Promise<void> | undefined {
+  #run(ws: Socket, msg: ClientMessage): Promise<void> | undefined {
     this.#inFlight++;
     let result: ServerMessage | Promise<ServerMessage>;
     try {
-      result = dispatch(this.#d.chat, conn, msg);
+      result = dispatch(this.#d.chat, ws.data.conn!, msg);
     } catch (err) {
-      return this.#settle(conn, msg, false, err);
+      return this.#settle(ws, msg, false, err);
     }
-    if (!(result instanceof Promise)) return this.#settle(conn, msg, true, result);
+    if (!(result instanceof Promise)) return this.#settle(ws, msg, true, result);
     return result.then(
-      (value) => this.#settle(conn, msg, true, value),
-      (err: unknown) => this.#settle(conn, msg, false, err),
+      (value) => this.#settle(ws, msg, true, value),
+      (err: unknown) => this.#settle(ws, msg, false, err),
     );
   }
 
   // Answer a request (its reply, or the error it threw) and run what follows the reply.
   #settle(
-    conn: WsConn,
+    ws: Socket,
     msg: ClientMessage,
     isOk: boolean,
     value: unknown,
   ): Promise<void> | undefined {
+    const conn = ws.data.conn!;
     try {
-      if (isOk) this.#reply(conn, value as ServerMessage, msg.id);
-      else this.#fail(conn, value, msg.id);
+      if (isOk) {
+        const length = this.#reply(conn, value as ServerMessage, msg.id);
+        // A sync page is charged by its events instead (chargeFrames).
+        if (conn.user !== null && msg.type !== "sync")
+          this.#requests.chargeReply(conn.user, length);
+      } else this.#fail(ws, value, msg.id);
     } catch (err) {
       isOk = false;
-      this.#fail(conn, err, msg.id);
+      this.#fail(ws, err, msg.id);
     } finally {
       if (--this.#inFlight === 0) this.#onDrained?.();
     }
@@ -183,14 +187,17 @@ export class Pipeline {
   }
 
   // Every reply is a fresh object from its handler, so replyTo is set on it without a copy.
-  #reply(conn: WsConn, msg: ServerMessage, id: string | undefined): void {
-    if (msg instanceof SentAck) return conn.sendText(msg.frame(id));
-    if (id !== undefined) (msg as { replyTo?: string }).replyTo = id;
-    conn.sendText(JSON.stringify(msg));
+  // Returns the length of the frame sent (UTF-16 units).
+  #reply(conn: WsConn, msg: ServerMessage, id: string | undefined): number {
+    const text = msg instanceof SentAck ? msg.frame(id) : withReplyTo(msg, id);
+    conn.sendText(text);
+    return text.length;
   }
 
-  // A refused request gets its error frame and the connection stays open.
-  #fail(conn: WsConn, err: unknown, id: string | undefined): void {
+  // A refused request gets its error frame and the connection stays open, unless it keeps
+  // sending while it has been told to wait (see `RequestLimits.ignoresWait`).
+  #fail(ws: Socket, err: unknown, id: string | undefined): void {
+    const conn = ws.data.conn!;
     const frame = errorFrame(err);
     if (err instanceof ChatError) {
       this.#d.log.info("refused", {
@@ -207,6 +214,12 @@ export class Pipeline {
       });
     }
     this.#reply(conn, frame, id);
+    if (!(err instanceof ChatError) || err.code !== "rate_limited") return;
+    if (!this.#limits.isMalformedGuarded || ws.readyState !== 1) return;
+    if (!this.#requests.ignoresWait(conn, err.retryAfterMs ?? 0)) return;
+    this.#d.log.info("ignores_wait", { conn: conn.id, address: conn.address });
+    conn.flush(); // the refusals so far go out before the close
+    ws.close(CLOSE_CODES.flood, "ignores retryAfterMs");
   }
 
   // A frame past the bound of what may wait behind a login: answered now, not kept.
@@ -214,7 +227,7 @@ export class Pipeline {
     if (ws.readyState !== 1 || this.#isStopping) return;
     const text = "too many frames sent while this connection's login is checked; retry in 1 s";
     const id = typeof raw === "string" ? peekId(raw) : undefined;
-    this.#fail(ws.data.conn!, new ChatError("rate_limited", text, QUEUED_RETRY_MS), id);
+    this.#fail(ws, new ChatError("rate_limited", text, QUEUED_RETRY_MS), id);
   }
 
   #logAfterReply(conn: WsConn, err: unknown): void {
@@ -224,4 +237,9 @@ export class Pipeline {
       error: err instanceof Error ? err.stack : String(err),
     });
   }
+}
+
+function withReplyTo(msg: ServerMessage, id: string | undefined): string {
+  if (id !== undefined) (msg as { replyTo?: string }).replyTo = id;
+  return JSON.stringify(msg);
 }

@@ -47,6 +47,22 @@ export interface PipelineLimits {
    * bound); past it a paged request (history, sync, rooms...) is answered `rate_limited`.
    */
   replyBacklogBytes: number;
+  /**
+   * A reply costs its user one more request per this many bytes (0: free): big pages pulled
+   * in a loop are paced like the requests that ask for them.
+   */
+  replyBytesPerRequest: number;
+  /**
+   * Requests refused `rate_limited` while the connection was still told to wait, past which
+   * it is closed (4029) (0: never closed). A client that waits retryAfterMs never gets here.
+   */
+  ignoredWaitsMax: number;
+}
+
+/** What a connection was last told to wait, and how often it was refused since. */
+interface Wait {
+  until: number;
+  refused: number;
 }
 
 /** What the limits read: who owns a token, a user's connections, the address quotas. */
@@ -62,6 +78,8 @@ export class RequestLimits {
   #limits: PipelineLimits;
   #perConnection: RateLimiter | null;
   #perUser: RateLimiter | null;
+  // Weak: a closed connection's entry goes with it.
+  #waits = new WeakMap<WsConn, Wait>();
 
   /** Limits over `deps` with the bounds `limits`. */
   constructor(deps: RequestLimitDeps, limits: PipelineLimits) {
@@ -114,6 +132,30 @@ export class RequestLimits {
     if (backlog <= max) return;
     const text = `too many replies waiting to reach '${user}'; retry in 1 s`;
     throw new ChatError("rate_limited", text, BACKLOG_RETRY_MS);
+  }
+
+  /**
+   * Note a `rate_limited` refusal of `conn` telling it to wait `waitMs`; true when it was
+   * refused more than `ignoredWaitsMax` times without once waiting as it was told.
+   */
+  ignoresWait(conn: WsConn, waitMs: number): boolean {
+    const max = this.#limits.ignoredWaitsMax;
+    if (max === 0) return false;
+    const now = this.#d.clock.now();
+    const wait = this.#waits.get(conn);
+    if (wait === undefined || now >= wait.until) {
+      this.#waits.set(conn, { until: now + waitMs, refused: 1 });
+      return false;
+    }
+    wait.until = Math.max(wait.until, now + waitMs);
+    return ++wait.refused > max;
+  }
+
+  /** Charge a reply of `length` units sent to `user`: one request per replyBytesPerRequest. */
+  chargeReply(user: string, length: number): void {
+    const per = this.#limits.replyBytesPerRequest;
+    if (this.#perUser === null || per === 0 || length < per) return;
+    this.#perUser.charge(user, Math.floor(length / per));
   }
 
   /**

@@ -22,6 +22,8 @@ describe("Server configuration", () => {
       queuedKib: 1024,
       framesPerRequest: 100,
       replyBacklogKib: 2048,
+      replyKibPerRequest: 16,
+      ignoredWaitsMax: 1000,
       trustedProxies: new Set(),
       offlineGraceSeconds: 5,
       presenceIntervalMs: 500,
