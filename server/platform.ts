@@ -1,6 +1,7 @@
 /** The real clock, crypto and password hashing the domain is given in production. */
 import { availableParallelism } from "node:os";
 import type { Clock, Crypto, PasswordHasher } from "./domain/types.ts";
+import { lowerPoolThreads } from "./thread-priority.ts";
 
 /** The real clock: Date.now and timers. */
 export const SYSTEM_CLOCK: Clock = {
@@ -17,21 +18,33 @@ export const BUN_CRYPTO: Crypto = {
 };
 
 /**
- * argon2id through Bun.password, whose async forms run off the event loop. `isCheap` picks
- * tiny parameters for tests (CHAT_PASSWORD_COST=low); never for real accounts.
+ * argon2id through Bun.password, whose async forms run off the event loop, on pool threads
+ * at the lowest priority (see thread-priority.ts). `isCheap` picks tiny parameters for tests
+ * (CHAT_PASSWORD_COST=low); never for real accounts.
  */
 export function bunPasswords(isCheap: boolean): PasswordHasher {
   const options = isCheap
     ? ({ algorithm: "argon2id", memoryCost: 8, timeCost: 1 } as const)
     : ({ algorithm: "argon2id" } as const);
   return {
-    hash: (password) => Bun.password.hash(password, options),
+    hash: async (password) => {
+      lowerPoolThreads();
+      try {
+        return await Bun.password.hash(password, options);
+      } finally {
+        // The pool thread that ran the first hash exists now.
+        lowerPoolThreads();
+      }
+    },
     verify: async (password, hash) => {
+      lowerPoolThreads();
       try {
         return await Bun.password.verify(password, hash);
       } catch {
         // A malformed stored hash means no password matches it.
         return false;
+      } finally {
+        lowerPoolThreads();
       }
     },
   };
