@@ -222,6 +222,6 @@ function frontDoor(
     framesPerRequest: get("frames-per-request", 100),
     replyBacklogKib: get("reply-backlog-kib", 2048),
     replyKibPerRequest: get("reply-kib-per-request", 16),
-    ignoredWaitsMax: get("ignored-waits", 1000),
+    ignoredWaitsMax: get("ignored-waits", 100),
   };
 }

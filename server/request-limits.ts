@@ -54,16 +54,22 @@ export interface PipelineLimits {
   replyBytesPerRequest: number;
   /**
    * Requests refused `rate_limited` while the connection was still told to wait, past which
-   * it is closed (4029) (0: never closed). A client that waits retryAfterMs never gets here.
+   * it is closed (4029) (0: never closed); those read at once with the last refusal count
+   * 1/20. A client that waits retryAfterMs never gets here.
    */
   ignoredWaitsMax: number;
 }
 
-/** What a connection was last told to wait, and how often it was refused since. */
+/** What a connection was last told to wait, and how much it was refused since. */
 interface Wait {
   until: number;
   refused: number;
+  turn: number;
 }
+
+// A refusal in the same turn of the event loop as the connection's last one (frames read at
+// once: a pipelined burst sent before any refusal could be read) counts this much.
+const SAME_TURN_WEIGHT = 1 / 20;
 
 /** What the limits read: who owns a token, a user's connections, the address quotas. */
 export interface RequestLimitDeps {
@@ -80,6 +86,9 @@ export class RequestLimits {
   #perUser: RateLimiter | null;
   // Weak: a closed connection's entry goes with it.
   #waits = new WeakMap<WsConn, Wait>();
+  // Which turn of the event loop this is, counted only while refusals happen.
+  #turn = 0;
+  #isTurnScheduled = false;
 
   /** Limits over `deps` with the bounds `limits`. */
   constructor(deps: RequestLimitDeps, limits: PipelineLimits) {
@@ -142,13 +151,27 @@ export class RequestLimits {
     const max = this.#limits.ignoredWaitsMax;
     if (max === 0) return false;
     const now = this.#d.clock.now();
+    const turn = this.#currentTurn();
     const wait = this.#waits.get(conn);
     if (wait === undefined || now >= wait.until) {
-      this.#waits.set(conn, { until: now + waitMs, refused: 1 });
+      this.#waits.set(conn, { until: now + waitMs, refused: 1, turn });
       return false;
     }
     wait.until = Math.max(wait.until, now + waitMs);
-    return ++wait.refused > max;
+    wait.refused += wait.turn === turn ? SAME_TURN_WEIGHT : 1;
+    wait.turn = turn;
+    return wait.refused > max;
+  }
+
+  #currentTurn(): number {
+    if (!this.#isTurnScheduled) {
+      this.#isTurnScheduled = true;
+      setImmediate(() => {
+        this.#turn++;
+        this.#isTurnScheduled = false;
+      });
+    }
+    return this.#turn;
   }
 
   /** Charge a reply of `length` units sent to `user`: one request per replyBytesPerRequest. */

@@ -23,7 +23,7 @@ describe("Server configuration", () => {
       framesPerRequest: 100,
       replyBacklogKib: 2048,
       replyKibPerRequest: 16,
-      ignoredWaitsMax: 1000,
+      ignoredWaitsMax: 100,
       trustedProxies: new Set(),
       offlineGraceSeconds: 5,
       presenceIntervalMs: 500,
