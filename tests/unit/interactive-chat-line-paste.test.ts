@@ -1,24 +1,8 @@
 // The chat line and pastes: one unit in the input, never sent by itself, one history entry.
-import { afterEach, describe, expect, test } from "bun:test";
-import { ChatLine } from "../../client/interactive/chat-line.ts";
-import { FakeTerminal, KEY, tick } from "./interactive-terminal.ts";
+import { describe, expect, test } from "bun:test";
+import { FakeTerminal, KEY, tick, useChatLine } from "./interactive-terminal.ts";
 
-let line: ChatLine | null = null;
-afterEach(() => line?.close());
-
-function open(term: FakeTerminal, extra: Partial<ConstructorParameters<typeof ChatLine>[0]> = {}) {
-  const events: string[] = [];
-  line = new ChatLine({
-    input: term.input,
-    output: term.output,
-    prompt: "#lobby> ",
-    onLine: (l) => events.push(`line:${l}`),
-    onInterrupt: () => events.push("interrupt"),
-    onEnd: () => events.push("end"),
-    ...extra,
-  });
-  return { line, events };
-}
+const open = useChatLine();
 
 describe("ChatLine paste", () => {
   test("a bracketed paste lands in the input as one unit: not sent, one edit, sent with Enter", async () => {

@@ -1,24 +1,9 @@
-import { afterEach, describe, expect, test } from "bun:test";
-import { ChatLine, QUEUE_MAX } from "../../client/interactive/chat-line.ts";
+import { describe, expect, test } from "bun:test";
+import { QUEUE_MAX } from "../../client/interactive/chat-line.ts";
 import { maskTyped } from "../../client/interactive/mask.ts";
-import { FakeTerminal, KEY, tick } from "./interactive-terminal.ts";
+import { FakeTerminal, KEY, tick, useChatLine } from "./interactive-terminal.ts";
 
-let line: ChatLine | null = null;
-afterEach(() => line?.close());
-
-function open(term: FakeTerminal, extra: Partial<ConstructorParameters<typeof ChatLine>[0]> = {}) {
-  const events: string[] = [];
-  line = new ChatLine({
-    input: term.input,
-    output: term.output,
-    prompt: "#lobby> ",
-    onLine: (l) => events.push(`line:${l}`),
-    onInterrupt: () => events.push("interrupt"),
-    onEnd: () => events.push("end"),
-    ...extra,
-  });
-  return { line, events };
-}
+const open = useChatLine();
 
 describe("ChatLine", () => {
   test("a line printed while the user types appears above the prompt and the typed text stays", async () => {

@@ -2,7 +2,9 @@
  * A small terminal emulator for tests: streams that the chat line reads and draws to, and
  * the screen a user would see (cursor moves, erase, auto-wrap, bell count).
  */
+import { afterEach } from "bun:test";
 import { PassThrough, Writable } from "node:stream";
+import { ChatLine } from "../../client/interactive/chat-line.ts";
 
 /** Keys as a terminal sends them. */
 export const KEY = {
@@ -167,4 +169,35 @@ function splitKeys(keys: string): string[] {
 /** Let queued stream and readline callbacks run. */
 export function tick(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
+}
+
+/** What a test's chat line was told: `line:<text>`, `interrupt`, `end`. */
+export interface OpenedChatLine {
+  line: ChatLine;
+  events: string[];
+}
+
+/**
+ * A chat line on a fake terminal for each test of a file, closed after each test: the
+ * returned `open` makes the test's one (prompt `#lobby> `, events recorded).
+ */
+export function useChatLine(): (
+  term: FakeTerminal,
+  extra?: Partial<ConstructorParameters<typeof ChatLine>[0]>,
+) => OpenedChatLine {
+  let line: ChatLine | null = null;
+  afterEach(() => line?.close());
+  return (term, extra = {}) => {
+    const events: string[] = [];
+    line = new ChatLine({
+      input: term.input,
+      output: term.output,
+      prompt: "#lobby> ",
+      onLine: (l) => events.push(`line:${l}`),
+      onInterrupt: () => events.push("interrupt"),
+      onEnd: () => events.push("end"),
+      ...extra,
+    });
+    return { line, events };
+  };
 }
