@@ -32,6 +32,33 @@ class RecordingStore extends MemoryStore {
   }
 }
 
+/** A hasher whose hashes wait until `finish`, counting the most that ran at once. */
+function heldHasher() {
+  let running = 0;
+  const held = {
+    most: 0,
+    release: [] as (() => void)[],
+    hasher: {
+      hash: async (pw: string) => {
+        running++;
+        held.most = Math.max(held.most, running);
+        await new Promise<void>((r) => held.release.push(r));
+        running--;
+        return `pw(${pw})`;
+      },
+      verify: async () => true,
+    } satisfies PasswordHasher,
+    /** Let every held hash finish, one a turn, until `queue` runs none. */
+    async finish(queue: HashQueue): Promise<void> {
+      while (held.release.length > 0 || queue.running > 0) {
+        held.release.shift()?.();
+        await Bun.sleep(0);
+      }
+    },
+  };
+  return held;
+}
+
 function tokenOf(reply: ServerMessage): string {
   if (reply.type !== "session") throw new Error(`expected a session, got ${reply.type}`);
   return reply.token;
@@ -200,20 +227,8 @@ describe("Token and password limits", () => {
 
 describe("Password hash queue", () => {
   test("runs no more hashes at once than its slots, and refuses past its waiting bound", async () => {
-    let running = 0;
-    let most = 0;
-    const release: (() => void)[] = [];
-    const slow: PasswordHasher = {
-      hash: async (pw) => {
-        running++;
-        most = Math.max(most, running);
-        await new Promise<void>((r) => release.push(r));
-        running--;
-        return `pw(${pw})`;
-      },
-      verify: async () => true,
-    };
-    const queue = new HashQueue(slow, { concurrency: 2, maxWaiting: 3 });
+    const slow = heldHasher();
+    const queue = new HashQueue(slow.hasher, { concurrency: 2, maxWaiting: 3 });
     const all = Array.from({ length: 8 }, (_, i) =>
       queue.hash(`p${i}`).then(
         (v) => v,
@@ -223,12 +238,9 @@ describe("Password hash queue", () => {
     await Bun.sleep(0);
     expect(queue.running).toBe(2);
     expect(queue.waiting).toBe(3);
-    while (release.length > 0 || queue.running > 0) {
-      release.shift()?.();
-      await Bun.sleep(0);
-    }
+    await slow.finish(queue);
     const results = await Promise.all(all);
-    expect(most).toBe(2);
+    expect(slow.most).toBe(2);
     expect(results.filter((r) => r.startsWith("pw("))).toHaveLength(5);
     expect(results.filter((r) => r === "refused:rate_limited")).toHaveLength(3);
   });
@@ -237,20 +249,11 @@ describe("Password hash queue", () => {
     expect(defaultHashConcurrency(1)).toBe(1);
     expect(defaultHashConcurrency(2)).toBe(1);
     expect(defaultHashConcurrency(8)).toBe(7);
-    let running = 0;
-    let most = 0;
-    const release: (() => void)[] = [];
-    const slow: PasswordHasher = {
-      hash: async (pw) => {
-        running++;
-        most = Math.max(most, running);
-        await new Promise<void>((r) => release.push(r));
-        running--;
-        return `pw(${pw})`;
-      },
-      verify: async () => true,
-    };
-    const queue = new HashQueue(slow, { concurrency: defaultHashConcurrency(2), maxWaiting: 2 });
+    const slow = heldHasher();
+    const queue = new HashQueue(slow.hasher, {
+      concurrency: defaultHashConcurrency(2),
+      maxWaiting: 2,
+    });
     const all = Array.from({ length: 4 }, (_, i) =>
       queue.hash(`p${i}`).then(
         (v) => v,
@@ -260,11 +263,8 @@ describe("Password hash queue", () => {
     await Bun.sleep(0);
     expect(queue.running).toBe(1);
     expect(queue.waiting).toBe(2);
-    while (release.length > 0 || queue.running > 0) {
-      release.shift()?.();
-      await Bun.sleep(0);
-    }
-    expect(most).toBe(1);
+    await slow.finish(queue);
+    expect(slow.most).toBe(1);
     expect(await Promise.all(all)).toEqual(["pw(p0)", "pw(p1)", "pw(p2)", "refused:rate_limited"]);
   });
 });
