@@ -76,6 +76,16 @@ async function missWhileAway(world: World, bobName: string): Promise<void> {
   }
 }
 
+/** Bob logs in (his token and the cursor of that moment), leaves, and misses what `world` does. */
+async function bobAway(world: World): Promise<{ token: string; cursor: string }> {
+  const bob = await TestClient.connect(run.server.url);
+  run.track(bob);
+  const session = await bob.call({ type: "login", user: "bob", password: "password1" });
+  await bob.close();
+  await missWhileAway(world, "bob");
+  return { token: String(session.token), cursor: String(session.cursor) };
+}
+
 function idOf(reply: Frame): string {
   return String((reply.message as { id: string }).id);
 }
@@ -93,15 +103,10 @@ function checkExactlyOnce(frames: Frame[], expected: Set<string>, decisions: num
 
 describe("Catch-up through the cursor", () => {
   test("a listener away while 1,000 messages and 5 decisions happen sees each once, in log order", async () => {
-    const server = await run.start();
+    await run.start();
     const world = await buildWorld("bob");
-    const bob = await TestClient.connect(server.url);
-    run.track(bob);
-    const session = await bob.call({ type: "login", user: "bob", password: "password1" });
-    const cursor = String(session.cursor);
-    await bob.close();
-    await missWhileAway(world, "bob");
-    const { client, frames } = await resume(String(session.token), cursor);
+    const away = await bobAway(world);
+    const { client, frames } = await resume(away.token, away.cursor);
     checkExactlyOnce(frames, world.expected, world.decisions);
     // Then live events, after the catch-up, once.
     const live = await world.admins[0]!.call({ type: "send", room: "room0", text: "now" });
@@ -111,20 +116,16 @@ describe("Catch-up through the cursor", () => {
   });
 
   test("events published while the catch-up is being sent arrive once: in it or live", async () => {
-    const server = await run.start();
+    await run.start();
     const world = await buildWorld("bob");
-    const bob = await TestClient.connect(server.url);
-    run.track(bob);
-    const session = await bob.call({ type: "login", user: "bob", password: "password1" });
-    await bob.close();
-    await missWhileAway(world, "bob");
+    const away = await bobAway(world);
     // Sent at the same time as the catch-up runs.
     const during = Promise.all(
       Array.from({ length: 200 }, (_, i) =>
         world.admins[0]!.call({ type: "send", room: `room${i % 20}`, text: `during ${i}` }),
       ),
     );
-    const { client, frames } = await resume(String(session.token), String(session.cursor));
+    const { client, frames } = await resume(away.token, away.cursor);
     for (const reply of await during) world.expected.add(idOf(reply));
     const caughtUp = frames.filter((f) => f.type === "message" || f.type === "dm").length;
     const rest: Frame[] = [];
@@ -135,17 +136,13 @@ describe("Catch-up through the cursor", () => {
   });
 
   test("the same across a kill -9 and a restart", async () => {
-    let server = await run.start();
+    const server = await run.start();
     const world = await buildWorld("bob");
-    const bob = await TestClient.connect(server.url);
-    run.track(bob);
-    const session = await bob.call({ type: "login", user: "bob", password: "password1" });
-    await bob.close();
-    await missWhileAway(world, "bob");
+    const away = await bobAway(world);
     await run.closeTracked();
     await server.kill();
-    server = await run.start({ dataDir: server.dataDir });
-    const { frames } = await resume(String(session.token), String(session.cursor));
+    await run.start({ dataDir: server.dataDir });
+    const { frames } = await resume(away.token, away.cursor);
     checkExactlyOnce(frames, world.expected, world.decisions);
   });
 });
