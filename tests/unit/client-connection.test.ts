@@ -27,6 +27,22 @@ async function openWithToken(reconnect = false): Promise<Connection> {
   return conn;
 }
 
+/**
+ * A reconnecting connection whose socket dropped and whose next socket was dialled and
+ * accepted (fake timers from the drop on); `seen` collects its events.
+ */
+async function droppedAndRedialled(): Promise<{ conn: Connection; seen: ServerEvent[] }> {
+  const conn = await openWithToken(true);
+  const seen: ServerEvent[] = [];
+  conn.onEvent((e) => seen.push(e));
+  jest.useFakeTimers();
+  latest().drop();
+  jest.advanceTimersByTime(800);
+  latest().accept();
+  await settle();
+  return { conn, seen };
+}
+
 describe("Opening a connection", () => {
   test("waits for welcome, then authenticates with the token and the mode", async () => {
     const conn = await openWithToken();
@@ -210,14 +226,7 @@ describe("Reconnecting", () => {
   });
 
   test("a session refused on reconnect closes the connection and says why", async () => {
-    const conn = await openWithToken(true);
-    const seen: ServerEvent[] = [];
-    conn.onEvent((e) => seen.push(e));
-    jest.useFakeTimers();
-    latest().drop();
-    jest.advanceTimersByTime(800);
-    latest().accept();
-    await settle();
+    const { conn, seen } = await droppedAndRedialled();
     latest().reply("auth", { type: "error", code: "auth_failed", message: "revoked" });
     await settle();
     expect(conn.state).toBe("closed");
@@ -225,14 +234,7 @@ describe("Reconnecting", () => {
   });
 
   test("a re-authentication refused as rate_limited waits retryAfterMs and tries again", async () => {
-    const conn = await openWithToken(true);
-    const seen: ServerEvent[] = [];
-    conn.onEvent((e) => seen.push(e));
-    jest.useFakeTimers();
-    latest().drop();
-    jest.advanceTimersByTime(800);
-    latest().accept();
-    await settle();
+    const { conn, seen } = await droppedAndRedialled();
     const limited = latest();
     limited.reply("auth", {
       type: "error",
