@@ -1,14 +1,14 @@
 import { afterEach, describe, expect, test } from "bun:test";
 import type { ClientMessage, ServerMessage } from "../../shared/protocol.ts";
-import type { Connection, ConnectionState, ServerEvent } from "../../client/connection.ts";
+import type { ConnectionState, ServerEvent } from "../../client/connection.ts";
 import { ChatError } from "../../client/errors.ts";
 import { ChatLine } from "../../client/interactive/chat-line.ts";
 import { clackDialogs, clackScreen, type Dialogs } from "../../client/interactive/dialogs.ts";
 import { ChatSession, type SessionConnection } from "../../client/interactive/session.ts";
-import { makeSlash } from "../../client/interactive/slash.ts";
 import { jsonLine, makeColors, toTerminal } from "../../client/terminal-text.ts";
 import { unsafeIn } from "../helpers/terminal-safety.ts";
 import { FakeTerminal, KEY, tick } from "./interactive-terminal.ts";
+import { fakeSlash } from "./interactive-harness.ts";
 
 // OSC 0 (window title), OSC 52 (clipboard), CSI (clear screen), 8-bit CSI and OSC, bidi.
 const EVIL = "\x1b]0;pwned\x07\x1b]52;c;ZXZpbA==\x07\x1b[2J\x9b2J\x9d0;x\x9c\u202e\u2066";
@@ -195,13 +195,7 @@ describe("Slash-command output as a write point", () => {
       dialogs: noDialogs,
       state: null,
       commandNames: ["join"],
-      slash: makeSlash({
-        conn: conn as unknown as Connection,
-        server: "ws://test",
-        configDir: "/nonexistent-config",
-        timeoutMs: 1000,
-        token: () => conn.token,
-      }),
+      slash: fakeSlash(conn),
     });
     await session.start("lobby");
     for (const command of [

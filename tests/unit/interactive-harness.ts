@@ -123,6 +123,18 @@ export function quitSession(): void {
   session = null;
 }
 
+/** The chat's slash layer over a fake connection (`table`: the chat's command table). */
+export function fakeSlash(conn: { readonly token: string | null }, table?: ChatTable) {
+  return makeSlash({
+    ...(table ? { table } : {}),
+    conn: conn as unknown as Connection,
+    server: "ws://test",
+    configDir: "/nonexistent-config",
+    timeoutMs: 1000,
+    token: () => conn.token,
+  });
+}
+
 /**
  * A session on a fake terminal and connection, in #lobby, with scripted dialog answers;
  * `commands`: the chat's command table (default: the real one).
@@ -150,14 +162,7 @@ export async function setup(
     state: null,
     commandNames: table.names(),
     commandUsage: (name) => table.usageOf(name),
-    slash: makeSlash({
-      table,
-      conn: conn as unknown as Connection,
-      server: "ws://test",
-      configDir: "/nonexistent-config",
-      timeoutMs: 1000,
-      token: () => conn.token,
-    }),
+    slash: fakeSlash(conn, table),
     now: opts.now,
   });
   await session.start("lobby");

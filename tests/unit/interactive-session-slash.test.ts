@@ -1,12 +1,11 @@
 // Slash commands in a chat session: dialogs for what is left out, the current room, /login.
 import { afterEach, describe, expect, test } from "bun:test";
-import type { Connection } from "../../client/connection.ts";
 import { ChatError } from "../../client/errors.ts";
 import { ChatSession } from "../../client/interactive/session.ts";
-import { makeSlash } from "../../client/interactive/slash.ts";
 import { makeColors } from "../../client/render.ts";
 import {
   FakeConnection,
+  fakeSlash,
   quitSession,
   room,
   scriptedDialogs,
@@ -150,13 +149,7 @@ describe("slash commands", () => {
         dialogs: scriptedDialogs([]),
         state: null,
         commandNames: [],
-        slash: makeSlash({
-          conn: conn as unknown as Connection,
-          server: "ws://test",
-          configDir: "/nonexistent-config",
-          timeoutMs: 1000,
-          token: () => conn.token,
-        }),
+        slash: fakeSlash(conn),
       }),
     );
     await s.start("lobby");
