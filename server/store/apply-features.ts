@@ -4,7 +4,6 @@
  * message (found from the newest end of its key).
  */
 import { append, byName, itself, locate, remove } from "./lists.ts";
-import { dmUsers } from "./store.ts";
 import type { Snapshot, StoredMessage, StoreOp } from "./store.ts";
 
 /** The ops applied here. */
@@ -66,20 +65,7 @@ function replaceMessage(
       op.op === "msg_edit"
         ? changedMessage(m, { text: op.text, edited: op.edited })
         : changedMessage(m, { edited: op.edited, deleted: true });
-    if (op.op === "msg_delete") dropQueuedDm(snapshot, op.key, op.id);
     return;
-  }
-}
-
-// A deleted DM still queued for its recipient's next connection leaves the queue with it, so
-// that its text is in no file once the snapshot is written.
-function dropQueuedDm(snapshot: Snapshot, key: string, id: string): void {
-  for (const user of dmUsers(key) ?? []) {
-    const queue = snapshot.notices?.[user];
-    if (!queue) continue;
-    const at = queue.findIndex((q) => q.notice.type === "dm" && q.notice.id === id);
-    if (at >= 0) queue.splice(at, 1);
-    if (queue.length === 0) delete snapshot.notices![user];
   }
 }
 

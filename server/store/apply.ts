@@ -1,10 +1,9 @@
 /** Applying a store op to a snapshot: the one meaning of each op, shared by every store. */
-import { addNotice, clearNotices, legacyQueue, queueOf } from "./notices.ts";
 import { moveMark } from "./reads.ts";
 import { applyLogEntry, noteTrimmed } from "./apply-log.ts";
 import { applyFeatureOp } from "./apply-features.ts";
 import { append, byName, byTokenHash, itself, locate, remove, upsert } from "./lists.ts";
-import type { LegacyUserRecord, Snapshot, StoredMessage, StoreOp, UserRecord } from "./store.ts";
+import type { Snapshot, StoredMessage, StoreOp } from "./store.ts";
 
 /** A snapshot with nothing in it. */
 export function emptySnapshot(): Snapshot {
@@ -24,9 +23,8 @@ export interface ApplyOptions {
 /**
  * Apply one op to `snapshot` in place. Every op is an idempotent upsert: users by name,
  * sessions by token hash, rooms by name, a room's members and requests by user name, messages
- * by id within their history key, notices by their number, so applying an op twice leaves the
- * same state. A history key keeps only its last `historyLimit` messages, and a user's queue of
- * notices at most `historyLimit` of each kind. Records are stored by reference, and `member`
+ * by id within their history key, so applying an op twice leaves the same state. A history key
+ * keeps only its last `historyLimit` messages. Records are stored by reference, and `member`
  * and `pending` ops change a stored room's lists in place: callers that keep using an op's
  * objects must copy first. Each op costs O(1) on average, whatever the size of the state:
  * lists are located through an index kept beside them (see `locate`), so a list given to
@@ -41,7 +39,7 @@ export function applyOp(
 ): void {
   switch (op.op) {
     case "user":
-      upsert(snapshot.users, userRecord(snapshot, op.user, historyLimit), byName);
+      upsert(snapshot.users, op.user, byName);
       return;
     case "session":
       upsert(snapshot.sessions, op.session, byTokenHash);
@@ -96,16 +94,6 @@ export function applyOp(
     case "log":
       applyLogEntry(snapshot, op.entry, historyLimit, opts.trimSlack);
       return;
-    case "notice":
-      addNotice(queueOf((snapshot.notices ??= {}), op.user), op.seq, op.notice, historyLimit);
-      return;
-    case "notice_clear": {
-      const all = snapshot.notices;
-      if (!all || !Object.hasOwn(all, op.user)) return;
-      clearNotices(all[op.user]!, op.upTo);
-      if (all[op.user]!.length === 0) delete all[op.user];
-      return;
-    }
     case "read":
       moveMark((snapshot.reads ??= {}), op.user, op.key, op.upTo);
       return;
@@ -120,19 +108,6 @@ export function applyOp(
       op satisfies never;
       throw new Error(`unknown store op ${JSON.stringify(op)}`);
   }
-}
-
-/**
- * The record to store for a `user` op. An older version kept the user's whole notice queue in
- * the record: such a queue replaces the user's queue, and the record is stored without it.
- */
-function userRecord(snapshot: Snapshot, user: LegacyUserRecord, limit: number): UserRecord {
-  if (user.notices === undefined) return user;
-  const { notices, ...record } = user;
-  const all = (snapshot.notices ??= {});
-  if (notices.length === 0) delete all[user.name];
-  else queueOf(all, user.name).splice(0, Infinity, ...legacyQueue(notices, limit));
-  return record;
 }
 
 /** The greatest id each message list has held (an upper bound once messages are trimmed). */

@@ -8,7 +8,7 @@ import { open, rename, unlink } from "node:fs/promises";
 import { basename, dirname } from "node:path";
 import { FILE_MODE, fsyncDir, writeFileAtomic } from "./files.ts";
 import type { StoreOp } from "./store.ts";
-import { isStoreOp } from "./validate.ts";
+import { journalOp } from "./validate.ts";
 
 /** One op read back from the journal, with the byte offset where its line starts. */
 export interface JournalEntry {
@@ -53,15 +53,20 @@ export function parseJournal(path: string, buf: Buffer): JournalContents {
   return out;
 }
 
-/** A StoreOp, a generation (header), or null when the line is not valid. */
-function parseLine(text: string, isFirst: boolean): StoreOp | string | null {
+/**
+ * A StoreOp, a generation (header), undefined for an op of an older version that is ignored
+ * now, or null when the line is not valid.
+ */
+function parseLine(text: string, isFirst: boolean): StoreOp | string | null | undefined {
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch {
     return null;
   }
-  if (isStoreOp(value)) return value;
+  const op = journalOp(value);
+  if (op === "obsolete") return undefined;
+  if (op) return op;
   if (isFirst && typeof value === "object" && value !== null && "journal" in value) {
     return typeof value.journal === "string" ? value.journal : null;
   }

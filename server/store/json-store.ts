@@ -252,7 +252,6 @@ function copyOut(state: Snapshot, historyLimit: number): Snapshot {
       Object.entries(state.history).map(([k, v]) => [k, lastMessages(v, historyLimit)]),
     ),
   };
-  if (Object.keys(state.notices ?? {}).length > 0) copy.notices = structuredClone(state.notices);
   if (Object.keys(state.reads ?? {}).length > 0) copy.reads = copyMarks(state.reads);
   if (Object.keys(state.log ?? {}).length > 0) {
     copy.log = Object.fromEntries(lastEntries(state.log, historyLimit));

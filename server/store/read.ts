@@ -2,7 +2,6 @@
 import { join } from "node:path";
 import { applyOp, trimHistory } from "./apply.ts";
 import { noteHistoryTrims, trimLog } from "./apply-log.ts";
-import { capNotices } from "./notices.ts";
 import { readIfExists } from "./files.ts";
 import type { JournalContents } from "./journal.ts";
 import { parseJournal } from "./journal.ts";
@@ -43,7 +42,6 @@ export async function readDataDir(dir: string, historyLimit: number): Promise<Da
     sessions: users?.value.sessions ?? [],
     rooms: rooms?.value.rooms ?? [],
     history: history?.value.history ?? {},
-    notices: users?.value.notices ?? {},
     reads: users?.value.reads ?? {},
     log: history?.value.log ?? {},
     trimmed: history?.value.trimmed ?? {},
@@ -51,7 +49,6 @@ export async function readDataDir(dir: string, historyLimit: number): Promise<Da
   // The limit may have been lowered since the files were written.
   noteHistoryTrims(state, historyLimit);
   trimHistory(state.history, historyLimit);
-  for (const queued of Object.values(state.notices!)) capNotices(queued, historyLimit);
   const marks: Record<StoreOp["op"], JournalMark | null | undefined> = {
     user: users?.value.journal,
     session: users?.value.journal,
@@ -68,8 +65,6 @@ export async function readDataDir(dir: string, historyLimit: number): Promise<Da
     ban: rooms?.value.journal,
     invite: rooms?.value.journal,
     room_admin: rooms?.value.journal,
-    notice: users?.value.journal,
-    notice_clear: users?.value.journal,
     read: users?.value.journal,
   };
   const opts = { trimSlack: trimSlack(historyLimit) };

@@ -7,7 +7,6 @@ import { copyMarks } from "./reads.ts";
 import type { ReadMarks } from "./reads.ts";
 import type {
   LogEntry,
-  QueuedNotice,
   RoomRecord,
   SessionRecord,
   Snapshot,
@@ -26,7 +25,6 @@ export interface Captured {
   users: UserRecord[];
   sessions: SessionRecord[];
   rooms: RoomRecord[];
-  notices: Record<string, QueuedNotice[]>;
   reads: ReadMarks;
   history: (readonly [string, StoredMessage[]])[];
   log: [string, LogEntry[]][];
@@ -43,8 +41,6 @@ export function captureSnapshot(s: Snapshot, mark: JournalMark, historyLimit: nu
     users: s.users.slice(),
     sessions: s.sessions.slice(),
     rooms: s.rooms.slice(),
-    // Queues change in place (their entries never do): copied now, under the lock.
-    notices: Object.fromEntries(Object.entries(s.notices ?? {}).map(([u, l]) => [u, l.slice()])),
     reads: copyMarks(s.reads),
     history: Object.entries(s.history).map(([k, v]) => [k, lastMessages(v, historyLimit)] as const),
     log: lastEntries(s.log, historyLimit),
@@ -60,7 +56,6 @@ export async function writeSnapshotFiles(dir: string, snap: Captured): Promise<n
       {
         users: snap.users,
         sessions: snap.sessions,
-        notices: snap.notices,
         reads: snap.reads,
         journal: mark,
       },

@@ -5,8 +5,7 @@
  * A store makes ops durable: `commit` resolves only once they are on disk (fsync'd), and
  * ops committed in the same tick share one write (group commit). Every op is an idempotent
  * upsert, so replaying a journal twice gives the same state. The size of an op does not grow
- * with the state: a join or a kick is a `member` op, not the room with all its members, and a
- * queued notice is a `notice` op, not the user's whole queue.
+ * with the state: a join or a kick is a `member` op, not the room with all its members.
  */
 
 /** An account. */
@@ -15,25 +14,6 @@ export interface UserRecord {
   /** Bun.password (argon2id) hash. */
   passwordHash: string;
   created: string;
-}
-
-/**
- * A user record as older versions wrote it, with the user's whole notice queue inside: read
- * into `Snapshot.notices` (from users.json and from `user` ops of the journal), never written.
- */
-export interface LegacyUserRecord extends UserRecord {
-  notices?: Notice[];
-}
-
-/** Something to tell a user on their next interactive or listen connection. */
-export type Notice =
-  | { type: "join_decision"; room: string; approved: boolean }
-  | { type: "dm"; id: string; from: string; to: string; text: string; ts: string };
-
-/** A queued notice with its number in the user's queue (increasing; clears go up to one). */
-export interface QueuedNotice {
-  seq: number;
-  notice: Notice;
 }
 
 /** A login session; only the SHA-256 of the token is ever stored. */
@@ -117,8 +97,6 @@ export interface Snapshot {
   sessions: SessionRecord[];
   rooms: RoomRecord[];
   history: Record<string, StoredMessage[]>;
-  /** Notices queued per user, oldest first; a user without any has no key (absent: none). */
-  notices?: Record<string, QueuedNotice[]>;
   /** Events other than messages kept for `sync`, per stream, oldest first (absent: none). */
   log?: Record<string, LogEntry[]>;
   /** What each stream (history key or log stream) has dropped (absent: nothing). */
@@ -164,10 +142,6 @@ export type StoreOp =
   | { op: "invite"; room: string; user: string; present: boolean }
   /** `admin` is the admin of `room` now (a room handed over). */
   | { op: "room_admin"; room: string; admin: string }
-  /** Queue `notice` for `user` as number `seq` (see `addNotice` for what it replaces or drops). */
-  | { op: "notice"; user: string; seq: number; notice: Notice }
-  /** Drop the notices of `user` numbered `upTo` or lower (they were delivered). */
-  | { op: "notice_clear"; user: string; upTo: number }
   /** `user` has read history key `key` up to message `upTo`; a marker never moves back. */
   | { op: "read"; user: string; key: string; upTo: string };
 

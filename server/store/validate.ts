@@ -2,14 +2,10 @@
  * Shape checks for what the store reads back from disk. Each throws an Error saying what is
  * wrong; the caller adds the file name. Checks cover what the server relies on, not every field.
  */
-import { legacyQueue, queueOf } from "./notices.ts";
 import { moveMark } from "./reads.ts";
 import type { ReadMarks } from "./reads.ts";
 import type {
-  LegacyUserRecord,
   LogEntry,
-  Notice,
-  QueuedNotice,
   RoomRecord,
   SessionRecord,
   StoredMessage,
@@ -28,8 +24,6 @@ export interface JournalMark {
 export interface UsersFile {
   users: UserRecord[];
   sessions: SessionRecord[];
-  /** Queued notices per user (older files kept them in each user record: moved here). */
-  notices: Record<string, QueuedNotice[]>;
   /** Read markers per user (older files have none). */
   reads: ReadMarks;
   journal: JournalMark | null;
@@ -68,27 +62,21 @@ function list<T>(x: unknown, what: string, ok: (item: unknown) => boolean): T[] 
   return x as T[];
 }
 
+// Older versions kept a queue of notices in the record (`notices`, a list): read and dropped.
 function isUser(x: unknown): boolean {
   return (
-    hasStrings(x, "name", "passwordHash") &&
-    (x.notices === undefined || (Array.isArray(x.notices) && x.notices.every(isNotice)))
+    hasStrings(x, "name", "passwordHash") && (x.notices === undefined || Array.isArray(x.notices))
   );
 }
 
-function isNotice(x: unknown): x is Notice {
-  if (!isObj(x)) return false;
-  if (x.type === "dm") return hasStrings(x, "id", "from", "to", "text", "ts");
-  return (
-    x.type === "join_decision" && typeof x.room === "string" && typeof x.approved === "boolean"
-  );
+/** `user` without the queue of notices an older version kept in it, changed in place. */
+function withoutQueue<T extends UserRecord>(user: T): T {
+  delete (user as { notices?: unknown }).notices;
+  return user;
 }
 
 function isSeq(x: unknown): x is number {
   return Number.isSafeInteger(x) && (x as number) > 0;
-}
-
-function isQueued(x: unknown): boolean {
-  return isObj(x) && isSeq(x.seq) && isNotice(x.notice);
 }
 
 function isSession(x: unknown): boolean {
@@ -116,23 +104,15 @@ function top(x: unknown): Obj {
   return x;
 }
 
-/** Check a parsed users.json (`sessions` and `notices` may be absent). */
+/**
+ * Check a parsed users.json (`sessions` may be absent). The queues of notices older versions
+ * kept (a top-level `notices`, or one inside each user) are ignored: offline delivery is the log.
+ */
 export function checkUsersFile(data: unknown): UsersFile {
   const o = top(data);
-  const users = list<LegacyUserRecord>(o.users, "users", isUser);
+  const users = list<UserRecord>(o.users, "users", isUser).map(withoutQueue);
   const sessions = list<SessionRecord>(o.sessions ?? [], "sessions", isSession);
-  const notices: Record<string, QueuedNotice[]> = {};
-  if (o.notices !== undefined && !isObj(o.notices)) throw new Error(`"notices" is not an object`);
-  for (const [user, queued] of Object.entries(o.notices ?? {})) {
-    queueOf(notices, user).push(...list<QueuedNotice>(queued, `notices.${user}`, isQueued));
-  }
-  for (const u of users) {
-    // Written by an older version: the queue lived in the record.
-    if (u.notices?.length) queueOf(notices, u.name).push(...legacyQueue(u.notices, Infinity));
-    delete u.notices;
-  }
-  for (const queued of Object.values(notices)) queued.sort((a, b) => a.seq - b.seq);
-  return { users, sessions, notices, reads: readMarks(o.reads), journal: mark(o.journal) };
+  return { users, sessions, reads: readMarks(o.reads), journal: mark(o.journal) };
 }
 
 // The `reads` of users.json: user -> history key -> message id, all strings.
@@ -230,13 +210,24 @@ export function isStoreOp(x: unknown): x is StoreOp {
       return hasStrings(x, "room", "user") && typeof x.present === "boolean";
     case "room_admin":
       return hasStrings(x, "room", "admin");
-    case "notice":
-      return typeof x.user === "string" && isSeq(x.seq) && isNotice(x.notice);
-    case "notice_clear":
-      return typeof x.user === "string" && Number.isSafeInteger(x.upTo);
     case "read":
       return hasStrings(x, "user", "key", "upTo");
     default:
       return false;
   }
+}
+
+/** Journal ops older versions wrote for their queues of notices: read and ignored. */
+const OBSOLETE_OPS: ReadonlySet<unknown> = new Set(["notice", "notice_clear"]);
+
+/**
+ * A parsed journal line as the op to apply (a `user` op without the queue an older version
+ * kept in it), `"obsolete"` for a line of an older version that means nothing now, or null
+ * when the line is not a valid op.
+ */
+export function journalOp(x: unknown): StoreOp | "obsolete" | null {
+  if (isObj(x) && OBSOLETE_OPS.has(x.op) && typeof x.user === "string") return "obsolete";
+  if (!isStoreOp(x)) return null;
+  if (x.op === "user") withoutQueue(x.user);
+  return x;
 }

@@ -49,9 +49,7 @@ describe("parseJournal", () => {
 describe("snapshot file shapes", () => {
   test("well-formed files pass, with the journal mark when present", () => {
     const users = checkUsersFile({ users: [{ name: "ann", passwordHash: "h", created: "t" }] });
-    // Notices live beside the records, not in them.
     expect(users.users[0]).toEqual({ name: "ann", passwordHash: "h", created: "t" });
-    expect(users.notices).toEqual({});
     expect(users.sessions).toEqual([]);
     expect(users.journal).toBeNull();
     const mark = { gen: "g", offset: 10 };
