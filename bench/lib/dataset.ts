@@ -30,7 +30,7 @@ export async function writeDataset(dir: string, spec: DatasetSpec): Promise<numb
   const created = new Date().toISOString();
   const names = [...spec.members];
   for (let i = 0; names.length < spec.users + spec.members.length; i++) names.push(`user${i}`);
-  const users: UserRecord[] = names.map((name) => ({ name, passwordHash, created, notices: [] }));
+  const users: UserRecord[] = names.map((name) => ({ name, passwordHash, created }));
   const rooms: RoomRecord[] = [];
   const history: Record<string, StoredMessage[]> = {};
   const base = Date.now() - 86_400_000;

@@ -113,7 +113,7 @@ describe("member and pending ops", () => {
     const s = emptySnapshot();
     const u = (name: string, passwordHash: string) => ({
       op: "user" as const,
-      user: { name, passwordHash, created: "x", notices: [] },
+      user: { name, passwordHash, created: "x" },
     });
     const session = (tokenHash: string) => ({
       op: "session" as const,
