@@ -7,9 +7,8 @@
  */
 import { RedisClient } from "bun";
 import { cpuSeconds } from "../../tests/helpers/process.ts";
-import { pin, spawnTracked } from "../lib/proc.ts";
 import { atLeast, median, num, pct, type Section } from "../lib/report.ts";
-import { SERVER_CORE, tempDir } from "../lib/servers.ts";
+import { counters, type Fsync, type LocalRedis, redisVersion, startRedis } from "../lib/redis.ts";
 import { oneLine, type Params, progress } from "./common.ts";
 
 const PAYLOAD_BYTES = 200;
@@ -27,53 +26,6 @@ const APPEND_LUA = `local n = tonumber(ARGV[1])
 local first = redis.call('INCRBY', KEYS[1], n) - n + 1
 redis.call('XADD', KEYS[2], first .. '-0', 'd', ARGV[2])
 return first`;
-
-type Fsync = "always" | "everysec";
-
-/** A private redis-server pinned to the server core. */
-interface LocalRedis {
-  url: string;
-  pid: number;
-  stop(): Promise<void>;
-}
-
-function freePort(): number {
-  const probe = Bun.listen({ hostname: "127.0.0.1", port: 0, socket: { data() {} } });
-  const port = probe.port;
-  probe.stop(true);
-  return port;
-}
-
-async function startRedis(fsync: Fsync): Promise<LocalRedis> {
-  const port = freePort();
-  const proc = spawnTracked([
-    ...pin(SERVER_CORE),
-    "redis-server",
-    ...["--port", String(port), "--bind", "127.0.0.1", "--dir", tempDir("redis")],
-    ...["--appendonly", "yes", "--appendfsync", fsync, "--save", "", "--daemonize", "no"],
-  ]);
-  const url = `redis://127.0.0.1:${port}`;
-  const stop = async () => {
-    proc.kill("SIGKILL");
-    await proc.exited;
-  };
-  const deadline = Date.now() + 10_000;
-  // PING on a fresh connection: Redis answers LOADING until its append-only file is read.
-  while (Date.now() < deadline && proc.exitCode === null) {
-    const probe = new RedisClient(url, { autoReconnect: false, connectionTimeout: 1000 });
-    try {
-      await probe.connect();
-      if ((await probe.send("PING", [])) === "PONG") return { url, pid: proc.pid, stop };
-    } catch {
-      // Not listening yet: try again shortly.
-    } finally {
-      probe.close();
-    }
-    await Bun.sleep(25);
-  }
-  await stop();
-  throw new Error(`redis-server on port ${port} did not answer PING`);
-}
 
 /** A payload of PAYLOAD_BYTES (times `n` for a batch) starting with the time it was made. */
 function payload(n = 1): string {
@@ -135,20 +87,6 @@ interface Way {
   /** A fixed rate of changes per second instead of as fast as the window allows. */
   rate?: number;
   call(c: RedisClient, sha: string): Promise<unknown>;
-}
-
-/** Redis's own counters: calls and time spent in `command`, and socket reads. */
-interface Counters {
-  calls: number;
-  usec: number;
-  reads: number;
-}
-
-async function counters(c: RedisClient, command: string): Promise<Counters> {
-  const info = String(await c.send("INFO", ["all"]));
-  const cmd = new RegExp(`cmdstat_${command}:calls=(\\d+),usec=(\\d+)`).exec(info);
-  const reads = /total_reads_processed:(\d+)/.exec(info);
-  return { calls: Number(cmd?.[1] ?? 0), usec: Number(cmd?.[2] ?? 0), reads: Number(reads?.[1]) };
 }
 
 const xadd = (c: RedisClient) => c.send("XADD", [STREAM, "*", "d", payload()]);
@@ -438,9 +376,4 @@ export async function redisLogSection(p: Params): Promise<Section> {
     ],
     notes,
   };
-}
-
-function redisVersion(): string {
-  const out = Bun.spawnSync(["redis-server", "--version"]).stdout.toString();
-  return /v=([\d.]+)/.exec(out)?.[1] ?? "";
 }
