@@ -75,7 +75,7 @@ async function main(): Promise<void> {
   }
 
   const publisher = new BunPublisher();
-  const deps: Deps = {
+  const deps: Omit<Deps, "changes"> = {
     state,
     store,
     clock: SYSTEM_CLOCK,

@@ -12,7 +12,7 @@ import type { AttemptCharge } from "./rate-limit.ts";
 import type { KeyedQueue } from "./serial.ts";
 import { userLock } from "./serial.ts";
 import { DEFAULT_SESSION_OPTIONS, Sessions } from "./sessions.ts";
-import type { SessionOptions, SessionsEnded } from "./sessions.ts";
+import type { SessionOptions } from "./sessions.ts";
 import type { Deps } from "./deps.ts";
 import type { Conn } from "./types.ts";
 
@@ -50,19 +50,11 @@ export class Accounts {
   #queue: KeyedQueue;
   #dummyHash: Promise<string> | null = null;
 
-  /**
-   * Accounts over the shared state; `queue` orders changes of one user's record; `onEnded`
-   * hears of sessions ended by anything but the connection's own logout.
-   */
-  constructor(
-    deps: Deps,
-    queue: KeyedQueue,
-    onEnded: SessionsEnded,
-    opts: SessionOptions = DEFAULT_SESSION_OPTIONS,
-  ) {
+  /** Accounts over the shared state; `queue` orders changes of one user's record. */
+  constructor(deps: Deps, queue: KeyedQueue, opts: SessionOptions = DEFAULT_SESSION_OPTIONS) {
     this.#d = deps;
     this.#queue = queue;
-    this.sessions = new Sessions(deps, opts, queue, onEnded);
+    this.sessions = new Sessions(deps, opts, queue);
     // Made at start-up, so that the first unknown name takes no longer than the next.
     this.#dummyHash = this.#makeDummy();
   }
@@ -87,8 +79,7 @@ export class Accounts {
       const record: UserRecord = { name: user, passwordHash, created: this.#iso() };
       const grant = this.sessions.make(user, conn.address, client);
       await this.sessions.add(grant.session, {
-        ops: [{ op: "user", user: record }],
-        apply: () => state.users.set(user, record),
+        ops: [{ op: "user", user: record, create: true }],
       });
       this.#d.log.info("register", { user, address: conn.address });
       conn.tokenHash = grant.session.tokenHash;
@@ -204,7 +195,6 @@ export class Accounts {
       const others = () => (keepSessions ? [] : this.sessions.othersOf(user, conn.tokenHash));
       return this.sessions.end(user, others, {
         ops: [{ op: "user", user: record }],
-        apply: () => this.#d.state.users.set(user, record),
         cause: conn,
       });
     });

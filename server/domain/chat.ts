@@ -5,6 +5,9 @@ import type { SessionOptions } from "./sessions.ts";
 import { ChatError } from "../../shared/errors.ts";
 import { Messages } from "./messages.ts";
 import { guardStore } from "./persist.ts";
+import { ChangeApplier } from "./apply-change.ts";
+import { LocalChangeLog } from "./change-log.ts";
+import type { ChangeLog } from "./change-log.ts";
 import { Presence, PRESENCE_USERS } from "./presence.ts";
 import type { PresenceOptions } from "./presence.ts";
 import { PresenceBatch } from "./presence-batch.ts";
@@ -46,6 +49,11 @@ export interface ChatOptions {
   moderation?: ModerationBounds;
   /** The offline grace, the interval between a user's changes, the room window; none if absent. */
   presence?: PresenceOptions;
+  /**
+   * The log changes go through, reading and applying with `applier` (a cluster's shared log);
+   * absent: a log kept in the store of this process.
+   */
+  changeLog?: (applier: ChangeApplier) => ChangeLog;
 }
 
 /** The whole domain: accounts, rooms, messages, presence and typing, wired together. */
@@ -72,8 +80,12 @@ export class Chat {
   #presenceBatch: PresenceBatch;
 
   /** Wire the services over `deps`. */
-  constructor(rawDeps: Deps, opts: ChatOptions) {
-    const deps = { ...rawDeps, store: guardStore(rawDeps.store, rawDeps.log) };
+  constructor(rawDeps: Omit<Deps, "changes">, opts: ChatOptions) {
+    const store = guardStore(rawDeps.store, rawDeps.log);
+    const applier = new ChangeApplier(rawDeps);
+    const changes =
+      opts.changeLog?.(applier) ?? new LocalChangeLog(store, rawDeps.state.log, applier);
+    const deps: Deps = { ...rawDeps, store, changes };
     this.deps = deps;
     this.typing = new Typing(deps.clock, (room, user, isTyping) =>
       deps.publisher.publish(roomTopic(room), { type: "typing", room, user, typing: isTyping }),
@@ -97,17 +109,15 @@ export class Chat {
     );
     // One queue for every change of a room or user record: see KeyedQueue.
     this.#queue = new KeyedQueue();
-    this.accounts = new Accounts(
-      deps,
-      this.#queue,
-      (user, hashes, cause) => this.#endConnections(user, hashes, cause),
-      opts.sessions,
-    );
+    this.accounts = new Accounts(deps, this.#queue, opts.sessions);
+    applier.hooks = {
+      stopTyping: (room, user) => this.typing.clear(room, user),
+      sessionsEnded: (user, hashes, cause) => this.#endConnections(user, hashes, cause),
+    };
     this.#bounds = opts.replyBounds ?? DEFAULT_REPLY_BOUNDS;
-    this.rooms = new Rooms(deps, this.typing, this.#queue, opts.roomQuotas, this.#bounds);
+    this.rooms = new Rooms(deps, this.#queue, opts.roomQuotas, this.#bounds);
     this.messages = new Messages(
       deps,
-      this.typing,
       this.#queue,
       this.#bounds.historyPageBytes,
       opts.roomQuotas?.maxNewConversations ?? 0,
@@ -115,7 +125,6 @@ export class Chat {
     this.edits = new Edits(deps, this.#queue);
     this.moderation = new Moderation(
       deps,
-      this.typing,
       this.#queue,
       opts.moderation ?? DEFAULT_MODERATION_BOUNDS,
       this.#bounds.whoPage,

@@ -3,6 +3,7 @@
  * names the concrete state, limits and connections, and those import types.ts themselves.
  */
 import type { Store } from "../store/store.ts";
+import type { ChangeLog } from "./change-log.ts";
 import type { Connections } from "./connections.ts";
 import type { RateLimits } from "./rate-limit.ts";
 import type { ChatState } from "./state.ts";
@@ -11,7 +12,10 @@ import type { Clock, Crypto, Logger, PasswordHasher, Publisher } from "./types.t
 /** Everything a domain service needs, injected once. */
 export interface Deps {
   state: ChatState;
+  /** Where the state was loaded from (the JSON files, or the cluster's Redis). */
   store: Store;
+  /** Where every change goes: numbered, made durable, then applied in log order. */
+  changes: ChangeLog;
   clock: Clock;
   crypto: Crypto;
   passwords: PasswordHasher;

@@ -107,9 +107,7 @@ export class Edits {
     const m = wire(message);
     const { seq: _seq, ...fields } = m;
     const event = { type: message.room !== undefined ? "message_update" : "dm_update", ...fields };
-    await commitEvents(this.#d, [op], [{ stream: op.key, event }], () =>
-      this.#d.state.history.replace(op.key, message),
-    );
+    await commitEvents(this.#d, [op], [{ stream: op.key, event }]);
     return m;
   }
 

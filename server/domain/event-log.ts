@@ -1,7 +1,7 @@
 /**
  * The deployment's one ordered log of stored events, as `sync` and `since` read it: the counter
- * that numbers every stored event, the position up to which every numbered event is settled
- * (stored and published, or failed), and the last `limit` events of each stream.
+ * that numbers the events of a log kept in this process, the position of the last event
+ * applied, and the last `limit` events of each stream.
  *
  * Streams: `room:<name>` (seen by the room's members while they are members), `dm:<a>:<b>`
  * (seen by both users) and `user:<name>` (events addressed to one user: join requests to an
@@ -67,12 +67,8 @@ export class EventLog {
   readonly limit: number;
   #last = 0;
   #floor = 0;
-  #settled = new Set<number>();
   #streams = new Map<string, Stream>();
   #dmsOf = new Map<string, Set<string>>();
-  // The stream `add` kept an item in last: keepFrame follows it for the same item.
-  #lastKey = "";
-  #lastStream: Stream | null = null;
   /** user -> room -> seq of the event that ended the user's membership (left, kicked, shut down). */
   #leftRooms = new Map<string, Map<string, number>>();
   readonly #slack: number;
@@ -95,48 +91,38 @@ export class EventLog {
     this.#floor = this.#last;
   }
 
-  /** The position every event up to which is settled: a session's `cursor`. */
+  /**
+   * The position of the last event applied: a session's `cursor`. Changes are applied in the
+   * order of the log, so every event before it was applied too (or its change was refused).
+   */
   get position(): number {
     return this.#floor;
   }
 
-  /** The greatest number given so far. */
+  /** The greatest number given or applied so far. */
   get last(): number {
     return this.#last;
   }
 
-  /** Number the next stored event. Call it synchronously right before the store commit. */
+  /** Number the next stored event (a log kept in this process numbers its own changes). */
   take(): number {
     return ++this.#last;
   }
 
-  /** The event numbered `seq` was stored and published, or its commit failed. */
-  settle(seq: number): void {
-    if (seq <= this.#floor) return;
-    // In order and nothing settled early (the usual case): no set to go through.
-    if (seq === this.#floor + 1 && this.#settled.size === 0) {
-      this.#floor = seq;
-      return;
-    }
-    this.#settled.add(seq);
-    while (this.#settled.delete(this.#floor + 1)) this.#floor++;
-  }
-
   /**
    * Keep a stored event for `sync` (in seq order: call it as the event is published), with the
-   * frame it was published as when there is one.
+   * frame it was published as when there is one. Its seq becomes the log's position.
    */
   add(stream: string, item: FeedItem, frame?: string): void {
     const seq = seqOf(item);
     if (seq > this.#last) this.#last = seq;
+    if (seq > this.#floor) this.#floor = seq;
     const s = this.#stream(stream);
     const { items, seqs } = s;
     let at = items.length;
     while (at > s.start && seqs[at - 1]! > seq) at--;
     if (at > s.start && seqs[at - 1] === seq) return; // replayed twice
     if (s.firstSeq === 0 || seq < s.firstSeq) s.firstSeq = seq;
-    this.#lastKey = stream;
-    this.#lastStream = s;
     if (at === items.length) {
       items.push(item);
       seqs.push(seq);
@@ -154,20 +140,6 @@ export class EventLog {
     if (items.length - s.start > this.limit) this.#drop(s);
   }
 
-  /** Remember the frame a kept `item` of `stream` was published as (kept after it was). */
-  keepFrame(stream: string, item: FeedItem, frame: string): void {
-    const s = stream === this.#lastKey ? this.#lastStream : this.#streams.get(stream);
-    if (!s) return;
-    // The item was kept just now: it is the last one, or near the end.
-    for (let i = s.items.length - 1; i >= s.start; i--) {
-      if (s.items[i] === item) {
-        s.frames[i] = frame;
-        s.sizes[i] = 0; // counted when a catch-up first sends it
-        return;
-      }
-    }
-  }
-
   /** A stream, or undefined when it never had an event. */
   stream(key: string): Stream | undefined {
     return this.#streams.get(key);
@@ -183,9 +155,9 @@ export class EventLog {
     return this.#leftRooms.get(user) ?? NO_ROOMS;
   }
 
-  /** Remember that `members` lost room `room` (it was shut down just now). */
-  roomEnded(room: string, members: Iterable<string>): void {
-    for (const m of members) this.#left(m, room, this.#last);
+  /** Remember that `members` lost room `room` (it was shut down by the event numbered `seq`). */
+  roomEnded(room: string, members: Iterable<string>, seq: number): void {
+    for (const m of members) this.#left(m, room, seq);
   }
 
   #stream(key: string): Stream {

@@ -10,10 +10,11 @@ import { checkPageIds, isPastKept } from "./history-ids.ts";
 import { cleanText, SentAck, toChatMessage, toDirectMessage } from "./message-wire.ts";
 import { memberRoom, seeRoom } from "./room-access.ts";
 import type { KeyedQueue } from "./serial.ts";
-import type { Typing } from "./typing.ts";
-import { roomTopic, userTopic } from "./types.ts";
 import type { Deps } from "./deps.ts";
 import { WindowQuota } from "./window-quota.ts";
+
+// How a published room message's frame starts: the acknowledgement reuses the rest.
+const MESSAGE_HEAD = `{"type":"message",`;
 
 // Bytes kept for a `history` frame's envelope (type, names, `more`, `replyTo`): the messages
 // take the rest of the page's bytes.
@@ -27,7 +28,6 @@ function jsonBytes(value: unknown): number {
 /** Room messages, DMs and history (SPEC 2.3). */
 export class Messages {
   #d: Deps;
-  #typing: Typing;
   // Sends whose store commit is in flight, by client key, so a quick resend waits for them.
   #inFlight = new Map<string, Promise<StoredMessage>>();
   #queue: KeyedQueue;
@@ -38,20 +38,18 @@ export class Messages {
   #started: WindowQuota;
 
   /**
-   * Messages over the shared state; a send clears the sender's typing notice; a `history` frame
+   * Messages over the shared state; a `history` frame
    * holds at most `historyPageBytes`; a user starts at most `maxNewConversations` DM
    * conversations a day (0: no quota).
    */
   constructor(
     deps: Deps,
-    typing: Typing,
     queue: KeyedQueue,
     historyPageBytes = 512 * 1024,
     maxNewConversations = 0,
   ) {
     this.#started = new WindowQuota(maxNewConversations, deps.clock);
     this.#d = deps;
-    this.#typing = typing;
     this.#queue = queue;
     this.#pageBytes = historyPageBytes - HISTORY_ENVELOPE_BYTES;
   }
@@ -72,17 +70,12 @@ export class Messages {
     const name = room.name;
     const draft: Draft = { key: roomKey(name), from: user, text: clean, clientId, room: name };
     if (isAction) draft.isAction = true;
-    return this.#store(draft, (m, isNew) => {
+    return this.#store(draft, (m, frame) => {
       const message = toChatMessage(m);
-      // Serialised once: the event and the acknowledgement are built around the same JSON.
-      const json = JSON.stringify(message);
-      if (isNew) {
-        this.#typing.clear(name, user);
-        const frame = `{"type":"message",${json.slice(1)}`;
-        this.#d.publisher.publishText(roomTopic(name), frame);
-        // A catch-up sends the same text.
-        this.#d.state.log.keepFrame(draft.key, m, frame);
-      }
+      // Serialised once: the acknowledgement is built around the JSON of the published event.
+      const json = frame?.startsWith(MESSAGE_HEAD)
+        ? `{${frame.slice(MESSAGE_HEAD.length)}`
+        : JSON.stringify(message);
       return new SentAck(message, json);
     });
   }
@@ -118,19 +111,8 @@ export class Messages {
   }
 
   #dm(draft: Draft, user: string, to: string): Promise<DirectMessage> {
-    return this.#store(draft, (message, isNew) => {
-      const dm = toDirectMessage(message);
-      if (!isNew) return dm;
-      // The partners' index moves with the history, before anything else can list them.
-      this.#d.state.conversations.touch(user, to, message.id);
-      // Published in the step that keeps it in the log: a catch-up sees it in one or the other.
-      // Serialised once, for both users and for a catch-up.
-      const frame = JSON.stringify({ type: "dm", ...dm });
-      this.#d.state.log.keepFrame(draft.key, message, frame);
-      this.#d.publisher.publishText(userTopic(to), frame);
-      if (to !== user) this.#d.publisher.publishText(userTopic(user), frame);
-      return dm;
-    });
+    // Published to both users and kept for their catch-ups as it is applied.
+    return this.#store(draft, (message) => toDirectMessage(message));
   }
 
   /**
@@ -163,40 +145,30 @@ export class Messages {
     return withGap({ room: room.name, messages, more: page.more }, isPastKept(history, key, opts));
   }
 
-  // Commit first, then append to memory: a message exists only once it is durable. `done` runs
-  // once the message is stored (or found stored already, isNew false), in the step that keeps
-  // it in the log; its result is what the promise resolves with. A refusal (rate limit) throws
+  // Appended to the log: a message exists (kept, published) only once it is durable. `done`
+  // runs once it is applied, with the frame it was published as (or found stored already,
+  // with none); its result is what the promise resolves with. A refusal (rate limit) throws
   // at once.
-  #store<T>(draft: Draft, done: (m: StoredMessage, isNew: boolean) => T): Promise<T> {
+  #store<T>(draft: Draft, done: (m: StoredMessage, frame?: string) => T): Promise<T> {
     const { key, from, clientId } = draft;
     const ck = clientId === undefined ? null : clientKey(key, from, clientId);
     if (ck !== null) {
       const seen = this.#d.state.history.findByClientId(key, from, clientId!);
-      if (seen) return Promise.resolve(done(seen, false));
+      if (seen) return Promise.resolve(done(seen));
       const pending = this.#inFlight.get(ck);
-      if (pending) return pending.then((m) => done(m, false));
+      if (pending) return pending.then((m) => done(m));
     }
     this.#d.limits.message(from);
-    const log = this.#d.state.log;
-    // Numbered right before the commit, nothing in between can throw: the log's order is the
-    // store's order, and every number taken is settled.
-    const seq = log.take();
-    const message = newMessage(this.#d.crypto.newId(), draft, this.#timestamp(), seq);
+    // Its seq is given as it is appended.
+    const message = newMessage(this.#d.crypto.newId(), draft, this.#timestamp(), 0);
     const ops: StoreOp[] = [{ op: "msg", key, message }];
-    const result = this.#d.store.commit(ops).then(
-      () => {
+    const result = this.#d.changes.append(ops).then(
+      (frames) => {
         if (ck !== null) this.#inFlight.delete(ck);
-        this.#d.state.history.append(key, message);
-        log.add(key, message);
-        try {
-          return done(message, true);
-        } finally {
-          log.settle(seq);
-        }
+        return done(message, frames[0]);
       },
       () => {
         if (ck !== null) this.#inFlight.delete(ck);
-        log.settle(seq);
         throw new ChatError("internal", "the message could not be stored; it was not sent");
       },
     );

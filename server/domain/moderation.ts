@@ -13,9 +13,6 @@ import { quotaLock } from "./room-quota.ts";
 import type { KeyedQueue } from "./serial.ts";
 import { roomLock } from "./serial.ts";
 import { firstAfter, roomInfo } from "./state.ts";
-import type { RoomState } from "./state.ts";
-import type { Typing } from "./typing.ts";
-import { roomTopic } from "./types.ts";
 import type { Deps } from "./deps.ts";
 
 /** Bounds of moderation, each a server flag; 0 means no bound. */
@@ -42,7 +39,6 @@ export interface BansReply {
 /** Bans, invites and handing a room over; admin only. */
 export class Moderation {
   #d: Deps;
-  #typing: Typing;
   #queue: KeyedQueue;
   #bounds: ModerationBounds;
   #pageMax: number;
@@ -54,14 +50,12 @@ export class Moderation {
    */
   constructor(
     deps: Deps,
-    typing: Typing,
     queue: KeyedQueue,
     bounds: ModerationBounds,
     pageMax: number,
     maxRoomsPerUser: number,
   ) {
     this.#d = deps;
-    this.#typing = typing;
     this.#queue = queue;
     this.#bounds = bounds;
     this.#pageMax = pageMax;
@@ -92,8 +86,6 @@ export class Moderation {
         this.#d,
         [{ op: "ban", room: name, user: target, present: true }],
         [{ stream: wasMember ? roomStream(name) : userStream(target), event }],
-        () => this.#banned(room, target),
-        () => this.#d.conns.unsubscribeUser(target, roomTopic(name)),
       );
     });
   }
@@ -107,8 +99,7 @@ export class Moderation {
       if (!room.banned.has(target)) {
         throw new ChatError("not_found", `'${target}' is not banned from '${name}'`);
       }
-      await this.#d.store.commit([{ op: "ban", room: name, user: target, present: false }]);
-      room.banned.delete(target);
+      await this.#d.changes.append([{ op: "ban", room: name, user: target, present: false }]);
     });
   }
 
@@ -156,10 +147,6 @@ export class Moderation {
         this.#d,
         [{ op: "invite", room: name, user: target, present: true }],
         [{ stream: userStream(target), event }],
-        () => {
-          room.invited.add(target);
-          room.banned.delete(target);
-        },
       );
     });
   }
@@ -173,8 +160,7 @@ export class Moderation {
       if (!room.invited.has(target)) {
         throw new ChatError("not_found", `'${target}' has no invite to '${name}'`);
       }
-      await this.#d.store.commit([{ op: "invite", room: name, user: target, present: false }]);
-      room.invited.delete(target);
+      await this.#d.changes.append([{ op: "invite", room: name, user: target, present: false }]);
     });
   }
 
@@ -200,21 +186,9 @@ export class Moderation {
         this.#d,
         [{ op: "room_admin", room: name, admin: target }],
         [{ stream: roomStream(name), event: update }],
-        () => this.#d.state.setAdmin(room, target),
       );
       this.#d.log.info("room_handover", { room: name, user, to: target });
     });
-  }
-
-  // The ban is stored: the user is no member, requester or invitee of the room any more.
-  #banned(room: RoomState, target: string): void {
-    const state = this.#d.state;
-    room.banned.add(target);
-    room.invited.delete(target);
-    if (room.pending.has(target)) state.setPending(room, target, false);
-    if (!room.members.has(target)) return;
-    state.setMember(room, target, false);
-    this.#typing.clear(room.name, target);
   }
 
   // A user name that has an account; not_found otherwise.

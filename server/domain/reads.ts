@@ -68,7 +68,7 @@ export class Reads {
         if (!isKept(state, key, upTo)) throw noSuchMessage(named);
         const op: StoreOp = { op: "read", user, key, upTo };
         const event: NewEvent = { stream: userStream(user), event: readEvent(named, upTo) };
-        await commitEvents(this.#d, [op], [event], () => state.reads.move(user, key, upTo));
+        await commitEvents(this.#d, [op], [event]);
       }
       const marker = state.reads.get(user, key)!;
       return { type: "read", ...named, upTo: marker, ...this.counts(user, key) };
@@ -115,20 +115,13 @@ export class Reads {
  * The marker a new member of `room` starts with: its newest kept message, so that what was
  * said before they joined is not unread. Null when the room is empty or the marker is there.
  */
-export function joinMark(
-  state: ChatState,
-  room: string,
-  user: string,
-): { op: StoreOp; apply: () => void } | null {
+export function joinMark(state: ChatState, room: string, user: string): { op: StoreOp } | null {
   const key = roomKey(room);
   const { list } = state.history.kept(key);
   const newest = list[list.length - 1];
   const current = state.reads.get(user, key);
   if (!newest || (current !== undefined && newest.id <= current)) return null;
-  return {
-    op: { op: "read", user, key, upTo: newest.id },
-    apply: () => state.reads.move(user, key, newest.id),
-  };
+  return { op: { op: "read", user, key, upTo: newest.id } };
 }
 
 // Whether `id` is a kept message of `key` (the newest are looked at first).

@@ -14,11 +14,9 @@ import { DEFAULT_REPLY_BOUNDS } from "./bounds.ts";
 import type { ReplyBounds } from "./bounds.ts";
 import type { KeyedQueue } from "./serial.ts";
 import { roomLock, userLock } from "./serial.ts";
-import { copyRoom, roomInfo, toRecord } from "./state.ts";
+import { roomInfo, toRecord } from "./state.ts";
 import type { RoomState } from "./state.ts";
 import type { StoreOp } from "../store/store.ts";
-import type { Typing } from "./typing.ts";
-import { roomTopic, userTopic } from "./types.ts";
 import type { Deps } from "./deps.ts";
 
 /** Settings given to `create` and `edit`. */
@@ -39,24 +37,21 @@ function cleanTopic(topic: string): string {
 /** Rooms: settings, membership, join requests and the admin's actions (SPEC 2.2). */
 export class Rooms {
   #d: Deps;
-  #typing: Typing;
   #queue: KeyedQueue;
   #quota: RoomQuota;
   #bounds: ReplyBounds;
 
   /**
-   * Rooms over the shared state; `typing` is cleared when members leave; `queue` orders changes;
+   * Rooms over the shared state; `queue` orders changes;
    * `quotas` bound what one user holds and `bounds` what one reply lists.
    */
   constructor(
     deps: Deps,
-    typing: Typing,
     queue: KeyedQueue,
     quotas = DEFAULT_ROOM_QUOTAS,
     bounds = DEFAULT_REPLY_BOUNDS,
   ) {
     this.#d = deps;
-    this.#typing = typing;
     this.#queue = queue;
     this.#quota = new RoomQuota(deps, quotas);
     this.#bounds = bounds;
@@ -89,10 +84,12 @@ export class Rooms {
         banned: new Set(),
         invited: new Set(),
       };
-      await this.#putNew(room);
-      this.#d.conns.subscribeUser(user, roomTopic(name));
+      // Durable first, then visible. Only a new room is stored whole (one member, no requests);
+      // membership and requests are one-user ops and settings a `room_set` op, so no line
+      // grows with the room.
+      await this.#d.changes.append([{ op: "room", room: toRecord(room), create: true }]);
       this.#d.log.info("room_create", { room: name, user });
-      return roomInfo(room, user);
+      return roomInfo(this.#d.state.rooms.get(name) ?? room, user);
     });
   }
 
@@ -111,8 +108,6 @@ export class Rooms {
         this.#d,
         [{ op: "room_set", room: name, open, visible, topic, shutDown: false }],
         [{ stream: roomStream(name), event: { type: "room_update", room: info } }],
-        // In place, O(1): the members are the same, so nothing is re-indexed or copied.
-        () => this.#d.state.setSettings(room, { open, visible, topic }),
       );
       return roomInfo(room, user);
     });
@@ -122,23 +117,14 @@ export class Rooms {
   shutdown(user: string, raw: string): Promise<void> {
     const name = roomName(raw);
     return this.#queue.run([roomLock(name)], async () => {
-      const old = adminRoom(this.#d.state, name, user, "shut it down");
-      const room = copyRoom(old, { shutDown: true, pending: new Set() });
+      const room = adminRoom(this.#d.state, name, user, "shut it down");
       const { open, visible, topic: about } = room;
+      // Its members hear it, then nothing more of the room reaches them.
       await commitEvents(
         this.#d,
         [{ op: "room_set", room: name, open, visible, topic: about, shutDown: true }],
         [{ stream: roomStream(name), event: { type: "room_shutdown", room: name } }],
-        () => {
-          this.#d.state.putRoom(room);
-          this.#d.state.log.roomEnded(name, room.members);
-        },
-        // In the step that publishes the event: nothing of the room reaches them after it.
-        () => {
-          for (const m of room.members) this.#d.conns.unsubscribeUser(m, roomTopic(name));
-        },
       );
-      for (const m of room.members) this.#typing.clear(name, m);
       this.#d.log.info("room_shutdown", { room: name, user });
     });
   }
@@ -175,7 +161,6 @@ export class Rooms {
         this.#d,
         [pendingOp(name, user, true)],
         [{ stream: userStream(old.admin), event: { type: "join_request", room: name, user } }],
-        () => this.#d.state.setPending(old, user, true),
       );
       return "pending";
     });
@@ -187,8 +172,7 @@ export class Rooms {
     return this.#queue.run([roomLock(name)], async () => {
       const found = this.#d.state.rooms.get(name);
       if (found && !found.shutDown && found.pending.has(user)) {
-        await this.#d.store.commit([pendingOp(name, user, false)]);
-        this.#d.state.setPending(found, user, false);
+        await this.#d.changes.append([pendingOp(name, user, false)]);
         return;
       }
       const room = seeRoom(this.#d.state, name, user);
@@ -251,12 +235,6 @@ export class Rooms {
           ...(isApproved ? [joinedEvent(name, target)] : []),
           { stream: userStream(target), event: decision },
         ],
-        () => {
-          this.#d.state.setPending(room, target, false);
-          if (isApproved) this.#d.state.setMember(room, target, true);
-          read?.apply();
-          if (isApproved) this.#d.conns.subscribeUser(target, roomTopic(name));
-        },
       );
     });
   }
@@ -280,11 +258,7 @@ export class Rooms {
     const read = joinMark(this.#d.state, room.name, user);
     const ops = [memberOp(room.name, user, true), ...(read ? [read.op] : [])];
     // Subscribed before the event is published, so that the user's connections see it too.
-    await commitEvents(this.#d, ops, [joinedEvent(room.name, user)], () => {
-      this.#d.state.setMember(room, user, true);
-      read?.apply();
-      this.#d.conns.subscribeUser(user, roomTopic(room.name));
-    });
+    await commitEvents(this.#d, ops, [joinedEvent(room.name, user)]);
   }
 
   async #removeMember(room: RoomState, user: string, event: "left" | "kicked"): Promise<void> {
@@ -294,20 +268,7 @@ export class Rooms {
       this.#d,
       [memberOp(room.name, user, false)],
       [{ stream: roomStream(room.name), event: member }],
-      () => {
-        this.#d.state.setMember(room, user, false);
-        this.#typing.clear(room.name, user);
-      },
-      () => this.#d.conns.unsubscribeUser(user, roomTopic(room.name)),
     );
-  }
-
-  // Durable first, then visible. Only a new room is stored whole (one member, no requests);
-  // membership and requests are one-user ops (memberOp, pendingOp) and settings a `room_set`
-  // op, so no line grows with the room.
-  async #putNew(room: RoomState): Promise<void> {
-    await this.#d.store.commit([{ op: "room", room: toRecord(room) }]);
-    this.#d.state.putRoom(room);
   }
 }
 

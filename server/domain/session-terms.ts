@@ -33,22 +33,10 @@ export const ADDRESS_MAX = 64;
 /** Ended (or upgraded) sessions are stored in commits of at most this many ops. */
 export const SWEEP_BATCH = 256;
 
-/**
- * Told which sessions of `user` ended, so that connections using them are logged out; `cause`
- * is the connection whose request ended them, if any.
- */
-export type SessionsEnded = (
-  user: string,
-  tokenHashes: ReadonlySet<string>,
-  cause: Conn | null,
-) => void;
-
 /** What else goes with ending sessions: ops of the same commit, and the connection asking. */
 export interface AlongWith {
   /** Ops of another record stored in the same commit. */
   ops?: StoreOp[];
-  /** Applies `ops` to the state once they are stored. */
-  apply?(): void;
   /** The connection whose request ends them: it gets its reply instead of a notice. */
   cause?: Conn;
 }

@@ -17,36 +17,32 @@ import {
   SWEEP_BATCH,
   SWEEP_EVERY_MS,
 } from "./session-terms.ts";
-import type { AlongWith, NewSession, SessionOptions, SessionsEnded } from "./session-terms.ts";
+import type { AlongWith, NewSession, SessionOptions } from "./session-terms.ts";
 import type { Deps } from "./deps.ts";
 import type { Conn, TimerHandle } from "./types.ts";
 
 export { DEFAULT_SESSION_OPTIONS, LAST_USED_STEP_MS, SWEEP_EVERY_MS } from "./session-terms.ts";
-export type { SessionOptions, SessionsEnded } from "./session-terms.ts";
+export type { SessionOptions } from "./session-terms.ts";
 
 /** The sessions of every user; every change goes through here, committed before applied. */
 export class Sessions {
   #d: Deps;
   #opts: SessionOptions;
   #queue: KeyedQueue;
-  #onEnded: SessionsEnded;
-  #byUser = new Map<string, Set<string>>();
   #loadedAt: number;
   #sweepTimer: TimerHandle | null = null;
   /** Sessions whose end is being stored: a sweep does not end them twice. */
   #ending = new Set<string>();
 
-  /** Sessions over the shared state; `onEnded` hears of every session ended. */
-  constructor(deps: Deps, opts: SessionOptions, queue: KeyedQueue, onEnded: SessionsEnded) {
+  /** Sessions over the shared state (ending one ends its connections: see ChangeApplier). */
+  constructor(deps: Deps, opts: SessionOptions, queue: KeyedQueue) {
     this.#d = deps;
     this.#opts = opts;
     this.#queue = queue;
-    this.#onEnded = onEnded;
     this.#loadedAt = deps.clock.now();
     const legacy: StoreOp[] = [];
     const since = new Date(this.#loadedAt).toISOString();
     for (const s of deps.state.sessions.values()) {
-      this.#index(s.user, s.tokenHash, true);
       if (Number.isFinite(Date.parse(s.lastUsed ?? ""))) continue;
       // Written by a version that did not record use: counted as used now, once, so that
       // an upgrade neither ends every old session at once nor keeps them forever.
@@ -54,7 +50,7 @@ export class Sessions {
       legacy.push({ op: "session_used", tokenHash: s.tokenHash, lastUsed: since });
     }
     for (let i = 0; i < legacy.length; i += SWEEP_BATCH) {
-      void deps.store.commit(legacy.slice(i, i + SWEEP_BATCH)).catch(() => {
+      void deps.changes.append(legacy.slice(i, i + SWEEP_BATCH)).catch(() => {
         // The store logged it; they are counted from the next start instead.
       });
     }
@@ -88,15 +84,11 @@ export class Sessions {
     await this.#queue.run([sessionsLock(user)], async () => {
       if (!isValid()) throw new ChatError("auth_failed", "wrong user name or password");
       const evicted = this.#leastRecent(user, this.#count(user) + 1 - this.#opts.maxPerUser);
-      await this.#d.store.commit([
+      await this.#d.changes.append([
         ...(along?.ops ?? []),
         { op: "session", session: fresh },
         ...evicted.map((h) => ({ op: "session_del" as const, tokenHash: h })),
       ]);
-      along?.apply?.();
-      this.#d.state.sessions.set(fresh.tokenHash, fresh);
-      this.#index(user, fresh.tokenHash, true);
-      this.#forget(user, evicted, null);
     });
   }
 
@@ -155,7 +147,7 @@ export class Sessions {
 
   /** The hashes of every session of `user` but `keepHash`. */
   othersOf(user: string, keepHash: string | null): string[] {
-    return [...(this.#byUser.get(user) ?? [])].filter((h) => h !== keepHash);
+    return [...this.#d.state.sessionsOf(user)].filter((h) => h !== keepHash);
   }
 
   /**
@@ -176,9 +168,8 @@ export class Sessions {
         if (hashes.length === 0 && extra.length === 0) return 0;
         for (const h of hashes) this.#ending.add(h);
         const ops: StoreOp[] = hashes.map((h) => ({ op: "session_del", tokenHash: h }));
-        await this.#d.store.commit([...extra, ...ops]);
-        along?.apply?.();
-        this.#forget(user, hashes, along?.cause ?? null);
+        const cause = along?.cause;
+        await this.#d.changes.append([...extra, ...ops], cause ? { cause } : {});
         return hashes.length;
       });
     } finally {
@@ -230,24 +221,14 @@ export class Sessions {
     // Marked in memory at once so that a burst of auths writes one line, not one each; if the
     // write fails, the disk keeps the older time and the session may expire that much sooner.
     this.#d.state.sessions.set(tokenHash, { ...session, lastUsed });
-    void this.#d.store.commit([{ op: "session_used", tokenHash, lastUsed }]).catch(() => {
+    void this.#d.changes.append([{ op: "session_used", tokenHash, lastUsed }]).catch(() => {
       // The store logged it; nothing else depends on this line.
     });
   }
 
-  #forget(user: string, hashes: readonly string[], cause: Conn | null): void {
-    const ended = new Set<string>();
-    for (const h of hashes) {
-      if (!this.#d.state.sessions.delete(h)) continue;
-      this.#index(user, h, false);
-      ended.add(h);
-    }
-    if (ended.size > 0) this.#onEnded(user, ended, cause);
-  }
-
   #records(user: string): SessionRecord[] {
     const out: SessionRecord[] = [];
-    for (const h of this.#byUser.get(user) ?? []) {
+    for (const h of this.#d.state.sessionsOf(user)) {
       const s = this.#d.state.sessions.get(h);
       if (s) out.push(s);
     }
@@ -255,7 +236,7 @@ export class Sessions {
   }
 
   #count(user: string): number {
-    return this.#byUser.get(user)?.size ?? 0;
+    return this.#d.state.sessionsOf(user).size;
   }
 
   #leastRecent(user: string, n: number): string[] {
@@ -277,17 +258,6 @@ export class Sessions {
     for (;;) {
       const id = this.#d.crypto.newId().replace(/-/g, "").slice(-12);
       if (!taken.has(id)) return id;
-    }
-  }
-
-  #index(user: string, hash: string, isPresent: boolean): void {
-    let set = this.#byUser.get(user);
-    if (isPresent) {
-      if (!set) this.#byUser.set(user, (set = new Set()));
-      set.add(hash);
-    } else if (set) {
-      set.delete(hash);
-      if (set.size === 0) this.#byUser.delete(user);
     }
   }
 

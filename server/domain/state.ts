@@ -25,15 +25,17 @@ export interface RoomState {
 }
 
 /**
- * The live state of the server, loaded from a snapshot and kept in step with the store. Users
- * and rooms are replaced by new versions, and a room's members and requests are changed one
- * user at a time (`setMember`, `setPending`), always only once the store has committed the
- * change: what a client can see is always on disk.
+ * The live state of the server, loaded from a snapshot and changed only by applying committed
+ * changes, in log order (ChangeApplier): what a client can see is always durable. Users and
+ * rooms are replaced by new versions, and a room's members and requests are changed one user
+ * at a time (`setMember`, `setPending`).
  */
 export class ChatState {
   readonly users = new Map<string, UserRecord>();
   readonly sessions = new Map<string, SessionRecord>();
   readonly rooms = new Map<string, RoomState>();
+  /** user -> the token hashes of the user's sessions. */
+  #sessionsOf = new Map<string, Set<string>>();
   /** user -> rooms (not shut down) the user is a member of. */
   readonly roomsOf = new Map<string, Set<string>>();
   readonly history: History;
@@ -58,7 +60,7 @@ export class ChatState {
     this.reads = new ReadMarkers(snapshot.reads);
     this.conversations = new Conversations(snapshot.history);
     for (const u of snapshot.users) this.users.set(u.name, u);
-    for (const s of snapshot.sessions) this.sessions.set(s.tokenHash, s);
+    for (const s of snapshot.sessions) this.addSession(s);
     for (const r of snapshot.rooms) this.putRoom(fromRecord(r));
     this.#names.sort();
     this.#isLoading = false;
@@ -67,8 +69,28 @@ export class ChatState {
     }
     this.log = restoreLog(snapshot, historyLimit);
     for (const room of this.rooms.values()) {
-      if (room.shutDown) this.log.roomEnded(room.name, room.members);
+      if (room.shutDown) this.log.roomEnded(room.name, room.members, this.log.last);
     }
+  }
+
+  /** Keep a session (new, or a new version of one). */
+  addSession(s: SessionRecord): void {
+    this.sessions.set(s.tokenHash, s);
+    index(this.#sessionsOf, s.user, s.tokenHash, true);
+  }
+
+  /** Drop a session; false when there was none. */
+  removeSession(tokenHash: string): boolean {
+    const s = this.sessions.get(tokenHash);
+    if (!s) return false;
+    this.sessions.delete(tokenHash);
+    index(this.#sessionsOf, s.user, tokenHash, false);
+    return true;
+  }
+
+  /** The token hashes of a user's sessions. */
+  sessionsOf(user: string): ReadonlySet<string> {
+    return this.#sessionsOf.get(user) ?? EMPTY;
   }
 
   /** Put a room's new version in place of the old one, re-indexing its members. */
@@ -183,14 +205,14 @@ export function firstAfter(names: readonly string[], name: string, orAt = false)
   return lo;
 }
 
-// Add `room` to the set of `key` in `map`, or remove it (dropping an empty set).
-function index(map: Map<string, Set<string>>, key: string, room: string, isIn: boolean): void {
+// Add `item` to the set of `key` in `map`, or remove it (dropping an empty set).
+function index(map: Map<string, Set<string>>, key: string, item: string, isIn: boolean): void {
   let set = map.get(key);
   if (isIn) {
     if (!set) map.set(key, (set = new Set()));
-    set.add(room);
+    set.add(item);
   } else if (set) {
-    set.delete(room);
+    set.delete(item);
     if (set.size === 0) map.delete(key);
   }
 }
@@ -212,7 +234,7 @@ function restoreLog(snapshot: Snapshot, limit: number): EventLog {
 }
 
 /** A stored room as a RoomState. */
-function fromRecord(r: RoomRecord): RoomState {
+export function fromRecord(r: RoomRecord): RoomState {
   return {
     ...r,
     members: new Set(r.members),

@@ -107,12 +107,14 @@ export interface Snapshot {
 
 /** One durable change. */
 export type StoreOp =
-  | { op: "user"; user: UserRecord }
+  /** An account; `create` when it is a new one (refused when the name was taken meanwhile). */
+  | { op: "user"; user: UserRecord; create?: true }
   | { op: "session"; session: SessionRecord }
   | { op: "session_del"; tokenHash: string }
   /** A session was used at `lastUsed`; a session that does not exist (ended) is ignored. */
   | { op: "session_used"; tokenHash: string; lastUsed: string }
-  | { op: "room"; room: RoomRecord }
+  /** A room whole; `create` when it is a new one (refused when the name was taken meanwhile). */
+  | { op: "room"; room: RoomRecord; create?: true }
   /**
    * A room's settings changed (`edit`) or it was shut down: its members stay, and shutting down
    * drops its requests. A line whose size does not grow with the room. Likewise ignored.

@@ -163,7 +163,7 @@ export class Harness {
     } = {},
   ) {
     this.store = opts.store ?? new MemoryStore(opts.snapshot, 200);
-    const deps: Deps = {
+    const deps: Omit<Deps, "changes"> = {
       state: new ChatState(
         opts.snapshot ?? { users: [], sessions: [], rooms: [], history: {} },
         200,

@@ -1,0 +1,252 @@
+/**
+ * The one way the domain's state changes: a committed change (its store ops, numbered) applied
+ * to the state, its subscriptions moved, its events kept for `sync` and published. A server
+ * applies every change here in the order of the log, whether its own request made it or, in
+ * a cluster, another instance's did, so every instance holds the same state.
+ */
+import { ChatError } from "../../shared/errors.ts";
+import { formatSeq } from "../../shared/seq.ts";
+import { changedMessage } from "../store/apply-features.ts";
+import { dmUsers } from "../store/store.ts";
+import type { LogEntry, StoredMessage, StoreOp } from "../store/store.ts";
+import { toChatMessage, toDirectMessage } from "./message-wire.ts";
+import { copyRoom, fromRecord } from "./state.ts";
+import type { ChatState, RoomState } from "./state.ts";
+import type { Connections } from "./connections.ts";
+import type { Conn, Publisher } from "./types.ts";
+import { roomTopic, userTopic } from "./types.ts";
+
+/** What applying a change tells the services that keep more than the state. */
+export interface ApplyHooks {
+  /** `user` left `room` or sent a message there: their typing notice there ends. */
+  stopTyping(room: string, user: string): void;
+  /** Sessions of `user` ended; `cause` (the connection whose request ended them) gets its reply. */
+  sessionsEnded(user: string, hashes: ReadonlySet<string>, cause: Conn | null): void;
+}
+
+/** What the writer of a change knows that the log does not carry. */
+export interface ChangeContext {
+  /** The connection whose request ended sessions (it is answered, not told). */
+  cause?: Conn;
+}
+
+/** The outcome of one applied change: the frame each op was published as (same index). */
+export type AppliedFrames = (string | undefined)[];
+
+/** What the applier works on. */
+export interface ApplierDeps {
+  state: ChatState;
+  conns: Connections;
+  publisher: Publisher;
+}
+
+/** Applies committed changes to the state, in log order. */
+export class ChangeApplier {
+  #d: ApplierDeps;
+  /** Set once the services exist (they are built over the same deps). */
+  hooks: ApplyHooks = { stopTyping: () => {}, sessionsEnded: () => {} };
+
+  /** An applier over `deps`. */
+  constructor(deps: ApplierDeps) {
+    this.#d = deps;
+  }
+
+  /**
+   * Why the change cannot be applied to the state as it is now (another change won a race
+   * for the same name), or null. A refused change changes nothing.
+   */
+  refusal(ops: readonly StoreOp[]): ChatError | null {
+    const state = this.#d.state;
+    for (const op of ops) {
+      if (op.op === "room" && op.create && state.rooms.has(op.room.name)) {
+        return new ChatError("conflict", `room '${op.room.name}' already exists`);
+      }
+      if (op.op === "user" && op.create && state.users.has(op.user.name)) {
+        return new ChatError("conflict", `user name '${op.user.name}' is taken`);
+      }
+    }
+    return null;
+  }
+
+  /**
+   * Apply a committed change: state first, then the subscriptions of new members, then its
+   * events published in order, then the subscriptions of those who left (so they hear of it).
+   */
+  apply(ops: readonly StoreOp[], ctx: ChangeContext = {}): AppliedFrames {
+    const run: Run = { joins: [], leaves: [], lastSeq: 0 };
+    for (const op of ops) {
+      if (op.op === "log") run.lastSeq = Math.max(run.lastSeq, op.entry.seq);
+      if (op.op === "msg") run.lastSeq = Math.max(run.lastSeq, op.message.seq ?? 0);
+    }
+    for (const op of ops) this.#state(op, run, ctx);
+    const { conns } = this.#d;
+    for (const [user, topic] of run.joins) conns.subscribeUser(user, topic);
+    const frames = ops.map((op) => this.#publish(op));
+    for (const [user, topic] of run.leaves) conns.unsubscribeUser(user, topic);
+    return frames;
+  }
+
+  #state(op: StoreOp, run: Run, ctx: ChangeContext): void {
+    const state = this.#d.state;
+    switch (op.op) {
+      case "user":
+        state.users.set(op.user.name, op.user);
+        return;
+      case "session":
+        state.addSession(op.session);
+        return;
+      case "session_del": {
+        const user = state.sessions.get(op.tokenHash)?.user;
+        if (user === undefined || !state.removeSession(op.tokenHash)) return;
+        this.hooks.sessionsEnded(user, new Set([op.tokenHash]), ctx.cause ?? null);
+        return;
+      }
+      case "session_used": {
+        const s = state.sessions.get(op.tokenHash);
+        if (s && (s.lastUsed ?? "") < op.lastUsed) {
+          state.sessions.set(op.tokenHash, { ...s, lastUsed: op.lastUsed });
+        }
+        return;
+      }
+      case "room": {
+        const room = fromRecord(op.room);
+        state.putRoom(room);
+        if (!room.shutDown) for (const m of room.members) run.joins.push([m, roomTopic(room.name)]);
+        return;
+      }
+      case "room_set":
+        return this.#roomSet(op, run);
+      case "member":
+      case "pending":
+      case "ban":
+      case "invite":
+        return this.#roomUser(op, run);
+      case "room_admin": {
+        const room = state.rooms.get(op.room);
+        if (room) state.setAdmin(room, op.admin);
+        return;
+      }
+      case "msg":
+        return this.#message(op.key, op.message);
+      case "msg_edit":
+      case "msg_delete": {
+        const old = state.history.find(op.key, op.id);
+        if (!old || old.deleted) return;
+        const change =
+          op.op === "msg_edit"
+            ? { text: op.text, edited: op.edited }
+            : { edited: op.edited, deleted: true as const };
+        state.history.replace(op.key, changedMessage(old, change));
+        return;
+      }
+      case "read":
+        state.reads.move(op.user, op.key, op.upTo);
+        return;
+      case "log":
+        return; // kept for `sync` as it is published
+      default:
+        op satisfies never;
+    }
+  }
+
+  #roomSet(op: Extract<StoreOp, { op: "room_set" }>, run: Run): void {
+    const state = this.#d.state;
+    const room = state.rooms.get(op.room);
+    if (!room) return;
+    const { open, visible, topic } = op;
+    if (!op.shutDown || room.shutDown) return state.setSettings(room, { open, visible, topic });
+    state.putRoom(copyRoom(room, { open, visible, topic, shutDown: true, pending: new Set() }));
+    state.log.roomEnded(room.name, room.members, run.lastSeq);
+    for (const m of room.members) this.#left(room, m, run);
+  }
+
+  #roomUser(op: Extract<StoreOp, { op: "member" | "pending" | "ban" | "invite" }>, run: Run) {
+    const state = this.#d.state;
+    const room = state.rooms.get(op.room);
+    if (!room) return; // rooms are never deleted: nothing in a valid log comes here
+    const { user, present } = op;
+    switch (op.op) {
+      case "member":
+        if (present === room.members.has(user)) return;
+        state.setMember(room, user, present);
+        if (present && !room.shutDown) run.joins.push([user, roomTopic(room.name)]);
+        if (!present) this.#left(room, user, run);
+        return;
+      case "pending":
+        state.setPending(room, user, present);
+        return;
+      case "ban":
+        if (!present) {
+          room.banned.delete(user);
+          return;
+        }
+        room.banned.add(user);
+        room.invited.delete(user);
+        if (room.pending.has(user)) state.setPending(room, user, false);
+        if (room.members.has(user)) {
+          state.setMember(room, user, false);
+          this.#left(room, user, run);
+        }
+        // Not a member, yet perhaps subscribed by a change still on its way: none reaches them.
+        run.leaves.push([user, roomTopic(room.name)]);
+        return;
+      case "invite":
+        if (!present) {
+          room.invited.delete(user);
+          return;
+        }
+        room.invited.add(user);
+        room.banned.delete(user);
+        return;
+    }
+  }
+
+  #left(room: RoomState, user: string, run: Run): void {
+    this.hooks.stopTyping(room.name, user);
+    run.leaves.push([user, roomTopic(room.name)]);
+  }
+
+  #message(key: string, message: StoredMessage): void {
+    const state = this.#d.state;
+    state.history.append(key, message);
+    if (message.to !== undefined) state.conversations.touch(message.from, message.to, message.id);
+    if (message.room !== undefined) this.hooks.stopTyping(message.room, message.from);
+  }
+
+  // Published once, serialised once: the same text goes to every topic and to later catch-ups.
+  #publish(op: StoreOp): string | undefined {
+    const { state, publisher } = this.#d;
+    if (op.op === "msg") {
+      const m = op.message;
+      const frame =
+        m.room !== undefined
+          ? `{"type":"message",${JSON.stringify(toChatMessage(m)).slice(1)}`
+          : JSON.stringify({ type: "dm", ...toDirectMessage(m) });
+      state.log.add(op.key, m, frame);
+      for (const topic of topicsOf(op.key)) publisher.publishText(topic, frame);
+      return frame;
+    }
+    if (op.op !== "log") return undefined;
+    const entry: LogEntry = op.entry;
+    const frame = JSON.stringify({ ...entry.event, seq: formatSeq(entry.seq) });
+    state.log.add(entry.stream, entry, frame);
+    for (const topic of topicsOf(entry.stream)) publisher.publishText(topic, frame);
+    return frame;
+  }
+}
+
+/** The subscriptions a change moves, gathered while its state is applied. */
+interface Run {
+  joins: [string, string][];
+  leaves: [string, string][];
+  /** The greatest seq among the change's events. */
+  lastSeq: number;
+}
+
+/** The topics a stream's events are published to. */
+export function topicsOf(stream: string): string[] {
+  const users = dmUsers(stream);
+  if (users === null) return [stream];
+  const [a, b] = users;
+  return a === b ? [userTopic(a)] : [userTopic(a), userTopic(b)];
+}
