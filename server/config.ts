@@ -4,11 +4,13 @@ import type { AccountConfig } from "./config-accounts.ts";
 import { ACCOUNT_OPTIONS, ACCOUNT_USAGE, parseAccountConfig } from "./config-accounts.ts";
 import type { RoomConfig } from "./config-rooms.ts";
 import { parseRoomConfig, ROOM_OPTIONS, ROOM_USAGE } from "./config-rooms.ts";
+import type { ClusterConfig } from "./config-cluster.ts";
+import { CLUSTER_OPTIONS, CLUSTER_USAGE, parseClusterConfig } from "./config-cluster.ts";
 import { parseTrustedProxies } from "./forwarded.ts";
 import type { TrustedProxies } from "./forwarded.ts";
 
 /** The server's settings, from flags and environment (flags win). */
-export interface Config extends AccountConfig, RoomConfig {
+export interface Config extends AccountConfig, RoomConfig, ClusterConfig {
   host: string;
   port: number;
   dataDir: string;
@@ -66,7 +68,8 @@ export const USAGE =
   "                      [--offline-grace SECONDS] [--presence-interval-ms MS]\n" +
   "                      [--presence-window-ms MS] [--presence-batch N]\n" +
   ACCOUNT_USAGE +
-  ROOM_USAGE;
+  ROOM_USAGE +
+  CLUSTER_USAGE;
 
 /** A configuration error: printed with the usage, exit code 2. */
 export class ConfigError extends Error {
@@ -102,6 +105,7 @@ export function parseConfig(argv: string[], env: Record<string, string | undefin
         "rate-limit": { type: "boolean" },
         ...ACCOUNT_OPTIONS,
         ...ROOM_OPTIONS,
+        ...CLUSTER_OPTIONS,
         "max-connections-per-user": { type: "string" },
         "max-connections-per-address": { type: "string" },
         "max-unauthenticated-per-address": { type: "string" },
@@ -150,6 +154,7 @@ export function parseConfig(argv: string[], env: Record<string, string | undefin
     ...frontDoor(values, !values["no-rate-limit"]),
     ...parseAccountConfig(values, !values["no-rate-limit"], (m) => new ConfigError(m)),
     ...parseRoomConfig(values, !values["no-rate-limit"], (m) => new ConfigError(m)),
+    ...parseClusterConfig(values, env, (m) => new ConfigError(m)),
   };
 }
 

@@ -2,10 +2,11 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { Chat } from "./domain/chat.ts";
+import type { ChatDeps } from "./domain/chat.ts";
+import { Cluster } from "./cluster/cluster.ts";
 import { Connections } from "./domain/connections.ts";
 import { RateLimits } from "./domain/rate-limit.ts";
 import { ChatState } from "./domain/state.ts";
-import type { Deps } from "./domain/deps.ts";
 import type { Logger } from "./domain/types.ts";
 import { ConfigError, parseConfig, USAGE } from "./config.ts";
 import type { Config } from "./config.ts";
@@ -63,10 +64,24 @@ async function main(): Promise<void> {
     log.error("uncaught_exception", { error: err.stack ?? String(err) });
   });
 
-  const store = openStore(config, log);
+  // One server keeps its state in the data folder; an instance of a cluster in Redis.
+  let store: Store | null = null;
+  let cluster: Cluster | null = null;
   let state: ChatState;
   try {
-    state = new ChatState(await store.load(), config.historyLimit);
+    if (config.redisUrl !== null) {
+      cluster = await Cluster.open({
+        url: config.redisUrl,
+        isUnsafe: config.isRedisUnsafe,
+        replicas: config.redisReplicas,
+        snapshotEvery: config.snapshotEvery,
+        logger: log,
+      });
+      state = new ChatState(cluster.snapshot, config.historyLimit);
+    } else {
+      store = openStore(config, log);
+      state = new ChatState(await store.load(), config.historyLimit);
+    }
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     log.error("load_failed", { error: message });
@@ -75,9 +90,9 @@ async function main(): Promise<void> {
   }
 
   const publisher = new BunPublisher();
-  const deps: Omit<Deps, "changes"> = {
+  const deps: ChatDeps = {
     state,
-    store,
+    ...(store ? { store } : {}),
     clock: SYSTEM_CLOCK,
     crypto: BUN_CRYPTO,
     passwords: new HashQueue(bunPasswords(config.isPasswordCheap), {
@@ -101,7 +116,17 @@ async function main(): Promise<void> {
       windowMs: config.presenceWindowMs,
       usersPerEvent: config.presenceBatch,
     },
+    ...(cluster ? { changeLog: (applier) => cluster.changeLog(applier, state) } : {}),
   });
+  try {
+    // An instance serves once it has applied every change made before it started.
+    await cluster?.start();
+  } catch (err) {
+    const message = `cannot read the cluster's log: ${err instanceof Error ? err.message : String(err)}`;
+    log.error("load_failed", { error: message });
+    process.stderr.write(`error: ${message}\n`);
+    process.exit(1);
+  }
   let transport: Transport;
   try {
     transport = startTransport({
@@ -134,7 +159,8 @@ async function main(): Promise<void> {
   } catch (err) {
     const message = `cannot listen on ${config.host}:${config.port}: ${err instanceof Error ? err.message : String(err)}`;
     log.error("listen_failed", { error: message });
-    await store.close();
+    await store?.close();
+    await cluster?.close();
     process.exit(1);
   }
   let isStopping = false;
@@ -150,7 +176,8 @@ async function main(): Promise<void> {
     await transport.stop();
     chat.stop();
     try {
-      await store.close();
+      await store?.close();
+      await cluster?.close();
     } catch (err) {
       log.error("store_close_failed", { error: String(err) });
       process.exit(1);

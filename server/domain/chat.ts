@@ -8,6 +8,7 @@ import { guardStore } from "./persist.ts";
 import { ChangeApplier } from "./apply-change.ts";
 import { LocalChangeLog } from "./change-log.ts";
 import type { ChangeLog } from "./change-log.ts";
+import type { Store } from "../store/store.ts";
 import { Presence, PRESENCE_USERS } from "./presence.ts";
 import type { PresenceOptions } from "./presence.ts";
 import { PresenceBatch } from "./presence-batch.ts";
@@ -56,6 +57,9 @@ export interface ChatOptions {
   changeLog?: (applier: ChangeApplier) => ChangeLog;
 }
 
+/** What a Chat is built over: its deps, and the store of a server that keeps its own log. */
+export type ChatDeps = Omit<Deps, "changes"> & { store?: Store };
+
 /** The whole domain: accounts, rooms, messages, presence and typing, wired together. */
 export class Chat {
   readonly deps: Deps;
@@ -80,12 +84,15 @@ export class Chat {
   #presenceBatch: PresenceBatch;
 
   /** Wire the services over `deps`. */
-  constructor(rawDeps: Omit<Deps, "changes">, opts: ChatOptions) {
-    const store = guardStore(rawDeps.store, rawDeps.log);
+  constructor(rawDeps: ChatDeps, opts: ChatOptions) {
+    const { store: rawStore, ...rest } = rawDeps;
     const applier = new ChangeApplier(rawDeps);
-    const changes =
-      opts.changeLog?.(applier) ?? new LocalChangeLog(store, rawDeps.state.log, applier);
-    const deps: Deps = { ...rawDeps, store, changes };
+    const local = (): ChangeLog => {
+      if (!rawStore) throw new Error("a chat needs a store or a change log");
+      return new LocalChangeLog(guardStore(rawStore, rawDeps.log), rawDeps.state.log, applier);
+    };
+    const changes = opts.changeLog?.(applier) ?? local();
+    const deps: Deps = { ...rest, changes };
     this.deps = deps;
     this.typing = new Typing(deps.clock, (room, user, isTyping) =>
       deps.publisher.publish(roomTopic(room), { type: "typing", room, user, typing: isTyping }),

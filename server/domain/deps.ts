@@ -2,7 +2,6 @@
  * The record of everything a domain service is given. It lives apart from types.ts because it
  * names the concrete state, limits and connections, and those import types.ts themselves.
  */
-import type { Store } from "../store/store.ts";
 import type { ChangeLog } from "./change-log.ts";
 import type { Connections } from "./connections.ts";
 import type { RateLimits } from "./rate-limit.ts";
@@ -12,8 +11,6 @@ import type { Clock, Crypto, Logger, PasswordHasher, Publisher } from "./types.t
 /** Everything a domain service needs, injected once. */
 export interface Deps {
   state: ChatState;
-  /** Where the state was loaded from (the JSON files, or the cluster's Redis). */
-  store: Store;
   /** Where every change goes: numbered, made durable, then applied in log order. */
   changes: ChangeLog;
   clock: Clock;

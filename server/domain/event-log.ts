@@ -140,6 +140,22 @@ export class EventLog {
     if (items.length - s.start > this.limit) this.#drop(s);
   }
 
+  /** Each stream's kept events other than messages, and what it dropped, as a snapshot stores them. */
+  *saved(): Generator<{ key: string; entries: LogEntry[]; trimmed: Trimmed | null }> {
+    for (const [key, s] of this.#streams) {
+      const entries: LogEntry[] = [];
+      for (let i = s.start; i < s.items.length; i++) {
+        const item = s.items[i]!;
+        if (isEntry(item)) entries.push(item);
+      }
+      const trimmed =
+        s.droppedCount > 0
+          ? { seq: s.lastDropped, count: s.droppedCount, first: s.firstSeq }
+          : null;
+      yield { key, entries, trimmed };
+    }
+  }
+
   /** A stream, or undefined when it never had an event. */
   stream(key: string): Stream | undefined {
     return this.#streams.get(key);

@@ -58,6 +58,13 @@ export class History {
     return { list, start: Math.max(0, list.length - this.limit), changes };
   }
 
+  /** Each key with its kept messages (a copy of the window), as a snapshot stores them. */
+  *windows(): Generator<[string, StoredMessage[]]> {
+    for (const [key, list] of this.#lists) {
+      yield [key, list.slice(Math.max(0, list.length - this.limit))];
+    }
+  }
+
   /** The message `from` sent to `key` with this client id, while it is in the window. */
   findByClientId(key: string, from: string, clientId: string): StoredMessage | undefined {
     return this.#byClientId.get(clientKey(key, from, clientId));

@@ -62,6 +62,13 @@ export class ReadMarkers {
     }
   }
 
+  /** Every marker, as a snapshot stores them. */
+  marks(): Record<string, Record<string, string>> {
+    const out: Record<string, Record<string, string>> = {};
+    for (const [user, marks] of this.#marks) out[user] = Object.fromEntries(marks);
+    return out;
+  }
+
   /** The id `user` has read `key` up to, or undefined when never marked. */
   get(user: string, key: string): string | undefined {
     return this.#marks.get(user)?.get(key);

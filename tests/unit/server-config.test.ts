@@ -29,6 +29,11 @@ describe("Server configuration", () => {
       presenceIntervalMs: 500,
       presenceWindowMs: 100,
       presenceBatch: 200,
+      redisUrl: null,
+      isRedisUnsafe: false,
+      redisReplicas: 0,
+      instanceTimeoutSeconds: 10,
+      snapshotEvery: 10_000,
       accountLimits: {
         passwordFailures: { burst: 5, perSecond: 0.1 },
         passwordFailuresByAddress: { burst: 20, perSecond: 1 / 3 },

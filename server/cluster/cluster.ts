@@ -1,0 +1,105 @@
+/**
+ * Cluster mode: this server as one instance of several over one Redis. Opening checks that
+ * Redis keeps what it acknowledges, reads the latest snapshot, and gives the domain a change
+ * log over the shared stream; the domain code is the same as on a single server.
+ */
+import { RedisClient } from "bun";
+import { emptySnapshot } from "../store/apply.ts";
+import type { Snapshot } from "../store/store.ts";
+import type { ChangeApplier } from "../domain/apply-change.ts";
+import type { ChatState } from "../domain/state.ts";
+import { snapshotOf } from "../domain/state-snapshot.ts";
+import type { Logger } from "../domain/types.ts";
+import { checkDurability } from "./durability.ts";
+import { RedisChangeLog } from "./redis-log.ts";
+import { readSnapshot, Snapshots } from "./snapshots.ts";
+
+/** How the instance runs. */
+export interface ClusterOptions {
+  url: string;
+  /** Start even when Redis would lose acknowledged changes (logged loudly). */
+  isUnsafe: boolean;
+  replicas: number;
+  snapshotEvery: number;
+  logger: Logger;
+}
+
+/** An open cluster connection: the state to start from and the log to go on with. */
+export class Cluster {
+  /** The state of the latest snapshot (empty when there is none yet). */
+  readonly snapshot: Snapshot;
+  /** This instance's id in the cluster. */
+  readonly instance: string;
+  #writer: RedisClient;
+  #reader: RedisClient;
+  #from: number;
+  #opts: ClusterOptions;
+  #log: RedisChangeLog | null = null;
+  #snapshots: Snapshots;
+
+  private constructor(
+    writer: RedisClient,
+    reader: RedisClient,
+    opts: ClusterOptions,
+    from: number,
+    snapshot: Snapshot,
+  ) {
+    this.#writer = writer;
+    this.#reader = reader;
+    this.#opts = opts;
+    this.#from = from;
+    this.snapshot = snapshot;
+    this.instance = `${process.pid}-${crypto.randomUUID().slice(0, 8)}`;
+    this.#snapshots = new Snapshots(writer, opts.snapshotEvery, this.instance, opts.logger);
+  }
+
+  /** Connect, check durability and read the latest snapshot; throws with a clear message. */
+  static async open(opts: ClusterOptions): Promise<Cluster> {
+    const writer = new RedisClient(opts.url);
+    const reader = new RedisClient(opts.url);
+    try {
+      await writer.connect();
+      await reader.connect();
+    } catch (err) {
+      writer.close();
+      reader.close();
+      throw new Error(`cannot reach Redis at ${opts.url}: ${(err as Error).message}`);
+    }
+    try {
+      await checkDurability(writer, opts.url, opts.isUnsafe, opts.logger);
+      const stored = await readSnapshot(writer);
+      return new Cluster(writer, reader, opts, stored?.at ?? 0, stored?.state ?? emptySnapshot());
+    } catch (err) {
+      writer.close();
+      reader.close();
+      throw err;
+    }
+  }
+
+  /** The shared log for the domain over `state`, applied with `applier`. */
+  changeLog(applier: ChangeApplier, state: ChatState): RedisChangeLog {
+    this.#log = new RedisChangeLog(this.#writer, this.#reader, applier, this.#from, {
+      instance: this.instance,
+      logger: this.#opts.logger,
+      replicas: this.#opts.replicas,
+      onApplied: (position) => this.#snapshots.applied(position, () => snapshotOf(state)),
+    });
+    return this.#log;
+  }
+
+  /** Apply the log's tail up to now (before serving), then follow it as it grows. */
+  async start(): Promise<void> {
+    const log = this.#log;
+    if (!log) throw new Error("the cluster's log was never made");
+    await log.catchUp();
+    log.start();
+  }
+
+  /** Stop reading and writing, and close the connections. */
+  async close(): Promise<void> {
+    await this.#log?.close();
+    await this.#snapshots.settle();
+    this.#writer.close();
+    this.#reader.close();
+  }
+}

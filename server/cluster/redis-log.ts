@@ -1,0 +1,222 @@
+/**
+ * The cluster's one ordered log of changes, in a Redis Stream. An instance appends a change
+ * with a script that numbers it and adds it atomically (the entry's id is the seq of its first
+ * event, so stream positions are the cursors of protocol 2); every instance, the writer
+ * included, reads the stream in order on a connection of its own and applies each change, so
+ * all hold the same state. The writer's client is answered once Redis has the change durably
+ * and the writer has applied it; a change that lost a race (a name taken meanwhile) is applied
+ * nowhere and its client answered `conflict`.
+ */
+import type { RedisClient } from "bun";
+import { ChatError } from "../../shared/errors.ts";
+import type { StoreOp } from "../store/store.ts";
+import { journalOp } from "../store/validate.ts";
+import type { AppliedFrames, ChangeApplier, ChangeContext } from "../domain/apply-change.ts";
+import type { ChangeLog } from "../domain/change-log.ts";
+import { numberEvents } from "../domain/change-log.ts";
+import type { Logger } from "../domain/types.ts";
+import { AppendScript } from "./append-script.ts";
+import { KEYS } from "./keys.ts";
+import { reconnect } from "./connect.ts";
+
+/** Entries read per XREAD. */
+const READ_COUNT = 1000;
+/** How long one blocking read waits before it asks again (ms). */
+const BLOCK_MS = 1000;
+
+/** A change written by this instance, waiting to be read back and applied. */
+interface Waiting {
+  ops: StoreOp[];
+  ctx: ChangeContext | undefined;
+  resolve: (frames: AppliedFrames) => void;
+  reject: (err: Error) => void;
+}
+
+/** What the log needs besides its connections. */
+export interface RedisLogOptions {
+  /** This instance's id: its changes are told apart by it when read back. */
+  instance: string;
+  logger: Logger;
+  /** Replicas that must have a change before it is acknowledged (WAIT); 0: none. */
+  replicas: number;
+  /** Told after each entry applied, with its position (snapshots are taken here). */
+  onApplied?: (position: number) => void;
+}
+
+/** The shared log over two connections: `writer` appends, `reader` blocks on XREAD. */
+export class RedisChangeLog implements ChangeLog {
+  #writer: RedisClient;
+  #reader: RedisClient;
+  #applier: ChangeApplier;
+  #opts: RedisLogOptions;
+  #script: AppendScript;
+  #waiting = new Map<string, Waiting>();
+  #next = 0;
+  #lastId: string;
+  #closed = false;
+  #reading: Promise<void> | null = null;
+
+  /** A log read from after stream position `from` (0: the start). */
+  constructor(
+    writer: RedisClient,
+    reader: RedisClient,
+    applier: ChangeApplier,
+    from: number,
+    opts: RedisLogOptions,
+  ) {
+    this.#writer = writer;
+    this.#reader = reader;
+    this.#applier = applier;
+    this.#opts = opts;
+    this.#script = new AppendScript(writer);
+    this.#lastId = `${from}-0`;
+  }
+
+  /** The stream position of the last entry applied. */
+  get position(): number {
+    return Number.parseInt(this.#lastId, 10);
+  }
+
+  append(ops: StoreOp[], ctx?: ChangeContext): Promise<AppliedFrames> {
+    if (this.#closed) return Promise.reject(notStored());
+    const id = `${this.#opts.instance}:${++this.#next}`;
+    const events = ops.filter((op) => op.op === "msg" || op.op === "log").length;
+    // Numbered 1, 2, ... in the entry; numbered again from its stream position when read.
+    let k = 1;
+    numberEvents(ops, () => k++);
+    const payload = JSON.stringify({ i: id, o: ops });
+    const applied = Promise.withResolvers<AppliedFrames>();
+    this.#waiting.set(id, { ops, ctx, resolve: applied.resolve, reject: applied.reject });
+    const durable = this.#script
+      .append(Math.max(1, events), payload)
+      .then(() => this.#replicated());
+    durable.catch((err: unknown) => {
+      // Its outcome is unknown (the connection dropped): the client is told it was not stored,
+      // and if Redis has it after all, it is applied when read like any other change.
+      if (!this.#waiting.delete(id)) return;
+      this.#opts.logger.error("redis_append_failed", { error: String(err) });
+      applied.reject(notStored());
+    });
+    return Promise.all([applied.promise, durable]).then(([frames]) => frames);
+  }
+
+  /** Apply every entry up to the end of the stream now (start-up, before serving). */
+  async catchUp(): Promise<void> {
+    for (;;) {
+      const reply = await this.#reader.send("XREAD", [
+        "COUNT",
+        String(READ_COUNT),
+        "STREAMS",
+        KEYS.log,
+        this.#lastId,
+      ]);
+      if (!this.#applyReply(reply)) return;
+    }
+  }
+
+  /** Start reading the stream as it grows. */
+  start(): void {
+    this.#reading ??= this.#readLoop();
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    for (const w of this.#waiting.values()) w.reject(notStored());
+    this.#waiting.clear();
+    this.#reader.close();
+    await this.#reading?.catch(() => {});
+  }
+
+  async #readLoop(): Promise<void> {
+    let failures = 0;
+    while (!this.#closed) {
+      try {
+        const reply = await this.#reader.send("XREAD", [
+          "BLOCK",
+          String(BLOCK_MS),
+          "COUNT",
+          String(READ_COUNT),
+          "STREAMS",
+          KEYS.log,
+          this.#lastId,
+        ]);
+        failures = 0;
+        this.#applyReply(reply);
+      } catch (err) {
+        if (this.#closed) return;
+        if (failures++ === 0) this.#opts.logger.error("redis_read_failed", { error: String(err) });
+        await reconnect(this.#reader, failures);
+      }
+    }
+  }
+
+  // Apply the entries of one XREAD reply in order; false when there were none.
+  #applyReply(reply: unknown): boolean {
+    const entries = (reply as Record<string, [string, string[]][]> | null)?.[KEYS.log];
+    if (!entries || entries.length === 0) return false;
+    for (const [id, fields] of entries) {
+      this.#applyEntry(id, fields);
+      this.#lastId = id;
+      this.#opts.onApplied?.(Number.parseInt(id, 10));
+    }
+    return true;
+  }
+
+  #applyEntry(id: string, fields: string[]): void {
+    const change = parseChange(fields);
+    if (!change) {
+      this.#opts.logger.error("redis_bad_entry", { id });
+      return;
+    }
+    const first = Number.parseInt(id, 10);
+    let n = first;
+    numberEvents(change.ops, () => n++);
+    const waiting = this.#waiting.get(change.id);
+    this.#waiting.delete(change.id);
+    const refused = this.#applier.refusal(change.ops);
+    if (refused) {
+      waiting?.reject(refused);
+      return;
+    }
+    if (waiting) {
+      // The writer's own op objects get their seqs too: it answers with them.
+      let m = first;
+      numberEvents(waiting.ops, () => m++);
+    }
+    const frames = this.#applier.apply(change.ops, waiting?.ctx);
+    waiting?.resolve(frames);
+  }
+
+  async #replicated(): Promise<void> {
+    const replicas = this.#opts.replicas;
+    if (replicas === 0) return;
+    const acked = Number(await this.#writer.send("WAIT", [String(replicas), "1000"]));
+    if (acked < replicas) {
+      throw new Error(`only ${acked} of ${replicas} replicas have the change`);
+    }
+  }
+}
+
+/** A change as stored in an entry, or null when the entry is not one. */
+function parseChange(fields: string[]): { id: string; ops: StoreOp[] } | null {
+  const at = fields.indexOf("c");
+  if (at < 0 || typeof fields[at + 1] !== "string") return null;
+  let raw: { i?: unknown; o?: unknown };
+  try {
+    raw = JSON.parse(fields[at + 1]!);
+  } catch {
+    return null;
+  }
+  if (typeof raw.i !== "string" || !Array.isArray(raw.o)) return null;
+  const ops: StoreOp[] = [];
+  for (const x of raw.o) {
+    const op = journalOp(x);
+    if (op === null) return null;
+    if (op !== "obsolete") ops.push(op);
+  }
+  return { id: raw.i, ops };
+}
+
+function notStored(): ChatError {
+  return new ChatError("internal", "the server could not store the change; try again later");
+}
