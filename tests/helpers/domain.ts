@@ -1,5 +1,6 @@
 import type { ClientMode, ServerMessage } from "../../shared/protocol.ts";
 import { Chat } from "../../server/domain/chat.ts";
+import type { ChatDeps } from "../../server/domain/chat.ts";
 import { Connections } from "../../server/domain/connections.ts";
 import { ChatError } from "../../shared/errors.ts";
 import { RateLimits } from "../../server/domain/rate-limit.ts";
@@ -163,7 +164,7 @@ export class Harness {
     } = {},
   ) {
     this.store = opts.store ?? new MemoryStore(opts.snapshot, 200);
-    const deps: Omit<Deps, "changes"> = {
+    const deps: ChatDeps = {
       state: new ChatState(
         opts.snapshot ?? { users: [], sessions: [], rooms: [], history: {} },
         200,
