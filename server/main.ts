@@ -99,7 +99,8 @@ async function main(): Promise<void> {
       concurrency: config.hashConcurrency ?? defaultHashConcurrency(cpuCount()),
       maxWaiting: config.hashQueue === 0 ? null : config.hashQueue,
     }),
-    publisher,
+    // Typing and presence reach the clients of the other instances too.
+    publisher: cluster ? cluster.publisher(publisher) : publisher,
     log,
     limits: new RateLimits(SYSTEM_CLOCK, config.isRateLimited, config.accountLimits),
     conns: new Connections(),

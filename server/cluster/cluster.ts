@@ -9,7 +9,8 @@ import type { Snapshot } from "../store/store.ts";
 import type { ChangeApplier } from "../domain/apply-change.ts";
 import type { ChatState } from "../domain/state.ts";
 import { snapshotOf } from "../domain/state-snapshot.ts";
-import type { Logger } from "../domain/types.ts";
+import type { Logger, Publisher } from "../domain/types.ts";
+import { Signals } from "./signals.ts";
 import { checkDurability } from "./durability.ts";
 import { RedisChangeLog } from "./redis-log.ts";
 import { readSnapshot, Snapshots } from "./snapshots.ts";
@@ -36,6 +37,7 @@ export class Cluster {
   #opts: ClusterOptions;
   #log: RedisChangeLog | null = null;
   #snapshots: Snapshots;
+  #signals: Signals | null = null;
 
   private constructor(
     writer: RedisClient,
@@ -87,18 +89,32 @@ export class Cluster {
     return this.#log;
   }
 
+  /** The publisher for the domain: `local` sockets, and typing and presence to the others. */
+  publisher(local: Publisher): Publisher {
+    this.#signals = new Signals(
+      this.#opts.url,
+      this.#writer,
+      local,
+      this.instance,
+      this.#opts.logger,
+    );
+    return this.#signals.publisher();
+  }
+
   /** Apply the log's tail up to now (before serving), then follow it as it grows. */
   async start(): Promise<void> {
     const log = this.#log;
     if (!log) throw new Error("the cluster's log was never made");
     await log.catchUp();
     log.start();
+    await this.#signals?.start();
   }
 
   /** Stop reading and writing, and close the connections. */
   async close(): Promise<void> {
     await this.#log?.close();
     await this.#snapshots.settle();
+    this.#signals?.close();
     this.#writer.close();
     this.#reader.close();
   }
