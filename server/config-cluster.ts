@@ -1,6 +1,7 @@
 /**
  * The flags of cluster mode: the Redis that holds the shared log, how durable an
- * acknowledged change must be, and how often the state is snapshotted. Parsed here and
+ * acknowledged change must be, how often the state is snapshotted, and when a silent
+ * instance counts as gone. Parsed here and
  * spread into the server's Config by config.ts.
  */
 
@@ -12,6 +13,8 @@ export interface ClusterConfig {
   isRedisUnsafe: boolean;
   /** Replicas that must have a change before it is acknowledged (`WAIT`); 0: none. */
   redisReplicas: number;
+  /** Seconds after its last heartbeat when an instance counts as gone (its users offline). */
+  instanceTimeoutSeconds: number;
   /** Changes between two snapshots of the state in Redis. */
   snapshotEvery: number;
 }
@@ -21,13 +24,14 @@ export const CLUSTER_OPTIONS = {
   redis: { type: "string" },
   "redis-unsafe": { type: "boolean" },
   "redis-replicas": { type: "string" },
+  "instance-timeout": { type: "string" },
   "snapshot-every": { type: "string" },
 } as const;
 
 /** The usage lines of the cluster flags. */
 export const CLUSTER_USAGE =
   "\n                      [--redis redis://HOST:PORT [--redis-replicas N] [--redis-unsafe]" +
-  "\n                       [--snapshot-every N]]";
+  "\n                       [--instance-timeout SECONDS] [--snapshot-every N]]";
 
 type Values = Record<string, string | boolean | undefined>;
 
@@ -55,6 +59,7 @@ export function parseClusterConfig(
     redisUrl,
     isRedisUnsafe: v["redis-unsafe"] === true,
     redisReplicas: whole("redis-replicas", 0, 0, 100),
+    instanceTimeoutSeconds: whole("instance-timeout", 10, 1, 3600),
     snapshotEvery: whole("snapshot-every", 10_000, 100, 10_000_000),
   };
 }

@@ -117,7 +117,12 @@ async function main(): Promise<void> {
       windowMs: config.presenceWindowMs,
       usersPerEvent: config.presenceBatch,
     },
-    ...(cluster ? { changeLog: (applier) => cluster.changeLog(applier, state) } : {}),
+    ...(cluster
+      ? {
+          changeLog: (applier) => cluster.changeLog(applier, state),
+          sharedPresence: cluster.presence(SYSTEM_CLOCK, config.instanceTimeoutSeconds * 1000),
+        }
+      : {}),
   });
   try {
     // An instance serves once it has applied every change made before it started.

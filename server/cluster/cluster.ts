@@ -11,6 +11,8 @@ import type { ChatState } from "../domain/state.ts";
 import { snapshotOf } from "../domain/state-snapshot.ts";
 import type { Logger, Publisher } from "../domain/types.ts";
 import { Signals } from "./signals.ts";
+import { ClusterPresence } from "./presence.ts";
+import type { Clock } from "../domain/types.ts";
 import { checkDurability } from "./durability.ts";
 import { RedisChangeLog } from "./redis-log.ts";
 import { readSnapshot, Snapshots } from "./snapshots.ts";
@@ -38,6 +40,7 @@ export class Cluster {
   #log: RedisChangeLog | null = null;
   #snapshots: Snapshots;
   #signals: Signals | null = null;
+  #presence: ClusterPresence | null = null;
 
   private constructor(
     writer: RedisClient,
@@ -101,6 +104,13 @@ export class Cluster {
     return this.#signals.publisher();
   }
 
+  /** Presence merged with the other instances (after `publisher`): gone after `timeoutMs` unheard. */
+  presence(clock: Clock, timeoutMs: number): ClusterPresence {
+    if (!this.#signals) throw new Error("the cluster's signals were never made");
+    this.#presence = new ClusterPresence(this.#signals, clock, this.instance, timeoutMs);
+    return this.#presence;
+  }
+
   /** Apply the log's tail up to now (before serving), then follow it as it grows. */
   async start(): Promise<void> {
     const log = this.#log;
@@ -108,12 +118,14 @@ export class Cluster {
     await log.catchUp();
     log.start();
     await this.#signals?.start();
+    this.#presence?.start();
   }
 
   /** Stop reading and writing, and close the connections. */
   async close(): Promise<void> {
     await this.#log?.close();
     await this.#snapshots.settle();
+    this.#presence?.stop();
     this.#signals?.close();
     this.#writer.close();
     this.#reader.close();

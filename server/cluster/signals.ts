@@ -7,15 +7,26 @@
  */
 import { RedisClient } from "bun";
 import type { ServerMessage } from "../../shared/protocol.ts";
+import type { PresenceView } from "../domain/presence-shared.ts";
 import type { Logger, Publisher } from "../domain/types.ts";
 import { SIGNALS } from "./keys.ts";
 
-/** One signal on the channel: who sent it, and what to publish to which topic. */
-interface Signal {
-  from: string;
-  topic: string;
-  msg: ServerMessage;
-}
+/** One signal on the channel, of one of the kinds below, with the instance that sent it. */
+export type Signal = { from: string } & (
+  | { kind: "publish"; topic: string; msg: ServerMessage }
+  | { kind: "presence"; views: [string, PresenceView][] }
+  | { kind: "beat" }
+  | { kind: "hello" }
+);
+
+/** A signal as sent, before it is signed with its instance. */
+export type Outgoing = Signal extends infer S
+  ? S extends Signal
+    ? Omit<S, "from">
+    : never
+  : never;
+
+type Handler = (signal: Signal) => void;
 
 /** The signals channel of one instance. */
 export class Signals {
@@ -25,6 +36,7 @@ export class Signals {
   #local: Publisher;
   #instance: string;
   #logger: Logger;
+  #handlers = new Map<string, Handler>();
 
   /** Signals sent with `writer`, published locally through `local`. */
   constructor(
@@ -63,19 +75,33 @@ export class Signals {
     isFirst = false;
   }
 
-  /** The publisher the domain uses: local sockets, and the other instances for `publish`. */
+  /** Hear the other instances' signals of `kind`. */
+  on(kind: Signal["kind"], handler: Handler): void {
+    this.#handlers.set(kind, handler);
+  }
+
+  /** Send a signal to every other instance (lost while Redis is away: it only passes). */
+  send(signal: Outgoing): void {
+    const text = JSON.stringify({ ...signal, from: this.#instance });
+    void this.#writer.publish(SIGNALS, text).catch(() => {
+      // A passing signal: lost while Redis is away, as the spec allows.
+    });
+  }
+
+  /**
+   * The publisher the domain uses: local sockets, and typing notices to the other instances
+   * too (presence goes merged: see ClusterPresence).
+   */
   publisher(): Publisher {
     const local = this.#local;
+    const publish = (topic: string, msg: ServerMessage): void => {
+      local.publish(topic, msg);
+      if (msg.type === "typing") this.send({ kind: "publish", topic, msg });
+    };
     return {
-      publish: (topic, msg) => {
-        local.publish(topic, msg);
-        this.#send(topic, msg);
-      },
+      publish,
       publishEach: (topics, msg) => {
-        for (const topic of topics) {
-          local.publish(topic, msg);
-          this.#send(topic, msg);
-        }
+        for (const topic of topics) publish(topic, msg);
       },
       // Frames of the log: every instance publishes those itself as it applies the change.
       publishText: (topic, text) => local.publishText(topic, text),
@@ -87,13 +113,6 @@ export class Signals {
     this.#sub?.close();
   }
 
-  #send(topic: string, msg: ServerMessage): void {
-    const signal: Signal = { from: this.#instance, topic, msg };
-    void this.#writer.publish(SIGNALS, JSON.stringify(signal)).catch(() => {
-      // A passing signal: lost while Redis is away, as the spec allows.
-    });
-  }
-
   #receive(message: string): void {
     let signal: Signal;
     try {
@@ -101,7 +120,11 @@ export class Signals {
     } catch {
       return;
     }
-    if (signal.from === this.#instance || typeof signal.topic !== "string") return;
-    this.#local.publish(signal.topic, signal.msg);
+    if (signal.from === this.#instance) return;
+    if (signal.kind === "publish") {
+      if (typeof signal.topic === "string") this.#local.publish(signal.topic, signal.msg);
+      return;
+    }
+    this.#handlers.get(signal.kind)?.(signal);
   }
 }

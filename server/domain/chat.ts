@@ -8,6 +8,7 @@ import { guardStore } from "./persist.ts";
 import { ChangeApplier } from "./apply-change.ts";
 import { LocalChangeLog } from "./change-log.ts";
 import type { ChangeLog } from "./change-log.ts";
+import type { SharedPresence } from "./presence-shared.ts";
 import type { Store } from "../store/store.ts";
 import { Presence, PRESENCE_USERS } from "./presence.ts";
 import type { PresenceOptions } from "./presence.ts";
@@ -55,6 +56,8 @@ export interface ChatOptions {
    * absent: a log kept in the store of this process.
    */
   changeLog?: (applier: ChangeApplier) => ChangeLog;
+  /** Presence merged with the other instances of a cluster; absent: this process's alone. */
+  sharedPresence?: SharedPresence;
 }
 
 /** What a Chat is built over: its deps, and the store of a server that keeps its own log. */
@@ -82,6 +85,7 @@ export class Chat {
   #catchUps = new KeyedQueue();
   #bounds: ReplyBounds;
   #presenceBatch: PresenceBatch;
+  #shared: SharedPresence | null;
 
   /** Wire the services over `deps`. */
   constructor(rawDeps: ChatDeps, opts: ChatOptions) {
@@ -107,6 +111,11 @@ export class Chat {
           deps.publisher.publish(roomTopic(room), { type: "presence", ...event }),
       },
     );
+    this.#shared = opts.sharedPresence ?? null;
+    if (this.#shared) {
+      const batch = this.#presenceBatch;
+      this.#shared.onMerged = (user, view) => batch.add({ user, ...view });
+    }
     this.presence = new Presence(
       deps.clock,
       opts.idleAfterSeconds * 1000,
@@ -205,9 +214,9 @@ export class Chat {
   /** A page of a room's members with status and typing; without a room, everyone sharing one. */
   who(user: string, rawRoom?: string, page: WhoPage = {}): WhoReply {
     const src = {
-      status: (u: string) => this.presence.status(u),
+      status: (u: string) => this.#shared?.view(u).status ?? this.presence.status(u),
       isTyping: (room: string, u: string) => this.typing.isTyping(room, u),
-      away: (u: string) => this.away.get(u),
+      away: (u: string) => (this.#shared ? this.#shared.view(u).away : this.away.get(u)),
     };
     // Lines with away messages are bounded in bytes like a history page.
     const bounds = { pageMax: this.#bounds.whoPage, pageBytes: this.#bounds.historyPageBytes };
@@ -291,10 +300,13 @@ export class Chat {
     if (this.away.set(user, clean)) this.presence.awayChanged(user);
   }
 
-  // Told to the user's rooms at the end of the running window, with the others of each room.
+  // Told to the user's rooms at the end of the running window, with the others of each room;
+  // in a cluster once merged with the other instances' views.
   #publishPresence(user: string, status: Status): void {
     const away = this.away.get(user);
-    this.#presenceBatch.add(away === undefined ? { user, status } : { user, status, away });
+    const view = away === undefined ? { status } : { status, away };
+    if (this.#shared) this.#shared.local(user, view);
+    else this.#presenceBatch.add({ user, ...view });
   }
 }
 

@@ -32,6 +32,7 @@ describe("Server configuration", () => {
       redisUrl: null,
       isRedisUnsafe: false,
       redisReplicas: 0,
+      instanceTimeoutSeconds: 10,
       snapshotEvery: 10_000,
       accountLimits: {
         passwordFailures: { burst: 5, perSecond: 0.1 },
