@@ -67,7 +67,10 @@ const HANDLERS = {
   login: async (chat, conn, m) => {
     notTwice(conn);
     // A bad cursor is refused before anything else is done.
-    if (m.since !== undefined) chat.position(m.since);
+    if (m.since !== undefined) {
+      await chat.caughtUp();
+      chat.position(m.since);
+    }
     return session(
       chat,
       conn,
@@ -77,8 +80,14 @@ const HANDLERS = {
   },
   auth: (chat, conn, m) => {
     notTwice(conn);
-    if (m.since !== undefined) chat.position(m.since);
-    return session(chat, conn, chat.accounts.auth(conn, m.token), m);
+    if (m.since === undefined) return session(chat, conn, chat.accounts.auth(conn, m.token), m);
+    // In a cluster, the cursor may come from an instance a little ahead of this one.
+    const waiting = chat.caughtUp();
+    const resume = () => {
+      chat.position(m.since!);
+      return session(chat, conn, chat.accounts.auth(conn, m.token), m);
+    };
+    return waiting === null ? resume() : waiting.then(resume);
   },
   logout: async (chat, conn) => {
     requireUser(conn);

@@ -23,6 +23,8 @@ import { reconnect } from "./connect.ts";
 const READ_COUNT = 1000;
 /** How long one blocking read waits before it asks again (ms). */
 const BLOCK_MS = 1000;
+/** The longest `caughtUp` waits for this instance to reach the end of the log (ms). */
+const CATCH_UP_MS = 2000;
 
 /** A change written by this instance, waiting to be read back and applied. */
 interface Waiting {
@@ -55,6 +57,8 @@ export class RedisChangeLog implements ChangeLog {
   #lastId: string;
   #closed = false;
   #reading: Promise<void> | null = null;
+  /** Waiting for the reader to pass a stream position: position -> wake-ups. */
+  #untilPast: { position: number; wake: () => void }[] = [];
 
   /** A log read from after stream position `from` (0: the start). */
   constructor(
@@ -98,6 +102,18 @@ export class RedisChangeLog implements ChangeLog {
       applied.reject(notStored());
     });
     return Promise.all([applied.promise, durable]).then(([frames]) => frames);
+  }
+
+  async caughtUp(): Promise<void> {
+    const last = (await this.#writer.send("XREVRANGE", [KEYS.log, "+", "-", "COUNT", "1"])) as
+      [string, string[]][] | null;
+    const position = last?.[0] ? Number.parseInt(last[0][0], 10) : 0;
+    if (this.position >= position) return;
+    const { promise, resolve } = Promise.withResolvers<void>();
+    this.#untilPast.push({ position, wake: resolve });
+    const timer = setTimeout(resolve, CATCH_UP_MS);
+    await promise;
+    clearTimeout(timer);
   }
 
   /** Apply every entry up to the end of the stream now (start-up, before serving). */
@@ -158,6 +174,12 @@ export class RedisChangeLog implements ChangeLog {
       this.#applyEntry(id, fields);
       this.#lastId = id;
       this.#opts.onApplied?.(Number.parseInt(id, 10));
+    }
+    if (this.#untilPast.length > 0) {
+      const now = this.position;
+      const ready = this.#untilPast.filter((w) => w.position <= now);
+      this.#untilPast = this.#untilPast.filter((w) => w.position > now);
+      for (const w of ready) w.wake();
     }
     return true;
   }

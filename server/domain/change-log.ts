@@ -17,6 +17,11 @@ export interface ChangeLog {
    * inside the change's lock, after every check.
    */
   append(ops: StoreOp[], ctx?: ChangeContext): Promise<AppliedFrames>;
+  /**
+   * Resolves once this process has applied every change made anywhere before the call (a
+   * cursor from another instance is then known here); null when there is nothing to wait for.
+   */
+  caughtUp(): Promise<void> | null;
   /** Stop reading or writing (server stop). */
   close(): Promise<void>;
 }
@@ -43,6 +48,10 @@ export class LocalChangeLog implements ChangeLog {
     if (refused) return Promise.reject(refused);
     numberEvents(ops, () => this.#log.take());
     return this.#store.commit(ops).then(() => this.#applier.apply(ops, ctx));
+  }
+
+  caughtUp(): null {
+    return null; // this process writes the whole log
   }
 
   close(): Promise<void> {

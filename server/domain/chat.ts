@@ -236,6 +236,14 @@ export class Chat {
     return formatSeq(this.deps.state.log.position);
   }
 
+  /**
+   * Resolves once this server has applied every change made before (in a cluster, a cursor
+   * handed out by another instance is then known here); null when there is nothing to wait for.
+   */
+  caughtUp(): Promise<void> | null {
+    return this.deps.changes.caughtUp();
+  }
+
   /** A wire cursor as a position; bad_request when malformed or not from this log. */
   position(text: string): number {
     return parseCursor(this.deps.state, text);
