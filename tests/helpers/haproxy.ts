@@ -74,6 +74,9 @@ export function balancerConfig(opts: BalancerConfigOptions): string {
     "",
     "defaults",
     "  mode tcp",
+    // A connection to an instance that just went away is tried again on another one.
+    "  retries 3",
+    "  option redispatch",
     "  timeout connect 2s",
     "  timeout client 1h",
     "  timeout server 1h",

@@ -1,0 +1,119 @@
+/**
+ * Cluster mode over a real redis-server: two instances of the server share one chat, each
+ * client on its own instance sees what it would see on one server.
+ */
+import { afterEach, describe, expect, test } from "bun:test";
+import { namesUser } from "../helpers/presence.ts";
+import { startRedis } from "../helpers/redis.ts";
+import type { TestRedis } from "../helpers/redis.ts";
+import { tempDir } from "../helpers/server.ts";
+import { useServer } from "../helpers/use-server.ts";
+import { authed, registered } from "../helpers/ws-client.ts";
+
+const servers = useServer();
+let redis: TestRedis | null = null;
+
+afterEach(async () => {
+  await servers.closeTracked();
+  await servers.endTest();
+  await redis?.stop();
+  redis = null;
+});
+
+/** Start `n` instances over a fresh redis-server. */
+async function cluster(n: number) {
+  redis = await startRedis();
+  const instances = [];
+  for (let i = 0; i < n; i++) {
+    instances.push(await servers.start({ args: ["--redis", redis.url] }));
+  }
+  return instances;
+}
+
+describe("two instances over one Redis", () => {
+  test("a room made on one is joined on the other, and messages cross both ways", async () => {
+    const [a, b] = await cluster(2);
+    const alice = servers.track((await registered(a!.url, "alice")).client);
+    const bob = servers.track((await registered(b!.url, "bob")).client);
+    await alice.call({ type: "create", room: "lobby" });
+    await bob.call({ type: "join", room: "lobby" });
+    await alice.call({ type: "send", room: "lobby", text: "hello from a" });
+    const heard = await bob.waitFor((f) => f.type === "message" && f.text === "hello from a");
+    expect(heard.from).toBe("alice");
+    await bob.call({ type: "send", room: "lobby", text: "hello from b" });
+    const back = await alice.waitFor((f) => f.type === "message" && f.text === "hello from b");
+    expect(back.from).toBe("bob");
+    // The same seq on both instances: one log.
+    expect(String(back.seq) > String(heard.seq)).toBe(true);
+  });
+
+  test("a DM reaches a user connected to the other instance", async () => {
+    const [a, b] = await cluster(2);
+    const alice = servers.track((await registered(a!.url, "alice")).client);
+    const bob = servers.track((await registered(b!.url, "bob")).client);
+    await alice.call({ type: "dm", to: "bob", text: "psst" });
+    const dm = await bob.waitFor((f) => f.type === "dm" && f.text === "psst");
+    expect(dm.from).toBe("alice");
+  });
+
+  test("the same room name created on both at once: one gets conflict", async () => {
+    const [a, b] = await cluster(2);
+    const alice = servers.track((await registered(a!.url, "alice")).client);
+    const bob = servers.track((await registered(b!.url, "bob")).client);
+    const replies = await Promise.all([
+      alice.request({ type: "create", room: "race" }),
+      bob.request({ type: "create", room: "race" }),
+    ]);
+    const codes = replies.map((r) => (r.type === "error" ? r.code : "ok")).sort();
+    expect(codes).toEqual(["conflict", "ok"]);
+    const winner = replies[0]!.type === "error" ? "bob" : "alice";
+    const rooms = await alice.call({ type: "rooms" });
+    const race = (rooms.rooms as { name: string; admin: string }[]).find((r) => r.name === "race");
+    expect(race?.admin).toBe(winner);
+  });
+});
+
+describe("durability of what Redis acknowledges", () => {
+  test("a Redis that fsyncs once a second is refused at start, unless --redis-unsafe says so", async () => {
+    redis = await startRedis({ appendfsync: "everysec" });
+    const refused = await runInstance(["--redis", redis.url]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain("appendfsync everysec");
+    expect(refused.stderr).toContain("--redis-unsafe");
+    const server = await servers.start({ args: ["--redis", redis.url, "--redis-unsafe"] });
+    const alice = servers.track((await registered(server.url, "alice")).client);
+    expect((await alice.call({ type: "create", room: "lobby" })).type).toBe("room");
+  });
+});
+
+/** Run an instance as an operator would, until it exits by itself (or 15 s). */
+async function runInstance(args: string[]): Promise<{ code: number; stderr: string }> {
+  const cmd = ["bun", "server/main.ts", "--host", "127.0.0.1", "--port", "0"];
+  const proc = Bun.spawn([...cmd, "--data", tempDir(), ...args], {
+    cwd: `${import.meta.dir}/../..`,
+    stdin: "ignore",
+    stdout: "ignore",
+    stderr: "pipe",
+  });
+  const timer = setTimeout(() => proc.kill("SIGKILL"), 15_000);
+  const [stderr, code] = await Promise.all([new Response(proc.stderr).text(), proc.exited]);
+  clearTimeout(timer);
+  return { code, stderr };
+}
+
+describe("passing signals across instances", () => {
+  test("typing and presence on one instance reach a member on the other", async () => {
+    const [a, b] = await cluster(2);
+    const alice = servers.track((await registered(a!.url, "alice")).client);
+    await alice.call({ type: "create", room: "lobby" });
+    const { client: bob, token } = await registered(b!.url, "bob", "oneshot");
+    servers.track(bob);
+    await bob.call({ type: "join", room: "lobby" });
+    await alice.call({ type: "typing", room: "lobby", typing: true });
+    const typing = await bob.waitFor((f) => f.type === "typing" && f.user === "alice");
+    expect(typing.typing).toBe(true);
+    // bob comes online on instance b: alice, on a, hears it.
+    servers.track(await authed(b!.url, token, "interactive"));
+    await alice.waitFor(namesUser("bob", "online"));
+  });
+});

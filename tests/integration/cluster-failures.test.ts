@@ -1,0 +1,124 @@
+/**
+ * Cluster mode when things fail: an instance killed under its clients (they come back through
+ * the balancer and catch up with their cursor), redis-server killed and restarted (the
+ * instances recover by themselves), and an instance joining from a snapshot.
+ */
+import { afterEach, describe, expect, test } from "bun:test";
+import { RedisClient } from "bun";
+import { startBalancer } from "../helpers/haproxy.ts";
+import type { TestBalancer } from "../helpers/haproxy.ts";
+import { freePort } from "../helpers/ports.ts";
+import { startRedis } from "../helpers/redis.ts";
+import type { TestRedis } from "../helpers/redis.ts";
+import { useServer } from "../helpers/use-server.ts";
+import { registered, TestClient } from "../helpers/ws-client.ts";
+import { jsonLines, User } from "../cli/helpers.ts";
+
+const servers = useServer({ timeoutMs: 60_000 });
+let redis: TestRedis | null = null;
+let balancer: TestBalancer | null = null;
+
+afterEach(async () => {
+  await servers.closeTracked();
+  await balancer?.stop();
+  balancer = null;
+  await servers.endTest();
+  await redis?.stop();
+  redis = null;
+});
+
+/** Send `texts` to `room` one after the other; the texts whose send was acknowledged. */
+async function sendAll(client: TestClient, room: string, texts: string[]): Promise<string[]> {
+  const acked: string[] = [];
+  for (const text of texts) {
+    const reply = await client.request({ type: "send", room, text }, 15_000).catch(() => null);
+    if (reply?.type === "sent") acked.push(text);
+  }
+  return acked;
+}
+
+describe("failures in a cluster", () => {
+  test("kill -9 of the instance a listener is on: it comes back through the balancer and misses nothing", async () => {
+    redis = await startRedis();
+    const cluster = ["--redis", redis.url];
+    const a = await servers.start({ args: cluster });
+    const portB = freePort();
+    balancer = await startBalancer([
+      { host: "127.0.0.1", port: a.port },
+      { host: "127.0.0.1", port: portB },
+    ]);
+    await balancer.waitUntilUp(1);
+    const alice = servers.track((await registered(a.url, "alice")).client);
+    await alice.call({ type: "create", room: "lobby" });
+    const bob = new User(balancer.url, "bob");
+    await bob.ok(["register", "bob", "--password-stdin"], { stdin: "password1\n" });
+    await bob.ok(["join", "lobby"]);
+    // Only instance a is up: the listener is on it.
+    const listening = await bob.listen(["--json"]);
+    servers.trackProcess(listening.proc);
+    const b = await servers.start({ args: [...cluster, "--port", String(portB)] });
+    await balancer.waitUntilUp(2);
+    const onB = servers.track(await TestClient.connect(b.url));
+    await onB.call({ type: "login", user: "alice", password: "password1", mode: "oneshot" });
+    const before = await sendAll(onB, "lobby", ["one", "two"]);
+    await listening.waitUntil(() => listening.lines.some((l) => l.includes('"two"')), "two");
+    await a.kill();
+    const after = await sendAll(onB, "lobby", ["three", "four", "five"]);
+    await listening.waitUntil(() => listening.lines.some((l) => l.includes('"five"')), "five");
+    const texts = jsonLines(listening.lines.join("\n"))
+      .filter((f) => f.type === "message")
+      .map((f) => f.text);
+    expect(texts).toEqual([...before, ...after]);
+  });
+
+  test("kill -9 of redis-server: nothing acknowledged is lost and the instances recover", async () => {
+    redis = await startRedis();
+    const cluster = ["--redis", redis.url];
+    const a = await servers.start({ args: cluster });
+    const b = await servers.start({ args: cluster });
+    const alice = servers.track((await registered(a.url, "alice")).client);
+    await alice.call({ type: "create", room: "lobby" });
+    const bob = servers.track((await registered(b.url, "bob")).client);
+    await bob.call({ type: "join", room: "lobby" });
+    const first = await sendAll(alice, "lobby", ["m1", "m2", "m3"]);
+    const sending = sendAll(alice, "lobby", ["m4", "m5", "m6", "m7", "m8"]);
+    await redis.kill9();
+    await redis.restart();
+    const during = await sending;
+    // Both instances are back by themselves: a message crosses from a to b again.
+    const last = await sendAll(alice, "lobby", ["after the restart"]);
+    expect(last).toEqual(["after the restart"]);
+    await bob.waitFor((f) => f.type === "message" && f.text === "after the restart", 15_000);
+    const history = await bob.call({ type: "history", room: "lobby", limit: 100 });
+    const kept = (history.messages as { text: string }[]).map((m) => m.text);
+    for (const text of [...first, ...during, ...last]) expect(kept).toContain(text);
+    expect(new Set(kept).size).toBe(kept.length);
+  });
+
+  test("a new instance starts from a snapshot and the tail of a trimmed log", async () => {
+    redis = await startRedis();
+    const cluster = ["--redis", redis.url, "--snapshot-every", "100"];
+    const a = await servers.start({ args: cluster });
+    const alice = servers.track((await registered(a.url, "alice")).client);
+    await alice.call({ type: "create", room: "lobby" });
+    const redisClient = new RedisClient(redis.url);
+    servers.track(redisClient);
+    await redisClient.connect();
+    // Sent in rounds until a second snapshot has trimmed the log behind the first.
+    const texts: string[] = [];
+    for (let round = 0; round < 20; round++) {
+      const batch = Array.from({ length: 50 }, (_, i) => `message ${round}.${i}`);
+      await Promise.all(batch.map((text) => alice.call({ type: "send", room: "lobby", text })));
+      texts.push(...batch);
+      if (Number(await redisClient.get("chat:trimmed-to")) > 0) break;
+    }
+    expect(Number(await redisClient.get("chat:trimmed-to"))).toBeGreaterThan(0);
+    expect(Number(await redisClient.send("XLEN", ["chat:log"]))).toBeLessThan(texts.length);
+    const c = await servers.start({ args: cluster });
+    const onC = servers.track(await TestClient.connect(c.url));
+    await onC.call({ type: "login", user: "alice", password: "password1", mode: "oneshot" });
+    const history = await onC.call({ type: "history", room: "lobby", limit: 100 });
+    const kept = (history.messages as { text: string }[]).map((m) => m.text);
+    expect(kept).toEqual(texts.slice(-100));
+  });
+});
