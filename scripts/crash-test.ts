@@ -12,6 +12,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
+import { openState, snapshotOf, stateFrom } from "../server/domain/state-snapshot.ts";
 import { JsonFileStore } from "../server/store/json-store.ts";
 import { readDataDir } from "../server/store/read.ts";
 import { roomKey } from "../server/store/store.ts";
@@ -48,7 +49,7 @@ export async function runCrashTest(
     // Every other round, also start and stop cleanly, as a restarted server would.
     if (round % 2 === 0 && result.problems.length === 0) {
       const store = new JsonFileStore(dir, { historyLimit: HISTORY_LIMIT });
-      await store.load();
+      await openState(store, HISTORY_LIMIT);
       await store.close();
     }
     results.push(result);
@@ -114,14 +115,24 @@ async function check(
   }
   let stored = 0;
   try {
-    const { state } = await readDataDir(dir, HISTORY_LIMIT);
+    // What a restarted server would hold: the snapshot files with the journal's tail applied.
+    const { loaded } = await readDataDir(dir, HISTORY_LIMIT);
+    const { history } = snapshotOf(stateFrom(loaded, HISTORY_LIMIT));
     const count = new Map<string, number>();
-    for (const list of Object.values(state.history)) {
+    for (const list of Object.values(history)) {
       for (const m of list) count.set(m.id, (count.get(m.id) ?? 0) + 1);
     }
     stored = count.size;
     const twice = [...count].filter(([, n]) => n > 1).length;
     if (twice) problems.push(`${twice} ids stored more than once`);
+    // On disk too, each message once: in the snapshot files or in the journal after them
+    // (loading would hide a repeat; a snapshot taken off its journal offset shows here).
+    const onDisk = new Map<string, number>();
+    const seen = (id: string) => onDisk.set(id, (onDisk.get(id) ?? 0) + 1);
+    for (const list of Object.values(loaded.snapshot.history)) for (const m of list) seen(m.id);
+    for (const op of loaded.tail) if (op.op === "msg") seen(op.message.id);
+    const repeated = [...onDisk].filter(([, n]) => n > 1).length;
+    if (repeated) problems.push(`${repeated} ids both in the snapshot files and after them`);
     const missing = [...acked].filter((id) => !count.has(id)).length;
     if (missing) problems.push(`${missing} acknowledged ids missing`);
   } catch (err) {
@@ -150,7 +161,8 @@ async function child(dir: string): Promise<void> {
     historyLimit: HISTORY_LIMIT,
     compactBytes: COMPACT_BYTES,
   });
-  await store.load();
+  // Compaction writes the snapshot files from this state, as a server's would.
+  const stored = await openState(store, HISTORY_LIMIT);
   let n = 0;
   const writer = async () => {
     for (;;) {
@@ -174,7 +186,7 @@ async function child(dir: string): Promise<void> {
         const created = new Date().toISOString();
         ops.push({ op: "user", user: { name: `u${i}`, passwordHash: "x", created } });
       }
-      await store.commit(ops);
+      await stored.commit(ops);
       process.stdout.write(`${id}\n`);
     }
   };

@@ -9,6 +9,7 @@ import { cp, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
+import { openState, stateFrom } from "../server/domain/state-snapshot.ts";
 import { JsonFileStore } from "../server/store/json-store.ts";
 import type { StoreOp } from "../server/store/store.ts";
 import { roomKey } from "../server/store/store.ts";
@@ -41,7 +42,8 @@ function message(room: string, i: number): StoreOp {
 /** A data folder with `rooms` rooms of 200 messages and `users` users, cleanly closed. */
 async function populate(dir: string, rooms: number, users: number): Promise<void> {
   const store = new JsonFileStore(dir, { historyLimit: HISTORY_LIMIT });
-  await store.load();
+  // Committed and applied to a state as a server does: compaction writes from that state.
+  const { commit } = await openState(store, HISTORY_LIMIT);
   const created = new Date().toISOString();
   const records: StoreOp[] = [];
   for (let u = 0; u < users; u++) {
@@ -56,9 +58,9 @@ async function populate(dir: string, rooms: number, users: number): Promise<void
     const room = roomRecord(`room${r}`, { admin: members[0]!, members, created });
     records.push({ op: "room", room });
   }
-  await store.commit(records);
+  await commit(records);
   for (let r = 0; r < rooms; r++) {
-    await store.commit(Array.from({ length: HISTORY_LIMIT }, (_, i) => message(`room${r}`, i)));
+    await commit(Array.from({ length: HISTORY_LIMIT }, (_, i) => message(`room${r}`, i)));
   }
   await store.close();
 }
@@ -66,14 +68,15 @@ async function populate(dir: string, rooms: number, users: number): Promise<void
 /** Single-message commits: one at a time, then 64 in flight. */
 async function commitRate(dir: string, rooms: number): Promise<string> {
   const store = new JsonFileStore(dir, { historyLimit: HISTORY_LIMIT });
-  await store.load();
+  // Committed and applied to a state as a server does: compaction writes from that state.
+  const { commit } = await openState(store, HISTORY_LIMIT);
   let i = 0;
   let t = performance.now();
-  for (let n = 0; n < COMMITS; n++, i++) await store.commit([message(`room${i % rooms}`, i)]);
+  for (let n = 0; n < COMMITS; n++, i++) await commit([message(`room${i % rooms}`, i)]);
   const serial = COMMITS / ((performance.now() - t) / 1000);
   t = performance.now();
   const writer = async (count: number) => {
-    for (let n = 0; n < count; n++, i++) await store.commit([message(`room${i % rooms}`, i)]);
+    for (let n = 0; n < count; n++, i++) await commit([message(`room${i % rooms}`, i)]);
   };
   const total = COMMITS * 4;
   await Promise.all(Array.from({ length: 64 }, () => writer(total / 64)));
@@ -85,7 +88,8 @@ async function commitRate(dir: string, rooms: number): Promise<string> {
 /** Many commits, 64 in flight, long enough to include compactions: rate and worst latency. */
 async function sustained(dir: string, rooms: number, total: number): Promise<string> {
   const store = new JsonFileStore(dir, { historyLimit: HISTORY_LIMIT });
-  await store.load();
+  // Committed and applied to a state as a server does: compaction writes from that state.
+  const { commit } = await openState(store, HISTORY_LIMIT);
   const journal = join(dir, "journal.jsonl");
   let compactions = 0;
   let lastSize = statSync(journal).size;
@@ -99,7 +103,7 @@ async function sustained(dir: string, rooms: number, total: number): Promise<str
   const writer = async (count: number) => {
     for (let n = 0; n < count; n++, i++) {
       const t0 = performance.now();
-      await store.commit([message(`room${i % rooms}`, i)]);
+      await commit([message(`room${i % rooms}`, i)]);
       latencies.push(performance.now() - t0);
     }
   };
@@ -117,7 +121,7 @@ async function sustained(dir: string, rooms: number, total: number): Promise<str
 async function loadTime(dir: string): Promise<number> {
   const store = new JsonFileStore(dir, { historyLimit: HISTORY_LIMIT });
   const t = performance.now();
-  await store.load();
+  stateFrom(await store.load(), HISTORY_LIMIT);
   const ms = performance.now() - t;
   await store.close();
   return ms;
@@ -148,10 +152,10 @@ try {
   // A journal that was never compacted: commit without closing, copy the folder as a kill -9
   // would leave it, and load the copy.
   const writer = new JsonFileStore(big, { historyLimit: HISTORY_LIMIT });
-  await writer.load();
+  const written = await openState(writer, HISTORY_LIMIT);
   for (let n = 0; n < 20; n++) {
     await Promise.all(
-      Array.from({ length: 1000 }, (_, r) => writer.commit([message(`room${r}`, n)])),
+      Array.from({ length: 1000 }, (_, r) => written.commit([message(`room${r}`, n)])),
     );
   }
   const crashed = join(base, "crashed");

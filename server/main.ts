@@ -7,6 +7,7 @@ import { Cluster } from "./cluster/cluster.ts";
 import { Connections } from "./domain/connections.ts";
 import { RateLimits } from "./domain/rate-limit.ts";
 import { ChatState } from "./domain/state.ts";
+import { snapshotOf, stateFrom } from "./domain/state-snapshot.ts";
 import type { Logger } from "./domain/types.ts";
 import { ConfigError, parseConfig, USAGE } from "./config.ts";
 import type { Config } from "./config.ts";
@@ -15,7 +16,6 @@ import { BUN_CRYPTO, bunPasswords, cpuCount, SYSTEM_CLOCK } from "./platform.ts"
 import { defaultHashConcurrency, HashQueue } from "./domain/hash-queue.ts";
 import { restrictDir } from "./store/files.ts";
 import { JsonFileStore } from "./store/json-store.ts";
-import type { Store } from "./store/store.ts";
 import { BunPublisher } from "./sockets.ts";
 import { startTransport } from "./transport.ts";
 import { VERSION } from "../shared/version.ts";
@@ -33,7 +33,7 @@ function readConfig(): Config {
   }
 }
 
-function openStore(config: Config, log: Logger): Store {
+function openStore(config: Config, log: Logger): JsonFileStore {
   return new JsonFileStore(config.dataDir, {
     historyLimit: config.historyLimit,
     onCompactError: (err) => log.error("compaction_failed", { error: err.message }),
@@ -65,7 +65,7 @@ async function main(): Promise<void> {
   });
 
   // One server keeps its state in the data folder; an instance of a cluster in Redis.
-  let store: Store | null = null;
+  let store: JsonFileStore | null = null;
   let cluster: Cluster | null = null;
   let state: ChatState;
   try {
@@ -80,7 +80,11 @@ async function main(): Promise<void> {
       state = new ChatState(cluster.snapshot, config.historyLimit);
     } else {
       store = openStore(config, log);
-      state = new ChatState(await store.load(), config.historyLimit);
+      // The snapshot files, then the journal's tail applied as every change is; compaction
+      // writes the snapshot files from this state (the store keeps no copy of its own).
+      const loaded = stateFrom(await store.load(), config.historyLimit);
+      state = loaded;
+      store.attach(() => snapshotOf(loaded));
     }
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);

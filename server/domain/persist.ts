@@ -9,7 +9,6 @@ import type { Logger } from "./types.ts";
  */
 export function guardStore(store: Store, log: Logger): Store {
   return {
-    load: () => store.load(),
     close: () => store.close(),
     commit: (ops) =>
       store.commit(ops).catch((err: unknown) => {

@@ -1,10 +1,14 @@
 /**
- * The domain's state as a snapshot: what a cluster stores in Redis so that a new instance
- * starts from it and the tail of the log instead of the whole log.
+ * The domain's state and its stored form: a snapshot of the whole state (what a store's
+ * compaction writes, what a cluster stores in Redis), and a state built back from a snapshot
+ * and the changes stored after it, each applied by ChangeApplier, the one meaning of each op.
  */
-import type { Snapshot } from "../store/store.ts";
-import type { ChatState } from "./state.ts";
-import { toRecord } from "./state.ts";
+import type { Loaded, Snapshot, StoreOp } from "../store/store.ts";
+import { ChangeApplier } from "./apply-change.ts";
+import { numberEvents } from "./change-log.ts";
+import { Connections } from "./connections.ts";
+import { ChatState, toRecord } from "./state.ts";
+import type { Publisher } from "./types.ts";
 
 /** The whole state as a Snapshot (copies: the state may change once it is returned). */
 export function snapshotOf(state: ChatState): Snapshot {
@@ -22,4 +26,68 @@ export function snapshotOf(state: ChatState): Snapshot {
     if (trimmed) snapshot.trimmed![key] = trimmed;
   }
   return snapshot;
+}
+
+/** Nobody listens while a state is loaded. */
+const SILENT: Publisher = { publish() {}, publishEach() {}, publishText() {} };
+
+/** The state a store loaded: its snapshot with the ops stored after it applied in order. */
+export function stateFrom(loaded: Loaded, historyLimit: number): ChatState {
+  const state = new ChatState(loaded.snapshot, historyLimit);
+  replay(state, loaded.tail);
+  return state;
+}
+
+/**
+ * Apply stored ops to `state` in order, as ChangeApplier applies a change, with no one to tell.
+ * The journal does not mark where one change ends, so each op is applied on its own; a room
+ * shut down on the way is then closed to its members as of the last event, as when a snapshot
+ * is loaded (nothing happens in a room after it was shut down). A message already there (an
+ * older version's journal repeating the snapshot) is not added twice.
+ */
+export function replay(state: ChatState, ops: readonly StoreOp[]): void {
+  if (ops.length === 0) return;
+  const applier = new ChangeApplier({ state, conns: new Connections(), publisher: SILENT });
+  const wasLive = new Set<string>();
+  for (const room of state.rooms.values()) if (!room.shutDown) wasLive.add(room.name);
+  for (const op of ops) {
+    if (op.op === "msg" && isStored(state, op.key, op.message.id)) continue;
+    applier.apply([op]);
+  }
+  for (const name of wasLive) {
+    const room = state.rooms.get(name)!;
+    if (room.shutDown) state.log.roomEnded(name, room.members, state.log.last);
+  }
+}
+
+// Ids are time-ordered: an id after the newest of its key is new, without a search.
+function isStored(state: ChatState, key: string, id: string): boolean {
+  const { list } = state.history.kept(key);
+  const newest = list[list.length - 1];
+  return newest !== undefined && id <= newest.id && state.history.find(key, id) !== undefined;
+}
+
+/** A store that keeps no state: it loads a snapshot and a tail, and compacts from a source. */
+export interface JournalStore {
+  load(): Promise<Loaded>;
+  attach(source: () => Snapshot): void;
+  commit(ops: StoreOp[]): Promise<void>;
+}
+
+/** A state kept over a store with nothing listening (tools and tests that write a store). */
+export interface StoredState {
+  state: ChatState;
+  /** Number, commit, then apply `ops`, as a server's log does; resolves once applied. */
+  commit(ops: StoreOp[]): Promise<void>;
+}
+
+/** Load `store` into a state, give it that state's snapshots, and commit through it. */
+export async function openState(store: JournalStore, historyLimit: number): Promise<StoredState> {
+  const state = stateFrom(await store.load(), historyLimit);
+  store.attach(() => snapshotOf(state));
+  const commit = (ops: StoreOp[]): Promise<void> => {
+    numberEvents(ops, () => state.log.take());
+    return store.commit(ops).then(() => replay(state, ops));
+  };
+  return { state, commit };
 }

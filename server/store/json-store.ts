@@ -1,14 +1,12 @@
 /** The store on disk: a journal with group commit, compacted into JSON snapshot files. */
 import { mkdir, unlink } from "node:fs/promises";
 import { join } from "node:path";
-import { applyOp, lastMessages } from "./apply.ts";
-import { lastEntries, trimmedAt } from "./apply-log.ts";
 import { lockFile } from "./files.ts";
 import { Journal } from "./journal.ts";
-import { FILES, readDataDir, trimSlack } from "./read.ts";
-import { copyMarks } from "./reads.ts";
-import { captureSnapshot, writeSnapshotFiles } from "./snapshot-files.ts";
-import type { Snapshot, Store, StoreOp } from "./store.ts";
+import { FILES, readDataDir } from "./read.ts";
+import { writeSnapshotFiles } from "./snapshot-files.ts";
+import type { Loaded, Snapshot, Store, StoreOp } from "./store.ts";
+import type { JournalMark } from "./validate.ts";
 
 const DEFAULT_COMPACT_BYTES = 8 * 1024 * 1024;
 
@@ -22,10 +20,9 @@ export interface JsonFileStoreOptions {
   onCompactError?: (err: Error) => void;
 }
 
-/** The commits of one group commit: their journal lines, their ops and one shared promise. */
+/** The commits of one group commit: their journal lines and one shared promise. */
 interface Batch {
   text: string;
-  ops: StoreOp[];
   done: Promise<void>;
   resolve: () => void;
   reject: (err: Error) => void;
@@ -33,24 +30,38 @@ interface Batch {
 
 function newBatch(): Batch {
   const { promise, resolve, reject } = Promise.withResolvers<void>();
-  return { text: "", ops: [], done: promise, resolve, reject };
+  return { text: "", done: promise, resolve, reject };
 }
 
 /**
  * The state in users.json, rooms.json and history.json, plus journal.jsonl for what changed
  * since they were written. A commit appends its ops to the journal (one write and one fsync
- * for everything committed in the same tick) and resolves after the fsync. The store keeps its
- * own copy of the state, so once the journal outgrows the snapshot it rewrites the three files
- * atomically in the background and starts a new, short journal. Each snapshot file records the
- * journal generation and offset it contains, so replay at startup never applies an op twice.
- * Committed messages are kept by reference: treat them as immutable.
+ * for everything committed in the same tick) and resolves after the fsync. The store keeps no
+ * copy of the state: `load` hands over the snapshot files and the journal ops after them, and
+ * compaction, once the journal outgrows the snapshot, writes the three files atomically in the
+ * background from the snapshot source given to `attach` (the state of whoever applies the
+ * commits), then starts a new, short journal. Each snapshot file records the journal generation
+ * and offset it contains, so that loading never hands over an op twice.
+ *
+ * Why a snapshot matches its offset exactly: the committer applies a batch's ops in the
+ * reactions of the batch's promise, which all run in the microtasks that follow its
+ * resolution. The store records the journal position of the last resolved batch as it
+ * resolves it, and takes a snapshot only in a later macrotask (setImmediate), synchronously:
+ * by then every reaction of every resolved batch has run, no batch can resolve in between, and
+ * a batch not yet resolved has applied nothing.
  */
 export class JsonFileStore implements Store {
   readonly #dir: string;
   readonly #historyLimit: number;
   readonly #compactBytes: number;
   readonly #onCompactError: (err: Error) => void;
-  #state: Snapshot | null = null;
+  /** The state of whoever applies the commits, as a snapshot (see `attach`). */
+  #source: (() => Snapshot) | null = null;
+  /** What `load` hands over, until it does. */
+  #loaded: Loaded | null = null;
+  #isLoaded = false;
+  /** The journal position up to which the source's state holds every op: the last batch resolved. */
+  #applied: JournalMark = { gen: "", offset: 0 };
   #journal: Journal | null = null;
   #unlock: (() => Promise<void>) | null = null;
   #opening: Promise<void> | null = null;
@@ -58,7 +69,7 @@ export class JsonFileStore implements Store {
   #queue: Batch | null = null;
   #scheduled = false;
   #writing: Promise<void> | null = null;
-  /** Serialises journal appends, state changes and rotations. */
+  /** Serialises journal appends and rotations. */
   #lock: Promise<unknown> = Promise.resolve();
   #compacting: Promise<void> | null = null;
   #snapshotBytes = 0;
@@ -75,10 +86,27 @@ export class JsonFileStore implements Store {
       opts.onCompactError ?? ((err) => console.error(`storage compaction failed: ${err.message}`));
   }
 
-  /** Read the snapshot files and replay the journal. Throws, naming the file, on bad data. */
-  async load(): Promise<Snapshot> {
+  /**
+   * Read the snapshot files and the journal: the snapshot and the ops committed after it, to be
+   * applied in order. Call it once, before any commit. Throws, naming the file, on bad data.
+   */
+  async load(): Promise<Loaded> {
+    if (this.#isLoaded) throw new Error("the store was loaded already");
     await this.#open();
-    return copyOut(this.#state!, this.#historyLimit);
+    this.#isLoaded = true;
+    const loaded = this.#loaded!;
+    this.#loaded = null;
+    return loaded;
+  }
+
+  /**
+   * Give compaction its snapshots: `source` returns the state that the snapshot files and the
+   * ops committed since hold (the loaded state with every resolved commit applied, each in the
+   * reactions of its commit's promise), as a copy that later changes leave alone. Until then
+   * the store does not compact.
+   */
+  attach(source: () => Snapshot): void {
+    this.#source = source;
   }
 
   /**
@@ -95,16 +123,14 @@ export class JsonFileStore implements Store {
     } catch (err) {
       return Promise.reject(err as Error);
     }
-    if (this.#state) return this.#enqueue(text, ops);
-    const kept = ops.map(keep); // copied now: the caller may change them while the store opens
-    return this.#open().then(() => this.#enqueue(text, kept));
+    if (this.#journal) return this.#enqueue(text);
+    return this.#open().then(() => this.#enqueue(text));
   }
 
-  #enqueue(text: string, ops: StoreOp[]): Promise<void> {
+  #enqueue(text: string): Promise<void> {
     if (this.#closing) return Promise.reject(new Error("the store is closed"));
     const batch = (this.#queue ??= newBatch());
     batch.text += text;
-    for (const op of ops) batch.ops.push(keep(op));
     this.#schedule();
     return batch.done;
   }
@@ -141,7 +167,7 @@ export class JsonFileStore implements Store {
     await mkdir(this.#dir, { recursive: true, mode: 0o700 });
     const unlock = await lockFile(join(this.#dir, FILES.lock));
     try {
-      const { state, journal, snapshotBytes } = await readDataDir(this.#dir, this.#historyLimit);
+      const { loaded, journal, snapshotBytes } = await readDataDir(this.#dir, this.#historyLimit);
       // Everything was read and is valid: only now may files be touched.
       this.#journal = await Journal.open(join(this.#dir, FILES.journal), journal);
       for (const name of [FILES.users, FILES.rooms, FILES.history, FILES.journal]) {
@@ -149,7 +175,8 @@ export class JsonFileStore implements Store {
         await unlink(join(this.#dir, `${name}.tmp`)).catch(() => {});
       }
       this.#snapshotBytes = snapshotBytes;
-      this.#state = state;
+      this.#loaded = loaded;
+      this.#applied = { gen: this.#journal.gen, offset: this.#journal.size };
       this.#unlock = unlock;
     } catch (err) {
       await unlock();
@@ -188,13 +215,7 @@ export class JsonFileStore implements Store {
     const journal = this.#journal!;
     const bytes = Buffer.from(batch.text);
     try {
-      await this.#exclusive(async () => {
-        await journal.append(bytes);
-        // No id index: a live commit's id is new (see isRepeat), and an index of every stored
-        // id would be one more large structure for the garbage collector to walk.
-        const opts = { trimSlack: trimSlack(this.#historyLimit) };
-        for (const op of batch.ops) applyOp(this.#state!, op, this.#historyLimit, opts);
-      });
+      await this.#exclusive(() => journal.append(bytes));
     } catch (err) {
       const error = new Error(
         `cannot write ${join(this.#dir, FILES.journal)}: ${(err as Error).message}`,
@@ -205,13 +226,15 @@ export class JsonFileStore implements Store {
       batch.reject(error);
       return;
     }
+    // Read with no await since the append: a rotation changes gen and size together.
+    this.#applied = { gen: journal.gen, offset: journal.size };
     batch.resolve();
     this.#maybeCompact();
   }
 
   #maybeCompact(): void {
     const journal = this.#journal!;
-    if (this.#compacting || this.#closing) return;
+    if (this.#compacting || this.#closing || !this.#source) return;
     const limit = Math.max(this.#compactBytes, this.#snapshotBytes, this.#retryCompactAt);
     if (journal.size <= limit) return;
     this.#compacting = this.#compact()
@@ -224,39 +247,40 @@ export class JsonFileStore implements Store {
       });
   }
 
-  /** Write the three files from the state as of now, then drop what they hold from the journal. */
+  /**
+   * Write the three files from the source's state, then drop what they hold from the journal.
+   * See the class comment for why the state matches the journal position recorded with it.
+   */
   async #compact(): Promise<void> {
+    const source = this.#source;
+    if (!source) return;
+    await new Promise((resolve) => setImmediate(resolve));
+    const mark = this.#applied;
+    const snapshot = source();
     const journal = this.#journal!;
-    const snap = await this.#exclusive(async () =>
-      captureSnapshot(this.#state!, { gen: journal.gen, offset: journal.size }, this.#historyLimit),
+    const bytes = await writeSnapshotFiles(this.#dir, snapshot, mark);
+    await journal.rotate(mark.offset, (step) =>
+      this.#exclusive(async () => {
+        try {
+          await step();
+        } finally {
+          this.#rebase(mark);
+        }
+      }),
     );
-    const bytes = await writeSnapshotFiles(this.#dir, snap);
-    await journal.rotate(snap.mark.offset, (step) => this.#exclusive(step));
     this.#snapshotBytes = bytes;
     this.#retryCompactAt = 0;
   }
-}
 
-/** What the store keeps of a committed op: messages by reference (never changed), records copied. */
-function keep(op: StoreOp): StoreOp {
-  return op.op === "msg" ? op : structuredClone(op);
-}
-
-/** A copy the caller may change freely; messages are shared (they are never changed). */
-function copyOut(state: Snapshot, historyLimit: number): Snapshot {
-  const copy: Snapshot = {
-    users: structuredClone(state.users),
-    sessions: structuredClone(state.sessions),
-    rooms: structuredClone(state.rooms),
-    history: Object.fromEntries(
-      Object.entries(state.history).map(([k, v]) => [k, lastMessages(v, historyLimit)]),
-    ),
-  };
-  if (Object.keys(state.reads ?? {}).length > 0) copy.reads = copyMarks(state.reads);
-  if (Object.keys(state.log ?? {}).length > 0) {
-    copy.log = Object.fromEntries(lastEntries(state.log, historyLimit));
+  /**
+   * After the journal was rotated to start at `from`: the applied position, still in the old
+   * generation when no batch resolved since, moved to the new one (everything past `from` was
+   * copied over, in order).
+   */
+  #rebase(from: JournalMark): void {
+    const journal = this.#journal!;
+    if (journal.gen === from.gen || this.#applied.gen !== from.gen) return;
+    const offset = journal.headerBytes + (this.#applied.offset - from.offset);
+    this.#applied = { gen: journal.gen, offset };
   }
-  const trimmed = trimmedAt(state, historyLimit);
-  if (Object.keys(trimmed).length > 0) copy.trimmed = trimmed;
-  return copy;
 }

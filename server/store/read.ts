@@ -1,11 +1,11 @@
-/** Reading a data folder (snapshot files and journal) into one snapshot at start-up. */
+/** Reading a data folder at start-up: the snapshot files and the journal ops after them. */
 import { join } from "node:path";
-import { applyOp, trimHistory } from "./apply.ts";
+import { trimHistory } from "./apply.ts";
 import { noteHistoryTrims, trimLog } from "./apply-log.ts";
 import { readIfExists } from "./files.ts";
 import type { JournalContents } from "./journal.ts";
 import { parseJournal } from "./journal.ts";
-import type { Snapshot, StoreOp } from "./store.ts";
+import type { Loaded, Snapshot, StoreOp } from "./store.ts";
 import type { JournalMark } from "./validate.ts";
 import { checkHistoryFile, checkRoomsFile, checkUsersFile } from "./validate.ts";
 
@@ -20,16 +20,17 @@ export const FILES = {
 
 /** What a data folder holds, read without changing anything. */
 export interface DataDirContents {
-  state: Snapshot;
+  /** The snapshot files, and the journal's ops they do not contain yet. */
+  loaded: Loaded;
   journal: JournalContents;
   /** Combined size of the three snapshot files. */
   snapshotBytes: number;
 }
 
 /**
- * Read the three snapshot files and replay the journal over them, skipping the ops each file
- * already contains. Missing files are empty state; a file that does not parse throws an Error
- * whose message starts with its path. Writes nothing.
+ * Read the three snapshot files and the journal ops after them (each file records the journal
+ * offset it contains, so no op comes twice). Missing files are empty state; a file that does
+ * not parse throws an Error whose message starts with its path. Writes nothing.
  */
 export async function readDataDir(dir: string, historyLimit: number): Promise<DataDirContents> {
   const users = await readJson(join(dir, FILES.users), checkUsersFile);
@@ -37,7 +38,7 @@ export async function readDataDir(dir: string, historyLimit: number): Promise<Da
   const history = await readJson(join(dir, FILES.history), checkHistoryFile);
   const journalPath = join(dir, FILES.journal);
   const journal = parseJournal(journalPath, (await readIfExists(journalPath)) ?? Buffer.alloc(0));
-  const state: Snapshot = {
+  const snapshot: Snapshot = {
     users: users?.value.users ?? [],
     sessions: users?.value.sessions ?? [],
     rooms: rooms?.value.rooms ?? [],
@@ -46,9 +47,10 @@ export async function readDataDir(dir: string, historyLimit: number): Promise<Da
     log: history?.value.log ?? {},
     trimmed: history?.value.trimmed ?? {},
   };
-  // The limit may have been lowered since the files were written.
-  noteHistoryTrims(state, historyLimit);
-  trimHistory(state.history, historyLimit);
+  // The limit may have been lowered since the files were written: what goes is noted.
+  noteHistoryTrims(snapshot, historyLimit);
+  trimHistory(snapshot.history, historyLimit);
+  trimLog(snapshot, historyLimit);
   const marks: Record<StoreOp["op"], JournalMark | null | undefined> = {
     user: users?.value.journal,
     session: users?.value.journal,
@@ -67,26 +69,15 @@ export async function readDataDir(dir: string, historyLimit: number): Promise<Da
     room_admin: rooms?.value.journal,
     read: users?.value.journal,
   };
-  const opts = { trimSlack: trimSlack(historyLimit) };
+  const tail: StoreOp[] = [];
   for (const { offset, op } of journal.entries) {
     const mark = marks[op.op];
-    // Re-applying would be harmless for records, but a message trimmed from the snapshot
-    // would come back as the newest one.
+    // Already in its file (a crash between writing the files and rotating the journal).
     if (mark && mark.gen === journal.gen && offset < mark.offset) continue;
-    // No id index: journal messages come in id order, so a repeat is found by comparing with
-    // the newest id of its key (see applyOp); an index of 200,000 ids took ~40% of start-up.
-    applyOp(state, op, historyLimit, opts);
+    tail.push(op);
   }
-  noteHistoryTrims(state, historyLimit);
-  trimHistory(state.history, historyLimit);
-  trimLog(state, historyLimit);
   const snapshotBytes = (users?.bytes ?? 0) + (rooms?.bytes ?? 0) + (history?.bytes ?? 0);
-  return { state, journal, snapshotBytes };
-}
-
-/** How far past the limit a key of a long-lived state may grow before it is trimmed. */
-export function trimSlack(historyLimit: number): number {
-  return Math.max(16, Math.ceil(historyLimit / 2));
+  return { loaded: { snapshot, tail }, journal, snapshotBytes };
 }
 
 async function readJson<T>(

@@ -147,10 +147,17 @@ export type StoreOp =
   /** `user` has read history key `key` up to message `upTo`; a marker never moves back. */
   | { op: "read"; user: string; key: string; upTo: string };
 
-/** Where the domain's state lives between restarts. */
+/**
+ * What a store that keeps no state of its own reads at start-up: its last snapshot and the ops
+ * committed after it, in commit order. The state is the snapshot with the tail applied.
+ */
+export interface Loaded {
+  snapshot: Snapshot;
+  tail: StoreOp[];
+}
+
+/** Where the domain's changes are made durable (each store also has a way to load). */
 export interface Store {
-  /** Read the whole state (snapshot files plus replayed journal). Throws, naming the file, on unreadable data. */
-  load(): Promise<Snapshot>;
   /** Make ops durable. Resolves once fsync'd; rejects (and stores nothing of them) when the disk refuses. */
   commit(ops: StoreOp[]): Promise<void>;
   /** Flush everything, compact into the snapshot files, release the files. */

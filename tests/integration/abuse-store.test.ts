@@ -2,7 +2,7 @@ import { describe, expect, test } from "bun:test";
 import { chmodSync, mkdirSync, readFileSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { lockFile } from "../../server/store/files.ts";
-import { JsonFileStore } from "../../server/store/json-store.ts";
+import { StoreWithState } from "../helpers/stored-state.ts";
 import { statFields } from "../helpers/process.ts";
 import { tempDir } from "../helpers/server.ts";
 import { authed, registered } from "../helpers/ws-client.ts";
@@ -113,7 +113,7 @@ describe("Notices stored by an older version", () => {
       join(dir, "journal.jsonl"),
       journal.map((line) => `${JSON.stringify(line)}\n`).join(""),
     );
-    const store = new JsonFileStore(dir, { historyLimit: 10 });
+    const store = new StoreWithState(dir, { historyLimit: 10 });
     const loaded = await store.load();
     expect(loaded.users).toEqual([{ name: "bob", passwordHash: "h", created: "t" }]);
     expect(loaded).not.toHaveProperty("notices");
@@ -122,7 +122,7 @@ describe("Notices stored by an older version", () => {
     const written = readFileSync(join(dir, "users.json"), "utf8");
     expect(JSON.parse(written).users).toEqual([{ name: "bob", passwordHash: "h", created: "t" }]);
     expect(written).not.toContain("notices");
-    const again = new JsonFileStore(dir, { historyLimit: 10 });
+    const again = new StoreWithState(dir, { historyLimit: 10 });
     expect((await again.load()).users).toEqual(loaded.users);
     await again.close();
   });

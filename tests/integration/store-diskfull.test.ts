@@ -2,9 +2,9 @@ import { afterAll, afterEach, describe, expect, setDefaultTimeout, test } from "
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { JsonFileStore } from "../../server/store/json-store.ts";
 import { readDataDir } from "../../server/store/read.ts";
 import type { StoreOp } from "../../server/store/store.ts";
+import { readFolder, StoreWithState } from "../helpers/stored-state.ts";
 
 // This file starts real servers and processes: 5 s per test is too tight on a busy machine.
 setDefaultTimeout(30_000);
@@ -17,7 +17,7 @@ if (!mounted) {
   console.warn(`disk-full tests skipped: cannot mount a tmpfs (${mount.stderr.toString().trim()})`);
 }
 
-const stores: JsonFileStore[] = [];
+const stores: StoreWithState[] = [];
 
 afterEach(async () => {
   for (const store of stores.splice(0)) await store.close().catch(() => {});
@@ -30,7 +30,7 @@ afterAll(() => {
 });
 
 function open(dir: string, compactBytes: number, onCompactError?: (e: Error) => void) {
-  const store = new JsonFileStore(dir, { historyLimit: 10_000, compactBytes, onCompactError });
+  const store = new StoreWithState(dir, { historyLimit: 10_000, compactBytes, onCompactError });
   stores.push(store);
   return store;
 }
@@ -53,7 +53,7 @@ interface Filled {
 }
 
 /** Commit until `done` (by default: until the disk refuses a commit). */
-async function fill(store: JsonFileStore, done = (f: Filled) => f.refused.length > 0) {
+async function fill(store: StoreWithState, done = (f: Filled) => f.refused.length > 0) {
   const out: Filled = { acked: [], refused: [], errors: [] };
   for (let round = 0; !done(out); round++) {
     if (round > 1000) throw new Error("the disk never filled up");
@@ -84,14 +84,14 @@ describe.skipIf(!mounted)("JsonFileStore on a full disk", () => {
     expect(acked.length).toBeGreaterThan(0);
     expect(errors[0]).toContain("ENOSPC");
     journalIsWhole(dir);
-    const stored = (await readDataDir(dir, 10_000)).state.history["room:lobby"]!.map((m) => m.id);
+    const stored = (await readFolder(dir, 10_000)).history["room:lobby"]!.map((m) => m.id);
     expect(stored).toEqual(acked);
 
     rmSync(filler);
     const more = Array.from({ length: 5 }, msg);
     for (const op of more) await store.commit([op]);
     await store.close();
-    const after = (await readDataDir(dir, 10_000)).state.history["room:lobby"]!.map((m) => m.id);
+    const after = (await readFolder(dir, 10_000)).history["room:lobby"]!.map((m) => m.id);
     expect(after).toEqual([...acked, ...more.map(idOf)]);
     for (const id of refused) expect(after).not.toContain(id);
     expect(statSync(join(dir, "history.json")).size).toBeGreaterThan(0);
@@ -108,19 +108,16 @@ describe.skipIf(!mounted)("JsonFileStore on a full disk", () => {
     const { acked } = await fill(store, () => failures.length > 0);
     expect(failures[0]).toContain("ENOSPC");
     journalIsWhole(dir);
-    const stored = (await readDataDir(dir, 10_000)).state.history["room:lobby"]!.map((m) => m.id);
+    const stored = (await readFolder(dir, 10_000)).history["room:lobby"]!.map((m) => m.id);
     expect(stored).toEqual(acked);
 
     rmSync(filler);
     const more = Array.from({ length: 40 }, msg);
     for (const op of more) await store.commit([op]);
     await store.close();
-    const after = await readDataDir(dir, 10_000);
-    expect(after.state.history["room:lobby"]!.map((m) => m.id)).toEqual([
-      ...acked,
-      ...more.map(idOf),
-    ]);
+    const after = await readFolder(dir, 10_000);
+    expect(after.history["room:lobby"]!.map((m) => m.id)).toEqual([...acked, ...more.map(idOf)]);
     // The close compacted everything into history.json.
-    expect(after.journal.entries).toEqual([]);
+    expect((await readDataDir(dir, 10_000)).journal.entries).toEqual([]);
   });
 });

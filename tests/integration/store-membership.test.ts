@@ -1,9 +1,9 @@
 import { describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { JsonFileStore } from "../../server/store/json-store.ts";
 import type { StoreOp } from "../../server/store/store.ts";
 import { roomRecord } from "../helpers/records.ts";
+import { loadFolder, StoreWithState } from "../helpers/stored-state.ts";
 import { tempDir } from "../helpers/server.ts";
 import type { TestServer } from "../helpers/server.ts";
 import { useServer } from "../helpers/use-server.ts";
@@ -103,7 +103,7 @@ describe("member ops across compactions", () => {
   test("a store compacting often keeps every join and leave", async () => {
     const dir = tempDir("chat-store-");
     const room = roomRecord("big", { admin: "admin" });
-    const store = new JsonFileStore(dir, { historyLimit: 10, compactBytes: 2000 });
+    const store = new StoreWithState(dir, { historyLimit: 10, compactBytes: 2000 });
     await store.load();
     await store.commit([{ op: "room", room }]);
     const expected = new Set(["admin"]);
@@ -118,12 +118,10 @@ describe("member ops across compactions", () => {
       if (i % 100 === 99) await Promise.all(commits.splice(0)); // let compactions run
     }
     await Promise.all(commits);
-    const live = (await store.load()).rooms[0]!.members;
+    const live = (await store.state()).rooms[0]!.members;
     expect([...live].sort()).toEqual([...expected].sort());
     await store.close();
-    const again = new JsonFileStore(dir, { historyLimit: 10 });
-    const reloaded = (await again.load()).rooms[0]!.members;
-    await again.close();
+    const reloaded = (await loadFolder(dir, 10)).rooms[0]!.members;
     expect([...reloaded].sort()).toEqual([...expected].sort());
   });
 });
