@@ -1,7 +1,8 @@
 /** A private redis-server for the benchmark, pinned to the server core, and its counters. */
-import { RedisClient } from "bun";
-import { pin, spawnTracked } from "./proc.ts";
-import { SERVER_CORE, tempDir } from "./servers.ts";
+import type { RedisClient } from "bun";
+import { startRedis as startPrivateRedis } from "../../tests/helpers/redis.ts";
+import { pin } from "./proc.ts";
+import { SERVER_CORE } from "./servers.ts";
 
 /** How often Redis fsyncs its append-only file. */
 export type Fsync = "always" | "everysec";
@@ -13,43 +14,16 @@ export interface LocalRedis {
   stop(): Promise<void>;
 }
 
-function freePort(): number {
-  const probe = Bun.listen({ hostname: "127.0.0.1", port: 0, socket: { data() {} } });
-  const port = probe.port;
-  probe.stop(true);
-  return port;
-}
-
-/** Start redis-server on a free port, `appendonly yes`, and wait for PING. */
-export async function startRedis(fsync: Fsync): Promise<LocalRedis> {
-  const port = freePort();
-  const proc = spawnTracked([
-    ...pin(SERVER_CORE),
-    "redis-server",
-    ...["--port", String(port), "--bind", "127.0.0.1", "--dir", tempDir("redis")],
-    ...["--appendonly", "yes", "--appendfsync", fsync, "--save", "", "--daemonize", "no"],
-  ]);
-  const url = `redis://127.0.0.1:${port}`;
-  const stop = async () => {
-    proc.kill("SIGKILL");
-    await proc.exited;
-  };
-  const deadline = Date.now() + 10_000;
-  // PING on a fresh connection: Redis answers LOADING until its append-only file is read.
-  while (Date.now() < deadline && proc.exitCode === null) {
-    const probe = new RedisClient(url, { autoReconnect: false, connectionTimeout: 1000 });
-    try {
-      await probe.connect();
-      if ((await probe.send("PING", [])) === "PONG") return { url, pid: proc.pid, stop };
-    } catch {
-      // Not listening yet: try again shortly.
-    } finally {
-      probe.close();
-    }
-    await Bun.sleep(25);
-  }
-  await stop();
-  throw new Error(`redis-server on port ${port} did not answer PING`);
+/**
+ * Start redis-server (the tests' starter: a free port, a temp folder, `appendonly yes`) and
+ * resolve once it answers PING; pinned to `core`, or not pinned when it is null.
+ */
+export async function startRedis(
+  fsync: Fsync,
+  core: number | null = SERVER_CORE,
+): Promise<LocalRedis> {
+  const redis = await startPrivateRedis({ appendfsync: fsync, prefix: pin(core) });
+  return { url: redis.url, pid: redis.pid, stop: () => redis.stop() };
 }
 
 /** Redis's own counters: calls and time spent in `command`, and socket reads. */

@@ -22,6 +22,8 @@ export interface RedisOptions {
   appendfsync?: "always" | "everysec";
   /** How long a start may take before it fails with Redis's output (10 s by default). */
   timeoutMs?: number;
+  /** Words before the command that exec it (the benchmark pins Redis to a core). */
+  prefix?: string[];
 }
 
 /** A running redis-server. */
@@ -31,6 +33,8 @@ export interface TestRedis {
   readonly port: number;
   /** Its working folder: the append-only files live here. */
   readonly dir: string;
+  /** The process id of its current run (0 before the first start). */
+  readonly pid: number;
   /** What it printed since its last start (the last 20,000 characters). */
   output(): string;
   /** SIGKILL (no shutdown, no final fsync), then wait for the exit. */
@@ -75,6 +79,10 @@ class LocalRedis implements TestRedis {
     this.url = `redis://127.0.0.1:${port}`;
   }
 
+  get pid(): number {
+    return this.#proc?.pid ?? 0;
+  }
+
   output(): string {
     return this.#log.map((l) => l.text()).join("");
   }
@@ -87,7 +95,8 @@ class LocalRedis implements TestRedis {
     if (this.#isStopped)
       throw new Error(`redis on port ${this.port} was stopped: its folder is gone`);
     await this.#end("SIGTERM");
-    const proc = Bun.spawn(diesWithParent([REDIS_SERVER ?? "redis-server", ...this.#args()]), {
+    const cmd = [...(this.opts.prefix ?? []), REDIS_SERVER ?? "redis-server", ...this.#args()];
+    const proc = Bun.spawn(diesWithParent(cmd), {
       stdin: "ignore",
       stdout: "pipe",
       stderr: "pipe",
