@@ -5,25 +5,12 @@
  * Usage: bun bench/profile.ts [fanout|latency|storage] [--top N]
  *        [--rooms N (storage: rooms in the data set)] [--send-rooms N (storage: rooms written to)]
  */
-import { readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
 import { parseArgs } from "node:util";
+import { printTop } from "./lib/cpu-profile.ts";
 import { installExitHandlers, killAll } from "./lib/proc.ts";
 import { roomNames, writeDataset } from "./lib/dataset.ts";
 import { runLoadgen } from "./lib/runner.ts";
 import { removeTempDirs, startServer, tempDir } from "./lib/servers.ts";
-
-interface ProfileNode {
-  id: number;
-  callFrame: { functionName: string; url: string; lineNumber: number };
-  children?: number[];
-}
-
-interface Profile {
-  nodes: ProfileNode[];
-  samples: number[];
-  timeDeltas: number[];
-}
 
 const { values, positionals } = parseArgs({
   options: {
@@ -63,28 +50,6 @@ const SCENARIOS: Record<string, Record<string, unknown>> = {
   },
 };
 
-/** Self time per function (milliseconds), highest first. */
-export function selfTimes(profile: Profile): { name: string; ms: number; share: number }[] {
-  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
-  const totals = new Map<string, number>();
-  let all = 0;
-  profile.samples.forEach((id, i) => {
-    const node = byId.get(id);
-    const dt = (profile.timeDeltas[i] ?? 0) / 1000;
-    all += dt;
-    if (!node) return;
-    const f = node.callFrame;
-    const where = f.url
-      ? `${f.url.replace(/^.*\/(server|shared|node_modules)\//, "$1/")}:${f.lineNumber + 1}`
-      : "";
-    const name = `${f.functionName || "(anonymous)"} ${where}`.trim();
-    totals.set(name, (totals.get(name) ?? 0) + dt);
-  });
-  return [...totals]
-    .map(([name, ms]) => ({ name, ms, share: ms / all }))
-    .sort((a, b) => b.ms - a.ms);
-}
-
 installExitHandlers(removeTempDirs);
 const profDir = tempDir("profile");
 try {
@@ -113,17 +78,7 @@ try {
   } finally {
     await server.stop();
   }
-  const file = readdirSync(profDir).find((f) => f.endsWith(".cpuprofile"));
-  if (!file) throw new Error("no .cpuprofile written");
-  const profile = JSON.parse(readFileSync(join(profDir, file), "utf8")) as Profile;
-  for (const { name, ms, share } of selfTimes(profile).slice(0, Number(values.top))) {
-    console.log(
-      `${(share * 100).toFixed(1).padStart(5)}%  ${ms.toFixed(0).padStart(6)} ms  ${name}`,
-    );
-  }
-  const keep = join("/tmp", `chat-server-${scenario}.cpuprofile`);
-  await Bun.write(keep, Bun.file(join(profDir, file)));
-  console.log(`profile: ${keep}`);
+  await printTop(profDir, Number(values.top), scenario);
 } finally {
   await killAll();
   removeTempDirs();

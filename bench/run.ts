@@ -1,8 +1,9 @@
 /**
  * The benchmark suite: `bun run bench` (full, a few minutes, writes BENCHMARKS.md) or
  * `bun run bench --quick` (a few seconds; prints the report unless `--out FILE` is given).
- * `--only fanout,latency,connections,storage,startup,oneshot,catch-up,redis-log` runs a subset;
- * `--reps N` sets the repetitions of the fan-out, latency, connections and storage comparisons.
+ * `--only fanout,latency,connections,storage,startup,oneshot,catch-up,redis-log,cluster` runs a
+ * subset; `--reps N` sets the repetitions of the fan-out, latency, connections and storage
+ * comparisons.
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { cpus, release, totalmem } from "node:os";
@@ -17,6 +18,7 @@ import { fanoutSection } from "./sections/fanout.ts";
 import { latencySection } from "./sections/latency.ts";
 import { catchUpSection } from "./sections/catch-up.ts";
 import { redisLogSection } from "./sections/redis-log.ts";
+import { clusterSection } from "./sections/cluster.ts";
 import { oneshotSection } from "./sections/oneshot.ts";
 import { makeDatasets, storageSection, startupSection } from "./sections/storage.ts";
 
@@ -89,6 +91,7 @@ const SECTIONS = [
   "oneshot",
   "catch-up",
   "redis-log",
+  "cluster",
 ] as const;
 
 const { values } = parseArgs({
@@ -196,6 +199,7 @@ try {
   if (haveOurs() && only.has("oneshot")) sections.push(await oneshotSection(params));
   if (haveOurs() && only.has("catch-up")) sections.push(await catchUpSection(params));
   if (only.has("redis-log")) sections.push(await redisLogSection(params));
+  if (haveOurs() && only.has("cluster")) sections.push(await clusterSection(params));
 } catch (err) {
   failed = true;
   console.error(err);

@@ -11,6 +11,8 @@ import { BYTE_M, closeAll, type Target, TYPE_BYTE_OFFSET } from "./room.ts";
 
 /** Configuration of one connections run. */
 export interface ConnectionsConfig extends Target {
+  /** One server process: its memory is measured too. */
+  serverPid: number;
   phase: "register" | "auth";
   count: number;
   tokensFile: string;

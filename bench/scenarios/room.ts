@@ -14,7 +14,10 @@ export interface Target {
   kind: Kind;
   host: string;
   port: number;
-  serverPid: number;
+  /** The server's process, or every process of a cluster (their CPU is added up). */
+  serverPid: number | number[];
+  /** Where the first client (the latency receiver) connects instead of `port`, when set. */
+  receiverPort?: number;
 }
 
 /** N connections that are all in one room; `room` is its name on our server. */
@@ -46,7 +49,8 @@ export async function joinRoom(t: Target, n: number): Promise<RoomClients> {
   const clients = await pool(
     users,
     32,
-    async (user) => (await registerUser(t.host, t.port, user)).ws,
+    async (user, i) =>
+      (await registerUser(t.host, i === 0 ? (t.receiverPort ?? t.port) : t.port, user)).ws,
   );
   await request(clients[0]!, { type: "create", room, open: true, visible: true });
   await pool(clients.slice(1), 32, (ws) => request(ws, { type: "join", room }));
@@ -60,8 +64,10 @@ export class CpuWindow {
   #server0: number;
   #self0: number;
   #t0 = performance.now();
-  constructor(private readonly serverPid: number) {
-    this.#server0 = cpuSeconds(serverPid);
+  #pids: number[];
+  constructor(serverPid: number | number[]) {
+    this.#pids = typeof serverPid === "number" ? [serverPid] : serverPid;
+    this.#server0 = this.#serverSeconds();
     this.#self0 = cpuSeconds(process.pid);
   }
 
@@ -72,9 +78,13 @@ export class CpuWindow {
     if (seconds < 0.5) return { seconds, serverCpu: NaN, clientCpu: NaN };
     return {
       seconds,
-      serverCpu: (cpuSeconds(this.serverPid) - this.#server0) / seconds,
+      serverCpu: (this.#serverSeconds() - this.#server0) / seconds,
       clientCpu: (cpuSeconds(process.pid) - this.#self0) / seconds,
     };
+  }
+
+  #serverSeconds(): number {
+    return this.#pids.reduce((sum, pid) => sum + cpuSeconds(pid), 0);
   }
 }
 

@@ -12,6 +12,8 @@ export interface StorageConfig extends Target {
   users: string[];
   rooms: string[];
   window: number;
+  /** Each user sends only to the room of its own index (rooms[i]) instead of all in turn. */
+  ownRoom?: boolean;
   warmupSeconds: number;
   seconds: number;
 }
@@ -46,8 +48,12 @@ export async function storageScenario(cfg: StorageConfig): Promise<StorageResult
     const topUp = (): void => {
       if (!running) return;
       while (sent[i]! - (c.marked - base) < cfg.window) {
-        ws.write(frames[nextRoom]!);
-        nextRoom = (nextRoom + 1) % frames.length;
+        if (cfg.ownRoom) {
+          ws.write(frames[i % frames.length]!);
+        } else {
+          ws.write(frames[nextRoom]!);
+          nextRoom = (nextRoom + 1) % frames.length;
+        }
         sent[i]!++;
       }
     };
