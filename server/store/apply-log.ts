@@ -1,13 +1,13 @@
 /**
- * The store's copy of the events kept for `sync` (log entries per stream) and of what each
- * stream has dropped, changed by `log` ops and by trimming history, so that compaction writes
- * them and a restart restores them.
+ * The events kept for `sync` in a snapshot (log entries per stream) and what each stream has
+ * dropped: changed by `log` ops in the in-memory store, and noted when loading trims a folder
+ * written with a greater history limit.
  */
 import { ownOrNew, setOwn } from "./own.ts";
 import type { LogEntry, Snapshot, Trimmed } from "./store.ts";
 
-/** Keep `entry` in its stream, at most `limit` entries (trimmed once `slack` past it). */
-export function applyLogEntry(snapshot: Snapshot, entry: LogEntry, limit: number, slack = 0) {
+/** Keep `entry` in its stream, at most `limit` entries. */
+export function applyLogEntry(snapshot: Snapshot, entry: LogEntry, limit: number) {
   const all = (snapshot.log ??= {});
   const list = ownOrNew(all, entry.stream, (): LogEntry[] => []);
   const last = list[list.length - 1];
@@ -18,7 +18,7 @@ export function applyLogEntry(snapshot: Snapshot, entry: LogEntry, limit: number
     scrub(list, entry.event.id);
   }
   list.push(entry);
-  if (list.length > limit + slack) trimEntries(snapshot, entry.stream, list, limit);
+  if (list.length > limit) trimEntries(snapshot, entry.stream, list, limit);
 }
 
 // A deleted message's text leaves the events kept about it (earlier edits), in place: the
@@ -67,31 +67,9 @@ export function trimLog(snapshot: Snapshot, limit: number): void {
   }
 }
 
-/** The last `limit` entries of each stream, copied (for compaction and loading). */
-export function lastEntries(
-  log: Record<string, LogEntry[]> | undefined,
-  limit: number,
-): [string, LogEntry[]][] {
-  return Object.entries(log ?? {}).map(([k, v]) => [
-    k,
-    v.length > limit ? v.slice(-limit) : v.slice(),
-  ]);
-}
-
 function trimEntries(snapshot: Snapshot, stream: string, list: LogEntry[], limit: number) {
   noteTrimmed(snapshot, stream, list, limit);
   list.splice(0, list.length - limit);
-}
-
-/**
- * `snapshot.trimmed` as it will be once every list is cut to `limit` (a compaction writes only
- * the last `limit` of each list, while the live lists may hold some more).
- */
-export function trimmedAt(snapshot: Snapshot, limit: number): Record<string, Trimmed> {
-  const copy: Snapshot = { ...snapshot, trimmed: { ...snapshot.trimmed } };
-  for (const [key, list] of Object.entries(snapshot.history)) noteTrimmed(copy, key, list, limit);
-  for (const [key, list] of Object.entries(snapshot.log ?? {})) noteTrimmed(copy, key, list, limit);
-  return copy.trimmed!;
 }
 
 /** Note what trimming every key of `history` to `limit` drops (call before trimming). */

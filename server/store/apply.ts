@@ -1,4 +1,7 @@
-/** Applying a store op to a snapshot: the one meaning of each op, shared by every store. */
+/**
+ * Applying a store op to a snapshot, for the in-memory store of the domain tests. A server
+ * applies ops to its state with ChangeApplier only; the JSON file store applies none.
+ */
 import { moveMark } from "./reads.ts";
 import { applyLogEntry, noteTrimmed } from "./apply-log.ts";
 import { applyFeatureOp } from "./apply-features.ts";
@@ -8,16 +11,6 @@ import type { Snapshot, StoredMessage, StoreOp } from "./store.ts";
 /** A snapshot with nothing in it. */
 export function emptySnapshot(): Snapshot {
   return { users: [], sessions: [], rooms: [], history: {} };
-}
-
-/** Extras for applying many ops to one long-lived snapshot. */
-export interface ApplyOptions {
-  /**
-   * Trim a key only once it is this many messages past the limit, so that trimming costs O(1)
-   * per message on average instead of moving the whole list each time. Such a snapshot's
-   * history must be read through `lastMessages` (or `trimHistory` first).
-   */
-  trimSlack?: number;
 }
 
 /**
@@ -31,12 +24,7 @@ export interface ApplyOptions {
  * applyOp must from then on be changed by applyOp only. Removing from a list moves its last
  * item into the gap, so the order of members, requests and sessions is not kept.
  */
-export function applyOp(
-  snapshot: Snapshot,
-  op: StoreOp,
-  historyLimit: number,
-  opts: ApplyOptions = {},
-): void {
+export function applyOp(snapshot: Snapshot, op: StoreOp, historyLimit: number): void {
   switch (op.op) {
     case "user":
       upsert(snapshot.users, op.user, byName);
@@ -85,14 +73,14 @@ export function applyOp(
       const list = (snapshot.history[op.key] ??= []);
       if (isRepeat(list, op.message.id)) return;
       list.push(op.message);
-      if (list.length > historyLimit + (opts.trimSlack ?? 0)) {
+      if (list.length > historyLimit) {
         noteTrimmed(snapshot, op.key, list, historyLimit);
         trimList(list, historyLimit);
       }
       return;
     }
     case "log":
-      applyLogEntry(snapshot, op.entry, historyLimit, opts.trimSlack);
+      applyLogEntry(snapshot, op.entry, historyLimit);
       return;
     case "read":
       moveMark((snapshot.reads ??= {}), op.user, op.key, op.upTo);
@@ -130,11 +118,6 @@ function isRepeat(list: StoredMessage[], id: string): boolean {
   }
   NEWEST.set(list, newest);
   return list.some((m) => m.id === id);
-}
-
-/** A copy of the last `limit` messages of a list. */
-export function lastMessages(list: StoredMessage[], limit: number): StoredMessage[] {
-  return list.length > limit ? list.slice(list.length - limit) : list.slice();
 }
 
 /** Trim every key of `history` to its last `limit` messages, in place. */

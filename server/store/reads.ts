@@ -1,6 +1,7 @@
 /**
  * Read markers in a snapshot: per user, per history key (a room or a DM pair), the id of the
- * last message read. Plain functions on the record so that replay and the store's copy agree.
+ * last message read. Plain functions on the record, shared by the in-memory store and the check
+ * of the files.
  * A marker only moves forward: ids are time-ordered, so a later message has a greater id.
  */
 import { ownOrNew, setOwn } from "./own.ts";
@@ -18,13 +19,4 @@ export function moveMark(all: ReadMarks, user: string, key: string, upTo: string
   if (upTo <= current) return false;
   setOwn(marks, key, upTo);
   return true;
-}
-
-/** A copy of every marker (for a snapshot file written while the live one changes). */
-export function copyMarks(all: ReadMarks | undefined): ReadMarks {
-  const copy: ReadMarks = {};
-  for (const [user, marks] of Object.entries(all ?? {})) {
-    for (const [key, id] of Object.entries(marks)) moveMark(copy, user, key, id);
-  }
-  return copy;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { applyOp, emptySnapshot, lastMessages, trimHistory } from "../../server/store/apply.ts";
+import { applyOp, emptySnapshot, trimHistory } from "../../server/store/apply.ts";
 import { MemoryStore } from "../../server/store/memory-store.ts";
 import type { StoredMessage } from "../../server/store/store.ts";
 import { dmKey, roomKey } from "../../server/store/store.ts";
@@ -62,23 +62,13 @@ describe("applyOp", () => {
   });
 });
 
-describe("applyOp with trim slack", () => {
+describe("applyOp, repeats and trimming", () => {
   test("a repeated id is stored once, also when ids are out of order", () => {
     const s = emptySnapshot();
     for (const id of ["b", "d", "a", "d", "b", "a", "e"]) {
-      applyOp(s, { op: "msg", key: "room:a", message: msg(id) }, 10, { trimSlack: 2 });
+      applyOp(s, { op: "msg", key: "room:a", message: msg(id) }, 10);
     }
     expect(s.history["room:a"]!.map((m) => m.id)).toEqual(["b", "d", "a", "e"]);
-  });
-
-  test("a key grows past the limit by the slack, then is cut back to the limit", () => {
-    const s = emptySnapshot();
-    const opts = { trimSlack: 2 };
-    for (let i = 0; i < 5; i++) applyOp(s, { op: "msg", key: "k", message: msg(`m${i}`) }, 3, opts);
-    expect(s.history.k!.map((m) => m.id)).toEqual(["m0", "m1", "m2", "m3", "m4"]);
-    expect(lastMessages(s.history.k!, 3).map((m) => m.id)).toEqual(["m2", "m3", "m4"]);
-    applyOp(s, { op: "msg", key: "k", message: msg("m5") }, 3, opts);
-    expect(s.history.k!.map((m) => m.id)).toEqual(["m3", "m4", "m5"]);
   });
 
   test("trimHistory cuts every key to the limit", () => {
