@@ -3,7 +3,7 @@
  * Redis keeps what it acknowledges, reads the latest snapshot, and gives the domain a change
  * log over the shared stream; the domain code is the same as on a single server.
  */
-import { RedisClient } from "bun";
+import type { RedisClient } from "bun";
 import { emptySnapshot } from "../store/apply.ts";
 import type { Snapshot } from "../store/store.ts";
 import type { ChangeApplier } from "../domain/apply-change.ts";
@@ -11,6 +11,7 @@ import type { ChatState } from "../domain/state.ts";
 import { snapshotOf } from "../domain/state-snapshot.ts";
 import type { Logger, Publisher } from "../domain/types.ts";
 import { Signals } from "./signals.ts";
+import { keepConnected, redisClient } from "./connect.ts";
 import { ClusterPresence } from "./presence.ts";
 import type { Clock } from "../domain/types.ts";
 import { checkDurability } from "./durability.ts";
@@ -41,6 +42,7 @@ export class Cluster {
   #snapshots: Snapshots;
   #signals: Signals | null = null;
   #presence: ClusterPresence | null = null;
+  #stops: (() => void)[] = [];
 
   private constructor(
     writer: RedisClient,
@@ -56,12 +58,14 @@ export class Cluster {
     this.snapshot = snapshot;
     this.instance = `${process.pid}-${crypto.randomUUID().slice(0, 8)}`;
     this.#snapshots = new Snapshots(writer, opts.snapshotEvery, this.instance, opts.logger);
+    this.#stops.push(keepConnected(writer, "writer", opts.logger));
+    this.#stops.push(keepConnected(reader, "reader", opts.logger));
   }
 
   /** Connect, check durability and read the latest snapshot; throws with a clear message. */
   static async open(opts: ClusterOptions): Promise<Cluster> {
-    const writer = new RedisClient(opts.url);
-    const reader = new RedisClient(opts.url);
+    const writer = redisClient(opts.url);
+    const reader = redisClient(opts.url);
     try {
       await writer.connect();
       await reader.connect();
@@ -88,6 +92,13 @@ export class Cluster {
       logger: this.#opts.logger,
       replicas: this.#opts.replicas,
       onApplied: (position) => this.#snapshots.applied(position, () => snapshotOf(state)),
+      onBehind: (position, trimmedTo) => {
+        // Missing changes cannot be served: stop, and start again from the latest snapshot.
+        const message = `this instance applied the log up to ${position}, but it was trimmed up to ${trimmedTo}; restart it`;
+        this.#opts.logger.error("cluster_behind", { position, trimmedTo });
+        process.stderr.write(`error: ${message}\n`);
+        process.exit(1);
+      },
     });
     return this.#log;
   }
@@ -123,6 +134,7 @@ export class Cluster {
 
   /** Stop reading and writing, and close the connections. */
   async close(): Promise<void> {
+    for (const stop of this.#stops) stop();
     await this.#log?.close();
     await this.#snapshots.settle();
     this.#presence?.stop();

@@ -17,7 +17,7 @@ import { numberEvents } from "../domain/change-log.ts";
 import type { Logger } from "../domain/types.ts";
 import { AppendScript } from "./append-script.ts";
 import { KEYS } from "./keys.ts";
-import { reconnect } from "./connect.ts";
+import { backoff } from "./connect.ts";
 
 /** Entries read per XREAD. */
 const READ_COUNT = 1000;
@@ -43,6 +43,11 @@ export interface RedisLogOptions {
   replicas: number;
   /** Told after each entry applied, with its position (snapshots are taken here). */
   onApplied?: (position: number) => void;
+  /**
+   * Told when the log was trimmed past what this instance applied (it was away too long):
+   * changes are missing here, and the instance must start again from a snapshot.
+   */
+  onBehind: (position: number, trimmedTo: number) => void;
 }
 
 /** The shared log over two connections: `writer` appends, `reader` blocks on XREAD. */
@@ -118,6 +123,7 @@ export class RedisChangeLog implements ChangeLog {
 
   /** Apply every entry up to the end of the stream now (start-up, before serving). */
   async catchUp(): Promise<void> {
+    await this.#checkNotBehind();
     for (;;) {
       const reply = await this.#reader.send("XREAD", [
         "COUNT",
@@ -156,12 +162,14 @@ export class RedisChangeLog implements ChangeLog {
           KEYS.log,
           this.#lastId,
         ]);
+        if (failures > 0) await this.#checkNotBehind();
         failures = 0;
         this.#applyReply(reply);
       } catch (err) {
         if (this.#closed) return;
         if (failures++ === 0) this.#opts.logger.error("redis_read_failed", { error: String(err) });
-        await reconnect(this.#reader, failures);
+        // The connection comes back by itself (see keepConnected); then reading goes on.
+        await Bun.sleep(backoff(failures));
       }
     }
   }
@@ -207,6 +215,13 @@ export class RedisChangeLog implements ChangeLog {
     }
     const frames = this.#applier.apply(change.ops, waiting?.ctx);
     waiting?.resolve(frames);
+  }
+
+  // Entries before `trimmedTo` are gone from the stream: an instance that had not applied them
+  // cannot go on (what it would read next does not follow what it holds).
+  async #checkNotBehind(): Promise<void> {
+    const trimmedTo = Number((await this.#writer.get(KEYS.trimmedTo)) ?? "0");
+    if (trimmedTo > this.position) this.#opts.onBehind(this.position, trimmedTo);
   }
 
   async #replicated(): Promise<void> {

@@ -5,7 +5,8 @@
  * Bun's client forgets its subscriptions when Redis restarts, so they are made again on
  * every reconnect.
  */
-import { RedisClient } from "bun";
+import type { RedisClient } from "bun";
+import { keepConnected, redisClient } from "./connect.ts";
 import type { ServerMessage } from "../../shared/protocol.ts";
 import type { PresenceView } from "../domain/presence-shared.ts";
 import type { Logger, Publisher } from "../domain/types.ts";
@@ -37,6 +38,7 @@ export class Signals {
   #instance: string;
   #logger: Logger;
   #handlers = new Map<string, Handler>();
+  #stopKeeping: () => void = () => {};
 
   /** Signals sent with `writer`, published locally through `local`. */
   constructor(
@@ -55,8 +57,9 @@ export class Signals {
 
   /** Subscribe to the other instances' signals (again after each reconnect). */
   async start(): Promise<void> {
-    const sub = new RedisClient(this.#url);
+    const sub = redisClient(this.#url);
     this.#sub = sub;
+    this.#stopKeeping = keepConnected(sub, "signals", this.#logger);
     const listen = (message: string) => this.#receive(message);
     let isFirst = true;
     sub.onconnect = () => {
@@ -110,6 +113,7 @@ export class Signals {
 
   /** Stop listening. */
   close(): void {
+    this.#stopKeeping();
     this.#sub?.close();
   }
 

@@ -80,8 +80,8 @@ export class Snapshots {
       await c.set(KEYS.snapshotAt, String(position));
       // Trimmed behind the snapshot before this one: an instance a little behind still reads on.
       if (before > 0) {
-        await c.set(KEYS.trimmedTo, String(before));
         await c.send("XTRIM", [KEYS.log, "MINID", `${before}-0`]);
+        await c.set(KEYS.trimmedTo, String(before));
       }
       this.#logger.info("snapshot", { at: position, bytes: text.length });
     } finally {

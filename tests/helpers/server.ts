@@ -7,6 +7,7 @@ import type { Subprocess } from "bun";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { diesWithParent } from "./ports.ts";
 import { collect, waitForLine } from "./process.ts";
 
 /** A started server. */
@@ -101,7 +102,8 @@ export async function launchServer(
 ): Promise<TestServer> {
   const t0 = performance.now();
   const isVerbose = Boolean(process.env.CHAT_TEST_VERBOSE);
-  const proc = Bun.spawn(cmd, {
+  // Killed by the kernel if this process ends without stopping it (a crashed test run).
+  const proc = Bun.spawn(diesWithParent(cmd), {
     cwd: ROOT,
     env: { ...process.env, ...opts.env },
     stdin: "ignore",

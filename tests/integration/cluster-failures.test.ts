@@ -95,6 +95,28 @@ describe("failures in a cluster", () => {
     expect(new Set(kept).size).toBe(kept.length);
   });
 
+  test("Redis away longer than the client's own retries: the instances connect again by themselves", async () => {
+    redis = await startRedis();
+    const cluster = ["--redis", redis.url];
+    const a = await servers.start({ args: cluster });
+    const b = await servers.start({ args: cluster });
+    const alice = servers.track((await registered(a.url, "alice")).client);
+    await alice.call({ type: "create", room: "lobby" });
+    const bob = servers.track((await registered(b.url, "bob")).client);
+    await bob.call({ type: "join", room: "lobby" });
+    await redis.kill9();
+    // Long enough for Bun's client to give up reconnecting by itself.
+    await waitForLog(a.dataDir, "redis_lost", 20_000);
+    await redis.restart();
+    await waitForLog(a.dataDir, "redis_reconnected", 20_000);
+    const sent = await sendAll(alice, "lobby", ["after the outage"]);
+    expect(sent).toEqual(["after the outage"]);
+    await bob.waitFor((f) => f.type === "message" && f.text === "after the outage", 15_000);
+    // The signals connection subscribed again: typing crosses too.
+    await alice.call({ type: "typing", room: "lobby", typing: true });
+    await bob.waitFor((f) => f.type === "typing" && f.user === "alice", 15_000);
+  });
+
   test("a new instance starts from a snapshot and the tail of a trimmed log", async () => {
     redis = await startRedis();
     const cluster = ["--redis", redis.url, "--snapshot-every", "100"];
@@ -122,3 +144,16 @@ describe("failures in a cluster", () => {
     expect(kept).toEqual(texts.slice(-100));
   });
 });
+
+/** Wait until the server log in `dir` has a line with `event`. */
+async function waitForLog(dir: string, event: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const log = await Bun.file(`${dir}/server.log`)
+      .text()
+      .catch(() => "");
+    if (log.includes(` ${event} `)) return;
+    await Bun.sleep(100);
+  }
+  throw new Error(`no ${event} in the server log within ${timeoutMs} ms`);
+}
