@@ -109,6 +109,8 @@ async function main(): Promise<void> {
     limits: new RateLimits(SYSTEM_CLOCK, config.isRateLimited, config.accountLimits),
     conns: new Connections(),
   };
+  // Limits and quotas count across the instances of a cluster.
+  cluster?.shareLimits(deps.limits, SYSTEM_CLOCK);
   const chat = new Chat(deps, {
     idleAfterSeconds: config.idleAfterSeconds,
     sessions: { maxPerUser: config.maxSessions, ttlMs: config.sessionTtlDays * 86_400_000 },

@@ -13,6 +13,8 @@ import type { Logger, Publisher } from "../domain/types.ts";
 import { Signals } from "./signals.ts";
 import { keepConnected, redisClient } from "./connect.ts";
 import { ClusterPresence } from "./presence.ts";
+import { SharedUsage } from "./usage.ts";
+import type { RateLimits } from "../domain/rate-limit.ts";
 import type { Clock } from "../domain/types.ts";
 import { checkDurability } from "./durability.ts";
 import { RedisChangeLog } from "./redis-log.ts";
@@ -42,6 +44,7 @@ export class Cluster {
   #snapshots: Snapshots;
   #signals: Signals | null = null;
   #presence: ClusterPresence | null = null;
+  #usage: SharedUsage | null = null;
   #stops: (() => void)[] = [];
 
   private constructor(
@@ -122,6 +125,12 @@ export class Cluster {
     return this.#presence;
   }
 
+  /** Count the use of `limits` across the instances (after `publisher`). */
+  shareLimits(limits: RateLimits, clock: Clock): void {
+    if (!this.#signals) throw new Error("the cluster's signals were never made");
+    this.#usage = new SharedUsage(limits, this.#signals, clock);
+  }
+
   /** Apply the log's tail up to now (before serving), then follow it as it grows. */
   async start(): Promise<void> {
     const log = this.#log;
@@ -138,6 +147,7 @@ export class Cluster {
     await this.#log?.close();
     await this.#snapshots.settle();
     this.#presence?.stop();
+    this.#usage?.stop();
     this.#signals?.close();
     this.#writer.close();
     this.#reader.close();

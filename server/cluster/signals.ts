@@ -16,6 +16,7 @@ import { SIGNALS } from "./keys.ts";
 export type Signal = { from: string } & (
   | { kind: "publish"; topic: string; msg: ServerMessage }
   | { kind: "presence"; views: [string, PresenceView][] }
+  | { kind: "usage"; uses: [string, string, number][] }
   | { kind: "beat" }
   | { kind: "hello" }
 );

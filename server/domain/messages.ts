@@ -11,7 +11,7 @@ import { cleanText, SentAck, toChatMessage, toDirectMessage } from "./message-wi
 import { memberRoom, seeRoom } from "./room-access.ts";
 import type { KeyedQueue } from "./serial.ts";
 import type { Deps } from "./deps.ts";
-import { WindowQuota } from "./window-quota.ts";
+import type { WindowQuota } from "./window-quota.ts";
 
 // How a published room message's frame starts: the acknowledgement reuses the rest.
 const MESSAGE_HEAD = `{"type":"message",`;
@@ -48,7 +48,7 @@ export class Messages {
     historyPageBytes = 512 * 1024,
     maxNewConversations = 0,
   ) {
-    this.#started = new WindowQuota(maxNewConversations, deps.clock);
+    this.#started = deps.limits.daily("conversations-started", maxNewConversations);
     this.#d = deps;
     this.#queue = queue;
     this.#pageBytes = historyPageBytes - HISTORY_ENVELOPE_BYTES;

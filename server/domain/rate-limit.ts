@@ -1,6 +1,7 @@
 /** Token buckets on an injected clock: the message and account-work limits (SPEC 2.5, 6). */
 import { ChatError } from "../../shared/errors.ts";
 import type { Clock } from "./types.ts";
+import { WindowQuota } from "./window-quota.ts";
 
 /** A token bucket's shape: `burst` tokens, refilled at `perSecond`. */
 export interface BucketSpec {
@@ -16,11 +17,16 @@ interface Bucket {
 // Beyond this many keys, full buckets (which carry no information) are dropped.
 const PRUNE_AT = 10_000;
 
+/** Hears of every use of a limit (tokens taken; negative: given back), to share it. */
+export type UsageSink = (key: string, amount: number) => void;
+
 /** Token buckets by key (a user name, an address), on an injected clock. */
 export class RateLimiter {
   #spec: BucketSpec;
   #clock: Clock;
   #buckets = new Map<string, Bucket>();
+  /** Told of each use here, so that the other instances of a cluster count it too. */
+  onUse: UsageSink | null = null;
 
   /** Buckets of one shape. */
   constructor(spec: BucketSpec, clock: Clock) {
@@ -38,7 +44,10 @@ export class RateLimiter {
   /** Take `cost` tokens; returns 0 when taken, else the wait in ms (nothing is taken). */
   take(key: string, cost = 1): number {
     const wait = this.wait(key, cost);
-    if (wait === 0) this.#buckets.get(key)!.tokens -= cost;
+    if (wait === 0) {
+      this.#buckets.get(key)!.tokens -= cost;
+      this.onUse?.(key, cost);
+    }
     return wait;
   }
 
@@ -47,15 +56,21 @@ export class RateLimiter {
    * burst); returns the ms until a token is available again (0 when one is now).
    */
   charge(key: string, cost: number): number {
-    const b = this.#refill(key);
-    b.tokens = Math.max(-this.#spec.burst, b.tokens - cost);
+    this.absorb(key, cost);
+    this.onUse?.(key, cost);
     return this.wait(key);
   }
 
   /** Give back `cost` tokens taken earlier (never above the burst). */
   give(key: string, cost = 1): void {
+    this.absorb(key, -cost);
+    this.onUse?.(key, -cost);
+  }
+
+  /** Count a use made elsewhere (another instance): `amount` tokens, negative given back. */
+  absorb(key: string, amount: number): void {
     const b = this.#refill(key);
-    b.tokens = Math.min(this.#spec.burst, b.tokens + cost);
+    b.tokens = Math.min(this.#spec.burst, Math.max(-this.#spec.burst, b.tokens - amount));
   }
 
   #refill(key: string): Bucket {
@@ -138,19 +153,56 @@ export class RateLimits {
   #registrations: RateLimiter;
   #accountByAddress: RateLimiter;
   #accountByUser: RateLimiter;
+  #clock: Clock;
+  /** Every limit by name, for sharing their use between the instances of a cluster. */
+  #named = new Map<string, RateLimiter | WindowQuota>();
+  #share: ((limit: string, key: string, amount: number) => void) | null = null;
 
   /** Limits on `clock`; `isEnabled` false turns them all off; `specs` overrides defaults. */
   constructor(clock: Clock, isEnabled: boolean, specs: Partial<RateLimitSpecs> = {}) {
     this.isEnabled = isEnabled;
+    this.#clock = clock;
     const s = { ...DEFAULT_RATE_LIMITS, ...specs };
-    this.#messages = new RateLimiter(s.messages, clock);
-    this.#failedByAddress = new RateLimiter(s.passwordFailuresByAddress, clock);
-    this.#failedByUser = new RateLimiter(s.passwordFailures, clock);
-    this.#failedByPair = new RateLimiter(s.passwordFailures, clock);
-    this.#badTokens = new RateLimiter(s.badTokens, clock);
-    this.#registrations = new RateLimiter(s.registrations, clock);
-    this.#accountByAddress = new RateLimiter(s.accountByAddress, clock);
-    this.#accountByUser = new RateLimiter(s.accountByUser, clock);
+    this.#messages = this.bucket("messages", s.messages);
+    this.#failedByAddress = this.bucket("failures-address", s.passwordFailuresByAddress);
+    this.#failedByUser = this.bucket("failures-user", s.passwordFailures);
+    this.#failedByPair = this.bucket("failures-pair", s.passwordFailures);
+    this.#badTokens = this.bucket("bad-tokens", s.badTokens);
+    this.#registrations = this.bucket("registrations", s.registrations);
+    this.#accountByAddress = this.bucket("account-address", s.accountByAddress);
+    this.#accountByUser = this.bucket("account-user", s.accountByUser);
+  }
+
+  /** A bucket of limit `name` (one per name), shared like the others in a cluster. */
+  bucket(name: string, spec: BucketSpec): RateLimiter {
+    return this.#register(name, new RateLimiter(spec, this.#clock));
+  }
+
+  /** A quota of `max` events a day per user named `name` (0: none), shared like the others. */
+  daily(name: string, max: number): WindowQuota {
+    return this.#register(name, new WindowQuota(max, this.#clock));
+  }
+
+  /**
+   * Tell `sink` of every use of every limit from now on (a cluster sends them to the other
+   * instances, which `absorb` them): limits then count across instances.
+   */
+  share(sink: (limit: string, key: string, amount: number) => void): void {
+    this.#share = sink;
+    for (const [name, limit] of this.#named) limit.onUse = (key, amount) => sink(name, key, amount);
+  }
+
+  /** Count a use of limit `name` made on another instance; an unknown name is ignored. */
+  absorb(name: string, key: string, amount: number): void {
+    this.#named.get(name)?.absorb(key, amount);
+  }
+
+  #register<T extends RateLimiter | WindowQuota>(name: string, limit: T): T {
+    if (this.#named.has(name)) throw new Error(`two limits named '${name}'`);
+    this.#named.set(name, limit);
+    const sink = this.#share;
+    if (sink) limit.onUse = (key, amount) => sink(name, key, amount);
+    return limit;
   }
 
   /** Count one message (room or DM) of `user`; throws rate_limited when over. */

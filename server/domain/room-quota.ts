@@ -1,9 +1,9 @@
 /** Quotas on rooms per user (SPEC 6): rooms administered, rooms joined, creation rate. */
 import { ChatError } from "../../shared/errors.ts";
-import { RateLimiter } from "./rate-limit.ts";
+import type { RateLimiter } from "./rate-limit.ts";
 import type { BucketSpec } from "./rate-limit.ts";
 import type { Deps } from "./deps.ts";
-import { WindowQuota } from "./window-quota.ts";
+import type { WindowQuota } from "./window-quota.ts";
 
 /** Bounds on what one user may hold (SPEC 6); each is a server flag. */
 export interface RoomQuotas {
@@ -41,8 +41,8 @@ export class RoomQuota {
   constructor(deps: Deps, quotas: RoomQuotas) {
     this.#d = deps;
     this.#quotas = quotas;
-    this.#creations = new RateLimiter(quotas.createLimit, deps.clock);
-    this.#createdToday = new WindowQuota(quotas.maxRoomsCreated ?? 0, deps.clock);
+    this.#creations = deps.limits.bucket("room-creations", quotas.createLimit);
+    this.#createdToday = deps.limits.daily("rooms-created", quotas.maxRoomsCreated ?? 0);
     for (const room of deps.state.rooms.values()) {
       this.#createdToday.note(room.admin, Date.parse(room.created));
     }

@@ -25,6 +25,8 @@ export class WindowQuota {
   #windowMs: number;
   // Ascending times of each user's events still in the window (at most `max` of them).
   #times = new Map<string, number[]>();
+  /** Told of each event counted (1) or given back (-1), to share it with other instances. */
+  onUse: ((user: string, amount: number) => void) | null = null;
 
   /** `max` events per `windowMs` (a day unless given). */
   constructor(max: number, clock: Clock, windowMs = DAY_MS) {
@@ -66,16 +68,24 @@ export class WindowQuota {
   /** Count one event of `user` now (after `check` passed and the event is sure to happen). */
   add(user: string): void {
     if (this.#max === 0) return;
-    const times = this.#recent(user) ?? [];
-    times.push(this.#clock.now());
-    this.#times.set(user, times);
+    this.absorb(user, 1);
+    this.onUse?.(user, 1);
   }
 
   /** Give back the place `add` took last (the event did not happen after all). */
   release(user: string): void {
-    const times = this.#times.get(user);
-    times?.pop();
-    if (times?.length === 0) this.#times.delete(user);
+    this.absorb(user, -1);
+    this.onUse?.(user, -1);
+  }
+
+  /** Count events of `user` made elsewhere (another instance) now; -1 gives one back. */
+  absorb(user: string, amount: number): void {
+    if (this.#max === 0) return;
+    const times = this.#recent(user) ?? [];
+    if (amount < 0) times.pop();
+    else for (let i = 0; i < amount && times.length < this.#max; i++) times.push(this.#clock.now());
+    if (times.length > 0) this.#times.set(user, times);
+    else this.#times.delete(user);
   }
 
   // The user's times with those out of the window dropped; a user with none left is forgotten.

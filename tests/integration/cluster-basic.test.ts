@@ -8,7 +8,7 @@ import { startRedis } from "../helpers/redis.ts";
 import type { TestRedis } from "../helpers/redis.ts";
 import { tempDir } from "../helpers/server.ts";
 import { useServer } from "../helpers/use-server.ts";
-import { authed, registered } from "../helpers/ws-client.ts";
+import { authed, registered, TestClient } from "../helpers/ws-client.ts";
 
 const servers = useServer();
 let redis: TestRedis | null = null;
@@ -115,5 +115,29 @@ describe("passing signals across instances", () => {
     // bob comes online on instance b: alice, on a, hears it.
     servers.track(await authed(b!.url, token, "interactive"));
     await alice.waitFor(namesUser("bob", "online"));
+  });
+});
+
+describe("limits across instances", () => {
+  test("the message rate limit counts what a user sent on every instance", async () => {
+    redis = await startRedis();
+    const args = ["--redis", redis.url, "--rate-limit"];
+    const a = await servers.start({ args });
+    const b = await servers.start({ args });
+    const onA = servers.track((await registered(a.url, "alice")).client);
+    await onA.call({ type: "create", room: "lobby" });
+    const onB = servers.track(await TestClient.connect(b.url));
+    await onB.call({ type: "login", user: "alice", password: "password1", mode: "oneshot" });
+    const send = (client: TestClient, i: number) =>
+      client.request({ type: "send", room: "lobby", text: `m${i}` });
+    // Most of the burst of 20 is spent on instance a...
+    const first = await Promise.all(Array.from({ length: 15 }, (_, i) => send(onA, i)));
+    expect(first.every((r) => r.type === "sent")).toBe(true);
+    // ...and instance b hears of it: the next 15, on b, do not all pass.
+    await Bun.sleep(400);
+    const second = await Promise.all(Array.from({ length: 15 }, (_, i) => send(onB, 15 + i)));
+    const refused = second.filter((r) => r.type === "error" && r.code === "rate_limited");
+    expect(refused.length).toBeGreaterThan(0);
+    expect(second.length - refused.length).toBeLessThan(15);
   });
 });
