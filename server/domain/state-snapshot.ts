@@ -48,15 +48,16 @@ export function stateFrom(loaded: Loaded, historyLimit: number): ChatState {
 export function replay(state: ChatState, ops: readonly StoreOp[]): void {
   if (ops.length === 0) return;
   const applier = new ChangeApplier({ state, conns: new Connections(), publisher: SILENT });
-  const wasLive = new Set<string>();
-  for (const room of state.rooms.values()) if (!room.shutDown) wasLive.add(room.name);
+  const wasShut = new Set<string>();
+  for (const room of state.rooms.values()) if (room.shutDown) wasShut.add(room.name);
   for (const op of ops) {
     if (op.op === "msg" && isStored(state, op.key, op.message.id)) continue;
     applier.apply([op]);
   }
-  for (const name of wasLive) {
-    const room = state.rooms.get(name)!;
-    if (room.shutDown) state.log.roomEnded(name, room.members, state.log.last);
+  for (const room of state.rooms.values()) {
+    if (room.shutDown && !wasShut.has(room.name)) {
+      state.log.roomEnded(room.name, room.members, state.log.last);
+    }
   }
 }
 
