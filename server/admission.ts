@@ -20,6 +20,14 @@ export interface AdmissionLimits {
   authDeadlineMs: number;
 }
 
+/** Connection counts of the other instances of a cluster (the quotas hold for all of them). */
+export interface SharedCounts {
+  /** What the other instances hold of `key` (a user or an address). */
+  remote(kind: "user" | "address", key: string): number;
+  /** This instance holds `count` connections of `key` now. */
+  changed(kind: "user" | "address", key: string, count: number): void;
+}
+
 // A refused login past a quota may succeed once another connection closes; clients that
 // retry on their own (`chat listen`) wait this long.
 const QUOTA_RETRY_MS = 10_000;
@@ -44,16 +52,18 @@ class Counts {
 export class Admission {
   #limits: AdmissionLimits;
   #log: Logger;
+  #shared: SharedCounts | null;
   #waiting = new Counts();
   #byAddress = new Counts();
   #byUser = new Counts();
   // Addresses refused since they last went under the waiting cap: logged once per spell.
   #refused = new Set<string>();
 
-  /** Admission with `limits`, logging to `log`. */
-  constructor(limits: AdmissionLimits, log: Logger) {
+  /** Admission with `limits`, logging to `log`; `shared` adds the other instances' counts. */
+  constructor(limits: AdmissionLimits, log: Logger, shared: SharedCounts | null = null) {
     this.#limits = limits;
     this.#log = log;
+    this.#shared = shared;
   }
 
   /** An HTTP 429 answer when `address` has too many connections waiting to log in, else null. */
@@ -73,11 +83,13 @@ export class Admission {
    */
   checkQuota(address: string, user: string | null): void {
     const { maxConnectionsPerUser: perUser, maxConnectionsPerAddress: perAddress } = this.#limits;
-    if (user !== null && perUser > 0 && this.#byUser.get(user) >= perUser) {
+    const held = (kind: "user" | "address", key: string, local: Counts): number =>
+      local.get(key) + (this.#shared?.remote(kind, key) ?? 0);
+    if (user !== null && perUser > 0 && held("user", user, this.#byUser) >= perUser) {
       const text = `'${user}' already has ${perUser} connections, the most allowed; close one`;
       throw new ChatError("rate_limited", text, QUOTA_RETRY_MS);
     }
-    if (perAddress > 0 && this.#byAddress.get(address) >= perAddress) {
+    if (perAddress > 0 && held("address", address, this.#byAddress) >= perAddress) {
       const text = `this address already has ${perAddress} logged-in connections, the most allowed`;
       throw new ChatError("rate_limited", text, QUOTA_RETRY_MS);
     }
@@ -105,8 +117,10 @@ export class Admission {
   }
 
   #count(address: string, user: string, delta: 1 | -1): void {
-    this.#byUser.add(user, delta);
-    this.#byAddress.add(address, delta);
+    const byUser = this.#byUser.add(user, delta);
+    const byAddress = this.#byAddress.add(address, delta);
+    this.#shared?.changed("user", user, byUser);
+    this.#shared?.changed("address", address, byAddress);
   }
 
   #startWaiting(ws: Socket): void {

@@ -94,6 +94,8 @@ async function main(): Promise<void> {
   }
 
   const publisher = new BunPublisher();
+  const timeoutMs = config.instanceTimeoutSeconds * 1000;
+  const shared = cluster?.share(publisher, SYSTEM_CLOCK, timeoutMs) ?? null;
   const deps: ChatDeps = {
     state,
     ...(store ? { store } : {}),
@@ -104,13 +106,13 @@ async function main(): Promise<void> {
       maxWaiting: config.hashQueue === 0 ? null : config.hashQueue,
     }),
     // Typing and presence reach the clients of the other instances too.
-    publisher: cluster ? cluster.publisher(publisher) : publisher,
+    publisher: shared ? shared.publisher : publisher,
     log,
     limits: new RateLimits(SYSTEM_CLOCK, config.isRateLimited, config.accountLimits),
     conns: new Connections(),
   };
   // Limits and quotas count across the instances of a cluster.
-  cluster?.shareLimits(deps.limits, SYSTEM_CLOCK);
+  cluster?.shareLimits(deps.limits);
   const chat = new Chat(deps, {
     idleAfterSeconds: config.idleAfterSeconds,
     sessions: { maxPerUser: config.maxSessions, ttlMs: config.sessionTtlDays * 86_400_000 },
@@ -126,7 +128,7 @@ async function main(): Promise<void> {
     ...(cluster
       ? {
           changeLog: (applier) => cluster.changeLog(applier, state),
-          sharedPresence: cluster.presence(SYSTEM_CLOCK, config.instanceTimeoutSeconds * 1000),
+          ...(shared ? { sharedPresence: shared.presence } : {}),
         }
       : {}),
   });
@@ -167,6 +169,7 @@ async function main(): Promise<void> {
         ignoredWaitsMax: config.ignoredWaitsMax,
       },
       trustedProxies: config.trustedProxies,
+      ...(shared ? { sharedCounts: shared.counts } : {}),
     });
   } catch (err) {
     const message = `cannot listen on ${config.host}:${config.port}: ${err instanceof Error ? err.message : String(err)}`;

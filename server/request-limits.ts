@@ -95,7 +95,15 @@ export class RequestLimits {
     this.#d = deps;
     this.#limits = limits;
     this.#perConnection = bucket(limits.requestsPerConnection, deps.clock);
-    this.#perUser = bucket(limits.requestsPerUser, deps.clock);
+    // Named among the domain's limits: in a cluster a user's requests count on every instance.
+    const perUser = limits.requestsPerUser;
+    this.#perUser =
+      perUser === 0
+        ? null
+        : deps.chat.deps.limits.bucket("requests-user", {
+            burst: perUser * REQUEST_BURST_SECONDS,
+            perSecond: perUser,
+          });
   }
 
   /**

@@ -8,6 +8,7 @@ import { VERSION } from "../shared/version.ts";
 import type { Chat } from "./domain/chat.ts";
 import type { Logger } from "./domain/types.ts";
 import { Admission } from "./admission.ts";
+import type { SharedCounts } from "./admission.ts";
 import type { AdmissionLimits } from "./admission.ts";
 import { Pipeline } from "./pipeline.ts";
 import type { PipelineLimits } from "./request-limits.ts";
@@ -37,6 +38,8 @@ export interface TransportOptions {
   requests: PipelineLimits;
   /** Proxies whose forwarding headers name the client's address; none when absent. */
   trustedProxies?: TrustedProxies;
+  /** The other instances' connection counts, in a cluster (the quotas hold for all). */
+  sharedCounts?: SharedCounts;
 }
 
 /** A running server. */
@@ -148,7 +151,7 @@ export function httpErrorResponse(err: Error, log: Logger): Response {
 
 /** Start Bun.serve with the chat WebSocket endpoint on any path and GET /health. */
 export function startTransport(opts: TransportOptions): Transport {
-  const admission = new Admission(opts.admission, opts.log);
+  const admission = new Admission(opts.admission, opts.log, opts.sharedCounts ?? null);
   const deps = { chat: opts.chat, log: opts.log, admission, clock: SYSTEM_CLOCK };
   const pipeline = new Pipeline(deps, opts.requests);
   const endpoint = new Endpoint(opts, admission, pipeline);

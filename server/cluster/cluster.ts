@@ -13,12 +13,24 @@ import type { Logger, Publisher } from "../domain/types.ts";
 import { Signals } from "./signals.ts";
 import { keepConnected, redisClient } from "./connect.ts";
 import { ClusterPresence } from "./presence.ts";
+import { Instances } from "./instances.ts";
+import { SharedConnectionCounts } from "./connection-counts.ts";
 import { SharedUsage } from "./usage.ts";
 import type { RateLimits } from "../domain/rate-limit.ts";
 import type { Clock } from "../domain/types.ts";
 import { checkDurability } from "./durability.ts";
 import { RedisChangeLog } from "./redis-log.ts";
 import { readSnapshot, Snapshots } from "./snapshots.ts";
+
+/** What an instance shares with the others besides the log (see `Cluster.share`). */
+export interface Shared {
+  signals: Signals;
+  instances: Instances;
+  clock: Clock;
+  publisher: Publisher;
+  presence: ClusterPresence;
+  counts: SharedConnectionCounts;
+}
 
 /** How the instance runs. */
 export interface ClusterOptions {
@@ -42,8 +54,7 @@ export class Cluster {
   #opts: ClusterOptions;
   #log: RedisChangeLog | null = null;
   #snapshots: Snapshots;
-  #signals: Signals | null = null;
-  #presence: ClusterPresence | null = null;
+  #shared: Shared | null = null;
   #usage: SharedUsage | null = null;
   #stops: (() => void)[] = [];
 
@@ -106,29 +117,32 @@ export class Cluster {
     return this.#log;
   }
 
-  /** The publisher for the domain: `local` sockets, and typing and presence to the others. */
-  publisher(local: Publisher): Publisher {
-    this.#signals = new Signals(
-      this.#opts.url,
-      this.#writer,
-      local,
-      this.instance,
-      this.#opts.logger,
-    );
-    return this.#signals.publisher();
+  /**
+   * What passes between the instances besides the log: the publisher for the domain (`local`
+   * sockets, and typing to the others), the merged presence and the connection counts, over
+   * instances found gone after `timeoutMs` without a heartbeat.
+   */
+  share(local: Publisher, clock: Clock, timeoutMs: number): Shared {
+    const { url, logger } = this.#opts;
+    const signals = new Signals(url, this.#writer, local, this.instance, logger);
+    const instances = new Instances(signals, clock, timeoutMs);
+    const shared: Shared = {
+      signals,
+      instances,
+      clock,
+      publisher: signals.publisher(),
+      presence: new ClusterPresence(signals, instances, this.instance),
+      counts: new SharedConnectionCounts(signals, instances, clock),
+    };
+    this.#shared = shared;
+    return shared;
   }
 
-  /** Presence merged with the other instances (after `publisher`): gone after `timeoutMs` unheard. */
-  presence(clock: Clock, timeoutMs: number): ClusterPresence {
-    if (!this.#signals) throw new Error("the cluster's signals were never made");
-    this.#presence = new ClusterPresence(this.#signals, clock, this.instance, timeoutMs);
-    return this.#presence;
-  }
-
-  /** Count the use of `limits` across the instances (after `publisher`). */
-  shareLimits(limits: RateLimits, clock: Clock): void {
-    if (!this.#signals) throw new Error("the cluster's signals were never made");
-    this.#usage = new SharedUsage(limits, this.#signals, clock);
+  /** Count the use of `limits` across the instances (after `share`). */
+  shareLimits(limits: RateLimits): void {
+    const shared = this.#shared;
+    if (!shared) throw new Error("the cluster shares nothing yet");
+    this.#usage = new SharedUsage(limits, shared.signals, shared.clock);
   }
 
   /** Apply the log's tail up to now (before serving), then follow it as it grows. */
@@ -137,8 +151,8 @@ export class Cluster {
     if (!log) throw new Error("the cluster's log was never made");
     await log.catchUp();
     log.start();
-    await this.#signals?.start();
-    this.#presence?.start();
+    await this.#shared?.signals.start();
+    this.#shared?.instances.start();
   }
 
   /** Stop reading and writing, and close the connections. */
@@ -146,9 +160,10 @@ export class Cluster {
     for (const stop of this.#stops) stop();
     await this.#log?.close();
     await this.#snapshots.settle();
-    this.#presence?.stop();
+    this.#shared?.instances.stop();
+    this.#shared?.counts.stop();
     this.#usage?.stop();
-    this.#signals?.close();
+    this.#shared?.signals.close();
     this.#writer.close();
     this.#reader.close();
   }

@@ -1,18 +1,14 @@
 /**
  * Presence across the instances of a cluster. Each instance tells the others its own view of
  * each user whose view changed (at most once per presence interval per user, as the rooms
- * hear of it) and sends a heartbeat every second; every instance merges the views it holds.
- * An instance unheard of for `--instance-timeout` seconds is gone: its views are dropped, so
- * its users go offline unless another instance holds them. A new instance says hello and
- * the others answer with their views.
+ * hear of it); every instance merges the views it holds. A gone instance's views are dropped
+ * (see Instances), so its users go offline unless another instance holds them; a new
+ * instance is told every view.
  */
-import type { Clock, TimerHandle } from "../domain/types.ts";
 import { mergeViews } from "../domain/presence-shared.ts";
 import type { PresenceView, SharedPresence } from "../domain/presence-shared.ts";
+import type { Instances } from "./instances.ts";
 import type { Signal, Signals } from "./signals.ts";
-
-/** Milliseconds between two heartbeats. */
-const BEAT_MS = 1000;
 /** Views per signal when an instance tells all it holds. */
 const VIEWS_PER_SIGNAL = 500;
 
@@ -20,48 +16,23 @@ const VIEWS_PER_SIGNAL = 500;
 export class ClusterPresence implements SharedPresence {
   onMerged: (user: string, view: PresenceView) => void = () => {};
   #signals: Signals;
-  #clock: Clock;
-  #timeoutMs: number;
+  #instances: Instances;
   #instance: string;
   /** user -> instance -> that instance's view (offline views are not kept). */
   #views = new Map<string, Map<string, PresenceView>>();
   /** The merged view each user was last reported with. */
   #told = new Map<string, PresenceView>();
-  /** instance -> when it was last heard of. */
-  #heard = new Map<string, number>();
   /** instance -> the users it holds a view of. */
   #usersOf = new Map<string, Set<string>>();
-  #timer: TimerHandle | null = null;
 
-  /** Presence over `signals`; instances unheard of for `timeoutMs` are gone. */
-  constructor(signals: Signals, clock: Clock, instance: string, timeoutMs: number) {
+  /** Presence over `signals`; a new instance hears this one's views, a gone one's are dropped. */
+  constructor(signals: Signals, instances: Instances, instance: string) {
     this.#signals = signals;
-    this.#clock = clock;
+    this.#instances = instances;
     this.#instance = instance;
-    this.#timeoutMs = timeoutMs;
     signals.on("presence", (s) => this.#heardViews(s));
-    signals.on("beat", (s) => this.#beat(s.from));
-    signals.on("hello", (s) => {
-      this.#beat(s.from);
-      this.#tellAll();
-    });
-  }
-
-  /** Say hello (the others answer with their views) and start the heartbeat. */
-  start(): void {
-    this.#signals.send({ kind: "hello" });
-    const tick = (): void => {
-      this.#signals.send({ kind: "beat" });
-      this.#sweep();
-      this.#timer = this.#clock.setTimer(tick, BEAT_MS);
-    };
-    this.#timer = this.#clock.setTimer(tick, BEAT_MS);
-  }
-
-  /** Stop the heartbeat (server stop): the others drop this instance's views in time. */
-  stop(): void {
-    if (this.#timer !== null) this.#clock.clearTimer(this.#timer);
-    this.#timer = null;
+    instances.onHello(() => this.#tellAll());
+    instances.onGone((gone) => this.#drop(gone));
   }
 
   local(user: string, view: PresenceView): void {
@@ -76,7 +47,7 @@ export class ClusterPresence implements SharedPresence {
 
   #heardViews(signal: Signal): void {
     if (signal.kind !== "presence" || !Array.isArray(signal.views)) return;
-    this.#beat(signal.from);
+    this.#instances.heard(signal.from);
     for (const [user, view] of signal.views) {
       if (typeof user === "string" && isView(view)) this.#set(signal.from, user, view);
     }
@@ -108,20 +79,11 @@ export class ClusterPresence implements SharedPresence {
     this.onMerged(user, now);
   }
 
-  #beat(instance: string): void {
-    this.#heard.set(instance, this.#clock.now());
-  }
-
-  // Instances unheard of for the timeout are gone: their users' views with them.
-  #sweep(): void {
-    const now = this.#clock.now();
-    for (const [instance, at] of this.#heard) {
-      if (now - at < this.#timeoutMs) continue;
-      this.#heard.delete(instance);
-      const users = this.#usersOf.get(instance);
-      this.#usersOf.delete(instance);
-      for (const user of users ?? []) this.#set(instance, user, { status: "offline" });
-    }
+  // A gone instance's users' views go with it.
+  #drop(instance: string): void {
+    const users = this.#usersOf.get(instance);
+    this.#usersOf.delete(instance);
+    for (const user of users ?? []) this.#set(instance, user, { status: "offline" });
   }
 
   // A new instance said hello: tell it every view this instance holds, in bounded signals.

@@ -17,6 +17,7 @@ export type Signal = { from: string } & (
   | { kind: "publish"; topic: string; msg: ServerMessage }
   | { kind: "presence"; views: [string, PresenceView][] }
   | { kind: "usage"; uses: [string, string, number][] }
+  | { kind: "conns"; counts: [string, number][] }
   | { kind: "beat" }
   | { kind: "hello" }
 );

@@ -141,3 +141,27 @@ describe("limits across instances", () => {
     expect(second.length - refused.length).toBeLessThan(15);
   });
 });
+
+describe("connection quotas across instances", () => {
+  test("a user's connections on every instance count against --max-connections-per-user", async () => {
+    redis = await startRedis();
+    const args = ["--redis", redis.url, "--max-connections-per-user", "2"];
+    const a = await servers.start({ args });
+    const b = await servers.start({ args });
+    const { client, token } = await registered(a.url, "alice", "listen");
+    servers.track(client);
+    servers.track(await authed(a.url, token, "listen"));
+    // Two on instance a: instance b hears of them and refuses a third.
+    await Bun.sleep(400);
+    const third = servers.track(await TestClient.connect(b.url));
+    const refused = await third.request({ type: "auth", token, mode: "listen" });
+    expect(refused.type).toBe("error");
+    expect(refused.code).toBe("rate_limited");
+    expect(String(refused.message)).toContain("already has 2 connections");
+    // One closes: a connection on b is let in.
+    await client.close();
+    await Bun.sleep(400);
+    const fourth = servers.track(await TestClient.connect(b.url));
+    expect((await fourth.request({ type: "auth", token, mode: "listen" })).type).toBe("session");
+  });
+});
