@@ -47,18 +47,25 @@ export function stateFrom(loaded: Loaded, historyLimit: number): ChatState {
  */
 export function replay(state: ChatState, ops: readonly StoreOp[]): void {
   if (ops.length === 0) return;
-  const applier = new ChangeApplier({ state, conns: new Connections(), publisher: SILENT });
+  const applier = silentApplier(state);
   const wasShut = new Set<string>();
   for (const room of state.rooms.values()) if (room.shutDown) wasShut.add(room.name);
-  for (const op of ops) {
-    if (op.op === "msg" && isStored(state, op.key, op.message.id)) continue;
-    applier.apply([op]);
-  }
+  for (const op of ops) applyNew(state, applier, [op]);
   for (const room of state.rooms.values()) {
     if (room.shutDown && !wasShut.has(room.name)) {
       state.log.roomEnded(room.name, room.members, state.log.last);
     }
   }
+}
+
+function silentApplier(state: ChatState): ChangeApplier {
+  return new ChangeApplier({ state, conns: new Connections(), publisher: SILENT });
+}
+
+/** Apply a change, leaving out the messages the state holds already. */
+function applyNew(state: ChatState, applier: ChangeApplier, ops: readonly StoreOp[]): void {
+  const fresh = ops.filter((op) => op.op !== "msg" || !isStored(state, op.key, op.message.id));
+  if (fresh.length > 0) applier.apply(fresh);
 }
 
 // Ids are time-ordered: an id after the newest of its key is new, without a search.
@@ -78,7 +85,10 @@ export interface JournalStore {
 /** A state kept over a store with nothing listening (tools and tests that write a store). */
 export interface StoredState {
   state: ChatState;
-  /** Number, commit, then apply `ops`, as a server's log does; resolves once applied. */
+  /**
+   * Number, commit, then apply `ops` as one change, as a server's log does (a message the state
+   * holds already is left out, as loading does); resolves once applied.
+   */
   commit(ops: StoreOp[]): Promise<void>;
 }
 
@@ -86,9 +96,10 @@ export interface StoredState {
 export async function openState(store: JournalStore, historyLimit: number): Promise<StoredState> {
   const state = stateFrom(await store.load(), historyLimit);
   store.attach(() => snapshotOf(state));
+  const applier = silentApplier(state);
   const commit = (ops: StoreOp[]): Promise<void> => {
     numberEvents(ops, () => state.log.take());
-    return store.commit(ops).then(() => replay(state, ops));
+    return store.commit(ops).then(() => applyNew(state, applier, ops));
   };
   return { state, commit };
 }
