@@ -45,7 +45,7 @@ export function stateFrom(loaded: Loaded, historyLimit: number): ChatState {
  * is loaded (nothing happens in a room after it was shut down). A message already there (an
  * older version's journal repeating the snapshot) is not added twice.
  */
-export function replay(state: ChatState, ops: readonly StoreOp[]): void {
+function replay(state: ChatState, ops: readonly StoreOp[]): void {
   if (ops.length === 0) return;
   const applier = silentApplier(state);
   const wasShut = new Set<string>();
