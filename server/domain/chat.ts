@@ -1,5 +1,5 @@
 /** The domain wired together: one object the handlers call for every request. */
-import type { ClientMode, Status } from "../../shared/protocol.ts";
+import type { ClientMode } from "../../shared/protocol.ts";
 import { Accounts } from "./accounts.ts";
 import type { SessionOptions } from "./sessions.ts";
 import { ChatError } from "../../shared/errors.ts";
@@ -10,10 +10,9 @@ import { LocalChangeLog } from "./change-log.ts";
 import type { ChangeLog } from "./change-log.ts";
 import type { SharedPresence } from "./presence-shared.ts";
 import type { Store } from "../store/store.ts";
-import { Presence, PRESENCE_USERS } from "./presence.ts";
-import type { PresenceOptions } from "./presence.ts";
-import { PresenceBatch } from "./presence-batch.ts";
-import { AwayMessages, cleanAway } from "./away.ts";
+import type { Presence, PresenceOptions } from "./presence.ts";
+import { PresenceHub } from "./presence-hub.ts";
+import { cleanAway } from "./away.ts";
 import { Edits } from "./edits.ts";
 import { DEFAULT_MODERATION_BOUNDS, Moderation } from "./moderation.ts";
 import type { ModerationBounds } from "./moderation.ts";
@@ -73,7 +72,6 @@ export class Chat {
   readonly typing: Typing;
   readonly edits: Edits;
   readonly moderation: Moderation;
-  readonly away = new AwayMessages();
   readonly reads: Reads;
   /**
    * What the frames of a sync or catch-up page cost the user in requests (set by the
@@ -84,8 +82,7 @@ export class Chat {
   // One catch-up at a time per user: a later one waits for the earlier to end.
   #catchUps = new KeyedQueue();
   #bounds: ReplyBounds;
-  #presenceBatch: PresenceBatch;
-  #shared: SharedPresence | null;
+  #hub: PresenceHub;
 
   /** Wire the services over `deps`. */
   constructor(rawDeps: ChatDeps, opts: ChatOptions) {
@@ -101,28 +98,9 @@ export class Chat {
     this.typing = new Typing(deps.clock, (room, user, isTyping) =>
       deps.publisher.publish(roomTopic(room), { type: "typing", room, user, typing: isTyping }),
     );
-    this.#presenceBatch = new PresenceBatch(
-      deps.clock,
-      opts.presence?.windowMs ?? 0,
-      opts.presence?.usersPerEvent ?? PRESENCE_USERS,
-      {
-        roomsOf: (user) => deps.state.roomsOfUser(user),
-        publish: (room, event) =>
-          deps.publisher.publish(roomTopic(room), { type: "presence", ...event }),
-      },
-    );
-    this.#shared = opts.sharedPresence ?? null;
-    if (this.#shared) {
-      const batch = this.#presenceBatch;
-      this.#shared.onMerged = (user, view) => batch.add({ user, ...view });
-    }
-    this.presence = new Presence(
-      deps.clock,
-      opts.idleAfterSeconds * 1000,
-      (user, status) => this.#publishPresence(user, status),
-      opts.presence,
-      (user) => this.away.get(user),
-    );
+    const idleAfterMs = opts.idleAfterSeconds * 1000;
+    this.#hub = new PresenceHub(deps, idleAfterMs, opts.presence, opts.sharedPresence ?? null);
+    this.presence = this.#hub.presence;
     // One queue for every change of a room or user record: see KeyedQueue.
     this.#queue = new KeyedQueue();
     this.accounts = new Accounts(deps, this.#queue, opts.sessions);
@@ -214,9 +192,9 @@ export class Chat {
   /** A page of a room's members with status and typing; without a room, everyone sharing one. */
   who(user: string, rawRoom?: string, page: WhoPage = {}): WhoReply {
     const src = {
-      status: (u: string) => this.#shared?.view(u).status ?? this.presence.status(u),
+      status: (u: string) => this.#hub.view(u).status,
       isTyping: (room: string, u: string) => this.typing.isTyping(room, u),
-      away: (u: string) => (this.#shared ? this.#shared.view(u).away : this.away.get(u)),
+      away: (u: string) => this.#hub.view(u).away,
     };
     // Lines with away messages are bounded in bytes like a history page.
     const bounds = { pageMax: this.#bounds.whoPage, pageBytes: this.#bounds.historyPageBytes };
@@ -281,8 +259,7 @@ export class Chat {
   stop(): void {
     this.accounts.sessions.stop();
     this.typing.stop();
-    this.presence.stop();
-    this.#presenceBatch.stop();
+    this.#hub.stop();
   }
 
   /**
@@ -305,16 +282,7 @@ export class Chat {
   setAway(user: string, message: string | undefined): void {
     const clean = message === undefined ? "" : cleanAway(message);
     this.deps.limits.message(user);
-    if (this.away.set(user, clean)) this.presence.awayChanged(user);
-  }
-
-  // Told to the user's rooms at the end of the running window, with the others of each room;
-  // in a cluster once merged with the other instances' views.
-  #publishPresence(user: string, status: Status): void {
-    const away = this.away.get(user);
-    const view = away === undefined ? { status } : { status, away };
-    if (this.#shared) this.#shared.local(user, view);
-    else this.#presenceBatch.add({ user, ...view });
+    this.#hub.setAway(user, clean);
   }
 }
 
