@@ -4,7 +4,8 @@
  * applies every change here in the order of the log, whether its own request made it or, in
  * a cluster, another instance's did, so every instance holds the same state.
  */
-import { ChatError } from "../../shared/errors.ts";
+import type { ChatError } from "../../shared/errors.ts";
+import { refusal } from "./change-refusal.ts";
 import { formatSeq } from "../../shared/seq.ts";
 import { changedMessage } from "../store/apply-features.ts";
 import { dmUsers } from "../store/store.ts";
@@ -51,21 +52,9 @@ export class ChangeApplier {
     this.#d = deps;
   }
 
-  /**
-   * Why the change cannot be applied to the state as it is now (another change won a race
-   * for the same name), or null. A refused change changes nothing.
-   */
+  /** Why the change cannot be applied to the state as it is now, or null (see refusal). */
   refusal(ops: readonly StoreOp[]): ChatError | null {
-    const state = this.#d.state;
-    for (const op of ops) {
-      if (op.op === "room" && op.create && state.rooms.has(op.room.name)) {
-        return new ChatError("conflict", `room '${op.room.name}' already exists`);
-      }
-      if (op.op === "user" && op.create && state.users.has(op.user.name)) {
-        return new ChatError("conflict", `user name '${op.user.name}' is taken`);
-      }
-    }
-    return null;
+    return refusal(this.#d.state, ops);
   }
 
   /**
