@@ -101,11 +101,12 @@ export class Cluster {
 
   /** The shared log for the domain over `state`, applied with `applier`. */
   changeLog(applier: ChangeApplier, state: ChatState): RedisChangeLog {
-    this.#log = new RedisChangeLog(this.#writer, this.#reader, applier, this.#from, {
+    const log = new RedisChangeLog(this.#writer, this.#reader, applier, this.#from, {
       instance: this.instance,
       logger: this.#opts.logger,
       replicas: this.#opts.replicas,
-      onApplied: (position) => this.#snapshots.applied(position, () => snapshotOf(state)),
+      onApplied: (numbers) =>
+        this.#snapshots.applied(numbers, () => ({ at: log.position, state: snapshotOf(state) })),
       onBehind: (position, trimmedTo) => {
         // Missing changes cannot be served: stop, and start again from the latest snapshot.
         const message = `this instance applied the log up to ${position}, but it was trimmed up to ${trimmedTo}; restart it`;
@@ -114,7 +115,8 @@ export class Cluster {
         process.exit(1);
       },
     });
-    return this.#log;
+    this.#log = log;
+    return log;
   }
 
   /**

@@ -1,19 +1,20 @@
 /**
- * The cluster's one ordered log of changes, in a Redis Stream. An instance appends a change
- * with a script that numbers it and adds it atomically (the entry's id is the seq of its first
- * event, so stream positions are the cursors of protocol 2); every instance, the writer
- * included, reads the stream in order on a connection of its own and applies each change, so
- * all hold the same state. The writer's client is answered once Redis has the change durably
+ * The cluster's one ordered log of changes, in a Redis Stream. An instance appends the
+ * changes of one turn of its event loop as one entry, with a script that numbers it and adds
+ * it atomically (the entry's id is the seq of its first event, so stream positions are the
+ * cursors of protocol 2); every instance, the writer included, reads the stream in order on a
+ * connection of its own and applies each change, so all hold the same state. The writer's client is answered once Redis has the change durably
  * and the writer has applied it; a change that lost a race (a name taken meanwhile) is applied
  * nowhere and its client answered `conflict`.
  */
 import type { RedisClient } from "bun";
 import { ChatError } from "../../shared/errors.ts";
 import type { StoreOp } from "../store/store.ts";
-import { journalOp } from "../store/validate.ts";
 import type { AppliedFrames, ChangeApplier, ChangeContext } from "../domain/apply-change.ts";
 import type { ChangeLog } from "../domain/change-log.ts";
-import { numberEvents } from "../domain/change-log.ts";
+import { encodeEntry, numberEntry, numbersOf, parseEntry } from "./entry.ts";
+import type { EntryChange } from "./entry.ts";
+import { Replication } from "./replication.ts";
 import type { Logger } from "../domain/types.ts";
 import { AppendScript } from "./append-script.ts";
 import { KEYS } from "./keys.ts";
@@ -25,6 +26,8 @@ const READ_COUNT = 1000;
 const BLOCK_MS = 1000;
 /** The longest `caughtUp` waits for this instance to reach the end of the log (ms). */
 const CATCH_UP_MS = 2000;
+/** The most changes one entry holds. */
+const ENTRY_CHANGES = 256;
 
 /** A change written by this instance, waiting to be read back and applied. */
 interface Waiting {
@@ -32,6 +35,8 @@ interface Waiting {
   ctx: ChangeContext | undefined;
   resolve: (frames: AppliedFrames) => void;
   reject: (err: Error) => void;
+  /** Settles once Redis has the change's entry durably. */
+  durable?: Promise<unknown>;
 }
 
 /** What the log needs besides its connections. */
@@ -41,8 +46,8 @@ export interface RedisLogOptions {
   logger: Logger;
   /** Replicas that must have a change before it is acknowledged (WAIT); 0: none. */
   replicas: number;
-  /** Told after each entry applied, with its position (snapshots are taken here). */
-  onApplied?: (position: number) => void;
+  /** Told after each entry applied, with how many numbers it took (snapshots are taken here). */
+  onApplied?: (numbers: number) => void;
   /**
    * Told when the log was trimmed past what this instance applied (it was away too long):
    * changes are missing here, and the instance must start again from a snapshot.
@@ -62,6 +67,11 @@ export class RedisChangeLog implements ChangeLog {
   #lastId: string;
   #closed = false;
   #reading: Promise<void> | null = null;
+  #replication: Replication;
+  /** Changes of this turn, appended together at its end. */
+  #batch: EntryChange[] = [];
+  /** The stream id the entry after the last one applied should have (0: not known). */
+  #expected = 0;
   /** Waiting for the reader to pass a stream position: position -> wake-ups. */
   #untilPast: { position: number; wake: () => void }[] = [];
 
@@ -78,6 +88,7 @@ export class RedisChangeLog implements ChangeLog {
     this.#applier = applier;
     this.#opts = opts;
     this.#script = new AppendScript(writer);
+    this.#replication = new Replication(writer, opts.replicas);
     this.#lastId = `${from}-0`;
   }
 
@@ -89,24 +100,39 @@ export class RedisChangeLog implements ChangeLog {
   append(ops: StoreOp[], ctx?: ChangeContext): Promise<AppliedFrames> {
     if (this.#closed) return Promise.reject(notStored());
     const id = `${this.#opts.instance}:${++this.#next}`;
-    const events = ops.filter((op) => op.op === "msg" || op.op === "log").length;
-    // Numbered 1, 2, ... in the entry; numbered again from its stream position when read.
-    let k = 1;
-    numberEvents(ops, () => k++);
-    const payload = JSON.stringify({ i: id, o: ops });
     const applied = Promise.withResolvers<AppliedFrames>();
     this.#waiting.set(id, { ops, ctx, resolve: applied.resolve, reject: applied.reject });
+    if (this.#batch.length === 0) setImmediate(() => this.#flush());
+    this.#batch.push({ id, ops });
+    if (this.#batch.length >= ENTRY_CHANGES) this.#flush();
+    return applied.promise;
+  }
+
+  // Append the changes gathered so far as one entry. A writer is answered once its change is
+  // applied and Redis has the entry durably (and the replicas, when asked).
+  #flush(): void {
+    const changes = this.#batch;
+    if (changes.length === 0) return;
+    this.#batch = [];
+    const count = changes.reduce((sum, c) => sum + numbersOf(c.ops), 0);
     const durable = this.#script
-      .append(Math.max(1, events), payload)
-      .then(() => this.#replicated());
+      .append(count, encodeEntry(changes))
+      .then(() => this.#replication.written());
+    for (const change of changes) {
+      const waiting = this.#waiting.get(change.id);
+      if (waiting) waiting.durable = durable;
+    }
     durable.catch((err: unknown) => {
-      // Its outcome is unknown (the connection dropped): the client is told it was not stored,
-      // and if Redis has it after all, it is applied when read like any other change.
-      if (!this.#waiting.delete(id)) return;
+      // Its outcome is unknown (the connection dropped): the clients are told it was not
+      // stored, and if Redis has it after all, it is applied when read like any other entry.
       this.#opts.logger.error("redis_append_failed", { error: String(err) });
-      applied.reject(notStored());
+      for (const change of changes) {
+        const waiting = this.#waiting.get(change.id);
+        if (!waiting) continue;
+        this.#waiting.delete(change.id);
+        waiting.reject(notStored());
+      }
     });
-    return Promise.all([applied.promise, durable]).then(([frames]) => frames);
   }
 
   async caughtUp(): Promise<void> {
@@ -179,9 +205,13 @@ export class RedisChangeLog implements ChangeLog {
     const entries = (reply as Record<string, [string, string[]][]> | null)?.[KEYS.log];
     if (!entries || entries.length === 0) return false;
     for (const [id, fields] of entries) {
-      this.#applyEntry(id, fields);
+      const first = Number.parseInt(id, 10);
+      // A gap: entries were trimmed while this instance was behind, or an append half failed.
+      if (this.#expected !== 0 && first !== this.#expected) void this.#checkNotBehind();
+      const taken = this.#applyEntry(id, first, fields);
+      this.#expected = first + taken;
       this.#lastId = id;
-      this.#opts.onApplied?.(Number.parseInt(id, 10));
+      this.#opts.onApplied?.(taken);
     }
     if (this.#untilPast.length > 0) {
       const now = this.position;
@@ -192,29 +222,38 @@ export class RedisChangeLog implements ChangeLog {
     return true;
   }
 
-  #applyEntry(id: string, fields: string[]): void {
-    const change = parseChange(fields);
-    if (!change) {
+  // Apply each change of an entry; returns how many numbers the entry took (0: unreadable).
+  #applyEntry(id: string, first: number, fields: string[]): number {
+    const changes = parseEntry(fields);
+    if (!changes) {
       this.#opts.logger.error("redis_bad_entry", { id });
-      return;
+      return 0;
     }
-    const first = Number.parseInt(id, 10);
-    let n = first;
-    numberEvents(change.ops, () => n++);
-    const waiting = this.#waiting.get(change.id);
-    this.#waiting.delete(change.id);
-    const refused = this.#applier.refusal(change.ops);
-    if (refused) {
-      waiting?.reject(refused);
-      return;
+    numberEntry(changes, first);
+    let taken = 0;
+    for (const change of changes) {
+      const waiting = this.#waiting.get(change.id);
+      this.#waiting.delete(change.id);
+      if (waiting) {
+        // The writer's own op objects get their seqs too: it answers with them.
+        numberEntry([{ id: change.id, ops: waiting.ops }], first + taken);
+      }
+      taken += numbersOf(change.ops);
+      const refused = this.#applier.refusal(change.ops);
+      if (refused) {
+        waiting?.reject(refused);
+        continue;
+      }
+      const frames = this.#applier.apply(change.ops, waiting?.ctx);
+      if (!waiting) continue;
+      // Applied here; answered once Redis has it durably (at once when the reply came first).
+      const durable = waiting.durable ?? Promise.resolve();
+      durable.then(
+        () => waiting.resolve(frames),
+        () => waiting.reject(notStored()),
+      );
     }
-    if (waiting) {
-      // The writer's own op objects get their seqs too: it answers with them.
-      let m = first;
-      numberEvents(waiting.ops, () => m++);
-    }
-    const frames = this.#applier.apply(change.ops, waiting?.ctx);
-    waiting?.resolve(frames);
+    return taken;
   }
 
   // Entries before `trimmedTo` are gone from the stream: an instance that had not applied them
@@ -223,35 +262,6 @@ export class RedisChangeLog implements ChangeLog {
     const trimmedTo = Number((await this.#writer.get(KEYS.trimmedTo)) ?? "0");
     if (trimmedTo > this.position) this.#opts.onBehind(this.position, trimmedTo);
   }
-
-  async #replicated(): Promise<void> {
-    const replicas = this.#opts.replicas;
-    if (replicas === 0) return;
-    const acked = Number(await this.#writer.send("WAIT", [String(replicas), "1000"]));
-    if (acked < replicas) {
-      throw new Error(`only ${acked} of ${replicas} replicas have the change`);
-    }
-  }
-}
-
-/** A change as stored in an entry, or null when the entry is not one. */
-function parseChange(fields: string[]): { id: string; ops: StoreOp[] } | null {
-  const at = fields.indexOf("c");
-  if (at < 0 || typeof fields[at + 1] !== "string") return null;
-  let raw: { i?: unknown; o?: unknown };
-  try {
-    raw = JSON.parse(fields[at + 1]!);
-  } catch {
-    return null;
-  }
-  if (typeof raw.i !== "string" || !Array.isArray(raw.o)) return null;
-  const ops: StoreOp[] = [];
-  for (const x of raw.o) {
-    const op = journalOp(x);
-    if (op === null) return null;
-    if (op !== "obsolete") ops.push(op);
-  }
-  return { id: raw.i, ops };
 }
 
 function notStored(): ChatError {

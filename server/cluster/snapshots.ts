@@ -45,11 +45,16 @@ export class Snapshots {
     this.#logger = logger;
   }
 
-  /** A change at `position` was applied; `take` makes the snapshot when one is due. */
-  applied(position: number, take: () => Snapshot): void {
-    if (++this.#count < this.#every || this.#writing) return;
+  /**
+   * A change that took `numbers` positions was applied; once `every` have passed, the
+   * instance that takes the lock stores `take()` (the state as of the moment it runs, with the
+   * position it holds).
+   */
+  applied(numbers: number, take: () => StoredSnapshot): void {
+    this.#count += numbers;
+    if (this.#count < this.#every || this.#writing) return;
     this.#count = 0;
-    this.#writing = this.#write(position, take)
+    this.#writing = this.#write(take)
       .catch((err: unknown) => this.#logger.error("snapshot_failed", { error: String(err) }))
       .finally(() => {
         this.#writing = null;
@@ -61,9 +66,7 @@ export class Snapshots {
     await this.#writing;
   }
 
-  async #write(position: number, take: () => Snapshot): Promise<void> {
-    // Made now, in the step that applied the change: the state is exactly that position's.
-    const text = JSON.stringify({ at: position, state: take() } satisfies StoredSnapshot);
+  async #write(take: () => StoredSnapshot): Promise<void> {
     const c = this.#client;
     const locked = await c.send("SET", [
       KEYS.snapshotLock,
@@ -75,15 +78,18 @@ export class Snapshots {
     if (locked === null) return; // another instance is writing one
     try {
       const before = Number((await c.get(KEYS.snapshotAt)) ?? "0");
-      if (before >= position) return;
+      // Made in one step, between two entries applied: the state is exactly that position's.
+      const snapshot = take();
+      if (before >= snapshot.at) return;
+      const text = JSON.stringify(snapshot);
       await c.set(KEYS.snapshot, text);
-      await c.set(KEYS.snapshotAt, String(position));
+      await c.set(KEYS.snapshotAt, String(snapshot.at));
       // Trimmed behind the snapshot before this one: an instance a little behind still reads on.
       if (before > 0) {
         await c.send("XTRIM", [KEYS.log, "MINID", `${before}-0`]);
         await c.set(KEYS.trimmedTo, String(before));
       }
-      this.#logger.info("snapshot", { at: position, bytes: text.length });
+      this.#logger.info("snapshot", { at: snapshot.at, bytes: text.length });
     } finally {
       await c.del(KEYS.snapshotLock);
     }
