@@ -319,7 +319,7 @@ function report(p: Params, rows: Row[], pairs: Pairs, notes: string[]): Section 
     method:
       `The same server as one process on JSON files, and as 1, 2 and 3 instances ` +
       `(\`--redis\`) over one redis-server ${redisVersion()} with \`appendonly yes\` and ` +
-      `\`appendfsync always\`, behind HAProxy (TCP mode, round robin, health check on ` +
+      `\`appendfsync always\`, behind HAProxy (HTTP mode, round robin, health check on ` +
       `/health: the configuration of the README). The instances and Redis run on the server ` +
       `core, as the one process does (the same CPU for the server side), HAProxy where the ` +
       `system puts it; the "both cores" row leaves the instances and Redis unpinned, sharing ` +

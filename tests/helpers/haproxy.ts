@@ -59,9 +59,10 @@ export interface TestBalancer {
 const START_TIMEOUT_MS = 5000;
 
 /**
- * The HAProxy configuration for instances of the chat server. Timeouts of an hour keep idle
- * WebSockets open (the server's own pings keep them alive); a dead instance leaves the
- * rotation after two failed checks 300 ms apart and is back after one good one.
+ * The HAProxy configuration for instances of the chat server. HTTP mode with `forwardfor`
+ * tells each instance the client's address (start them with `--trusted-proxy`); timeouts of
+ * an hour keep idle WebSockets open (the server's own pings keep them alive); a dead instance
+ * leaves the rotation after two failed checks 300 ms apart and is back after one good one.
  */
 export function balancerConfig(opts: BalancerConfigOptions): string {
   const stats = opts.statsSocket ? [`  stats socket ${opts.statsSocket} mode 600 level admin`] : [];
@@ -73,7 +74,9 @@ export function balancerConfig(opts: BalancerConfigOptions): string {
     ...stats,
     "",
     "defaults",
-    "  mode tcp",
+    // HTTP mode (WebSockets pass as well) to tell each instance the client's address.
+    "  mode http",
+    "  option forwardfor",
     // A connection to an instance that just went away is tried again on another one.
     "  retries 3",
     "  option redispatch",
@@ -81,6 +84,7 @@ export function balancerConfig(opts: BalancerConfigOptions): string {
     "  timeout client 1h",
     "  timeout server 1h",
     "  timeout tunnel 1h",
+    "  timeout http-request 10s",
     "",
     "frontend chat",
     `  bind ${opts.bind}`,

@@ -40,7 +40,7 @@ async function sendAll(client: TestClient, room: string, texts: string[]): Promi
 describe("failures in a cluster", () => {
   test("kill -9 of the instance a listener is on: it comes back through the balancer and misses nothing", async () => {
     redis = await startRedis();
-    const cluster = ["--redis", redis.url];
+    const cluster = ["--redis", redis.url, "--trusted-proxy", "127.0.0.1"];
     const a = await servers.start({ args: cluster });
     const portB = freePort();
     balancer = await startBalancer([

@@ -29,7 +29,8 @@ afterEach(async () => {
 /** Two instances behind HAProxy; users reach them only through the balancer. */
 async function balanced(): Promise<{ instances: TestServer[]; args: string[] }> {
   redis = await startRedis();
-  const args = ["--redis", redis.url];
+  // The balancer names each client in X-Forwarded-For.
+  const args = ["--redis", redis.url, "--trusted-proxy", "127.0.0.1"];
   const instances = [await servers.start({ args }), await servers.start({ args })];
   balancer = await startBalancer(instances.map((s) => ({ host: "127.0.0.1", port: s.port })));
   await balancer.waitUntilUp(2);
