@@ -2,7 +2,7 @@
 import { join } from "node:path";
 import { trimHistory } from "./apply.ts";
 import { noteHistoryTrims, trimLog } from "./apply-log.ts";
-import { readIfExists } from "./files.ts";
+import { readIfExists, readTextIfExists } from "./files.ts";
 import type { JournalContents } from "./journal.ts";
 import { parseJournal } from "./journal.ts";
 import type { Loaded, Snapshot, StoreOp } from "./store.ts";
@@ -84,16 +84,16 @@ async function readJson<T>(
   path: string,
   check: (data: unknown) => T,
 ): Promise<{ value: T; bytes: number } | null> {
-  const buf = await readIfExists(path);
-  if (!buf) return null;
+  const text = await readTextIfExists(path);
+  if (text === null) return null;
   let data: unknown;
   try {
-    data = JSON.parse(buf.toString("utf8"));
+    data = JSON.parse(text);
   } catch (err) {
     throw new Error(`${path} is not valid JSON (${(err as Error).message})`, { cause: err });
   }
   try {
-    return { value: check(data), bytes: buf.length };
+    return { value: check(data), bytes: Buffer.byteLength(text) };
   } catch (err) {
     throw new Error(`${path} is malformed: ${(err as Error).message}`, { cause: err });
   }
