@@ -1,31 +1,13 @@
-import { beforeAll, describe, expect, test } from "bun:test";
-import type { TestServer } from "../helpers/server.ts";
+/** `chat listen --json`: what it prints as events arrive, and how it exits. */
+import { describe, expect, test } from "bun:test";
 import { useServer } from "../helpers/use-server.ts";
-import { authed, registered, type TestClient } from "../helpers/ws-client.ts";
-import {
-  jsonLines,
-  type Listening,
-  registerUser,
-  registerUsers,
-  tokenOf,
-  uniqueName,
-  type User,
-} from "./helpers.ts";
+import { authed, type TestClient } from "../helpers/ws-client.ts";
+import { jsonLines, type Listening, tokenOf, uniqueName } from "./helpers.ts";
+import { alice, bob, listenWith, sharedRoom, useAliceAndBob } from "./listen-setup.ts";
 
 const run = useServer({ isPerFile: true });
-
-let alice: User;
-let bob: User;
-
-beforeAll(async () => {
-  [alice, bob] = await registerUsers(run.server.url, "alice", "bob");
-});
-
-async function listen(user: User, args: string[] = []): Promise<Listening> {
-  const l = await user.listen(args);
-  run.track(l);
-  return l;
-}
+useAliceAndBob(run);
+const listen = listenWith(run);
 
 /** alice's interactive connection (closed by the teardown), once `l` printed her online. */
 async function aliceComesOnline(l: Listening): Promise<TestClient> {
@@ -35,13 +17,6 @@ async function aliceComesOnline(l: Listening): Promise<TestClient> {
     "alice online",
   );
   return client;
-}
-
-async function sharedRoom(): Promise<string> {
-  const room = uniqueName("ln");
-  await alice.ok(["create", room]);
-  await bob.ok(["join", room]);
-  return room;
 }
 
 describe("chat listen --json", () => {
@@ -153,179 +128,5 @@ describe("chat listen --json", () => {
     await alice.ok(["create", room]);
     expect((await bob.run(["listen", room])).code).toBe(5);
     expect((await bob.run(["listen", uniqueName("nope")])).code).toBe(3);
-  });
-});
-
-describe("chat listen for people", () => {
-  test("readable lines; SIGINT exits 130 and SIGTERM exits 0", async () => {
-    const room = await sharedRoom();
-    const l = await listen(bob);
-    await alice.ok(["send", room, "hi there"]);
-    await l.waitUntil(
-      () => l.lines.some((x) => x.includes(`#${room} ${alice.name}: hi there`)),
-      "a line",
-    );
-    const line = l.lines.find((x) => x.includes("hi there")) ?? "";
-    expect(line).toMatch(/^\d\d:\d\d #/);
-    expect(line).not.toContain("\x1b");
-    expect(await l.stop("SIGINT")).toBe(130);
-    const again = await listen(bob);
-    expect(await again.stop("SIGTERM")).toBe(0);
-  });
-
-  test("people coming online together are one line each, once", async () => {
-    const room = await sharedRoom();
-    const names = [uniqueName("pa"), uniqueName("pb"), uniqueName("pc")];
-    const tokens: string[] = [];
-    for (const name of names) {
-      const { client, token } = await registered(run.server.url, name, "oneshot");
-      await client.call({ type: "join", room });
-      await client.close();
-      tokens.push(token);
-    }
-    const l = await listen(bob);
-    // Online within one presence window: the server tells the room of them in one event.
-    const live = await Promise.all(tokens.map((t) => authed(run.server.url, t, "listen")));
-    live.forEach((c) => run.track(c));
-    const lineOf = (name: string) => `* ${name} is online`;
-    await l.waitUntil(() => names.every((n) => l.lines.some((x) => x.endsWith(lineOf(n)))), "all");
-    await alice.ok(["send", room, "after them"]);
-    await l.waitUntil(() => l.lines.some((x) => x.includes("after them")), "the message after");
-    for (const name of names) {
-      expect(l.lines.filter((x) => x.endsWith(lineOf(name)))).toHaveLength(1);
-    }
-  });
-});
-
-/**
- * Stop `own` under the listener `l`, start it again on its port and run `meanwhile` (what `l`
- * must catch up on), then wait until `l` is back and `a`'s live "after" in `room` reaches it.
- */
-async function restartUnder(
-  l: Listening,
-  own: TestServer,
-  { a, room }: { a: User; room: string },
-  meanwhile: () => Promise<unknown>,
-): Promise<void> {
-  await own.stop();
-  await l.waitUntil(() => l.stderr.includes("reconnecting"), "the reconnecting notice");
-  await run.restart(own);
-  await meanwhile();
-  await l.waitUntil(() => l.stderr.includes("reconnected"), "the reconnected notice", 20_000);
-  await a.ok(["send", room, "after"]);
-  await l.waitForJson((e) => e.text === "after", "the live message after the restart");
-}
-
-describe("chat listen across a server restart", () => {
-  test("reconnects by itself, catches up on what it missed, and prints nothing twice", async () => {
-    const own = await run.start();
-    const [a, b] = await registerUsers(own.url, "ra", "rb");
-    const room = uniqueName("rs");
-    await a.ok(["create", room]);
-    await b.ok(["join", room]);
-    const l = run.track(await b.listen(["--json"]));
-    await a.ok(["send", room, "before"]);
-    await l.waitForJson((e) => e.text === "before", "the first message");
-    await restartUnder(l, own, { a, room }, async () => {
-      await a.ok(["send", room, "missed 1"]);
-      await a.ok(["dm", b.name, "missed dm"]);
-      await a.ok(["send", room, "missed 2"]);
-    });
-    const texts = l.json.filter((e) => e.type === "message" || e.type === "dm").map((e) => e.text);
-    expect(texts).toEqual(["before", "missed 1", "missed dm", "missed 2", "after"]);
-  });
-});
-
-describe("chat listen across a server restart, in a room joined while listening", () => {
-  test("what was missed in a room approved while listening is printed after the reconnect", async () => {
-    const own = await run.start();
-    const [a, b] = await registerUsers(own.url, "ja", "jb");
-    const room = uniqueName("jr");
-    await a.ok(["create", room, "--closed"]);
-    const l = run.track(await b.listen(["--json"]));
-    await b.ok(["join", room]);
-    await a.ok(["approve", room, b.name]);
-    await l.waitForJson((e) => e.type === "join_decision", "the decision");
-    // Nothing printed from the room yet: only the decision tells the listener about it.
-    await b.ok(["rooms"]);
-    await restartUnder(l, own, { a, room }, () => a.ok(["send", room, "missed in the new room"]));
-    const texts = l.json.filter((e) => e.type === "message").map((e) => e.text);
-    expect(texts).toEqual(["missed in the new room", "after"]);
-  });
-});
-
-describe("chat listen --since", () => {
-  test("prints what happened after the cursor once, in log order, then live events", async () => {
-    const carol = await registerUser(run.server.url, "carol");
-    const room = uniqueName("off");
-    await alice.ok(["create", room, "--closed"]);
-    const first = await listen(carol, ["--json", "--count", "1"]);
-    await alice.ok(["dm", carol.name, "first"]);
-    expect(await first.proc.exited).toBe(0);
-    const cursor = String(first.json.find((e) => e.text === "first")!.seq);
-    // While carol is away:
-    await carol.ok(["join", room]);
-    await alice.ok(["approve", room, carol.name]);
-    await alice.ok(["dm", carol.name, "while you were out"]);
-    await alice.ok(["send", room, "welcome"]);
-    const l = await listen(carol, ["--json", "--since", cursor]);
-    await l.waitForJson((e) => e.text === "welcome", "the missed room message");
-    await alice.ok(["send", room, "live"]);
-    await l.waitForJson((e) => e.text === "live", "the live message");
-    const seen = l.json.map((e) => `${String(e.type)} ${String(e.text ?? e.approved ?? e.event)}`);
-    expect(seen).toEqual([
-      "member joined",
-      "join_decision true",
-      "dm while you were out",
-      "message welcome",
-      "message live",
-    ]);
-    const seqs = l.json.map((e) => String(e.seq));
-    expect(seqs).toEqual([...seqs].sort());
-    expect(seqs[0]! > cursor).toBe(true);
-  });
-
-  test("without it, listen starts from now and names its cursor on stderr: given to --since, it brings what came meanwhile", async () => {
-    const room = await sharedRoom();
-    await alice.ok(["send", room, "before"]);
-    const first = await listen(bob, ["--json"]);
-    const cursor = /^listening on .* from cursor (\d{16})$/m.exec(first.stderr)?.[1] ?? "";
-    expect(cursor).toMatch(/^\d{16}$/);
-    await first.close();
-    await alice.ok(["send", room, "meanwhile"]);
-    const l = await listen(bob, ["--json", "--since", cursor]);
-    expect(l.stderr).toContain(`from cursor ${cursor}`);
-    await alice.ok(["send", room, "live"]);
-    await l.waitForJson((e) => e.text === "live", "the live message");
-    const texts = [...first.json, ...l.json].filter((e) => e.room === room).map((e) => e.text);
-    expect(texts).toEqual(["meanwhile", "live"]);
-  });
-
-  test("--type keeps only those types; --exclude-self drops one's own messages", async () => {
-    const room = await sharedRoom();
-    const l = await listen(bob, ["--json", "--type", "message,dm", "--exclude-self"]);
-    await bob.ok(["send", room, "mine"]);
-    await alice.ok(["edit", room, "--topic", "not printed"]);
-    await alice.ok(["dm", bob.name, "theirs"]);
-    await alice.ok(["send", room, "last"]);
-    await l.waitForJson((e) => e.text === "last", "the last message");
-    expect(l.json.map((e) => `${String(e.type)} ${String(e.text)}`)).toEqual([
-      "dm theirs",
-      "message last",
-    ]);
-  });
-
-  test("a malformed cursor or type list is a usage error (2); a foreign cursor is refused (2)", async () => {
-    for (const args of [
-      ["--since", "yesterday"],
-      ["--type", "message;rm"],
-    ]) {
-      const r = await bob.run(["listen", ...args]);
-      expect(r.code).toBe(2);
-      expect(r.stdout).toBe("");
-    }
-    const foreign = await bob.run(["listen", "--since", "9999999999999999"]);
-    expect(foreign.code).toBe(2);
-    expect(foreign.stderr).toContain("cursor");
   });
 });
