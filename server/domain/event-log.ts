@@ -198,13 +198,14 @@ export class EventLog {
   }
 
   #drop(s: Stream): void {
-    const gone = s.items[s.start]!;
-    const seq = seqOf(gone);
+    // The seq from `seqs`, not from the item: with many streams the item, stored `limit` events
+    // ago, is no longer in the CPU cache, and only a stream with moves compares it.
+    const seq = s.seqs[s.start]!;
     s.dropped.push(seq);
     if (s.dropped.length >= this.limit + this.#slack) s.dropped.splice(0, this.#slack);
     s.lastDropped = Math.max(s.lastDropped, seq);
     s.droppedCount++;
-    if (s.moves[s.movesStart] === gone) s.movesStart++;
+    if (s.movesStart < s.moves.length && s.moves[s.movesStart] === s.items[s.start]) s.movesStart++;
     if (s.movesStart >= this.#slack) {
       s.moves.splice(0, s.movesStart);
       s.movesStart = 0;

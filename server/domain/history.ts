@@ -48,6 +48,19 @@ export class History {
   }
 
   /**
+   * Start `key` with `messages` (oldest first; at most the last `limit` are kept), as a state is
+   * loaded: one copy of the list instead of an append per message. Call it before any append
+   * to `key`.
+   */
+  restore(key: string, messages: readonly StoredMessage[]): void {
+    const list = messages.slice(Math.max(0, messages.length - this.limit));
+    this.#lists.set(key, list);
+    for (const m of list) {
+      if (m.clientId) this.#byClientId.set(clientKey(key, m.from, m.clientId), m);
+    }
+  }
+
+  /**
    * The kept messages of `key` without copying them: `list` from index `start` on, and how many
    * of its messages were replaced so far (`changes`: the same window with the same count holds
    * the same messages).

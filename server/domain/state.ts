@@ -64,9 +64,7 @@ export class ChatState {
     for (const r of snapshot.rooms) this.putRoom(fromRecord(r));
     this.#names.sort();
     this.#isLoading = false;
-    for (const [key, list] of Object.entries(snapshot.history)) {
-      for (const m of list.slice(-historyLimit)) this.history.append(key, m);
-    }
+    for (const [key, list] of Object.entries(snapshot.history)) this.history.restore(key, list);
     this.log = restoreLog(snapshot, historyLimit);
     for (const room of this.rooms.values()) {
       if (room.shutDown) this.log.roomEnded(room.name, room.members, this.log.last);

@@ -39,4 +39,16 @@ describe("History window", () => {
     h.append("k", msg(3));
     expect(h.findByClientId("k", "ann", "c0")).toBeUndefined();
   });
+
+  test("a restored key keeps its last `limit` messages and their client ids, and appends after them", () => {
+    const h = new History(3);
+    h.restore("k", [msg(0, "c0"), msg(1, "c1"), msg(2), msg(3, "c3")]);
+    expect(ids(h.page("k"))).toEqual(ids([msg(1), msg(2), msg(3)]));
+    expect(h.findByClientId("k", "ann", "c0")).toBeUndefined();
+    expect(h.findByClientId("k", "ann", "c1")?.id).toBe(msg(1).id);
+    h.append("k", msg(4));
+    expect(ids(h.page("k"))).toEqual(ids([msg(2), msg(3), msg(4)]));
+    expect(h.findByClientId("k", "ann", "c1")).toBeUndefined();
+    expect(h.findByClientId("k", "ann", "c3")?.id).toBe(msg(3).id);
+  });
 });
