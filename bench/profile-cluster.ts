@@ -13,7 +13,7 @@ import { printTop } from "./lib/cpu-profile.ts";
 import { installExitHandlers, killAll } from "./lib/proc.ts";
 import { runLoadgen } from "./lib/runner.ts";
 import { removeTempDirs, tempDir } from "./lib/servers.ts";
-import { type Deployment, startCluster, writers } from "./sections/cluster.ts";
+import { type Deployment, startCluster, writers } from "./lib/deployments.ts";
 import type { StorageResult } from "./scenarios/storage.ts";
 
 const { values } = parseArgs({
