@@ -7,7 +7,7 @@ import { parseClientMessage, ProtocolError } from "../shared/parse.ts";
 import type { ClientMessage, ServerMessage } from "../shared/protocol.ts";
 import { ChatError } from "../shared/errors.ts";
 import type { Chat } from "./domain/chat.ts";
-import { SentAck } from "./domain/message-wire.ts";
+import { encodeReply } from "./encoding.ts";
 import { RateLimiter } from "./domain/rate-limit.ts";
 import type { Clock, Logger } from "./domain/types.ts";
 import type { Admission } from "./admission.ts";
@@ -186,10 +186,9 @@ export class Pipeline {
     }
   }
 
-  // Every reply is a fresh object from its handler, so replyTo is set on it without a copy.
   // Returns the length of the frame sent (UTF-16 units).
   #reply(conn: WsConn, msg: ServerMessage, id: string | undefined): number {
-    const text = msg instanceof SentAck ? msg.frame(id) : withReplyTo(msg, id);
+    const text = encodeReply(msg, id);
     conn.sendText(text);
     return text.length;
   }
@@ -237,9 +236,4 @@ export class Pipeline {
       error: err instanceof Error ? err.stack : String(err),
     });
   }
-}
-
-function withReplyTo(msg: ServerMessage, id: string | undefined): string {
-  if (id !== undefined) (msg as { replyTo?: string }).replyTo = id;
-  return JSON.stringify(msg);
 }

@@ -1,4 +1,5 @@
 /** Bun sockets as the domain sees them: publishing and per-socket sends. */
+import { encodeFrame } from "./encoding.ts";
 import type { Server, ServerWebSocket } from "bun";
 import { LIMITS } from "../shared/protocol.ts";
 import type { ClientMode, ServerMessage } from "../shared/protocol.ts";
@@ -44,10 +45,20 @@ export class BunPublisher implements Publisher {
     this.publishEach([topic], msg);
   }
 
-  /** Publish an already serialised frame, uncompressed. */
-  publishText(topic: string, text: string): void {
+  /** Encode once, publish once per topic, uncompressed; the frame as sent. */
+  publishEvent(topics: readonly string[], msg: ServerMessage): string {
+    const text = encodeFrame(msg);
     const server = this.server;
-    if (server !== null && server.publish(topic, text, false) <= 0) this.onBackpressure();
+    if (server === null) return text;
+    for (const topic of topics) {
+      if (server.publish(topic, text, false) <= 0) this.onBackpressure();
+    }
+    return text;
+  }
+
+  /** The frame `msg` is sent as. */
+  encode(msg: ServerMessage): string {
+    return encodeFrame(msg);
   }
 
   /** Serialise once, publish once per topic, uncompressed. */
@@ -56,7 +67,7 @@ export class BunPublisher implements Publisher {
     if (server === null) return;
     let text: string | null = null;
     for (const topic of topics) {
-      text ??= JSON.stringify(msg);
+      text ??= encodeFrame(msg);
       if (server.publish(topic, text, false) <= 0) this.onBackpressure();
     }
   }
@@ -184,7 +195,7 @@ export class WsConn implements Conn {
 
   /** Serialise and send one frame to this socket. */
   send(msg: ServerMessage): void {
-    this.sendText(JSON.stringify(msg));
+    this.sendText(encodeFrame(msg));
   }
 
   /** Send an already serialised frame (written at the end of this event-loop turn). */

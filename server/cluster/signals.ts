@@ -108,8 +108,9 @@ export class Signals {
       publishEach: (topics, msg) => {
         for (const topic of topics) publish(topic, msg);
       },
-      // Frames of the log: every instance publishes those itself as it applies the change.
-      publishText: (topic, text) => local.publishText(topic, text),
+      // Events of the log: every instance publishes those itself as it applies the change.
+      publishEvent: (topics, msg) => local.publishEvent(topics, msg),
+      encode: (msg) => local.encode(msg),
     };
   }
 

@@ -6,11 +6,10 @@
  */
 import type { ChatError } from "../../shared/errors.ts";
 import { refusal } from "./change-refusal.ts";
-import { formatSeq } from "../../shared/seq.ts";
 import { changedMessage } from "../store/apply-features.ts";
 import { dmUsers } from "../store/store.ts";
 import type { LogEntry, StoredMessage, StoreOp } from "../store/store.ts";
-import { toChatMessage, toDirectMessage } from "./message-wire.ts";
+import { eventOf } from "./message-wire.ts";
 import { copyRoom, fromRecord } from "./state.ts";
 import type { ChatState, RoomState } from "./state.ts";
 import type { Connections } from "./connections.ts";
@@ -202,24 +201,17 @@ export class ChangeApplier {
     if (message.room !== undefined) this.hooks.stopTyping(message.room, message.from);
   }
 
-  // Published once, serialised once: the same text goes to every topic and to later catch-ups.
+  // Published once, encoded once: the same text goes to every topic and to later catch-ups.
   #publish(op: StoreOp): string | undefined {
     const { state, publisher } = this.#d;
     if (op.op === "msg") {
-      const m = op.message;
-      const frame =
-        m.room !== undefined
-          ? `{"type":"message",${JSON.stringify(toChatMessage(m)).slice(1)}`
-          : JSON.stringify({ type: "dm", ...toDirectMessage(m) });
-      state.log.add(op.key, m, frame);
-      for (const topic of topicsOf(op.key)) publisher.publishText(topic, frame);
+      const frame = publisher.publishEvent(topicsOf(op.key), eventOf(op.message));
+      state.log.add(op.key, op.message, frame);
       return frame;
     }
     if (op.op !== "log") return undefined;
-    const entry: LogEntry = op.entry;
-    const frame = JSON.stringify({ ...entry.event, seq: formatSeq(entry.seq) });
-    state.log.add(entry.stream, entry, frame);
-    for (const topic of topicsOf(entry.stream)) publisher.publishText(topic, frame);
+    const frame = publisher.publishEvent(topicsOf(op.entry.stream), eventOf(op.entry));
+    state.log.add(op.entry.stream, op.entry, frame);
     return frame;
   }
 }

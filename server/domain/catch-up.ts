@@ -77,7 +77,9 @@ export async function catchUp(
       await conn.whenDrained();
       if (conn.user !== user || !d.conns.isHeld(conn)) return;
       // As many events as the page's bytes allow: fewer, larger pages catch up sooner.
-      const page = syncPage(d.state, user, cursor, SYNC_PAGE.max, pageBytes);
+      const page = syncPage(d.state, user, cursor, SYNC_PAGE.max, pageBytes, (m) =>
+        d.publisher.encode(m),
+      );
       for (const frame of page.frames) conn.sendText(frame);
       conn.send(syncedMessage(page));
       // Written before anything published after the release can overtake it.

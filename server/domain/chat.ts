@@ -235,6 +235,7 @@ export class Chat {
       this.position(since),
       Math.min(limit ?? SYNC_PAGE.default, SYNC_PAGE.max),
       this.#bounds.historyPageBytes,
+      (m) => this.deps.publisher.encode(m),
     );
     for (const frame of page.frames) conn.sendText(frame);
     this.chargeFrames(user, page.frames.length);

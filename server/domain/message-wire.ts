@@ -1,6 +1,8 @@
 /** Stored messages as they go on the wire: the cleaned text, the frames, the `sent` ack. */
 import { LIMITS, sanitizeText } from "../../shared/protocol.ts";
-import type { ChatMessage, DirectMessage } from "../../shared/protocol.ts";
+import type { ChatMessage, DirectMessage, ServerMessage } from "../../shared/protocol.ts";
+import { isEntry } from "./event-log.ts";
+import type { FeedItem } from "./event-log.ts";
 import { formatSeq } from "../../shared/seq.ts";
 import { ChatError } from "../../shared/errors.ts";
 import type { StoredMessage } from "../store/store.ts";
@@ -37,21 +39,32 @@ function withMarks<T extends ChatMessage | DirectMessage>(out: T, m: StoredMessa
   return out;
 }
 
-/** The `sent` acknowledgement of a room message, with the message's JSON made once. */
-export class SentAck {
-  readonly type = "sent";
-  readonly message: ChatMessage;
-  readonly #json: string;
+/** Where a `sent` acknowledgement carries the frame its message was published as. */
+export const PUBLISHED: unique symbol = Symbol("published frame");
 
-  /** The acknowledgement of `message`, whose JSON is `json`. */
-  constructor(message: ChatMessage, json: string) {
-    this.message = message;
-    this.#json = json;
-  }
+/**
+ * The `sent` acknowledgement of a room message; `[PUBLISHED]` (not a field on the wire) is the
+ * frame the message went out as, which the acknowledgement's text reuses (see encodeReply).
+ */
+export interface SentAck {
+  type: "sent";
+  message: ChatMessage;
+  [PUBLISHED]?: string;
+}
 
-  /** The frame's JSON, answering request `replyTo` when given. */
-  frame(replyTo: string | undefined): string {
-    const head = `{"type":"sent","message":${this.#json}`;
-    return replyTo === undefined ? `${head}}` : `${head},"replyTo":${JSON.stringify(replyTo)}}`;
+/** The acknowledgement of `message`, published as `frame` when it was just stored. */
+export function sentAck(message: ChatMessage, frame: string | undefined): SentAck {
+  const ack: SentAck = { type: "sent", message };
+  if (frame !== undefined) ack[PUBLISHED] = frame;
+  return ack;
+}
+
+/** A kept item as the event `sync` and catch-ups send (with its `seq`), as it was published. */
+export function eventOf(item: FeedItem): ServerMessage {
+  if (isEntry(item)) {
+    return { ...item.event, seq: formatSeq(item.seq) } as unknown as ServerMessage;
   }
+  return item.room !== undefined
+    ? { type: "message", ...toChatMessage(item) }
+    : { type: "dm", ...toDirectMessage(item) };
 }

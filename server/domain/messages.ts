@@ -7,14 +7,12 @@ import { ChatError } from "../../shared/errors.ts";
 import { utf8Length } from "./history.ts";
 import type { PageOptions } from "./history.ts";
 import { checkPageIds, isPastKept } from "./history-ids.ts";
-import { cleanText, SentAck, toChatMessage, toDirectMessage } from "./message-wire.ts";
+import { cleanText, sentAck, toChatMessage, toDirectMessage } from "./message-wire.ts";
+import type { SentAck } from "./message-wire.ts";
 import { memberRoom, seeRoom } from "./room-access.ts";
 import type { KeyedQueue } from "./serial.ts";
 import type { Deps } from "./deps.ts";
 import type { WindowQuota } from "./window-quota.ts";
-
-// How a published room message's frame starts: the acknowledgement reuses the rest.
-const MESSAGE_HEAD = `{"type":"message",`;
 
 // Bytes kept for a `history` frame's envelope (type, names, `more`, `replyTo`): the messages
 // take the rest of the page's bytes.
@@ -70,14 +68,8 @@ export class Messages {
     const name = room.name;
     const draft: Draft = { key: roomKey(name), from: user, text: clean, clientId, room: name };
     if (isAction) draft.isAction = true;
-    return this.#store(draft, (m, frame) => {
-      const message = toChatMessage(m);
-      // Serialised once: the acknowledgement is built around the JSON of the published event.
-      const json = frame?.startsWith(MESSAGE_HEAD)
-        ? `{${frame.slice(MESSAGE_HEAD.length)}`
-        : JSON.stringify(message);
-      return new SentAck(message, json);
-    });
+    // The acknowledgement reuses the frame the message was published as.
+    return this.#store(draft, (m, frame) => sentAck(toChatMessage(m), frame));
   }
 
   /**

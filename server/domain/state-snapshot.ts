@@ -29,7 +29,14 @@ export function snapshotOf(state: ChatState): Snapshot {
 }
 
 /** Nobody listens while a state is loaded. */
-const SILENT: Publisher = { publish() {}, publishEach() {}, publishText() {} };
+const SILENT: Publisher = {
+  publish() {},
+  publishEach() {},
+  publishEvent: () => undefined,
+  encode: () => {
+    throw new Error("nothing is sent while a state loads");
+  },
+};
 
 /** The state a store loaded: its snapshot with the ops stored after it applied in order. */
 export function stateFrom(loaded: Loaded, historyLimit: number): ChatState {

@@ -6,13 +6,12 @@
  * page costs O(its events x log(streams)) plus one pass over each stream's events after the
  * cursor, whatever else the streams hold.
  */
-import type { Truncation } from "../../shared/protocol.ts";
-import { formatSeq } from "../../shared/seq.ts";
+import type { ServerMessage, Truncation } from "../../shared/protocol.ts";
 import { isEntry } from "./event-log.ts";
 import type { FeedItem, Stream } from "./event-log.ts";
 import { dmUsers } from "../store/store.ts";
 import type { LogEntry } from "../store/store.ts";
-import { toChatMessage, toDirectMessage } from "./message-wire.ts";
+import { eventOf } from "./message-wire.ts";
 import { roomStream, userStream } from "./record.ts";
 import type { ChatState } from "./state.ts";
 
@@ -48,7 +47,8 @@ interface Reader {
 
 /**
  * The page of `user`'s events after `since`: at most `limit` events whose frames add up to at
- * most `maxBytes` (at least one event).
+ * most `maxBytes` (at least one event). A kept event is sent as it was published; one
+ * restored or changed since is encoded with `encode`, once, and kept.
  */
 export function syncPage(
   state: ChatState,
@@ -56,6 +56,7 @@ export function syncPage(
   since: number,
   limit: number,
   maxBytes: number,
+  encode: (msg: ServerMessage) => string,
 ): SyncPage {
   const truncated: Truncation[] = [];
   const heap: Reader[] = [];
@@ -77,7 +78,7 @@ export function syncPage(
     // Sent as it was published; serialised here only once for an item restored or changed. The
     // merge reads the stream's arrays alone, not the items: a page touches little memory.
     let frame = stream.frames[at];
-    if (frame === undefined) frame = stream.frames[at] = frameOf(stream.items[at]!);
+    if (frame === undefined) frame = stream.frames[at] = encode(eventOf(stream.items[at]!));
     let size = stream.sizes[at]!;
     // Counted once, by the first catch-up that sends it (a frame is never empty).
     if (size === 0) size = stream.sizes[at] = Buffer.byteLength(frame);
@@ -91,16 +92,6 @@ export function syncPage(
   const more = heap.length > 0;
   const cursor = more ? last : Math.max(last, state.log.position, since);
   return { frames, cursor, more, truncated };
-}
-
-/** An item as the frame `sync` sends (with its `seq`). */
-export function frameOf(item: FeedItem): string {
-  if (isEntry(item)) {
-    return JSON.stringify({ ...item.event, seq: formatSeq(item.seq) });
-  }
-  return item.room !== undefined
-    ? JSON.stringify({ type: "message", ...toChatMessage(item) })
-    : JSON.stringify({ type: "dm", ...toDirectMessage(item) });
 }
 
 /** A stream the user may have seen something of. */

@@ -32,14 +32,22 @@ export interface Crypto {
   newId(): string;
 }
 
-/** Fan-out of events to topics (`room:<name>`, `user:<name>`); each call serialises once. */
+/**
+ * Fan-out of events to topics (`room:<name>`, `user:<name>`), and the encoding of frames: the
+ * domain hands over values and keeps, for catch-ups, the text it is given back.
+ */
 export interface Publisher {
   /** Send `msg` to every connection subscribed to `topic`. */
   publish(topic: string, msg: ServerMessage): void;
-  /** Send `msg` to each of `topics` (serialised once for all of them). */
+  /** Send `msg` to each of `topics` (encoded once for all of them). */
   publishEach(topics: Iterable<string>, msg: ServerMessage): void;
-  /** Send an already serialised frame to every connection subscribed to `topic`. */
-  publishText(topic: string, text: string): void;
+  /**
+   * Send a stored event to each of `topics`, encoded once; returns the frame as sent, or
+   * undefined when nothing was sent (a state being loaded: nobody listens yet).
+   */
+  publishEvent(topics: readonly string[], msg: ServerMessage): string | undefined;
+  /** The frame `msg` is sent as (a stored event a catch-up sends, encoded once and kept). */
+  encode(msg: ServerMessage): string;
 }
 
 /** One client connection as the domain sees it. */

@@ -1,5 +1,6 @@
 import type { ClientMode, ServerMessage } from "../../shared/protocol.ts";
 import { Chat } from "../../server/domain/chat.ts";
+import { encodeFrame } from "../../server/encoding.ts";
 import type { ChatDeps } from "../../server/domain/chat.ts";
 import { Connections } from "../../server/domain/connections.ts";
 import { ChatError } from "../../shared/errors.ts";
@@ -120,9 +121,15 @@ class FakeHub implements Publisher {
     for (const topic of topics) this.publish(topic, msg);
   }
 
-  // Parsed back, so that the domain tests check the frame the server really sends is valid JSON.
-  publishText(topic: string, text: string): void {
-    this.publish(topic, JSON.parse(text) as ServerMessage);
+  // Encoded and parsed back, as the server sends it: the domain tests check the frame is valid.
+  publishEvent(topics: readonly string[], msg: ServerMessage): string {
+    const text = encodeFrame(msg);
+    for (const topic of topics) this.publish(topic, JSON.parse(text) as ServerMessage);
+    return text;
+  }
+
+  encode(msg: ServerMessage): string {
+    return encodeFrame(msg);
   }
 }
 

@@ -1,4 +1,5 @@
 import { describe, expect, test } from "bun:test";
+import { encodeFrame } from "../../server/encoding.ts";
 import { snapshotOf, stateFrom } from "../../server/domain/state-snapshot.ts";
 import { syncPage } from "../../server/domain/sync.ts";
 import type { ChatState } from "../../server/domain/state.ts";
@@ -19,7 +20,7 @@ class JournalingStore extends MemoryStore {
 
 /** Everything `sync` from the start shows `user`. */
 function everything(state: ChatState, user: string): string[] {
-  return syncPage(state, user, 0, 10_000, 1 << 30).frames;
+  return syncPage(state, user, 0, 10_000, 1 << 30, encodeFrame).frames;
 }
 
 describe("Loading a state from a snapshot and the changes after it", () => {

@@ -1,0 +1,38 @@
+/** Frames as text: the acknowledgement of a message carries its fields exactly as its event did. */
+import { describe, expect, test } from "bun:test";
+import { sentAck } from "../../server/domain/message-wire.ts";
+import { encodeFrame, encodeReply } from "../../server/encoding.ts";
+import type { ChatMessage } from "../../shared/protocol.ts";
+
+const message: ChatMessage = {
+  id: "0190a000-0000-7000-8000-000000000001",
+  room: "lobby",
+  from: "alice",
+  text: 'a "quoted" text \u00e9',
+  ts: "2026-11-29T12:00:00.000Z",
+  seq: "0000000000000007",
+};
+
+describe("encoding frames", () => {
+  test("the sent acknowledgement reuses the published event's text, with replyTo", () => {
+    const event = encodeFrame({ type: "message", ...message });
+    const ack = encodeReply(sentAck(message, event), "r1");
+    expect(JSON.parse(ack)).toEqual({ type: "sent", message, replyTo: "r1" });
+    // The message's fields byte for byte as the event carried them.
+    expect(ack).toContain(event.slice(`{"type":"message",`.length, -1));
+    expect(encodeReply(sentAck(message, event), undefined)).toBe(
+      JSON.stringify({ type: "sent", message }),
+    );
+  });
+
+  test("an acknowledgement without a published frame (a resend) says the same", () => {
+    const event = encodeFrame({ type: "message", ...message });
+    expect(encodeReply(sentAck(message, undefined), "r2")).toBe(
+      encodeReply(sentAck(message, event), "r2"),
+    );
+  });
+
+  test("any other reply gets its replyTo", () => {
+    expect(JSON.parse(encodeReply({ type: "ok" }, "r3"))).toEqual({ type: "ok", replyTo: "r3" });
+  });
+});
