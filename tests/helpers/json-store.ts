@@ -2,7 +2,7 @@
  * What the tests of the JSON-file store share: temp folders and stores closed and removed after
  * each test, crash copies of a folder, and small records to commit.
  */
-import { afterEach } from "bun:test";
+import { afterEach, setDefaultTimeout } from "bun:test";
 import { cp, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -26,6 +26,8 @@ export interface JsonStoreFolders {
 
 /** Temp folders and stores for this file's tests, closed and removed after each test. */
 export function useJsonStoreFolders(): JsonStoreFolders {
+  // The tests start real processes and fsync: 5 s per test is too tight on a busy machine.
+  setDefaultTimeout(30_000);
   const dirs: string[] = [];
   const stores: StoreWithState[] = [];
   afterEach(async () => {

@@ -1,11 +1,8 @@
 /** The JSON-file store on damaged files: a torn line is cut, anything else stops load untouched. */
-import { describe, expect, setDefaultTimeout, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { appendFileSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { ids, loadOnce, msg, user, useJsonStoreFolders } from "../helpers/json-store.ts";
-
-// This file starts real servers and processes: 5 s per test is too tight on a busy machine.
-setDefaultTimeout(30_000);
 
 const { tempDir, open, crashCopy } = useJsonStoreFolders();
 

@@ -1,11 +1,8 @@
 /** The JSON-file store owns its folder: one store at a time, none after close. */
-import { describe, expect, setDefaultTimeout, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { ids, loadOnce, msg, useJsonStoreFolders } from "../helpers/json-store.ts";
-
-// This file starts real servers and processes: 5 s per test is too tight on a busy machine.
-setDefaultTimeout(30_000);
 
 const { tempDir, open } = useJsonStoreFolders();
 

@@ -1,13 +1,10 @@
 /** The JSON-file store keeps what was committed: across close and crash, at 0600, to its limit. */
-import { describe, expect, setDefaultTimeout, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { chmodSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import type { StoreOp } from "../../server/store/store.ts";
 import { dmKey } from "../../server/store/store.ts";
 import { ids, loadOnce, msg, room, user, useJsonStoreFolders } from "../helpers/json-store.ts";
-
-// This file starts real servers and processes: 5 s per test is too tight on a busy machine.
-setDefaultTimeout(30_000);
 
 const { tempDir, open, crashCopy } = useJsonStoreFolders();
 
