@@ -128,7 +128,7 @@ async function main(): Promise<void> {
     ...(cluster
       ? {
           changeLog: (applier) => cluster.changeLog(applier, state),
-          ...(shared ? { sharedPresence: shared.presence } : {}),
+          ...(shared ? { sharedPresence: shared.presence, sharedTyping: shared.typing } : {}),
         }
       : {}),
   });

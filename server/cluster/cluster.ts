@@ -14,6 +14,7 @@ import { Signals } from "./signals.ts";
 import { keepConnected, redisClient } from "./connect.ts";
 import { ClusterPresence } from "./presence.ts";
 import { Instances } from "./instances.ts";
+import { ClusterTyping } from "./typing.ts";
 import { SharedConnectionCounts } from "./connection-counts.ts";
 import { SharedUsage } from "./usage.ts";
 import type { RateLimits } from "../domain/rate-limit.ts";
@@ -29,6 +30,7 @@ export interface Shared {
   clock: Clock;
   publisher: Publisher;
   presence: ClusterPresence;
+  typing: ClusterTyping;
   counts: SharedConnectionCounts;
 }
 
@@ -134,6 +136,7 @@ export class Cluster {
       clock,
       publisher: signals.publisher(),
       presence: new ClusterPresence(signals, instances, this.instance),
+      typing: new ClusterTyping(signals, clock),
       counts: new SharedConnectionCounts(signals, instances, clock),
     };
     this.#shared = shared;
@@ -164,6 +167,7 @@ export class Cluster {
     await this.#snapshots.settle();
     this.#shared?.instances.stop();
     this.#shared?.counts.stop();
+    this.#shared?.typing.stop();
     this.#usage?.stop();
     this.#shared?.signals.close();
     this.#writer.close();

@@ -129,8 +129,8 @@ export class Signals {
     }
     if (signal.from === this.#instance) return;
     if (signal.kind === "publish") {
-      if (typeof signal.topic === "string") this.#local.publish(signal.topic, signal.msg);
-      return;
+      if (typeof signal.topic !== "string") return;
+      this.#local.publish(signal.topic, signal.msg);
     }
     this.#handlers.get(signal.kind)?.(signal);
   }

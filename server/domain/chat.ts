@@ -26,6 +26,7 @@ import type { RoomQuotas } from "./room-quota.ts";
 import { Rooms } from "./rooms.ts";
 import { KeyedQueue } from "./serial.ts";
 import { Typing } from "./typing.ts";
+import type { SharedTyping } from "./typing.ts";
 import { formatSeq } from "../../shared/seq.ts";
 import { catchUp, parseCursor, syncedMessage } from "./catch-up.ts";
 import type { FrameCharge, SyncedMessage } from "./catch-up.ts";
@@ -57,6 +58,8 @@ export interface ChatOptions {
   changeLog?: (applier: ChangeApplier) => ChangeLog;
   /** Presence merged with the other instances of a cluster; absent: this process's alone. */
   sharedPresence?: SharedPresence;
+  /** Who is typing on the other instances of a cluster; absent: none. */
+  sharedTyping?: SharedTyping;
 }
 
 /** What a Chat is built over: its deps, and the store of a server that keeps its own log. */
@@ -83,6 +86,7 @@ export class Chat {
   #catchUps = new KeyedQueue();
   #bounds: ReplyBounds;
   #hub: PresenceHub;
+  #sharedTyping: SharedTyping | null;
 
   /** Wire the services over `deps`. */
   constructor(rawDeps: ChatDeps, opts: ChatOptions) {
@@ -95,6 +99,7 @@ export class Chat {
     const changes = opts.changeLog?.(applier) ?? local();
     const deps: Deps = { ...rest, changes };
     this.deps = deps;
+    this.#sharedTyping = opts.sharedTyping ?? null;
     this.typing = new Typing(deps.clock, (room, user, isTyping) =>
       deps.publisher.publish(roomTopic(room), { type: "typing", room, user, typing: isTyping }),
     );
@@ -129,10 +134,8 @@ export class Chat {
 
   /** A page of the caller's DM conversations, newest first, with unread and mention counts. */
   conversations(user: string, page: ConversationsPage = {}): ConversationsReply {
-    const bounds = {
-      pageMax: this.#bounds.conversationsPage,
-      pageBytes: this.#bounds.historyPageBytes,
-    };
+    const { conversationsPage: pageMax, historyPageBytes: pageBytes } = this.#bounds;
+    const bounds = { pageMax, pageBytes };
     return listConversations(this.deps.state, this.reads, user, page, bounds);
   }
 
@@ -193,7 +196,8 @@ export class Chat {
   who(user: string, rawRoom?: string, page: WhoPage = {}): WhoReply {
     const src = {
       status: (u: string) => this.#hub.view(u).status,
-      isTyping: (room: string, u: string) => this.typing.isTyping(room, u),
+      isTyping: (room: string, u: string) =>
+        this.typing.isTyping(room, u) || (this.#sharedTyping?.isTyping(room, u) ?? false),
       away: (u: string) => this.#hub.view(u).away,
     };
     // Lines with away messages are bounded in bytes like a history page.

@@ -2,7 +2,13 @@
 import type { Clock, TimerHandle } from "./types.ts";
 
 /** How long a "typing" notice lasts without renewal. */
-const TYPING_TTL_MS = 6000;
+export const TYPING_TTL_MS = 6000;
+
+/** The typing notices of the other instances of a cluster (for `who`). */
+export interface SharedTyping {
+  /** True while `user`, on another instance, is typing in `room`. */
+  isTyping(room: string, user: string): boolean;
+}
 
 interface Entry {
   connId: string;

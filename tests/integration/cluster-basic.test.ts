@@ -112,6 +112,12 @@ describe("passing signals across instances", () => {
     await alice.call({ type: "typing", room: "lobby", typing: true });
     const typing = await bob.waitFor((f) => f.type === "typing" && f.user === "alice");
     expect(typing.typing).toBe(true);
+    // `who` on instance b shows it too.
+    const who = await bob.call({ type: "who", room: "lobby" });
+    const aliceInWho = (who.users as { user: string; typing: boolean }[]).find(
+      (u) => u.user === "alice",
+    );
+    expect(aliceInWho?.typing).toBe(true);
     // bob comes online on instance b: alice, on a, hears it.
     servers.track(await authed(b!.url, token, "interactive"));
     await alice.waitFor(namesUser("bob", "online"));
