@@ -24,6 +24,8 @@ export interface RedisOptions {
   timeoutMs?: number;
   /** Words before the command that exec it (the benchmark pins Redis to a core). */
   prefix?: string[];
+  /** A replica of this Redis (host, port): `--replicaof`. */
+  replicaOf?: { host: string; port: number };
 }
 
 /** A running redis-server. */
@@ -117,6 +119,9 @@ class LocalRedis implements TestRedis {
     return [
       ...["--port", String(this.port), "--bind", "127.0.0.1", "--dir", this.dir],
       ...["--appendonly", "yes", "--appendfsync", fsync, "--save", "", "--daemonize", "no"],
+      ...(this.opts.replicaOf
+        ? ["--replicaof", this.opts.replicaOf.host, String(this.opts.replicaOf.port)]
+        : []),
     ];
   }
 

@@ -3,6 +3,7 @@
  * client on its own instance sees what it would see on one server.
  */
 import { afterEach, describe, expect, test } from "bun:test";
+import { RedisClient } from "bun";
 import { namesUser } from "../helpers/presence.ts";
 import { startRedis } from "../helpers/redis.ts";
 import type { TestRedis } from "../helpers/redis.ts";
@@ -171,3 +172,33 @@ describe("connection quotas across instances", () => {
     expect((await fourth.request({ type: "auth", token, mode: "listen" })).type).toBe("session");
   });
 });
+
+describe("waiting for replicas", () => {
+  test("--redis-replicas 1: acknowledged once a replica has it; refused when the replica is gone", async () => {
+    redis = await startRedis();
+    const replica = await startRedis({ replicaOf: { host: "127.0.0.1", port: redis.port } });
+    servers.track(replica);
+    await replicaOnline(redis.url);
+    const server = await servers.start({ args: ["--redis", redis.url, "--redis-replicas", "1"] });
+    const alice = servers.track((await registered(server.url, "alice")).client);
+    await alice.call({ type: "create", room: "lobby" });
+    const sent = await alice.request({ type: "send", room: "lobby", text: "replicated" });
+    expect(sent.type).toBe("sent");
+    await replica.stop();
+    const refused = await alice.request({ type: "send", room: "lobby", text: "not replicated" });
+    expect(refused.type).toBe("error");
+    expect(refused.code).toBe("internal");
+  });
+});
+
+/** Wait until the Redis at `url` has a replica in sync. */
+async function replicaOnline(url: string): Promise<void> {
+  const client = servers.track(new RedisClient(url));
+  await client.connect();
+  for (let i = 0; i < 100; i++) {
+    const info = String(await client.send("INFO", ["replication"]));
+    if (/slave0:.*state=online/.test(info)) return;
+    await Bun.sleep(100);
+  }
+  throw new Error("the replica did not come online within 10 s");
+}
