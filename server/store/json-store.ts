@@ -9,6 +9,12 @@ import type { Loaded, Snapshot, Store, StoreOp } from "./store.ts";
 import type { JournalMark } from "./validate.ts";
 
 const DEFAULT_COMPACT_BYTES = 8 * 1024 * 1024;
+/** A batch's buffer starts at this size and doubles as its lines need. */
+const BATCH_START_BYTES = 64 * 1024;
+/** A written batch's buffer is kept for the next one up to this size (a burst's is let go). */
+const BATCH_KEEP_BYTES = 4 * 1024 * 1024;
+/** The most UTF-8 bytes one UTF-16 code unit of a string can take. */
+const MAX_BYTES_PER_UNIT = 3;
 
 /** Options of the JSON file store. */
 export interface JsonFileStoreOptions {
@@ -20,17 +26,34 @@ export interface JsonFileStoreOptions {
   onCompactError?: (err: Error) => void;
 }
 
-/** The commits of one group commit: their journal lines and one shared promise. */
+/**
+ * The commits of one group commit: their journal lines, encoded as they come into `bytes` (up
+ * to `length`), and one shared promise. Encoding each line into a buffer kept from batch to
+ * batch costs no concatenated text and no new buffer per write, both as large as the batch.
+ */
 interface Batch {
-  text: string;
+  bytes: Buffer;
+  length: number;
   done: Promise<void>;
   resolve: () => void;
   reject: (err: Error) => void;
 }
 
-function newBatch(): Batch {
+function newBatch(bytes: Buffer): Batch {
   const { promise, resolve, reject } = Promise.withResolvers<void>();
-  return { text: "", done: promise, resolve, reject };
+  return { bytes, length: 0, done: promise, resolve, reject };
+}
+
+/** Append `line` and a newline to the batch's bytes, growing them when it might not fit. */
+function addLine(batch: Batch, line: string): void {
+  const most = line.length * MAX_BYTES_PER_UNIT + 1;
+  if (batch.length + most > batch.bytes.length) {
+    const bigger = Buffer.allocUnsafe(Math.max(batch.bytes.length * 2, batch.length + most));
+    batch.bytes.copy(bigger, 0, 0, batch.length);
+    batch.bytes = bigger;
+  }
+  batch.length += batch.bytes.write(line, batch.length);
+  batch.bytes[batch.length++] = 0x0a;
 }
 
 /**
@@ -67,6 +90,8 @@ export class JsonFileStore implements Store {
   #opening: Promise<void> | null = null;
   /** Commits waiting for the next write; null when there are none. */
   #queue: Batch | null = null;
+  /** The buffer of the last batch written, for the next batch. */
+  #spare: Buffer | null = null;
   #scheduled = false;
   #writing: Promise<void> | null = null;
   /** Serialises journal appends and rotations. */
@@ -116,23 +141,27 @@ export class JsonFileStore implements Store {
   commit(ops: StoreOp[]): Promise<void> {
     if (this.#closing) return Promise.reject(new Error("the store is closed"));
     if (ops.length === 0) return Promise.resolve();
-    // Serialise now: the caller may change its objects after this call.
-    let text = "";
+    // Serialise now: the caller may change its objects after this call. Every op first, so
+    // that one that cannot be serialised leaves none of the commit in the batch.
+    let lines: string[];
     try {
-      for (const op of ops) text += `${JSON.stringify(op)}\n`;
+      lines = ops.map((op) => JSON.stringify(op));
     } catch (err) {
       return Promise.reject(err as Error);
     }
-    if (this.#journal) return this.#enqueue(text);
-    return this.#open().then(() => this.#enqueue(text));
+    if (this.#journal) return this.#enqueue(lines);
+    return this.#open().then(() => this.#enqueue(lines));
   }
 
-  #enqueue(text: string): Promise<void> {
+  #enqueue(lines: readonly string[]): Promise<void> {
     if (this.#closing) return Promise.reject(new Error("the store is closed"));
-    const batch = (this.#queue ??= newBatch());
-    batch.text += text;
+    if (!this.#queue) {
+      this.#queue = newBatch(this.#spare ?? Buffer.allocUnsafe(BATCH_START_BYTES));
+      this.#spare = null;
+    }
+    for (const line of lines) addLine(this.#queue, line);
     this.#schedule();
-    return batch.done;
+    return this.#queue.done;
   }
 
   /** Wait for pending writes, compact into the three files, release the journal. */
@@ -213,10 +242,11 @@ export class JsonFileStore implements Store {
 
   async #writeBatch(batch: Batch): Promise<void> {
     const journal = this.#journal!;
-    const bytes = Buffer.from(batch.text);
+    const bytes = batch.bytes.subarray(0, batch.length);
     try {
       await this.#exclusive(() => journal.append(bytes));
     } catch (err) {
+      this.#release(batch);
       const error = new Error(
         `cannot write ${join(this.#dir, FILES.journal)}: ${(err as Error).message}`,
         {
@@ -226,10 +256,16 @@ export class JsonFileStore implements Store {
       batch.reject(error);
       return;
     }
+    this.#release(batch);
     // Read with no await since the append: a rotation changes gen and size together.
     this.#applied = { gen: journal.gen, offset: journal.size };
     batch.resolve();
     this.#maybeCompact();
+  }
+
+  /** The batch was written (or failed): its buffer may hold the next batch. */
+  #release(batch: Batch): void {
+    if (batch.bytes.length <= BATCH_KEEP_BYTES) this.#spare = batch.bytes;
   }
 
   #maybeCompact(): void {

@@ -90,6 +90,37 @@ describe("JsonFileStore", () => {
     expect(ids(loaded, "room:lobby")).toEqual(["m0", "m1", "m2", "m3", "m4"]);
   });
 
+  test("group commits larger than the write buffer, in any script, are journalled byte for byte", async () => {
+    const dir = await tempDir();
+    const store = open(dir);
+    await store.load();
+    await store.commit([
+      { op: "user", user: user("ann") },
+      { op: "room", room: room("lobby") },
+    ]);
+    // Each group (one tick) well past 64 KiB, with 2-, 3- and 4-byte characters; the second
+    // group is gathered while the first is written, the third reuses the first one's buffer.
+    const text = (i: number) => `${i} ünïcödé 漢字 🙂 `.repeat(400);
+    const group = (g: number) =>
+      Array.from({ length: 40 }, (_, i) => {
+        const op = msg(`m${g}-${String(i).padStart(2, "0")}`);
+        if (op.op === "msg") op.message.text = text(g * 100 + i);
+        return store.commit([op]);
+      });
+    const first = group(1);
+    await new Promise((resolve) => setImmediate(resolve));
+    const second = group(2);
+    await Promise.all([...first, ...second]);
+    await Promise.all(group(3));
+    const loaded = await loadOnce(await crashCopy(dir), 200);
+    const kept = loaded.history["room:lobby"]!;
+    expect(kept.length).toBe(120);
+    for (const m of kept) {
+      const [g, i] = m.id.slice(1).split("-").map(Number);
+      expect(m.text).toBe(text(g! * 100 + i!));
+    }
+  });
+
   test("every file is mode 0600, even one that was not", async () => {
     const dir = await tempDir();
     const store = open(dir, 100, 200);
