@@ -2,38 +2,21 @@
  * Cluster mode over a real redis-server: two instances of the server share one chat, each
  * client on its own instance sees what it would see on one server.
  */
-import { afterEach, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { RedisClient } from "bun";
 import { namesUser } from "../helpers/presence.ts";
+import { useCluster } from "../helpers/cluster.ts";
 import { startRedis } from "../helpers/redis.ts";
-import type { TestRedis } from "../helpers/redis.ts";
 import { tempDir } from "../helpers/server.ts";
-import { useServer } from "../helpers/use-server.ts";
+import type { TestServer } from "../helpers/server.ts";
 import { authed, registered, TestClient } from "../helpers/ws-client.ts";
 
-const servers = useServer();
-let redis: TestRedis | null = null;
-
-afterEach(async () => {
-  await servers.closeTracked();
-  await servers.endTest();
-  await redis?.stop();
-  redis = null;
-});
-
-/** Start `n` instances over a fresh redis-server. */
-async function cluster(n: number) {
-  redis = await startRedis();
-  const instances = [];
-  for (let i = 0; i < n; i++) {
-    instances.push(await servers.start({ args: ["--redis", redis.url] }));
-  }
-  return instances;
-}
+const cluster = useCluster();
+const servers = cluster.servers;
 
 describe("two instances over one Redis", () => {
   test("a room made on one is joined on the other, and messages cross both ways", async () => {
-    const [a, b] = await cluster(2);
+    const [a, b] = await cluster.instances(2);
     const alice = servers.track((await registered(a!.url, "alice")).client);
     const bob = servers.track((await registered(b!.url, "bob")).client);
     await alice.call({ type: "create", room: "lobby" });
@@ -49,7 +32,7 @@ describe("two instances over one Redis", () => {
   });
 
   test("a DM reaches a user connected to the other instance", async () => {
-    const [a, b] = await cluster(2);
+    const [a, b] = await cluster.instances(2);
     const alice = servers.track((await registered(a!.url, "alice")).client);
     const bob = servers.track((await registered(b!.url, "bob")).client);
     await alice.call({ type: "dm", to: "bob", text: "psst" });
@@ -58,7 +41,7 @@ describe("two instances over one Redis", () => {
   });
 
   test("the same room name created on both at once: one gets conflict", async () => {
-    const [a, b] = await cluster(2);
+    const [a, b] = await cluster.instances(2);
     const alice = servers.track((await registered(a!.url, "alice")).client);
     const bob = servers.track((await registered(b!.url, "bob")).client);
     const replies = await Promise.all([
@@ -76,12 +59,12 @@ describe("two instances over one Redis", () => {
 
 describe("durability of what Redis acknowledges", () => {
   test("a Redis that fsyncs once a second is refused at start, unless --redis-unsafe says so", async () => {
-    redis = await startRedis({ appendfsync: "everysec" });
+    const redis = await cluster.startRedis({ appendfsync: "everysec" });
     const refused = await runInstance(["--redis", redis.url]);
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain("appendfsync everysec");
     expect(refused.stderr).toContain("--redis-unsafe");
-    const server = await servers.start({ args: ["--redis", redis.url, "--redis-unsafe"] });
+    const server = await cluster.instance({ args: ["--redis-unsafe"] });
     const alice = servers.track((await registered(server.url, "alice")).client);
     expect((await alice.call({ type: "create", room: "lobby" })).type).toBe("room");
   });
@@ -104,7 +87,7 @@ async function runInstance(args: string[]): Promise<{ code: number; stderr: stri
 
 describe("passing signals across instances", () => {
   test("typing and presence on one instance reach a member on the other", async () => {
-    const [a, b] = await cluster(2);
+    const [a, b] = await cluster.instances(2);
     const alice = servers.track((await registered(a!.url, "alice")).client);
     await alice.call({ type: "create", room: "lobby" });
     const { client: bob, token } = await registered(b!.url, "bob", "oneshot");
@@ -127,10 +110,7 @@ describe("passing signals across instances", () => {
 
 describe("limits across instances", () => {
   test("the message rate limit counts what a user sent on every instance", async () => {
-    redis = await startRedis();
-    const args = ["--redis", redis.url, "--rate-limit"];
-    const a = await servers.start({ args });
-    const b = await servers.start({ args });
+    const [a, b] = (await cluster.instances(2, "--rate-limit")) as [TestServer, TestServer];
     const onA = servers.track((await registered(a.url, "alice")).client);
     await onA.call({ type: "create", room: "lobby" });
     const onB = servers.track(await TestClient.connect(b.url));
@@ -151,10 +131,8 @@ describe("limits across instances", () => {
 
 describe("connection quotas across instances", () => {
   test("a user's connections on every instance count against --max-connections-per-user", async () => {
-    redis = await startRedis();
-    const args = ["--redis", redis.url, "--max-connections-per-user", "2"];
-    const a = await servers.start({ args });
-    const b = await servers.start({ args });
+    const max = ["--max-connections-per-user", "2"];
+    const [a, b] = (await cluster.instances(2, ...max)) as [TestServer, TestServer];
     const { client, token } = await registered(a.url, "alice", "listen");
     servers.track(client);
     servers.track(await authed(a.url, token, "listen"));
@@ -175,11 +153,11 @@ describe("connection quotas across instances", () => {
 
 describe("waiting for replicas", () => {
   test("--redis-replicas 1: acknowledged once a replica has it; refused when the replica is gone", async () => {
-    redis = await startRedis();
+    const redis = await cluster.startRedis();
     const replica = await startRedis({ replicaOf: { host: "127.0.0.1", port: redis.port } });
     servers.track(replica);
     await replicaOnline(redis.url);
-    const server = await servers.start({ args: ["--redis", redis.url, "--redis-replicas", "1"] });
+    const server = await cluster.instance({ args: ["--redis-replicas", "1"] });
     const alice = servers.track((await registered(server.url, "alice")).client);
     await alice.call({ type: "create", room: "lobby" });
     const sent = await alice.request({ type: "send", room: "lobby", text: "replicated" });

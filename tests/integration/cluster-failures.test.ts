@@ -3,29 +3,15 @@
  * the balancer and catch up with their cursor), redis-server killed and restarted (the
  * instances recover by themselves), and an instance joining from a snapshot.
  */
-import { afterEach, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { RedisClient } from "bun";
-import { startBalancer } from "../helpers/haproxy.ts";
-import type { TestBalancer } from "../helpers/haproxy.ts";
+import { useCluster } from "../helpers/cluster.ts";
 import { freePort } from "../helpers/ports.ts";
-import { startRedis } from "../helpers/redis.ts";
-import type { TestRedis } from "../helpers/redis.ts";
-import { useServer } from "../helpers/use-server.ts";
 import { registered, TestClient } from "../helpers/ws-client.ts";
 import { jsonLines, User } from "../cli/helpers.ts";
 
-const servers = useServer({ timeoutMs: 60_000 });
-let redis: TestRedis | null = null;
-let balancer: TestBalancer | null = null;
-
-afterEach(async () => {
-  await servers.closeTracked();
-  await balancer?.stop();
-  balancer = null;
-  await servers.endTest();
-  await redis?.stop();
-  redis = null;
-});
+const cluster = useCluster({ timeoutMs: 60_000 });
+const servers = cluster.servers;
 
 /** Send `texts` to `room` one after the other; the texts whose send was acknowledged. */
 async function sendAll(client: TestClient, room: string, texts: string[]): Promise<string[]> {
@@ -39,15 +25,11 @@ async function sendAll(client: TestClient, room: string, texts: string[]): Promi
 
 describe("failures in a cluster", () => {
   test("kill -9 of the instance a listener is on: it comes back through the balancer and misses nothing", async () => {
-    redis = await startRedis();
-    const cluster = ["--redis", redis.url, "--trusted-proxy", "127.0.0.1"];
-    const a = await servers.start({ args: cluster });
+    const trusting = ["--trusted-proxy", "127.0.0.1"];
+    const a = await cluster.instance({ args: trusting });
     const portB = freePort();
-    balancer = await startBalancer([
-      { host: "127.0.0.1", port: a.port },
-      { host: "127.0.0.1", port: portB },
-    ]);
-    await balancer.waitUntilUp(1);
+    // Only instance a is up at first.
+    const balancer = await cluster.balance([a, { port: portB }], 1);
     const alice = servers.track((await registered(a.url, "alice")).client);
     await alice.call({ type: "create", room: "lobby" });
     const bob = new User(balancer.url, "bob");
@@ -56,7 +38,7 @@ describe("failures in a cluster", () => {
     // Only instance a is up: the listener is on it.
     const listening = await bob.listen(["--json"]);
     servers.trackProcess(listening.proc);
-    const b = await servers.start({ args: [...cluster, "--port", String(portB)] });
+    const b = await cluster.instance({ args: [...trusting, "--port", String(portB)] });
     await balancer.waitUntilUp(2);
     const onB = servers.track(await TestClient.connect(b.url));
     await onB.call({ type: "login", user: "alice", password: "password1", mode: "oneshot" });
@@ -72,14 +54,8 @@ describe("failures in a cluster", () => {
   });
 
   test("kill -9 of redis-server: nothing acknowledged is lost and the instances recover", async () => {
-    redis = await startRedis();
-    const cluster = ["--redis", redis.url];
-    const a = await servers.start({ args: cluster });
-    const b = await servers.start({ args: cluster });
-    const alice = servers.track((await registered(a.url, "alice")).client);
-    await alice.call({ type: "create", room: "lobby" });
-    const bob = servers.track((await registered(b.url, "bob")).client);
-    await bob.call({ type: "join", room: "lobby" });
+    const { alice, bob } = await cluster.lobby();
+    const redis = cluster.redis;
     const first = await sendAll(alice, "lobby", ["m1", "m2", "m3"]);
     const sending = sendAll(alice, "lobby", ["m4", "m5", "m6", "m7", "m8"]);
     await redis.kill9();
@@ -96,14 +72,8 @@ describe("failures in a cluster", () => {
   });
 
   test("Redis away longer than the client's own retries: the instances connect again by themselves", async () => {
-    redis = await startRedis();
-    const cluster = ["--redis", redis.url];
-    const a = await servers.start({ args: cluster });
-    const b = await servers.start({ args: cluster });
-    const alice = servers.track((await registered(a.url, "alice")).client);
-    await alice.call({ type: "create", room: "lobby" });
-    const bob = servers.track((await registered(b.url, "bob")).client);
-    await bob.call({ type: "join", room: "lobby" });
+    const { a, alice, bob } = await cluster.lobby();
+    const redis = cluster.redis;
     await redis.kill9();
     // Long enough for Bun's client to give up reconnecting by itself.
     await waitForLog(a.dataDir, "redis_lost", 20_000);
@@ -118,9 +88,9 @@ describe("failures in a cluster", () => {
   });
 
   test("a new instance starts from a snapshot and the tail of a trimmed log", async () => {
-    redis = await startRedis();
-    const cluster = ["--redis", redis.url, "--snapshot-every", "100"];
-    const a = await servers.start({ args: cluster });
+    const redis = await cluster.startRedis();
+    const snapshots = ["--snapshot-every", "100"];
+    const a = await cluster.instance({ args: snapshots });
     const alice = servers.track((await registered(a.url, "alice")).client);
     await alice.call({ type: "create", room: "lobby" });
     const redisClient = new RedisClient(redis.url);
@@ -136,7 +106,7 @@ describe("failures in a cluster", () => {
     }
     expect(Number(await redisClient.get("chat:trimmed-to"))).toBeGreaterThan(0);
     expect(Number(await redisClient.send("XLEN", ["chat:log"]))).toBeLessThan(texts.length);
-    const c = await servers.start({ args: cluster });
+    const c = await cluster.instance({ args: snapshots });
     const onC = servers.track(await TestClient.connect(c.url));
     await onC.call({ type: "login", user: "alice", password: "password1", mode: "oneshot" });
     const history = await onC.call({ type: "history", room: "lobby", limit: 100 });

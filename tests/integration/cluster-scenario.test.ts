@@ -4,42 +4,26 @@
  * whole story holds as on one server; a rolling restart of every instance keeps a
  * listener's stream whole.
  */
-import { afterEach, describe, expect, test } from "bun:test";
-import { startBalancer } from "../helpers/haproxy.ts";
-import type { TestBalancer } from "../helpers/haproxy.ts";
-import { startRedis } from "../helpers/redis.ts";
-import type { TestRedis } from "../helpers/redis.ts";
+import { describe, expect, test } from "bun:test";
+import { useCluster } from "../helpers/cluster.ts";
 import type { TestServer } from "../helpers/server.ts";
-import { useServer } from "../helpers/use-server.ts";
 import { jsonLines, User } from "../cli/helpers.ts";
 
-const servers = useServer({ timeoutMs: 90_000 });
-let redis: TestRedis | null = null;
-let balancer: TestBalancer | null = null;
-
-afterEach(async () => {
-  await servers.closeTracked();
-  await balancer?.stop();
-  balancer = null;
-  await servers.endTest();
-  await redis?.stop();
-  redis = null;
-});
+const cluster = useCluster({ timeoutMs: 90_000 });
+const servers = cluster.servers;
 
 /** Two instances behind HAProxy; users reach them only through the balancer. */
 async function balanced(): Promise<{ instances: TestServer[]; args: string[] }> {
-  redis = await startRedis();
   // The balancer names each client in X-Forwarded-For.
-  const args = ["--redis", redis.url, "--trusted-proxy", "127.0.0.1"];
-  const instances = [await servers.start({ args }), await servers.start({ args })];
-  balancer = await startBalancer(instances.map((s) => ({ host: "127.0.0.1", port: s.port })));
-  await balancer.waitUntilUp(2);
-  return { instances, args };
+  const trusting = ["--trusted-proxy", "127.0.0.1"];
+  const instances = await cluster.instances(2, ...trusting);
+  await cluster.balance(instances);
+  return { instances, args: cluster.args(...trusting) };
 }
 
 /** A user of the balancer, registered. */
 async function member(name: string): Promise<User> {
-  const user = new User(balancer!.url, name);
+  const user = new User(cluster.balancer.url, name);
   await user.ok(["register", name, "--password-stdin"], { stdin: "password1\n" });
   return user;
 }
@@ -88,7 +72,7 @@ describe("the chat through a balancer over two instances", () => {
       await instance.stop();
       await say(`while ${i} is down`);
       instances[i] = await servers.restart(instance, { args });
-      await balancer!.waitUntilUp(2);
+      await cluster.balancer.waitUntilUp(2);
       await say(`after ${i} is back`);
     }
     expect(sent.length).toBe(5);
