@@ -49,6 +49,8 @@ export interface Stream {
   droppedCount: number;
   /** The least seq the stream ever held (0: none yet). */
   firstSeq: number;
+  /** The greatest seq of a logged event (not a message) the stream took (0: none). */
+  lastEntry: number;
   /** The kept `member` events of a room stream, oldest first (from `movesStart` on). */
   moves: LogEntry[];
   movesStart: number;
@@ -135,6 +137,7 @@ export class EventLog {
       s.sizes.splice(at, 0, 0);
     }
     this.#index(stream, item);
+    if (isEntry(item) && seq > s.lastEntry) s.lastEntry = seq;
     if (isEntry(item) && item.event.type === "member") addMove(s, item);
     if (isEntry(item) && stream[0] !== "u") this.#update(s, item.event);
     if (items.length - s.start > this.limit) this.#drop(s);
@@ -144,7 +147,9 @@ export class EventLog {
   *saved(): Generator<{ key: string; entries: LogEntry[]; trimmed: Trimmed | null }> {
     for (const [key, s] of this.#streams) {
       const entries: LogEntry[] = [];
-      for (let i = s.start; i < s.items.length; i++) {
+      // A stream of messages alone is not read item by item (a compaction visits every stream).
+      const hasEntries = s.start < s.items.length && s.lastEntry >= s.seqs[s.start]!;
+      for (let i = hasEntries ? s.start : s.items.length; i < s.items.length; i++) {
         const item = s.items[i]!;
         if (isEntry(item)) entries.push(item);
       }
@@ -189,6 +194,7 @@ export class EventLog {
         lastDropped: 0,
         droppedCount: 0,
         firstSeq: 0,
+        lastEntry: 0,
         moves: [],
         movesStart: 0,
       };

@@ -3,6 +3,9 @@ import { constants } from "node:fs";
 import { chmod, open, readFile, rename, stat, unlink } from "node:fs/promises";
 import { join, resolve } from "node:path";
 
+/** The most UTF-8 bytes one UTF-16 code unit of a string can take (a buffer that big fits it). */
+export const MAX_BYTES_PER_UNIT = 3;
+
 /** Mode of every file the store writes. */
 export const FILE_MODE = 0o600;
 
@@ -29,12 +32,20 @@ export async function writeFileAtomic(
   const target = join(dir, name);
   const temp = `${target}.tmp`;
   let bytes = 0;
+  // Text is encoded into one buffer, reused for each chunk once the last one is written (a
+  // snapshot is many chunks: a new buffer each time is as many large allocations).
+  let scratch: Buffer | null = null;
   const fh = await open(temp, "w", FILE_MODE);
   try {
     // A temp file left by a crash keeps its old mode when reopened.
     await fh.chmod(FILE_MODE);
     for await (const chunk of chunks) {
-      const buf = typeof chunk === "string" ? Buffer.from(chunk) : chunk;
+      let buf: Uint8Array;
+      if (typeof chunk === "string") {
+        const most = chunk.length * MAX_BYTES_PER_UNIT;
+        if (!scratch || scratch.length < most) scratch = Buffer.allocUnsafe(most);
+        buf = scratch.subarray(0, scratch.write(chunk));
+      } else buf = chunk;
       let done = 0;
       while (done < buf.length) done += (await fh.write(buf, done)).bytesWritten;
       bytes += buf.length;

@@ -1,7 +1,7 @@
 /** The store on disk: a journal with group commit, compacted into JSON snapshot files. */
 import { mkdir, unlink } from "node:fs/promises";
 import { join } from "node:path";
-import { lockFile } from "./files.ts";
+import { lockFile, MAX_BYTES_PER_UNIT } from "./files.ts";
 import { Journal } from "./journal.ts";
 import { FILES, readDataDir } from "./read.ts";
 import { writeSnapshotFiles } from "./snapshot-files.ts";
@@ -13,8 +13,6 @@ const DEFAULT_COMPACT_BYTES = 8 * 1024 * 1024;
 const BATCH_START_BYTES = 64 * 1024;
 /** A written batch's buffer is kept for the next one up to this size (a burst's is let go). */
 const BATCH_KEEP_BYTES = 4 * 1024 * 1024;
-/** The most UTF-8 bytes one UTF-16 code unit of a string can take. */
-const MAX_BYTES_PER_UNIT = 3;
 
 /** Options of the JSON file store. */
 export interface JsonFileStoreOptions {
