@@ -18,6 +18,8 @@ export class History {
   #byClientId = new Map<string, StoredMessage>();
   /** How many messages of each key were replaced (edits, deletions): what counts cache against. */
   #changes = new Map<string, number>();
+  /** Messages appended but not yet put in their lists: key, message, key, message, ... */
+  #pending: (string | StoredMessage)[] = [];
   readonly #slack: number;
 
   /** Keep at most `limit` messages per key. */
@@ -30,10 +32,36 @@ export class History {
    * Append a stored message to the end of its key; the oldest past the limit leaves the window.
    * A list keeps up to `slack` messages before its window and drops them all at once, so that an
    * append costs O(1) on average instead of moving the whole list.
+   *
+   * The message waits with others (up to PENDING_MAX) and goes into its list with them, key by
+   * key, before anything is next read: with many keys written in turn, each list is then
+   * visited once for several messages instead of once per message, after it left the CPU cache.
    */
   append(key: string, message: StoredMessage): void {
-    let list = this.#lists.get(key);
-    if (!list) this.#lists.set(key, (list = []));
+    this.#pending.push(key, message);
+    if (this.#pending.length >= PENDING_MAX * 2) this.#settle();
+  }
+
+  /** Put the waiting messages in their lists, in order, one key at a time. */
+  #settle(): void {
+    const pending = this.#pending;
+    if (pending.length === 0) return;
+    this.#pending = [];
+    const byKey = new Map<string, number[]>();
+    for (let i = 0; i < pending.length; i += 2) {
+      const key = pending[i] as string;
+      const at = byKey.get(key);
+      if (at) at.push(i);
+      else byKey.set(key, [i]);
+    }
+    for (const [key, at] of byKey) {
+      let list = this.#lists.get(key);
+      if (!list) this.#lists.set(key, (list = []));
+      for (const i of at) this.#put(key, list, pending[i + 1] as StoredMessage);
+    }
+  }
+
+  #put(key: string, list: StoredMessage[], message: StoredMessage): void {
     list.push(message);
     if (message.clientId)
       this.#byClientId.set(clientKey(key, message.from, message.clientId), message);
@@ -53,6 +81,7 @@ export class History {
    * to `key`.
    */
   restore(key: string, messages: readonly StoredMessage[]): void {
+    this.#settle();
     const list = messages.slice(Math.max(0, messages.length - this.limit));
     this.#lists.set(key, list);
     for (const m of list) {
@@ -66,6 +95,7 @@ export class History {
    * the same messages).
    */
   kept(key: string): { list: readonly StoredMessage[]; start: number; changes: number } {
+    this.#settle();
     const list = this.#lists.get(key) ?? NONE;
     const changes = this.#changes.get(key) ?? 0;
     return { list, start: Math.max(0, list.length - this.limit), changes };
@@ -73,6 +103,7 @@ export class History {
 
   /** Each key with its kept messages (a copy of the window), as a snapshot stores them. */
   *windows(): Generator<[string, StoredMessage[]]> {
+    this.#settle();
     for (const [key, list] of this.#lists) {
       yield [key, list.slice(Math.max(0, list.length - this.limit))];
     }
@@ -80,11 +111,13 @@ export class History {
 
   /** The message `from` sent to `key` with this client id, while it is in the window. */
   findByClientId(key: string, from: string, clientId: string): StoredMessage | undefined {
+    this.#settle();
     return this.#byClientId.get(clientKey(key, from, clientId));
   }
 
   /** The message with `id` under `key` while it is in the window, or undefined. */
   find(key: string, id: string): StoredMessage | undefined {
+    this.#settle();
     const list = this.#lists.get(key);
     if (!list) return undefined;
     const first = Math.max(0, list.length - this.limit);
@@ -97,6 +130,7 @@ export class History {
    * the window and in the client-id index, so that nothing keeps the old text.
    */
   replace(key: string, message: StoredMessage): void {
+    this.#settle();
     const list = this.#lists.get(key);
     if (!list) return;
     const i = list.findLastIndex((m) => m.id === message.id);
@@ -128,6 +162,7 @@ export class History {
     maxBytes: number,
     sizeOf: (m: StoredMessage) => number,
   ): { messages: StoredMessage[]; more: boolean } {
+    this.#settle();
     const list = this.#lists.get(key) ?? [];
     const limit = Math.min(opts.limit ?? this.limit, this.limit);
     const first = Math.max(0, list.length - this.limit); // the window: older ones wait to be cut
@@ -168,6 +203,9 @@ export function utf8Length(s: string): number {
   }
   return bytes;
 }
+
+/** The most messages waiting to go into their lists (see `append`). */
+const PENDING_MAX = 4096;
 
 const NONE: readonly StoredMessage[] = [];
 

@@ -51,4 +51,23 @@ describe("History window", () => {
     expect(h.findByClientId("k", "ann", "c1")).toBeUndefined();
     expect(h.findByClientId("k", "ann", "c3")?.id).toBe(msg(3).id);
   });
+
+  test("appends to many keys in turn, read at any point, keep each key's window and client ids", () => {
+    const h = new History(4);
+    const keys = ["a", "b", "c"];
+    for (let n = 0; n < 10_000; n++) {
+      h.append(keys[n % 3]!, msg(n, `c${n}`));
+      if (n % 3001 === 0 || n === 9_999) {
+        for (let k = 0; k < 3; k++) {
+          const last = n - ((n - k + 3) % 3); // the newest n of key k so far
+          if (last < 0) continue; // nothing appended to it yet
+          const want = [last - 9, last - 6, last - 3, last].filter((i) => i >= 0);
+          expect(ids(h.page(keys[k]!))).toEqual(want.map((i) => msg(i).id));
+          expect(h.findByClientId(keys[k]!, "ann", `c${last}`)?.id).toBe(msg(last).id);
+          if (last >= 12)
+            expect(h.findByClientId(keys[k]!, "ann", `c${last - 12}`)).toBeUndefined();
+        }
+      }
+    }
+  });
 });
