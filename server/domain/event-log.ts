@@ -9,6 +9,7 @@
  * stream's messages are the very objects the history keeps.
  */
 import type { LogEntry, StoredMessage, Trimmed } from "../store/store.ts";
+import { shouldSettle } from "./history.ts";
 
 /** One retained event: a stored message (room or DM) or a logged event of another kind. */
 export type FeedItem = StoredMessage | LogEntry;
@@ -73,8 +74,12 @@ export class EventLog {
   #dmsOf = new Map<string, Set<string>>();
   /** user -> room -> seq of the event that ended the user's membership (left, kicked, shut down). */
   #leftRooms = new Map<string, Map<string, number>>();
-  /** Messages added but not yet put in their streams: stream, item, frame, stream, item, ... */
-  #pending: (string | FeedItem | undefined)[] = [];
+  /** Messages added but not yet put in their streams, by stream: item, frame, item, ... */
+  #waiting = new Map<string, (FeedItem | string | undefined)[]>();
+  #waitingCount = 0;
+  /** The stream last put in: the next message to it, nothing waiting, goes straight in. */
+  #lastKey: string | null = null;
+  #lastStream: Stream | null = null;
   readonly #slack: number;
 
   /** A log keeping `limit` events per stream, restored from `seed`. */
@@ -118,10 +123,11 @@ export class EventLog {
    * Keep a stored event for `sync` (in seq order: call it as the event is published), with the
    * frame it was published as when there is one. Its seq becomes the log's position.
    *
-   * A message waits with others (up to PENDING_MAX) and goes into its stream with them, stream
-   * by stream, when a stream is next read or the wait is full: with many streams written in
-   * turn, each stream's arrays are then visited once for several messages instead of once per
-   * message, by which time they have left the CPU cache. Any other event puts them in first.
+   * A message waits with others and goes into its stream with them, stream by stream, when a
+   * stream is next read or enough wait (see `shouldSettle`): with many streams written in turn,
+   * each stream's arrays are then visited once for several messages instead of once per
+   * message, by which time they have left the CPU cache. Any other event puts them in first. A
+   * message to the stream written last, with nothing waiting, goes straight in.
    */
   add(stream: string, item: FeedItem, frame?: string): void {
     const seq = seqOf(item);
@@ -133,27 +139,29 @@ export class EventLog {
       this.#keep(this.#stream(stream), stream, item, frame);
       return;
     }
-    const pending = this.#pending;
-    pending.push(stream, item, frame);
-    if (pending.length >= PENDING_MAX * 3) this.#settle();
+    if (this.#waitingCount === 0 && stream === this.#lastKey) {
+      this.#keep(this.#lastStream!, stream, item, frame);
+      return;
+    }
+    const waiting = this.#waiting.get(stream);
+    if (waiting) waiting.push(item, frame);
+    else this.#waiting.set(stream, [item, frame]);
+    if (shouldSettle(++this.#waitingCount, this.#waiting.size)) this.#settle();
   }
 
   /** Put the waiting messages in their streams, in order, one stream at a time. */
   #settle(): void {
-    const pending = this.#pending;
-    if (pending.length === 0) return;
-    this.#pending = [];
-    const byStream = new Map<string, number[]>();
-    for (let i = 0; i < pending.length; i += 3) {
-      const key = pending[i] as string;
-      const at = byStream.get(key);
-      if (at) at.push(i);
-      else byStream.set(key, [i]);
-    }
-    for (const [key, at] of byStream) {
+    if (this.#waitingCount === 0) return;
+    for (const [key, waiting] of this.#waiting) {
       const s = this.#stream(key);
-      for (const i of at) this.#keep(s, key, pending[i + 1] as FeedItem, pending[i + 2] as string);
+      for (let i = 0; i < waiting.length; i += 2) {
+        this.#keep(s, key, waiting[i] as FeedItem, waiting[i + 1] as string | undefined);
+      }
+      this.#lastKey = key;
+      this.#lastStream = s;
     }
+    this.#waiting.clear();
+    this.#waitingCount = 0;
   }
 
   #keep(s: Stream, stream: string, item: FeedItem, frame: string | undefined): void {
@@ -333,9 +341,6 @@ function indexSet(map: Map<string, Set<string>>, key: string, value: string): vo
   if (!set) map.set(key, (set = new Set()));
   set.add(value);
 }
-
-/** The most messages waiting to go into their streams (see `add`). */
-const PENDING_MAX = 4096;
 
 const EMPTY: ReadonlySet<string> = new Set();
 const NO_ROOMS: ReadonlyMap<string, number> = new Map();

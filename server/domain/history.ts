@@ -18,8 +18,12 @@ export class History {
   #byClientId = new Map<string, StoredMessage>();
   /** How many messages of each key were replaced (edits, deletions): what counts cache against. */
   #changes = new Map<string, number>();
-  /** Messages appended but not yet put in their lists: key, message, key, message, ... */
-  #pending: (string | StoredMessage)[] = [];
+  /** Messages appended but not yet put in their lists, by key, in order. */
+  #waiting = new Map<string, StoredMessage[]>();
+  #waitingCount = 0;
+  /** The key last put in and its list: the next message to it, nothing waiting, goes straight in. */
+  #lastKey: string | null = null;
+  #lastList: StoredMessage[] = [];
   readonly #slack: number;
 
   /** Keep at most `limit` messages per key. */
@@ -33,32 +37,34 @@ export class History {
    * A list keeps up to `slack` messages before its window and drops them all at once, so that an
    * append costs O(1) on average instead of moving the whole list.
    *
-   * The message waits with others (up to PENDING_MAX) and goes into its list with them, key by
-   * key, before anything is next read: with many keys written in turn, each list is then
-   * visited once for several messages instead of once per message, after it left the CPU cache.
+   * The message waits with others and goes into its list with them, key by key, before
+   * anything is next read (see `shouldSettle`): with many keys written in turn, each list is
+   * then visited once for several messages instead of once per message, after it left the CPU
+   * cache. A message to the key written last, with nothing waiting, goes straight in.
    */
   append(key: string, message: StoredMessage): void {
-    this.#pending.push(key, message);
-    if (this.#pending.length >= PENDING_MAX * 2) this.#settle();
+    if (this.#waitingCount === 0 && key === this.#lastKey) {
+      this.#put(key, this.#lastList, message);
+      return;
+    }
+    const waiting = this.#waiting.get(key);
+    if (waiting) waiting.push(message);
+    else this.#waiting.set(key, [message]);
+    if (shouldSettle(++this.#waitingCount, this.#waiting.size)) this.#settle();
   }
 
   /** Put the waiting messages in their lists, in order, one key at a time. */
   #settle(): void {
-    const pending = this.#pending;
-    if (pending.length === 0) return;
-    this.#pending = [];
-    const byKey = new Map<string, number[]>();
-    for (let i = 0; i < pending.length; i += 2) {
-      const key = pending[i] as string;
-      const at = byKey.get(key);
-      if (at) at.push(i);
-      else byKey.set(key, [i]);
-    }
-    for (const [key, at] of byKey) {
+    if (this.#waitingCount === 0) return;
+    for (const [key, messages] of this.#waiting) {
       let list = this.#lists.get(key);
       if (!list) this.#lists.set(key, (list = []));
-      for (const i of at) this.#put(key, list, pending[i + 1] as StoredMessage);
+      for (const m of messages) this.#put(key, list, m);
+      this.#lastKey = key;
+      this.#lastList = list;
     }
+    this.#waiting.clear();
+    this.#waitingCount = 0;
   }
 
   #put(key: string, list: StoredMessage[], message: StoredMessage): void {
@@ -84,6 +90,7 @@ export class History {
     this.#settle();
     const list = messages.slice(Math.max(0, messages.length - this.limit));
     this.#lists.set(key, list);
+    if (key === this.#lastKey) this.#lastList = list;
     for (const m of list) {
       if (m.clientId) this.#byClientId.set(clientKey(key, m.from, m.clientId), m);
     }
@@ -204,8 +211,20 @@ export function utf8Length(s: string): number {
   return bytes;
 }
 
-/** The most messages waiting to go into their lists (see `append`). */
-const PENDING_MAX = 4096;
+/** The most messages waiting to go into their lists or streams (see `shouldSettle`). */
+const WAITING_MAX = 4096;
+/** Waiting messages per key (on average) at which waiting gains no more. */
+const WAITING_PER_KEY = 16;
+
+/**
+ * Whether `count` messages waiting for `keys` keys should go into their lists now: when they
+ * are many, or when they are several per key already (a few busy keys, whose lists are still
+ * in the CPU cache: waiting longer would only keep messages alive past garbage collections
+ * that would otherwise free them young).
+ */
+export function shouldSettle(count: number, keys: number): boolean {
+  return count >= WAITING_MAX || count >= keys * WAITING_PER_KEY;
+}
 
 const NONE: readonly StoredMessage[] = [];
 
