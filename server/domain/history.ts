@@ -16,6 +16,8 @@ export class History {
   readonly limit: number;
   #lists = new Map<string, StoredMessage[]>();
   #byClientId = new Map<string, StoredMessage>();
+  /** Keys restored at load whose client ids are indexed only once first looked up. */
+  #unindexed = new Set<string>();
   /** How many messages of each key were replaced (edits, deletions): what counts cache against. */
   #changes = new Map<string, number>();
   /** Messages appended but not yet put in their lists, by key, in order. */
@@ -83,17 +85,16 @@ export class History {
 
   /**
    * Start `key` with `messages` (oldest first; at most the last `limit` are kept), as a state is
-   * loaded: one copy of the list instead of an append per message. Call it before any append
-   * to `key`.
+   * loaded: one copy of the list instead of an append per message, and their client ids
+   * indexed when the key's are first looked up (a load need not read every message). Call it
+   * before any append to `key`.
    */
   restore(key: string, messages: readonly StoredMessage[]): void {
     this.#settle();
     const list = messages.slice(Math.max(0, messages.length - this.limit));
     this.#lists.set(key, list);
     if (key === this.#lastKey) this.#lastList = list;
-    for (const m of list) {
-      if (m.clientId) this.#byClientId.set(clientKey(key, m.from, m.clientId), m);
-    }
+    this.#unindexed.add(key);
   }
 
   /**
@@ -119,7 +120,17 @@ export class History {
   /** The message `from` sent to `key` with this client id, while it is in the window. */
   findByClientId(key: string, from: string, clientId: string): StoredMessage | undefined {
     this.#settle();
+    if (this.#unindexed.delete(key)) this.#indexWindow(key);
     return this.#byClientId.get(clientKey(key, from, clientId));
+  }
+
+  // Index the client ids of the window of `key`, oldest first (the newest of a client id wins).
+  #indexWindow(key: string): void {
+    const list = this.#lists.get(key) ?? NONE;
+    for (let i = Math.max(0, list.length - this.limit); i < list.length; i++) {
+      const m = list[i]!;
+      if (m.clientId) this.#byClientId.set(clientKey(key, m.from, m.clientId), m);
+    }
   }
 
   /** The message with `id` under `key` while it is in the window, or undefined. */

@@ -52,6 +52,16 @@ describe("History window", () => {
     expect(h.findByClientId("k", "ann", "c3")?.id).toBe(msg(3).id);
   });
 
+  test("the client ids of a restored key first looked up after appends are those still kept", () => {
+    const h = new History(3);
+    h.restore("k", [msg(0, "c0"), msg(1, "c1"), msg(2, "c2")]);
+    h.append("k", msg(3, "c3"));
+    h.append("k", msg(4));
+    expect(h.findByClientId("k", "ann", "c1")).toBeUndefined();
+    expect(h.findByClientId("k", "ann", "c2")?.id).toBe(msg(2).id);
+    expect(h.findByClientId("k", "ann", "c3")?.id).toBe(msg(3).id);
+  });
+
   test("appends to many keys in turn, read at any point, keep each key's window and client ids", () => {
     const h = new History(4);
     const keys = ["a", "b", "c"];
