@@ -103,19 +103,17 @@ export class Cluster {
 
   /** The shared log for the domain over `state`, applied with `applier`. */
   changeLog(applier: ChangeApplier, state: ChatState): RedisChangeLog {
-    const log = new RedisChangeLog(this.#writer, this.#reader, applier, this.#from, {
+    const log = new RedisChangeLog(this.#writer, this.#reader, applier, state, this.#from, {
       instance: this.instance,
       logger: this.#opts.logger,
       replicas: this.#opts.replicas,
       onApplied: (numbers) =>
         this.#snapshots.applied(numbers, () => ({ at: log.position, state: snapshotOf(state) })),
-      onBehind: (position, trimmedTo) => {
-        // Missing changes cannot be served: stop, and start again from the latest snapshot.
-        const message = `this instance applied the log up to ${position}, but it was trimmed up to ${trimmedTo}; restart it`;
-        this.#opts.logger.error("cluster_behind", { position, trimmedTo });
-        process.stderr.write(`error: ${message}\n`);
-        process.exit(1);
-      },
+      // Missing or unreadable changes cannot be served: stop, and start again (from the
+      // latest snapshot) or with the version that wrote them.
+      onBehind: (position, trimmedTo) =>
+        this.#stop(`applied the log up to ${position}, but it was trimmed up to ${trimmedTo}`),
+      onBadEntry: (id) => this.#stop(`cannot read the log's entry ${id}`),
     });
     this.#log = log;
     return log;
@@ -158,6 +156,12 @@ export class Cluster {
     log.start();
     await this.#shared?.signals.start();
     this.#shared?.instances.start();
+  }
+
+  #stop(why: string): never {
+    this.#opts.logger.error("cluster_stop", { why });
+    process.stderr.write(`error: this instance ${why}; restart it\n`);
+    process.exit(1);
   }
 
   /** Stop reading and writing, and close the connections. */

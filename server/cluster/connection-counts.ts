@@ -8,7 +8,8 @@
 import type { SharedCounts } from "../admission.ts";
 import type { Clock, TimerHandle } from "../domain/types.ts";
 import type { Instances } from "./instances.ts";
-import type { Signals } from "./signals.ts";
+import { setParts } from "./signals.ts";
+import type { Signal, Signals } from "./signals.ts";
 import { USAGE_WINDOW_MS } from "./usage.ts";
 
 /** Counts per signal. */
@@ -29,6 +30,8 @@ export class SharedConnectionCounts implements SharedCounts {
   /** Keys whose own count changed since the last send. */
   #changed = new Set<string>();
   #timer: TimerHandle | null = null;
+  /** instance -> the counts of the whole set it is telling, until its last part. */
+  #incoming = new Map<string, Map<string, number>>();
 
   /** Counts shared over `signals`, kept per instance of `instances`. */
   constructor(signals: Signals, instances: Instances, clock: Clock) {
@@ -37,13 +40,17 @@ export class SharedConnectionCounts implements SharedCounts {
     signals.on("conns", (s) => {
       if (s.kind !== "conns" || !Array.isArray(s.counts)) return;
       instances.heard(s.from);
-      for (const [id, count] of s.counts) {
-        if (typeof id === "string" && Number.isSafeInteger(count)) this.#set(s.from, id, count);
+      this.#heardCounts(s);
+    });
+    instances.onHello(() => {
+      const counts = [...this.#own];
+      for (const part of setParts(counts, COUNTS_PER_SIGNAL)) {
+        this.#signals.send({ kind: "conns", counts: part.items, set: part.set });
       }
     });
-    instances.onHello(() => this.#send([...this.#own.keys()]));
     instances.onGone((gone) => {
-      for (const id of this.#keysOf.get(gone) ?? []) this.#set(gone, id, 0);
+      this.#incoming.delete(gone);
+      for (const id of [...(this.#keysOf.get(gone) ?? [])]) this.#set(gone, id, 0);
       this.#keysOf.delete(gone);
     });
   }
@@ -71,6 +78,24 @@ export class SharedConnectionCounts implements SharedCounts {
   stop(): void {
     if (this.#timer !== null) this.#clock.clearTimer(this.#timer);
     this.#timer = null;
+  }
+
+  // Counts as they change, or a whole set that replaces what was held of the instance.
+  #heardCounts(s: Extract<Signal, { kind: "conns" }>): void {
+    const set = s.set;
+    if (set?.first) this.#incoming.set(s.from, new Map());
+    const whole = set ? this.#incoming.get(s.from) : undefined;
+    for (const [id, count] of s.counts) {
+      if (typeof id !== "string" || !Number.isSafeInteger(count)) continue;
+      if (whole) whole.set(id, count);
+      else this.#set(s.from, id, count);
+    }
+    if (!whole || !set?.last) return;
+    this.#incoming.delete(s.from);
+    for (const id of [...(this.#keysOf.get(s.from) ?? [])]) {
+      if (!whole.has(id)) this.#set(s.from, id, 0);
+    }
+    for (const [id, count] of whole) this.#set(s.from, id, count);
   }
 
   #send(ids: string[]): void {

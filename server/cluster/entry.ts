@@ -12,6 +12,10 @@ import { numberEvents } from "../domain/change-log.ts";
 export interface EntryChange {
   id: string;
   ops: StoreOp[];
+  /** The stream position its checks read the state at (see KeyedQueue). */
+  at?: number;
+  /** The keys its checks ran under: a change of one of them after `at` makes it stale. */
+  reads?: readonly string[];
 }
 
 /** The numbers a change takes in the log: one per event, at least one. */
@@ -30,7 +34,7 @@ export function encodeEntry(changes: readonly EntryChange[]): string {
     let n = 1;
     numberEvents(change.ops, () => n++);
   }
-  return JSON.stringify({ c: changes.map((c) => [c.id, c.ops]) });
+  return JSON.stringify({ c: changes.map((c) => [c.id, c.ops, c.at ?? 0, c.reads ?? []]) });
 }
 
 /** The changes of an entry's fields, or null when the entry is not one this server wrote. */
@@ -54,7 +58,9 @@ export function parseEntry(fields: readonly string[]): EntryChange[] | null {
       if (op === null) return null;
       if (op !== "obsolete") ops.push(op);
     }
-    changes.push({ id: item[0], ops });
+    const at = Number.isSafeInteger(item[2]) ? (item[2] as number) : 0;
+    const reads = Array.isArray(item[3]) ? item[3].filter((k) => typeof k === "string") : [];
+    changes.push({ id: item[0], ops, at, reads });
   }
   return changes;
 }

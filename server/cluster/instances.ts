@@ -17,9 +17,10 @@ export class Instances {
   #timeoutMs: number;
   /** instance -> when it was last heard of. */
   #heard = new Map<string, number>();
-  #hello: (() => void)[] = [];
+  #tellers: (() => void)[] = [];
   #gone: ((instance: string) => void)[] = [];
   #timer: TimerHandle | null = null;
+  #lastHello = Number.NEGATIVE_INFINITY;
 
   /** Instances heard of over `signals`; gone after `timeoutMs` unheard. */
   constructor(signals: Signals, clock: Clock, timeoutMs: number) {
@@ -28,14 +29,16 @@ export class Instances {
     this.#timeoutMs = timeoutMs;
     signals.on("beat", (s) => this.heard(s.from));
     signals.on("hello", (s) => {
-      this.heard(s.from);
-      for (const fn of this.#hello) fn();
+      this.#heard.set(s.from, this.#clock.now());
+      this.#tellAll();
     });
+    // Signals were lost while Redis was away: everyone tells everything again.
+    signals.onResubscribed(() => this.#hello());
   }
 
-  /** Run `fn` when a new instance says hello (to tell it what this one holds). */
+  /** Run `fn` when what this instance holds must be told again (a hello, an outage). */
   onHello(fn: () => void): void {
-    this.#hello.push(fn);
+    this.#tellers.push(fn);
   }
 
   /** Run `fn` with each instance found gone. */
@@ -43,13 +46,19 @@ export class Instances {
     this.#gone.push(fn);
   }
 
-  /** `instance` was heard of now (any signal of it counts). */
+  /**
+   * `instance` was heard of now (any signal of it counts). One unknown here (found gone after
+   * an outage, or missed its hello) is asked, with everyone, to tell what it holds again.
+   */
   heard(instance: string): void {
+    const isKnown = this.#heard.has(instance);
     this.#heard.set(instance, this.#clock.now());
+    if (!isKnown) this.#hello();
   }
 
   /** Say hello and start the heartbeat. */
   start(): void {
+    this.#lastHello = this.#clock.now();
     this.#signals.send({ kind: "hello" });
     const tick = (): void => {
       this.#signals.send({ kind: "beat" });
@@ -63,6 +72,20 @@ export class Instances {
   stop(): void {
     if (this.#timer !== null) this.#clock.clearTimer(this.#timer);
     this.#timer = null;
+  }
+
+  // Ask everyone to tell what they hold, and tell what this instance holds (at most once a
+  // heartbeat: the instances a new one hears of at once need one hello, not one each).
+  #hello(): void {
+    const now = this.#clock.now();
+    if (now - this.#lastHello < BEAT_MS) return;
+    this.#lastHello = now;
+    this.#signals.send({ kind: "hello" });
+    this.#tellAll();
+  }
+
+  #tellAll(): void {
+    for (const fn of this.#tellers) fn();
   }
 
   #sweep(): void {

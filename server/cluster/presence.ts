@@ -8,6 +8,7 @@
 import { mergeViews } from "../domain/presence-shared.ts";
 import type { PresenceView, SharedPresence } from "../domain/presence-shared.ts";
 import type { Instances } from "./instances.ts";
+import { setParts } from "./signals.ts";
 import type { Signal, Signals } from "./signals.ts";
 /** Views per signal when an instance tells all it holds. */
 const VIEWS_PER_SIGNAL = 500;
@@ -24,6 +25,8 @@ export class ClusterPresence implements SharedPresence {
   #told = new Map<string, PresenceView>();
   /** instance -> the users it holds a view of. */
   #usersOf = new Map<string, Set<string>>();
+  /** instance -> the views of the whole set it is telling, until its last part. */
+  #incoming = new Map<string, Map<string, PresenceView>>();
 
   /** Presence over `signals`; a new instance hears this one's views, a gone one's are dropped. */
   constructor(signals: Signals, instances: Instances, instance: string) {
@@ -47,10 +50,23 @@ export class ClusterPresence implements SharedPresence {
 
   #heardViews(signal: Signal): void {
     if (signal.kind !== "presence" || !Array.isArray(signal.views)) return;
-    this.#instances.heard(signal.from);
+    const from = signal.from;
+    this.#instances.heard(from);
+    const set = signal.set;
+    if (set?.first) this.#incoming.set(from, new Map());
+    const whole = set ? this.#incoming.get(from) : undefined;
     for (const [user, view] of signal.views) {
-      if (typeof user === "string" && isView(view)) this.#set(signal.from, user, view);
+      if (typeof user !== "string" || !isView(view)) continue;
+      if (whole) whole.set(user, view);
+      else this.#set(from, user, view);
     }
+    if (!whole || !set?.last) return;
+    // The whole set replaces what was held of the instance: only what differs is told.
+    this.#incoming.delete(from);
+    for (const user of [...(this.#usersOf.get(from) ?? [])]) {
+      if (!whole.has(user)) this.#set(from, user, { status: "offline" });
+    }
+    for (const [user, view] of whole) this.#set(from, user, view);
   }
 
   #set(instance: string, user: string, view: PresenceView): void {
@@ -81,19 +97,21 @@ export class ClusterPresence implements SharedPresence {
 
   // A gone instance's users' views go with it.
   #drop(instance: string): void {
+    this.#incoming.delete(instance);
     const users = this.#usersOf.get(instance);
     this.#usersOf.delete(instance);
     for (const user of users ?? []) this.#set(instance, user, { status: "offline" });
   }
 
-  // A new instance said hello: tell it every view this instance holds, in bounded signals.
+  // Tell every view this instance holds, as a whole set in bounded signals.
   #tellAll(): void {
-    const mine = [...(this.#usersOf.get(this.#instance) ?? [])];
-    for (let i = 0; i < mine.length; i += VIEWS_PER_SIGNAL) {
-      const views = mine
-        .slice(i, i + VIEWS_PER_SIGNAL)
-        .map((u): [string, PresenceView] => [u, this.#views.get(u)?.get(this.#instance)!]);
-      this.#signals.send({ kind: "presence", views: views.filter(([, v]) => v !== undefined) });
+    const views: [string, PresenceView][] = [];
+    for (const user of this.#usersOf.get(this.#instance) ?? []) {
+      const view = this.#views.get(user)?.get(this.#instance);
+      if (view) views.push([user, view]);
+    }
+    for (const part of setParts(views, VIEWS_PER_SIGNAL)) {
+      this.#signals.send({ kind: "presence", views: part.items, set: part.set });
     }
   }
 }

@@ -12,9 +12,13 @@ import { ChatError } from "../../shared/errors.ts";
 import type { StoreOp } from "../store/store.ts";
 import type { AppliedFrames, ChangeApplier, ChangeContext } from "../domain/apply-change.ts";
 import type { ChangeLog } from "../domain/change-log.ts";
+import { Unconfirmed } from "../domain/change-log.ts";
 import { encodeEntry, numberEntry, numbersOf, parseEntry } from "./entry.ts";
 import type { EntryChange } from "./entry.ts";
 import { Replication } from "./replication.ts";
+import { checked, StaleRead } from "../domain/serial.ts";
+import { writtenKeys } from "../domain/change-keys.ts";
+import type { ChatState } from "../domain/state.ts";
 import type { Logger } from "../domain/types.ts";
 import { AppendScript } from "./append-script.ts";
 import { KEYS } from "./keys.ts";
@@ -53,6 +57,8 @@ export interface RedisLogOptions {
    * changes are missing here, and the instance must start again from a snapshot.
    */
   onBehind: (position: number, trimmedTo: number) => void;
+  /** Told when an entry cannot be read (written by another version?): the instance must stop. */
+  onBadEntry: (id: string) => void;
 }
 
 /** The shared log over two connections: `writer` appends, `reader` blocks on XREAD. */
@@ -72,6 +78,9 @@ export class RedisChangeLog implements ChangeLog {
   #batch: EntryChange[] = [];
   /** The stream id the entry after the last one applied should have (0: not known). */
   #expected = 0;
+  /** Queue key -> the stream position of the last change that wrote it. */
+  #writtenAt = new Map<string, number>();
+  #state: ChatState;
   /** Waiting for the reader to pass a stream position: position -> wake-ups. */
   #untilPast: { position: number; wake: () => void }[] = [];
 
@@ -80,9 +89,11 @@ export class RedisChangeLog implements ChangeLog {
     writer: RedisClient,
     reader: RedisClient,
     applier: ChangeApplier,
+    state: ChatState,
     from: number,
     opts: RedisLogOptions,
   ) {
+    this.#state = state;
     this.#writer = writer;
     this.#reader = reader;
     this.#applier = applier;
@@ -103,7 +114,9 @@ export class RedisChangeLog implements ChangeLog {
     const applied = Promise.withResolvers<AppliedFrames>();
     this.#waiting.set(id, { ops, ctx, resolve: applied.resolve, reject: applied.reject });
     if (this.#batch.length === 0) setImmediate(() => this.#flush());
-    this.#batch.push({ id, ops });
+    // Checked under queue keys at a position: stale if another change of them comes first.
+    const scope = checked();
+    this.#batch.push(scope ? { id, ops, at: scope.at, reads: scope.keys } : { id, ops });
     if (this.#batch.length >= ENTRY_CHANGES) this.#flush();
     return applied.promise;
   }
@@ -115,22 +128,23 @@ export class RedisChangeLog implements ChangeLog {
     if (changes.length === 0) return;
     this.#batch = [];
     const count = changes.reduce((sum, c) => sum + numbersOf(c.ops), 0);
-    const durable = this.#script
-      .append(count, encodeEntry(changes))
-      .then(() => this.#replication.written());
+    const durable = this.#script.append(count, encodeEntry(changes)).then(
+      () => this.#replication.written(),
+      // Sent, and no answer: Redis may have it (then it is applied as it is read, like any).
+      (err: unknown) => Promise.reject(new Unconfirmed(String(err))),
+    );
     for (const change of changes) {
       const waiting = this.#waiting.get(change.id);
       if (waiting) waiting.durable = durable;
     }
     durable.catch((err: unknown) => {
-      // Its outcome is unknown (the connection dropped): the clients are told it was not
-      // stored, and if Redis has it after all, it is applied when read like any other entry.
+      // Not acknowledged: the clients are told it may or may not have been kept.
       this.#opts.logger.error("redis_append_failed", { error: String(err) });
       for (const change of changes) {
         const waiting = this.#waiting.get(change.id);
         if (!waiting) continue;
         this.#waiting.delete(change.id);
-        waiting.reject(notStored());
+        waiting.reject(asChatError(err));
       }
     });
   }
@@ -226,7 +240,9 @@ export class RedisChangeLog implements ChangeLog {
   #applyEntry(id: string, first: number, fields: string[]): number {
     const changes = parseEntry(fields);
     if (!changes) {
+      // Skipping it would leave this instance's state apart from the others': stop instead.
       this.#opts.logger.error("redis_bad_entry", { id });
+      this.#opts.onBadEntry(id);
       return 0;
     }
     numberEntry(changes, first);
@@ -239,21 +255,33 @@ export class RedisChangeLog implements ChangeLog {
         numberEntry([{ id: change.id, ops: waiting.ops }], first + taken);
       }
       taken += numbersOf(change.ops);
-      const refused = this.#applier.refusal(change.ops);
+      const refused = this.#isStale(change) ? new StaleRead() : this.#applier.refusal(change.ops);
       if (refused) {
         waiting?.reject(refused);
         continue;
       }
+      const written = writtenKeys(this.#state, change.ops);
       const frames = this.#applier.apply(change.ops, waiting?.ctx);
+      // By entry: an instance that applied the entry saw every change in it.
+      for (const key of written) this.#writtenAt.set(key, first);
       if (!waiting) continue;
       // Applied here; answered once Redis has it durably (at once when the reply came first).
       const durable = waiting.durable ?? Promise.resolve();
       durable.then(
         () => waiting.resolve(frames),
-        () => waiting.reject(notStored()),
+        (err: unknown) => waiting.reject(asChatError(err)),
       );
     }
     return taken;
+  }
+
+  // Whether a key the change was checked under was written after its checks read the state.
+  #isStale(change: EntryChange): boolean {
+    const at = change.at ?? 0;
+    for (const key of change.reads ?? []) {
+      if ((this.#writtenAt.get(key) ?? 0) > at) return true;
+    }
+    return false;
   }
 
   // Entries before `trimmedTo` are gone from the stream: an instance that had not applied them
@@ -266,4 +294,8 @@ export class RedisChangeLog implements ChangeLog {
 
 function notStored(): ChatError {
   return new ChatError("internal", "the server could not store the change; try again later");
+}
+
+function asChatError(err: unknown): ChatError {
+  return err instanceof ChatError ? err : new Unconfirmed(String(err));
 }

@@ -40,7 +40,7 @@ export class Replication {
       .send("WAIT", [String(replicas), String(WAIT_MS)])
       .then((acked) => {
         if (Number(acked) < replicas) {
-          throw new Error(`only ${Number(acked)} of ${replicas} replicas have the change`);
+          throw new Error(`only ${Number(acked)} of ${replicas} replicas have it`);
         }
       })
       .finally(() => {

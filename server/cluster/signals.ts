@@ -15,9 +15,9 @@ import { SIGNALS } from "./keys.ts";
 /** One signal on the channel, of one of the kinds below, with the instance that sent it. */
 export type Signal = { from: string } & (
   | { kind: "publish"; topic: string; msg: ServerMessage }
-  | { kind: "presence"; views: [string, PresenceView][] }
+  | { kind: "presence"; views: [string, PresenceView][]; set?: SetPart }
   | { kind: "usage"; uses: [string, string, number][] }
-  | { kind: "conns"; counts: [string, number][] }
+  | { kind: "conns"; counts: [string, number][]; set?: SetPart }
   | { kind: "beat" }
   | { kind: "hello" }
 );
@@ -31,6 +31,25 @@ export type Outgoing = Signal extends infer S
 
 type Handler = (signal: Signal) => void;
 
+/**
+ * A part of everything an instance holds of a kind (its views, its counts), told in bounded
+ * signals: the receiver replaces what it held of that instance once the last part came.
+ */
+export interface SetPart {
+  first: boolean;
+  last: boolean;
+}
+
+/** Split `items` into the parts of a whole set, at most `size` each (one empty part for none). */
+export function setParts<T>(items: readonly T[], size: number): { items: T[]; set: SetPart }[] {
+  const parts: { items: T[]; set: SetPart }[] = [];
+  for (let i = 0; i === 0 || i < items.length; i += size) {
+    const last = i + size >= items.length;
+    parts.push({ items: items.slice(i, i + size), set: { first: i === 0, last } });
+  }
+  return parts;
+}
+
 /** The signals channel of one instance. */
 export class Signals {
   #url: string;
@@ -41,6 +60,7 @@ export class Signals {
   #logger: Logger;
   #handlers = new Map<string, Handler>();
   #stopKeeping: () => void = () => {};
+  #resubscribed: (() => void)[] = [];
 
   /** Signals sent with `writer`, published locally through `local`. */
   constructor(
@@ -71,6 +91,9 @@ export class Signals {
         .unsubscribe(SIGNALS)
         .catch(() => {})
         .then(() => sub.subscribe(SIGNALS, listen))
+        .then(() => {
+          for (const fn of this.#resubscribed) fn();
+        })
         .catch((err: unknown) =>
           this.#logger.error("redis_subscribe_failed", { error: String(err) }),
         );
@@ -78,6 +101,11 @@ export class Signals {
     await sub.connect();
     await sub.subscribe(SIGNALS, listen);
     isFirst = false;
+  }
+
+  /** Run `fn` after each subscription made again (what was said meanwhile was lost). */
+  onResubscribed(fn: () => void): void {
+    this.#resubscribed.push(fn);
   }
 
   /** Hear the other instances' signals of `kind`. */

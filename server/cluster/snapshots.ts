@@ -86,8 +86,9 @@ export class Snapshots {
       await c.set(KEYS.snapshotAt, String(snapshot.at));
       // Trimmed behind the snapshot before this one: an instance a little behind still reads on.
       if (before > 0) {
-        await c.send("XTRIM", [KEYS.log, "MINID", `${before}-0`]);
+        // Said before it is done: an instance reading behind it then knows it was.
         await c.set(KEYS.trimmedTo, String(before));
+        await c.send("XTRIM", [KEYS.log, "MINID", `${before}-0`]);
       }
       this.#logger.info("snapshot", { at: snapshot.at, bytes: text.length });
     } finally {

@@ -8,7 +8,7 @@ import type { ChatError } from "../../shared/errors.ts";
 import { refusal } from "./change-refusal.ts";
 import { changedMessage } from "../store/apply-features.ts";
 import { dmUsers } from "../store/store.ts";
-import type { LogEntry, StoredMessage, StoreOp } from "../store/store.ts";
+import type { RoomRecord, StoredMessage, StoreOp } from "../store/store.ts";
 import { eventOf } from "./message-wire.ts";
 import { copyRoom, fromRecord } from "./state.ts";
 import type { ChatState, RoomState } from "./state.ts";
@@ -22,6 +22,8 @@ export interface ApplyHooks {
   stopTyping(room: string, user: string): void;
   /** Sessions of `user` ended; `cause` (the connection whose request ended them) gets its reply. */
   sessionsEnded(user: string, hashes: ReadonlySet<string>, cause: Conn | null): void;
+  /** A new room was stored (it counts for its creator's daily quota). */
+  roomCreated(room: RoomRecord): void;
 }
 
 /** What the writer of a change knows that the log does not carry. */
@@ -44,7 +46,7 @@ export interface ApplierDeps {
 export class ChangeApplier {
   #d: ApplierDeps;
   /** Set once the services exist (they are built over the same deps). */
-  hooks: ApplyHooks = { stopTyping: () => {}, sessionsEnded: () => {} };
+  hooks: ApplyHooks = { stopTyping: () => {}, sessionsEnded: () => {}, roomCreated: () => {} };
 
   /** An applier over `deps`. */
   constructor(deps: ApplierDeps) {
@@ -97,6 +99,7 @@ export class ChangeApplier {
         return;
       }
       case "room": {
+        if (op.create) this.hooks.roomCreated(op.room);
         const room = fromRecord(op.room);
         state.putRoom(room);
         if (!room.shutDown) for (const m of room.members) run.joins.push([m, roomTopic(room.name)]);

@@ -3,9 +3,21 @@
  * applied (see ChangeApplier) in log order, and only then answered. One server keeps the log
  * in its store (`LocalChangeLog`); in a cluster every instance reads one shared log.
  */
+import { ChatError } from "../../shared/errors.ts";
 import type { Store, StoreOp } from "../store/store.ts";
 import type { AppliedFrames, ChangeApplier, ChangeContext } from "./apply-change.ts";
 import type { EventLog } from "./event-log.ts";
+
+/**
+ * A change sent to the log whose storing was not confirmed (no answer, or fewer replicas than
+ * asked): it may have been kept, so the client is told to look before making it again.
+ */
+export class Unconfirmed extends ChatError {
+  /** Not confirmed, for the reason `why`. */
+  constructor(why: string) {
+    super("internal", `the change was not confirmed (${why}); it may or may not have been kept`);
+  }
+}
 
 /** Where the domain appends its changes. */
 export interface ChangeLog {
@@ -22,6 +34,8 @@ export interface ChangeLog {
    * cursor from another instance is then known here); null when there is nothing to wait for.
    */
   caughtUp(): Promise<void> | null;
+  /** The position of the state as applied so far (what a change's checks read). */
+  readonly position: number;
   /** Stop reading or writing (server stop). */
   close(): Promise<void>;
 }
@@ -52,6 +66,10 @@ export class LocalChangeLog implements ChangeLog {
 
   caughtUp(): null {
     return null; // this process writes the whole log
+  }
+
+  get position(): number {
+    return this.#log.position;
   }
 
   close(): Promise<void> {

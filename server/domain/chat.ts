@@ -107,11 +107,12 @@ export class Chat {
     this.#hub = new PresenceHub(deps, idleAfterMs, opts.presence, opts.sharedPresence ?? null);
     this.presence = this.#hub.presence;
     // One queue for every change of a room or user record: see KeyedQueue.
-    this.#queue = new KeyedQueue();
+    this.#queue = new KeyedQueue(() => deps.changes.position);
     this.accounts = new Accounts(deps, this.#queue, opts.sessions);
     applier.hooks = {
       stopTyping: (room, user) => this.typing.clear(room, user),
       sessionsEnded: (user, hashes, cause) => this.#endConnections(user, hashes, cause),
+      roomCreated: (room) => this.rooms.created(room),
     };
     this.#bounds = opts.replyBounds ?? DEFAULT_REPLY_BOUNDS;
     this.rooms = new Rooms(deps, this.#queue, opts.roomQuotas, this.#bounds);

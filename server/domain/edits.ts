@@ -13,7 +13,7 @@ import { userName } from "./accounts.ts";
 import { cleanText, toChatMessage, toDirectMessage } from "./message-wire.ts";
 import { commitEvents } from "./record.ts";
 import { memberRoom } from "./room-access.ts";
-import { editLock } from "./serial.ts";
+import { editLock, roomLock } from "./serial.ts";
 import type { KeyedQueue } from "./serial.ts";
 import type { Deps } from "./deps.ts";
 
@@ -46,7 +46,7 @@ export class Edits {
   amend(user: string, target: MessageTarget, id: string, text: string) {
     const clean = cleanText(text);
     const where = this.#where(user, target);
-    return this.#queue.run([editLock(where)], async () => {
+    return this.#queue.run(locksOf(where), async () => {
       const found = this.#find(user, where, target, id);
       if (found.message.from !== user) {
         throw new ChatError("forbidden", "you can only edit your own messages");
@@ -65,7 +65,7 @@ export class Edits {
    */
   delete(user: string, target: MessageTarget, id: string) {
     const where = this.#where(user, target);
-    return this.#queue.run([editLock(where)], async () => {
+    return this.#queue.run(locksOf(where), async () => {
       const found = this.#find(user, where, target, id);
       if (found.message.from !== user && found.admin !== user) {
         const whose = found.admin === null ? "its sender" : "its sender or the room's admin";
@@ -119,4 +119,15 @@ export class Edits {
 /** A stored message on the wire, as a room message or a DM. */
 function wire(m: StoredMessage): ChatMessage | DirectMessage {
   return m.room !== undefined ? toChatMessage(m) : toDirectMessage(m);
+}
+
+// A room message is changed under the room's key too: a member kicked, or a room handed
+// over, meanwhile (on another instance of a cluster) makes the change stale.
+function locksOf(key: string): string[] {
+  const room = roomOfKey(key);
+  return room === null ? [editLock(key)] : [editLock(key), roomLock(room)];
+}
+
+function roomOfKey(key: string): string | null {
+  return key.startsWith("room:") ? key.slice("room:".length) : null;
 }

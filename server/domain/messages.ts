@@ -13,6 +13,7 @@ import { memberRoom, seeRoom } from "./room-access.ts";
 import type { KeyedQueue } from "./serial.ts";
 import type { Deps } from "./deps.ts";
 import type { WindowQuota } from "./window-quota.ts";
+import { Unconfirmed } from "./change-log.ts";
 
 // Bytes kept for a `history` frame's envelope (type, names, `more`, `replyTo`): the messages
 // take the rest of the page's bytes.
@@ -159,8 +160,13 @@ export class Messages {
         if (ck !== null) this.#inFlight.delete(ck);
         return done(message, frames[0]);
       },
-      () => {
+      (err: unknown) => {
         if (ck !== null) this.#inFlight.delete(ck);
+        // Refused when its turn in the log came (the sender was removed meanwhile): said so.
+        // One Redis may hold without confirming: said so, a resend with its clientId is safe.
+        if (err instanceof ChatError && (err.code !== "internal" || err instanceof Unconfirmed)) {
+          throw err;
+        }
         throw new ChatError("internal", "the message could not be stored; it was not sent");
       },
     );

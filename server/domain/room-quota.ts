@@ -50,7 +50,7 @@ export class RoomQuota {
 
   /**
    * Refuse a creation over the user's quota of live rooms or of rooms created today, or faster
-   * than the creation bucket; one that passes is counted for today.
+   * than the creation bucket. A room is counted for today once it is stored (`created`).
    */
   checkCreate(user: string): void {
     const max = this.#quotas.maxRoomsPerUser;
@@ -69,7 +69,15 @@ export class RoomQuota {
         throw new ChatError("rate_limited", message, waitMs);
       }
     }
-    this.#createdToday.add(user);
+  }
+
+  /**
+   * A room created by `admin` at `created` was stored: counted for today, on whichever
+   * instance of a cluster it was made (the creations of one user run under `quotaLock`, so the
+   * next one's check sees it).
+   */
+  created(admin: string, created: string): void {
+    this.#createdToday.note(admin, Date.parse(created));
   }
 
   /** Refuse one more membership or request past the user's quota (IRC's channel limit). */

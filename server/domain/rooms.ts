@@ -16,7 +16,7 @@ import type { KeyedQueue } from "./serial.ts";
 import { roomLock, userLock } from "./serial.ts";
 import { roomInfo, toRecord } from "./state.ts";
 import type { RoomState } from "./state.ts";
-import type { StoreOp } from "../store/store.ts";
+import type { RoomRecord, StoreOp } from "../store/store.ts";
 import type { Deps } from "./deps.ts";
 
 /** Settings given to `create` and `edit`. */
@@ -55,6 +55,11 @@ export class Rooms {
     this.#queue = queue;
     this.#quota = new RoomQuota(deps, quotas);
     this.#bounds = bounds;
+  }
+
+  /** A new room was stored: it counts for its creator's rooms created today. */
+  created(room: RoomRecord): void {
+    this.#quota.created(room.admin, room.created);
   }
 
   /** One page of the visible rooms plus the caller's own rooms and requests, none shut down. */

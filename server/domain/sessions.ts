@@ -8,7 +8,7 @@
 import type { SessionInfo } from "../../shared/protocol.ts";
 import { ChatError } from "../../shared/errors.ts";
 import type { SessionRecord, StoreOp } from "../store/store.ts";
-import { sessionsLock } from "./serial.ts";
+import { sessionsLock, userLock } from "./serial.ts";
 import type { KeyedQueue } from "./serial.ts";
 import {
   ADDRESS_MAX,
@@ -81,15 +81,21 @@ export class Sessions {
    */
   async add(fresh: SessionRecord, along?: AlongWith, isValid = () => true): Promise<void> {
     const user = fresh.user;
-    await this.#queue.run([sessionsLock(user)], async () => {
-      if (!isValid()) throw new ChatError("auth_failed", "wrong user name or password");
-      const evicted = this.#leastRecent(user, this.#count(user) + 1 - this.#opts.maxPerUser);
-      await this.#d.changes.append([
-        ...(along?.ops ?? []),
-        { op: "session", session: fresh },
-        ...evicted.map((h) => ({ op: "session_del" as const, tokenHash: h })),
-      ]);
-    });
+    // The user's record is read (a password changed meanwhile ends this session too).
+    const checks = [userLock(user)];
+    await this.#queue.run(
+      [sessionsLock(user)],
+      async () => {
+        if (!isValid()) throw new ChatError("auth_failed", "wrong user name or password");
+        const evicted = this.#leastRecent(user, this.#count(user) + 1 - this.#opts.maxPerUser);
+        await this.#d.changes.append([
+          ...(along?.ops ?? []),
+          { op: "session", session: fresh },
+          ...evicted.map((h) => ({ op: "session_del" as const, tokenHash: h })),
+        ]);
+      },
+      checks,
+    );
   }
 
   /**

@@ -36,3 +36,19 @@ describe("presence in a cluster", () => {
     await alice.waitFor(namesUser("bob", "offline"), 10_000);
   });
 });
+
+describe("presence after Redis was away", () => {
+  test("an outage longer than --instance-timeout: once Redis is back, a user still connected shows online again", async () => {
+    const { b, alice, bobToken } = await cluster.lobby("--instance-timeout", "1");
+    servers.track(await authed(b.url, bobToken, "listen"));
+    await alice.waitFor(namesUser("bob", "online"));
+    await cluster.redis.kill9();
+    // Unheard of for longer than the timeout: each instance drops the other's users.
+    await alice.waitFor(namesUser("bob", "offline"), 10_000);
+    await cluster.redis.restart();
+    // Back: the instances tell each other everything again.
+    await alice.waitFor(namesUser("bob", "online"), 15_000);
+    const who = await alice.call({ type: "who", room: "lobby" });
+    expect(who.users).toContainEqual({ user: "bob", status: "online", typing: false });
+  });
+});
