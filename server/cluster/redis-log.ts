@@ -155,10 +155,13 @@ export class RedisChangeLog implements ChangeLog {
     const position = last?.[0] ? Number.parseInt(last[0][0], 10) : 0;
     if (this.position >= position) return;
     const { promise, resolve } = Promise.withResolvers<void>();
-    this.#untilPast.push({ position, wake: resolve });
+    const waiter = { position, wake: resolve };
+    this.#untilPast.push(waiter);
     const timer = setTimeout(resolve, CATCH_UP_MS);
     await promise;
     clearTimeout(timer);
+    // Gone when it timed out too: a stalled reader does not keep every waiter.
+    this.#untilPast = this.#untilPast.filter((w) => w !== waiter);
   }
 
   /** Apply every entry up to the end of the stream now (start-up, before serving). */
