@@ -1,7 +1,9 @@
 /**
  * The records each store op changes, named as the queue keys the domain runs its changes
  * under (see KeyedQueue): in a cluster, a change whose checks ran under a key that another
- * change wrote after them is stale, and is made again on the newer state.
+ * change wrote after them is stale, and is made again on the newer state. A room's key
+ * stands for its settings and admin; what concerns one user in it goes under the user's
+ * quota key, which every change about that user reads.
  */
 import type { StoreOp } from "../store/store.ts";
 import { quotaLock } from "./room-quota.ts";
@@ -34,7 +36,9 @@ export function writtenKeys(state: ChatState, ops: readonly StoreOp[]): string[]
       case "pending":
       case "ban":
       case "invite":
-        keys.push(roomLock(op.room), quotaLock(op.user));
+        // Under the user's key, not the room's: joins of different users do not collide,
+        // while every change about this user (a kick, a ban, an invite withdrawn) does.
+        keys.push(quotaLock(op.user));
         break;
       case "room_admin":
         keys.push(roomLock(op.room), quotaLock(op.admin));

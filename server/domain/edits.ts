@@ -14,6 +14,7 @@ import { cleanText, toChatMessage, toDirectMessage } from "./message-wire.ts";
 import { commitEvents } from "./record.ts";
 import { memberRoom } from "./room-access.ts";
 import { editLock, roomLock } from "./serial.ts";
+import { quotaLock } from "./room-quota.ts";
 import type { KeyedQueue } from "./serial.ts";
 import type { Deps } from "./deps.ts";
 
@@ -46,17 +47,21 @@ export class Edits {
   amend(user: string, target: MessageTarget, id: string, text: string) {
     const clean = cleanText(text);
     const where = this.#where(user, target);
-    return this.#queue.run(locksOf(where), async () => {
-      const found = this.#find(user, where, target, id);
-      if (found.message.from !== user) {
-        throw new ChatError("forbidden", "you can only edit your own messages");
-      }
-      if (found.message.deleted) throw new ChatError("not_found", `message '${id}' was deleted`);
-      this.#d.limits.message(user);
-      const edited = this.#now();
-      const op = { op: "msg_edit", key: found.key, id, text: clean, edited } as const;
-      return this.#commit(op, changedMessage(found.message, { text: clean, edited }));
-    });
+    return this.#queue.run(
+      locksOf(where),
+      async () => {
+        const found = this.#find(user, where, target, id);
+        if (found.message.from !== user) {
+          throw new ChatError("forbidden", "you can only edit your own messages");
+        }
+        if (found.message.deleted) throw new ChatError("not_found", `message '${id}' was deleted`);
+        this.#d.limits.message(user);
+        const edited = this.#now();
+        const op = { op: "msg_edit", key: found.key, id, text: clean, edited } as const;
+        return this.#commit(op, changedMessage(found.message, { text: clean, edited }));
+      },
+      [quotaLock(user)],
+    );
   }
 
   /**
@@ -65,18 +70,22 @@ export class Edits {
    */
   delete(user: string, target: MessageTarget, id: string) {
     const where = this.#where(user, target);
-    return this.#queue.run(locksOf(where), async () => {
-      const found = this.#find(user, where, target, id);
-      if (found.message.from !== user && found.admin !== user) {
-        const whose = found.admin === null ? "its sender" : "its sender or the room's admin";
-        throw new ChatError("forbidden", `only ${whose} can delete this message`);
-      }
-      if (found.message.deleted) return wire(found.message);
-      this.#d.limits.message(user);
-      const edited = this.#now();
-      const op = { op: "msg_delete", key: found.key, id, edited } as const;
-      return this.#commit(op, changedMessage(found.message, { edited, deleted: true }));
-    });
+    return this.#queue.run(
+      locksOf(where),
+      async () => {
+        const found = this.#find(user, where, target, id);
+        if (found.message.from !== user && found.admin !== user) {
+          const whose = found.admin === null ? "its sender" : "its sender or the room's admin";
+          throw new ChatError("forbidden", `only ${whose} can delete this message`);
+        }
+        if (found.message.deleted) return wire(found.message);
+        this.#d.limits.message(user);
+        const edited = this.#now();
+        const op = { op: "msg_delete", key: found.key, id, edited } as const;
+        return this.#commit(op, changedMessage(found.message, { edited, deleted: true }));
+      },
+      [quotaLock(user)],
+    );
   }
 
   // The history key of the conversation, checked for access before anything waits: a hidden
@@ -121,8 +130,9 @@ function wire(m: StoredMessage): ChatMessage | DirectMessage {
   return m.room !== undefined ? toChatMessage(m) : toDirectMessage(m);
 }
 
-// A room message is changed under the room's key too: a member kicked, or a room handed
-// over, meanwhile (on another instance of a cluster) makes the change stale.
+// A room message is changed under the room's key too, and reads its author's key: a member
+// kicked, or a room handed over, meanwhile (on another instance of a cluster) makes the
+// change stale.
 function locksOf(key: string): string[] {
   const room = roomOfKey(key);
   return room === null ? [editLock(key)] : [editLock(key), roomLock(room)];

@@ -219,29 +219,33 @@ export class Rooms {
   decide(user: string, raw: string, rawTarget: string, isApproved: boolean): Promise<void> {
     const name = roomName(raw);
     const targetLock = userLock(normalizeUserName(rawTarget) ?? "");
-    return this.#queue.run([roomLock(name), targetLock], async () => {
-      const room = adminRoom(this.#d.state, name, user, isApproved ? "approve" : "deny");
-      const target = userName(rawTarget);
-      if (!room.pending.has(target)) {
-        throw new ChatError("not_found", `no pending request from '${target}' in '${name}'`);
-      }
-      const decision = { type: "join_decision", room: name, approved: isApproved } as const;
-      // A new member has read what was said before they joined.
-      const read = isApproved ? joinMark(this.#d.state, name, target) : null;
-      // The requester hears it live, or later through the log (`since`, `sync`): once.
-      await commitEvents(
-        this.#d,
-        [
-          pendingOp(name, target, false),
-          ...(isApproved ? [memberOp(name, target, true)] : []),
-          ...(read ? [read.op] : []),
-        ],
-        [
-          ...(isApproved ? [joinedEvent(name, target)] : []),
-          { stream: userStream(target), event: decision },
-        ],
-      );
-    });
+    return this.#queue.run(
+      [roomLock(name), targetLock],
+      async () => {
+        const room = adminRoom(this.#d.state, name, user, isApproved ? "approve" : "deny");
+        const target = userName(rawTarget);
+        if (!room.pending.has(target)) {
+          throw new ChatError("not_found", `no pending request from '${target}' in '${name}'`);
+        }
+        const decision = { type: "join_decision", room: name, approved: isApproved } as const;
+        // A new member has read what was said before they joined.
+        const read = isApproved ? joinMark(this.#d.state, name, target) : null;
+        // The requester hears it live, or later through the log (`since`, `sync`): once.
+        await commitEvents(
+          this.#d,
+          [
+            pendingOp(name, target, false),
+            ...(isApproved ? [memberOp(name, target, true)] : []),
+            ...(read ? [read.op] : []),
+          ],
+          [
+            ...(isApproved ? [joinedEvent(name, target)] : []),
+            { stream: userStream(target), event: decision },
+          ],
+        );
+      },
+      [quotaLock(normalizeUserName(rawTarget) ?? "")],
+    );
   }
 
   /** Remove a member; delivery to them stops at once. */

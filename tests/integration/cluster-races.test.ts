@@ -102,6 +102,27 @@ describe("races between two instances", () => {
     }
   });
 
+  test("64 users joining one room at once over two instances all get in: joins of different users do not collide", async () => {
+    const [a, b] = (await cluster.instances(2)) as [TestServer, TestServer];
+    const alice = servers.track((await registered(a.url, "alice")).client);
+    await alice.call({ type: "create", room: "busy" });
+    const users = await Promise.all(
+      Array.from({ length: 64 }, async (_, i) => {
+        const { client } = await registered((i % 2 === 0 ? a : b).url, `u${i}`, "oneshot");
+        return servers.track(client);
+      }),
+    );
+    const joins = await Promise.all(users.map((u) => u.request({ type: "join", room: "busy" })));
+    expect(joins.map((j) => (j.type === "error" ? j.code : j.status))).toEqual(
+      Array(64).fill("joined"),
+    );
+    const rooms = await alice.call({ type: "rooms" });
+    expect((rooms.rooms as { name: string; members: number }[])[0]).toMatchObject({
+      name: "busy",
+      members: 65,
+    });
+  });
+
   test("a room created on an instance that started later counts toward the day's quota", async () => {
     const quota = ["--max-rooms-created", "2"];
     const [a] = (await cluster.instances(1, ...quota)) as [TestServer];
