@@ -4,7 +4,7 @@
  * log over the shared stream; the domain code is the same as on a single server.
  */
 import type { RedisClient } from "bun";
-import { emptySnapshot } from "../store/apply.ts";
+import { emptySnapshot } from "../store/store.ts";
 import type { Snapshot } from "../store/store.ts";
 import type { ChangeApplier } from "../domain/apply-change.ts";
 import type { ChatState } from "../domain/state.ts";

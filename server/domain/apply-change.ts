@@ -6,7 +6,7 @@
  */
 import type { ChatError } from "../../shared/errors.ts";
 import { refusal } from "./change-refusal.ts";
-import { changedMessage } from "../store/apply-features.ts";
+import { changedMessage } from "./message-wire.ts";
 import { dmUsers } from "../store/store.ts";
 import type { RoomRecord, StoredMessage, StoreOp } from "../store/store.ts";
 import { eventOf } from "./message-wire.ts";

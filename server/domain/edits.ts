@@ -6,7 +6,7 @@
  */
 import type { ChatMessage, DirectMessage } from "../../shared/protocol.ts";
 import { ChatError } from "../../shared/errors.ts";
-import { changedMessage } from "../store/apply-features.ts";
+import { changedMessage } from "./message-wire.ts";
 import { dmKey, roomKey } from "../store/store.ts";
 import type { StoredMessage, StoreOp } from "../store/store.ts";
 import { userName } from "./accounts.ts";

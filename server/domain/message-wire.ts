@@ -68,3 +68,22 @@ export function eventOf(item: FeedItem): ServerMessage {
     ? { type: "message", ...toChatMessage(item) }
     : { type: "dm", ...toDirectMessage(item) };
 }
+
+/** The message as an edit or a deletion leaves it (a new object: messages are never changed). */
+export function changedMessage(
+  m: StoredMessage,
+  change: { text: string; edited: string } | { edited: string; deleted: true },
+): StoredMessage {
+  if ("deleted" in change) {
+    // Rebuilt field by field, so that nothing of the old text is carried along.
+    const out: StoredMessage = { id: m.id, from: m.from, text: "", ts: m.ts };
+    if (m.room !== undefined) out.room = m.room;
+    if (m.to !== undefined) out.to = m.to;
+    if (m.clientId !== undefined) out.clientId = m.clientId;
+    if (m.action) out.action = true;
+    out.edited = change.edited;
+    out.deleted = true;
+    return out;
+  }
+  return { ...m, text: change.text, edited: change.edited };
+}

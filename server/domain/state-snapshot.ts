@@ -57,7 +57,8 @@ function replay(state: ChatState, ops: readonly StoreOp[]): void {
   const applier = silentApplier(state);
   const wasShut = new Set<string>();
   for (const room of state.rooms.values()) if (room.shutDown) wasShut.add(room.name);
-  for (const op of ops) applyNew(state, applier, [op]);
+  const newest = new Map<string, string>();
+  for (const op of ops) applyNew(state, applier, [op], newest);
   for (const room of state.rooms.values()) {
     if (room.shutDown && !wasShut.has(room.name)) {
       state.log.roomEnded(room.name, room.members, state.log.last);
@@ -70,16 +71,34 @@ function silentApplier(state: ChatState): ChangeApplier {
 }
 
 /** Apply a change, leaving out the messages the state holds already. */
-function applyNew(state: ChatState, applier: ChangeApplier, ops: readonly StoreOp[]): void {
-  const fresh = ops.filter((op) => op.op !== "msg" || !isStored(state, op.key, op.message.id));
+function applyNew(
+  state: ChatState,
+  applier: ChangeApplier,
+  ops: readonly StoreOp[],
+  newest: Map<string, string>,
+): void {
+  const fresh = ops.filter(
+    (op) => op.op !== "msg" || !isStored(state, op.key, op.message.id, newest),
+  );
   if (fresh.length > 0) applier.apply(fresh);
 }
 
-// Ids are time-ordered: an id after the newest of its key is new, without a search.
-function isStored(state: ChatState, key: string, id: string): boolean {
-  const { list } = state.history.kept(key);
-  const newest = list[list.length - 1];
-  return newest !== undefined && id <= newest.id && state.history.find(key, id) !== undefined;
+// An id greater than any its key has held is new, without a search (ids are time-ordered, so
+// that is every message of a live journal); any other id is looked for. `newest` keeps the
+// greatest id of each key seen so far.
+function isStored(state: ChatState, key: string, id: string, newest: Map<string, string>): boolean {
+  let max = newest.get(key);
+  if (max === undefined) {
+    max = "";
+    const { list, start } = state.history.kept(key);
+    for (let i = start; i < list.length; i++) if (list[i]!.id > max) max = list[i]!.id;
+  }
+  if (id > max) {
+    newest.set(key, id);
+    return false;
+  }
+  newest.set(key, max);
+  return state.history.find(key, id) !== undefined;
 }
 
 /** A store that keeps no state: it loads a snapshot and a tail, and compacts from a source. */
@@ -104,9 +123,10 @@ export async function openState(store: JournalStore, historyLimit: number): Prom
   const state = stateFrom(await store.load(), historyLimit);
   store.attach(() => snapshotOf(state));
   const applier = silentApplier(state);
+  const newest = new Map<string, string>();
   const commit = (ops: StoreOp[]): Promise<void> => {
     numberEvents(ops, () => state.log.take());
-    return store.commit(ops).then(() => applyNew(state, applier, ops));
+    return store.commit(ops).then(() => applyNew(state, applier, ops, newest));
   };
   return { state, commit };
 }

@@ -1,7 +1,7 @@
 /** Reading a data folder at start-up: the snapshot files and the journal ops after them. */
 import { join } from "node:path";
-import { trimHistory } from "./apply.ts";
-import { noteHistoryTrims, trimLog } from "./apply-log.ts";
+import { trimHistory } from "./trims.ts";
+import { noteHistoryTrims, trimLog } from "./trims.ts";
 import { readIfExists, readTextIfExists } from "./files.ts";
 import type { JournalContents } from "./journal.ts";
 import { parseJournal } from "./journal.ts";

@@ -180,3 +180,8 @@ export function dmUsers(key: string): [string, string] | null {
   const parts = key.split(":");
   return parts.length === 3 ? [parts[1]!, parts[2]!] : null;
 }
+
+/** A snapshot with nothing in it. */
+export function emptySnapshot(): Snapshot {
+  return { users: [], sessions: [], rooms: [], history: {} };
+}

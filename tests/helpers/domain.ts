@@ -21,7 +21,7 @@ import type {
 } from "../../server/domain/types.ts";
 import { errorFrame } from "../../server/error-frame.ts";
 import { afterReply, dispatch } from "../../server/handlers.ts";
-import { MemoryStore } from "../../server/store/memory-store.ts";
+import { MemoryStore } from "./memory-store.ts";
 import type { Snapshot } from "../../server/store/store.ts";
 
 /** A clock that moves only when told to; timers fire in due order during `advance`. */

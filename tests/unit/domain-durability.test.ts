@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { toRecord } from "../../server/domain/state.ts";
-import { MemoryStore } from "../../server/store/memory-store.ts";
+import { MemoryStore } from "../helpers/memory-store.ts";
 import type { StoreOp } from "../../server/store/store.ts";
 import { Harness } from "../helpers/domain.ts";
 import type { FakeConn } from "../helpers/domain.ts";

@@ -1,7 +1,8 @@
 import { describe, expect, test } from "bun:test";
 import { parseConfig } from "../../server/config.ts";
 import { DEFAULT_REPLY_BOUNDS } from "../../server/domain/bounds.ts";
-import { applyOp, emptySnapshot } from "../../server/store/apply.ts";
+import { emptySnapshot } from "../../server/store/store.ts";
+import { replayed } from "../helpers/memory-store.ts";
 import type { StoreOp } from "../../server/store/store.ts";
 import { Harness } from "../helpers/domain.ts";
 import { roomRecord } from "../helpers/records.ts";
@@ -99,12 +100,9 @@ describe("The store ops of edits and moderation", () => {
       { op: "invite", room: "club", user: "carol", present: true },
       { op: "room_admin", room: "club", admin: "dave" },
     ];
-    const once = emptySnapshot();
-    once.rooms.push(room());
-    for (const op of ops) applyOp(once, op, 10);
-    const twice = emptySnapshot();
-    twice.rooms.push(room());
-    for (const op of [...ops, ...ops]) applyOp(twice, op, 10);
+    const start = { ...emptySnapshot(), rooms: [room()] };
+    const once = replayed(ops, 10, start);
+    const twice = replayed([...ops, ...ops], 10, start);
     expect(twice).toEqual(once);
     expect(once.history["room:club"]).toEqual([
       { id: "m1", from: "bob", text: "", ts, edited: ts, deleted: true },

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { MemoryStore } from "../../server/store/memory-store.ts";
+import { MemoryStore } from "../helpers/memory-store.ts";
 import type { StoreOp } from "../../server/store/store.ts";
 import { Harness } from "../helpers/domain.ts";
 

@@ -3,9 +3,9 @@
  * grow with the room (SPEC 6, storage amplification): applied, validated, and replayed.
  */
 import { describe, expect, test } from "bun:test";
-import { applyOp, emptySnapshot } from "../../server/store/apply.ts";
-import { MemoryStore } from "../../server/store/memory-store.ts";
-import type { RoomRecord, StoreOp } from "../../server/store/store.ts";
+import { emptySnapshot } from "../../server/store/store.ts";
+import { MemoryStore, replayed } from "../helpers/memory-store.ts";
+import type { RoomRecord, Snapshot, StoreOp } from "../../server/store/store.ts";
 import { isStoreOp } from "../../server/store/validate.ts";
 import { Harness } from "../helpers/domain.ts";
 import { roomRecord } from "../helpers/records.ts";
@@ -40,19 +40,18 @@ class RecordingStore extends MemoryStore {
 
 describe("room_set op", () => {
   test("changes the settings and keeps members and requests; shutting down drops requests", () => {
-    const s = { ...emptySnapshot(), rooms: [bigRoom(1000)] };
-    applyOp(s, set(), 10);
+    let s: Snapshot = { ...emptySnapshot(), rooms: [bigRoom(1000)] };
+    s = replayed([set()], 10, s);
     expect(s.rooms[0]).toMatchObject({ open: true, visible: false, topic: "new", shutDown: false });
     expect(s.rooms[0]!.members.length).toBe(1001);
     expect(s.rooms[0]!.pending).toEqual(["pete", "paul"]);
     // Member ops still find the members after the record was replaced.
-    applyOp(s, { op: "member", room: "big", user: "u5", present: false }, 10);
+    s = replayed([{ op: "member", room: "big", user: "u5", present: false }], 10, s);
     expect(s.rooms[0]!.members).not.toContain("u5");
-    applyOp(s, set({ shutDown: true }), 10);
-    applyOp(s, set({ shutDown: true }), 10); // idempotent
+    s = replayed([set({ shutDown: true }), set({ shutDown: true })], 10, s); // idempotent
     expect(s.rooms[0]).toMatchObject({ shutDown: true, pending: [] });
     expect(s.rooms[0]!.members.length).toBe(1000);
-    applyOp(s, set({ room: "nowhere" }), 10); // a room that does not exist is ignored
+    s = replayed([set({ room: "nowhere" })], 10, s); // a room that does not exist is ignored
     expect(s.rooms.length).toBe(1);
   });
 

@@ -2,7 +2,7 @@ import { describe, expect, test } from "bun:test";
 import type { SessionInfo } from "../../shared/protocol.ts";
 import { LAST_USED_STEP_MS, SWEEP_EVERY_MS } from "../../server/domain/sessions.ts";
 import type { PasswordHasher } from "../../server/domain/types.ts";
-import { MemoryStore } from "../../server/store/memory-store.ts";
+import { MemoryStore } from "../helpers/memory-store.ts";
 import type { StoreOp } from "../../server/store/store.ts";
 import { FAKE_PASSWORDS, type FakeConn, Harness } from "../helpers/domain.ts";
 import { ALICE_LOGIN as login, tokenOf } from "../helpers/sessions.ts";

@@ -1,7 +1,8 @@
 import { describe, expect, test } from "bun:test";
 import { Conversations } from "../../server/domain/conversations.ts";
 import { mentionTest, ReadMarkers } from "../../server/domain/read-markers.ts";
-import { applyOp, emptySnapshot } from "../../server/store/apply.ts";
+import { emptySnapshot } from "../../server/store/store.ts";
+import { replayed } from "../helpers/memory-store.ts";
 import type { StoredMessage } from "../../server/store/store.ts";
 import { isStoreOp } from "../../server/store/validate.ts";
 import { Harness } from "../helpers/domain.ts";
@@ -127,17 +128,14 @@ describe("ReadMarkers", () => {
 
 describe("Stored markers", () => {
   test("a read op is one small line, replayed idempotently and never backwards", () => {
-    const snap = emptySnapshot();
     const op = { op: "read", user: "bob", key: "room:lobby", upTo: "019ab-2" } as const;
     expect(isStoreOp(op)).toBe(true);
     expect(isStoreOp({ ...op, upTo: 7 })).toBe(false);
     expect(JSON.stringify(op).length).toBeLessThan(100);
-    applyOp(snap, op, 200);
-    applyOp(snap, op, 200);
-    applyOp(snap, { ...op, upTo: "019ab-1" }, 200);
+    let snap = replayed([op, op, { ...op, upTo: "019ab-1" }], 200);
     expect(snap.reads).toEqual({ bob: { "room:lobby": "019ab-2" } });
     // A user or key named like an Object property is a plain entry.
-    applyOp(snap, { ...op, user: "constructor", key: "__proto__" }, 200);
+    snap = replayed([{ ...op, user: "constructor", key: "__proto__" }], 200, snap);
     expect(Object.keys(snap.reads!)).toEqual(["bob", "constructor"]);
     expect(Object.getPrototypeOf(snap.reads!.constructor)).toBe(Object.prototype);
   });

@@ -3,8 +3,8 @@ import { encodeFrame } from "../../server/encoding.ts";
 import { snapshotOf, stateFrom } from "../../server/domain/state-snapshot.ts";
 import { syncPage } from "../../server/domain/sync.ts";
 import type { ChatState } from "../../server/domain/state.ts";
-import { emptySnapshot } from "../../server/store/apply.ts";
-import { MemoryStore } from "../../server/store/memory-store.ts";
+import { emptySnapshot } from "../../server/store/store.ts";
+import { MemoryStore } from "../helpers/memory-store.ts";
 import type { StoreOp } from "../../server/store/store.ts";
 import { Harness } from "../helpers/domain.ts";
 

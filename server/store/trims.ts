@@ -1,36 +1,10 @@
 /**
- * The events kept for `sync` in a snapshot (log entries per stream) and what each stream has
- * dropped: changed by `log` ops in the in-memory store, and noted when loading trims a folder
- * written with a greater history limit.
+ * Trimming a loaded snapshot to the history limit (a folder written with a greater one): the
+ * messages and the events kept for `sync` past the limit go, and what each stream dropped is
+ * noted for `truncated`.
  */
-import { ownOrNew, setOwn } from "./own.ts";
+import { setOwn } from "./own.ts";
 import type { LogEntry, Snapshot, Trimmed } from "./store.ts";
-
-/** Keep `entry` in its stream, at most `limit` entries. */
-export function applyLogEntry(snapshot: Snapshot, entry: LogEntry, limit: number) {
-  const all = (snapshot.log ??= {});
-  const list = ownOrNew(all, entry.stream, (): LogEntry[] => []);
-  const last = list[list.length - 1];
-  if (last !== undefined && last.seq >= entry.seq) {
-    if (list.some((e) => e.seq === entry.seq)) return; // replayed twice
-  }
-  if (entry.event.deleted === true && typeof entry.event.id === "string") {
-    scrub(list, entry.event.id);
-  }
-  list.push(entry);
-  if (list.length > limit) trimEntries(snapshot, entry.stream, list, limit);
-}
-
-// A deleted message's text leaves the events kept about it (earlier edits), in place: the
-// entries are the store's own copies.
-function scrub(list: LogEntry[], id: string): void {
-  for (let i = 0; i < list.length; i++) {
-    const e = list[i]!;
-    if (e.event.id === id && "text" in e.event) {
-      list[i] = { ...e, event: { ...e.event, text: "", deleted: true } };
-    }
-  }
-}
 
 /** Note that `key` drops the items before its last `limit` (call before cutting them). */
 export function noteTrimmed(
@@ -58,6 +32,13 @@ export function noteTrimmed(
     ? { seq: Math.max(old.seq, seq), count: old.count + count, first: Math.min(old.first, first) }
     : { seq, count, first };
   setOwn(trimmed, key, value);
+}
+
+/** Trim every key of `history` to its last `limit` messages, in place. */
+export function trimHistory(history: Snapshot["history"], limit: number) {
+  for (const list of Object.values(history)) {
+    if (list.length > limit) list.splice(0, list.length - limit);
+  }
 }
 
 /** Trim every stream of `snapshot.log` to its last `limit` entries, in place. */
