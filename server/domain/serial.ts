@@ -38,10 +38,13 @@ export class StaleRead extends ChatError {
 /** Changes run one at a time per key, made again when found stale (see above). */
 export class KeyedQueue {
   #tails = new Map<string, Promise<unknown>>();
-  #position: () => number;
+  #position: (() => number) | null;
 
-  /** A queue whose changes read the state as of `position()` (the log's, in a cluster). */
-  constructor(position: () => number = () => 0) {
+  /**
+   * A queue whose changes read the state as of `position()` (the log's): they carry their
+   * keys and position to the log. Without it, runs only wait for each other.
+   */
+  constructor(position: (() => number) | null = null) {
     this.#position = position;
   }
 
@@ -71,12 +74,14 @@ export class KeyedQueue {
   }
 
   async #attempt<T>(keys: readonly string[], fn: () => Promise<T>): Promise<T> {
+    const position = this.#position;
+    if (position === null) return fn();
     const outer = CHECKED.getStore();
     for (let i = 1; ; i++) {
       // A nested run keeps the outer keys and the outer position: its checks began there.
       const scope: Checked = outer
         ? { keys: [...outer.keys, ...keys], at: outer.at }
-        : { keys, at: this.#position() };
+        : { keys, at: position() };
       try {
         return await CHECKED.run(scope, fn);
       } catch (err) {
