@@ -9,6 +9,7 @@ import type { SharedCounts } from "../admission.ts";
 import type { Clock, TimerHandle } from "../domain/types.ts";
 import type { Instances } from "./instances.ts";
 import { setParts } from "./signals.ts";
+import { WholeSets } from "./whole-sets.ts";
 import type { Signal, Signals } from "./signals.ts";
 import { USAGE_WINDOW_MS } from "./usage.ts";
 
@@ -31,7 +32,7 @@ export class SharedConnectionCounts implements SharedCounts {
   #changed = new Set<string>();
   #timer: TimerHandle | null = null;
   /** instance -> the counts of the whole set it is telling, until its last part. */
-  #incoming = new Map<string, Map<string, number>>();
+  #incoming = new WholeSets<number>();
 
   /** Counts shared over `signals`, kept per instance of `instances`. */
   constructor(signals: Signals, instances: Instances, clock: Clock) {
@@ -49,7 +50,7 @@ export class SharedConnectionCounts implements SharedCounts {
       }
     });
     instances.onGone((gone) => {
-      this.#incoming.delete(gone);
+      this.#incoming.drop(gone);
       for (const id of [...(this.#keysOf.get(gone) ?? [])]) this.#set(gone, id, 0);
       this.#keysOf.delete(gone);
     });
@@ -82,16 +83,9 @@ export class SharedConnectionCounts implements SharedCounts {
 
   // Counts as they change, or a whole set that replaces what was held of the instance.
   #heardCounts(s: Extract<Signal, { kind: "conns" }>): void {
-    const set = s.set;
-    if (set?.first) this.#incoming.set(s.from, new Map());
-    const whole = set ? this.#incoming.get(s.from) : undefined;
-    for (const [id, count] of s.counts) {
-      if (typeof id !== "string" || !Number.isSafeInteger(count)) continue;
-      if (whole) whole.set(id, count);
-      else this.#set(s.from, id, count);
-    }
-    if (!whole || !set?.last) return;
-    this.#incoming.delete(s.from);
+    const counts = s.counts.filter(([id, n]) => typeof id === "string" && Number.isSafeInteger(n));
+    const whole = this.#incoming.take(s.from, s.set, counts, (id, n) => this.#set(s.from, id, n));
+    if (!whole) return;
     for (const id of [...(this.#keysOf.get(s.from) ?? [])]) {
       if (!whole.has(id)) this.#set(s.from, id, 0);
     }

@@ -9,6 +9,7 @@ import { mergeViews } from "../domain/presence-shared.ts";
 import type { PresenceView, SharedPresence } from "../domain/presence-shared.ts";
 import type { Instances } from "./instances.ts";
 import { setParts } from "./signals.ts";
+import { WholeSets } from "./whole-sets.ts";
 import type { Signal, Signals } from "./signals.ts";
 /** Views per signal when an instance tells all it holds. */
 const VIEWS_PER_SIGNAL = 500;
@@ -26,7 +27,7 @@ export class ClusterPresence implements SharedPresence {
   /** instance -> the users it holds a view of. */
   #usersOf = new Map<string, Set<string>>();
   /** instance -> the views of the whole set it is telling, until its last part. */
-  #incoming = new Map<string, Map<string, PresenceView>>();
+  #incoming = new WholeSets<PresenceView>();
 
   /** Presence over `signals`; a new instance hears this one's views, a gone one's are dropped. */
   constructor(signals: Signals, instances: Instances, instance: string) {
@@ -52,17 +53,12 @@ export class ClusterPresence implements SharedPresence {
     if (signal.kind !== "presence" || !Array.isArray(signal.views)) return;
     const from = signal.from;
     this.#instances.heard(from);
-    const set = signal.set;
-    if (set?.first) this.#incoming.set(from, new Map());
-    const whole = set ? this.#incoming.get(from) : undefined;
-    for (const [user, view] of signal.views) {
-      if (typeof user !== "string" || !isView(view)) continue;
-      if (whole) whole.set(user, view);
-      else this.#set(from, user, view);
-    }
-    if (!whole || !set?.last) return;
+    const views = signal.views.filter(([user, view]) => typeof user === "string" && isView(view));
+    const whole = this.#incoming.take(from, signal.set, views, (user, view) =>
+      this.#set(from, user, view),
+    );
+    if (!whole) return;
     // The whole set replaces what was held of the instance: only what differs is told.
-    this.#incoming.delete(from);
     for (const user of [...(this.#usersOf.get(from) ?? [])]) {
       if (!whole.has(user)) this.#set(from, user, { status: "offline" });
     }
@@ -97,7 +93,7 @@ export class ClusterPresence implements SharedPresence {
 
   // A gone instance's users' views go with it.
   #drop(instance: string): void {
-    this.#incoming.delete(instance);
+    this.#incoming.drop(instance);
     const users = this.#usersOf.get(instance);
     this.#usersOf.delete(instance);
     for (const user of users ?? []) this.#set(instance, user, { status: "offline" });

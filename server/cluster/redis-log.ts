@@ -16,6 +16,8 @@ import { Unconfirmed } from "../domain/change-log.ts";
 import { encodeEntry, numberEntry, numbersOf, parseEntry } from "./entry.ts";
 import type { EntryChange } from "./entry.ts";
 import { Replication } from "./replication.ts";
+import { Rounds } from "./rounds.ts";
+import { PositionWaits, WrittenKeys } from "./positions.ts";
 import { checked, StaleRead } from "../domain/serial.ts";
 import { writtenKeys } from "../domain/change-keys.ts";
 import type { ChatState } from "../domain/state.ts";
@@ -74,15 +76,15 @@ export class RedisChangeLog implements ChangeLog {
   #closed = false;
   #reading: Promise<void> | null = null;
   #replication: Replication;
+  /** The position of the last entry of the stream, asked in shared rounds. */
+  #end: Rounds<number>;
   /** Changes of this turn, appended together at its end. */
   #batch: EntryChange[] = [];
   /** The stream id the entry after the last one applied should have (0: not known). */
   #expected = 0;
-  /** Queue key -> the stream position of the last change that wrote it. */
-  #writtenAt = new Map<string, number>();
+  #written = new WrittenKeys();
   #state: ChatState;
-  /** Waiting for the reader to pass a stream position: position -> wake-ups. */
-  #untilPast: { position: number; wake: () => void }[] = [];
+  #waits = new PositionWaits();
 
   /** A log read from after stream position `from` (0: the start). */
   constructor(
@@ -100,6 +102,11 @@ export class RedisChangeLog implements ChangeLog {
     this.#opts = opts;
     this.#script = new AppendScript(writer);
     this.#replication = new Replication(writer, opts.replicas);
+    this.#end = new Rounds(async () => {
+      const last = (await writer.send("XREVRANGE", [KEYS.log, "+", "-", "COUNT", "1"])) as
+        [string, string[]][] | null;
+      return last?.[0] ? Number.parseInt(last[0][0], 10) : 0;
+    });
     this.#lastId = `${from}-0`;
   }
 
@@ -131,7 +138,11 @@ export class RedisChangeLog implements ChangeLog {
     const durable = this.#script.append(count, encodeEntry(changes)).then(
       () => this.#replication.written(),
       // Sent, and no answer: Redis may have it (then it is applied as it is read, like any).
-      (err: unknown) => Promise.reject(new Unconfirmed(String(err))),
+      // The client is told no more than that; the log has the error itself.
+      (err: unknown) => {
+        this.#opts.logger.error("redis_append_failed", { error: String(err) });
+        return Promise.reject(new Unconfirmed("no answer from the log"));
+      },
     );
     for (const change of changes) {
       const waiting = this.#waiting.get(change.id);
@@ -139,7 +150,9 @@ export class RedisChangeLog implements ChangeLog {
     }
     durable.catch((err: unknown) => {
       // Not acknowledged: the clients are told it may or may not have been kept.
-      this.#opts.logger.error("redis_append_failed", { error: String(err) });
+      if (!(err instanceof Unconfirmed)) {
+        this.#opts.logger.error("redis_not_replicated", { error: String(err) });
+      }
       for (const change of changes) {
         const waiting = this.#waiting.get(change.id);
         if (!waiting) continue;
@@ -150,18 +163,9 @@ export class RedisChangeLog implements ChangeLog {
   }
 
   async caughtUp(): Promise<void> {
-    const last = (await this.#writer.send("XREVRANGE", [KEYS.log, "+", "-", "COUNT", "1"])) as
-      [string, string[]][] | null;
-    const position = last?.[0] ? Number.parseInt(last[0][0], 10) : 0;
-    if (this.position >= position) return;
-    const { promise, resolve } = Promise.withResolvers<void>();
-    const waiter = { position, wake: resolve };
-    this.#untilPast.push(waiter);
-    const timer = setTimeout(resolve, CATCH_UP_MS);
-    await promise;
-    clearTimeout(timer);
-    // Gone when it timed out too: a stalled reader does not keep every waiter.
-    this.#untilPast = this.#untilPast.filter((w) => w !== waiter);
+    // Asked once for every login and auth with `since` arriving meanwhile, not once each.
+    const position = await this.#end.next();
+    if (this.position < position) await this.#waits.until(position, CATCH_UP_MS);
   }
 
   /** Apply every entry up to the end of the stream now (start-up, before serving). */
@@ -230,12 +234,7 @@ export class RedisChangeLog implements ChangeLog {
       this.#lastId = id;
       this.#opts.onApplied?.(taken);
     }
-    if (this.#untilPast.length > 0) {
-      const now = this.position;
-      const ready = this.#untilPast.filter((w) => w.position <= now);
-      this.#untilPast = this.#untilPast.filter((w) => w.position > now);
-      for (const w of ready) w.wake();
-    }
+    this.#waits.passed(this.position);
     return true;
   }
 
@@ -258,7 +257,8 @@ export class RedisChangeLog implements ChangeLog {
         numberEntry([{ id: change.id, ops: waiting.ops }], first + taken);
       }
       taken += numbersOf(change.ops);
-      const refused = this.#isStale(change) ? new StaleRead() : this.#applier.refusal(change.ops);
+      const isStale = this.#written.isStale(change);
+      const refused = isStale ? new StaleRead() : this.#applier.refusal(change.ops);
       if (refused) {
         waiting?.reject(refused);
         continue;
@@ -266,7 +266,7 @@ export class RedisChangeLog implements ChangeLog {
       const written = writtenKeys(this.#state, change.ops);
       const frames = this.#applier.apply(change.ops, waiting?.ctx);
       // By entry: an instance that applied the entry saw every change in it.
-      for (const key of written) this.#writtenAt.set(key, first);
+      this.#written.wrote(written, first);
       if (!waiting) continue;
       // Applied here; answered once Redis has it durably (at once when the reply came first).
       const durable = waiting.durable ?? Promise.resolve();
@@ -276,15 +276,6 @@ export class RedisChangeLog implements ChangeLog {
       );
     }
     return taken;
-  }
-
-  // Whether a key the change was checked under was written after its checks read the state.
-  #isStale(change: EntryChange): boolean {
-    const at = change.at ?? 0;
-    for (const key of change.reads ?? []) {
-      if ((this.#writtenAt.get(key) ?? 0) > at) return true;
-    }
-    return false;
   }
 
   // Entries before `trimmedTo` are gone from the stream: an instance that had not applied them
@@ -300,5 +291,5 @@ function notStored(): ChatError {
 }
 
 function asChatError(err: unknown): ChatError {
-  return err instanceof ChatError ? err : new Unconfirmed(String(err));
+  return err instanceof ChatError ? err : new Unconfirmed((err as Error).message ?? String(err));
 }
