@@ -63,11 +63,7 @@ export class ChangeApplier {
    * events published in order, then the subscriptions of those who left (so they hear of it).
    */
   apply(ops: readonly StoreOp[], ctx: ChangeContext = {}): AppliedFrames {
-    const run: Run = { joins: [], leaves: [], lastSeq: 0 };
-    for (const op of ops) {
-      if (op.op === "log") run.lastSeq = Math.max(run.lastSeq, op.entry.seq);
-      if (op.op === "msg") run.lastSeq = Math.max(run.lastSeq, op.message.seq ?? 0);
-    }
+    const run: Run = { joins: [], leaves: [], ops };
     for (const op of ops) this.#state(op, run, ctx);
     const { conns } = this.#d;
     for (const [user, topic] of run.joins) conns.subscribeUser(user, topic);
@@ -147,7 +143,7 @@ export class ChangeApplier {
     const { open, visible, topic } = op;
     if (!op.shutDown || room.shutDown) return state.setSettings(room, { open, visible, topic });
     state.putRoom(copyRoom(room, { open, visible, topic, shutDown: true, pending: new Set() }));
-    state.log.roomEnded(room.name, room.members, run.lastSeq);
+    state.log.roomEnded(room.name, room.members, lastSeq(run.ops));
     for (const m of room.members) this.#left(room, m, run);
   }
 
@@ -223,8 +219,17 @@ export class ChangeApplier {
 interface Run {
   joins: [string, string][];
   leaves: [string, string][];
-  /** The greatest seq among the change's events. */
-  lastSeq: number;
+  ops: readonly StoreOp[];
+}
+
+// The greatest seq among a change's events (only a room shut down needs it, not each message).
+function lastSeq(ops: readonly StoreOp[]): number {
+  let last = 0;
+  for (const op of ops) {
+    if (op.op === "log") last = Math.max(last, op.entry.seq);
+    else if (op.op === "msg") last = Math.max(last, op.message.seq ?? 0);
+  }
+  return last;
 }
 
 /** The topics a stream's events are published to. */

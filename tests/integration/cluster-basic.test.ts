@@ -183,3 +183,14 @@ async function replicaOnline(url: string): Promise<void> {
   }
   throw new Error("the replica did not come online within 10 s");
 }
+
+describe("the cluster's address in the environment", () => {
+  test("CHAT_REDIS_URL makes an instance of the same chat as --redis", async () => {
+    const byFlag = await cluster.instance();
+    const byEnv = await servers.start({ env: { CHAT_REDIS_URL: cluster.redis.url } });
+    const alice = servers.track((await registered(byFlag.url, "alice")).client);
+    await alice.call({ type: "create", room: "lobby" });
+    const bob = servers.track((await registered(byEnv.url, "bob")).client);
+    expect((await bob.call({ type: "join", room: "lobby" })).status).toBe("joined");
+  });
+});

@@ -140,3 +140,19 @@ describe("Server configuration", () => {
     expect(() => parseConfig([], { CHAT_AUTH_DEADLINE: "0" })).toThrow(ConfigError);
   });
 });
+
+describe("cluster flags", () => {
+  test("--redis or CHAT_REDIS_URL names the cluster's Redis; anything but a redis:// address is refused", () => {
+    expect(parseConfig(["--redis", "redis://10.0.0.10:6379"], {}).redisUrl).toBe(
+      "redis://10.0.0.10:6379",
+    );
+    expect(parseConfig([], { CHAT_REDIS_URL: "redis://r:6379" }).redisUrl).toBe("redis://r:6379");
+    expect(
+      parseConfig(["--redis", "redis://a:1"], { CHAT_REDIS_URL: "redis://b:2" }).redisUrl,
+    ).toBe("redis://a:1");
+    expect(() => parseConfig(["--redis", "10.0.0.10:6379"], {})).toThrow("redis://HOST:PORT");
+    expect(() => parseConfig(["--redis", "redis://x", "--instance-timeout", "0"], {})).toThrow(
+      "--instance-timeout",
+    );
+  });
+});
