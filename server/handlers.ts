@@ -152,7 +152,7 @@ const HANDLERS = {
     type: "dm_sent",
     message: await chat.messages.dm(user(chat, conn), m.to, m.text, m.clientId, m.action === true),
   }),
-  sync: (chat, conn, m) => chat.sync(conn, user(chat, conn), m.since, m.limit),
+  sync: (chat, conn, m) => chat.sync(conn, user(chat, conn), m.since, m.limit, m.batch),
   history: (chat, conn, m) => ({
     type: "history",
     ...chat.messages.history(user(chat, conn), m, m),
@@ -221,7 +221,7 @@ export function dispatch(chat: Chat, conn: Conn, msg: ClientMessage): Reply {
 export function afterReply(chat: Chat, conn: Conn, msg: ClientMessage): Promise<void> | void {
   if ((msg.type === "login" || msg.type === "auth") && msg.since !== undefined) {
     // Not awaited: the connection's next requests need not wait for a long catch-up.
-    chat.catchUp(conn, chat.position(msg.since)).catch((err: unknown) => {
+    chat.catchUp(conn, chat.position(msg.since), msg.batch).catch((err: unknown) => {
       chat.deps.log.error("catch_up", { conn: conn.id, error: String(err) });
     });
     return;

@@ -1,5 +1,5 @@
 /** Bun sockets as the domain sees them: publishing and per-socket sends. */
-import { encodeFrame } from "./encoding.ts";
+import { encodeBatch, encodeFrame } from "./encoding.ts";
 import type { Server, ServerWebSocket } from "bun";
 import { LIMITS } from "../shared/protocol.ts";
 import type { ClientMode, ServerMessage } from "../shared/protocol.ts";
@@ -47,7 +47,11 @@ export class BunPublisher implements Publisher {
 
   /** Encode once, publish once per topic, uncompressed; the frame as sent. */
   publishEvent(topics: readonly string[], msg: ServerMessage): string {
-    const text = encodeFrame(msg);
+    return this.publishText(topics, encodeFrame(msg));
+  }
+
+  /** Publish a frame encoded already once per topic, uncompressed; the frame as sent. */
+  publishText(topics: readonly string[], text: string): string {
     const server = this.server;
     if (server === null) return text;
     for (const topic of topics) {
@@ -59,6 +63,11 @@ export class BunPublisher implements Publisher {
   /** The frame `msg` is sent as. */
   encode(msg: ServerMessage): string {
     return encodeFrame(msg);
+  }
+
+  /** One frame for a page of a catch-up, its frames joined in as they are. */
+  encodeBatch(synced: ServerMessage, frames: readonly string[]): string {
+    return encodeBatch(synced, frames);
   }
 
   /** Serialise once, publish once per topic, uncompressed. */

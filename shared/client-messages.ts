@@ -11,7 +11,10 @@ export type ClientMessage =
       mode?: ClientMode;
       client?: string;
     }
-  /** `since`: a cursor; the missed events follow the session reply (see `sync`). */
+  /**
+   * `since`: a cursor; the missed events follow the session reply (see `sync`). `batch`: each
+   * page of them comes as one frame, its `synced` carrying the page's events in `events`.
+   */
   | {
       type: "login";
       id?: string;
@@ -20,10 +23,21 @@ export type ClientMessage =
       mode?: ClientMode;
       client?: string;
       since?: string;
+      batch?: boolean;
     }
-  | { type: "auth"; id?: string; token: string; mode?: ClientMode; since?: string }
-  /** The stored events after cursor `since` the caller could see, at most `limit`. */
-  | { type: "sync"; id?: string; since: string; limit?: number }
+  | {
+      type: "auth";
+      id?: string;
+      token: string;
+      mode?: ClientMode;
+      since?: string;
+      batch?: boolean;
+    }
+  /**
+   * The stored events after cursor `since` the caller could see, at most `limit`; with `batch`
+   * they come inside the `synced` reply (`events`) instead of as frames before it.
+   */
+  | { type: "sync"; id?: string; since: string; limit?: number; batch?: boolean }
   | { type: "logout"; id?: string }
   | { type: "passwd"; id?: string; old: string; new: string; keepSessions?: boolean }
   | { type: "sessions"; id?: string }

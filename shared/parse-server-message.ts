@@ -17,6 +17,16 @@ export function parseServerMessage(
   } catch {
     throw new ProtocolError("frame from server is not valid JSON");
   }
+  return checkServerMessage(data);
+}
+
+/**
+ * Check one server frame already parsed from JSON (an event inside a batched `synced`) as
+ * parseServerMessage checks a frame's text.
+ */
+export function checkServerMessage(
+  data: unknown,
+): ServerMessage | { type: string; [key: string]: unknown } {
   if (!isObject(data) || typeof data.type !== "string") {
     throw new ProtocolError("frame from server has no 'type'");
   }

@@ -1,5 +1,8 @@
-/** The parsers of the cursor fields of SPEC 5.1: `sync`, and `since` on `login` and `auth`. */
-import { type Obj, optInt, optStr, str } from "./fields.ts";
+/**
+ * The parsers of the cursor fields of SPEC 5.1: `sync`, and `since` (with `batch`) on `login`
+ * and `auth`.
+ */
+import { type Obj, optBool, optInt, optStr, str } from "./fields.ts";
 import type { ClientMessage } from "./protocol.ts";
 
 // A cursor is 16 digits; a longer string is kept as it came and refused by the server as a
@@ -17,10 +20,19 @@ export function parseSync(d: Obj): ClientMessage {
   };
   const limit = optInt(d, "limit", 1, SYNC_LIMIT_MAX);
   if (limit !== undefined) msg.limit = limit;
+  if (optBatch(d)) msg.batch = true;
   return msg;
 }
 
 /** The optional `since` of a `login` or `auth`. Throws ProtocolError when not a string. */
 export function optSince(d: Obj): string | undefined {
   return optStr(d, "since", CURSOR_FIELD_MAX);
+}
+
+/**
+ * The optional `batch` of a `sync`, `login` or `auth`: true when asked for. Throws
+ * ProtocolError when present and not a boolean.
+ */
+export function optBatch(d: Obj): boolean {
+  return optBool(d, "batch") === true;
 }

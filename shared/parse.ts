@@ -18,10 +18,10 @@ import {
 import { ProtocolError } from "./fields.ts";
 import { parseFeature } from "./parse-features.ts";
 import { parseReadRequest } from "./parse-read.ts";
-import { optSince, parseSync } from "./parse-sync.ts";
+import { optBatch, optSince, parseSync } from "./parse-sync.ts";
 
 export { ProtocolError } from "./fields.ts";
-export { parseServerMessage } from "./parse-server-message.ts";
+export { checkServerMessage, parseServerMessage } from "./parse-server-message.ts";
 
 function optMode(obj: Obj): ClientMode | undefined {
   const value = obj.mode;
@@ -68,7 +68,9 @@ function parseClientBody(type: string, d: Obj): ClientMessage {
       const client = optStr(d, "client", CLIENT_FIELD_MAX);
       if (client !== undefined) msg.client = client;
       const since = optSince(d);
+      const batch = optBatch(d);
       if (since !== undefined && msg.type === "login") msg.since = since;
+      if (batch && msg.type === "login") msg.batch = true;
       return msg;
     }
     case "auth": {
@@ -80,6 +82,7 @@ function parseClientBody(type: string, d: Obj): ClientMessage {
       if (mode) msg.mode = mode;
       const since = optSince(d);
       if (since !== undefined) msg.since = since;
+      if (optBatch(d)) msg.batch = true;
       return msg;
     }
     case "sync":

@@ -19,8 +19,18 @@ export type ServerMessage =
   // replies
   /** `cursor`: the position of the log at that moment. */
   | { type: "session"; replyTo?: string; user: string; token: string; cursor?: string }
-  /** Closes a page of `sync` (or of the catch-up after `since`); `cursor`: the next `since`. */
-  | { type: "synced"; replyTo?: string; cursor: string; more: boolean; truncated: Truncation[] }
+  /**
+   * Closes a page of `sync` (or of the catch-up after `since`); `cursor`: the next `since`.
+   * `events`, when the page was asked for with `batch`: the page's events, in log order.
+   */
+  | {
+      type: "synced";
+      replyTo?: string;
+      cursor: string;
+      more: boolean;
+      truncated: Truncation[];
+      events?: ServerMessage[];
+    }
   | { type: "ok"; replyTo?: string }
   | { type: "pong"; replyTo?: string }
   /** `next`, when present: there may be more; ask again with it as `cursor`. */

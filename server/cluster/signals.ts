@@ -138,7 +138,9 @@ export class Signals {
       },
       // Events of the log: every instance publishes those itself as it applies the change.
       publishEvent: (topics, msg) => local.publishEvent(topics, msg),
+      publishText: (topics, text) => local.publishText(topics, text),
       encode: (msg) => local.encode(msg),
+      encodeBatch: (synced, frames) => local.encodeBatch(synced, frames),
     };
   }
 

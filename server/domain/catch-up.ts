@@ -1,6 +1,7 @@
 /**
  * Catching a connection up after `auth`/`login` with `since`: the session reply, then the
- * missed events in pages (each closed by `synced`) sent as the socket drains, then live events.
+ * missed events in pages (each closed by `synced`, or inside it with `batch`) sent as the socket
+ * drains, then live events.
  * The connection's subscriptions are held aside until the last page: that page is read from
  * the log and the subscriptions made in one synchronous step, and an event is kept in the log
  * and published in one step too, so each event reaches the connection exactly once.
@@ -45,13 +46,27 @@ function nextTurn(d: Deps, ms: number): Promise<void> {
   });
 }
 
-/** The `synced` frame. */
-export type SyncedMessage = Extract<ServerMessage, { type: "synced" }>;
+/**
+ * Set (not a field on the wire) on the `synced` reply to a `sync` asked with `batch`: the
+ * page's frames, which go inside the reply's text.
+ */
+export const BATCH: unique symbol = Symbol("batched frames");
+
+/** The `synced` frame; `[BATCH]`: see BATCH. */
+export type SyncedMessage = Extract<ServerMessage, { type: "synced" }> & {
+  [BATCH]?: readonly string[];
+};
 
 /** The `synced` frame closing a page. */
 export function syncedMessage(page: SyncPage): SyncedMessage {
   const { more, truncated } = page;
   return { type: "synced", cursor: formatSeq(page.cursor), more, truncated };
+}
+
+/** How a catch-up is sent: its pages' bytes, and whether each page is one frame (`batch`). */
+export interface CatchUpOptions {
+  pageBytes: number;
+  isBatched: boolean;
 }
 
 /**
@@ -63,9 +78,10 @@ export async function catchUp(
   conn: Conn,
   user: string,
   since: number,
-  pageBytes: number,
+  opts: CatchUpOptions,
   charge: FrameCharge = FREE,
 ): Promise<void> {
+  const { pageBytes, isBatched } = opts;
   let cursor = since;
   try {
     // A user who has spent their requests waits for one before the first page too.
@@ -80,8 +96,12 @@ export async function catchUp(
       const page = syncPage(d.state, user, cursor, SYNC_PAGE.max, pageBytes, (m) =>
         d.publisher.encode(m),
       );
-      for (const frame of page.frames) conn.sendText(frame);
-      conn.send(syncedMessage(page));
+      // Batched: one frame for the page, a fraction of the cost of one frame per event.
+      if (isBatched) conn.sendText(d.publisher.encodeBatch(syncedMessage(page), page.frames));
+      else {
+        for (const frame of page.frames) conn.sendText(frame);
+        conn.send(syncedMessage(page));
+      }
       // Written before anything published after the release can overtake it.
       conn.flush();
       // Paid for like requests of the user, by the frames sent, so that however many

@@ -4,7 +4,7 @@ import { Accounts } from "./accounts.ts";
 import type { SessionOptions } from "./sessions.ts";
 import { ChatError } from "../../shared/errors.ts";
 import { Messages } from "./messages.ts";
-import { guardStore } from "./persist.ts";
+import { storeFailure } from "./persist.ts";
 import { ChangeApplier } from "./apply-change.ts";
 import { LocalChangeLog } from "./change-log.ts";
 import type { ChangeLog } from "./change-log.ts";
@@ -28,7 +28,7 @@ import { KeyedQueue } from "./serial.ts";
 import { Typing } from "./typing.ts";
 import type { SharedTyping } from "./typing.ts";
 import { formatSeq } from "../../shared/seq.ts";
-import { catchUp, parseCursor, syncedMessage } from "./catch-up.ts";
+import { BATCH, catchUp, parseCursor, syncedMessage } from "./catch-up.ts";
 import type { FrameCharge, SyncedMessage } from "./catch-up.ts";
 import { SYNC_PAGE, syncPage } from "./sync.ts";
 import { roomWho, sharedWho } from "./who.ts";
@@ -94,7 +94,8 @@ export class Chat {
     const applier = new ChangeApplier(rawDeps);
     const local = (): ChangeLog => {
       if (!rawStore) throw new Error("a chat needs a store or a change log");
-      return new LocalChangeLog(guardStore(rawStore, rawDeps.log), rawDeps.state.log, applier);
+      const failed = storeFailure(rawDeps.log);
+      return new LocalChangeLog(rawStore, rawDeps.state.log, applier, failed);
     };
     const changes = opts.changeLog?.(applier) ?? local();
     const deps: Deps = { ...rest, changes };
@@ -232,8 +233,17 @@ export class Chat {
     return parseCursor(this.deps.state, text);
   }
 
-  /** Answer `sync`: the page's events go to `conn` at once; the `synced` closing it is returned. */
-  sync(conn: Conn, user: string, since: string, limit: number | undefined): SyncedMessage {
+  /**
+   * Answer `sync`: the page's events go to `conn` at once; the `synced` closing it is returned.
+   * Batched, the events go inside that `synced` instead.
+   */
+  sync(
+    conn: Conn,
+    user: string,
+    since: string,
+    limit: number | undefined,
+    isBatched = false,
+  ): SyncedMessage {
     const page = syncPage(
       this.deps.state,
       user,
@@ -242,9 +252,11 @@ export class Chat {
       this.#bounds.historyPageBytes,
       (m) => this.deps.publisher.encode(m),
     );
-    for (const frame of page.frames) conn.sendText(frame);
+    const synced = syncedMessage(page);
+    if (isBatched) synced[BATCH] = page.frames;
+    else for (const frame of page.frames) conn.sendText(frame);
     this.chargeFrames(user, page.frames.length);
-    return syncedMessage(page);
+    return synced;
   }
 
   /**
@@ -252,13 +264,12 @@ export class Chat {
    * catch-ups run one at a time: however many connections authenticate with `since` at once,
    * one of them is sent pages and the others wait their turn (still held, missing nothing).
    */
-  catchUp(conn: Conn, since: number): Promise<void> {
+  catchUp(conn: Conn, since: number, isBatched = false): Promise<void> {
     const user = conn.user;
     if (user === null) return Promise.resolve();
     const charge = (u: string, frames: number): number => this.chargeFrames(u, frames);
-    return this.#catchUps.run([user], () =>
-      catchUp(this.deps, conn, user, since, this.#bounds.historyPageBytes, charge),
-    );
+    const opts = { pageBytes: this.#bounds.historyPageBytes, isBatched };
+    return this.#catchUps.run([user], () => catchUp(this.deps, conn, user, since, opts, charge));
   }
 
   /** Cancel timers (server stop). */

@@ -33,7 +33,11 @@ const SILENT: Publisher = {
   publish() {},
   publishEach() {},
   publishEvent: () => undefined,
+  publishText: () => undefined,
   encode: () => {
+    throw new Error("nothing is sent while a state loads");
+  },
+  encodeBatch: () => {
     throw new Error("nothing is sent while a state loads");
   },
 };

@@ -46,8 +46,12 @@ export interface Publisher {
    * undefined when nothing was sent (a state being loaded: nobody listens yet).
    */
   publishEvent(topics: readonly string[], msg: ServerMessage): string | undefined;
+  /** Send a stored event encoded already (`encode`) to each of `topics`; as `publishEvent`. */
+  publishText(topics: readonly string[], text: string): string | undefined;
   /** The frame `msg` is sent as (a stored event a catch-up sends, encoded once and kept). */
   encode(msg: ServerMessage): string;
+  /** One frame for a page of a catch-up: the `synced` closing it with `frames` inside it. */
+  encodeBatch(synced: ServerMessage, frames: readonly string[]): string;
 }
 
 /** One client connection as the domain sees it. */

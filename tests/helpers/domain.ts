@@ -1,6 +1,6 @@
 import type { ClientMode, ServerMessage } from "../../shared/protocol.ts";
 import { Chat } from "../../server/domain/chat.ts";
-import { encodeFrame } from "../../server/encoding.ts";
+import { encodeBatch, encodeFrame } from "../../server/encoding.ts";
 import type { ChatDeps } from "../../server/domain/chat.ts";
 import { Connections } from "../../server/domain/connections.ts";
 import { ChatError } from "../../shared/errors.ts";
@@ -123,13 +123,20 @@ class FakeHub implements Publisher {
 
   // Encoded and parsed back, as the server sends it: the domain tests check the frame is valid.
   publishEvent(topics: readonly string[], msg: ServerMessage): string {
-    const text = encodeFrame(msg);
+    return this.publishText(topics, encodeFrame(msg));
+  }
+
+  publishText(topics: readonly string[], text: string): string {
     for (const topic of topics) this.publish(topic, JSON.parse(text) as ServerMessage);
     return text;
   }
 
   encode(msg: ServerMessage): string {
     return encodeFrame(msg);
+  }
+
+  encodeBatch(synced: ServerMessage, frames: readonly string[]): string {
+    return encodeBatch(synced, frames);
   }
 }
 

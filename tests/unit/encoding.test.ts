@@ -1,8 +1,10 @@
 /** Frames as text: the acknowledgement of a message carries its fields exactly as its event did. */
 import { describe, expect, test } from "bun:test";
 import { sentAck } from "../../server/domain/message-wire.ts";
-import { encodeFrame, encodeReply } from "../../server/encoding.ts";
-import type { ChatMessage } from "../../shared/protocol.ts";
+import { BATCH } from "../../server/domain/catch-up.ts";
+import type { SyncedMessage } from "../../server/domain/catch-up.ts";
+import { encodeBatch, encodeFrame, encodeReply } from "../../server/encoding.ts";
+import type { ChatMessage, ServerMessage } from "../../shared/protocol.ts";
 
 const message: ChatMessage = {
   id: "0190a000-0000-7000-8000-000000000001",
@@ -30,6 +32,37 @@ describe("encoding frames", () => {
     expect(encodeReply(sentAck(message, undefined), "r2")).toBe(
       encodeReply(sentAck(message, event), "r2"),
     );
+  });
+
+  test("a batched page is its synced frame with the events' texts inside, as they were", () => {
+    const events = [
+      encodeFrame({ type: "message", ...message }),
+      encodeFrame({ type: "message", ...message, id: "x", text: "\u2028\u0000" }),
+    ];
+    const synced = { type: "synced", cursor: "0000000000000009", more: true, truncated: [] };
+    const page = encodeBatch(synced as ServerMessage, events);
+    expect(JSON.parse(page)).toEqual({ ...synced, events: events.map((e) => JSON.parse(e)) });
+    expect(page).toContain(`[${events.join(",")}]`);
+    expect(JSON.parse(encodeBatch(synced as ServerMessage, [], "r4"))).toEqual({
+      ...synced,
+      replyTo: "r4",
+      events: [],
+    });
+  });
+
+  test("the reply to a batched sync carries replyTo and the events", () => {
+    const event = encodeFrame({ type: "message", ...message });
+    const cursor = "0000000000000007";
+    const synced: SyncedMessage = { type: "synced", cursor, more: false, truncated: [] };
+    synced[BATCH] = [event];
+    expect(JSON.parse(encodeReply(synced, "r5"))).toEqual({
+      type: "synced",
+      cursor,
+      more: false,
+      truncated: [],
+      replyTo: "r5",
+      events: [{ type: "message", ...message }],
+    });
   });
 
   test("any other reply gets its replyTo", () => {

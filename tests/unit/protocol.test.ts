@@ -42,4 +42,34 @@ describe("Parsing client frames", () => {
     expect(() => parseClientMessage('{"type":"send","room":"x"}')).toThrow("'text'");
     expect(() => parseClientMessage('{"type":"history"}')).toThrow("exactly one");
   });
+
+  test("auth, login and sync take batch: true; anything but a boolean is refused", () => {
+    const since = "0000000000000003";
+    const auth = { type: "auth", token: "t", since, batch: true } as const;
+    expect(parseClientMessage(JSON.stringify(auth))).toEqual(auth);
+    const login = {
+      type: "login",
+      user: "bob",
+      password: "password1",
+      since,
+      batch: true,
+    } as const;
+    expect(parseClientMessage(JSON.stringify(login))).toEqual(login);
+    expect(parseClientMessage(JSON.stringify({ type: "sync", since, batch: true }))).toEqual({
+      type: "sync",
+      since,
+      batch: true,
+    });
+    // false is the default: not kept.
+    expect(parseClientMessage(JSON.stringify({ ...auth, batch: false }))).toEqual({
+      type: "auth",
+      token: "t",
+      since,
+    });
+    for (const batch of ["yes", 1, null, {}]) {
+      for (const frame of [auth, login, { type: "sync", since }]) {
+        expect(() => parseClientMessage(JSON.stringify({ ...frame, batch }))).toThrow("'batch'");
+      }
+    }
+  });
 });
