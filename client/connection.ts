@@ -203,7 +203,8 @@ export class Connection {
       id: String(this.#nextId++),
       token,
       mode: this.#opts.mode,
-      ...(since === null ? {} : { since }),
+      // Each page of what was missed as one frame: a catch-up costs the server far less.
+      ...(since === null ? {} : { since, batch: true }),
     } as const;
     const { pending, reply: replied } = this.#pending.add(
       frame,

@@ -3,7 +3,7 @@
  * connection that knows about sockets, frames and close codes. Reconnection, requests
  * and events are the Connection's.
  */
-import { parseServerMessage } from "../shared/parse.ts";
+import { checkServerMessage, parseServerMessage } from "../shared/parse.ts";
 import type { ServerEvent } from "./event-feed.ts";
 import { ConnectionError } from "./errors.ts";
 import { oneLine, oneLineFields } from "./terminal-text.ts";
@@ -53,10 +53,13 @@ export function dial(opts: DialOptions, on: SocketHandlers): Promise<string> {
     );
     ws.onmessage = (ev) => {
       if (isFailed) return;
-      const frame = parseFrame(ev.data);
-      if (!frame) return;
-      if (isWelcomed) return on.frame(frame);
-      if (frame.type === "welcome") {
+      const frames = parseFrames(ev.data);
+      if (isWelcomed) {
+        for (const frame of frames) on.frame(frame);
+        return;
+      }
+      const frame = frames[0];
+      if (frame?.type === "welcome") {
         isWelcomed = true;
         clearTimeout(timer);
         resolve(typeof frame.server === "string" ? frame.server : "");
@@ -75,14 +78,31 @@ export function dial(opts: DialOptions, on: SocketHandlers): Promise<string> {
   });
 }
 
-function parseFrame(data: unknown): ServerEvent | null {
-  if (typeof data !== "string") return null;
+// The frames in one message from the server: itself, or for a batched page (a `synced` with
+// `events`) each of its events, checked and made one-line as if it had come as a frame of its
+// own, then the `synced` without them.
+function parseFrames(data: unknown): ServerEvent[] {
+  if (typeof data !== "string") return [];
+  let frame: ServerEvent;
   try {
-    return oneLineFields(parseServerMessage(data)) as ServerEvent;
+    frame = parseServerMessage(data) as ServerEvent;
   } catch {
     // A malformed frame from the server is dropped: the client never trusts the wire.
-    return null;
+    return [];
   }
+  const { events } = frame;
+  if (frame.type !== "synced" || !Array.isArray(events)) return [oneLineFields(frame)];
+  const frames: ServerEvent[] = [];
+  for (const event of events as unknown[]) {
+    try {
+      frames.push(oneLineFields(checkServerMessage(event) as ServerEvent));
+    } catch {
+      // A malformed event is dropped like a malformed frame; the others still count.
+    }
+  }
+  delete frame.events;
+  frames.push(oneLineFields(frame));
+  return frames;
 }
 
 function closeDetail(ev: CloseEvent): string {
