@@ -30,8 +30,9 @@ async function missWhileAway(): Promise<Away> {
   run.track(alice);
   for (let r = 0; r < 6; r++) await alice.call({ type: "create", room: `room${r}` });
   const pals: TestClient[] = [];
-  for (let u = 0; u < 4; u++) pals.push((await registered(run.server.url, `pal${u}`)).client);
-  run.track(...pals);
+  for (let u = 0; u < 4; u++) {
+    pals.push(run.track((await registered(run.server.url, `pal${u}`)).client));
+  }
   const { client: bob, token } = await registered(run.server.url, "bob", "oneshot");
   for (let r = 0; r < 6; r++) await bob.call({ type: "join", room: `room${r}` });
   await bob.close();
@@ -128,7 +129,7 @@ describe("Batched catch-up", () => {
       true,
     );
     // Only the history up to the first resume is compared: later live messages come after it.
-    expect(single.slice(0, batched.length)).toEqual(batched);
+    expect(single.slice(0, batched.length) as Frame[]).toEqual(batched);
     expect(batched.length).toBeGreaterThan(away.expected.size);
   });
 
