@@ -1,11 +1,13 @@
 /**
  * `chat listen` when the server drops it, limits its re-authentication, refuses its session
  * or logs it out: it waits and tries again when rate limited, and ends with exit 4 only when
- * the session itself is gone.
+ * the session itself is gone. A hostile catch-up page (one frame, its events inside) is
+ * neutralised event by event as frames of their own are.
  */
 import { describe, expect, test } from "bun:test";
 import { type FakeServer, fakeServer } from "../helpers/fake-server.ts";
 import { tempDir } from "../helpers/server.ts";
+import { unsafeIn } from "../helpers/terminal-safety.ts";
 import { useServer } from "../helpers/use-server.ts";
 import { type Listening, PASSWORD, registerUser, User } from "./helpers.ts";
 
@@ -129,4 +131,77 @@ describe("chat listen re-authenticating", () => {
     expect(await l.proc.exited).toBe(4);
     expect(l.stderr).toContain("logged out");
   });
+});
+
+const EVIL = "\x1b]0;pwned\x07\x1b]52;c;ZXZpbA==\x07\x1b[2J\x9b2J\u202e\u2066\u2028\n";
+const evil = (name: string) => `${name}${EVIL}`;
+
+/**
+ * A server whose catch-up after `auth since=` with `batch` is one page of hostile events: names,
+ * a room, a truncation and a text carrying terminal controls, and one malformed event.
+ */
+function hostileBatchServer(): { server: FakeServer; batches: () => unknown[] } {
+  const batches: unknown[] = [];
+  const ts = new Date().toISOString();
+  const server = fakeServer("hostile", (msg, conn) => {
+    if (msg.type !== "auth") return conn.reply({ type: "ok" });
+    batches.push(msg.batch);
+    const cursor = "0000000000000001";
+    conn.reply({ type: "session", user: "bob", token: "t", cursor });
+    const id = (n: number) => `0190a000-0000-7000-8000-00000000000${n}`;
+    const events = [
+      { type: "message", id: id(1), room: evil("lobby"), from: evil("mallory"), text: evil("one") },
+      // Malformed (no text): dropped, as a malformed frame would be.
+      { type: "message", id: id(2), room: "lobby", from: "mallory", ts },
+      { type: "member", room: evil("lobby"), user: evil("trudy"), event: "joined" },
+      { type: "dm", id: id(3), from: evil("eve"), to: "bob", text: evil("two") },
+      { type: "message", id: id(4), room: "lobby", from: evil("mallory"), text: "three" },
+    ].map((e, i) => ({ ts, ...e, seq: `000000000000000${i + 2}` }));
+    const truncated = [{ room: evil("lobby"), dropped: 2 }];
+    const page = { type: "synced", cursor: "0000000000000006", more: false, truncated, events };
+    conn.send(JSON.stringify(page));
+  });
+  run.track(server);
+  return { server, batches: () => batches };
+}
+
+describe("chat listen, a hostile batched catch-up", () => {
+  for (const json of [false, true]) {
+    test(`names inside a batched page are made inert as in frames of their own${json ? " (--json)" : ""}`, async () => {
+      const { server, batches } = hostileBatchServer();
+      const args = ["--since", "0000000000000001", "--count", "3", ...(json ? ["--json"] : [])];
+      const user = new User(server.url, "bob", tempDir("chat-cfg-"));
+      const l = run.track(await user.listen(args, { CHAT_TOKEN: "t" }));
+      expect(await l.proc.exited).toBe(0);
+      // The client asked for the catch-up in pages of one frame.
+      expect(batches()).toEqual([true]);
+      const out = l.lines.join("\n");
+      expect(unsafeIn(out)).toEqual([]);
+      expect(unsafeIn(l.stderr)).toEqual([]);
+      // Every well-formed event, once and in order; the malformed one left out.
+      for (const word of ["one", "two", "three"]) {
+        expect(l.lines.filter((line) => line.includes(word))).toHaveLength(1);
+      }
+      const order = ["one", "trudy", "two", "three"].map((w) => out.indexOf(w));
+      expect(order.every((at, i) => at >= 0 && (i === 0 || at > order[i - 1]!))).toBe(true);
+      // Each name on its event's line (a newline in a name would have broken it).
+      if (json) {
+        for (const event of l.json) {
+          for (const [key, value] of Object.entries(event)) {
+            if (key !== "text") expect(String(value)).not.toMatch(/[\n\u2028]/);
+          }
+        }
+      } else {
+        for (const [name, word] of [
+          ["mallory", "one"],
+          ["trudy", "joined"],
+          ["eve", "two"],
+        ]) {
+          expect(l.lines.some((line) => line.includes(name!) && line.includes(word!))).toBe(true);
+        }
+      }
+      expect(out).not.toContain("0190a000-0000-7000-8000-000000000002");
+      expect(l.stderr).toContain("missed more than the server keeps: 2 in #lobby");
+    });
+  }
 });
