@@ -1,7 +1,8 @@
 /**
  * Section "catch-up": a listener that missed 10,000 events over 100 rooms, caught up through
- * the cursor (`auth since=`, to the last `synced`) against fetching `history` room by room as
- * the clients did before: `after` the last id seen, following `more`, one room after the other
+ * the cursor (`auth since=` with `batch`, each page one frame, as `chat` asks; and without, one
+ * frame per event; to the last `synced`) against fetching `history` room by room as the
+ * clients did before: `after` the last id seen, following `more`, one room after the other
  * (the interactive mode) or 20 rooms in flight (`chat listen`).
  */
 import { pool, registerUser, request } from "../lib/chat.ts";
@@ -14,6 +15,9 @@ const ROOMS = 100;
 const IN_FLIGHT = 20;
 // A local network's round trip, added by the client before each request it waits for.
 const LAN_RTT_MS = 1;
+
+// A `synced` frame's `type`, `cursor` and `more` come within its first characters.
+const HEAD_CHARS = 64;
 
 /** Requests in flight on one connection, matched by `replyTo` (chat.ts's are one at a time). */
 class Wire {
@@ -83,8 +87,15 @@ async function makeWorld(port: number, perRoom: number): Promise<World> {
   return { port, token, cursor, lastSeen, missed: ROOMS * perRoom };
 }
 
-/** Connect, `auth since=`, and read until the catch-up's last `synced`; returns ms and events. */
-async function viaCursor(w: World, rttMs = 0): Promise<{ ms: number; events: number }> {
+/**
+ * Connect, `auth since=` (with `batch`: each page one frame, its events inside its `synced`),
+ * and read until the catch-up's last `synced`; returns ms and events.
+ */
+async function viaCursor(
+  w: World,
+  rttMs = 0,
+  isBatched = true,
+): Promise<{ ms: number; events: number }> {
   const t0 = performance.now();
   // A network round trip before the first event: one, whatever was missed.
   if (rttMs > 0) await Bun.sleep(rttMs);
@@ -92,16 +103,25 @@ async function viaCursor(w: World, rttMs = 0): Promise<{ ms: number; events: num
   let events = 0;
   const done = new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error("no last synced within 60 s")), 60_000);
+    const end = () => {
+      clearTimeout(timer);
+      resolve();
+    };
     ws.counter.listener = (text) => {
-      if (text.startsWith('{"type":"synced"')) {
-        if (text.includes('"more":false')) {
-          clearTimeout(timer);
-          resolve();
-        }
-      } else if (text.includes('"seq"')) events++;
+      if (!text.startsWith('{"type":"synced"')) {
+        if (text.includes('"seq"')) events++;
+      } else if (isBatched) {
+        // Its events counted without decoding it, as the frames one by one are: by their seqs
+        // (the `synced` fields before `events` carry none).
+        for (let at = text.indexOf('"seq"'); at >= 0; at = text.indexOf('"seq"', at + 5)) events++;
+        if (text.slice(0, HEAD_CHARS).includes('"more":false')) end();
+      } else if (text.includes('"more":false')) end();
     };
   });
-  ws.sendText(JSON.stringify({ type: "auth", token: w.token, mode: "listen", since: w.cursor }));
+  const batch = isBatched ? { batch: true } : {};
+  ws.sendText(
+    JSON.stringify({ type: "auth", token: w.token, mode: "listen", since: w.cursor, ...batch }),
+  );
   await done;
   const ms = performance.now() - t0;
   ws.close();
@@ -140,7 +160,11 @@ async function viaHistory(
 }
 
 const WAYS = {
-  cursor: { name: "auth since= (cursor)", run: viaCursor },
+  cursor: { name: "auth since= batch (cursor, a page per frame)", run: (w: World) => viaCursor(w) },
+  cursorFrames: {
+    name: "auth since=, one frame per event",
+    run: (w: World) => viaCursor(w, 0, false),
+  },
   roomByRoom: { name: "history, one room after another", run: (w: World) => viaHistory(w, 1) },
   inFlight: {
     name: `history, ${IN_FLIGHT} rooms in flight`,
@@ -205,8 +229,9 @@ export async function catchUpSection(p: Params): Promise<Section> {
     title: "Catch-up",
     method:
       `A listener in ${ROOMS} rooms misses ${num(ROOMS * perRoom)} messages (${perRoom} per room). ` +
-      `Timed from connecting to having everything: \`auth\` with \`since\` its cursor, to the ` +
-      `last \`synced\`; against \`auth\` and then \`history after\` the last id seen in each ` +
+      `Timed from connecting to having everything: \`auth\` with \`since\` its cursor and ` +
+      `\`batch\` (each page one frame, as \`chat\` asks; also without, one frame per event), ` +
+      `to the last \`synced\`; against \`auth\` and then \`history after\` the last id seen in each ` +
       `room (pages of 200, following \`more\`), one room after another as the interactive ` +
       `client did, and ${IN_FLIGHT} rooms in flight as \`chat listen\` did. On localhost, and ` +
       `with a ${LAN_RTT_MS} ms round trip added by the client before each request it waits for ` +
@@ -215,6 +240,8 @@ export async function catchUpSection(p: Params): Promise<Section> {
     rows: ways.map(row),
     ratios: [
       `history one room after another / cursor = **${ratio(h, c)}**`,
+      `history one room after another / cursor one frame per event = **${ratio(h, median(times.cursorFrames))}**`,
+      `cursor one frame per event / cursor a page per frame = **${ratio(median(times.cursorFrames), c)}**`,
       `history ${IN_FLIGHT} rooms in flight / cursor = **${ratio(median(times.inFlight), c)}**`,
       `with a ${LAN_RTT_MS} ms round trip: history one room after another / cursor = **${ratio(hLan, cLan)}**`,
     ],
