@@ -7,9 +7,9 @@
 import type { ChatError } from "../../shared/errors.ts";
 import { refusal } from "./change-refusal.ts";
 import { changedMessage } from "./message-wire.ts";
-import { dmUsers } from "../store/store.ts";
+import { dmUsers, ENCODED } from "../store/store.ts";
 import type { RoomRecord, StoredMessage, StoreOp } from "../store/store.ts";
-import { eventOf } from "./message-wire.ts";
+import { eventOf, messageEvent } from "./message-wire.ts";
 import { copyRoom, fromRecord } from "./state.ts";
 import type { ChatState, RoomState } from "./state.ts";
 import type { Connections } from "./connections.ts";
@@ -51,6 +51,16 @@ export class ChangeApplier {
   /** An applier over `deps`. */
   constructor(deps: ApplierDeps) {
     this.#d = deps;
+  }
+
+  /**
+   * Encode the event of each new message of a numbered change before it is stored: its
+   * journal line and its frame are then the one text (see `journalLine`), not two encodings.
+   */
+  encode(ops: readonly StoreOp[]): void {
+    for (const op of ops) {
+      if (op.op === "msg") op[ENCODED] = this.#d.publisher.encode(messageEvent(op.message));
+    }
   }
 
   /** Why the change cannot be applied to the state as it is now, or null (see refusal). */
@@ -204,7 +214,12 @@ export class ChangeApplier {
   #publish(op: StoreOp): string | undefined {
     const { state, publisher } = this.#d;
     if (op.op === "msg") {
-      const frame = publisher.publishEvent(topicsOf(op.key), eventOf(op.message));
+      const ready = op[ENCODED];
+      const topics = topicsOf(op.key);
+      const frame =
+        ready === undefined
+          ? publisher.publishEvent(topics, eventOf(op.message))
+          : publisher.publishText(topics, ready);
       state.log.add(op.key, op.message, frame);
       return frame;
     }

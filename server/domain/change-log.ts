@@ -49,11 +49,22 @@ export class LocalChangeLog implements ChangeLog {
   #log: EventLog;
   #applier: ChangeApplier;
 
-  /** A log written to `store`, numbered by `log`, applied by `applier`. */
-  constructor(store: Store, log: EventLog, applier: ChangeApplier) {
+  #failed: (ops: readonly StoreOp[], err: unknown) => ChatError;
+
+  /**
+   * A log written to `store`, numbered by `log`, applied by `applier`; `failed` turns a commit
+   * the store refused into what the client is told (see storeFailure).
+   */
+  constructor(
+    store: Store,
+    log: EventLog,
+    applier: ChangeApplier,
+    failed: (ops: readonly StoreOp[], err: unknown) => ChatError,
+  ) {
     this.#store = store;
     this.#log = log;
     this.#applier = applier;
+    this.#failed = failed;
   }
 
   append(ops: StoreOp[], ctx?: ChangeContext): Promise<AppliedFrames> {
@@ -61,7 +72,13 @@ export class LocalChangeLog implements ChangeLog {
     const refused = this.#applier.refusal(ops);
     if (refused) return Promise.reject(refused);
     numberEvents(ops, () => this.#log.take());
-    return this.#store.commit(ops).then(() => this.#applier.apply(ops, ctx));
+    this.#applier.encode(ops);
+    return this.#store.commit(ops).then(
+      () => this.#applier.apply(ops, ctx),
+      (err: unknown) => {
+        throw this.#failed(ops, err);
+      },
+    );
   }
 
   caughtUp(): null {

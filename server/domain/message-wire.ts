@@ -52,11 +52,17 @@ export interface SentAck {
   [PUBLISHED]?: string;
 }
 
-/** The acknowledgement of `message`, published as `frame` when it was just stored. */
-export function sentAck(message: ChatMessage, frame: string | undefined): SentAck {
-  const ack: SentAck = { type: "sent", message };
-  if (frame !== undefined) ack[PUBLISHED] = frame;
-  return ack;
+/** The acknowledgement of room message `m`, published as `frame` when it was just stored. */
+export function sentAck(m: StoredMessage, frame: string | undefined): SentAck {
+  if (frame === undefined) return { type: "sent", message: toChatMessage(m) };
+  // The reply reuses the frame: the message's wire form is built only if something reads it.
+  return {
+    type: "sent",
+    get message() {
+      return toChatMessage(m);
+    },
+    [PUBLISHED]: frame,
+  };
 }
 
 /** A kept item as the event `sync` and catch-ups send (with its `seq`), as it was published. */
@@ -64,9 +70,21 @@ export function eventOf(item: FeedItem): ServerMessage {
   if (isEntry(item)) {
     return { ...item.event, seq: formatSeq(item.seq) } as unknown as ServerMessage;
   }
-  return item.room !== undefined
-    ? { type: "message", ...toChatMessage(item) }
-    : { type: "dm", ...toDirectMessage(item) };
+  return messageEvent(item);
+}
+
+/**
+ * A stored message as its `message` or `dm` event: one object literal, no copy of the wire
+ * form (this runs for every message sent).
+ */
+export function messageEvent(m: StoredMessage): ServerMessage {
+  const { id, from, text, ts } = m;
+  const seq = m.seq === undefined ? undefined : formatSeq(m.seq);
+  const out: (ChatMessage & { type: "message" }) | (DirectMessage & { type: "dm" }) =
+    m.room !== undefined
+      ? { type: "message", id, room: m.room, from, text, ts, seq }
+      : { type: "dm", id, from, to: m.to ?? "", text, ts, seq };
+  return m.action || m.edited !== undefined ? withMarks(out, m) : out;
 }
 
 /** The message as an edit or a deletion leaves it (a new object: messages are never changed). */

@@ -70,7 +70,7 @@ export class Messages {
     const draft: Draft = { key: roomKey(name), from: user, text: clean, clientId, room: name };
     if (isAction) draft.isAction = true;
     // The acknowledgement reuses the frame the message was published as.
-    return this.#store(draft, (m, frame) => sentAck(toChatMessage(m), frame));
+    return this.#store(draft, sentAck);
   }
 
   /**

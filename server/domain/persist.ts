@@ -1,19 +1,15 @@
-/** The store as the domain uses it: a refused commit logged and answered `internal`. */
-import type { Store } from "../store/store.ts";
+/** A commit the store refused, as the domain tells it: logged, and answered `internal`. */
+import type { StoreOp } from "../store/store.ts";
 import { ChatError } from "../../shared/errors.ts";
 import type { Logger } from "./types.ts";
 
 /**
- * The store, with a refused commit (a full disk, a closed store) logged and turned into an
+ * What a refused commit (a full disk, a closed store) becomes: logged, and turned into an
  * `internal` ChatError that tells the client the change was not stored.
  */
-export function guardStore(store: Store, log: Logger): Store {
-  return {
-    close: () => store.close(),
-    commit: (ops) =>
-      store.commit(ops).catch((err: unknown) => {
-        log.error("store_failed", { ops: ops.map((o) => o.op).join(","), error: String(err) });
-        throw new ChatError("internal", "the server could not store the change; try again later");
-      }),
+export function storeFailure(log: Logger): (ops: readonly StoreOp[], err: unknown) => ChatError {
+  return (ops, err) => {
+    log.error("store_failed", { ops: ops.map((o) => o.op).join(","), error: String(err) });
+    return new ChatError("internal", "the server could not store the change; try again later");
   };
 }

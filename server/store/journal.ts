@@ -7,6 +7,7 @@ import type { FileHandle } from "node:fs/promises";
 import { open, rename, unlink } from "node:fs/promises";
 import { basename, dirname } from "node:path";
 import { FILE_MODE, fsyncDir, writeFileAtomic } from "./files.ts";
+import { ENCODED } from "./store.ts";
 import type { StoreOp } from "./store.ts";
 import { journalOp } from "./validate.ts";
 
@@ -71,6 +72,24 @@ function parseLine(text: string, isFirst: boolean): StoreOp | string | null | un
     return typeof value.journal === "string" ? value.journal : null;
   }
   return null;
+}
+
+/**
+ * The journal line of `op`: its JSON, except for a message whose event was encoded already,
+ * whose line holds that text as `event` (with the sender's `clientId`, which the event does
+ * not carry; its key is the event's room or DM pair): each message is encoded once, for the
+ * wire and the disk.
+ */
+export function journalLine(op: StoreOp): string {
+  if (op.op === "msg") {
+    const event = op[ENCODED];
+    if (event !== undefined) {
+      const id = op.message.clientId;
+      if (id === undefined) return `{"op":"msg","event":${event}}`;
+      return `{"op":"msg","clientId":${JSON.stringify(id)},"event":${event}}`;
+    }
+  }
+  return JSON.stringify(op);
 }
 
 function headerLine(gen: string): string {

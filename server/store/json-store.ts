@@ -2,7 +2,7 @@
 import { mkdir, unlink } from "node:fs/promises";
 import { join } from "node:path";
 import { lockFile, MAX_BYTES_PER_UNIT } from "./files.ts";
-import { Journal } from "./journal.ts";
+import { Journal, journalLine } from "./journal.ts";
 import { FILES, readDataDir } from "./read.ts";
 import { writeSnapshotFiles } from "./snapshot-files.ts";
 import type { Loaded, Snapshot, Store, StoreOp } from "./store.ts";
@@ -143,7 +143,7 @@ export class JsonFileStore implements Store {
     // that one that cannot be serialised leaves none of the commit in the batch.
     let lines: string[];
     try {
-      lines = ops.map((op) => JSON.stringify(op));
+      lines = ops.map(journalLine);
     } catch (err) {
       return Promise.reject(err as Error);
     }

@@ -105,6 +105,9 @@ export interface Snapshot {
   reads?: Record<string, Record<string, string>>;
 }
 
+/** Where a `msg` op carries the text of its event, once encoded (see `journalLine`). */
+export const ENCODED: unique symbol = Symbol("encoded event");
+
 /** One durable change. */
 export type StoreOp =
   /** An account; `create` when it is a new one (refused when the name was taken meanwhile). */
@@ -131,7 +134,11 @@ export type StoreOp =
   | { op: "member"; room: string; user: string; present: boolean }
   /** `user` has (present) or has not a pending join request in `room`; likewise. */
   | { op: "pending"; room: string; user: string; present: boolean }
-  | { op: "msg"; key: string; message: StoredMessage }
+  /**
+   * A new message. `[ENCODED]`, when set, is the JSON text of the event it is published as:
+   * its journal line holds that text rather than a second encoding of the message.
+   */
+  | { op: "msg"; key: string; message: StoredMessage; [ENCODED]?: string }
   /** A stored event other than a message, kept for `sync` (committed with the change it tells). */
   | { op: "log"; entry: LogEntry }
   /** Message `id` under `key` has a new text since `edited`; ignored when gone or deleted. */

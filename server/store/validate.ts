@@ -2,7 +2,9 @@
  * Shape checks for what the store reads back from disk. Each throws an Error saying what is
  * wrong; the caller adds the file name. Checks cover what the server relies on, not every field.
  */
+import { messageOfEvent } from "./message-event.ts";
 import { moveMark } from "./reads.ts";
+import { dmKey, roomKey } from "./store.ts";
 import type { ReadMarks } from "./reads.ts";
 import type {
   LogEntry,
@@ -237,11 +239,19 @@ const OBSOLETE_OPS: ReadonlySet<unknown> = new Set(["notice", "notice_clear"]);
 
 /**
  * A parsed journal line as the op to apply (a `user` op without the queue an older version
- * kept in it), `"obsolete"` for a line of an older version that means nothing now, or null
+ * kept in it, a `msg` op whose line holds its event as a stored message), `"obsolete"` for a line of an older version that means nothing now, or null
  * when the line is not a valid op.
  */
 export function journalOp(x: unknown): StoreOp | "obsolete" | null {
   if (isObj(x) && OBSOLETE_OPS.has(x.op) && typeof x.user === "string") return "obsolete";
+  if (isObj(x) && x.op === "msg" && x.message === undefined) {
+    // A message stored as the event it was published as.
+    const message = messageOfEvent(x.event, x.clientId);
+    if (message === null) return null;
+    const key =
+      message.room !== undefined ? roomKey(message.room) : dmKey(message.from, message.to!);
+    return { op: "msg", key, message };
+  }
   if (!isStoreOp(x)) return null;
   if (x.op === "user") withoutQueue(x.user);
   return x;

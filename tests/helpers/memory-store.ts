@@ -7,6 +7,8 @@
 import { emptySnapshot } from "../../server/store/store.ts";
 import type { Snapshot, Store, StoreOp } from "../../server/store/store.ts";
 import { snapshotOf, stateFrom } from "../../server/domain/state-snapshot.ts";
+import { journalLine } from "../../server/store/journal.ts";
+import { journalOp } from "../../server/store/validate.ts";
 
 /** The store of the domain tests: a snapshot and a journal in memory. */
 export class MemoryStore implements Store {
@@ -29,9 +31,17 @@ export class MemoryStore implements Store {
     return snapshotOf(stateFrom(loaded, this.#historyLimit));
   }
 
-  /** Keep the ops (copied, so later changes by the caller do not leak in). */
+  /**
+   * Keep the ops as the journal keeps them: each written as its journal line and read back
+   * (so later changes by the caller do not leak in, and every line is one a restart can read).
+   */
   async commit(ops: StoreOp[]): Promise<void> {
-    this.#journal.push(...structuredClone(ops));
+    for (const op of ops) {
+      const read = journalOp(JSON.parse(journalLine(op)));
+      if (read === null || read === "obsolete")
+        throw new Error(`unreadable journal line: ${op.op}`);
+      this.#journal.push(read);
+    }
   }
 
   /** Nothing to release. */

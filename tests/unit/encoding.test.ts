@@ -1,6 +1,7 @@
 /** Frames as text: the acknowledgement of a message carries its fields exactly as its event did. */
 import { describe, expect, test } from "bun:test";
-import { sentAck } from "../../server/domain/message-wire.ts";
+import { messageEvent, sentAck } from "../../server/domain/message-wire.ts";
+import type { StoredMessage } from "../../server/store/store.ts";
 import { BATCH } from "../../server/domain/catch-up.ts";
 import type { SyncedMessage } from "../../server/domain/catch-up.ts";
 import { encodeBatch, encodeFrame, encodeReply } from "../../server/encoding.ts";
@@ -15,22 +16,31 @@ const message: ChatMessage = {
   seq: "0000000000000007",
 };
 
+// The message as stored (its seq a number; the wire form is the 16 digits).
+const stored: StoredMessage = { ...message, seq: 7 };
+
 describe("encoding frames", () => {
+  test("a message's event is its wire form with its type first", () => {
+    expect(encodeFrame(messageEvent(stored))).toBe(JSON.stringify({ type: "message", ...message }));
+  });
+
   test("the sent acknowledgement reuses the published event's text, with replyTo", () => {
-    const event = encodeFrame({ type: "message", ...message });
-    const ack = encodeReply(sentAck(message, event), "r1");
+    const event = encodeFrame(messageEvent(stored));
+    const ack = encodeReply(sentAck(stored, event), "r1");
     expect(JSON.parse(ack)).toEqual({ type: "sent", message, replyTo: "r1" });
     // The message's fields byte for byte as the event carried them.
     expect(ack).toContain(event.slice(`{"type":"message",`.length, -1));
-    expect(encodeReply(sentAck(message, event), undefined)).toBe(
+    expect(encodeReply(sentAck(stored, event), undefined)).toBe(
       JSON.stringify({ type: "sent", message }),
     );
+    // Read as a value, it is the message too (built only when read).
+    expect(sentAck(stored, event).message).toEqual(message);
   });
 
   test("an acknowledgement without a published frame (a resend) says the same", () => {
-    const event = encodeFrame({ type: "message", ...message });
-    expect(encodeReply(sentAck(message, undefined), "r2")).toBe(
-      encodeReply(sentAck(message, event), "r2"),
+    const event = encodeFrame(messageEvent(stored));
+    expect(encodeReply(sentAck(stored, undefined), "r2")).toBe(
+      encodeReply(sentAck(stored, event), "r2"),
     );
   });
 

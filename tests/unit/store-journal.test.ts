@@ -1,5 +1,7 @@
 import { describe, expect, test } from "bun:test";
-import { parseJournal } from "../../server/store/journal.ts";
+import { journalLine, parseJournal } from "../../server/store/journal.ts";
+import { ENCODED } from "../../server/store/store.ts";
+import type { StoreOp, StoredMessage } from "../../server/store/store.ts";
 import { checkHistoryFile, checkRoomsFile, checkUsersFile } from "../../server/store/validate.ts";
 
 const HEADER = '{"journal":"g1"}\n';
@@ -43,6 +45,57 @@ describe("parseJournal", () => {
 
   test("an empty journal has no generation and nothing to replay", () => {
     expect(parse("")).toEqual({ gen: null, entries: [], validBytes: 0, totalBytes: 0 });
+  });
+});
+
+describe("message lines", () => {
+  const message: StoredMessage = {
+    id: "m1",
+    from: "ann",
+    text: 'say "hi"\n',
+    ts: "2026-01-01T00:00:00.000Z",
+    room: "lobby",
+    clientId: "c1",
+    seq: 42,
+  };
+  const event =
+    '{"type":"message","id":"m1","room":"lobby","from":"ann","text":"say \\"hi\\"\\n",' +
+    '"ts":"2026-01-01T00:00:00.000Z","seq":"0000000000000042"}';
+
+  test("a message whose event was encoded is stored as that text and read back as the message", () => {
+    const op: StoreOp = { op: "msg", key: "room:lobby", message: { ...message } };
+    op[ENCODED] = event;
+    const line = journalLine(op);
+    expect(line).toBe(`{"op":"msg","clientId":"c1","event":${event}}`);
+    const j = parse(`${HEADER}${line}\n`);
+    expect(j.entries[0]!.op).toEqual({ op: "msg", key: "room:lobby", message });
+    // The same message written by an older version (the message's own JSON) reads the same.
+    const old = parse(`${HEADER}${JSON.stringify({ op: "msg", key: "room:lobby", message })}\n`);
+    expect(old.entries[0]!.op).toEqual(j.entries[0]!.op);
+  });
+
+  test("a DM and an action keep their recipient and mark; no clientId, none read back", () => {
+    const dm: StoredMessage = { id: "d1", from: "ann", text: "hi", ts: "t", to: "bob", seq: 7 };
+    const op: StoreOp = { op: "msg", key: "dm:ann:bob", message: dm };
+    op[ENCODED] =
+      '{"type":"dm","id":"d1","from":"ann","to":"bob","text":"hi","ts":"t","seq":"0000000000000007","action":true}';
+    const read = parse(`${HEADER}${journalLine(op)}\n`).entries[0]!.op;
+    expect(read).toEqual({ op: "msg", key: "dm:ann:bob", message: { ...dm, action: true } });
+  });
+
+  test("a message line with a malformed event is refused", () => {
+    for (const bad of [
+      '{"type":"message","id":"m1","from":"ann","text":"x","ts":"t","seq":"42"}',
+      '{"type":"message","id":"m1","from":"ann","text":"x","ts":"t","seq":"0000000000000042"}',
+      '{"type":"dm","id":"m1","from":"ann","text":"x","ts":"t","seq":"0000000000000042"}',
+      '{"type":"message","id":"m1","room":"a","from":"ann","ts":"t","seq":"0000000000000042"}',
+      '"text"',
+    ]) {
+      const line = `{"op":"msg","event":${bad}}`;
+      expect(() => parse(`${HEADER}${line}\n${OP1}`)).toThrow("line 2");
+    }
+    const line = `{"op":"msg","clientId":5,"event":${event}}`;
+    expect(() => parse(`${HEADER}${line}\n${OP1}`)).toThrow("line 2");
   });
 });
 
