@@ -44,5 +44,13 @@ export function encodeBatch(
   replyTo?: string,
 ): string {
   const head = JSON.stringify(replyTo === undefined ? synced : { ...synced, replyTo });
-  return `${head.slice(0, -1)},"events":[${frames.join(",")}]}`;
+  const open = `${head.slice(0, -1)},"events":[`;
+  const last = frames.length - 1;
+  if (last < 0) return `${open}]}`;
+  // The head and the tail joined in with the frames: the page's text is built in one copy,
+  // not joined and then copied again into a concatenation.
+  const parts = frames.slice();
+  parts[0] = open + parts[0]!;
+  parts[last] = `${parts[last]!}]}`;
+  return parts.join(",");
 }
