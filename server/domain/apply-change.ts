@@ -72,8 +72,8 @@ export class ChangeApplier {
    * Apply a committed change: state first, then the subscriptions of new members, then its
    * events published in order, then the subscriptions of those who left (so they hear of it).
    */
-  apply(ops: readonly StoreOp[], ctx: ChangeContext = {}): AppliedFrames {
-    const run: Run = { joins: [], leaves: [], ops };
+  apply(ops: readonly StoreOp[], ctx: ChangeContext = NO_CONTEXT): AppliedFrames {
+    const run: Run = { joins: NONE, leaves: NONE, ops };
     for (const op of ops) this.#state(op, run, ctx);
     const { conns } = this.#d;
     for (const [user, topic] of run.joins) conns.subscribeUser(user, topic);
@@ -108,7 +108,7 @@ export class ChangeApplier {
         if (op.create) this.hooks.roomCreated(op.room);
         const room = fromRecord(op.room);
         state.putRoom(room);
-        if (!room.shutDown) for (const m of room.members) run.joins.push([m, roomTopic(room.name)]);
+        if (!room.shutDown) for (const m of room.members) join(run, [m, roomTopic(room.name)]);
         return;
       }
       case "room_set":
@@ -166,7 +166,7 @@ export class ChangeApplier {
       case "member":
         if (present === room.members.has(user)) return;
         state.setMember(room, user, present);
-        if (present && !room.shutDown) run.joins.push([user, roomTopic(room.name)]);
+        if (present && !room.shutDown) join(run, [user, roomTopic(room.name)]);
         if (!present) this.#left(room, user, run);
         return;
       case "pending":
@@ -185,7 +185,7 @@ export class ChangeApplier {
           this.#left(room, user, run);
         }
         // Not a member, yet perhaps subscribed by a change still on its way: none reaches them.
-        run.leaves.push([user, roomTopic(room.name)]);
+        leave(run, [user, roomTopic(room.name)]);
         return;
       case "invite":
         if (!present) {
@@ -200,7 +200,7 @@ export class ChangeApplier {
 
   #left(room: RoomState, user: string, run: Run): void {
     this.hooks.stopTyping(room.name, user);
-    run.leaves.push([user, roomTopic(room.name)]);
+    leave(run, [user, roomTopic(room.name)]);
   }
 
   #message(key: string, message: StoredMessage): void {
@@ -235,6 +235,20 @@ interface Run {
   joins: [string, string][];
   leaves: [string, string][];
   ops: readonly StoreOp[];
+}
+
+// Most changes (a message) move no subscription: their run shares these until one does.
+const NONE: [string, string][] = [];
+const NO_CONTEXT: ChangeContext = {};
+
+function join(run: Run, move: [string, string]): void {
+  if (run.joins === NONE) run.joins = [];
+  run.joins.push(move);
+}
+
+function leave(run: Run, move: [string, string]): void {
+  if (run.leaves === NONE) run.leaves = [];
+  run.leaves.push(move);
 }
 
 // The greatest seq among a change's events (only a room shut down needs it, not each message).
