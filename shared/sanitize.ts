@@ -27,10 +27,17 @@ const ESCAPE_SEQUENCE_RE =
 // eslint-disable-next-line no-control-regex
 const CONTROL_RE = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/g;
 
+// Every character any of the replacements above starts at: CR, the C0 and C1 controls (ESC,
+// CSI, OSC, ... among them), DEL and the bidi overrides/isolates.
+// eslint-disable-next-line no-control-regex
+const UNSAFE_RE = /[\r\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/;
+
 /**
  * Remove terminal control sequences and control characters except newline and tab.
  * Applied by the server to every stored text and by the client again before printing.
  */
 export function sanitizeText(text: string): string {
+  // Most texts hold none of what is removed: one scan says so, instead of three replacements.
+  if (!UNSAFE_RE.test(text)) return text;
   return text.replace(/\r\n?/g, "\n").replace(ESCAPE_SEQUENCE_RE, "").replace(CONTROL_RE, "");
 }
