@@ -14,13 +14,20 @@ const SEQ_PATTERN = /^[0-9]{16}$/;
 
 /** A position as sent on the wire. */
 export function formatSeq(position: number): string {
-  const digits = String(position);
-  // One concatenation with a ready run of zeros: this runs for every message sent.
-  return digits.length >= SEQ_WIDTH ? digits : ZEROS[SEQ_WIDTH - digits.length] + digits;
+  // This runs for every message sent, and positions come in order: the first 13 digits are
+  // made once per thousand positions, the last three are taken ready-made.
+  const block = Math.floor(position / 1000);
+  if (block !== lastBlock) {
+    lastBlock = block;
+    lastPrefix = String(block).padStart(SEQ_WIDTH - 3, "0");
+  }
+  return lastPrefix + LAST_DIGITS[position - block * 1000];
 }
 
-// ZEROS[n] is n zeros.
-const ZEROS = Array.from({ length: SEQ_WIDTH + 1 }, (_, n) => "0".repeat(n));
+// The thousand positions' last three digits, "000" to "999".
+const LAST_DIGITS = Array.from({ length: 1000 }, (_, n) => String(n).padStart(3, "0"));
+let lastBlock = 0;
+let lastPrefix = "0".repeat(SEQ_WIDTH - 3);
 
 /** A wire position as a number, or null when it is not exactly 16 decimal digits in range. */
 export function parseSeq(text: unknown): number | null {

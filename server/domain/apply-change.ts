@@ -77,7 +77,8 @@ export class ChangeApplier {
     for (const op of ops) this.#state(op, run, ctx);
     const { conns } = this.#d;
     for (const [user, topic] of run.joins) conns.subscribeUser(user, topic);
-    const frames = ops.map((op) => this.#publish(op));
+    const frames: AppliedFrames = new Array(ops.length);
+    for (let i = 0; i < ops.length; i++) frames[i] = this.#publish(ops[i]!);
     for (const [user, topic] of run.leaves) conns.unsubscribeUser(user, topic);
     return frames;
   }

@@ -17,3 +17,11 @@ describe("formatSeq", () => {
     expect([...texts].sort()).toEqual([0, 5, 99, 100, 1001].map(formatSeq));
   });
 });
+
+describe("formatSeq over a run of positions", () => {
+  test("each of a run that crosses thousands, and a jump back, is its own 16 digits", () => {
+    const positions = [998, 999, 1000, 1001, 1999, 2000, 7, 123_456_789_012_345, 999_999];
+    for (let n = 0; n < 3000; n++) positions.push(n);
+    for (const n of positions) expect(formatSeq(n)).toBe(String(n).padStart(SEQ_WIDTH, "0"));
+  });
+});
