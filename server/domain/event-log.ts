@@ -36,6 +36,11 @@ export interface Stream {
    * at start-up or changed since (an edit), until a catch-up first serialises it.
    */
   frames: (string | undefined)[];
+  /**
+   * The UTF-8 bytes of each frame once a catch-up counted it (0 until then: counting every
+   * published frame would cost each message a pass over its text).
+   */
+  sizes: number[];
   start: number;
   /** The seqs of recently dropped items, oldest first (between the limit and 1.5 times it). */
   dropped: number[];
@@ -170,10 +175,12 @@ export class EventLog {
       items.push(item);
       seqs.push(seq);
       s.frames.push(frame);
+      s.sizes.push(0); // counted when a catch-up first sends it
     } else {
       items.splice(at, 0, item);
       seqs.splice(at, 0, seq);
       s.frames.splice(at, 0, frame);
+      s.sizes.splice(at, 0, 0);
     }
     if (isEntry(item)) {
       if (seq > s.lastEntry) s.lastEntry = seq;
@@ -230,6 +237,7 @@ export class EventLog {
         items: [],
         seqs: [],
         frames: [],
+        sizes: [],
         start: 0,
         dropped: [],
         lastDropped: 0,
@@ -263,6 +271,7 @@ export class EventLog {
       s.items.splice(0, s.start);
       s.seqs.splice(0, s.start);
       s.frames.splice(0, s.start);
+      s.sizes.splice(0, s.start);
       s.start = 0;
     }
   }
@@ -278,9 +287,11 @@ export class EventLog {
         if (item.id !== e.id) continue;
         items[i] = changed(item, e);
         s.frames[i] = undefined;
+        s.sizes[i] = 0;
       } else if (e.deleted === true && item.event.id === e.id && "text" in item.event) {
         items[i] = { ...item, event: { ...item.event, text: "", deleted: true } };
         s.frames[i] = undefined;
+        s.sizes[i] = 0;
       }
     }
   }

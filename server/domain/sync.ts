@@ -29,7 +29,7 @@ export interface SyncPage {
 
 /** A stream the user may see, read forward from the cursor. */
 interface Reader {
-  /** The stream read (its `seqs` and `frames` go with its `items`, index for index). */
+  /** The stream read (its `seqs`, `frames` and `sizes` go with its `items`, index for index). */
   stream: Stream;
   /** The index of the reader's current item (its head, once `advance` found one). */
   at: number;
@@ -79,8 +79,10 @@ export function syncPage(
     // merge reads the stream's arrays alone, not the items: a page touches little memory.
     let frame = stream.frames[at];
     if (frame === undefined) frame = stream.frames[at] = encode(eventOf(stream.items[at]!));
-    // Counted here, not kept per event: keeping it would cost every message sent a write.
-    bytes += Buffer.byteLength(frame);
+    let size = stream.sizes[at]!;
+    // Counted once, by the first catch-up that sends it (a frame is never empty).
+    if (size === 0) size = stream.sizes[at] = Buffer.byteLength(frame);
+    bytes += size;
     if (frames.length > 0 && bytes > maxBytes) break;
     frames.push(frame);
     last = reader.key;
