@@ -12,6 +12,7 @@ import { startServer } from "../lib/servers.ts";
 import { oneLine, type Params, progress } from "./common.ts";
 
 const ROOMS = 100;
+const WARMUP_ROUNDS = 5;
 const IN_FLIGHT = 20;
 // A local network's round trip, added by the client before each request it waits for.
 const LAN_RTT_MS = 1;
@@ -184,7 +185,10 @@ type Way = keyof typeof WAYS;
 /** Run the catch-up comparison. */
 export async function catchUpSection(p: Params): Promise<Section> {
   const perRoom = p.quick ? 10 : 100;
-  const reps = p.quick ? 1 : Math.max(5, p.reps);
+  const reps = p.quick ? 1 : Math.max(9, p.reps);
+  // Unmeasured rounds first: a server that has run for a while has its catch-up and history
+  // code compiled; the first few of either way on a fresh process take 2-8 times as long.
+  const warmups = p.quick ? 0 : WARMUP_ROUNDS;
   const notes: string[] = [];
   const ways = Object.keys(WAYS) as Way[];
   const times = Object.fromEntries(ways.map((w) => [w, [] as number[]])) as Record<Way, number[]>;
@@ -195,12 +199,17 @@ export async function catchUpSection(p: Params): Promise<Section> {
     progress(`catch-up: ${ROOMS} rooms, ${ROOMS * perRoom} missed messages`);
     const world = await makeWorld(server.port, perRoom);
     missed = world.missed;
-    for (let i = 0; i < reps; i++) {
-      progress(`catch-up ${i + 1}/${reps}`);
+    for (let i = 0; i < warmups + reps; i++) {
+      progress(
+        i < warmups
+          ? `catch-up warm-up ${i + 1}/${warmups}`
+          : `catch-up ${i - warmups + 1}/${reps}`,
+      );
       // Rotating order, so that no way always runs first.
       for (let k = 0; k < ways.length; k++) {
         const way = ways[(i + k) % ways.length]!;
         const r = await WAYS[way].run(world);
+        if (i < warmups) continue;
         times[way].push(r.ms);
         counts[way] = r.events;
       }
@@ -235,7 +244,8 @@ export async function catchUpSection(p: Params): Promise<Section> {
       `room (pages of 200, following \`more\`), one room after another as the interactive ` +
       `client did, and ${IN_FLIGHT} rooms in flight as \`chat listen\` did. On localhost, and ` +
       `with a ${LAN_RTT_MS} ms round trip added by the client before each request it waits for ` +
-      `(a local network). ${reps} repetitions in rotating order, medians; rate limits off.`,
+      `(a local network). ${warmups} unmeasured rounds of every way first, then ${reps} ` +
+      `repetitions in rotating order, medians; rate limits off.`,
     header: ["way", "median", "min", "max", "events"],
     rows: ways.map(row),
     ratios: [
