@@ -3,7 +3,7 @@ import { LIMITS, sanitizeText } from "../../shared/protocol.ts";
 import type { ChatMessage, DirectMessage, ServerMessage } from "../../shared/protocol.ts";
 import { isEntry } from "./event-log.ts";
 import type { FeedItem } from "./event-log.ts";
-import { formatSeq } from "../../shared/seq.ts";
+import { formatSeq, SEQ_WIDTH } from "../../shared/seq.ts";
 import { ChatError } from "../../shared/errors.ts";
 import type { StoredMessage } from "../store/store.ts";
 
@@ -29,6 +29,46 @@ export function toDirectMessage(m: StoredMessage): DirectMessage {
   const out: DirectMessage = { id: m.id, from: m.from, to: m.to ?? "", text: m.text, ts: m.ts };
   if (m.seq !== undefined) out.seq = formatSeq(m.seq);
   return m.action || m.edited !== undefined ? withMarks(out, m) : out;
+}
+
+/**
+ * The UTF-8 bytes of a stored message's wire form as JSON (`toChatMessage` or
+ * `toDirectMessage`, then `JSON.stringify`), counted from its fields without building either:
+ * a `history` page is sized by this before it is built once.
+ */
+export function wireBytes(m: StoredMessage): number {
+  // `{"id":,"from":,"text":,"ts":}` (29), then `,"room":` (8) or `,"to":` (6).
+  let bytes = 29 + jsonStringBytes(m.id) + jsonStringBytes(m.from) + jsonStringBytes(m.text);
+  bytes += jsonStringBytes(m.ts);
+  bytes += m.room !== undefined ? 8 + jsonStringBytes(m.room) : 6 + jsonStringBytes(m.to ?? "");
+  if (m.seq !== undefined) bytes += 7 + SEQ_WIDTH + 2; // ,"seq":"<16 digits>"
+  // The marks go on the wire as `toChatMessage` puts them (see withMarks).
+  if (!m.action && m.edited === undefined) return bytes;
+  if (m.action) bytes += 14; // ,"action":true
+  if (m.edited !== undefined) bytes += 10 + jsonStringBytes(m.edited);
+  if (m.deleted) bytes += 15; // ,"deleted":true
+  return bytes;
+}
+
+/** The UTF-8 bytes of `s` as a JSON string, quotes and escapes included, without encoding it. */
+export function jsonStringBytes(s: string): number {
+  let bytes = 2;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0x20 && c < 0x80) bytes += c === 0x22 || c === 0x5c ? 2 : 1;
+    else if (c < 0x20) bytes += c === 8 || c === 9 || c === 10 || c === 12 || c === 13 ? 2 : 6;
+    else if (c < 0x800) bytes += 2;
+    else if (c < 0xd800 || c >= 0xe000) bytes += 3;
+    else if (c < 0xdc00 && i + 1 < s.length) {
+      const next = s.charCodeAt(i + 1);
+      // A surrogate pair is one 4-byte character; a lone surrogate is escaped (\udxxx).
+      if (next >= 0xdc00 && next < 0xe000) {
+        bytes += 4;
+        i++;
+      } else bytes += 6;
+    } else bytes += 6;
+  }
+  return bytes;
 }
 
 // The marks of an action, an edited message or a tombstone, on the wire as they are stored.

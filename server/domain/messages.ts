@@ -4,10 +4,9 @@ import { dmKey, roomKey } from "../store/store.ts";
 import type { StoredMessage, StoreOp } from "../store/store.ts";
 import { userName } from "./accounts.ts";
 import { ChatError } from "../../shared/errors.ts";
-import { utf8Length } from "./history.ts";
 import type { PageOptions } from "./history.ts";
 import { checkPageIds, isPastKept } from "./history-ids.ts";
-import { cleanText, sentAck, toChatMessage, toDirectMessage } from "./message-wire.ts";
+import { cleanText, sentAck, toChatMessage, toDirectMessage, wireBytes } from "./message-wire.ts";
 import type { SentAck } from "./message-wire.ts";
 import { memberRoom, seeRoom } from "./room-access.ts";
 import type { KeyedQueue } from "./serial.ts";
@@ -19,9 +18,10 @@ import { Unconfirmed } from "./change-log.ts";
 // take the rest of the page's bytes.
 const HISTORY_ENVELOPE_BYTES = 1024;
 
-// The bytes `value` takes in a reply's message list: its UTF-8 JSON and a comma.
-function jsonBytes(value: unknown): number {
-  return utf8Length(JSON.stringify(value)) + 1;
+// The bytes a message takes in a reply's message list: its UTF-8 JSON and a comma, counted
+// from its fields (the page is then built once, not also encoded to be measured).
+function listBytes(m: StoredMessage): number {
+  return wireBytes(m) + 1;
 }
 
 /** Room messages, DMs and history (SPEC 2.3). */
@@ -120,9 +120,7 @@ export class Messages {
       // answer does not tell which names exist.
       const other = userName(target.user);
       const key = dmKey(user, other);
-      const page = history.boundedPage(key, opts, this.#pageBytes, (m) =>
-        jsonBytes(toDirectMessage(m)),
-      );
+      const page = history.boundedPage(key, opts, this.#pageBytes, listBytes);
       const messages = page.messages.map(toDirectMessage);
       return withGap({ user: other, messages, more: page.more }, isPastKept(history, key, opts));
     }
@@ -131,9 +129,7 @@ export class Messages {
       throw new ChatError("forbidden", `you are not a member of '${room.name}'; join it first`);
     }
     const key = roomKey(room.name);
-    const page = history.boundedPage(key, opts, this.#pageBytes, (m) =>
-      jsonBytes(toChatMessage(m)),
-    );
+    const page = history.boundedPage(key, opts, this.#pageBytes, listBytes);
     const messages = page.messages.map(toChatMessage);
     return withGap({ room: room.name, messages, more: page.more }, isPastKept(history, key, opts));
   }
