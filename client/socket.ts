@@ -95,7 +95,9 @@ function parseFrames(data: unknown): ServerEvent[] {
   const frames: ServerEvent[] = [];
   for (const event of events as unknown[]) {
     try {
-      frames.push(oneLineFields(checkServerMessage(event) as ServerEvent));
+      const checked = checkServerMessage(event) as ServerEvent;
+      // A page inside a page is no event: dropped like a malformed one.
+      if (checked.type !== "synced") frames.push(oneLineFields(checked));
     } catch {
       // A malformed event is dropped like a malformed frame; the others still count.
     }

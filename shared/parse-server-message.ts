@@ -52,6 +52,9 @@ export function checkServerMessage(
     case "presence":
       presenceUsers(d);
       break;
+    case "synced":
+      syncedFields(d);
+      break;
     case "typing":
       (str(d, "room", 64), str(d, "user", 64), bool(d, "typing"));
       break;
@@ -76,5 +79,19 @@ function presenceUsers(d: Obj): void {
   if (!isObject(d.away)) throw new ProtocolError("'away' must be an object");
   for (const text of Object.values(d.away)) {
     if (typeof text !== "string") throw new ProtocolError("'away' must map names to text");
+  }
+}
+
+// A `synced` closes a page: its cursor, whether more follows, the streams it could not give
+// whole (objects), and for a batched page its events (checked one by one by the client).
+function syncedFields(d: Obj): void {
+  str(d, "cursor", 64);
+  bool(d, "more");
+  const { truncated, events } = d;
+  if (!Array.isArray(truncated) || !truncated.every(isObject)) {
+    throw new ProtocolError("'truncated' must be a list of objects");
+  }
+  if (events !== undefined && !Array.isArray(events)) {
+    throw new ProtocolError("'events' must be a list");
   }
 }

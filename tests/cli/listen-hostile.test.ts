@@ -138,7 +138,8 @@ const evil = (name: string) => `${name}${EVIL}`;
 
 /**
  * A server whose catch-up after `auth since=` with `batch` is one page of hostile events: names,
- * a room, a truncation and a text carrying terminal controls, and one malformed event.
+ * a room, a truncation and a text carrying terminal controls, one malformed event and a page
+ * nested in the page.
  */
 function hostileBatchServer(): { server: FakeServer; batches: () => unknown[] } {
   const batches: unknown[] = [];
@@ -155,6 +156,9 @@ function hostileBatchServer(): { server: FakeServer; batches: () => unknown[] } 
       { type: "message", id: id(2), room: "lobby", from: "mallory", ts },
       { type: "member", room: evil("lobby"), user: evil("trudy"), event: "joined" },
       { type: "dm", id: id(3), from: evil("eve"), to: "bob", text: evil("two") },
+      // A page inside the page, whose gaps the client cannot read: dropped, and the events
+      // after it still count.
+      { type: "synced", cursor: "0000000000000009", more: false, truncated: [null] },
       { type: "message", id: id(4), room: "lobby", from: evil("mallory"), text: "three" },
     ].map((e, i) => ({ ts, ...e, seq: `000000000000000${i + 2}` }));
     const truncated = [{ room: evil("lobby"), dropped: 2 }];
