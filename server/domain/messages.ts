@@ -1,6 +1,6 @@
 /** Sending room messages and DMs, and reading their history (SPEC 2.3). */
 import type { ChatMessage, DirectMessage } from "../../shared/protocol.ts";
-import { dmKey, roomKey } from "../store/store.ts";
+import { dmKey, roomKey, storedMessage } from "../store/store.ts";
 import type { StoredMessage, StoreOp } from "../store/store.ts";
 import { userName } from "./accounts.ts";
 import { ChatError } from "../../shared/errors.ts";
@@ -149,7 +149,10 @@ export class Messages {
     }
     this.#d.limits.message(from);
     // Its seq is given as it is appended.
-    const message = newMessage(this.#d.crypto.newId(), draft, this.#timestamp(), 0);
+    const { text, room, to, isAction: action } = draft;
+    const id = this.#d.crypto.newId();
+    const ts = this.#timestamp();
+    const message = storedMessage({ id, from, text, ts, room, to, clientId, seq: 0, action });
     const ops: StoreOp[] = [{ op: "msg", key, message }];
     const result = this.#d.changes.append(ops).then(
       (frames) => {
@@ -208,28 +211,6 @@ interface Draft {
   room?: string;
   to?: string;
   isAction?: true;
-}
-
-// A stored message made by one object literal per shape: adding fields one at a time gives
-// the object out-of-line storage, one more allocation per message that history keeps alive.
-function newMessage(id: string, draft: Draft, ts: string, seq: number): StoredMessage {
-  if (draft.isAction) {
-    return { ...newMessage(id, { ...draft, isAction: undefined }, ts, seq), action: true };
-  }
-  const { from, text, clientId, room, to } = draft;
-  if (room !== undefined) {
-    return clientId === undefined
-      ? { id, from, text, ts, room, seq }
-      : { id, from, text, ts, room, clientId, seq };
-  }
-  if (to !== undefined) {
-    return clientId === undefined
-      ? { id, from, text, ts, to, seq }
-      : { id, from, text, ts, to, clientId, seq };
-  }
-  return clientId === undefined
-    ? { id, from, text, ts, seq }
-    : { id, from, text, ts, clientId, seq };
 }
 
 function clientKey(key: string, from: string, clientId: string): string {

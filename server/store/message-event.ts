@@ -4,6 +4,7 @@
  * sender's `clientId`, which the event does not carry, sits beside it.
  */
 import { parseSeq } from "../../shared/seq.ts";
+import { storedMessage } from "./store.ts";
 import type { StoredMessage } from "./store.ts";
 
 /** The stored message that `event` and `clientId` describe, or null when they are malformed. */
@@ -15,13 +16,11 @@ export function messageOfEvent(event: unknown, clientId: unknown): StoredMessage
   if (typeof text !== "string" || typeof ts !== "string") return null;
   const seq = parseSeq(e.seq);
   if (seq === null || (clientId !== undefined && typeof clientId !== "string")) return null;
-  // Fields in the order a new message has them (one shape for every message kept).
-  let m: StoredMessage;
-  if (e.type === "message" && typeof e.room === "string") m = { id, from, text, ts, room: e.room };
-  else if (e.type === "dm" && typeof e.to === "string") m = { id, from, text, ts, to: e.to };
-  else return null;
-  if (clientId !== undefined) m.clientId = clientId;
-  m.seq = seq;
-  if (e.action === true) m.action = true;
-  return m;
+  const action = e.action === true ? (true as const) : undefined;
+  const fields = { id, from, text, ts, clientId: clientId as string | undefined, seq, action };
+  if (e.type === "message" && typeof e.room === "string") {
+    return storedMessage({ ...fields, room: e.room });
+  }
+  if (e.type === "dm" && typeof e.to === "string") return storedMessage({ ...fields, to: e.to });
+  return null;
 }

@@ -105,6 +105,44 @@ export interface Snapshot {
   reads?: Record<string, Record<string, string>>;
 }
 
+/** What a new message is made of (see `storedMessage`). */
+export interface MessageFields {
+  id: string;
+  from: string;
+  text: string;
+  ts: string;
+  room?: string;
+  to?: string;
+  clientId?: string;
+  seq: number;
+  action?: true;
+}
+
+/**
+ * A new stored message, made by one object literal per shape wherever it is made (sent now or
+ * read back from the journal): adding fields one at a time gives the object out-of-line
+ * storage, one more allocation per message that history keeps alive.
+ */
+export function storedMessage(f: MessageFields): StoredMessage {
+  const { id, from, text, ts, room, to, clientId, seq } = f;
+  let m: StoredMessage;
+  if (room !== undefined) {
+    m =
+      clientId === undefined
+        ? { id, from, text, ts, room, seq }
+        : { id, from, text, ts, room, clientId, seq };
+  } else if (to !== undefined) {
+    m =
+      clientId === undefined
+        ? { id, from, text, ts, to, seq }
+        : { id, from, text, ts, to, clientId, seq };
+  } else {
+    m =
+      clientId === undefined ? { id, from, text, ts, seq } : { id, from, text, ts, clientId, seq };
+  }
+  return f.action ? { ...m, action: true } : m;
+}
+
 /** Where a `msg` op carries the text of its event, once encoded (see `journalLine`). */
 export const ENCODED: unique symbol = Symbol("encoded event");
 

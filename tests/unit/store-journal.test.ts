@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { journalLine, parseJournal } from "../../server/store/journal.ts";
-import { ENCODED } from "../../server/store/store.ts";
+import { ENCODED, storedMessage } from "../../server/store/store.ts";
 import type { StoreOp, StoredMessage } from "../../server/store/store.ts";
 import { checkHistoryFile, checkRoomsFile, checkUsersFile } from "../../server/store/validate.ts";
 
@@ -69,6 +69,9 @@ describe("message lines", () => {
     expect(line).toBe(`{"op":"msg","clientId":"c1","event":${event}}`);
     const j = parse(`${HEADER}${line}\n`);
     expect(j.entries[0]!.op).toEqual({ op: "msg", key: "room:lobby", message });
+    // Read back, it is made as a new message is: the same fields in the same order (one shape).
+    const read = (j.entries[0]!.op as { message: StoredMessage }).message;
+    expect(Object.keys(read)).toEqual(Object.keys(storedMessage({ ...message, seq: 42 })));
     // The same message written by an older version (the message's own JSON) reads the same.
     const old = parse(`${HEADER}${JSON.stringify({ op: "msg", key: "room:lobby", message })}\n`);
     expect(old.entries[0]!.op).toEqual(j.entries[0]!.op);
