@@ -58,10 +58,9 @@ export interface Truncation {
   dropped: number;
 }
 
-/** A stored room message. */
-export interface ChatMessage {
+/** What room messages and DMs have alike. */
+interface MessageFields {
   id: string;
-  room: string;
   from: string;
   text: string;
   /** ISO 8601 server time. */
@@ -76,21 +75,14 @@ export interface ChatMessage {
   deleted?: true;
 }
 
+/** A stored room message. */
+export interface ChatMessage extends MessageFields {
+  room: string;
+}
+
 /** A stored direct message. */
-export interface DirectMessage {
-  id: string;
-  from: string;
+export interface DirectMessage extends MessageFields {
   to: string;
-  text: string;
-  ts: string;
-  /** Position in the log of stored events (16 digits; a valid `since`). */
-  seq?: string;
-  /** An action (IRC `/me`). */
-  action?: true;
-  /** ISO 8601 time of the last edit, or of the deletion. */
-  edited?: string;
-  /** Deleted: `text` is "" and the text is gone from storage. */
-  deleted?: true;
 }
 
 /** One line of `who`. */
