@@ -33,18 +33,10 @@ export function checkServerMessage(
   const d = data;
   switch (d.type as ServerMessageType) {
     case "message":
-      (str(d, "id", 64),
-        str(d, "room", 64),
-        str(d, "from", 64),
-        str(d, "text", 1 << 20),
-        str(d, "ts", 64));
-      break;
     case "dm":
-      (str(d, "id", 64),
-        str(d, "from", 64),
-        str(d, "to", 64),
-        str(d, "text", 1 << 20),
-        str(d, "ts", 64));
+      // A room message names its room, a DM its recipient; the rest they have alike.
+      str(d, d.type === "message" ? "room" : "to", 64);
+      (str(d, "id", 64), str(d, "from", 64), str(d, "text", 1 << 20), str(d, "ts", 64));
       break;
     case "error":
       (str(d, "code", 64), str(d, "message", 1 << 16));
