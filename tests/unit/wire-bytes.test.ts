@@ -42,6 +42,17 @@ describe("the bytes of a message on the wire", () => {
     }
   });
 
+  test("every field the wire form can carry is one the count knows", () => {
+    // A field added to the wire form must be counted too: this names the ones counted.
+    const full: StoredMessage = { id: "m", from: "a", text: "", ts: "t", room: "r", seq: 1 };
+    Object.assign(full, { clientId: "c", action: true, edited: "e", deleted: true });
+    const counted = ["id", "room", "from", "text", "ts", "seq", "action", "edited", "deleted"];
+    expect(Object.keys(toChatMessage(full))).toEqual(counted);
+    const dm = { ...full, room: undefined, to: "b" };
+    const inDm = ["id", "from", "to", "text", "ts", "seq", "action", "edited", "deleted"];
+    expect(Object.keys(toDirectMessage(dm))).toEqual(inDm);
+  });
+
   test("a plain room message and a DM", () => {
     const base = { id: "m1", from: "ann", text: "h\u00e9llo", ts: "2026-11-29T12:00:00.000Z" };
     const room: StoredMessage = { ...base, room: "lobby", seq: 42, clientId: "c1" };
