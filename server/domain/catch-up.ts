@@ -65,9 +65,17 @@ export function syncedMessage(page: SyncPage): SyncedMessage {
 
 /** How a catch-up is sent: its pages' bytes, and whether each page is one frame (`batch`). */
 export interface CatchUpOptions {
+  /** The bytes of a page at most (the first pages are smaller: see FIRST_PAGE_BYTES). */
   pageBytes: number;
   isBatched: boolean;
 }
+
+/**
+ * The bytes of a catch-up's first page; each next page may be twice the one before, up to the
+ * page bound. The first events reach the client sooner, and it reads one page while the next
+ * is built; the later, larger pages cost fewer frames and turns.
+ */
+export const FIRST_PAGE_BYTES = 64 * 1024;
 
 /**
  * Send `user` everything after `since` on `conn`, whose subscriptions are held, then release
@@ -81,7 +89,8 @@ export async function catchUp(
   opts: CatchUpOptions,
   charge: FrameCharge = FREE,
 ): Promise<void> {
-  const { pageBytes, isBatched } = opts;
+  const { isBatched } = opts;
+  let pageBytes = Math.min(FIRST_PAGE_BYTES, opts.pageBytes);
   let cursor = since;
   try {
     // A user who has spent their requests waits for one before the first page too.
@@ -109,6 +118,7 @@ export async function catchUp(
       const wait = charge(user, page.frames.length);
       if (!page.more) return d.conns.release(conn);
       cursor = page.cursor;
+      pageBytes = Math.min(pageBytes * 2, opts.pageBytes);
       // Each page is built in a turn of its own: other users' requests are served between
       // pages even when the reader takes every page at once.
       await nextTurn(d, wait);

@@ -9,9 +9,11 @@ import { registered, TestClient } from "../helpers/ws-client.ts";
 import type { Frame } from "../helpers/ws-client.ts";
 import { useServer } from "../helpers/use-server.ts";
 
-// The smallest page the server allows, so that what bob misses takes several pages.
-const PAGE_BYTES = 64 * 1024;
-const run = useServer({ isPerFile: true, start: { args: ["--history-page-kib", "64"] } });
+// A page bound well under what bob misses, so that it takes several pages: the first of
+// FIRST_PAGE_BYTES, each next one up to twice the one before, within the bound.
+const PAGE_BYTES = 256 * 1024;
+const FIRST_PAGE_BYTES = 64 * 1024;
+const run = useServer({ isPerFile: true, start: { args: ["--history-page-kib", "256"] } });
 
 interface Away {
   token: string;
@@ -23,8 +25,8 @@ interface Away {
 
 let away: Away;
 
-// bob is in 6 rooms and has 4 DM partners; while he is away 240 messages of ~1 KB (rooms and
-// DMs), a join and a topic change happen: ~250 KB, several 64 KiB pages.
+// bob is in 6 rooms and has 4 DM partners; while he is away 480 messages of ~1 KB (rooms and
+// DMs), a join and a topic change happen: ~500 KB, pages of 64, 128 and 256 KiB and the rest.
 async function missWhileAway(): Promise<Away> {
   const { client: alice } = await registered(run.server.url, "alice", "oneshot");
   run.track(alice);
@@ -43,7 +45,7 @@ async function missWhileAway(): Promise<Away> {
   await again.close();
   const expected = new Set<string>();
   const sends: Promise<Frame>[] = [];
-  for (let i = 0; i < 240; i++) {
+  for (let i = 0; i < 480; i++) {
     const text = `missed ${i} ${"x".repeat(1000)}`;
     sends.push(
       i % 3 === 2
@@ -106,13 +108,17 @@ describe("Batched catch-up", () => {
     const { client, frames, sizes } = await resume(true);
     // Nothing but pages: no event comes as a frame of its own.
     expect(frames.every((f) => f.type === "synced")).toBe(true);
-    expect(frames.length).toBeGreaterThan(2);
+    expect(frames.length).toBe(4);
     expect(frames.slice(0, -1).every((f) => f.more === true)).toBe(true);
     for (const [i, page] of frames.entries()) {
       expect(Array.isArray(page.events)).toBe(true);
-      // Bounded: the page's events within the page's bytes, and little more around them.
-      expect(sizes[i]!).toBeLessThan(PAGE_BYTES + 1024);
+      // Bounded: the page's events within the page's bytes, and little more around them; the
+      // first page small, so that the first events come soon, each next one up to twice it.
+      expect(sizes[i]!).toBeLessThan(Math.min(FIRST_PAGE_BYTES * 2 ** i, PAGE_BYTES) + 1024);
     }
+    // The pages grow: the second and third carry more than the first could.
+    expect(sizes[1]!).toBeGreaterThan(FIRST_PAGE_BYTES + 1024);
+    expect(sizes[2]!).toBeGreaterThan(2 * FIRST_PAGE_BYTES + 1024);
     checkExactlyOnce(eventsOf(frames));
     // Then live events, as frames of their own, once.
     const live = await away.alice.call({ type: "send", room: "room2", text: "now" });
