@@ -14,6 +14,24 @@ export function pin(core: number | null): string[] {
   return core === null || !HAS_TASKSET ? [] : ["taskset", "-c", String(core)];
 }
 
+/**
+ * Run `fn` with every thread of this process pinned to `core`, then as before: a load
+ * generator that runs inside the benchmark process keeps off the server's core, as those
+ * spawned on their own do. Without taskset, just run it.
+ */
+export async function withSelfPinned<T>(core: number, fn: () => Promise<T>): Promise<T> {
+  if (!HAS_TASKSET) return fn();
+  const pid = String(process.pid);
+  // "pid 123's current affinity list: 0,1"
+  const now = Bun.spawnSync(["taskset", "-cp", pid]).stdout.toString().split(": ")[1]?.trim();
+  Bun.spawnSync(["taskset", "-a", "-cp", String(core), pid]);
+  try {
+    return await fn();
+  } finally {
+    if (now) Bun.spawnSync(["taskset", "-a", "-cp", now, pid]);
+  }
+}
+
 /** Spawn a child that is killed when the benchmark exits. */
 export function spawnTracked(
   cmd: string[],
