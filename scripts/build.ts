@@ -22,8 +22,14 @@ export const TARGETS = [
   "windows-x64",
 ] as const;
 
-/** The programs built, by executable name. */
-const PROGRAMS = { chat: "client/main.ts", "chat-server": "server/main.ts" } as const;
+/**
+ * The programs built, by executable name: each one's entry point, then the worker scripts it
+ * starts (built into the executable beside it: the server hashes passwords on workers).
+ */
+const PROGRAMS = {
+  chat: ["client/main.ts"],
+  "chat-server": ["server/main.ts", "server/password-worker.ts"],
+} as const;
 
 const ROOT = resolve(import.meta.dir, "..");
 
@@ -59,7 +65,11 @@ function parseArgs(argv: string[]): BuildArgs {
 }
 
 /** Build one executable; resolves with null, or the reason it failed. */
-async function compile(entry: string, target: string, outfile: string): Promise<string | null> {
+async function compile(
+  entries: readonly string[],
+  target: string,
+  outfile: string,
+): Promise<string | null> {
   const proc = Bun.spawn(
     [
       process.execPath,
@@ -70,7 +80,7 @@ async function compile(entry: string, target: string, outfile: string): Promise<
       "--bytecode",
       "--format=esm",
       `--target=bun-${target}`,
-      join(ROOT, entry),
+      ...entries.map((e) => join(ROOT, e)),
       "--outfile",
       outfile,
     ],
@@ -116,10 +126,10 @@ async function main(): Promise<number> {
   const failed: string[] = [];
   for (const target of targets) {
     const exe = target.startsWith("windows") ? ".exe" : "";
-    for (const [name, entry] of Object.entries(PROGRAMS)) {
+    for (const [name, entries] of Object.entries(PROGRAMS)) {
       const outfile = join(outdir, `${name}-${target}${exe}`);
       const started = performance.now();
-      const reason = await compile(entry, target, outfile);
+      const reason = await compile(entries, target, outfile);
       if (reason) {
         failed.push(`${name}-${target}`);
         console.error(

@@ -96,13 +96,14 @@ async function main(): Promise<void> {
   const publisher = new BunPublisher();
   const timeoutMs = config.instanceTimeoutSeconds * 1000;
   const shared = cluster?.share(publisher, SYSTEM_CLOCK, timeoutMs) ?? null;
+  const hashConcurrency = config.hashConcurrency ?? defaultHashConcurrency(cpuCount());
   const deps: ChatDeps = {
     state,
     ...(store ? { store } : {}),
     clock: SYSTEM_CLOCK,
     crypto: BUN_CRYPTO,
-    passwords: new HashQueue(bunPasswords(config.isPasswordCheap), {
-      concurrency: config.hashConcurrency ?? defaultHashConcurrency(cpuCount()),
+    passwords: new HashQueue(bunPasswords(config.isPasswordCheap, hashConcurrency), {
+      concurrency: hashConcurrency,
       maxWaiting: config.hashQueue === 0 ? null : config.hashQueue,
     }),
     // Typing and presence reach the clients of the other instances too.

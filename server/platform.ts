@@ -1,7 +1,8 @@
 /** The real clock, crypto and password hashing the domain is given in production. */
 import { availableParallelism } from "node:os";
 import type { Clock, Crypto, PasswordHasher } from "./domain/types.ts";
-import { lowerPoolThreads } from "./thread-priority.ts";
+import { PasswordThreads } from "./password-threads.ts";
+import type { HashOptions } from "./password-threads.ts";
 
 /** The real clock: Date.now and timers. */
 export const SYSTEM_CLOCK: Clock = {
@@ -18,36 +19,15 @@ export const BUN_CRYPTO: Crypto = {
 };
 
 /**
- * argon2id through Bun.password, whose async forms run off the event loop, on pool threads
- * at the lowest priority (see thread-priority.ts). `isCheap` picks tiny parameters for tests
+ * argon2id through Bun.password on `threads` hashing threads of their own at the lowest
+ * priority (see password-threads.ts). `isCheap` picks tiny parameters for tests
  * (CHAT_PASSWORD_COST=low); never for real accounts.
  */
-export function bunPasswords(isCheap: boolean): PasswordHasher {
-  const options = isCheap
-    ? ({ algorithm: "argon2id", memoryCost: 8, timeCost: 1 } as const)
-    : ({ algorithm: "argon2id" } as const);
-  return {
-    hash: async (password) => {
-      lowerPoolThreads();
-      try {
-        return await Bun.password.hash(password, options);
-      } finally {
-        // The pool thread that ran the first hash exists now.
-        lowerPoolThreads();
-      }
-    },
-    verify: async (password, hash) => {
-      lowerPoolThreads();
-      try {
-        return await Bun.password.verify(password, hash);
-      } catch {
-        // A malformed stored hash means no password matches it.
-        return false;
-      } finally {
-        lowerPoolThreads();
-      }
-    },
-  };
+export function bunPasswords(isCheap: boolean, threads: number): PasswordHasher {
+  const options: HashOptions = isCheap
+    ? { algorithm: "argon2id", memoryCost: 8, timeCost: 1 }
+    : { algorithm: "argon2id" };
+  return new PasswordThreads(options, threads);
 }
 
 /** The cores this process may use (password hashing leaves one of them to the event loop). */

@@ -1,0 +1,103 @@
+/**
+ * Password hashing on threads of its own at the lowest priority. A hash takes a core for
+ * about 100 ms; at the default priority a hash thread on the event loop's core takes half of
+ * it, and every other user's ping waits behind a password check. So argon2id runs on worker
+ * threads (password-worker.ts) that lower their own priority to nice 19 (Linux): the event
+ * loop always runs first and hashing has what is left. Bun's own pool, which writes and
+ * fsyncs the journal, keeps the normal priority: a lowered pool would make every commit wait
+ * for the event loop to be idle.
+ */
+import type { PasswordHasher } from "./domain/types.ts";
+
+/** argon2id's parameters for a new hash. */
+export type HashOptions = { algorithm: "argon2id"; memoryCost?: number; timeCost?: number };
+
+/** A job for a hashing thread. */
+export type HashJob =
+  | { id: number; op: "hash"; password: string; options: HashOptions }
+  | { id: number; op: "verify"; password: string; hash: string };
+
+/** A hashing thread's answer: the hash or whether the password matched, or why it failed. */
+export type HashResult =
+  { id: number; ok: true; value: string | boolean } | { id: number; ok: false; error: string };
+
+type Pending = { resolve: (r: HashResult) => void };
+
+/** One hashing thread and the job it runs (one at a time). */
+interface Thread {
+  worker: Worker;
+  job: Pending | null;
+}
+
+/** Runs hashes on up to `size` threads (started as work first needs them); more jobs queue. */
+export class PasswordThreads implements PasswordHasher {
+  readonly #size: number;
+  readonly #options: HashOptions;
+  #threads: Thread[] = [];
+  #queue: { job: HashJob; pending: Pending }[] = [];
+  #nextId = 0;
+
+  constructor(options: HashOptions, size: number) {
+    this.#options = options;
+    this.#size = Math.max(1, size);
+  }
+
+  async hash(password: string): Promise<string> {
+    const r = await this.#submit({ id: 0, op: "hash", password, options: this.#options });
+    if (!r.ok) throw new Error(`password hashing failed: ${r.error}`);
+    return String(r.value);
+  }
+
+  /** False for a malformed stored hash (no password matches it); throws if the thread failed. */
+  async verify(password: string, hash: string): Promise<boolean> {
+    const r = await this.#submit({ id: 0, op: "verify", password, hash });
+    if (!r.ok) throw new Error(`password check failed: ${r.error}`);
+    return r.value === true;
+  }
+
+  #submit(job: HashJob): Promise<HashResult> {
+    job.id = ++this.#nextId;
+    return new Promise((resolve) => {
+      this.#queue.push({ job, pending: { resolve } });
+      this.#dispatch();
+    });
+  }
+
+  // Hand queued jobs to idle threads, starting threads up to the size.
+  #dispatch(): void {
+    while (this.#queue.length > 0) {
+      let thread = this.#threads.find((t) => t.job === null);
+      if (!thread && this.#threads.length < this.#size) thread = this.#start();
+      if (!thread) return;
+      const { job, pending } = this.#queue.shift()!;
+      thread.job = pending;
+      // A thread at work keeps the process alive until it answers; an idle one does not.
+      thread.worker.ref();
+      thread.worker.postMessage(job);
+    }
+  }
+
+  #start(): Thread {
+    const worker = new Worker(new URL("./password-worker.ts", import.meta.url).href);
+    const thread: Thread = { worker, job: null };
+    worker.unref();
+    worker.onmessage = (event: MessageEvent<HashResult>) => {
+      const pending = thread.job;
+      thread.job = null;
+      worker.unref();
+      pending?.resolve(event.data);
+      this.#dispatch();
+    };
+    worker.onerror = (event) => {
+      // A thread that failed is replaced by a new one when work next needs it.
+      this.#threads = this.#threads.filter((t) => t !== thread);
+      const pending = thread.job;
+      thread.job = null;
+      worker.terminate();
+      pending?.resolve({ id: 0, ok: false, error: event.message });
+      this.#dispatch();
+    };
+    this.#threads.push(thread);
+    return thread;
+  }
+}
