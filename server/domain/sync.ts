@@ -59,7 +59,7 @@ export function syncPage(
   encode: (msg: ServerMessage) => string,
 ): SyncPage {
   const truncated: Truncation[] = [];
-  const heap: Reader[] = [];
+  const heap: Heap = { readers: [], keys: [] };
   for (const src of sources(state, user, since)) {
     const reader = open(state, src, user, since);
     const dropped = droppedAfter(src.stream, since);
@@ -72,8 +72,9 @@ export function syncPage(
   const frames: string[] = [];
   let bytes = 0;
   let last = since;
-  while (heap.length > 0 && frames.length < limit) {
-    const reader = heap[0]!;
+  const readers = heap.readers;
+  while (readers.length > 0 && frames.length < limit) {
+    const reader = readers[0]!;
     const { stream, at } = reader;
     // Sent as it was published; serialised here only once for an item restored or changed. The
     // merge reads the stream's arrays alone, not the items: a page touches little memory.
@@ -86,10 +87,10 @@ export function syncPage(
     if (frames.length > 0 && bytes > maxBytes) break;
     frames.push(frame);
     last = reader.key;
-    if (advance(reader)) siftDown(heap, 0);
+    if (advance(reader)) siftDown(heap);
     else pop(heap);
   }
-  const more = heap.length > 0;
+  const more = readers.length > 0;
   const cursor = more ? last : Math.max(last, state.log.position, since);
   return { frames, cursor, more, truncated };
 }
@@ -187,39 +188,62 @@ function firstAfter(seqs: readonly number[], start: number, since: number): numb
   return lo;
 }
 
-// A binary min-heap of readers by the seq of their head (seqs are distinct). A reader moves
-// through a hole rather than by swaps: one write per level.
-function push(heap: Reader[], reader: Reader): void {
-  let i = heap.length;
-  heap.push(reader);
+// A binary min-heap of readers by the seq of their head (seqs are distinct), with each slot's
+// key beside it in `keys`: a comparison reads a number, not the reader behind it. A reader
+// moves through a hole rather than by swaps: one write per level.
+interface Heap {
+  readers: Reader[];
+  keys: number[];
+}
+
+function push(heap: Heap, reader: Reader): void {
+  const { readers, keys } = heap;
+  const key = reader.key;
+  let i = readers.length;
+  readers.push(reader);
+  keys.push(key);
   while (i > 0) {
     const parent = (i - 1) >>> 1;
-    if (heap[parent]!.key <= reader.key) break;
-    heap[i] = heap[parent]!;
+    if (keys[parent]! <= key) break;
+    readers[i] = readers[parent]!;
+    keys[i] = keys[parent]!;
     i = parent;
   }
-  heap[i] = reader;
+  readers[i] = reader;
+  keys[i] = key;
 }
 
-function pop(heap: Reader[]): void {
-  const last = heap.pop()!;
-  if (heap.length === 0) return;
-  heap[0] = last;
-  siftDown(heap, 0);
+function pop(heap: Heap): void {
+  const last = heap.readers.pop()!;
+  heap.keys.pop();
+  if (heap.readers.length === 0) return;
+  heap.readers[0] = last;
+  siftDown(heap);
 }
 
-function siftDown(heap: Reader[], i: number): void {
-  const n = heap.length;
-  const moving = heap[i]!;
+// The top reader moved on (its key grew): put it back in its place.
+function siftDown(heap: Heap): void {
+  const { readers, keys } = heap;
+  const n = readers.length;
+  const moving = readers[0]!;
   const key = moving.key;
+  let i = 0;
   for (;;) {
     let child = 2 * i + 1;
     if (child >= n) break;
-    let least = heap[child]!.key;
-    if (child + 1 < n && heap[child + 1]!.key < least) least = heap[++child]!.key;
+    let least = keys[child]!;
+    if (child + 1 < n) {
+      const right = keys[child + 1]!;
+      if (right < least) {
+        least = right;
+        child++;
+      }
+    }
     if (least >= key) break;
-    heap[i] = heap[child]!;
+    readers[i] = readers[child]!;
+    keys[i] = least;
     i = child;
   }
-  heap[i] = moving;
+  readers[i] = moving;
+  keys[i] = key;
 }
