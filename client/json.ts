@@ -97,7 +97,7 @@ function withSeq(out: Record<string, unknown>, e: Record<string, unknown>) {
 
 /** A room as `rooms --json` prints it. */
 export function roomJson(r: RoomInfo): Record<string, unknown> {
-  return {
+  const room = {
     name: r.name,
     open: r.open,
     visible: r.visible,
@@ -106,6 +106,9 @@ export function roomJson(r: RoomInfo): Record<string, unknown> {
     role: r.role,
     topic: clean(r.topic),
   };
+  // `rooms` counts what is unread in the rooms the caller is in; others carry no counts.
+  if (typeof r.unread !== "number") return room;
+  return { ...room, unread: r.unread, mentions: typeof r.mentions === "number" ? r.mentions : 0 };
 }
 
 /** A `who` line as `--json` prints it. */

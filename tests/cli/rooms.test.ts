@@ -102,6 +102,25 @@ describe("chat rooms", () => {
     });
   });
 
+  test("--json gives the rooms one is in their unread and mention counts", async () => {
+    const room = uniqueName("un");
+    await alice.ok(["create", room]);
+    await bob.ok(["join", room]);
+    await alice.ok(["send", room, "first"]);
+    await alice.ok(["send", room, `${bob.name}: are you there?`]);
+    const mine = jsonLines(await bob.ok(["rooms", "--json"])).find((r) => r.name === room);
+    expect(mine).toMatchObject({ name: room, role: "member", unread: 2, mentions: 1 });
+    await bob.ok(["read", room]);
+    const after = jsonLines(await bob.ok(["rooms", "--json"])).find((r) => r.name === room);
+    expect(after).toMatchObject({ unread: 0, mentions: 0 });
+    // A room one is not in carries no counts.
+    const other = uniqueName("un");
+    await alice.ok(["create", other]);
+    const theirs = jsonLines(await bob.ok(["rooms", "--json"])).find((r) => r.name === other);
+    expect(theirs).toBeDefined();
+    expect(theirs).not.toHaveProperty("unread");
+  });
+
   test("a hidden room is not listed to others, and is not_found (exit 3) to them", async () => {
     const room = uniqueName("hid");
     await alice.ok(["create", room, "--hidden"]);
