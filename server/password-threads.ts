@@ -88,16 +88,21 @@ export class PasswordThreads implements PasswordHasher {
       pending?.resolve(event.data);
       this.#dispatch();
     };
-    worker.onerror = (event) => {
-      // A thread that failed is replaced by a new one when work next needs it.
-      this.#threads = this.#threads.filter((t) => t !== thread);
-      const pending = thread.job;
-      thread.job = null;
-      worker.terminate();
-      pending?.resolve({ id: 0, ok: false, error: event.message });
-      this.#dispatch();
-    };
+    // A thread that failed or ended is replaced by a new one when work next needs it; the job
+    // it had is answered as failed, never left waiting.
+    worker.onerror = (event) => this.#lose(thread, event.message);
+    worker.addEventListener("close", () => this.#lose(thread, "the hashing thread ended"));
     this.#threads.push(thread);
     return thread;
+  }
+
+  #lose(thread: Thread, error: string): void {
+    if (!this.#threads.includes(thread)) return;
+    this.#threads = this.#threads.filter((t) => t !== thread);
+    const pending = thread.job;
+    thread.job = null;
+    thread.worker.terminate();
+    pending?.resolve({ id: 0, ok: false, error });
+    this.#dispatch();
   }
 }

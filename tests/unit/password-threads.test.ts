@@ -7,6 +7,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { open } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { PasswordThreads } from "../../server/password-threads.ts";
 import { bunPasswords } from "../../server/platform.ts";
 
 /** The nice value of each of this process's threads whose name starts with `prefix`. */
@@ -46,6 +47,14 @@ describe("Password hashing threads", () => {
     const checks = await Promise.all(words.map((w, i) => passwords.verify(w, hashes[i]!)));
     expect(checks).toEqual(words.map(() => true));
     expect(await passwords.verify(words[0]!, hashes[1]!)).toBe(false);
+  });
+
+  test("a hash that fails is an error for its caller; the thread goes on with the next", async () => {
+    const bad = new PasswordThreads({ algorithm: "argon2id", memoryCost: 1, timeCost: 1 }, 1);
+    await expect(bad.hash("x")).rejects.toThrow("Memory cost must be at least 8");
+    // The same thread checks a good hash afterwards.
+    const hash = await bunPasswords(true, 1).hash("y");
+    expect(await bad.verify("y", hash)).toBe(true);
   });
 
   test.skipIf(process.platform !== "linux")(
