@@ -95,6 +95,11 @@ function withSeq(out: Record<string, unknown>, e: Record<string, unknown>) {
   return typeof e.seq === "string" ? { ...out, seq: clean(e.seq) } : out;
 }
 
+// A count from the server as it may be printed: a whole number, not negative.
+function isCount(n: unknown): n is number {
+  return Number.isSafeInteger(n) && (n as number) >= 0;
+}
+
 /** A room as `rooms --json` prints it. */
 export function roomJson(r: RoomInfo): Record<string, unknown> {
   const room = {
@@ -107,8 +112,8 @@ export function roomJson(r: RoomInfo): Record<string, unknown> {
     topic: clean(r.topic),
   };
   // `rooms` counts what is unread in the rooms the caller is in; others carry no counts.
-  if (typeof r.unread !== "number") return room;
-  return { ...room, unread: r.unread, mentions: typeof r.mentions === "number" ? r.mentions : 0 };
+  if (!isCount(r.unread)) return room;
+  return { ...room, unread: r.unread, mentions: isCount(r.mentions) ? r.mentions : 0 };
 }
 
 /** A `who` line as `--json` prints it. */

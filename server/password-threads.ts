@@ -36,10 +36,13 @@ export class PasswordThreads implements PasswordHasher {
   #threads: Thread[] = [];
   #queue: { job: HashJob; pending: Pending }[] = [];
   #nextId = 0;
+  readonly #script: string;
 
-  constructor(options: HashOptions, size: number) {
+  /** `script`: what each thread runs (password-worker.ts; another only in tests). */
+  constructor(options: HashOptions, size: number, script?: URL) {
     this.#options = options;
     this.#size = Math.max(1, size);
+    this.#script = (script ?? new URL("./password-worker.ts", import.meta.url)).href;
   }
 
   async hash(password: string): Promise<string> {
@@ -67,7 +70,16 @@ export class PasswordThreads implements PasswordHasher {
   #dispatch(): void {
     while (this.#queue.length > 0) {
       let thread = this.#threads.find((t) => t.job === null);
-      if (!thread && this.#threads.length < this.#size) thread = this.#start();
+      if (!thread && this.#threads.length < this.#size) {
+        try {
+          thread = this.#start();
+        } catch (err) {
+          // No thread could be started (the system refused one): the job fails, not waits.
+          const { job, pending } = this.#queue.shift()!;
+          pending.resolve({ id: job.id, ok: false, error: String(err) });
+          continue;
+        }
+      }
       if (!thread) return;
       const { job, pending } = this.#queue.shift()!;
       thread.job = pending;
@@ -78,7 +90,7 @@ export class PasswordThreads implements PasswordHasher {
   }
 
   #start(): Thread {
-    const worker = new Worker(new URL("./password-worker.ts", import.meta.url).href);
+    const worker = new Worker(this.#script);
     const thread: Thread = { worker, job: null };
     worker.unref();
     worker.onmessage = (event: MessageEvent<HashResult>) => {

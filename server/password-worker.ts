@@ -8,8 +8,12 @@ import type { HashJob, HashResult } from "./password-threads.ts";
 declare const self: Worker;
 
 // Linux sets the priority of the calling thread alone (this worker's); elsewhere it would be
-// the whole process's, so the priority is left as it is there.
+// the whole process's, so the priority is left as it is there. A thread inherits the priority
+// of the thread that starts it, and the engine's garbage-collection helpers, shared with the
+// event loop, are started by the first collection that needs them: one is run first, so that
+// they start at the normal priority rather than at this thread's.
 if (process.platform === "linux") {
+  Bun.gc(true);
   try {
     setPriority(19);
   } catch {

@@ -8,7 +8,7 @@ import { expect, test } from "bun:test";
 import { TestClient } from "../helpers/ws-client.ts";
 import { useServer } from "../helpers/use-server.ts";
 
-// Real password hashing at nice 19 (see thread-priority.ts) on a busy machine: generous limits.
+// Real password hashing at nice 19 (see password-threads.ts) on a busy machine: generous limits.
 const run = useServer({ timeoutMs: 90_000 });
 
 async function connect(): Promise<TestClient> {
