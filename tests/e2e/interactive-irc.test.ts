@@ -87,7 +87,8 @@ describe.skipIf(!hasTmux())("IRC habits in a terminal", () => {
     people.say("carol", "/clear");
     await tmux.waitFor("carol", (s) => !s.includes("Ctrl-D quits."));
     people.say("carol", "/rooms");
-    const screen = await tmux.waitFor("carol", /^ROOM/m);
+    // Read the table once its last row (#lobby, by name) is on screen, not while it prints.
+    const screen = await tmux.waitFor("carol", /^ROOM[\s\S]*^#lobby/m);
     const rows = screen.split("\n");
     const header = rows.findIndex((r) => r.startsWith("ROOM"));
     // Rooms carol may see: #lobby, #dev and #den; each a row of its own, starting with its name.

@@ -59,10 +59,14 @@ describe.skipIf(!isTmux)("interactive chat in a terminal", () => {
     // Keys that reach the client in one read are one paste: wait before the next line.
     await tmux.waitFor("bob", "bob: first interruption");
     people.say("bob", "second interruption");
-    const screen = await tmux.waitFor("alice", "bob: second interruption");
-    const lines = screen.split("\n");
     const wrapped = `#lobby> ${long}`;
-    expect(lines.slice(-2).join("")).toBe(wrapped);
+    const lastTwo = (s: string) => s.split("\n").slice(-2).join("");
+    // The message is printed, then the input drawn again under it: read once both are there.
+    const screen = await tmux.waitFor(
+      "alice",
+      (s) => s.includes("bob: second interruption") && lastTwo(s) === wrapped,
+    );
+    expect(lastTwo(screen)).toBe(wrapped);
     expect(count(screen, "bob: first interruption")).toBe(1);
     expect(count(screen, "END-OF-LONG")).toBe(1);
     tmux.press("alice", "C-c");

@@ -18,6 +18,9 @@ export interface TerminalSize {
   rows: number;
 }
 
+// How long `say` waits for typed keys to show before pressing Enter anyway.
+const ECHO_WAIT_MS = 2000;
+
 /** The password every user of these tests registers with. */
 export const PASSWORD = "correct-horse";
 
@@ -81,7 +84,12 @@ export class Terminals {
 
   /** Type `text` in `user`'s window and press Enter. */
   say(user: string, text: string): void {
+    const before = this.tmux.screen(user);
     this.tmux.type(user, text);
+    // Enter goes once the client has read the keys (the screen shows them): keys that reach
+    // it in one read are a paste, whose Enter stays in the input. On a busy machine the text
+    // and an Enter sent right after it can arrive together.
+    if (text !== "") this.tmux.waitForChangeSync(user, before, ECHO_WAIT_MS);
     this.tmux.press(user, "Enter");
   }
 

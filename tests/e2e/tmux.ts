@@ -8,6 +8,8 @@ import { rmSync } from "node:fs";
 import { join } from "node:path";
 
 const POLL_MS = 100;
+// waitForChangeSync's polling: a typed key usually shows within a few milliseconds.
+const ECHO_POLL_MS = 5;
 const DEFAULT_WAIT_MS = 15_000;
 
 /** True when tmux can be run here. */
@@ -76,6 +78,15 @@ export class Tmux {
   /** Press keys by tmux name: Enter, Tab, Up, C-c, C-u, ... */
   press(name: string, ...keys: string[]): void {
     this.#run(["send-keys", "-t", name, ...keys]);
+  }
+
+  /**
+   * Wait, blocking, until the screen of `name` differs from `before`, or `timeoutMs` passed
+   * (no error: a key that changes nothing on screen is allowed).
+   */
+  waitForChangeSync(name: string, before: string, timeoutMs: number): void {
+    const deadline = Date.now() + timeoutMs;
+    while (this.screen(name) === before && Date.now() < deadline) Bun.sleepSync(ECHO_POLL_MS);
   }
 
   /** The visible screen, trailing blank lines removed. */
