@@ -14,12 +14,11 @@ export type HashOptions = { algorithm: "argon2id"; memoryCost?: number; timeCost
 
 /** A job for a hashing thread. */
 export type HashJob =
-  | { id: number; op: "hash"; password: string; options: HashOptions }
-  | { id: number; op: "verify"; password: string; hash: string };
+  | { op: "hash"; password: string; options: HashOptions }
+  | { op: "verify"; password: string; hash: string };
 
 /** A hashing thread's answer: the hash or whether the password matched, or why it failed. */
-export type HashResult =
-  { id: number; ok: true; value: string | boolean } | { id: number; ok: false; error: string };
+export type HashResult = { ok: true; value: string | boolean } | { ok: false; error: string };
 
 type Pending = { resolve: (r: HashResult) => void };
 
@@ -35,7 +34,6 @@ export class PasswordThreads implements PasswordHasher {
   readonly #options: HashOptions;
   #threads: Thread[] = [];
   #queue: { job: HashJob; pending: Pending }[] = [];
-  #nextId = 0;
   readonly #script: string;
 
   /** `script`: what each thread runs (password-worker.ts; another only in tests). */
@@ -46,20 +44,19 @@ export class PasswordThreads implements PasswordHasher {
   }
 
   async hash(password: string): Promise<string> {
-    const r = await this.#submit({ id: 0, op: "hash", password, options: this.#options });
+    const r = await this.#submit({ op: "hash", password, options: this.#options });
     if (!r.ok) throw new Error(`password hashing failed: ${r.error}`);
     return String(r.value);
   }
 
   /** False for a malformed stored hash (no password matches it); throws if the thread failed. */
   async verify(password: string, hash: string): Promise<boolean> {
-    const r = await this.#submit({ id: 0, op: "verify", password, hash });
+    const r = await this.#submit({ op: "verify", password, hash });
     if (!r.ok) throw new Error(`password check failed: ${r.error}`);
     return r.value === true;
   }
 
   #submit(job: HashJob): Promise<HashResult> {
-    job.id = ++this.#nextId;
     return new Promise((resolve) => {
       this.#queue.push({ job, pending: { resolve } });
       this.#dispatch();
@@ -75,8 +72,7 @@ export class PasswordThreads implements PasswordHasher {
           thread = this.#start();
         } catch (err) {
           // No thread could be started (the system refused one): the job fails, not waits.
-          const { job, pending } = this.#queue.shift()!;
-          pending.resolve({ id: job.id, ok: false, error: String(err) });
+          this.#queue.shift()!.pending.resolve({ ok: false, error: String(err) });
           continue;
         }
       }
@@ -114,7 +110,7 @@ export class PasswordThreads implements PasswordHasher {
     const pending = thread.job;
     thread.job = null;
     thread.worker.terminate();
-    pending?.resolve({ id: 0, ok: false, error });
+    pending?.resolve({ ok: false, error });
     this.#dispatch();
   }
 }

@@ -24,16 +24,16 @@ if (process.platform === "linux") {
 function run(job: HashJob): HashResult {
   if (job.op === "verify") {
     try {
-      return { id: job.id, ok: true, value: Bun.password.verifySync(job.password, job.hash) };
+      return { ok: true, value: Bun.password.verifySync(job.password, job.hash) };
     } catch {
       // A malformed stored hash means no password matches it.
-      return { id: job.id, ok: true, value: false };
+      return { ok: true, value: false };
     }
   }
   try {
-    return { id: job.id, ok: true, value: Bun.password.hashSync(job.password, job.options) };
+    return { ok: true, value: Bun.password.hashSync(job.password, job.options) };
   } catch (err) {
-    return { id: job.id, ok: false, error: String(err) };
+    return { ok: false, error: String(err) };
   }
 }
 
