@@ -6,7 +6,6 @@
  */
 import type { ConversationInfo } from "../../shared/protocol.ts";
 import { dmKey } from "../store/store.ts";
-import { utf8Length } from "./history.ts";
 import { toDirectMessage } from "./message-wire.ts";
 import { mentionTest } from "./read-markers.ts";
 import type { Reads } from "./reads.ts";
@@ -55,7 +54,7 @@ export function listConversations(
       last: toDirectMessage(last),
       ...reads.counts(user, key, mentions),
     };
-    bytes += utf8Length(JSON.stringify(info)) + 1;
+    bytes += Buffer.byteLength(JSON.stringify(info)) + 1;
     if (out.length > 0 && bytes > bounds.pageBytes) return { conversations: out, next: lastId };
     out.push(info);
     lastId = partner.lastId;

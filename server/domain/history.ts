@@ -203,25 +203,6 @@ export class History {
   }
 }
 
-/** The UTF-8 length of `s` in bytes, without encoding it. */
-export function utf8Length(s: string): number {
-  let bytes = 0;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 0x80) bytes += 1;
-    else if (c < 0x800) bytes += 2;
-    else if (c >= 0xd800 && c < 0xdc00 && i + 1 < s.length) {
-      const next = s.charCodeAt(i + 1);
-      // A surrogate pair is one 4-byte character; a lone surrogate is sent as 3 bytes (U+FFFD).
-      if (next >= 0xdc00 && next < 0xe000) {
-        bytes += 4;
-        i++;
-      } else bytes += 3;
-    } else bytes += 3;
-  }
-  return bytes;
-}
-
 /** The most messages waiting to go into their lists or streams (see `shouldSettle`). */
 const WAITING_MAX = 4096;
 /** Waiting messages per key (on average) at which waiting gains no more. */

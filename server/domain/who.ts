@@ -1,6 +1,6 @@
 /** `who`: a room's members in pages, or everyone sharing a room with the caller, bounded. */
 import type { Status, WhoEntry } from "../../shared/protocol.ts";
-import { utf8Length } from "./history.ts";
+import { jsonStringBytes } from "./message-wire.ts";
 import { seeRoom, shutDown } from "./room-access.ts";
 import type { ChatState } from "./state.ts";
 import { firstAfter } from "./state.ts";
@@ -125,7 +125,7 @@ function fitted(entries: WhoEntry[], maxBytes: number): WhoEntry[] {
   let bytes = 0;
   for (let i = 0; i < entries.length; i++) {
     const e = entries[i]!;
-    const away = e.away === undefined ? 0 : utf8Length(JSON.stringify(e.away));
+    const away = e.away === undefined ? 0 : jsonStringBytes(e.away);
     bytes += LINE_BYTES + e.user.length + away;
     if (i > 0 && bytes > maxBytes) return entries.slice(0, i);
   }

@@ -105,18 +105,8 @@ export interface Snapshot {
   reads?: Record<string, Record<string, string>>;
 }
 
-/** What a new message is made of (see `storedMessage`). */
-export interface MessageFields {
-  id: string;
-  from: string;
-  text: string;
-  ts: string;
-  room?: string;
-  to?: string;
-  clientId?: string;
-  seq: number;
-  action?: true;
-}
+/** What a new message is made of (see `storedMessage`): not yet edited, and numbered. */
+export type MessageFields = Omit<StoredMessage, "edited" | "deleted" | "seq"> & { seq: number };
 
 /**
  * A new stored message, made by one object literal per shape wherever it is made (sent now or
